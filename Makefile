@@ -1,0 +1,22 @@
+# The two commands a new machine needs: `make run` and `make test`.
+.PHONY: install run test bench lint contexts
+
+install:
+	@bash .ci/install
+
+run: install
+	.venv/bin/s4c init
+	.venv/bin/s4c serve --host 127.0.0.1 --port 8000
+
+test: install
+	.venv/bin/python -m pytest
+
+bench: install
+	.venv/bin/s4c bench --json
+
+lint: install
+	.venv/bin/ruff check .
+
+# Re-extract the pinned JSON-LD contexts from the npm registry and check their SHA-256.
+contexts:
+	bash .ci/fetch-contexts
