@@ -1,0 +1,58 @@
+"""Multibase encodings used by Data Integrity: base58btc ('z') and base64url without padding ('u').
+
+See the Multibase draft (draft-multiformats-multibase) and VC Data Integrity 1.0 §2.4.
+"""
+import base64
+
+from vc.errors import MalformedInputError
+
+_B58 = "123456789ABCDEFGHJKLMNPQRSTUVWXYZabcdefghijkmnopqrstuvwxyz"
+_B58_INDEX = {c: i for i, c in enumerate(_B58)}
+
+
+def b58encode(data: bytes) -> str:
+    n = int.from_bytes(data, "big")
+    out = []
+    while n:
+        n, r = divmod(n, 58)
+        out.append(_B58[r])
+    pad = len(data) - len(data.lstrip(b"\0"))
+    return "1" * pad + "".join(reversed(out))
+
+
+def b58decode(text: str) -> bytes:
+    n = 0
+    try:
+        for c in text:
+            n = n * 58 + _B58_INDEX[c]
+    except KeyError as e:
+        raise MalformedInputError(f"invalid base58btc character {e.args[0]!r}") from None
+    body = n.to_bytes((n.bit_length() + 7) // 8, "big") if n else b""
+    pad = len(text) - len(text.lstrip("1"))
+    return b"\0" * pad + body
+
+
+def encode_base58btc(data: bytes) -> str:
+    return "z" + b58encode(data)
+
+
+def decode_base58btc(value: str) -> bytes:
+    if not isinstance(value, str) or not value.startswith("z"):
+        raise MalformedInputError("expected a base58btc multibase value starting with 'z'")
+    return b58decode(value[1:])
+
+
+def encode_base64url(data: bytes) -> str:
+    return "u" + base64.urlsafe_b64encode(data).rstrip(b"=").decode("ascii")
+
+
+def decode_base64url(value: str) -> bytes:
+    if not isinstance(value, str) or not value.startswith("u"):
+        raise MalformedInputError("expected a base64url multibase value starting with 'u'")
+    body = value[1:]
+    if any(c in body for c in "+/="):
+        raise MalformedInputError("base64url multibase value must not contain '+', '/' or '='")
+    try:
+        return base64.urlsafe_b64decode(body + "=" * (-len(body) % 4))
+    except ValueError as e:
+        raise MalformedInputError(f"invalid base64url value: {e}") from None
