@@ -12,6 +12,7 @@ object), because a dropped term is not signed and could be changed without break
 signature. JSON-LD features credentials do not use (maps, @reverse, @nest, @included)
 are refused with a clear message rather than half supported.
 """
+import math
 import re
 from collections.abc import Iterable
 
@@ -19,7 +20,13 @@ from pyld import jsonld as pyld_jsonld
 from pyld.context_resolver import ContextResolver
 
 from vc.contexts import ContextStore, default_store
-from vc.errors import CanonicalizationError, ContextError, MalformedInputError, ProtectedTermError, UndefinedTermError
+from vc.errors import (
+    CanonicalizationError,
+    ContextError,
+    MalformedInputError,
+    ProtectedTermError,
+    UndefinedTermError,
+)
 
 RDF = "http://www.w3.org/1999/02/22-rdf-syntax-ns#"
 XSD = "http://www.w3.org/2001/XMLSchema#"
@@ -223,8 +230,8 @@ class _Walker:
                     if td and td.get("@context") is not None:
                         ctx = self.cache.process(ctx, td["@context"], propagate=False)
         # keys were expanded before type-scoped contexts applied: re-expand the others
-        for key in keys:
-            if keys[key] != "@type":
+        for key, kw in list(keys.items()):
+            if kw != "@type":
                 keys[key] = self.cache.expand_iri(ctx, key, vocab=True)
         if any(v == "@value" for v in keys.values()):
             return self.value_object(element, keys, ctx, path)
@@ -419,7 +426,7 @@ def _literal(value: object, datatype: str | None, language: str | None, where: s
     if isinstance(value, bool):
         return ("literal", "true" if value else "false", datatype or XSD_BOOLEAN, None)
     if isinstance(value, float):
-        if value != value or value in (float("inf"), float("-inf")):
+        if not math.isfinite(value):
             raise MalformedInputError(f"{where}: NaN and Infinity are not JSON numbers")
         if value.is_integer() and abs(value) < 1e21 and datatype != XSD_DOUBLE:
             return ("literal", str(int(value)), datatype or XSD_INTEGER, None)
