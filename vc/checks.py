@@ -1,0 +1,31 @@
+"""Verification results: a list of checks, each passed, failed or unknown, with a reason."""
+from dataclasses import dataclass, field
+from enum import StrEnum
+
+
+class Outcome(StrEnum):
+    PASSED = "passed"
+    FAILED = "failed"
+    UNKNOWN = "unknown"  # could not be checked (e.g. a key or list was unreachable)
+
+
+@dataclass(frozen=True)
+class Check:
+    id: str
+    outcome: Outcome
+    reason: str
+
+    def to_json(self) -> dict:
+        return {"id": self.id, "outcome": str(self.outcome), "reason": self.reason}
+
+
+@dataclass
+class VerificationResult:
+    checks: list[Check] = field(default_factory=list)
+
+    @property
+    def verified(self) -> bool:
+        return bool(self.checks) and all(c.outcome is Outcome.PASSED for c in self.checks)
+
+    def to_json(self) -> dict:
+        return {"verified": self.verified, "checks": [c.to_json() for c in self.checks]}

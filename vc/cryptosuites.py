@@ -1,0 +1,82 @@
+"""The Ed25519 cryptosuites: `eddsa-rdfc-2022`, `eddsa-jcs-2022` (VC DI EdDSA 1.0 §3.3, §3.4)
+and the legacy `Ed25519Signature2020` (Ed25519Signature2020 draft §4).
+
+A cryptosuite is one small object: how to transform the document, how to build and
+canonicalize the proof configuration, and (shared) how to hash, sign and verify. Sign and
+verify sit side by side so that they cannot drift apart.
+"""
+import hashlib
+import re
+from dataclasses import dataclass
+
+from vc.errors import ProofError
+from vc.jcs import canonicalize as jcs
+from vc.jsonld import ContextCache, to_rdf
+from vc.rdfc import canonicalize_quads
+
+# XML Schema 1.1 dateTimeStamp-like check for `created`/`expires` (VC DI 1.0 §2.1)
+DATETIME = re.compile(
+    r"^-?\d{4,}-(0[1-9]|1[0-2])-(0[1-9]|[12]\d|3[01])T([01]\d|2[0-3]):[0-5]\d:[0-5]\d"
+    r"(\.\d+)?(Z|[+-]([01]\d|2[0-3]):[0-5]\d)?$")
+
+
+@dataclass(frozen=True)
+class Cryptosuite:
+    """One cryptosuite: `name` is the `cryptosuite` value (or the proof type for 2020)."""
+
+    name: str
+    proof_type: str
+    canonical: str  # "rdfc" or "jcs"
+    proof_carries_context: bool  # whether the emitted proof repeats the document @context
+
+    def transform(self, document: dict, cache: ContextCache | None) -> bytes:
+        """Transformation (§3.3.3 / §3.4.3): the canonical bytes of the unsecured document."""
+        if self.canonical == "rdfc":
+            return canonicalize_quads(to_rdf(document, cache)).encode("utf-8")
+        return jcs(document)
+
+    def proof_configuration(self, options: dict, document: dict,
+                            cache: ContextCache | None) -> bytes:
+        """Proof Configuration (§3.3.5 / §3.4.5): canonical bytes of the proof options."""
+        if options.get("type") != self.proof_type:
+            raise ProofError(f"proof type must be {self.proof_type!r} for {self.name}")
+        if self.proof_type == "DataIntegrityProof" and options.get("cryptosuite") != self.name:
+            raise ProofError(f"proof cryptosuite must be {self.name!r}")
+        for field in ("created", "expires"):
+            if field in options and not (isinstance(options[field], str)
+                                         and DATETIME.match(options[field])):
+                raise ProofError(f"proof {field} {options.get(field)!r} is not an XML Schema "
+                                 "dateTime")
+        config = {k: v for k, v in options.items() if k != "proofValue"}
+        if "@context" in document:
+            config["@context"] = document["@context"]
+        if self.canonical == "rdfc":
+            return canonicalize_quads(to_rdf(config, cache)).encode("utf-8")
+        return jcs(config)
+
+    def hash_data(self, transformed: bytes, config: bytes) -> bytes:
+        """Hashing (§3.3.4 / §3.4.4): SHA-256(proof config) followed by SHA-256(document)."""
+        return hashlib.sha256(config).digest() + hashlib.sha256(transformed).digest()
+
+
+EDDSA_RDFC_2022 = Cryptosuite("eddsa-rdfc-2022", "DataIntegrityProof", "rdfc", False)
+EDDSA_JCS_2022 = Cryptosuite("eddsa-jcs-2022", "DataIntegrityProof", "jcs", True)
+ED25519_SIGNATURE_2020 = Cryptosuite("Ed25519Signature2020", "Ed25519Signature2020", "rdfc",
+                                     False)
+
+SUITES = {s.name: s for s in (EDDSA_RDFC_2022, EDDSA_JCS_2022, ED25519_SIGNATURE_2020)}
+SIGNING_SUITES = ("eddsa-rdfc-2022", "eddsa-jcs-2022", "Ed25519Signature2020")
+
+
+def suite_for_proof(proof: dict) -> Cryptosuite:
+    """Selects the cryptosuite a proof names, or raises ProofError."""
+    if proof.get("type") == "DataIntegrityProof":
+        name = proof.get("cryptosuite")
+        suite = SUITES.get(name) if isinstance(name, str) else None
+        if suite is None or suite.proof_type != "DataIntegrityProof":
+            raise ProofError(f"unsupported cryptosuite {name!r} (s4c verifies eddsa-rdfc-2022, "
+                             "eddsa-jcs-2022 and Ed25519Signature2020)")
+        return suite
+    if proof.get("type") == "Ed25519Signature2020":
+        return ED25519_SIGNATURE_2020
+    raise ProofError(f"unsupported proof type {proof.get('type')!r}")
