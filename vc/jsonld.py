@@ -482,3 +482,36 @@ def default_cache(store: ContextStore | None = None) -> ContextCache:
     if hit is None or hit.store is not store:
         hit = _CACHES[key] = ContextCache(store)
     return hit
+
+
+def _shape(value: object, depth: int = 0) -> object:
+    """What decides whether a document's terms are defined: keys, types, contexts, keywords.
+
+    Plain values are left out, so documents of one kind (e.g. every role credential of an
+    issuer) share one shape and the strict check runs once per shape, not per document.
+    """
+    if depth > MAX_DEPTH:
+        raise MalformedInputError(f"the document is nested deeper than {MAX_DEPTH} levels")
+    if isinstance(value, dict):
+        return tuple(
+            (k, repr(v) if k in _SHAPE_VALUE_KEYS or k[:1] == "@" else _shape(v, depth + 1))
+            for k, v in sorted(value.items()))
+    if isinstance(value, list):
+        return tuple(_shape(v, depth + 1) for v in value)
+    return type(value).__name__
+
+
+_SHAPE_VALUE_KEYS = frozenset({"type", "@type", "@context", "proofPurpose"})
+_PASSED_SHAPES: dict[tuple, bool] = {}
+
+
+def check_terms(document: dict, cache: ContextCache | None = None) -> None:
+    """Safe mode: raises UndefinedTermError/ContextError unless every term is defined."""
+    cache = cache or default_cache()
+    key = (id(cache), _shape(document))
+    if key in _PASSED_SHAPES:
+        return
+    to_rdf(document, cache)
+    if len(_PASSED_SHAPES) > 10000:
+        _PASSED_SHAPES.clear()
+    _PASSED_SHAPES[key] = True

@@ -1,0 +1,71 @@
+"""The small public API of `vc` (re-exported by the package)."""
+import pydid
+
+from vc.checks import Check, Outcome, VerificationResult
+from vc.contexts import ContextStore, default_store
+from vc.dataintegrity import add_proof, verify_proofs
+from vc.did_resolver import DIDResolver
+from vc.errors import ContextError, MalformedInputError
+from vc.jsonld import check_terms, default_cache
+from vc.multikey import Ed25519Multikey
+
+_RESOLVER: DIDResolver | None = None
+
+
+def _default_resolver() -> DIDResolver:
+    global _RESOLVER
+    if _RESOLVER is None:
+        _RESOLVER = DIDResolver()
+    return _RESOLVER
+
+
+def sign(document: dict, key: Ed25519Multikey, *, suite: str = "eddsa-rdfc-2022",
+         verification_method: str, proof_purpose: str = "assertionMethod",
+         created: str | None = None, store: ContextStore | None = None) -> dict:
+    """Adds a proof. Refuses (ContextError) a document whose terms its contexts do not define."""
+    if not isinstance(document, dict):
+        raise MalformedInputError("only a JSON object can be signed")
+    cache = default_cache(store)
+    check_terms({k: v for k, v in document.items() if k != "proof"}, cache)
+    return add_proof(document, key, suite=suite, verification_method=verification_method,
+                     proof_purpose=proof_purpose, created=created, cache=cache)
+
+
+def verify(document: dict, *, resolver: DIDResolver | None = None,
+           store: ContextStore | None = None,
+           purpose: str | None = "assertionMethod") -> VerificationResult:
+    """Checks the document's terms and every proof; never raises for a bad document."""
+    result = VerificationResult()
+    if not isinstance(document, dict):
+        result.checks.append(Check("structure", Outcome.FAILED, "not a JSON object"))
+        return result
+    cache = default_cache(store)
+    try:
+        check_terms({k: v for k, v in document.items() if k != "proof"}, cache)
+        result.checks.append(Check("terms", Outcome.PASSED,
+                                   "every property and type is defined by accepted contexts"))
+    except (ContextError, MalformedInputError) as e:
+        result.checks.append(Check("terms", Outcome.FAILED, str(e)))
+    resolver = resolver or _default_resolver()
+    result.checks.extend(verify_proofs(document, resolver.resolve_verification_method,
+                                       purpose=purpose, cache=cache))
+    return result
+
+
+def resolve(did: str, resolver: DIDResolver | None = None) -> pydid.DIDDocument:
+    return (resolver or _default_resolver()).resolve(did)
+
+
+def load_document(url: str, store: ContextStore | None = None) -> dict:
+    return (store or default_store()).load(url)
+
+
+def issue(document: dict, key: Ed25519Multikey, *, suite: str = "eddsa-rdfc-2022",
+          verification_method: str, created: str | None = None,
+          store: ContextStore | None = None) -> dict:
+    """The issuing path: VC Data Model 2.0 validation, safe-mode term check, then a proof."""
+    from vc.datamodel import validate
+
+    validate(document)
+    return sign(document, key, suite=suite, verification_method=verification_method,
+                created=created, store=store)
