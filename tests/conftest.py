@@ -1,0 +1,28 @@
+"""Shared test fixtures: where the W3C conformance vectors live."""
+
+import os
+from pathlib import Path
+
+import pytest
+
+PROJECT_ROOT = Path(__file__).resolve().parent.parent
+
+
+def vectors_dir() -> Path | None:
+    """The W3C vectors folder: $S4C_VECTORS if set, else ../shared/vectors from the project root."""
+    candidates = []
+    if os.environ.get("S4C_VECTORS"):
+        candidates.append(Path(os.environ["S4C_VECTORS"]))
+    candidates.append(PROJECT_ROOT.parent / "shared" / "vectors")
+    for candidate in candidates:
+        if candidate.is_dir():
+            return candidate
+    return None
+
+
+@pytest.fixture
+def vectors() -> Path:
+    found = vectors_dir()
+    if found is None:
+        pytest.skip("W3C vectors not found at ../shared/vectors or $S4C_VECTORS")
+    return found
