@@ -213,3 +213,20 @@ def test_w3c_eddsa_jcs_2022_proof_config_canonicalizes_byte_for_byte(vectors: Pa
     base = vectors / "vc-di-eddsa" / "eddsa-jcs-2022"
     config = loads_strict((base / "proofConfigJCS.json").read_bytes())
     assert canonicalize(config) == (base / "proofCanonJCS.txt").read_bytes()
+
+
+def test_fast_path_for_parsed_documents_equals_the_exact_path(vectors) -> None:
+    from vc.jcs import canonicalize_parsed
+
+    docs = [
+        json.loads((vectors / "vc-di-eddsa" / "unsigned.json").read_text()),
+        {"a": 1.5, "b": [1e21, 1e-7, 2**53 - 1, -0.0], "é": "x\u2028\x01\u007f"},
+        {"\u20ac": 1, "\U0001F600": 2, "\ufb33": 3, "\r": [True, None, {}]},
+        {"id": "urn:1", "n": 9007199254740991, "s": "ratio:1.5 and 1e5"},
+    ]
+    for doc in docs:
+        assert canonicalize_parsed(doc) == canonicalize(doc)
+    with pytest.raises(CanonicalizationError):
+        canonicalize_parsed({"big": 2**53})
+    with pytest.raises(CanonicalizationError):
+        canonicalize_parsed({"s": "\ud800"})

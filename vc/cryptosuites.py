@@ -10,7 +10,7 @@ import re
 from dataclasses import dataclass
 
 from vc.errors import ProofError
-from vc.jcs import canonicalize as jcs
+from vc.jcs import canonicalize_parsed as jcs
 from vc.jsonld import ContextCache, to_rdf
 from vc.rdfc import canonicalize_quads
 

@@ -7,6 +7,7 @@ no duplicate keys, no NaN/Infinity, no numbers that overflow a double.
 
 import json
 import math
+import re
 from json.encoder import encode_basestring  # C implementation when available
 from typing import Any
 
@@ -17,6 +18,34 @@ MAX_SAFE_INTEGER = 2**53 - 1  # RFC 8785 §3.2.2.3 / RFC 7493 §2.2: exact IEEE-
 
 # Type alias for documentation: what canonicalize accepts.
 JSONValue = dict[str, Any] | list[Any] | str | int | float | bool | None
+
+
+# Output of the C encoder that may differ from JCS: a number token with a fraction or an
+# exponent, or 16+ digits (floats, big integers); a character whose UTF-16 order differs from
+# its code point order (U+E000 and above) in a key. Strings can trigger it too: harmless,
+# such documents simply take the exact path.
+_RISKY = re.compile(r"[:\[,]-?\d+[.eE]|[:\[,]-?\d{16}|[\ue000-\U0010ffff]")
+_FAST_DUMPS = json.JSONEncoder(ensure_ascii=False, sort_keys=True, separators=(",", ":"),
+                               allow_nan=False, check_circular=False).encode
+
+
+def canonicalize_parsed(value: dict) -> bytes:
+    """`canonicalize` for a document parsed from JSON text (string keys, lists, no tuples).
+
+    The C encoder gives the JCS bytes for documents with only strings, small integers,
+    booleans and null, keys below U+E000 and shallow nesting; anything else takes the exact
+    path. It would turn int keys and tuples into JSON, so it is only for parsed documents.
+    """
+    try:
+        text = _FAST_DUMPS(value)
+    except (TypeError, ValueError, RecursionError):
+        return canonicalize(value)
+    if text.count("{") + text.count("[") > MAX_DEPTH or _RISKY.search(text):
+        return canonicalize(value)
+    try:
+        return text.encode("utf-8")
+    except UnicodeEncodeError:
+        return canonicalize(value)  # a lone surrogate: the exact path reports it
 
 
 def canonicalize(value: JSONValue) -> bytes:

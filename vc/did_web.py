@@ -1,0 +1,133 @@
+"""did:web resolution (DID Web Method Specification §3.2 "Read (Resolve)").
+
+did:web:example.com            -> https://example.com/.well-known/did.json
+did:web:example.com:user:alice -> https://example.com/user/alice/did.json
+did:web:localhost%3A8443       -> https://localhost:8443/.well-known/did.json
+"""
+import json
+import re
+
+import pydid
+
+from vc.errors import DIDResolutionError, FetchError
+from vc.fetch import Fetcher
+
+PREFIX = "did:web:"
+MAX_DID_LENGTH = 2048
+MAX_JSON_DEPTH = 32
+ACCEPT = "application/did+json, application/did+ld+json;q=0.9, application/json;q=0.8"
+
+# DID Core §3.1: idchar = ALPHA / DIGIT / "." / "-" / "_" / pct-encoded
+_SEGMENT = re.compile(r"(?:[A-Za-z0-9._-]|%[0-9A-Fa-f]{2})+")
+_LABEL = re.compile(r"[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?")
+_PORT = re.compile(r"[0-9]{1,5}")
+
+
+def _bad(did: str, why: str) -> DIDResolutionError:
+    shown = did if len(did) <= 200 else did[:200] + "..."
+    return DIDResolutionError(f"{shown!r} is not a valid did:web DID: {why}")
+
+
+def _host(did: str, segment: str) -> str:
+    """The domain name, with an optional port written as %3A (§3.2 step 2)."""
+    name, sep, port = segment, "", ""
+    colon = re.search(r"%3[Aa]", segment)
+    if colon:
+        name, sep, port = segment[: colon.start()], ":", segment[colon.end() :]
+    if "%" in name or "%" in port:
+        raise _bad(did, "only %3A (before a port) may be percent-encoded in the domain name")
+    if len(name) > 253 or not all(_LABEL.fullmatch(label) for label in name.split(".")):
+        raise _bad(did, f"{name!r} is not a domain name")
+    if sep:
+        if not _PORT.fullmatch(port) or not 0 < int(port) < 65536:
+            raise _bad(did, f"port {port!r} is not a number from 1 to 65535")
+        return f"{name}:{int(port)}"
+    return name
+
+
+def did_web_to_url(did: str, scheme: str = "https") -> str:
+    """The URL of the DID document (§3.2). scheme="http" is only for loopback test servers."""
+    if scheme not in ("https", "http"):
+        raise ValueError(f"scheme must be 'https' (or 'http' in tests), not {scheme!r}")
+    if not isinstance(did, str) or not did.startswith(PREFIX):
+        raise _bad(str(did), "it must start with 'did:web:'")
+    if len(did) > MAX_DID_LENGTH:
+        raise _bad(did, f"longer than {MAX_DID_LENGTH} characters")
+    segments = did[len(PREFIX):].split(":")
+    for segment in segments:
+        if not _SEGMENT.fullmatch(segment):
+            raise _bad(did, "empty segment or a character outside the DID grammar")
+    host = _host(did, segments[0])
+    path = segments[1:]
+    for segment in path:
+        decoded = re.sub(r"%[0-9A-Fa-f]{2}", lambda m: chr(int(m[0][1:], 16)), segment)
+        if decoded in (".", "..") or any(c in decoded for c in "/\\?#"):
+            raise _bad(did, f"path segment {segment!r} is not allowed")
+    location = "/".join(path) if path else ".well-known"  # §3.2 steps 1 and 4
+    return f"{scheme}://{host}/{location}/did.json"
+
+
+def _reject_duplicates(pairs: list[tuple[str, object]]) -> dict:
+    keys = [k for k, _ in pairs]
+    if len(set(keys)) != len(keys):
+        raise ValueError("duplicate key in a JSON object")
+    return dict(pairs)
+
+
+def _reject_constant(name: str) -> None:
+    raise ValueError(f"{name} is not valid JSON")
+
+
+def _depth(value: object) -> int:
+    deepest, stack = 0, [(value, 1)]
+    while stack:
+        item, level = stack.pop()
+        if isinstance(item, dict | list):
+            deepest = max(deepest, level)
+            children = item.values() if isinstance(item, dict) else item
+            stack.extend((child, level + 1) for child in children)
+    return deepest
+
+
+def parse_did_document_json(did: str, body: bytes) -> dict:
+    """A JSON object of bounded depth, without duplicate keys (the size is bounded by the fetch)."""
+    try:
+        data = json.loads(
+            body.decode("utf-8"),
+            object_pairs_hook=_reject_duplicates,
+            parse_constant=_reject_constant,
+        )
+    except RecursionError:
+        raise DIDResolutionError(f"DID document of {did} is nested too deeply") from None
+    except (UnicodeDecodeError, ValueError) as e:
+        raise DIDResolutionError(f"DID document of {did} is not valid JSON: {e}") from None
+    if not isinstance(data, dict):
+        raise DIDResolutionError(f"DID document of {did} is not a JSON object")
+    if _depth(data) > MAX_JSON_DEPTH:
+        raise DIDResolutionError(
+            f"DID document of {did} is nested deeper than {MAX_JSON_DEPTH} levels"
+        )
+    return data
+
+
+def document_from_json(did: str, data: dict) -> pydid.DIDDocument:
+    """Checks that the document is about this DID (§3.2) and models it with pydid."""
+    if data.get("id") != did:
+        raise DIDResolutionError(
+            f"DID document fetched for {did} has id {str(data.get('id'))[:200]!r}: "
+            "the id must equal the DID"
+        )
+    try:
+        return pydid.DIDDocument.deserialize(data)
+    except (ValueError, TypeError, AttributeError, KeyError) as e:  # what pydid 0.5.3 raises
+        first = str(e).strip().splitlines()[:3]
+        raise DIDResolutionError(f"DID document of {did} is invalid: {' '.join(first)}") from None
+
+
+def resolve_did_web(did: str, fetcher: Fetcher, scheme: str = "https") -> pydid.DIDDocument:
+    url = did_web_to_url(did, scheme)
+    try:
+        result = fetcher.fetch(url, accept=ACCEPT)
+    except FetchError as e:
+        raise DIDResolutionError(f"cannot resolve {did}: {e}") from e
+    return document_from_json(did, parse_did_document_json(did, result.body))

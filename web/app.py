@@ -1,0 +1,33 @@
+"""The Flask application factory."""
+from flask import Flask
+
+from issuer.did_web import did_web_has_path
+from web.datadir import open_issuer_keys
+from web.home import home
+from web.problems import register_problem_handlers
+from web.services import EXTENSION_KEY, Services
+from web.settings import Settings
+from web.wellknown import did_document, wellknown
+
+MAX_REQUEST_BYTES = 1024 * 1024
+JSON_PATH_PREFIXES = ("/.well-known/", "/credentials/", "/presentations/")
+
+
+def create_app(settings: Settings | None = None) -> Flask:
+    """The web app of one data directory, which must be initialised (`s4c init`).
+
+    Raises `issuer.keys.IssuerKeyError` when the data directory has no issuer key
+    passphrase yet, or the key files cannot be used with it.
+    """
+    settings = settings or Settings.from_environment()
+    keys = open_issuer_keys(settings)
+    app = Flask(__name__)
+    app.config["MAX_CONTENT_LENGTH"] = MAX_REQUEST_BYTES
+    app.extensions[EXTENSION_KEY] = Services(settings=settings, issuer_keys=keys)
+    app.register_blueprint(home)
+    app.register_blueprint(wellknown)
+    if did_web_has_path(settings.issuer_did):
+        # did:web with a path resolves to <path>/did.json; a proxy strips <path> before us.
+        app.add_url_rule("/did.json", "did_json", did_document)
+    register_problem_handlers(app, JSON_PATH_PREFIXES)
+    return app

@@ -1,0 +1,129 @@
+"""`s4c bench`: throughput of the hot paths, measured in one process on one core.
+
+Rates are steady-state: contexts are processed once per context set (as in a running
+service); every verified credential is a distinct document (its own id, subject, status
+index and signature), so no per-document result is reused.
+"""
+import json
+import os
+import time
+from collections.abc import Callable
+
+import click
+
+from vc import api
+from vc.did_key import did_key_from_public_key
+from vc.multikey import Ed25519Multikey
+
+OB3 = "https://purl.imsglobal.org/spec/ob/v3p0/context-3.0.3.json"
+LIST = "https://certify.example.eu/status/1"
+
+
+def sample_role_credential(i: int, issuer: str) -> dict:
+    """A realistic Open Badges 3.0 role credential (~2.5 KB) with revocation and suspension."""
+    return {
+        "@context": ["https://www.w3.org/ns/credentials/v2", OB3],
+        "id": f"urn:uuid:6a1f0c3e-1b7a-4c55-9a51-{i:012d}",
+        "type": ["VerifiableCredential", "OpenBadgeCredential"],
+        "name": "Smart City Project Manager",
+        "issuer": {"id": issuer, "type": ["Profile"], "name": "Demo Certification Body"},
+        "validFrom": "2026-06-01T00:00:00Z",
+        "validUntil": "2029-06-01T00:00:00Z",
+        "credentialSubject": {
+            "id": f"did:example:holder-{i}",
+            "type": ["AchievementSubject"],
+            "achievement": {
+                "id": "https://certify.example.eu/framework/s4c/roles/project-manager",
+                "type": ["Achievement"],
+                "achievementType": "Certification",
+                "name": "Smart City Project Manager",
+                "description": "Plans, leads and closes smart-city projects: from the city's "
+                               "digital strategy to procurement, delivery and evaluation.",
+                "criteria": {"narrative": "Passed every competency unit of the Skills4Cities "
+                                          "Smart City Project Manager skills card."},
+                "alignment": [
+                    {"type": ["Alignment"], "targetName": "project manager",
+                     "targetUrl": "http://data.europa.eu/esco/occupation/"
+                                  "0d1d8e4c-0b21-4a3c-8d7a-7f6d2c9f7d3b",
+                     "targetFramework": "ESCO", "targetType": "ceterms:Occupation"},
+                    {"type": ["Alignment"], "targetName": "EQF level 6",
+                     "targetUrl": "http://data.europa.eu/snb/eqf/6",
+                     "targetFramework": "European Qualifications Framework"},
+                ],
+            },
+            "result": [{"type": ["Result"], "value": str(60 + i % 40)}],
+        },
+        "evidence": [{"id": f"https://certify.example.eu/assessments/{i}",
+                      "type": ["Evidence"], "name": "Written and practical examination",
+                      "narrative": "Assessed by an accredited examiner on 2026-05-20."}],
+        "credentialSchema": [{"id": "https://purl.imsglobal.org/spec/ob/v3p0/schema/json/"
+                                    "ob_v3p0_achievementcredential_schema.json",
+                              "type": "JsonSchema"}],
+        "credentialStatus": [
+            {"id": f"{LIST}#{i * 7 % 131072}", "type": "BitstringStatusListEntry",
+             "statusPurpose": "revocation", "statusListIndex": str(i * 7 % 131072),
+             "statusListCredential": LIST},
+            {"id": f"{LIST}s#{i * 11 % 131072}", "type": "BitstringStatusListEntry",
+             "statusPurpose": "suspension", "statusListIndex": str(i * 11 % 131072),
+             "statusListCredential": LIST + "s"},
+        ],
+    }
+
+
+def _rate(fn: Callable[[int], object], n: int, budget: float) -> tuple[float, int]:
+    """Calls fn(0..n-1) until n calls or `budget` seconds; returns (calls per second, calls)."""
+    start = time.perf_counter()
+    done = 0
+    while done < n:
+        fn(done)
+        done += 1
+        if time.perf_counter() - start > budget:
+            break
+    return done / (time.perf_counter() - start), done
+
+
+def run(n: int = 2000, budget: float = 4.0) -> dict:
+    key = Ed25519Multikey.generate()
+    did = did_key_from_public_key(key.public_key)
+    vm = f"{did}#{key.public_key_multibase}"
+    results: dict = {"n": n}
+    started = time.perf_counter()
+    message = os.urandom(1024)
+    signature = key.sign(message)
+    results["ed25519_sign_per_s"] = _rate(lambda i: key.sign(message), n * 5, budget / 2)[0]
+    results["ed25519_verify_per_s"] = _rate(
+        lambda i: key.public_key.verify(signature, message), n * 5, budget / 2)[0]
+    docs = [sample_role_credential(i, did) for i in range(n)]
+    api.verify(api.sign(docs[0], key, verification_method=vm))  # warm: contexts processed once
+    for suite, tag in (("eddsa-rdfc-2022", "rdfc"), ("eddsa-jcs-2022", "jcs")):
+        signed: list[dict] = []
+        results[f"issue_{tag}_per_s"], count = _rate(
+            lambda i, s=suite: signed.append(api.sign(docs[i], key, suite=s,
+                                                      verification_method=vm)), n, budget)
+
+        def verify_one(i: int) -> None:
+            if not api.verify(signed[i]).verified:
+                raise RuntimeError("benchmark credential failed to verify")
+
+        results[f"verify_{tag}_per_s"] = _rate(verify_one, count, budget)[0]
+    results["credential_bytes"] = len(json.dumps(signed[0]).encode())
+    for k, v in list(results.items()):
+        if k.endswith("_per_s"):
+            results[k] = round(v, 1)
+    results["seconds"] = round(time.perf_counter() - started, 2)
+    return results
+
+
+@click.command()
+@click.option("--json", "as_json", is_flag=True, help="Print one JSON object.")
+@click.option("-n", "n", default=2000, show_default=True, help="Credentials per measurement.")
+@click.option("--budget", default=4.0, show_default=True,
+              help="Seconds at most per measurement (the whole run stays under 30 s).")
+def bench(as_json: bool, n: int, budget: float) -> None:
+    """Measure signing and verification rates (one process, one core)."""
+    results = run(n, budget)
+    if as_json:
+        click.echo(json.dumps(results))
+        return
+    for k, v in results.items():
+        click.echo(f"{k:24} {v}")

@@ -1,0 +1,39 @@
+"""The `s4c` command line: `s4c [--data-dir DIR] COMMAND`."""
+from pathlib import Path
+
+import click
+
+from web.bench import bench
+from web.cli.server import init, serve
+from web.cli.vc_commands import vc
+from web.settings import Settings, default_data_dir
+
+
+@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+@click.option(
+    "--data-dir",
+    type=click.Path(file_okay=False, path_type=Path),
+    envvar="S4C_DATA_DIR",
+    default=None,
+    help=f"Where s4c keeps its database and issuer keys "
+    f"[env S4C_DATA_DIR; default {default_data_dir()}].",
+)
+@click.pass_context
+def main(ctx: click.Context, data_dir: Path | None) -> None:
+    """s4c: issue and verify Skills4Cities smart-city certifications as W3C
+    Verifiable Credentials.
+
+    Start with `s4c init`, then `s4c serve`. Other settings come from the
+    environment: DATABASE_URL, S4C_PUBLIC_URL (the issuer's did:web is derived
+    from it) and S4C_KEY_PASSPHRASE (encrypts the issuer keys at rest).
+    """
+    ctx.obj = Settings.from_environment(data_dir)
+
+
+main.add_command(init)
+main.add_command(serve)
+
+# --- Command groups of other modules: register them here -------------------------
+main.add_command(vc)
+main.add_command(bench)
+# ---------------------------------------------------------------------------------

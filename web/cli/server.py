@@ -1,0 +1,92 @@
+"""`s4c init` and `s4c serve`."""
+import ipaddress
+
+import click
+from gunicorn.app.base import BaseApplication
+
+from issuer.keys import IssuerKeyError
+from web.app import create_app
+from web.datadir import PreparedDataDir, prepare_data_dir
+from web.settings import Settings
+
+
+@click.command()
+@click.pass_obj
+def init(settings: Settings) -> None:
+    """Prepare the data directory: create it, migrate the database and generate
+    the issuer key (encrypted at rest). Safe to run again: it only adds what is
+    missing and never replaces a key."""
+    _echo_summary(settings, _prepare(settings))
+
+
+@click.command()
+@click.option("--host", default="127.0.0.1", show_default=True,
+              help="Address to listen on; keep 127.0.0.1 behind a reverse proxy.")
+@click.option("--port", default=8000, show_default=True, type=click.IntRange(1, 65535))
+@click.option("--workers", default=2, show_default=True, type=click.IntRange(1, 64),
+              help="Gunicorn worker processes.")
+@click.option("--dev", is_flag=True,
+              help="Use Flask's single-process development server instead of gunicorn.")
+@click.pass_obj
+def serve(settings: Settings, host: str, port: int, workers: int, dev: bool) -> None:
+    """Serve the s4c web app (home page, DID document, APIs). Runs `init` first
+    when the data directory is not ready."""
+    _echo_summary(settings, _prepare(settings))
+    try:
+        app = create_app(settings)
+    except IssuerKeyError as e:
+        raise click.ClickException(str(e)) from None
+    if dev:
+        app.run(host=host, port=port, debug=False, use_reloader=False)
+        return
+    options = {
+        "bind": f"[{host}]:{port}" if _is_ipv6(host) else f"{host}:{port}",
+        "workers": workers,
+        "accesslog": "-",
+        "errorlog": "-",
+        "proc_name": "s4c",
+        # Gunicorn >= 25.1 opens a control socket in ~/.gunicorn, shared by every instance.
+        "control_socket_disable": True,
+    }
+    GunicornServer(settings, options).run()
+
+
+class GunicornServer(BaseApplication):
+    """Gunicorn, configured from code; each worker builds its own app."""
+
+    def __init__(self, settings: Settings, options: dict[str, object]) -> None:
+        self.settings = settings
+        self.options = options
+        super().__init__()
+
+    def load_config(self) -> None:
+        for name, value in self.options.items():
+            if name in self.cfg.settings:  # skip settings older gunicorns do not know
+                self.cfg.set(name, value)
+
+    def load(self):
+        return create_app(self.settings)
+
+
+def _prepare(settings: Settings) -> PreparedDataDir:
+    try:
+        return prepare_data_dir(settings)
+    except (IssuerKeyError, ValueError, OSError) as e:
+        raise click.ClickException(str(e)) from None
+
+
+def _echo_summary(settings: Settings, prepared: PreparedDataDir) -> None:
+    key = prepared.active_key
+    state = "created" if prepared.key_created else "existing"
+    click.echo(f"s4c data directory: {settings.data_dir}")
+    click.echo(f"  database:       {settings.database_url_for_display}")
+    click.echo(f"  issuer DID:     {settings.issuer_did}")
+    click.echo(f"  active key:     {settings.issuer_did}#{key.key_id} ({state}, {key.created})")
+    click.echo(f"  key passphrase: {settings.key_passphrase_source}")
+
+
+def _is_ipv6(host: str) -> bool:
+    try:
+        return ipaddress.ip_address(host).version == 6
+    except ValueError:
+        return False

@@ -1,0 +1,100 @@
+"""`s4c vc sign|verify`: the standards core on the command line (a contract other tools use)."""
+import json
+import sys
+from pathlib import Path
+
+import click
+
+from vc import api
+from vc.contexts import ContextStore
+from vc.cryptosuites import SIGNING_SUITES
+from vc.did_key import did_key_from_public_key
+from vc.errors import VCError
+from vc.jcs import loads_strict
+from vc.multikey import Ed25519Multikey
+
+MAX_INPUT_BYTES = 2 * 1024 * 1024
+
+
+def read_json_input(path: str) -> dict:
+    """Reads a JSON object from a file or '-' (stdin), bounded, strict; exits 2 if unusable."""
+    try:
+        if path == "-":
+            raw = sys.stdin.buffer.read(MAX_INPUT_BYTES + 1)
+        else:
+            with open(path, "rb") as f:
+                raw = f.read(MAX_INPUT_BYTES + 1)
+    except OSError as e:
+        raise click.UsageError(f"cannot read {path}: {e.strerror}") from None
+    if len(raw) > MAX_INPUT_BYTES:
+        raise click.UsageError(f"{path} is larger than {MAX_INPUT_BYTES} bytes")
+    try:
+        doc = loads_strict(raw)
+    except VCError as e:
+        raise click.UsageError(f"{path} is not valid JSON: {e}") from None
+    if not isinstance(doc, dict):
+        raise click.UsageError(f"{path} must hold a JSON object")
+    return doc
+
+
+def parse_contexts(values: tuple[str, ...]) -> ContextStore:
+    extra: dict[str, Path] = {}
+    for value in values:
+        url, sep, file = value.partition("=")
+        if not sep or not url or not file:
+            raise click.BadParameter(f"{value!r}: expected URL=FILE", param_hint="--context")
+        if not Path(file).is_file():
+            raise click.BadParameter(f"{file}: no such file", param_hint="--context")
+        extra[url] = Path(file)
+    return ContextStore(extra) if extra else None
+
+
+context_option = click.option(
+    "--context", "contexts", multiple=True, metavar="URL=FILE",
+    help="Accept one more JSON-LD context for this run, read from a local file (repeatable).")
+
+
+@click.group()
+def vc() -> None:
+    """Sign and verify W3C Verifiable Credentials (Data Integrity, EdDSA)."""
+
+
+@vc.command()
+@click.option("--key", "key_file", required=True, type=click.Path(dir_okay=False),
+              help="Key file: a Multikey pair {publicKeyMultibase, privateKeyMultibase}.")
+@click.option("--suite", type=click.Choice(SIGNING_SUITES), default="eddsa-rdfc-2022",
+              show_default=True, help="Cryptosuite of the proof.")
+@click.option("--created", metavar="RFC3339", help="Proof creation time (default: now).")
+@click.option("--verification-method", metavar="URL",
+              help="Verification method URL (default: the key's did:key).")
+@context_option
+@click.argument("input_file", metavar="IN.json")
+def sign(key_file: str, suite: str, created: str | None, verification_method: str | None,
+         contexts: tuple[str, ...], input_file: str) -> None:
+    """Sign IN.json ('-' for stdin) and print the signed document."""
+    store = parse_contexts(contexts)
+    document = read_json_input(input_file)
+    try:
+        key = Ed25519Multikey.from_file(key_file)
+        if verification_method is None:
+            did = did_key_from_public_key(key.public_key)
+            verification_method = f"{did}#{key.public_key_multibase}"
+        signed = api.sign(document, key, suite=suite, verification_method=verification_method,
+                          created=created, store=store)
+    except VCError as e:
+        click.echo(f"error: {e}", err=True)
+        sys.exit(2)
+    click.echo(json.dumps(signed, indent=2, ensure_ascii=False))
+
+
+@vc.command()
+@context_option
+@click.argument("input_file", metavar="IN.json")
+def verify(contexts: tuple[str, ...], input_file: str) -> None:
+    """Verify IN.json ('-' for stdin): prints {verified, checks}; exit 0 verified, 1 not,
+    2 unusable input."""
+    store = parse_contexts(contexts)
+    document = read_json_input(input_file)
+    result = api.verify(document, store=store)
+    click.echo(json.dumps(result.to_json(), indent=2, ensure_ascii=False))
+    sys.exit(0 if result.verified else 1)

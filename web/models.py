@@ -1,0 +1,7 @@
+"""Every service's table metadata in one place, for Alembic (`target_metadata`)."""
+from sqlalchemy import MetaData
+
+from issuer.audit import Base as IssuerBase
+
+# Add each service's declarative Base.metadata here when it gains tables.
+SERVICE_METADATA: list[MetaData] = [IssuerBase.metadata]

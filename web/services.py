@@ -1,0 +1,19 @@
+"""The per-application services views reach through `current_services()`."""
+from dataclasses import dataclass
+
+from flask import current_app
+
+from issuer.keys import IssuerKeyStore
+from web.settings import Settings
+
+EXTENSION_KEY = "s4c"
+
+
+@dataclass(frozen=True)
+class Services:
+    settings: Settings
+    issuer_keys: IssuerKeyStore
+
+
+def current_services() -> Services:
+    return current_app.extensions[EXTENSION_KEY]

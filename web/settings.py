@@ -1,0 +1,69 @@
+"""Settings of one s4c instance, resolved once from the command line and the environment.
+
+Everything that holds state (database, keys) hangs off `data_dir`; there are no
+module-level singletons, so two `Settings` with two data directories never meet.
+"""
+import os
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from sqlalchemy.engine import make_url
+
+from issuer.did_web import did_web_from_url
+from issuer.keys import PASSPHRASE_ENV, keys_dir
+
+DEFAULT_PUBLIC_URL = "http://127.0.0.1:8000"
+
+
+def default_data_dir(environ: Mapping[str, str] = os.environ) -> Path:
+    """`$XDG_DATA_HOME/s4c`, or `~/.local/share/s4c` (XDG Base Directory spec)."""
+    xdg = environ.get("XDG_DATA_HOME", "")
+    base = Path(xdg) if xdg and Path(xdg).is_absolute() else Path.home() / ".local" / "share"
+    return base / "s4c"
+
+
+@dataclass(frozen=True)
+class Settings:
+    data_dir: Path
+    database_url: str
+    public_url: str = DEFAULT_PUBLIC_URL
+    # The value of S4C_KEY_PASSPHRASE, if set; else the passphrase file under data_dir.
+    key_passphrase: str | None = field(default=None, repr=False)
+
+    @classmethod
+    def from_environment(
+        cls, data_dir: Path | None = None, environ: Mapping[str, str] | None = None
+    ) -> "Settings":
+        """Reads S4C_DATA_DIR, DATABASE_URL, S4C_PUBLIC_URL and S4C_KEY_PASSPHRASE."""
+        env = os.environ if environ is None else environ
+        if data_dir is None:
+            data_dir = Path(env["S4C_DATA_DIR"]) if env.get("S4C_DATA_DIR") else default_data_dir(env)
+        data_dir = Path(data_dir).expanduser().resolve()
+        return cls(
+            data_dir=data_dir,
+            database_url=env.get("DATABASE_URL") or f"sqlite:///{data_dir / 's4c.db'}",
+            public_url=(env.get("S4C_PUBLIC_URL") or DEFAULT_PUBLIC_URL).rstrip("/"),
+            key_passphrase=env.get(PASSPHRASE_ENV),
+        )
+
+    @property
+    def issuer_did(self) -> str:
+        """did:web of the public URL, e.g. `did:web:127.0.0.1%3A8000`."""
+        return did_web_from_url(self.public_url)
+
+    @property
+    def keys_dir(self) -> Path:
+        return keys_dir(self.data_dir)
+
+    @property
+    def database_url_for_display(self) -> str:
+        """The database URL with any password masked, safe to print or log."""
+        return make_url(self.database_url).render_as_string(hide_password=True)
+
+    @property
+    def key_passphrase_source(self) -> str:
+        """Where the key passphrase comes from, for humans (never the passphrase itself)."""
+        if self.key_passphrase is not None:
+            return f"environment variable {PASSPHRASE_ENV}"
+        return f"file {self.keys_dir / 'passphrase'} (set {PASSPHRASE_ENV} in production)"
