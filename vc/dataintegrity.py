@@ -119,7 +119,7 @@ def _verify_one(document: dict, proofs: list, proof: object, resolve_key: KeyRes
             if doc_ctx[:len(proof_ctx)] != proof_ctx:
                 raise ProofError("the proof's @context does not match the document's")
             unsecured["@context"] = options["@context"]
-        tkey = (suite.canonical, repr(unsecured.get("proof")), repr(unsecured.get("@context")))
+        tkey = transform_key(suite.canonical, unsecured)
         transformed = transforms.get(tkey)
         if transformed is None:
             transformed = transforms[tkey] = suite.transform(unsecured, cache)
@@ -141,13 +141,22 @@ def _verify_one(document: dict, proofs: list, proof: object, resolve_key: KeyRes
         return Outcome.FAILED, str(e)
 
 
+def transform_key(canonical: str, unsecured: dict) -> tuple:
+    """Proofs over the same unsecured document share one transformation."""
+    return canonical, repr(unsecured.get("proof")), repr(unsecured.get("@context"))
+
+
 def verify_proofs(document: dict, resolve_key: KeyResolver, *, purpose: str | None = None,
-                  cache: ContextCache | None = None) -> list[Check]:
-    """One check per proof; a document with no proof gets one failed check."""
+                  cache: ContextCache | None = None,
+                  transforms: dict | None = None) -> list[Check]:
+    """One check per proof; a document with no proof gets one failed check.
+
+    `transforms` may hold transformations already computed (see `transform_key`).
+    """
     proofs = _proofs_of(document)
     if not proofs:
         return [Check("proof", Outcome.FAILED, "the document has no proof")]
-    transforms: dict = {}
+    transforms = {} if transforms is None else transforms
     checks = []
     for i, proof in enumerate(proofs):
         outcome, reason = _verify_one(document, proofs, proof, resolve_key, purpose, cache,

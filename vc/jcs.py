@@ -24,7 +24,9 @@ JSONValue = dict[str, Any] | list[Any] | str | int | float | bool | None
 # exponent, or 16+ digits (floats, big integers); a character whose UTF-16 order differs from
 # its code point order (U+E000 and above) in a key. Strings can trigger it too: harmless,
 # such documents simply take the exact path.
-_RISKY = re.compile(r"[:\[,]-?\d+[.eE]|[:\[,]-?\d{16}|[\ue000-\U0010ffff]")
+_RISKY_NUMBER = re.compile(r"[:\[,]-?\d(?:\d*[.eE]|\d{15})")
+# UTF-8 lead bytes of U+E000 and above: they never occur as continuation bytes
+_HIGH_LEAD_BYTES = (b"\xee", b"\xef", b"\xf0", b"\xf1", b"\xf2", b"\xf3", b"\xf4")
 _FAST_DUMPS = json.JSONEncoder(ensure_ascii=False, sort_keys=True, separators=(",", ":"),
                                allow_nan=False, check_circular=False).encode
 
@@ -40,12 +42,15 @@ def canonicalize_parsed(value: dict) -> bytes:
         text = _FAST_DUMPS(value)
     except (TypeError, ValueError, RecursionError):
         return canonicalize(value)
-    if text.count("{") + text.count("[") > MAX_DEPTH or _RISKY.search(text):
+    if text.count("{") + text.count("[") > MAX_DEPTH or _RISKY_NUMBER.search(text):
         return canonicalize(value)
     try:
-        return text.encode("utf-8")
+        data = text.encode("utf-8")
     except UnicodeEncodeError:
         return canonicalize(value)  # a lone surrogate: the exact path reports it
+    if not text.isascii() and any(b in data for b in _HIGH_LEAD_BYTES):
+        return canonicalize(value)  # keys may sort differently by UTF-16 code units
+    return data
 
 
 def canonicalize(value: JSONValue) -> bytes:

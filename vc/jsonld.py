@@ -493,12 +493,19 @@ def _shape(value: object, depth: int = 0) -> object:
     if depth > MAX_DEPTH:
         raise MalformedInputError(f"the document is nested deeper than {MAX_DEPTH} levels")
     if isinstance(value, dict):
-        return tuple(
-            (k, repr(v) if k in _SHAPE_VALUE_KEYS or k[:1] == "@" else _shape(v, depth + 1))
-            for k, v in sorted(value.items()))
+        out = []
+        for k, v in value.items():
+            if k in _SHAPE_VALUE_KEYS or k[:1] == "@":
+                out.append((k, repr(v)))
+            elif isinstance(v, (dict, list)):
+                out.append((k, _shape(v, depth + 1)))
+            else:
+                out.append((k, v.__class__))
+        return tuple(out)
     if isinstance(value, list):
-        return tuple(_shape(v, depth + 1) for v in value)
-    return type(value).__name__
+        return tuple([_shape(v, depth + 1) if isinstance(v, (dict, list)) else v.__class__
+                      for v in value])
+    return value.__class__
 
 
 _SHAPE_VALUE_KEYS = frozenset({"type", "@type", "@context", "proofPurpose"})
