@@ -91,10 +91,15 @@ class ContextCache:
             return hit[1]
         try:
             result = self._pyld._process_context(
-                active, local, self._options,
+                active, _drop_noop_null_vocab(active, local, self.store), self._options,
                 override_protected=override_protected, propagate=propagate)
+        except ContextError:
+            raise
         except pyld_jsonld.JsonLdError as e:
             raise _context_error(e) from None
+        except (KeyError, TypeError, ValueError, AttributeError) as e:
+            # pyld can fail this way on unusual contexts (e.g. {"@vocab": null})
+            raise ContextError(f"the JSON-LD context cannot be processed: {e!r}") from None
         if len(self._processed) > 20000:
             self._processed.clear()
         # The entry holds `active` so that its id is not reused while cached.
@@ -111,11 +116,37 @@ class ContextCache:
         if _KEYWORD_LIKE.match(value) and not pyld_jsonld._is_keyword(value):
             result = None
         else:
-            result = self._pyld._expand_iri(ctx, value, vocab=vocab, base="" if not vocab else None)
+            # base=None: no document-relative resolution (pyld would resolve against
+            # http://example.org/base/); the walker refuses relative IRIs instead
+            result = self._pyld._expand_iri(ctx, value, vocab=vocab, base=None)
         if len(self._iris) > 200000:
             self._iris.clear()
         self._iris[key] = result
         return result
+
+
+def _drop_noop_null_vocab(active: dict, local: object, store: ContextStore) -> object:
+    """`{"@vocab": null}` with no @vocab set is a no-op that pyld 3.3 crashes on (KeyError)."""
+    items = local if isinstance(local, list) else [local]
+    vocab_set = "@vocab" in active
+    out = []
+    for item in items:
+        if isinstance(item, dict) and "@vocab" in item:
+            if item["@vocab"] is None and not vocab_set:
+                item = {k: v for k, v in item.items() if k != "@vocab"}
+            else:
+                vocab_set = item["@vocab"] is not None
+        elif item is None:
+            vocab_set = False
+        elif isinstance(item, str):
+            try:
+                remote = store.load(item).get("@context")
+            except ContextError:
+                remote = None  # pyld reports the unknown context itself
+            sets = remote if isinstance(remote, list) else [remote]
+            vocab_set = vocab_set or any(isinstance(c, dict) and c.get("@vocab") for c in sets)
+        out.append(item)
+    return out if isinstance(local, list) else out[0]
 
 
 def _context_error(e: Exception) -> ContextError:
@@ -129,8 +160,13 @@ def _context_error(e: Exception) -> ContextError:
     code = getattr(e, "code", "") or ""
     text = str(e).split("\n")[0].strip("(),'\"")
     if code == "protected term redefinition":
-        term = (getattr(e, "details", None) or {}).get("term", "?")
-        return ProtectedTermError(f"the context redefines the protected term {term!r}")
+        details = getattr(e, "details", None) or {}
+        term = details.get("term")
+        if term is None and isinstance(details.get("context"), dict):
+            term = ", ".join(k for k in details["context"] if not k.startswith("@")) or None
+        return ProtectedTermError(
+            f"the context redefines the protected term {term or '(unnamed)'!r}: a credential "
+            "may not change the meaning of terms its base contexts protect")
     if code in ("loading remote context failed", "loading document failed"):
         url = (getattr(e, "details", None) or {}).get("url", "?")
         return ContextError(

@@ -1,0 +1,123 @@
+"""Strict JSON-LD: what pyld would silently drop is refused; canonical forms equal pyld's."""
+import json
+
+import pytest
+from pyld import jsonld as pyld
+
+from vc import api
+from vc.did_key import did_key_from_public_key
+from vc.errors import ContextError, ProtectedTermError, UndefinedTermError
+from vc.jsonld import default_cache
+from vc.multikey import Ed25519Multikey
+from vc.rdfc import canonicalize
+from web.bench import sample_role_credential
+
+V2 = "https://www.w3.org/ns/credentials/v2"
+
+
+@pytest.fixture(scope="module")
+def issuer():
+    key = Ed25519Multikey.generate()
+    did = did_key_from_public_key(key.public_key)
+    return key, did, f"{did}#{key.public_key_multibase}"
+
+
+def _pyld_canonical(doc, store) -> str:
+    return pyld.normalize(doc, {"algorithm": "URDNA2015", "format": "application/n-quads",
+                                "documentLoader": store.document_loader})
+
+
+def _credentials(vectors):
+    docs = [sample_role_credential(i, "did:web:certify.example.eu") for i in range(3)]
+    base = vectors / "vc-di-eddsa"
+    docs += [json.loads(p.read_text()) for p in sorted(base.rglob("signed*.json"))
+             if "employ" not in str(p)]
+    inputs = vectors / "vc-dm2-inputs"
+    # the inputs are unsigned credentials; a few carry an illustrative proof whose terms
+    # are undefined, which the issuing path strips before it checks terms
+    for p in sorted(inputs.rglob("*-ok.json")):
+        docs.append({k: v for k, v in json.loads(p.read_text()).items() if k != "proof"})
+    return docs
+
+
+def test_canonical_form_equals_pyld_on_every_test_credential(vectors, examples_store):
+    cache = default_cache(examples_store)
+    checked = 0
+    for doc in _credentials(vectors):
+        assert canonicalize(doc, cache) == _pyld_canonical(doc, examples_store)
+        checked += 1
+    assert checked > 40
+
+
+def test_undefined_property_is_refused_at_issue_and_at_verify(issuer):
+    key, did, vm = issuer
+    doc = sample_role_credential(1, did)
+    doc["credentialSubject"]["favouriteColour"] = "green"
+    with pytest.raises(UndefinedTermError, match="favouriteColour"):
+        api.sign(doc, key, verification_method=vm)
+    # pyld itself drops the term silently: that is why the check exists
+    assert "favouriteColour" not in json.dumps(pyld.expand(
+        doc, {"documentLoader": default_cache().store.document_loader}))
+    signed = api.sign(sample_role_credential(1, did), key, verification_method=vm)
+    signed["credentialSubject"]["favouriteColour"] = "green"
+    result = api.verify(signed)
+    assert not result.verified
+    assert result.checks[0].id == "terms" and "favouriteColour" in result.checks[0].reason
+
+
+@pytest.mark.parametrize("suite", ["eddsa-rdfc-2022", "eddsa-jcs-2022"])
+def test_undefined_type_is_refused(issuer, suite):
+    key, did, vm = issuer
+    doc = sample_role_credential(2, did)
+    doc["type"].append("MadeUpCredential")
+    with pytest.raises(UndefinedTermError, match="MadeUpCredential"):
+        api.sign(doc, key, suite=suite, verification_method=vm)
+
+
+def test_redefining_a_protected_term_is_refused(issuer):
+    key, did, vm = issuer
+    doc = sample_role_credential(3, did)
+    doc["@context"] = [*doc["@context"], {"name": "https://evil.example/name"}]
+    with pytest.raises(ProtectedTermError, match="name"):
+        api.sign(doc, key, verification_method=vm)
+
+
+def test_an_unknown_context_is_an_error_not_a_fetch(issuer):
+    key, did, vm = issuer
+    doc = sample_role_credential(4, did)
+    doc["@context"].append("https://contexts.example/never-fetched.jsonld")
+    with pytest.raises(ContextError, match="unknown JSON-LD context"):
+        api.sign(doc, key, verification_method=vm)
+
+
+def test_relative_iri_and_invalid_value_object_are_refused(issuer):
+    key, did, vm = issuer
+    doc = sample_role_credential(5, did)
+    doc["credentialSubject"]["id"] = "not-an-iri"
+    with pytest.raises(UndefinedTermError, match="absolute IRI"):
+        api.sign(doc, key, verification_method=vm)
+    doc = sample_role_credential(5, did)
+    doc["name"] = {"@value": "Role", "@language": "en", "url": "https://x.example"}
+    with pytest.raises(ContextError, match="value object"):
+        api.sign(doc, key, verification_method=vm)
+
+
+def test_a_tampered_pinned_context_file_is_refused(tmp_path):
+    from vc.contexts import PINNED_DIR, ContextStore
+
+    for f in PINNED_DIR.iterdir():
+        (tmp_path / f.name).write_bytes(f.read_bytes())
+    path = tmp_path / "credentials-v2.jsonld"
+    path.write_text(path.read_text().replace("https://schema.org/name", "https://evil/name"))
+    with pytest.raises(ContextError, match="SHA-256"):
+        ContextStore(pinned_dir=tmp_path).load(V2)
+
+
+def test_language_tags_and_control_characters_canonicalize_exactly(vectors, examples_store):
+    doc = {"@context": [V2], "type": ["VerifiableCredential"], "issuer": "did:example:1",
+           "name": [{"@value": "Ръководител на проекти", "@language": "BG"},
+                    {"@value": "Tab\there \"quoted\" back\\slash", "@language": "en"}],
+           "credentialSubject": {"id": "did:example:2"}}
+    ours = canonicalize(doc, default_cache(examples_store))
+    assert ours == _pyld_canonical(doc, examples_store)
+    assert '"Ръководител на проекти"@bg' in ours

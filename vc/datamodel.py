@@ -1,0 +1,337 @@
+"""Structural validation of the W3C Verifiable Credentials Data Model 2.0 (Recommendation, 2025).
+
+Only what the data model states as MUST is checked (SHOULDs are left to policy). Whether
+every term is defined by the contexts is not checked here: that is the JSON-LD safe-mode
+check in `vc.jsonld`, which `vc.api.issue` runs after this one.
+"""
+import re
+from fractions import Fraction
+
+from vc.errors import MalformedInputError
+
+BASE_CONTEXT = "https://www.w3.org/ns/credentials/v2"
+# §4.4: an identifier is a URL; here, anything with a scheme and no whitespace.
+_URL = re.compile(r"[A-Za-z][A-Za-z0-9+.-]*:\S+")
+# §4.9: XML Schema 1.1 dateTimeStamp (the spec's regular expression), time zone required.
+_DATE_TIME_STAMP = re.compile(
+    r"(?P<year>-?(?:[1-9][0-9]{3,}|0[0-9]{3}))-(?P<month>0[1-9]|1[0-2])"
+    r"-(?P<day>0[1-9]|[12][0-9]|3[01])"
+    r"T(?:(?P<hour>[01][0-9]|2[0-3]):(?P<minute>[0-5][0-9]):(?P<second>[0-5][0-9](?:\.[0-9]+)?)"
+    r"|(?P<midnight>24:00:00(?:\.0+)?))"
+    r"(?P<tz>Z|[+-](?:(?:0[0-9]|1[0-3]):[0-5][0-9]|14:00))"
+)
+_LANGUAGE_VALUE_KEYS = frozenset({"@value", "@language", "@direction"})
+
+
+class DataModelError(MalformedInputError):
+    """A credential or presentation breaks VC Data Model 2.0; `problems` lists every breach."""
+
+    def __init__(self, problems: list[str]) -> None:
+        self.problems = list(problems)
+        super().__init__("not a valid VC Data Model 2.0 document: " + "; ".join(self.problems))
+
+
+def validate(document: dict) -> None:
+    """Raises DataModelError unless `document` is a valid credential or presentation."""
+    if not isinstance(document, dict):
+        raise DataModelError(["the document must be a JSON object"])
+    if "VerifiablePresentation" in _values(document.get("type")):
+        validate_presentation(document)
+    else:
+        validate_credential(document)
+
+
+def validate_credential(credential: dict) -> None:
+    problems = _credential_problems(credential, "")
+    if problems:
+        raise DataModelError(problems)
+
+
+def validate_presentation(presentation: dict) -> None:
+    problems = _presentation_problems(presentation)
+    if problems:
+        raise DataModelError(problems)
+
+
+def _values(value: object) -> list:
+    return value if isinstance(value, list) else [value]
+
+
+def _at(where: str, key: str) -> str:
+    return f"{where}.{key}" if where else key
+
+
+def _kind(value: object) -> str:
+    return {dict: "an object", list: "a list", str: "a string", type(None): "null",
+            bool: "a boolean"}.get(type(value), "a number")
+
+
+def _is_url(value: object) -> bool:
+    return isinstance(value, str) and _URL.fullmatch(value) is not None
+
+
+def _credential_problems(doc: object, where: str) -> list[str]:
+    if not isinstance(doc, dict):
+        return [f"{where or 'credential'}: must be an object, not {_kind(doc)}"]
+    problems: list[str] = []
+    _check_context(doc, where, problems)
+    if "id" in doc:
+        _check_id(doc["id"], _at(where, "id"), problems)
+    _check_type(doc, where, "VerifiableCredential", problems)
+    _check_names(doc, where, problems)
+    _check_issuer(doc, where, problems)
+    _check_subjects(doc, where, problems)
+    _check_validity(doc, where, problems)
+    # §4.10 Status, §4.11 Data Schemas, §5.4 Refreshing, §5.5 Terms of Use, §5.6 Evidence:
+    # each object MUST say its type; an id, where present, follows §4.4.
+    _check_typed_objects(doc, "credentialStatus", where, problems)
+    _check_typed_objects(doc, "credentialSchema", where, problems, id_required=True)
+    for key in ("refreshService", "termsOfUse", "evidence"):
+        _check_typed_objects(doc, key, where, problems)
+    _check_proofs(doc, where, problems)
+    return problems
+
+
+def _presentation_problems(doc: dict) -> list[str]:
+    problems: list[str] = []
+    # §4.13 Verifiable Presentations: §4.3, §4.4 and §4.5 apply as for credentials.
+    _check_context(doc, "", problems)
+    if "id" in doc:
+        _check_id(doc["id"], "id", problems)
+    _check_type(doc, "", "VerifiablePresentation", problems)
+    if "holder" in doc:  # §4.13: a URL or an object containing an id that is a URL
+        _check_url_or_object_with_id(doc["holder"], "holder", problems)
+    if "verifiableCredential" in doc:
+        items = _values(doc["verifiableCredential"])
+        if not items:
+            problems.append("verifiableCredential: must hold at least one credential")
+        for i, item in enumerate(items):
+            _check_presented_credential(item, f"verifiableCredential[{i}]", problems)
+    _check_proofs(doc, "", problems)
+    return problems
+
+
+def _check_presented_credential(item: object, where: str, problems: list[str]) -> None:
+    # §4.13: credentials are objects, never strings, numbers or URLs.
+    if not isinstance(item, dict):
+        problems.append(f"{where}: must be a credential object or an enveloped credential, "
+                        f"not {_kind(item)}")
+        return
+    types = _values(item.get("type"))
+    enveloped_id = isinstance(item.get("id"), str) and item["id"].startswith("data:")
+    if "EnvelopedVerifiableCredential" in types or ("type" not in item and enveloped_id):
+        # §4.13.1 Enveloped Verifiable Credentials
+        if "@context" not in item:
+            problems.append(f"{where}.@context: missing")
+        if not enveloped_id:
+            problems.append(f"{where}.id: an enveloped credential's id must be a data: URL")
+        if "EnvelopedVerifiableCredential" not in types:
+            problems.append(f"{where}.type: missing; an enveloped credential's type must be "
+                            "EnvelopedVerifiableCredential")
+        return
+    problems.extend(_credential_problems(item, where))
+
+
+def _check_context(doc: dict, where: str, problems: list[str]) -> None:
+    # §4.3 Contexts: an ordered set whose first item is the base context URL.
+    path = _at(where, "@context")
+    if "@context" not in doc:
+        problems.append(f"{path}: missing; it must start with {BASE_CONTEXT}")
+        return
+    items = _values(doc["@context"])
+    if not items or items[0] != BASE_CONTEXT:
+        problems.append(f"{path}: the first context must be {BASE_CONTEXT}")
+    for i, item in enumerate(items[1:], start=1):
+        if not isinstance(item, str | dict):
+            problems.append(f"{path}[{i}]: must be a URL or a context object, not {_kind(item)}")
+
+
+def _check_id(value: object, path: str, problems: list[str]) -> None:
+    # §4.4 Identifiers: if present, a single URL.
+    if isinstance(value, list):
+        problems.append(f"{path}: must be a single URL, not a list")
+    elif not _is_url(value):
+        shown = repr(value) if isinstance(value, str) else _kind(value)
+        problems.append(f"{path}: must be a URL (scheme:...), got {shown}")
+
+
+def _check_type(doc: dict, where: str, required: str | None, problems: list[str]) -> None:
+    # §4.5 Types: present, one or more strings (terms or URLs), including `required`.
+    path = _at(where, "type")
+    need = f"must include {required}" if required else ""
+    if not where and required == "VerifiableCredential":
+        # a top-level document may have been meant as a presentation: say so
+        need += " (or VerifiablePresentation for a presentation)"
+    if "type" not in doc:
+        problems.append(f"{path}: missing" + (f"; it {need}" if need else ""))
+        return
+    values = _values(doc["type"])
+    if not values:
+        problems.append(f"{path}: must not be empty" + (f"; it {need}" if need else ""))
+    elif any(not isinstance(v, str) for v in values):
+        problems.append(f"{path}: every type must be a string (a term or a URL)")
+    elif required and required not in values:
+        problems.append(f"{path}: {need}")
+
+
+def _check_names(doc: dict, where: str, problems: list[str]) -> None:
+    # §4.6 Names and Descriptions: a string or a language value object (§11.1), or a list.
+    for key in ("name", "description"):
+        if key not in doc:
+            continue
+        path = _at(where, key)
+        items = _values(doc[key])
+        if not items:
+            problems.append(f"{path}: must not be empty")
+        for item in items:
+            problem = _language_string_problem(item)
+            if problem:
+                problems.append(f"{path}: {problem}")
+
+
+def _language_string_problem(value: object) -> str | None:
+    if isinstance(value, str):
+        return None
+    if not isinstance(value, dict):
+        return f"must be a string or a language value object, not {_kind(value)}"
+    extra = sorted(set(value) - _LANGUAGE_VALUE_KEYS)
+    if extra:
+        return ("a language value object may only hold @value, @language and @direction, "
+                f"not {', '.join(extra)}")
+    if not isinstance(value.get("@value"), str):
+        return "a language value object needs a string @value"
+    if "@language" in value and not isinstance(value["@language"], str):
+        return "@language must be a string (a BCP47 language tag)"
+    if "@direction" in value and value["@direction"] not in ("ltr", "rtl"):
+        return "@direction must be 'ltr' or 'rtl'"
+    return None
+
+
+def _check_issuer(doc: dict, where: str, problems: list[str]) -> None:
+    # §4.7 Issuer: required; a URL or an object containing an id that is a URL.
+    path = _at(where, "issuer")
+    if "issuer" not in doc:
+        problems.append(f"{path}: missing; a credential must name its issuer")
+        return
+    issuer = doc["issuer"]
+    _check_url_or_object_with_id(issuer, path, problems)
+    if isinstance(issuer, dict):
+        _check_names(issuer, path, problems)
+
+
+def _check_url_or_object_with_id(value: object, path: str, problems: list[str]) -> None:
+    if isinstance(value, dict):
+        if "id" not in value:
+            problems.append(f"{path}.id: missing; the object must have an id that is a URL")
+        else:
+            _check_id(value["id"], f"{path}.id", problems)
+    elif not _is_url(value):
+        shown = repr(value) if isinstance(value, str) else _kind(value)
+        problems.append(f"{path}: must be a URL or an object with an id URL, got {shown}")
+
+
+def _check_subjects(doc: dict, where: str, problems: list[str]) -> None:
+    # §4.8 Credential Subject: one or more objects, each the subject of at least one claim.
+    path = _at(where, "credentialSubject")
+    if "credentialSubject" not in doc:
+        problems.append(f"{path}: missing; a credential must make claims about a subject")
+        return
+    subjects = _values(doc["credentialSubject"])
+    if not subjects:
+        problems.append(f"{path}: must hold at least one subject")
+    for i, subject in enumerate(subjects):
+        at = path if len(subjects) == 1 and not isinstance(doc["credentialSubject"], list) \
+            else f"{path}[{i}]"
+        if not isinstance(subject, dict):
+            problems.append(f"{at}: must be an object, not {_kind(subject)}")
+        elif not subject:
+            problems.append(f"{at}: must hold at least one claim (or an id)")
+        elif "id" in subject:
+            _check_id(subject["id"], f"{at}.id", problems)
+
+
+def _check_validity(doc: dict, where: str, problems: list[str]) -> None:
+    # §4.9 Validity Period: dateTimeStamps; validUntil not earlier than validFrom.
+    instants: dict[str, Fraction] = {}
+    for key in ("validFrom", "validUntil"):
+        if key not in doc:
+            continue
+        value = doc[key]
+        instant = _instant(value) if isinstance(value, str) else None
+        if instant is None:
+            shown = repr(value) if isinstance(value, str) else _kind(value)
+            problems.append(f"{_at(where, key)}: must be an XML Schema dateTimeStamp with a "
+                            f"time zone, e.g. 2025-01-31T09:00:00Z; got {shown}")
+        else:
+            instants[key] = instant
+    if len(instants) == 2 and instants["validUntil"] < instants["validFrom"]:
+        problems.append(f"{_at(where, 'validUntil')}: is earlier than validFrom")
+
+
+def _instant(text: str) -> Fraction | None:
+    """Seconds since 1970-01-01T00:00:00Z of a dateTimeStamp, or None if it is not one."""
+    m = _DATE_TIME_STAMP.fullmatch(text)
+    if m is None:
+        return None
+    year, month, day = int(m["year"]), int(m["month"]), int(m["day"])
+    if day > _days_in_month(year, month):
+        return None
+    if m["midnight"]:
+        clock = Fraction(86400)
+    else:
+        clock = int(m["hour"]) * 3600 + int(m["minute"]) * 60 + Fraction(m["second"])
+    offset = 0
+    if m["tz"] != "Z":
+        sign = -1 if m["tz"][0] == "-" else 1
+        offset = sign * (int(m["tz"][1:3]) * 3600 + int(m["tz"][4:6]) * 60)
+    return _days_from_civil(year, month, day) * 86400 + clock - offset
+
+
+def _days_in_month(year: int, month: int) -> int:
+    if month == 2:
+        leap = year % 4 == 0 and (year % 100 != 0 or year % 400 == 0)
+        return 29 if leap else 28
+    return 30 if month in (4, 6, 9, 11) else 31
+
+
+def _days_from_civil(year: int, month: int, day: int) -> int:
+    """Days since 1970-01-01 in the proleptic Gregorian calendar, for any year."""
+    year -= month <= 2
+    era = year // 400
+    year_of_era = year - era * 400
+    day_of_year = (153 * ((month + 9) % 12) + 2) // 5 + day - 1
+    day_of_era = year_of_era * 365 + year_of_era // 4 - year_of_era // 100 + day_of_year
+    return era * 146097 + day_of_era - 719468
+
+
+def _check_typed_objects(doc: dict, key: str, where: str, problems: list[str], *,
+                         id_required: bool = False) -> None:
+    if key not in doc:
+        return
+    path = _at(where, key)
+    items = _values(doc[key])
+    if not items:
+        problems.append(f"{path}: must hold at least one object")
+    for i, item in enumerate(items):
+        at = f"{path}[{i}]" if isinstance(doc[key], list) else path
+        if not isinstance(item, dict):
+            problems.append(f"{at}: must be an object, not {_kind(item)}")
+            continue
+        _check_type(item, at, None, problems)
+        if "id" in item:
+            _check_id(item["id"], f"{at}.id", problems)
+        elif id_required:
+            problems.append(f"{at}.id: missing; it must be a URL")
+
+
+def _check_proofs(doc: dict, where: str, problems: list[str]) -> None:
+    # §4.12 Securing Mechanisms (VC Data Integrity 1.0 §2.1): every embedded proof has a type.
+    if "proof" not in doc:
+        return
+    path = _at(where, "proof")
+    for i, proof in enumerate(_values(doc["proof"])):
+        at = f"{path}[{i}]" if isinstance(doc["proof"], list) else path
+        if not isinstance(proof, dict):
+            problems.append(f"{at}: must be an object, not {_kind(proof)}")
+        else:
+            _check_type(proof, at, None, problems)
