@@ -6,6 +6,7 @@ from vc.contexts import ContextStore, default_store
 from vc.dataintegrity import add_proof, transform_key, verify_proofs
 from vc.did_resolver import DIDResolver
 from vc.errors import CanonicalizationError, ContextError, MalformedInputError
+from vc.jcs import canonicalize_parsed as jcs_canonicalize
 from vc.jsonld import check_terms, default_cache
 from vc.multikey import Ed25519Multikey
 from vc.rdfc import canonicalize
@@ -27,9 +28,17 @@ def sign(document: dict, key: Ed25519Multikey, *, suite: str = "eddsa-rdfc-2022"
     if not isinstance(document, dict):
         raise MalformedInputError("only a JSON object can be signed")
     cache = default_cache(store)
-    check_terms({k: v for k, v in document.items() if k != "proof"}, cache)
+    unsecured = {k: v for k, v in document.items() if k != "proof"}
+    transformed = None
+    if suite == "eddsa-jcs-2022":
+        transformed = jcs_canonicalize(unsecured)
+        check_terms(unsecured, cache, canonical_json=transformed.decode("utf-8"))
+    elif "proof" in document:
+        check_terms(unsecured, cache)
+    # otherwise the RDFC transformation below walks the document strictly: the term check
     return add_proof(document, key, suite=suite, verification_method=verification_method,
-                     proof_purpose=proof_purpose, created=created, cache=cache)
+                     proof_purpose=proof_purpose, created=created, cache=cache,
+                     transformed=transformed)
 
 
 def verify(document: dict, *, resolver: DIDResolver | None = None,
@@ -49,7 +58,9 @@ def verify(document: dict, *, resolver: DIDResolver | None = None,
             transforms[transform_key("rdfc", unsecured)] = \
                 canonicalize(unsecured, cache).encode("utf-8")
         else:
-            check_terms(unsecured, cache)
+            text = jcs_canonicalize(unsecured)
+            transforms[transform_key("jcs", unsecured)] = text
+            check_terms(unsecured, cache, canonical_json=text.decode("utf-8"))
         result.checks.append(Check("terms", Outcome.PASSED,
                                    "every property and type is defined by accepted contexts"))
     except (ContextError, MalformedInputError, CanonicalizationError) as e:

@@ -46,6 +46,10 @@ class ContextStore:
         self._pinned_dir = pinned_dir
         self._extra_sources = dict(extra or {})
         self._loaded: dict[str, dict] = {}
+        overrides = sorted(set(self._extra_sources) & set(self.manifest))
+        if overrides:
+            raise ContextError(f"{overrides[0]} is a pinned context: a local file cannot "
+                               "replace it (its SHA-256 is fixed)")
 
     @cached_property
     def manifest(self) -> dict[str, dict]:
@@ -59,6 +63,11 @@ class ContextStore:
         """Identifies the set of accepted contexts (used to share processed contexts)."""
         return tuple(sorted((u, str(s) if not isinstance(s, dict) else id(s))
                             for u, s in self._extra_sources.items()))
+
+    def preload(self) -> None:
+        """Reads every extra context now, so that a broken file is reported up front."""
+        for url in self._extra_sources:
+            self.load(url)
 
     def urls(self) -> list[str]:
         return sorted(set(self.manifest) | set(self._extra_sources))

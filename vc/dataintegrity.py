@@ -39,8 +39,12 @@ def _proofs_of(document: dict) -> list:
 def add_proof(document: dict, key: Ed25519Multikey, *, suite: str = "eddsa-rdfc-2022",
               verification_method: str, proof_purpose: str = "assertionMethod",
               created: str | None = None, extra: dict | None = None,
-              cache: ContextCache | None = None) -> dict:
-    """Returns a copy of `document` with one more proof (VC DI 1.0 §4.2, §4.3)."""
+              cache: ContextCache | None = None, transformed: bytes | None = None) -> dict:
+    """Returns a copy of `document` with one more proof (VC DI 1.0 §4.2, §4.3).
+
+    `transformed` may carry the suite's transformation of the unsecured document when the
+    caller has already computed it (it must not have a previousProof).
+    """
     if not isinstance(document, dict):
         raise MalformedInputError("only a JSON object can be signed")
     cs = SUITES.get(suite)
@@ -60,7 +64,8 @@ def add_proof(document: dict, key: Ed25519Multikey, *, suite: str = "eddsa-rdfc-
         unsecured["proof"] = _matching_proofs(existing, previous)
     if cs.proof_carries_context and "@context" in document:
         options["@context"] = document["@context"]
-    transformed = cs.transform(unsecured, cache)
+    if transformed is None or previous is not None:
+        transformed = cs.transform(unsecured, cache)
     config = cs.proof_configuration(options, unsecured, cache)
     signature = key.sign(cs.hash_data(transformed, config))
     proof = {k: v for k, v in options.items()}

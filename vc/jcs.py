@@ -11,6 +11,8 @@ import re
 from json.encoder import encode_basestring  # C implementation when available
 from typing import Any
 
+import orjson
+
 from vc.errors import CanonicalizationError, MalformedInputError
 
 MAX_DEPTH = 64
@@ -24,32 +26,27 @@ JSONValue = dict[str, Any] | list[Any] | str | int | float | bool | None
 # exponent, or 16+ digits (floats, big integers); a character whose UTF-16 order differs from
 # its code point order (U+E000 and above) in a key. Strings can trigger it too: harmless,
 # such documents simply take the exact path.
-_RISKY_NUMBER = re.compile(r"[:\[,]-?\d(?:\d*[.eE]|\d{15})")
+_RISKY_NUMBER = re.compile(rb"[:\[,]-?\d(?:\d*[.eE]|\d{15})")
 # UTF-8 lead bytes of U+E000 and above: they never occur as continuation bytes
 _HIGH_LEAD_BYTES = (b"\xee", b"\xef", b"\xf0", b"\xf1", b"\xf2", b"\xf3", b"\xf4")
-_FAST_DUMPS = json.JSONEncoder(ensure_ascii=False, sort_keys=True, separators=(",", ":"),
-                               allow_nan=False, check_circular=False).encode
 
 
 def canonicalize_parsed(value: dict) -> bytes:
     """`canonicalize` for a document parsed from JSON text (string keys, lists, no tuples).
 
-    The C encoder gives the JCS bytes for documents with only strings, small integers,
-    booleans and null, keys below U+E000 and shallow nesting; anything else takes the exact
-    path. It would turn int keys and tuples into JSON, so it is only for parsed documents.
+    orjson (Rust) writes the JCS bytes for documents with only strings, small integers,
+    booleans and null, keys below U+E000 and shallow nesting: it escapes like
+    JSON.stringify and sorts keys by code point, which equals UTF-16 order below U+E000.
+    Anything else takes the exact path. It would turn tuples into arrays, so it is only
+    for parsed documents.
     """
     try:
-        text = _FAST_DUMPS(value)
-    except (TypeError, ValueError, RecursionError):
+        data = orjson.dumps(value, option=orjson.OPT_SORT_KEYS)
+    except (TypeError, orjson.JSONEncodeError):
+        return canonicalize(value)  # big integers, lone surrogates, non-JSON types
+    if (data.count(b"{") + data.count(b"[") > MAX_DEPTH or _RISKY_NUMBER.search(data)
+            or (not data.isascii() and any(b in data for b in _HIGH_LEAD_BYTES))):
         return canonicalize(value)
-    if text.count("{") + text.count("[") > MAX_DEPTH or _RISKY_NUMBER.search(text):
-        return canonicalize(value)
-    try:
-        data = text.encode("utf-8")
-    except UnicodeEncodeError:
-        return canonicalize(value)  # a lone surrogate: the exact path reports it
-    if not text.isascii() and any(b in data for b in _HIGH_LEAD_BYTES):
-        return canonicalize(value)  # keys may sort differently by UTF-16 code units
     return data
 
 

@@ -548,10 +548,26 @@ _SHAPE_VALUE_KEYS = frozenset({"type", "@type", "@context", "proofPurpose"})
 _PASSED_SHAPES: dict[tuple, bool] = {}
 
 
-def check_terms(document: dict, cache: ContextCache | None = None) -> None:
-    """Safe mode: raises UndefinedTermError/ContextError unless every term is defined."""
+# A canonical JSON text with its plain string values blanked keeps what `_shape` keeps:
+# structure, keys, numbers, strings in arrays; the values of the keys in `_KEPT` are read
+# back separately. Used when the canonical text exists anyway (eddsa-jcs-2022).
+_STRING_VALUE = re.compile(r':"[^"\\]*(?:\\.[^"\\]*)*"')
+_KEPT = re.compile(r'"(?:type|@type|@context|proofPurpose|@language|@direction)":("[^"\\]*(?:\\.[^"\\]*)*")')
+
+
+def check_terms(document: dict, cache: ContextCache | None = None,
+                canonical_json: str | None = None) -> None:
+    """Safe mode: raises UndefinedTermError/ContextError unless every term is defined.
+
+    The strict walk runs once per document shape (see `_shape`); `canonical_json`, the
+    document's JCS text when the caller has it, gives the shape more cheaply.
+    """
     cache = cache or default_cache()
-    key = (id(cache), _shape(document))
+    if canonical_json is not None:
+        key = (id(cache), _STRING_VALUE.sub(':""', canonical_json),
+               tuple(_KEPT.findall(canonical_json)))
+    else:
+        key = (id(cache), _shape(document))
     if key in _PASSED_SHAPES:
         return
     to_rdf(document, cache)

@@ -7,7 +7,6 @@ import base64
 from vc.errors import MalformedInputError
 
 _B58 = "123456789ABCDEFGHJKLMNPQRSTUVWXYZabcdefghijkmnopqrstuvwxyz"
-_B58_INDEX = {c: i for i, c in enumerate(_B58)}
 
 
 def b58encode(data: bytes) -> str:
@@ -20,13 +19,20 @@ def b58encode(data: bytes) -> str:
     return "1" * pad + "".join(reversed(out))
 
 
+_B58_DIGITS = bytes(_B58.index(chr(b)) if chr(b) in _B58 else 255 for b in range(256))
+
+
 def b58decode(text: str) -> bytes:
-    n = 0
     try:
-        for c in text:
-            n = n * 58 + _B58_INDEX[c]
-    except KeyError as e:
-        raise MalformedInputError(f"invalid base58btc character {e.args[0]!r}") from None
+        digits = text.encode("ascii").translate(_B58_DIGITS)
+    except UnicodeEncodeError:
+        raise MalformedInputError("invalid base58btc character (not ASCII)") from None
+    if 255 in digits:
+        bad = text[digits.index(255)]
+        raise MalformedInputError(f"invalid base58btc character {bad!r}")
+    n = 0
+    for d in digits:
+        n = n * 58 + d
     body = n.to_bytes((n.bit_length() + 7) // 8, "big") if n else b""
     pad = len(text) - len(text.lstrip("1"))
     return b"\0" * pad + body

@@ -16,6 +16,7 @@ from vc.multibase import decode_base58btc, encode_base58btc
 
 ED25519_PUB_HEADER = b"\xed\x01"
 ED25519_PRIV_HEADER = b"\x80\x26"
+MAX_KEY_FILE_BYTES = 64 * 1024
 
 
 def public_key_from_multibase(value: str) -> Ed25519PublicKey:
@@ -82,7 +83,11 @@ class Ed25519Multikey:
     @classmethod
     def from_file(cls, path: str | Path) -> "Ed25519Multikey":
         try:
-            data = json.loads(Path(path).read_text(encoding="utf-8"))
+            with open(path, "rb") as f:
+                raw = f.read(MAX_KEY_FILE_BYTES + 1)
+            if len(raw) > MAX_KEY_FILE_BYTES:
+                raise KeyFormatError(f"key file {path} is larger than {MAX_KEY_FILE_BYTES} bytes")
+            data = json.loads(raw)
         except (OSError, ValueError) as e:
             raise KeyFormatError(f"cannot read key file {path}: {e}") from None
         return cls.from_json(data)

@@ -37,7 +37,7 @@ def read_json_input(path: str) -> dict:
     return doc
 
 
-def parse_contexts(values: tuple[str, ...]) -> ContextStore:
+def parse_contexts(values: tuple[str, ...]) -> ContextStore | None:
     extra: dict[str, Path] = {}
     for value in values:
         url, sep, file = value.partition("=")
@@ -46,7 +46,14 @@ def parse_contexts(values: tuple[str, ...]) -> ContextStore:
         if not Path(file).is_file():
             raise click.BadParameter(f"{file}: no such file", param_hint="--context")
         extra[url] = Path(file)
-    return ContextStore(extra) if extra else None
+    if not extra:
+        return None
+    try:
+        store = ContextStore(extra)
+        store.preload()
+    except VCError as e:
+        raise click.BadParameter(str(e), param_hint="--context") from None
+    return store
 
 
 context_option = click.option(
