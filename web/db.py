@@ -34,8 +34,12 @@ def alembic_config() -> Config:
     return config
 
 
-def upgrade(url: str, revision: str = "head") -> None:
-    """Migrates the database at `url` to `revision`; a no-op when already there."""
+def upgrade(url: str, revision: str = "heads") -> None:
+    """Migrates the database at `url` to `revision`; a no-op when already there.
+
+    Each service keeps its migrations on its own Alembic branch from `0001`, so the
+    default target is every head.
+    """
     engine = make_engine(url)
     try:
         with engine.begin() as connection:
@@ -46,11 +50,11 @@ def upgrade(url: str, revision: str = "head") -> None:
         engine.dispose()
 
 
-def current_revision(url: str) -> str | None:
-    """The Alembic revision the database is at (None before the first migration)."""
+def current_revisions(url: str) -> tuple[str, ...]:
+    """The Alembic revisions (one per service branch) the database is at."""
     engine = make_engine(url)
     try:
         with engine.connect() as connection:
-            return MigrationContext.configure(connection).get_current_revision()
+            return tuple(sorted(MigrationContext.configure(connection).get_current_heads()))
     finally:
         engine.dispose()
