@@ -2,7 +2,9 @@
 from flask import Flask
 
 from issuer.did_web import did_web_has_path
+from issuer.service import IssuerConfig, IssuerService
 from web.datadir import open_issuer_keys
+from web.db import make_engine
 from web.home import home
 from web.problems import register_problem_handlers
 from web.services import EXTENSION_KEY, Services
@@ -23,7 +25,10 @@ def create_app(settings: Settings | None = None) -> Flask:
     keys = open_issuer_keys(settings)
     app = Flask(__name__)
     app.config["MAX_CONTENT_LENGTH"] = MAX_REQUEST_BYTES
-    app.extensions[EXTENSION_KEY] = Services(settings=settings, issuer_keys=keys)
+    issuer = IssuerService(make_engine(settings.database_url), keys, IssuerConfig(
+        did=settings.issuer_did, name=settings.issuer_name, public_url=settings.public_url))
+    app.extensions[EXTENSION_KEY] = Services(settings=settings, issuer_keys=keys,
+                                             issuer=issuer)
     app.register_blueprint(home)
     app.register_blueprint(wellknown)
     if did_web_has_path(settings.issuer_did):

@@ -1,6 +1,7 @@
 """Every service's table metadata in one place, for Alembic (`target_metadata`)."""
 from sqlalchemy import MetaData
 
+import issuer.models  # noqa: F401  (registers the issuer tables on its Base)
 from issuer.audit import Base as IssuerBase
 
 # Add each service's declarative Base.metadata here when it gains tables.

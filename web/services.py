@@ -4,6 +4,7 @@ from dataclasses import dataclass
 from flask import current_app
 
 from issuer.keys import IssuerKeyStore
+from issuer.service import IssuerService
 from web.settings import Settings
 
 EXTENSION_KEY = "s4c"
@@ -13,6 +14,7 @@ EXTENSION_KEY = "s4c"
 class Services:
     settings: Settings
     issuer_keys: IssuerKeyStore
+    issuer: IssuerService
 
 
 def current_services() -> Services:

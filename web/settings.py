@@ -16,6 +16,9 @@ from issuer.keys import PASSPHRASE_ENV, keys_dir
 DEFAULT_PUBLIC_URL = "http://127.0.0.1:8000"
 
 
+DEFAULT_ISSUER_NAME = "Demo Smart City Certification Body (DEMO)"
+
+
 def default_data_dir(environ: Mapping[str, str] = os.environ) -> Path:
     """`$XDG_DATA_HOME/s4c`, or `~/.local/share/s4c` (XDG Base Directory spec)."""
     xdg = environ.get("XDG_DATA_HOME", "")
@@ -30,12 +33,14 @@ class Settings:
     public_url: str = DEFAULT_PUBLIC_URL
     # The value of S4C_KEY_PASSPHRASE, if set; else the passphrase file under data_dir.
     key_passphrase: str | None = field(default=None, repr=False)
+    # The certification body's name as its credentials show it (S4C_ISSUER_NAME).
+    issuer_name: str = DEFAULT_ISSUER_NAME
 
     @classmethod
     def from_environment(
         cls, data_dir: Path | None = None, environ: Mapping[str, str] | None = None
     ) -> "Settings":
-        """Reads S4C_DATA_DIR, DATABASE_URL, S4C_PUBLIC_URL and S4C_KEY_PASSPHRASE."""
+        """Reads S4C_DATA_DIR, DATABASE_URL, S4C_PUBLIC_URL, S4C_KEY_PASSPHRASE, S4C_ISSUER_NAME."""
         env = os.environ if environ is None else environ
         if data_dir is None:
             data_dir = Path(env["S4C_DATA_DIR"]) if env.get("S4C_DATA_DIR") else default_data_dir(env)
@@ -45,6 +50,7 @@ class Settings:
             database_url=env.get("DATABASE_URL") or f"sqlite:///{data_dir / 's4c.db'}",
             public_url=(env.get("S4C_PUBLIC_URL") or DEFAULT_PUBLIC_URL).rstrip("/"),
             key_passphrase=env.get(PASSPHRASE_ENV),
+            issuer_name=env.get("S4C_ISSUER_NAME") or DEFAULT_ISSUER_NAME,
         )
 
     @property

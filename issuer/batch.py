@@ -1,0 +1,139 @@
+"""Issuing a whole cohort from a CSV file: one row per candidate and unit result.
+
+Columns: name, email, did (may be empty), unit, score, max_score, assessed_on (YYYY-MM-DD),
+exam_body, assessor. A bad row is reported with its line number and the other rows go on;
+each candidate is issued in its own savepoint, so a failure loses nothing else. Re-running
+the same file issues nothing twice (assessments, decisions and credentials are idempotent).
+"""
+import csv
+import io
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, field
+from datetime import date
+
+from issuer.service import IssuerError, IssuerService
+
+COLUMNS = ("name", "email", "did", "unit", "score", "max_score", "assessed_on", "exam_body",
+           "assessor")
+MAX_ROWS = 200_000
+MAX_FIELD = 1000
+CANDIDATES_PER_TRANSACTION = 200
+
+
+@dataclass(frozen=True)
+class CohortRow:
+    line: int
+    name: str
+    email: str
+    did: str | None
+    unit: str
+    score: float
+    max_score: float
+    assessed_on: date
+    exam_body: str
+    assessor: str
+
+
+@dataclass
+class BatchSummary:
+    rows: int = 0
+    candidates: int = 0
+    issued: int = 0
+    already_issued: int = 0
+    errors: list[str] = field(default_factory=list)  # "line N: what was wrong"
+
+    def to_json(self) -> dict:
+        return {"rows": self.rows, "candidates": self.candidates, "issued": self.issued,
+                "already_issued": self.already_issued, "errors": self.errors}
+
+
+def parse_cohort(text: str, summary: BatchSummary) -> list[CohortRow]:
+    """Parses the CSV; bad rows go to `summary.errors` with their line numbers."""
+    reader = csv.DictReader(io.StringIO(text))
+    missing = [c for c in COLUMNS if c not in (reader.fieldnames or [])]
+    if missing:
+        raise IssuerError(f"the CSV header lacks the column(s) {', '.join(missing)}; "
+                          f"expected: {','.join(COLUMNS)}")
+    rows = []
+    for i, raw in enumerate(reader):
+        line = reader.line_num
+        if i >= MAX_ROWS:
+            raise IssuerError(f"line {line}: more than {MAX_ROWS} rows")
+        summary.rows += 1
+        try:
+            rows.append(_row(line, raw))
+        except (ValueError, TypeError) as e:
+            summary.errors.append(f"line {line}: {e}")
+    return rows
+
+
+def _row(line: int, raw: dict) -> CohortRow:
+    values = {k: (raw.get(k) or "").strip() for k in COLUMNS}
+    for k, v in values.items():
+        if len(v) > MAX_FIELD:
+            raise ValueError(f"{k} is longer than {MAX_FIELD} characters")
+    for k in ("name", "email", "unit", "score", "max_score", "assessed_on", "exam_body",
+              "assessor"):
+        if not values[k]:
+            raise ValueError(f"{k} is empty")
+    try:
+        score, max_score = float(values["score"]), float(values["max_score"])
+    except ValueError:
+        raise ValueError(f"score {values['score']!r} / max_score {values['max_score']!r} "
+                         "must be numbers") from None
+    try:
+        assessed_on = date.fromisoformat(values["assessed_on"])
+    except ValueError:
+        raise ValueError(f"assessed_on {values['assessed_on']!r} is not a date "
+                         "(YYYY-MM-DD)") from None
+    return CohortRow(line, values["name"], values["email"], values["did"] or None,
+                     values["unit"], score, max_score, assessed_on, values["exam_body"],
+                     values["assessor"])
+
+
+def issue_cohort(service: IssuerService, text: str, actor: str,
+                 progress: Callable[[int], None] | None = None) -> BatchSummary:
+    summary = BatchSummary()
+    rows = parse_cohort(text, summary)
+    by_candidate: dict[str, list[CohortRow]] = {}
+    for row in rows:
+        by_candidate.setdefault(row.email.lower(), []).append(row)
+    summary.candidates = len(by_candidate)
+    groups = list(by_candidate.values())
+    for start in range(0, len(groups), CANDIDATES_PER_TRANSACTION):
+        chunk = groups[start:start + CANDIDATES_PER_TRANSACTION]
+        with service.sessions.begin() as session:
+            for group in chunk:
+                _issue_candidate(service, session, group, actor, summary)
+        if progress:
+            progress(len(chunk))
+    return summary
+
+
+def _issue_candidate(service: IssuerService, session, group: Iterable[CohortRow], actor: str,
+                     summary: BatchSummary) -> None:
+    group = list(group)
+    savepoint = session.begin_nested()
+    try:
+        first = group[0]
+        ref = service.add_candidate(first.name, first.email, first.did, actor, session)
+        good = 0
+        for row in group:
+            inner = session.begin_nested()
+            try:
+                service.record_assessment(ref, row.unit, row.score, row.max_score,
+                                          row.assessed_on, row.exam_body, row.assessor,
+                                          actor, session)
+                inner.commit()
+                good += 1
+            except IssuerError as e:
+                inner.rollback()
+                summary.errors.append(f"line {row.line}: {e}")
+        if good:
+            result = service.certify_and_issue(ref, actor, session)
+            summary.issued += len(result.issued)
+            summary.already_issued += len(result.existing)
+        savepoint.commit()
+    except IssuerError as e:
+        savepoint.rollback()
+        summary.errors.append(f"line {group[0].line}: {e}")

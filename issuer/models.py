@@ -1,0 +1,137 @@
+"""The issuer's tables: candidates, assessments, decisions, credentials, status lists, shares."""
+from datetime import UTC, date, datetime
+from typing import Any
+
+from sqlalchemy import (
+    JSON,
+    Boolean,
+    Date,
+    DateTime,
+    Float,
+    ForeignKey,
+    Integer,
+    LargeBinary,
+    Text,
+    UniqueConstraint,
+)
+from sqlalchemy.orm import Mapped, mapped_column
+
+from issuer.audit import Base
+
+
+def _now() -> datetime:
+    return datetime.now(UTC)
+
+
+class FrameworkRecord(Base):
+    """A loaded competency framework version (the data is the framework JSON)."""
+
+    __tablename__ = "issuer_frameworks"
+    id: Mapped[str] = mapped_column(Text, primary_key=True)  # framework id URL
+    version: Mapped[str] = mapped_column(Text)
+    data: Mapped[dict[str, Any]] = mapped_column(JSON)
+    loaded_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=_now)
+
+
+class Candidate(Base):
+    __tablename__ = "issuer_candidates"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    ref: Mapped[str] = mapped_column(Text, unique=True)  # public reference (uuid)
+    name: Mapped[str] = mapped_column(Text)
+    email: Mapped[str] = mapped_column(Text, unique=True)
+    did: Mapped[str | None] = mapped_column(Text)
+    salt: Mapped[str] = mapped_column(Text)  # for the hashed email identifier
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=_now)
+
+
+class Assessment(Base):
+    __tablename__ = "issuer_assessments"
+    __table_args__ = (UniqueConstraint("candidate_id", "framework_id", "unit_code",
+                                       "assessed_on", name="uq_assessment"),)
+    id: Mapped[int] = mapped_column(primary_key=True)
+    ref: Mapped[str] = mapped_column(Text, unique=True)
+    candidate_id: Mapped[int] = mapped_column(ForeignKey("issuer_candidates.id"), index=True)
+    framework_id: Mapped[str] = mapped_column(Text)
+    unit_code: Mapped[str] = mapped_column(Text)
+    score: Mapped[float] = mapped_column(Float)
+    max_score: Mapped[float] = mapped_column(Float)
+    assessed_on: Mapped[date] = mapped_column(Date)
+    exam_body: Mapped[str] = mapped_column(Text)
+    assessor: Mapped[str] = mapped_column(Text)
+    recorded_by: Mapped[str] = mapped_column(Text)
+    recorded_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=_now)
+
+
+class Decision(Base):
+    """A certification decision (a unit passed, a role certified), with who decided."""
+
+    __tablename__ = "issuer_decisions"
+    __table_args__ = (UniqueConstraint("candidate_id", "framework_id", "kind", "code",
+                                       name="uq_decision"),)
+    id: Mapped[int] = mapped_column(primary_key=True)
+    candidate_id: Mapped[int] = mapped_column(ForeignKey("issuer_candidates.id"), index=True)
+    framework_id: Mapped[str] = mapped_column(Text)
+    kind: Mapped[str] = mapped_column(Text)  # "unit" | "role"
+    code: Mapped[str] = mapped_column(Text)
+    assessment_id: Mapped[int | None] = mapped_column(ForeignKey("issuer_assessments.id"))
+    decided_on: Mapped[date] = mapped_column(Date)
+    decided_by: Mapped[str] = mapped_column(Text)
+    decided_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=_now)
+
+
+class IssuedCredential(Base):
+    __tablename__ = "issuer_credentials"
+    __table_args__ = (
+        UniqueConstraint("revocation_list", "revocation_index", name="uq_revocation_slot"),
+        UniqueConstraint("suspension_list", "suspension_index", name="uq_suspension_slot"),
+    )
+    id: Mapped[str] = mapped_column(Text, primary_key=True)  # urn:uuid:...
+    decision_id: Mapped[int] = mapped_column(ForeignKey("issuer_decisions.id"), unique=True)
+    candidate_id: Mapped[int] = mapped_column(ForeignKey("issuer_candidates.id"), index=True)
+    kind: Mapped[str] = mapped_column(Text)  # "unit" | "role"
+    code: Mapped[str] = mapped_column(Text)
+    document: Mapped[dict[str, Any]] = mapped_column(JSON)
+    digest: Mapped[str] = mapped_column(Text)  # digestMultibase of the signed credential
+    issued_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=_now)
+    valid_until: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    revocation_list: Mapped[int] = mapped_column(Integer)
+    revocation_index: Mapped[int] = mapped_column(Integer)
+    suspension_list: Mapped[int] = mapped_column(Integer)
+    suspension_index: Mapped[int] = mapped_column(Integer)
+    revoked: Mapped[bool] = mapped_column(Boolean, default=False)
+    suspended: Mapped[bool] = mapped_column(Boolean, default=False)
+
+
+class StatusList(Base):
+    """One Bitstring Status List (bits stored raw; the signed credential is derived)."""
+
+    __tablename__ = "issuer_status_lists"
+    __table_args__ = (UniqueConstraint("purpose", "number", name="uq_status_list"),)
+    id: Mapped[int] = mapped_column(primary_key=True)
+    purpose: Mapped[str] = mapped_column(Text)
+    number: Mapped[int] = mapped_column(Integer)
+    bits: Mapped[bytes] = mapped_column(LargeBinary)
+    allocated: Mapped[int] = mapped_column(Integer, default=0)
+    updated_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=_now)
+
+
+class ShareLink(Base):
+    """A holder's revocable link to one credential (the token itself is never stored)."""
+
+    __tablename__ = "issuer_share_links"
+    token_hash: Mapped[str] = mapped_column(Text, primary_key=True)
+    credential_id: Mapped[str] = mapped_column(ForeignKey("issuer_credentials.id"), index=True)
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=_now)
+    expires_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    revoked_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+
+
+class Officer(Base):
+    """A certification officer who may use the console and the issuing API."""
+
+    __tablename__ = "issuer_officers"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    username: Mapped[str] = mapped_column(Text, unique=True)
+    password_hash: Mapped[str] = mapped_column(Text)
+    api_token_hash: Mapped[str | None] = mapped_column(Text, unique=True)
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=_now)

@@ -1,0 +1,43 @@
+"""The certification decision rules (ECQA practice as the Skills4Cities framework applies it).
+
+A unit is passed when the score reaches its threshold (a percentage of the maximum). A role
+is certified when every unit of its skills card has been passed, each within the
+framework's validity window before the decision date.
+"""
+from dataclasses import dataclass
+from datetime import date
+
+
+class RuleError(ValueError):
+    """An assessment or decision request that the rules cannot accept."""
+
+
+def unit_passed(score: float, max_score: float, threshold_percent: float) -> bool:
+    if max_score <= 0:
+        raise RuleError("the maximum score must be positive")
+    if score < 0 or score > max_score:
+        raise RuleError(f"score {score:g} is outside 0..{max_score:g}")
+    # compare in integers of 1/1000 to avoid float rounding at the boundary
+    return round(score * 100_000) >= round(threshold_percent * max_score * 1000)
+
+
+def window_start(on: date, years: int) -> date:
+    try:
+        return on.replace(year=on.year - years)
+    except ValueError:  # 29 February
+        return on.replace(year=on.year - years, day=28)
+
+
+@dataclass(frozen=True)
+class RoleOutcome:
+    certified: bool
+    missing: tuple[str, ...]  # units not passed (or passed too long ago)
+
+
+def role_outcome(unit_codes: tuple[str, ...], passed_on: dict[str, date], on: date,
+                 window_years: int) -> RoleOutcome:
+    """Whether a role is certified `on` a date, given the dates its units were passed."""
+    start = window_start(on, window_years)
+    missing = tuple(code for code in unit_codes
+                    if code not in passed_on or not (start <= passed_on[code] <= on))
+    return RoleOutcome(certified=not missing, missing=missing)

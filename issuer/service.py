@@ -1,0 +1,373 @@
+"""The issuer as a certification body runs it: candidates, assessments, decisions, credentials.
+
+Every state change that matters is one transaction with an audit row. Issuing is idempotent:
+a decision has at most one credential, so issuing the same certification twice returns the
+credential already issued.
+"""
+import secrets
+import uuid
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from datetime import UTC, date, datetime
+
+from sqlalchemy import Engine, select
+from sqlalchemy.orm import Session, sessionmaker
+
+from issuer import credentials as build
+from issuer import status
+from issuer.audit import record_audit_event
+from issuer.keys import IssuerKeyStore
+from issuer.models import Assessment, Candidate, Decision, FrameworkRecord, IssuedCredential
+from issuer.rules import RuleError, role_outcome, unit_passed
+from vc import api as vc_api
+from vc.multikey import Ed25519Multikey
+
+
+class IssuerError(Exception):
+    """A request the issuer refuses; the message says why."""
+
+
+class NotFound(IssuerError):
+    pass
+
+
+@dataclass(frozen=True)
+class IssuerConfig:
+    did: str
+    name: str
+    public_url: str
+    suite: str = "eddsa-rdfc-2022"
+    role_validity_years: int = 3
+
+
+@dataclass
+class CandidateResult:
+    """What certifying and issuing did for one candidate."""
+
+    candidate_ref: str
+    issued: list[dict] = field(default_factory=list)  # newly issued credentials
+    existing: list[dict] = field(default_factory=list)  # already issued before
+
+
+def _now() -> datetime:
+    return datetime.now(UTC).replace(microsecond=0)
+
+
+def _add_years(moment: datetime, years: int) -> datetime:
+    try:
+        return moment.replace(year=moment.year + years)
+    except ValueError:
+        return moment.replace(year=moment.year + years, day=28)
+
+
+class IssuerService:
+    def __init__(self, engine: Engine, keys: IssuerKeyStore, config: IssuerConfig,
+                 clock: Callable[[], datetime] = _now) -> None:
+        self.engine = engine
+        self.sessions = sessionmaker(engine, expire_on_commit=False)
+        self.keys = keys
+        self.config = config
+        self.clock = clock
+        self._signer: tuple[str, Ed25519Multikey] | None = None
+        self._framework = None
+        self._list_cache: dict[tuple, dict] = {}
+
+    # -- framework ------------------------------------------------------------------------
+    def framework(self):
+        """The loaded framework (the reference framework until another is loaded)."""
+        if self._framework is None:
+            from schemas.framework import load_framework, load_reference_framework
+
+            with self.sessions() as session:
+                record = session.scalars(select(FrameworkRecord).order_by(
+                    FrameworkRecord.loaded_at.desc()).limit(1)).first()
+            self._framework = load_framework(record.data) if record else \
+                load_reference_framework()
+        return self._framework
+
+    def load_framework(self, framework, actor: str) -> None:
+        """Stores a framework (a `schemas.framework.Framework`) as the one in use."""
+        with self.sessions.begin() as session:
+            session.merge(FrameworkRecord(id=framework.id, version=framework.version,
+                                          data=framework.to_dict(), loaded_at=_now()))
+            record_audit_event(session, actor, "framework.loaded", framework.id,
+                               {"version": framework.version})
+        self._framework = framework
+
+    # -- candidates and assessments ---------------------------------------------------------
+    def add_candidate(self, name: str, email: str, did: str | None, actor: str,
+                      session: Session | None = None) -> str:
+        """Registers a candidate (idempotent by email); returns the candidate reference."""
+        email = email.strip().lower()
+        if "@" not in email or len(email) > 254:
+            raise IssuerError(f"{email!r} is not an email address")
+        if not name.strip():
+            raise IssuerError("a candidate needs a name")
+        if did is not None and not did.startswith("did:"):
+            raise IssuerError(f"{did!r} is not a DID")
+        with self._session(session) as s:
+            existing = s.scalars(select(Candidate).where(Candidate.email == email)).first()
+            if existing is not None:
+                if did and not existing.did:
+                    existing.did = did
+                return existing.ref
+            ref = str(uuid.uuid4())
+            s.add(Candidate(ref=ref, name=name.strip(), email=email, did=did,
+                            salt=secrets.token_urlsafe(16)))
+            record_audit_event(s, actor, "candidate.added", ref, {"name": name.strip()})
+            return ref
+
+    def record_assessment(self, candidate_ref: str, unit_code: str, score: float,
+                          max_score: float, assessed_on: date, exam_body: str, assessor: str,
+                          actor: str, session: Session | None = None) -> bool:
+        """Records one unit assessment; returns whether the unit is passed by it."""
+        unit = self._unit(unit_code)
+        try:
+            passed = unit_passed(score, max_score, unit.pass_threshold)
+        except RuleError as e:
+            raise IssuerError(f"unit {unit_code}: {e}") from None
+        if assessed_on > self.clock().date():
+            raise IssuerError(f"assessment date {assessed_on} is in the future")
+        with self._session(session) as s:
+            candidate = self._candidate(s, candidate_ref)
+            fw = self.framework().id
+            same = s.scalars(select(Assessment).where(
+                Assessment.candidate_id == candidate.id, Assessment.framework_id == fw,
+                Assessment.unit_code == unit_code, Assessment.assessed_on == assessed_on)).first()
+            if same is not None:
+                if (same.score, same.max_score) != (score, max_score):
+                    raise IssuerError(f"unit {unit_code} on {assessed_on} is already recorded "
+                                      f"with score {same.score:g}/{same.max_score:g}")
+                return passed
+            s.add(Assessment(ref=str(uuid.uuid4()), candidate_id=candidate.id,
+                             framework_id=fw, unit_code=unit_code, score=score,
+                             max_score=max_score, assessed_on=assessed_on,
+                             exam_body=exam_body, assessor=assessor, recorded_by=actor))
+            record_audit_event(s, actor, "assessment.recorded", candidate.ref,
+                               {"unit": unit_code, "score": score, "max": max_score,
+                                "passed": passed})
+            return passed
+
+    # -- decisions and issuing --------------------------------------------------------------
+    def certify_and_issue(self, candidate_ref: str, actor: str,
+                          session: Session | None = None) -> CandidateResult:
+        """Applies the rules, records new decisions and issues their credentials."""
+        with self._session(session) as s:
+            candidate = self._candidate(s, candidate_ref)
+            self._decide(s, candidate, actor)
+            return self._issue_pending(s, candidate, actor)
+
+    def _decide(self, s: Session, candidate: Candidate, actor: str) -> None:
+        fw = self.framework()
+        today = self.clock().date()
+        decisions = {(d.kind, d.code): d for d in s.scalars(select(Decision).where(
+            Decision.candidate_id == candidate.id, Decision.framework_id == fw.id))}
+        passed_on: dict[str, date] = {code: d.decided_on for (kind, code), d in
+                                      decisions.items() if kind == "unit"}
+        for a in s.scalars(select(Assessment).where(
+                Assessment.candidate_id == candidate.id, Assessment.framework_id == fw.id)
+                .order_by(Assessment.assessed_on)):
+            if ("unit", a.unit_code) in decisions:
+                continue
+            if unit_passed(a.score, a.max_score, self._unit(a.unit_code).pass_threshold):
+                d = Decision(candidate_id=candidate.id, framework_id=fw.id, kind="unit",
+                             code=a.unit_code, assessment_id=a.id, decided_on=a.assessed_on,
+                             decided_by=actor)
+                s.add(d)
+                decisions[("unit", a.unit_code)] = d
+                passed_on[a.unit_code] = a.assessed_on
+                record_audit_event(s, actor, "unit.passed", candidate.ref,
+                                   {"unit": a.unit_code})
+        for role in fw.roles:
+            if ("role", role.code) in decisions:
+                continue
+            outcome = role_outcome(tuple(role.units), passed_on, today, fw.validity_years)
+            if outcome.certified:
+                decisions[("role", role.code)] = d = Decision(
+                    candidate_id=candidate.id, framework_id=fw.id, kind="role",
+                    code=role.code, decided_on=today, decided_by=actor)
+                s.add(d)
+                record_audit_event(s, actor, "role.certified", candidate.ref,
+                                   {"role": role.code})
+        s.flush()
+
+    def _issue_pending(self, s: Session, candidate: Candidate, actor: str) -> CandidateResult:
+        result = CandidateResult(candidate.ref)
+        issued = {c.decision_id: c for c in s.scalars(select(IssuedCredential).where(
+            IssuedCredential.candidate_id == candidate.id))}
+        decisions = list(s.scalars(select(Decision).where(
+            Decision.candidate_id == candidate.id).order_by(Decision.kind.desc(),
+                                                            Decision.id)))
+        slots = status.StatusSlots(s)
+        holder = build.Holder(candidate.name, candidate.email, candidate.salt, candidate.did)
+        unit_docs: dict[str, dict] = {}
+        for d in decisions:  # units first ("unit" > "role" descending), then roles
+            if d.id in issued:
+                doc = issued[d.id].document
+                result.existing.append(doc)
+            else:
+                doc = self._issue_one(s, d, candidate, holder, slots, unit_docs, actor)
+                result.issued.append(doc)
+            if d.kind == "unit":
+                unit_docs[d.code] = doc
+        return result
+
+    def _issue_one(self, s: Session, d: Decision, candidate: Candidate, holder: build.Holder,
+                   slots: status.StatusSlots, unit_docs: dict[str, dict], actor: str) -> dict:
+        fw = self.framework()
+        now = self.clock()
+        revocation, suspension = slots.allocate("revocation"), slots.allocate("suspension")
+        entries = status.entries(self.config.public_url, revocation, suspension)
+        credential_id = f"urn:uuid:{uuid.uuid4()}"
+        profile = build.IssuerProfile(self.config.did, self.config.name, self.config.public_url)
+        valid_until = None
+        if d.kind == "unit":
+            a = s.get(Assessment, d.assessment_id)
+            doc = build.competency_credential(
+                credential_id=credential_id, framework=fw, unit=self._unit(d.code),
+                holder=holder, issuer=profile, score=a.score, max_score=a.max_score,
+                assessed_on=a.assessed_on, exam_body=a.exam_body, assessor=a.assessor,
+                assessment_ref=a.ref, valid_from=now, status=entries)
+        else:
+            role = fw.role(d.code)
+            valid_until = _add_years(now, self.config.role_validity_years)
+            doc = build.role_credential(
+                credential_id=credential_id, framework=fw, role=role, holder=holder,
+                issuer=profile, decided_on=d.decided_on, decided_by=d.decided_by,
+                decision_ref=f"{candidate.ref}-{d.id}", valid_from=now,
+                valid_until=valid_until, units=[unit_docs[u] for u in role.units],
+                status=entries)
+        key_id, key = self._signing_key()
+        signed = vc_api.sign(doc, key, suite=self.config.suite,
+                             verification_method=f"{self.config.did}#{key_id}",
+                             created=build.rfc3339(now))
+        s.add(IssuedCredential(
+            id=credential_id, decision_id=d.id, candidate_id=candidate.id, kind=d.kind,
+            code=d.code, document=signed, digest=build.digest_multibase(signed),
+            issued_at=now, valid_until=valid_until, revocation_list=revocation[0],
+            revocation_index=revocation[1], suspension_list=suspension[0],
+            suspension_index=suspension[1], revoked=False, suspended=False))
+        record_audit_event(s, actor, "credential.issued", credential_id,
+                           {"candidate": candidate.ref, "kind": d.kind, "code": d.code})
+        return signed
+
+    def _signing_key(self) -> tuple[str, Ed25519Multikey]:
+        active = self.keys.active()
+        if self._signer is None or self._signer[0] != active.key_id:
+            self._signer = (active.key_id, self.keys.signing_key(active.key_id))
+        return self._signer
+
+    # -- status ----------------------------------------------------------------------------
+    def revoke(self, credential_id: str, reason: str, actor: str) -> None:
+        with self.sessions.begin() as s:
+            c = self._credential(s, credential_id)
+            if c.revoked:
+                raise IssuerError(f"{credential_id} is already revoked")
+            c.revoked = True
+            status.set_bit(s, "revocation", c.revocation_list, c.revocation_index, True)
+            record_audit_event(s, actor, "credential.revoked", credential_id,
+                               {"reason": reason})
+
+    def suspend(self, credential_id: str, reason: str, actor: str) -> None:
+        with self.sessions.begin() as s:
+            c = self._credential(s, credential_id)
+            if c.revoked:
+                raise IssuerError(f"{credential_id} is revoked: it cannot be suspended")
+            if c.suspended:
+                raise IssuerError(f"{credential_id} is already suspended")
+            c.suspended = True
+            status.set_bit(s, "suspension", c.suspension_list, c.suspension_index, True)
+            record_audit_event(s, actor, "credential.suspended", credential_id,
+                               {"reason": reason})
+
+    def reinstate(self, credential_id: str, reason: str, actor: str) -> None:
+        with self.sessions.begin() as s:
+            c = self._credential(s, credential_id)
+            if c.revoked:
+                raise IssuerError(f"{credential_id} is revoked: a revoked credential can never "
+                                  "be reinstated")
+            if not c.suspended:
+                raise IssuerError(f"{credential_id} is not suspended")
+            c.suspended = False
+            status.set_bit(s, "suspension", c.suspension_list, c.suspension_index, False)
+            record_audit_event(s, actor, "credential.reinstated", credential_id,
+                               {"reason": reason})
+
+    def status_list_credential(self, purpose: str, number: int) -> dict | None:
+        """The signed BitstringStatusListCredential, re-signed only when the list changed."""
+        if purpose not in status.PURPOSES:
+            return None
+        with self.sessions() as s:
+            doc = status.unsigned_list_credential(s, self.config.public_url, self.config.did,
+                                                  purpose, number)
+        if doc is None:
+            return None
+        key = (purpose, number, doc["credentialSubject"]["encodedList"], doc.get("validFrom"))
+        cached = self._list_cache.get(key)
+        if cached is None:
+            key_id, signer = self._signing_key()
+            cached = vc_api.sign(doc, signer, suite=self.config.suite,
+                                 verification_method=f"{self.config.did}#{key_id}")
+            self._list_cache = {k: v for k, v in self._list_cache.items()
+                                if k[:2] != (purpose, number)}
+            self._list_cache[key] = cached
+        return cached
+
+    # -- queries ---------------------------------------------------------------------------
+    def credential(self, credential_id: str) -> IssuedCredential:
+        with self.sessions() as s:
+            return self._credential(s, credential_id)
+
+    def credentials(self, candidate_ref: str | None = None, limit: int = 200,
+                    offset: int = 0) -> list[IssuedCredential]:
+        with self.sessions() as s:
+            q = select(IssuedCredential).order_by(IssuedCredential.issued_at.desc(),
+                                                  IssuedCredential.id)
+            if candidate_ref is not None:
+                q = q.where(IssuedCredential.candidate_id == self._candidate(
+                    s, candidate_ref).id)
+            return list(s.scalars(q.limit(limit).offset(offset)))
+
+    def candidates(self) -> list[Candidate]:
+        with self.sessions() as s:
+            return list(s.scalars(select(Candidate).order_by(Candidate.name)))
+
+    # -- helpers ---------------------------------------------------------------------------
+    def _unit(self, code: str):
+        try:
+            return self.framework().unit(code)
+        except (KeyError, LookupError):
+            raise IssuerError(f"unit {code!r} is not in framework "
+                              f"{self.framework().id}") from None
+
+    @staticmethod
+    def _candidate(s: Session, ref: str) -> Candidate:
+        c = s.scalars(select(Candidate).where(
+            (Candidate.ref == ref) | (Candidate.email == ref.strip().lower()))).first()
+        if c is None:
+            raise NotFound(f"no candidate {ref!r}")
+        return c
+
+    @staticmethod
+    def _credential(s: Session, credential_id: str) -> IssuedCredential:
+        c = s.get(IssuedCredential, credential_id)
+        if c is None:
+            raise NotFound(f"no credential {credential_id!r}")
+        return c
+
+    def _session(self, session: Session | None):
+        """The caller's transaction, or a new one committed at the end."""
+        if session is not None:
+            return _Borrowed(session)
+        return self.sessions.begin()
+
+
+class _Borrowed:
+    def __init__(self, session: Session) -> None:
+        self.session = session
+
+    def __enter__(self) -> Session:
+        return self.session
+
+    def __exit__(self, *exc) -> None:
+        return None

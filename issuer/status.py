@@ -1,0 +1,105 @@
+"""The issuer's Bitstring Status Lists: random slots, flips, signed list credentials.
+
+Each credential gets one slot in a revocation list and one in a suspension list, at an
+index drawn at random (Bitstring Status List v1.0 §5.1 Privacy: indexes must not reveal
+the order of issuance). Lists have the minimum size of 131,072 entries; a new list starts
+when one is half full, so that random draws stay cheap.
+"""
+import secrets
+from datetime import UTC, datetime
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from issuer.models import StatusList
+from vc.statuslist import MIN_BITS, Bitstring, status_entry, status_list_credential
+
+PURPOSES = ("revocation", "suspension")
+LIST_BITS = MIN_BITS
+FILL_LIMIT = LIST_BITS // 2
+
+
+def list_url(public_url: str, purpose: str, number: int) -> str:
+    return f"{public_url.rstrip('/')}/status/{purpose}/{number}"
+
+
+class StatusSlots:
+    """Allocates slots inside one transaction; the caller commits."""
+
+    def __init__(self, session: Session) -> None:
+        self.session = session
+        self._current: dict[str, StatusList] = {}
+        self._taken: dict[tuple[str, int], set[int]] = {}
+
+    def _list_for(self, purpose: str) -> StatusList:
+        current = self._current.get(purpose)
+        if current is not None and current.allocated < FILL_LIMIT:
+            return current
+        latest = self.session.scalars(
+            select(StatusList).where(StatusList.purpose == purpose)
+            .order_by(StatusList.number.desc()).limit(1)).first()
+        if latest is None or latest.allocated >= FILL_LIMIT:
+            number = 1 if latest is None else latest.number + 1
+            latest = StatusList(purpose=purpose, number=number,
+                                bits=bytes(LIST_BITS // 8), allocated=0)
+            self.session.add(latest)
+            self.session.flush()
+        self._current[purpose] = latest
+        return latest
+
+    def _taken_in(self, status_list: StatusList) -> set[int]:
+        key = (status_list.purpose, status_list.number)
+        taken = self._taken.get(key)
+        if taken is None:
+            from issuer.models import IssuedCredential as C
+
+            column = C.revocation_index if status_list.purpose == "revocation" \
+                else C.suspension_index
+            number_col = C.revocation_list if status_list.purpose == "revocation" \
+                else C.suspension_list
+            taken = set(self.session.scalars(select(column).where(
+                number_col == status_list.number)))
+            self._taken[key] = taken
+        return taken
+
+    def allocate(self, purpose: str) -> tuple[int, int]:
+        """(list number, index) of a fresh random slot."""
+        status_list = self._list_for(purpose)
+        taken = self._taken_in(status_list)
+        while True:
+            index = secrets.randbelow(LIST_BITS)
+            if index not in taken:
+                taken.add(index)
+                status_list.allocated += 1
+                return status_list.number, index
+
+
+def entries(public_url: str, revocation: tuple[int, int],
+            suspension: tuple[int, int]) -> list[dict]:
+    return [status_entry(list_url(public_url, "revocation", revocation[0]), revocation[1],
+                         "revocation"),
+            status_entry(list_url(public_url, "suspension", suspension[0]), suspension[1],
+                         "suspension")]
+
+
+def set_bit(session: Session, purpose: str, number: int, index: int, value: bool) -> None:
+    status_list = session.scalars(select(StatusList).where(
+        StatusList.purpose == purpose, StatusList.number == number)).one()
+    bits = Bitstring.from_bytes(status_list.bits)
+    bits.set(index, value)
+    status_list.bits = bits.to_bytes()
+    status_list.updated_at = datetime.now(UTC)
+
+
+def unsigned_list_credential(session: Session, public_url: str, issuer_did: str,
+                             purpose: str, number: int) -> dict | None:
+    status_list = session.scalars(select(StatusList).where(
+        StatusList.purpose == purpose, StatusList.number == number)).first()
+    if status_list is None:
+        return None
+    url = list_url(public_url, purpose, number)
+    doc = status_list_credential(url, issuer_did, purpose,
+                                 Bitstring.from_bytes(status_list.bits),
+                                 valid_from=status_list.updated_at.strftime(
+                                     "%Y-%m-%dT%H:%M:%SZ"))
+    return doc
