@@ -9,6 +9,7 @@ run: install
 	.venv/bin/s4c serve --host 127.0.0.1 --port 8000
 
 test: install
+	bash .ci/install-test-deps
 	.venv/bin/python -m pytest
 
 bench: install

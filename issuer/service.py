@@ -157,6 +157,19 @@ class IssuerService:
             self._decide(s, candidate, actor)
             return self._issue_pending(s, candidate, actor)
 
+    def certify(self, candidate_ref: str, actor: str) -> list[tuple[str, str]]:
+        """Applies the decision rules; returns the (kind, code) decisions now on record."""
+        with self.sessions.begin() as s:
+            candidate = self._candidate(s, candidate_ref)
+            self._decide(s, candidate, actor)
+            return [(d.kind, d.code) for d in s.scalars(select(Decision).where(
+                Decision.candidate_id == candidate.id).order_by(Decision.id))]
+
+    def issue(self, candidate_ref: str, actor: str) -> CandidateResult:
+        """Issues the credentials of the decisions on record (idempotent)."""
+        with self.sessions.begin() as s:
+            return self._issue_pending(s, self._candidate(s, candidate_ref), actor)
+
     def _decide(self, s: Session, candidate: Candidate, actor: str) -> None:
         fw = self.framework()
         today = self.clock().date()

@@ -4,6 +4,7 @@ from pathlib import Path
 import click
 
 from web.bench import bench
+from web.cli.issuer_commands import COMMANDS as ISSUER_COMMANDS
 from web.cli.server import init, serve
 from web.cli.vc_commands import vc
 from web.settings import Settings, default_data_dir
@@ -35,5 +36,7 @@ main.add_command(serve)
 
 # --- Command groups of other modules: register them here -------------------------
 main.add_command(vc)
+for command in ISSUER_COMMANDS:
+    main.add_command(command)
 main.add_command(bench)
 # ---------------------------------------------------------------------------------

@@ -1,0 +1,160 @@
+"""The issuer: decision rules, credentials that validate and verify, stacks, idempotency,
+status flips, batch issuing with bad rows."""
+import json
+from datetime import date, timedelta
+from pathlib import Path
+
+import jsonschema
+import pytest
+
+from issuer.batch import issue_cohort
+from issuer.credentials import digest_multibase
+from issuer.did_web import issuer_did_document
+from issuer.rules import RuleError, role_outcome, unit_passed
+from issuer.service import IssuerError
+from vc import api
+from vc.did_resolver import DIDResolver
+from vc.did_web import did_web_to_url
+from vc.fetch import StaticFetcher
+from vc.statuslist import Bitstring
+from web.cli.context import issuer_service
+from web.settings import Settings
+
+PUBLIC_URL = "https://certify.example.eu"
+
+
+@pytest.fixture
+def service(tmp_path: Path):
+    settings = Settings.from_environment(tmp_path / "data", environ={
+        "S4C_PUBLIC_URL": PUBLIC_URL, "S4C_KEY_PASSPHRASE": "test passphrase 1234"})
+    return issuer_service(settings)
+
+
+@pytest.fixture
+def resolver(service):
+    doc = issuer_did_document(service.config.did, service.keys.all())
+    fetcher = StaticFetcher({did_web_to_url(service.config.did): json.dumps(doc).encode()})
+    return DIDResolver(fetcher=fetcher)
+
+
+def _certify_role(service, role_code="SCPM", email="ana@example.org", score=80, did=None):
+    fw = service.framework()
+    ref = service.add_candidate("Ana Test", email, did, "test")
+    for j, unit in enumerate(fw.role(role_code).units):
+        service.record_assessment(ref, unit, score, 100, date.today() - timedelta(days=j),
+                                  "Exam Centre", "Assessor A", "test")
+    return ref, service.certify_and_issue(ref, "test")
+
+
+def test_unit_pass_threshold_is_inclusive_and_scores_are_bounded():
+    assert unit_passed(60, 100, 60) and not unit_passed(59.99, 100, 60)
+    assert unit_passed(30, 50, 60) and not unit_passed(29, 50, 60)
+    with pytest.raises(RuleError):
+        unit_passed(101, 100, 60)
+    with pytest.raises(RuleError):
+        unit_passed(1, 0, 60)
+
+
+def test_a_role_needs_every_unit_within_the_window():
+    on = date(2026, 11, 1)
+    passed = {"U01": date(2025, 1, 1), "U02": date(2026, 1, 1)}
+    assert role_outcome(("U01", "U02"), passed, on, 3).certified
+    assert role_outcome(("U01", "U02", "U03"), passed, on, 3).missing == ("U03",)
+    old = {"U01": date(2022, 1, 1), "U02": date(2026, 1, 1)}
+    assert role_outcome(("U01", "U02"), old, on, 3).missing == ("U01",)
+
+
+def test_every_credential_validates_against_its_schema_and_verifies(service, resolver):
+    from schemas.json_schemas import load_schema
+
+    _, result = _certify_role(service)
+    role_units = len(service.framework().role("SCPM").units)
+    assert len(result.issued) == role_units + 1
+    for doc in result.issued:
+        schema = load_schema(doc["credentialSchema"][0]["id"])
+        jsonschema.Draft202012Validator(schema).validate(doc)
+        verified = api.verify(doc, resolver=resolver)
+        assert verified.verified, verified.to_json()
+        assert "ana@example.org" not in json.dumps(doc)  # the email is hashed, never in clear
+
+
+def test_the_role_credential_references_its_unit_credentials_by_digest(service):
+    _, result = _certify_role(service)
+    role = next(d for d in result.issued if "S4CRoleCredential" in d["type"])
+    units = {d["id"]: d for d in result.issued if "S4CCompetencyCredential" in d["type"]}
+    refs = role["relatedResource"]
+    assert {r["id"] for r in refs} == set(units)
+    for r in refs:
+        assert r["digestMultibase"] == digest_multibase(units[r["id"]])
+    assert role["validUntil"][:4] == str(int(role["validFrom"][:4]) + 3)
+
+
+def test_a_failed_unit_gives_no_role(service):
+    fw = service.framework()
+    ref = service.add_candidate("Bo Test", "bo@example.org", None, "test")
+    units = fw.role("SCPD").units
+    for j, unit in enumerate(units):
+        score = 10 if j == 0 else 90
+        service.record_assessment(ref, unit, score, 100, date.today(), "E", "A", "test")
+    result = service.certify_and_issue(ref, "test")
+    assert not any("S4CRoleCredential" in d["type"] for d in result.issued)
+    assert len(result.issued) == len(units) - 1
+
+
+def test_issuing_twice_returns_the_same_credentials(service):
+    ref, first = _certify_role(service)
+    again = service.certify_and_issue(ref, "test")
+    assert again.issued == []
+    assert [d["id"] for d in again.existing] == [d["id"] for d in first.issued]
+
+
+def _bit(service, doc, purpose):
+    entry = next(e for e in doc["credentialStatus"] if e["statusPurpose"] == purpose)
+    number = int(entry["statusListCredential"].rsplit("/", 1)[1])
+    listed = service.status_list_credential(purpose, number)
+    bits = Bitstring.decode(listed["credentialSubject"]["encodedList"])
+    return bits.get(int(entry["statusListIndex"])), listed
+
+
+def test_revoke_suspend_reinstate_flip_the_right_bit(service, resolver):
+    _, result = _certify_role(service)
+    a, b = result.issued[0], result.issued[1]
+    assert _bit(service, a, "revocation")[0] is False
+    service.revoke(a["id"], "fraud", "test")
+    flipped, listed = _bit(service, a, "revocation")
+    assert flipped is True and _bit(service, b, "revocation")[0] is False
+    assert api.verify(listed, resolver=resolver).verified
+    service.suspend(b["id"], "inquiry", "test")
+    assert _bit(service, b, "suspension")[0] is True
+    service.reinstate(b["id"], "cleared", "test")
+    assert _bit(service, b, "suspension")[0] is False
+    with pytest.raises(IssuerError, match="never be reinstated"):
+        service.reinstate(a["id"], "please", "test")
+
+
+def test_status_indexes_are_random_and_distinct(service):
+    _, result = _certify_role(service)
+    indexes = [int(e["statusListIndex"]) for d in result.issued
+               for e in d["credentialStatus"] if e["statusPurpose"] == "revocation"]
+    assert len(set(indexes)) == len(indexes)
+    assert indexes != sorted(indexes) or max(indexes) > 1000
+
+
+def test_a_bad_csv_row_is_reported_and_the_others_are_issued(service):
+    units = service.framework().role("SCPD").units
+    day = date.today().isoformat()
+    lines = ["name,email,did,unit,score,max_score,assessed_on,exam_body,assessor"]
+    for unit in units:
+        lines.append(f"Cy Test,cy@example.org,,{unit},88,100,{day},Exam,Assessor")
+    lines.append(f"Di Test,di@example.org,,{units[0]},abc,100,{day},Exam,Assessor")
+    lines.append(f"Ed Test,ed@example.org,,NOPE,88,100,{day},Exam,Assessor")
+    lines.append(f"Fa Test,fa@example.org,,{units[0]},88,100,2026-13-01,Exam,Assessor")
+    text = "\n".join(lines) + "\n"
+    summary = issue_cohort(service, text, "test")
+    assert summary.issued == len(units) + 1
+    bad = len(units) + 2
+    assert any(e.startswith(f"line {bad}:") and "score" in e for e in summary.errors)
+    assert any(e.startswith(f"line {bad + 1}:") and "NOPE" in e for e in summary.errors)
+    assert any(e.startswith(f"line {bad + 2}:") and "date" in e for e in summary.errors)
+    again = issue_cohort(service, text, "test")
+    assert again.issued == 0 and again.already_issued == len(units) + 1

@@ -1,0 +1,210 @@
+"""The certification officer's commands: framework, candidates, assessments, issuing, status."""
+import json
+import sys
+from datetime import date
+from pathlib import Path
+
+import click
+
+from issuer.batch import issue_cohort
+from issuer.service import IssuerError, IssuerService
+from web.cli.context import issuer_service
+from web.settings import Settings
+
+ACTOR_OPTION = click.option("--actor", default="cli", show_default=True,
+                            help="Who is acting (recorded in the audit trail).")
+
+
+def _fail(e: Exception) -> None:
+    raise click.ClickException(str(e))
+
+
+@click.group()
+def framework() -> None:
+    """Load or show the competency framework in use."""
+
+
+@framework.command("show")
+@click.option("--json", "as_json", is_flag=True, help="Print the framework as JSON.")
+@click.pass_obj
+def framework_show(settings: Settings, as_json: bool) -> None:
+    """Show the roles and units of the framework in use."""
+    fw = issuer_service(settings).framework()
+    if as_json:
+        click.echo(json.dumps(fw.to_dict(), indent=2, ensure_ascii=False))
+        return
+    click.echo(f"{fw.name['en']} {fw.version} ({fw.id})")
+    for role in fw.roles:
+        click.echo(f"  role {role.code}: {role.name['en']} (EQF {role.eqf_level}) "
+                   f"units {', '.join(role.units)}")
+    for unit in fw.units:
+        click.echo(f"  unit {unit.code}: {unit.name['en']} (pass ≥ {unit.pass_threshold:g}%)")
+
+
+@framework.command("load")
+@click.argument("path", type=click.Path(exists=True, dir_okay=False))
+@click.option("--elements", type=click.Path(exists=True, dir_okay=False),
+              help="With a units CSV as PATH: the learning elements CSV.")
+@click.option("--meta", type=click.Path(exists=True, dir_okay=False),
+              help="With CSV input: a JSON file with the framework's id, version, name.")
+@ACTOR_OPTION
+@click.pass_obj
+def framework_load(settings: Settings, path: str, elements: str | None, meta: str | None,
+                   actor: str) -> None:
+    """Load a framework from JSON (or units + elements CSV files) and use it."""
+    from schemas.framework import FrameworkError, load_framework, load_units_csv
+
+    try:
+        if path.endswith(".csv"):
+            if not (elements and meta):
+                raise click.UsageError("a units CSV needs --elements and --meta")
+            fw = load_units_csv(json.loads(Path(meta).read_text(encoding="utf-8")), path,
+                                elements)
+        else:
+            fw = load_framework(Path(path))
+    except (FrameworkError, ValueError, OSError) as e:
+        _fail(e)
+    issuer_service(settings).load_framework(fw, actor)
+    click.echo(f"loaded {fw.id} {fw.version}: {len(fw.roles)} roles, {len(fw.units)} units")
+
+
+@click.group()
+def candidate() -> None:
+    """Register candidates."""
+
+
+@candidate.command("add")
+@click.option("--name", required=True)
+@click.option("--email", required=True)
+@click.option("--did", help="The holder's DID, when known (else a hashed email is used).")
+@ACTOR_OPTION
+@click.pass_obj
+def candidate_add(settings: Settings, name: str, email: str, did: str | None,
+                  actor: str) -> None:
+    """Register a candidate (idempotent by email); prints the candidate reference."""
+    try:
+        click.echo(issuer_service(settings).add_candidate(name, email, did, actor))
+    except IssuerError as e:
+        _fail(e)
+
+
+@click.command()
+@click.argument("candidate_ref")
+@click.option("--unit", required=True, help="Unit code, e.g. U01.")
+@click.option("--score", required=True, type=float)
+@click.option("--max-score", default=100.0, show_default=True, type=float)
+@click.option("--date", "assessed_on", default=None, help="Assessment date (YYYY-MM-DD).")
+@click.option("--exam-body", required=True)
+@click.option("--assessor", required=True)
+@ACTOR_OPTION
+@click.pass_obj
+def assess(settings: Settings, candidate_ref: str, unit: str, score: float, max_score: float,
+           assessed_on: str | None, exam_body: str, assessor: str, actor: str) -> None:
+    """Record a unit assessment for a candidate (by reference or email)."""
+    try:
+        day = date.fromisoformat(assessed_on) if assessed_on else date.today()
+        passed = issuer_service(settings).record_assessment(
+            candidate_ref, unit, score, max_score, day, exam_body, assessor, actor)
+    except (IssuerError, ValueError) as e:
+        _fail(e)
+    click.echo(f"unit {unit}: {'passed' if passed else 'not passed'}")
+
+
+@click.command()
+@click.argument("candidate_ref")
+@ACTOR_OPTION
+@click.pass_obj
+def certify(settings: Settings, candidate_ref: str, actor: str) -> None:
+    """Apply the decision rules to a candidate's assessments."""
+    try:
+        decisions = issuer_service(settings).certify(candidate_ref, actor)
+    except IssuerError as e:
+        _fail(e)
+    for kind, code in decisions:
+        click.echo(f"{kind} {code}: certified")
+
+
+@click.command("issue")
+@click.argument("candidate_ref")
+@ACTOR_OPTION
+@click.pass_obj
+def issue_command(settings: Settings, candidate_ref: str, actor: str) -> None:
+    """Issue the credentials of a candidate's decisions (never twice)."""
+    try:
+        result = issuer_service(settings).issue(candidate_ref, actor)
+    except IssuerError as e:
+        _fail(e)
+    for doc in result.issued:
+        click.echo(f"issued {doc['id']} {doc['type'][-1]}")
+    for doc in result.existing:
+        click.echo(f"already issued {doc['id']} {doc['type'][-1]}")
+
+
+@click.command("issue-batch")
+@click.argument("cohort", type=click.Path(exists=True, dir_okay=False))
+@ACTOR_OPTION
+@click.pass_obj
+def issue_batch(settings: Settings, cohort: str, actor: str) -> None:
+    """Issue a cohort from a CSV file (one row per candidate and unit result)."""
+    text = Path(cohort).read_text(encoding="utf-8-sig")
+    service = issuer_service(settings)
+    with click.progressbar(length=max(1, text.count("\n")), label="issuing",
+                           file=sys.stderr) as bar:
+        try:
+            summary = issue_cohort(service, text, actor, progress=bar.update)
+        except IssuerError as e:
+            _fail(e)
+    click.echo(f"{summary.rows} rows, {summary.candidates} candidates: {summary.issued} "
+               f"credentials issued, {summary.already_issued} already issued, "
+               f"{len(summary.errors)} errors")
+    for error in summary.errors:
+        click.echo(f"  {error}", err=True)
+    if summary.errors:
+        sys.exit(1)
+
+
+def _status_command(name: str, doc: str):
+    @click.command(name, help=doc)
+    @click.argument("credential_id")
+    @click.option("--reason", required=True, help="Why (recorded in the audit trail).")
+    @ACTOR_OPTION
+    @click.pass_obj
+    def command(settings: Settings, credential_id: str, reason: str, actor: str) -> None:
+        service: IssuerService = issuer_service(settings)
+        try:
+            getattr(service, name)(credential_id, reason, actor)
+        except IssuerError as e:
+            _fail(e)
+        click.echo(f"{credential_id}: {name}d" if name != "suspend" else
+                   f"{credential_id}: suspended")
+    return command
+
+
+revoke = _status_command("revoke", "Revoke a credential for good.")
+suspend = _status_command("suspend", "Suspend a credential (it can be reinstated).")
+reinstate = _status_command("reinstate", "Lift a suspension (never a revocation).")
+
+COMMANDS = [framework, candidate, assess, certify, issue_command, issue_batch, revoke,
+            suspend, reinstate]
+
+
+@click.command()
+@click.option("--export", "export_dir", type=click.Path(file_okay=False),
+              help="Also write every demo credential as DIR/<name>.json.")
+@click.pass_obj
+def demo(settings: Settings, export_dir: str | None) -> None:
+    """Seed a demo cohort with issued credentials (one revoked, one suspended)."""
+    from issuer.demo import seed_demo
+
+    result = seed_demo(issuer_service(settings))
+    click.echo(f"demo issuer {settings.issuer_did}: {len(result.credentials)} credentials")
+    if export_dir:
+        out = Path(export_dir)
+        out.mkdir(parents=True, exist_ok=True)
+        for stem, doc in sorted(result.credentials.items()):
+            (out / f"{stem}.json").write_text(json.dumps(doc, indent=2, ensure_ascii=False)
+                                              + "\n", encoding="utf-8")
+        click.echo(f"wrote {len(result.credentials)} files to {out}")
+
+
+COMMANDS.append(demo)
