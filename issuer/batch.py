@@ -117,18 +117,12 @@ def _issue_candidate(service: IssuerService, session, group: Iterable[CohortRow]
     try:
         first = group[0]
         ref = service.add_candidate(first.name, first.email, first.did, actor, session)
-        good = 0
-        for row in group:
-            inner = session.begin_nested()
-            try:
-                service.record_assessment(ref, row.unit, row.score, row.max_score,
-                                          row.assessed_on, row.exam_body, row.assessor,
-                                          actor, session)
-                inner.commit()
-                good += 1
-            except IssuerError as e:
-                inner.rollback()
-                summary.errors.append(f"line {row.line}: {e}")
+        errors = service.record_assessments(ref, [
+            {"line": r.line, "unit": r.unit, "score": r.score, "max_score": r.max_score,
+             "assessed_on": r.assessed_on, "exam_body": r.exam_body, "assessor": r.assessor}
+            for r in group], actor, session)
+        summary.errors.extend(f"line {line}: {message}" for line, message in errors)
+        good = len(group) - len(errors)
         if good:
             result = service.certify_and_issue(ref, actor, session)
             summary.issued += len(result.issued)

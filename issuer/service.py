@@ -5,6 +5,7 @@ a decision has at most one credential, so issuing the same certification twice r
 credential already issued.
 """
 import secrets
+import time
 import uuid
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -69,6 +70,7 @@ class IssuerService:
         self.config = config
         self.clock = clock
         self._signer: tuple[str, Ed25519Multikey] | None = None
+        self._signer_checked = 0.0
         self._framework = None
         self._list_cache: dict[tuple, dict] = {}
 
@@ -148,6 +150,50 @@ class IssuerService:
                                 "passed": passed})
             return passed
 
+    def record_assessments(self, candidate_ref: str, rows: list[dict], actor: str,
+                           session: Session) -> list[tuple[int, str]]:
+        """Records several assessments of one candidate in the caller's transaction.
+
+        Each row: unit, score, max_score, assessed_on, exam_body, assessor, and `line` (for
+        errors). Returns (line, message) for the rows refused; the others are recorded.
+        """
+        candidate = self._candidate(session, candidate_ref)
+        fw = self.framework().id
+        today = self.clock().date()
+        known = {(a.unit_code, a.assessed_on): a for a in session.scalars(select(Assessment)
+                 .where(Assessment.candidate_id == candidate.id,
+                        Assessment.framework_id == fw))}
+        errors = []
+        for row in rows:
+            try:
+                unit = self._unit(row["unit"])
+                passed = unit_passed(row["score"], row["max_score"], unit.pass_threshold)
+            except (IssuerError, RuleError) as e:
+                errors.append((row["line"], f"unit {row['unit']}: {e}" if
+                               isinstance(e, RuleError) else str(e)))
+                continue
+            if row["assessed_on"] > today:
+                errors.append((row["line"], (f"assessment date {row['assessed_on']} is in the "
+                                            "future")))
+                continue
+            same = known.get((row["unit"], row["assessed_on"]))
+            if same is not None:
+                if (same.score, same.max_score) != (row["score"], row["max_score"]):
+                    errors.append((row["line"], (f"unit {row['unit']} on {row['assessed_on']} is "
+                                   f"already recorded with score {same.score:g}/"
+                                   f"{same.max_score:g}")))
+                continue
+            known[(row["unit"], row["assessed_on"])] = a = Assessment(
+                ref=str(uuid.uuid4()), candidate_id=candidate.id, framework_id=fw,
+                unit_code=row["unit"], score=row["score"], max_score=row["max_score"],
+                assessed_on=row["assessed_on"], exam_body=row["exam_body"],
+                assessor=row["assessor"], recorded_by=actor)
+            session.add(a)
+            record_audit_event(session, actor, "assessment.recorded", candidate.ref,
+                               {"unit": row["unit"], "score": row["score"],
+                                "max": row["max_score"], "passed": passed})
+        return errors
+
     # -- decisions and issuing --------------------------------------------------------------
     def certify_and_issue(self, candidate_ref: str, actor: str,
                           session: Session | None = None) -> CandidateResult:
@@ -171,6 +217,12 @@ class IssuerService:
             return self._issue_pending(s, self._candidate(s, candidate_ref), actor)
 
     def _decide(self, s: Session, candidate: Candidate, actor: str) -> None:
+        s.flush()  # pending assessments must be visible; no autoflush below
+        with s.no_autoflush:
+            self._decide_rules(s, candidate, actor)
+        s.flush()
+
+    def _decide_rules(self, s: Session, candidate: Candidate, actor: str) -> None:
         fw = self.framework()
         today = self.clock().date()
         decisions = {(d.kind, d.code): d for d in s.scalars(select(Decision).where(
@@ -202,7 +254,6 @@ class IssuerService:
                 s.add(d)
                 record_audit_event(s, actor, "role.certified", candidate.ref,
                                    {"role": role.code})
-        s.flush()
 
     def _issue_pending(self, s: Session, candidate: Candidate, actor: str) -> CandidateResult:
         result = CandidateResult(candidate.ref)
@@ -211,22 +262,28 @@ class IssuerService:
         decisions = list(s.scalars(select(Decision).where(
             Decision.candidate_id == candidate.id).order_by(Decision.kind.desc(),
                                                             Decision.id)))
-        slots = status.StatusSlots(s)
+        slots = status.StatusSlots.of(s)
         holder = build.Holder(candidate.name, candidate.email, candidate.salt, candidate.did)
+        assessments = {a.id: a for a in s.scalars(select(Assessment).where(
+            Assessment.candidate_id == candidate.id))}
         unit_docs: dict[str, dict] = {}
-        for d in decisions:  # units first ("unit" > "role" descending), then roles
-            if d.id in issued:
-                doc = issued[d.id].document
-                result.existing.append(doc)
-            else:
-                doc = self._issue_one(s, d, candidate, holder, slots, unit_docs, actor)
-                result.issued.append(doc)
-            if d.kind == "unit":
-                unit_docs[d.code] = doc
+        with s.no_autoflush:
+            for d in decisions:  # units first ("unit" > "role" descending), then roles
+                if d.id in issued:
+                    doc = issued[d.id].document
+                    result.existing.append(doc)
+                else:
+                    doc = self._issue_one(s, d, candidate, holder, slots, unit_docs,
+                                          assessments, actor)
+                    result.issued.append(doc)
+                if d.kind == "unit":
+                    unit_docs[d.code] = doc
+        s.flush()
         return result
 
     def _issue_one(self, s: Session, d: Decision, candidate: Candidate, holder: build.Holder,
-                   slots: status.StatusSlots, unit_docs: dict[str, dict], actor: str) -> dict:
+                   slots: status.StatusSlots, unit_docs: dict[str, dict],
+                   assessments: dict[int, Assessment], actor: str) -> dict:
         fw = self.framework()
         now = self.clock()
         revocation, suspension = slots.allocate("revocation"), slots.allocate("suspension")
@@ -235,7 +292,7 @@ class IssuerService:
         profile = build.IssuerProfile(self.config.did, self.config.name, self.config.public_url)
         valid_until = None
         if d.kind == "unit":
-            a = s.get(Assessment, d.assessment_id)
+            a = assessments[d.assessment_id]
             doc = build.competency_credential(
                 credential_id=credential_id, framework=fw, unit=self._unit(d.code),
                 holder=holder, issuer=profile, score=a.score, max_score=a.max_score,
@@ -265,9 +322,14 @@ class IssuerService:
         return signed
 
     def _signing_key(self) -> tuple[str, Ed25519Multikey]:
-        active = self.keys.active()
-        if self._signer is None or self._signer[0] != active.key_id:
-            self._signer = (active.key_id, self.keys.signing_key(active.key_id))
+        """The active key, decrypted once; the key index is re-read at most every 5 s so
+        that a rotation by another process is picked up."""
+        now = time.monotonic()
+        if self._signer is None or now - self._signer_checked > 5:
+            active = self.keys.active()
+            if self._signer is None or self._signer[0] != active.key_id:
+                self._signer = (active.key_id, self.keys.signing_key(active.key_id))
+            self._signer_checked = now
         return self._signer
 
     # -- status ----------------------------------------------------------------------------

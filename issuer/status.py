@@ -26,6 +26,14 @@ def list_url(public_url: str, purpose: str, number: int) -> str:
 class StatusSlots:
     """Allocates slots inside one transaction; the caller commits."""
 
+    @classmethod
+    def of(cls, session: Session) -> "StatusSlots":
+        """The allocator of this transaction (shared by every credential issued in it)."""
+        slots = session.info.get("s4c.status_slots")
+        if slots is None or slots.session is not session:
+            slots = session.info["s4c.status_slots"] = cls(session)
+        return slots
+
     def __init__(self, session: Session) -> None:
         self.session = session
         self._current: dict[str, StatusList] = {}

@@ -20,6 +20,9 @@ DATETIME = re.compile(
     r"(\.\d+)?(Z|[+-]([01]\d|2[0-3]):[0-5]\d)?$")
 
 
+_CONFIG_MEMO: dict[tuple, bytes] = {}
+
+
 @dataclass(frozen=True)
 class Cryptosuite:
     """One cryptosuite: `name` is the `cryptosuite` value (or the proof type for 2020)."""
@@ -51,7 +54,16 @@ class Cryptosuite:
         if "@context" in document:
             config["@context"] = document["@context"]
         if self.canonical == "rdfc":
-            return canonicalize_quads(to_rdf(config, cache)).encode("utf-8")
+            # proof options repeat across credentials (same key, purpose, often the same
+            # second): their canonical form is memoised by their exact JSON
+            memo_key = (id(cache), jcs(config))
+            hit = _CONFIG_MEMO.get(memo_key)
+            if hit is None:
+                hit = canonicalize_quads(to_rdf(config, cache)).encode("utf-8")
+                if len(_CONFIG_MEMO) > 4096:
+                    _CONFIG_MEMO.clear()
+                _CONFIG_MEMO[memo_key] = hit
+            return hit
         return jcs(config)
 
     def hash_data(self, transformed: bytes, config: bytes) -> bytes:

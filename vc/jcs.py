@@ -26,7 +26,8 @@ JSONValue = dict[str, Any] | list[Any] | str | int | float | bool | None
 # exponent, or 16+ digits (floats, big integers); a character whose UTF-16 order differs from
 # its code point order (U+E000 and above) in a key. Strings can trigger it too: harmless,
 # such documents simply take the exact path.
-_RISKY_NUMBER = re.compile(rb"[:\[,]-?\d(?:\d*[.eE]|\d{15})")
+_RISKY_NUMBER = re.compile(
+    rb"[:\[,]-?\d+(?:\.\d+(?:[eE][+-]?\d+)?|[eE][+-]?\d+)[,\]}]|[:\[,]-?\d{16,}[,\]}]")
 # UTF-8 lead bytes of U+E000 and above: they never occur as continuation bytes
 _HIGH_LEAD_BYTES = (b"\xee", b"\xef", b"\xf0", b"\xf1", b"\xf2", b"\xf3", b"\xf4")
 

@@ -47,8 +47,17 @@ Term = tuple
 Quad = tuple[Term, Term, Term, Term | None]
 
 
+_ABSOLUTE_SEEN: dict[str, bool] = {}
+
+
 def is_absolute_iri(value: str) -> bool:
-    return bool(_ABSOLUTE_IRI.match(value))
+    hit = _ABSOLUTE_SEEN.get(value)
+    if hit is None:
+        hit = bool(_ABSOLUTE_IRI.match(value))
+        if len(_ABSOLUTE_SEEN) > 50000:
+            _ABSOLUTE_SEEN.clear()
+        _ABSOLUTE_SEEN[value] = hit
+    return hit
 
 
 class ContextCache:
@@ -361,8 +370,9 @@ class _Walker:
     def value(self, item: object, ctx: dict, key: str, graph: Term | None, where: str,
               depth: int, from_ctx: dict | None = None) -> Term | None:
         if isinstance(item, dict):
-            if any(self.cache.expand_iri(ctx, k, vocab=True) == "@list" for k in item):
-                lk = next(k for k in item if self.cache.expand_iri(ctx, k, vocab=True) == "@list")
+            lk = next((k for k in item if k == "@list" or (
+                len(item) == 1 and self.cache.expand_iri(ctx, k, vocab=True) == "@list")), None)
+            if lk is not None:
                 if len(item) != 1:
                     raise ContextError(f"{where}: a list object may only hold @list")
                 inner = item[lk]

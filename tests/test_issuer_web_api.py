@@ -1,0 +1,325 @@
+"""The issuer's HTTP API: Bearer auth, VC-API issue and status, the public status lists and
+share links, and no private key material in any response or log."""
+import logging
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+from typing import ClassVar
+
+import pytest
+from cryptography.hazmat.primitives.serialization import Encoding, NoEncryption, PrivateFormat
+from flask import Flask
+from flask.testing import FlaskClient
+
+from issuer.officers import add_officer
+from issuer.shares import create_share, revoke_share
+from vc import api
+from vc.did_resolver import DIDResolver
+from vc.did_web import did_web_to_url
+from vc.fetch import StaticFetcher
+from vc.multikey import private_key_to_multibase
+from vc.statuslist import Bitstring
+from web.app import create_app
+from web.datadir import open_issuer_keys, prepare_data_dir
+from web.settings import Settings
+
+S4C_ENV = ("S4C_DATA_DIR", "S4C_PUBLIC_URL", "S4C_KEY_PASSPHRASE", "DATABASE_URL")
+PROBLEM = "application/problem+json"
+
+
+class RecordingClient(FlaskClient):
+    """A test client that keeps every response body, to search them for secrets."""
+
+    bodies: ClassVar[list[bytes]] = []
+
+    def open(self, *args, **kwargs):
+        response = super().open(*args, **kwargs)
+        RecordingClient.bodies.append(response.get_data())
+        return response
+
+
+@pytest.fixture
+def settings(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Settings:
+    for name in S4C_ENV:
+        monkeypatch.delenv(name, raising=False)
+    settings = Settings.from_environment(tmp_path / "data", environ={})
+    prepare_data_dir(settings)
+    return settings
+
+
+@pytest.fixture
+def app(settings: Settings) -> Flask:
+    app = create_app(settings)
+    app.test_client_class = RecordingClient
+    return app
+
+
+@pytest.fixture
+def client(app: Flask) -> FlaskClient:
+    return app.test_client()
+
+
+@pytest.fixture
+def service(app: Flask):
+    return app.extensions["s4c"].issuer
+
+
+@pytest.fixture
+def token(service) -> str:
+    return add_officer(service.sessions, "olga", "a long officer password", "test")
+
+
+@pytest.fixture(autouse=True)
+def no_key_material_leaks(settings: Settings, caplog: pytest.LogCaptureFixture):
+    """After each test: no response body and no log record holds private key material."""
+    RecordingClient.bodies = []
+    caplog.set_level(logging.DEBUG)
+    yield
+    keys = open_issuer_keys(settings)
+    private = keys.signing_key(keys.active().key_id).private_key
+    secrets = [private_key_to_multibase(private),
+               private.private_bytes(Encoding.PEM, PrivateFormat.PKCS8,
+                                     NoEncryption()).decode(),
+               (settings.keys_dir / f"{keys.active().key_id}.pem").read_text(),
+               (settings.data_dir / "flask-secret").read_text().strip()]
+    records = [r for when in ("setup", "call") for r in caplog.get_records(when)]
+    logs = "\n".join(logging.Formatter().format(r) for r in records)  # with tracebacks
+    assert RecordingClient.bodies, "the test made no request"
+    for secret in secrets:
+        pem_body = secret.splitlines()[1] if secret.startswith("-----") else secret
+        for body in RecordingClient.bodies:
+            assert pem_body.encode() not in body
+        assert pem_body not in logs
+
+
+def _auth(token: str) -> dict[str, str]:
+    return {"Authorization": f"Bearer {token}"}
+
+
+def _issue_body(service, role: str = "SCPM", email: str = "ana@example.org",
+                score: float = 80) -> dict:
+    day = (datetime.now(UTC) - timedelta(days=1)).date().isoformat()
+    return {"candidate": {"name": "Ana Test", "email": email},
+            "assessments": [{"unit": unit, "score": score, "max_score": 100,
+                             "assessed_on": day, "exam_body": "Exam Centre",
+                             "assessor": "Assessor A"}
+                            for unit in service.framework().role(role).units]}
+
+
+def _issue(client, service, token, **kwargs) -> list[dict]:
+    response = client.post("/credentials/issue", json=_issue_body(service, **kwargs),
+                           headers=_auth(token))
+    assert response.status_code == 201, response.get_json()
+    return response.get_json()["issued"]
+
+
+def _role_credential(docs: list[dict]) -> dict:
+    return next(d for d in docs if "S4CRoleCredential" in d["type"])
+
+
+def _bit(client, document: dict, purpose: str) -> bool:
+    entry = next(e for e in document["credentialStatus"] if e["statusPurpose"] == purpose)
+    path = entry["statusListCredential"].removeprefix("http://127.0.0.1:8000")
+    listing = client.get(path).get_json()
+    return Bitstring.decode(listing["credentialSubject"]["encodedList"]).get(
+        int(entry["statusListIndex"]))
+
+
+def _set_status(client, token, credential_id: str, status: str):
+    return client.post("/credentials/status", headers=_auth(token), json={
+        "credentialId": credential_id, "reason": "test",
+        "credentialStatus": [{"type": "BitstringStatusListEntry", "status": status}]})
+
+
+@pytest.fixture
+def resolver(client, settings: Settings) -> DIDResolver:
+    body = client.get("/.well-known/did.json").get_data()
+    return DIDResolver(fetcher=StaticFetcher({did_web_to_url(settings.issuer_did): body}))
+
+
+# -- authentication ----------------------------------------------------------------------
+@pytest.mark.parametrize("header", [None, "Bearer not-a-token", "Basic b2xnYTpwdw==",
+                                    "Bearer "])
+def test_issue_without_a_valid_token_is_refused(client, service, token, header):
+    headers = {"Authorization": header} if header is not None else {}
+    response = client.post("/credentials/issue", json=_issue_body(service), headers=headers)
+    assert response.status_code == 401
+    assert response.mimetype == PROBLEM
+    assert response.headers["WWW-Authenticate"].startswith("Bearer")
+    assert service.candidates() == [] and service.credentials() == []
+
+
+def test_status_change_without_a_valid_token_is_refused(client, service, token):
+    credential = _role_credential(_issue(client, service, token))
+    for headers in ({}, _auth("wrong")):
+        response = client.post("/credentials/status", headers=headers, json={
+            "credentialId": credential["id"], "reason": "x",
+            "credentialStatus": [{"type": "BitstringStatusListEntry", "status": "revoked"}]})
+        assert response.status_code == 401 and response.mimetype == PROBLEM
+    assert not service.credential(credential["id"]).revoked
+    assert not _bit(client, credential, "revocation")
+
+
+# -- issuing -----------------------------------------------------------------------------
+def test_issued_credentials_verify_with_the_apps_own_did_document(client, service, token,
+                                                                   resolver):
+    issued = _issue(client, service, token)
+    units = service.framework().role("SCPM").units
+    assert {d["credentialSubject"]["achievement"]["humanCode"] for d in issued} >= \
+        {*units, "SCPM"}
+    for document in issued:
+        result = api.verify(document, resolver=resolver)
+        assert result.verified, result.to_json()
+        assert document["issuer"]["id"] == service.config.did
+
+
+def test_issuing_twice_returns_the_same_credentials_and_no_second_one(client, service, token):
+    first = _issue(client, service, token)
+    again = client.post("/credentials/issue", json=_issue_body(service), headers=_auth(token))
+    assert again.status_code == 200
+    body = again.get_json()
+    assert body["issued"] == []
+    assert body["existing"] == first
+    assert len(service.credentials()) == len(first)
+
+
+def test_a_failed_unit_is_recorded_and_issues_nothing(client, service, token):
+    response = client.post("/credentials/issue", headers=_auth(token),
+                           json=_issue_body(service, score=10))
+    assert response.status_code == 200
+    body = response.get_json()
+    assert body["issued"] == [] and body["existing"] == []
+    assert body["assessments"] and not any(a["passed"] for a in body["assessments"])
+
+
+@pytest.mark.parametrize(("change", "pointer"), [
+    (lambda b: b["candidate"].pop("email"), "#/candidate/email"),
+    (lambda b: b["candidate"].update(email="not-an-email"), "#/candidate"),
+    (lambda b: b["candidate"].update(did="web:example"), "#/candidate"),
+    (lambda b: b["assessments"][1].update(score="eighty"), "#/assessments/1/score"),
+    (lambda b: b["assessments"][0].update(max_score=True), "#/assessments/0/max_score"),
+    (lambda b: b["assessments"][1].update(assessed_on="30/05/2026"),
+     "#/assessments/1/assessed_on"),
+    (lambda b: b["assessments"][1].update(unit="NOPE"), "#/assessments/1"),
+    (lambda b: b["assessments"][1].update(score=120), "#/assessments/1"),
+    (lambda b: b.update(assessments={"unit": "U01"}), "#/assessments"),
+    (lambda b: b.update(candidate="Ana"), "#/candidate"),
+])
+def test_a_bad_issue_request_names_the_field_and_changes_nothing(client, service, token,
+                                                                 change, pointer):
+    body = _issue_body(service)
+    change(body)
+    response = client.post("/credentials/issue", json=body, headers=_auth(token))
+    assert response.status_code == 400, response.get_json()
+    problem = response.get_json()
+    assert response.mimetype == PROBLEM and problem["status"] == 400
+    assert problem["errors"][0]["pointer"] == pointer
+    assert service.candidates() == [] and service.credentials() == []
+
+
+@pytest.mark.parametrize(("body", "content_type"), [
+    ("name=Ana", "application/x-www-form-urlencoded"),
+    ("{", "application/json"),
+    ("[" * 100_000, "application/json"),
+    ('{"candidate": {}, "candidate": {}}', "application/json"),
+    ("[]", "application/json"),
+])
+def test_a_body_that_is_not_a_json_object_is_a_problem(client, token, body, content_type):
+    response = client.post("/credentials/issue", data=body, headers=_auth(token),
+                           content_type=content_type)
+    assert response.status_code == 400 and response.mimetype == PROBLEM
+    assert response.get_json()["errors"][0]["pointer"] == "#"
+
+
+# -- status ------------------------------------------------------------------------------
+def test_revoking_through_the_api_sets_the_bit_in_a_list_that_verifies(client, service, token,
+                                                                       resolver):
+    credential = _role_credential(_issue(client, service, token))
+    assert not _bit(client, credential, "revocation")
+    response = _set_status(client, token, credential["id"], "revoked")
+    assert response.status_code == 200
+    assert response.get_json() == {"credentialId": credential["id"], "revoked": True,
+                                   "suspended": False}
+    assert _bit(client, credential, "revocation")
+    listing = client.get("/status/revocation/1")
+    assert listing.mimetype == "application/vc+ld+json"
+    result = api.verify(listing.get_json(), resolver=resolver)
+    assert result.verified, result.to_json()
+
+
+def test_suspend_then_reinstate_flips_the_suspension_bit_back(client, service, token):
+    credential = _role_credential(_issue(client, service, token))
+    assert _set_status(client, token, credential["id"], "suspended").status_code == 200
+    assert _bit(client, credential, "suspension")
+    assert not _bit(client, credential, "revocation")
+    response = _set_status(client, token, credential["id"], "reinstated")
+    assert response.status_code == 200 and not response.get_json()["suspended"]
+    assert not _bit(client, credential, "suspension")
+
+
+def test_a_revoked_credential_cannot_be_reinstated_or_suspended(client, service, token):
+    credential = _role_credential(_issue(client, service, token))
+    assert _set_status(client, token, credential["id"], "revoked").status_code == 200
+    for status in ("reinstated", "suspended", "revoked"):
+        response = _set_status(client, token, credential["id"], status)
+        assert response.status_code == 409 and response.mimetype == PROBLEM
+    assert "never" in _set_status(client, token, credential["id"],
+                                  "reinstated").get_json()["detail"]
+    assert service.credential(credential["id"]).revoked
+    assert _bit(client, credential, "revocation")
+
+
+@pytest.mark.parametrize(("body", "status", "pointer"), [
+    ({"credentialId": "urn:uuid:nope", "reason": "x",
+      "credentialStatus": [{"type": "BitstringStatusListEntry", "status": "revoked"}]},
+     404, None),
+    ({"credentialId": "urn:uuid:nope", "reason": "x",
+      "credentialStatus": [{"type": "BitstringStatusListEntry", "status": "deleted"}]},
+     400, "#/credentialStatus/0/status"),
+    ({"credentialId": "urn:uuid:nope", "reason": "x",
+      "credentialStatus": [{"type": "StatusList2021Entry", "status": "revoked"}]},
+     400, "#/credentialStatus/0/type"),
+    ({"credentialId": "urn:uuid:nope",
+      "credentialStatus": [{"type": "BitstringStatusListEntry", "status": "revoked"}]},
+     400, "#/reason"),
+    ({"reason": "x", "credentialStatus": []}, 400, "#/credentialId"),
+])
+def test_a_bad_status_request_is_a_problem(client, token, body, status, pointer):
+    response = client.post("/credentials/status", json=body, headers=_auth(token))
+    assert response.status_code == status and response.mimetype == PROBLEM
+    if pointer:
+        assert response.get_json()["errors"][0]["pointer"] == pointer
+
+
+# -- status lists ------------------------------------------------------------------------
+def test_status_lists_are_cacheable_and_revalidate_with_etags(client, service, token):
+    credential = _role_credential(_issue(client, service, token))
+    first = client.get("/status/revocation/1")
+    assert first.status_code == 200
+    assert first.headers["Cache-Control"] == "public, max-age=60"
+    etag = first.headers["ETag"]
+    unchanged = client.get("/status/revocation/1", headers={"If-None-Match": etag})
+    assert unchanged.status_code == 304 and unchanged.get_data() == b""
+    _set_status(client, token, credential["id"], "revoked")
+    changed = client.get("/status/revocation/1", headers={"If-None-Match": etag})
+    assert changed.status_code == 200 and changed.headers["ETag"] != etag
+
+
+@pytest.mark.parametrize("path", ["/status/revocation/2", "/status/refresh/1",
+                                  "/status/revocation/x"])
+def test_an_unknown_status_list_is_a_404_problem(client, service, token, path):
+    _issue(client, service, token)
+    response = client.get(path)
+    assert response.status_code == 404 and response.mimetype == PROBLEM
+
+
+# -- share links -------------------------------------------------------------------------
+def test_a_share_link_serves_the_credential_until_it_is_revoked(client, service, token):
+    credential = _role_credential(_issue(client, service, token))
+    share = create_share(service.sessions, credential["id"], "test")
+    response = client.get(f"/shares/{share}/credential")
+    assert response.status_code == 200 and response.get_json() == credential
+    assert response.headers["Cache-Control"] == "no-store"
+    revoke_share(service.sessions, share, "test")
+    for path in (f"/shares/{share}/credential", "/shares/unknown-token/credential"):
+        gone = client.get(path)
+        assert gone.status_code == 404 and gone.mimetype == PROBLEM

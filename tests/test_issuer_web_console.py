@@ -1,0 +1,309 @@
+"""The issuer console and holder pages: login, CSRF, the officer's flow from candidate to
+revocation, cohort upload, the printable certificate's QR code, downloads."""
+import base64
+import io
+import os
+import re
+import stat
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+
+import pytest
+import test_issuer_web_api as shared
+from flask import Flask
+from flask.testing import FlaskClient
+
+from issuer.officers import add_officer
+from issuer.shares import revoke_share, shares_of
+from vc.qr import read_qr_codes
+from web.app import create_app
+from web.datadir import prepare_data_dir
+from web.settings import Settings
+
+# The API tests' fixtures, including the autouse check that no key material leaks.
+settings, app, client, service = shared.settings, shared.app, shared.client, shared.service
+no_key_material_leaks = shared.no_key_material_leaks
+_bit = shared._bit
+
+PASSWORD = "a long officer password"
+CSRF = re.compile(r'name="csrf_token" value="([^"]+)"')
+DAY = (datetime.now(UTC) - timedelta(days=1)).date().isoformat()
+
+
+@pytest.fixture
+def officer(service) -> str:
+    add_officer(service.sessions, "olga", PASSWORD, "test")
+    return "olga"
+
+
+def _csrf(client: FlaskClient, path: str) -> str:
+    page = client.get(path)
+    assert page.status_code == 200, page.status_code
+    return CSRF.search(page.get_data(as_text=True)).group(1)
+
+
+def _login(client: FlaskClient, password: str = PASSWORD, **extra):
+    token = _csrf(client, "/issuer/login")
+    return client.post("/issuer/login", data={"username": "olga", "password": password,
+                                              "csrf_token": token, **extra})
+
+
+@pytest.fixture
+def logged_in(client: FlaskClient, officer: str) -> FlaskClient:
+    assert _login(client).status_code == 302
+    return client
+
+
+def _post(client: FlaskClient, form_page: str, action: str, data: dict, **kwargs):
+    return client.post(action, data={**data, "csrf_token": _csrf(client, form_page)}, **kwargs)
+
+
+def _certified_candidate(client: FlaskClient, service, role: str = "SCPM") -> str:
+    added = _post(client, "/issuer/candidates", "/issuer/candidates",
+                  {"name": "Ana Test", "email": "ana@example.org", "did": ""})
+    assert added.status_code == 302
+    page = added.headers["Location"]
+    ref = page.rsplit("/", 1)[1]
+    for unit in service.framework().role(role).units:
+        recorded = _post(client, page, f"{page}/assessments", {
+            "unit": unit, "score": "75", "max_score": "100", "assessed_on": DAY,
+            "exam_body": "Exam Centre", "assessor": "Assessor A"})
+        assert recorded.status_code == 302
+    assert _post(client, page, f"{page}/certify", {}).status_code == 302
+    return ref
+
+
+def _role_id(service, ref: str) -> str:
+    return next(c.id for c in service.credentials(candidate_ref=ref) if c.kind == "role")
+
+
+# -- authentication ----------------------------------------------------------------------
+@pytest.mark.parametrize("path", ["/issuer/", "/issuer/candidates", "/issuer/credentials",
+                                  "/issuer/cohort", "/credentials/urn:uuid:x/certificate",
+                                  "/credentials/urn:uuid:x/download"])
+def test_anonymous_visitors_are_sent_to_the_login_page(client, path):
+    response = client.get(path)
+    assert response.status_code == 302
+    assert response.headers["Location"].startswith("/issuer/login?next=")
+
+
+def test_an_anonymous_revoke_or_certify_is_refused(client, service, officer):
+    _login(client)
+    ref = _certified_candidate(client, service)
+    credential_id = _role_id(service, ref)
+    _post(client, "/issuer/", "/issuer/logout", {})
+    for action in (f"/issuer/credentials/{credential_id}/status",
+                   f"/issuer/candidates/{ref}/certify"):
+        # a valid anonymous CSRF token (from the login page), but nobody logged in
+        response = _post(client, "/issuer/login", action,
+                         {"action": "revoke", "reason": "anonymous"})
+        assert response.status_code == 302 and "/issuer/login" in response.headers["Location"]
+    assert not service.credential(credential_id).revoked
+
+
+def test_a_wrong_password_or_unknown_officer_does_not_log_in(client, officer, caplog):
+    response = _login(client, password="not the password")
+    assert response.status_code == 401
+    assert "login refused for 'olga'" in caplog.text and "not the password" not in caplog.text
+    assert "Wrong username or password" in response.get_data(as_text=True)
+    token = _csrf(client, "/issuer/login")
+    unknown = client.post("/issuer/login", data={"username": "mallory", "password": PASSWORD,
+                                                 "csrf_token": token})
+    assert unknown.status_code == 401
+    assert client.get("/issuer/").status_code == 302
+
+
+@pytest.mark.parametrize("token", [None, "", "forged-token"])
+def test_a_form_without_the_right_csrf_token_is_refused(logged_in, service, token):
+    data = {"name": "Eve", "email": "eve@example.org"}
+    if token is not None:
+        data["csrf_token"] = token
+    response = logged_in.post("/issuer/candidates", data=data)
+    assert response.status_code == 400
+    assert service.candidates() == []
+
+
+def test_the_login_form_needs_its_csrf_token_too(client, officer):
+    response = client.post("/issuer/login", data={"username": "olga", "password": PASSWORD})
+    assert response.status_code == 400
+    assert client.get("/issuer/").status_code == 302
+
+
+def test_login_returns_to_a_local_page_only(client, officer):
+    assert _login(client, next="/issuer/cohort").headers["Location"] == "/issuer/cohort"
+    client.post("/issuer/logout", data={"csrf_token": _csrf(client, "/issuer/")})
+    for target in ("https://evil.example/", "//evil.example/x", "/\\evil.example"):
+        assert _login(client, next=target).headers["Location"] == "/issuer/"
+        client.post("/issuer/logout", data={"csrf_token": _csrf(client, "/issuer/")})
+
+
+def test_logout_ends_the_session(logged_in):
+    response = _post(logged_in, "/issuer/", "/issuer/logout", {})
+    assert response.status_code == 302
+    assert logged_in.get("/issuer/").status_code == 302
+
+
+def test_the_session_cookie_is_httponly_lax_and_secure_on_https(tmp_path: Path, settings,
+                                                               client, officer):
+    cookie = _login(client).headers["Set-Cookie"]
+    assert "HttpOnly" in cookie and "SameSite=Lax" in cookie and "Secure" not in cookie
+    secret = settings.data_dir / "flask-secret"
+    assert stat.S_IMODE(os.stat(secret).st_mode) == 0o600
+    https = Settings.from_environment(tmp_path / "other", environ={
+        "S4C_PUBLIC_URL": "https://certify.example.eu"})
+    prepare_data_dir(https)
+    app = create_app(https)
+    assert app.config["SESSION_COOKIE_SECURE"] is True
+    assert app.secret_key != create_app(settings).secret_key  # one key per data directory
+
+
+def test_a_session_survives_a_restart_of_the_app(settings, logged_in):
+    restarted: Flask = create_app(settings)
+    other = restarted.test_client()
+    other.set_cookie("s4c_session", logged_in.get_cookie("s4c_session").value)
+    assert other.get("/issuer/").status_code == 200
+
+
+# -- the officer's flow ------------------------------------------------------------------
+def test_the_console_flow_from_candidate_to_revocation(logged_in, service):
+    ref = _certified_candidate(logged_in, service)
+    candidate = logged_in.get(f"/issuer/candidates/{ref}").get_data(as_text=True)
+    assert "Ana Test" in candidate and "75 / 100" in candidate
+    credential_id = _role_id(service, ref)
+    page = f"/issuer/credentials/{credential_id}"
+    html = logged_in.get(page).get_data(as_text=True)
+    assert "Smart City Project Manager" in html and "credential.issued" in html
+    assert "badge-active" in html
+    response = _post(logged_in, page, f"{page}/status",
+                     {"action": "revoke", "reason": "exam irregularity"})
+    assert response.status_code == 302
+    assert service.credential(credential_id).revoked
+    assert _bit(logged_in, service.credential(credential_id).document, "revocation")
+    html = logged_in.get(page).get_data(as_text=True)
+    assert "credential.revoked" in html and "exam irregularity" in html
+    assert "badge-revoked" in html and 'value="reinstate"' not in html
+    listed = logged_in.get("/issuer/credentials?kind=role&state=revoked").get_data(as_text=True)
+    assert credential_id in listed
+    active = logged_in.get("/issuer/credentials?kind=role&state=active").get_data(as_text=True)
+    assert credential_id not in active
+    dashboard = logged_in.get("/issuer/").get_data(as_text=True)
+    assert "Smart City Project Manager" in dashboard
+
+
+def test_the_credential_list_filters_by_kind_and_state(logged_in, service):
+    ref = _certified_candidate(logged_in, service)
+    role_id = _role_id(service, ref)
+    unit_ids = [c.id for c in service.credentials(candidate_ref=ref) if c.kind == "unit"]
+
+    def listed(query: str) -> set[str]:
+        html = logged_in.get(f"/issuer/credentials?{query}").get_data(as_text=True)
+        return {i for i in [role_id, *unit_ids] if i in html}
+
+    assert listed("") == {role_id, *unit_ids}
+    assert listed("kind=unit") == set(unit_ids)
+    assert listed("kind=role&state=active") == {role_id}
+    service.suspend(unit_ids[0], "check", "test")
+    assert listed("state=suspended") == {unit_ids[0]}
+    later = service.clock() + timedelta(days=365 * 4)
+    service.clock = lambda: later  # the role credential expires after 3 years
+    assert listed("state=expired") == {role_id}
+    assert listed("state=active") == set(unit_ids[1:])
+
+
+def test_a_refused_console_action_says_why(logged_in, service):
+    ref = _certified_candidate(logged_in, service)
+    page = f"/issuer/candidates/{ref}"
+    response = _post(logged_in, page, f"{page}/assessments", {
+        "unit": "NOPE", "score": "75", "max_score": "100", "assessed_on": DAY,
+        "exam_body": "E", "assessor": "A"}, follow_redirects=True)
+    assert "Assessment not recorded" in response.get_data(as_text=True)
+    credential_id = _role_id(service, ref)
+    credential = f"/issuer/credentials/{credential_id}"
+    _post(logged_in, credential, f"{credential}/status", {"action": "revoke", "reason": "r"})
+    response = _post(logged_in, credential, f"{credential}/status",
+                     {"action": "reinstate", "reason": "r"}, follow_redirects=True)
+    assert "can never be reinstated" in response.get_data(as_text=True)
+    assert service.credential(credential_id).revoked
+
+
+def test_a_cohort_upload_reports_a_bad_row_by_line_and_issues_the_others(logged_in, service):
+    units = service.framework().role("SCPM").units
+    lines = ["name,email,did,unit,score,max_score,assessed_on,exam_body,assessor"]
+    for unit in units:
+        lines.append(f"Ben Row,ben@example.org,,{unit},80,100,{DAY},Exam Centre,A. Assessor")
+    lines.append(f"Cleo Row,cleo@example.org,,{units[0]},eighty,100,{DAY},Exam Centre,A")
+    body = ("\n".join(lines) + "\n").encode()
+    response = logged_in.post("/issuer/cohort", content_type="multipart/form-data", data={
+        "csrf_token": _csrf(logged_in, "/issuer/cohort"),
+        "cohort": (io.BytesIO(body), "cohort.csv")})
+    assert response.status_code == 200
+    html = response.get_data(as_text=True)
+    assert f"line {len(lines)}: score" in html
+    issued = service.credentials(candidate_ref="ben@example.org")
+    assert len(issued) == len(units) + 1
+    assert f"<strong>{len(issued)}</strong><span>credentials issued" in html
+
+
+# -- holder pages ------------------------------------------------------------------------
+def _qr_link(html: str) -> str:
+    png = re.search(r'src="data:image/png;base64,([^"]+)"', html).group(1)
+    texts = read_qr_codes(base64.b64decode(png))
+    assert len(texts) == 1
+    return texts[0]
+
+
+def test_the_certificate_qr_code_decodes_to_a_working_share_link(logged_in, service):
+    credential_id = _role_id(service, _certified_candidate(logged_in, service))
+    response = logged_in.get(f"/credentials/{credential_id}/certificate")
+    assert response.status_code == 200
+    html = response.get_data(as_text=True)
+    link = _qr_link(html)
+    token = link.removeprefix("http://127.0.0.1:8000/v/")
+    assert link.startswith("http://127.0.0.1:8000/v/") and token and link in html
+    shared_doc = logged_in.get(f"/shares/{token}/credential").get_json()
+    assert shared_doc == service.credential(credential_id).document
+    role = service.framework().role("SCPM")
+    assert "Ana Test" in html and credential_id in html
+    for lang in ("en", "bg", "ro", "el", "es", "de"):
+        assert role.name[lang] in html
+    assert f"<dd>{role.eqf_level} (European Qualifications Framework)" in html
+    assert "Demo Smart City Certification Body" in html
+    assert "@page { size: A4" in html
+    # Printing again reuses the link rather than making a new one.
+    again = logged_in.get(f"/credentials/{credential_id}/certificate").get_data(as_text=True)
+    assert _qr_link(again) == link
+    assert len(shares_of(service.sessions, credential_id)) == 1
+
+
+def test_a_share_link_is_shown_once_and_printed_on_the_certificate(logged_in, service):
+    credential_id = _role_id(service, _certified_candidate(logged_in, service))
+    page = f"/issuer/credentials/{credential_id}"
+    html = _post(logged_in, page, f"{page}/share", {}).get_data(as_text=True)
+    link = re.search(r'value="(http://127\.0\.0\.1:8000/v/[^"]+)"', html).group(1)
+    token = link.rsplit("/", 1)[1]
+    assert logged_in.get(f"/shares/{token}/credential").status_code == 200
+    assert token not in logged_in.get(page).get_data(as_text=True)
+    certificate = logged_in.get(f"/credentials/{credential_id}/certificate")
+    assert _qr_link(certificate.get_data(as_text=True)) == link
+
+
+def test_a_revoked_share_link_is_not_printed_again(logged_in, service):
+    credential_id = _role_id(service, _certified_candidate(logged_in, service))
+    path = f"/credentials/{credential_id}/certificate"
+    old = _qr_link(logged_in.get(path).get_data(as_text=True))
+    revoke_share(service.sessions, old.rsplit("/", 1)[1], "test")
+    new = _qr_link(logged_in.get(path).get_data(as_text=True))
+    assert new != old
+    assert logged_in.get(f"/shares/{new.rsplit('/', 1)[1]}/credential").status_code == 200
+
+
+def test_the_download_is_the_signed_credential_named_after_its_role(logged_in, service):
+    credential_id = _role_id(service, _certified_candidate(logged_in, service))
+    response = logged_in.get(f"/credentials/{credential_id}/download")
+    assert response.status_code == 200
+    uuid = credential_id.removeprefix("urn:uuid:")
+    assert response.headers["Content-Disposition"] == \
+        f'attachment; filename="SCPM-{uuid}.json"'
+    assert response.get_json() == service.credential(credential_id).document
+    missing = logged_in.get("/credentials/urn:uuid:nope/download")
+    assert missing.status_code == 404

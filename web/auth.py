@@ -1,0 +1,190 @@
+"""Officer authentication: console sessions with CSRF tokens, Bearer tokens for the API.
+
+The console keeps the logged-in officer in Flask's signed session cookie; the key that signs
+it is random per data directory (`<data_dir>/flask-secret`, mode 0600), so two data
+directories never accept each other's cookies. Every POST form of a protected blueprint
+carries a per-session CSRF token (OWASP "synchronizer token" pattern). The VC-API takes
+`Authorization: Bearer <officer API token>` (RFC 6750) and no cookies, so it needs no CSRF.
+"""
+import hmac
+import os
+import secrets
+from collections.abc import Callable
+from datetime import timedelta
+from functools import wraps
+from pathlib import Path
+from typing import Any
+from urllib.parse import urlsplit
+
+from flask import (
+    Blueprint,
+    Flask,
+    Response,
+    abort,
+    current_app,
+    g,
+    redirect,
+    request,
+    session,
+    url_for,
+)
+
+from issuer import officers
+from web.problems import problem
+from web.services import current_services
+from web.settings import Settings
+
+SECRET_FILE = "flask-secret"
+SECRET_BYTES = 32
+CSRF_FIELD = "csrf_token"
+SESSION_LIFETIME = timedelta(hours=8)
+_OFFICER = "officer"
+_CSRF = "csrf"
+LOGIN_ENDPOINT = "issuer_console.login"
+
+
+def secret_key(data_dir: Path) -> bytes:
+    """The data directory's session-signing key, created (0600) on first use.
+
+    Several server workers may start at once: the key is written to a private temporary
+    file and hard-linked into place, so every worker reads the same complete key.
+    """
+    path = data_dir / SECRET_FILE
+    try:
+        return _read_secret(path)
+    except FileNotFoundError:
+        pass
+    tmp = data_dir / f".{SECRET_FILE}.{secrets.token_hex(8)}"
+    fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+    try:
+        with os.fdopen(fd, "w") as f:
+            f.write(secrets.token_hex(SECRET_BYTES))
+        try:
+            os.link(tmp, path)
+        except FileExistsError:
+            pass  # another worker won the race; use its key
+    finally:
+        tmp.unlink(missing_ok=True)
+    return _read_secret(path)
+
+
+def _read_secret(path: Path) -> bytes:
+    text = path.read_text().strip()
+    if len(text) < 2 * SECRET_BYTES:
+        raise RuntimeError(f"{path} holds no usable session key; delete it to make a new one")
+    return text.encode()
+
+
+def init_auth(app: Flask, settings: Settings) -> None:
+    """Session key and cookie flags of the app (OWASP session management)."""
+    app.secret_key = secret_key(settings.data_dir)
+    app.config.update(
+        SESSION_COOKIE_NAME="s4c_session",
+        SESSION_COOKIE_HTTPONLY=True,
+        SESSION_COOKIE_SAMESITE="Lax",
+        SESSION_COOKIE_SECURE=settings.public_url.startswith("https://"),
+        PERMANENT_SESSION_LIFETIME=SESSION_LIFETIME,
+    )
+    app.jinja_env.globals["csrf_token"] = csrf_token
+
+
+# -- console sessions ------------------------------------------------------------------------
+def log_in(username: str, password: str) -> str | None:
+    """Checks the password; on success starts a fresh session (no fixation) for the officer."""
+    officer = officers.login(current_services().issuer.sessions, username, password)
+    if officer is None:
+        current_app.logger.warning("console login refused for %r from %s", username,
+                                   request.remote_addr)
+        return None
+    current_app.logger.info("officer %r logged in to the console", officer)
+    session.clear()
+    session.permanent = True
+    session[_OFFICER] = officer
+    session[_CSRF] = secrets.token_urlsafe(32)
+    return officer
+
+
+def log_out() -> None:
+    session.clear()
+
+
+def current_officer() -> str | None:
+    officer = session.get(_OFFICER)
+    return officer if isinstance(officer, str) else None
+
+
+def login_required[F: Callable[..., Any]](view: F) -> F:
+    """Console views: an anonymous visitor is sent to the login page, then back here."""
+    @wraps(view)
+    def wrapper(*args: Any, **kwargs: Any) -> Any:
+        officer = current_officer()
+        if officer is None:
+            return redirect(url_for(LOGIN_ENDPOINT, next=request.full_path.rstrip("?")))
+        g.officer = officer
+        return view(*args, **kwargs)
+    return wrapper  # type: ignore[return-value]
+
+
+def safe_next(target: str | None, default: str) -> str:
+    """A local path to return to after login; anything else (open redirect) is ignored."""
+    if not target or not target.startswith("/") or target.startswith("//") or "\\" in target:
+        return default
+    parts = urlsplit(target)
+    return default if parts.scheme or parts.netloc else target
+
+
+# -- CSRF ------------------------------------------------------------------------------------
+def csrf_token() -> str:
+    """The session's CSRF token for a hidden form field (created for anonymous visitors too,
+    so that the login form is protected against login CSRF)."""
+    token = session.get(_CSRF)
+    if not isinstance(token, str):
+        token = session[_CSRF] = secrets.token_urlsafe(32)
+    return token
+
+
+def check_csrf() -> None:
+    """Aborts with 400 unless a POST carries the session's CSRF token."""
+    if request.method not in ("POST", "PUT", "PATCH", "DELETE"):
+        return
+    expected = session.get(_CSRF)
+    given = request.form.get(CSRF_FIELD, "")
+    if not isinstance(expected, str) or not given or not hmac.compare_digest(
+            given.encode(), expected.encode()):
+        abort(400, description="The form's security token is missing or out of date. "
+                               "Reload the page and submit it again.")
+
+
+def protect_forms(blueprint: Blueprint) -> None:
+    """Every unsafe request to the blueprint must carry the CSRF token."""
+    blueprint.before_request(check_csrf)
+
+
+# -- API tokens ------------------------------------------------------------------------------
+def _bearer_token() -> str | None:
+    header = request.headers.get("Authorization", "")
+    scheme, _, token = header.partition(" ")
+    if scheme.lower() != "bearer" or not token.strip():
+        return None
+    return token.strip()
+
+
+def token_required[F: Callable[..., Any]](view: F) -> F:
+    """API views: `Authorization: Bearer <officer API token>`, else a 401 problem."""
+    @wraps(view)
+    def wrapper(*args: Any, **kwargs: Any) -> Any:
+        token = _bearer_token()
+        officer = officers.officer_for_token(current_services().issuer.sessions, token) \
+            if token else None
+        if officer is None:
+            return _unauthorized("no API token was sent" if token is None
+                                 else "the API token is not valid")
+        g.officer = officer
+        return view(*args, **kwargs)
+    return wrapper  # type: ignore[return-value]
+
+
+def _unauthorized(detail: str) -> Response:
+    response = problem(401, f"Send 'Authorization: Bearer <officer API token>': {detail}.")
+    response.headers["WWW-Authenticate"] = 'Bearer realm="s4c issuer"'
+    return response

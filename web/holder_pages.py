@@ -1,0 +1,154 @@
+"""What a holder takes away: a printable certificate with a QR code, the credential file,
+and the public JSON behind a share link.
+
+The QR code on the certificate holds the share link `<public_url>/v/<token>` (the
+verifier's page). Share tokens are stored hashed, so the database cannot show a link again:
+the officer's session remembers the last link made for each credential (never the URL, so
+tokens stay out of access logs), and the certificate reuses it or makes a new one.
+"""
+import base64
+import json
+import re
+from dataclasses import dataclass
+
+from flask import Blueprint, Response, abort, g, make_response, render_template, session
+
+from issuer.service import NotFound
+from issuer.shares import create_share, lookup_share
+from vc.qr import qr_png
+from web import issuer_reads as reads
+from web.auth import login_required
+from web.problems import problem
+from web.services import current_services
+
+holder_pages = Blueprint("holder_pages", __name__)
+
+# The Skills4Cities partner languages, in the order a certificate lists them.
+LANGUAGES = {"en": "English", "bg": "Български", "ro": "Română", "el": "Ελληνικά",
+             "es": "Español", "de": "Deutsch"}
+EQF_FRAMEWORK = "European Qualifications Framework"
+_SHARES = "shares"  # session key: {credential id: share token}
+MAX_REMEMBERED_SHARES = 20  # keeps the session cookie small
+
+
+def share_url(token: str) -> str:
+    """The public link a holder gives away (the verifier's `/v/<token>` page)."""
+    return f"{current_services().settings.public_url}/v/{token}"
+
+
+def remember_share(credential_id: str, token: str) -> None:
+    shares = {k: v for k, v in (session.get(_SHARES) or {}).items() if k != credential_id}
+    shares[credential_id] = token
+    session[_SHARES] = dict(list(shares.items())[-MAX_REMEMBERED_SHARES:])
+
+
+def _share_token(credential_id: str) -> str:
+    """The share token the session remembers for the credential if still valid, else a new one."""
+    sessions = current_services().issuer.sessions
+    token = (session.get(_SHARES) or {}).get(credential_id)
+    shared = lookup_share(sessions, token) if isinstance(token, str) else None
+    if shared is None or shared.get("id") != credential_id:
+        token = create_share(sessions, credential_id, g.officer)
+        remember_share(credential_id, token)
+    return token
+
+
+@dataclass(frozen=True)
+class CertificateText:
+    """What the certificate prints, read from the signed credential itself."""
+
+    names: list[tuple[str, str, str]]  # (language code, language name, title)
+    eqf_level: str | None
+    framework: str | None
+    issuer_name: str
+    valid_from: str
+    valid_until: str | None
+    result: str | None
+
+
+def _language_values(value: object) -> dict[str, str]:
+    if isinstance(value, str):
+        return {"en": value}
+    out: dict[str, str] = {}
+    for item in value if isinstance(value, list) else []:
+        if isinstance(item, dict) and isinstance(item.get("@value"), str):
+            out.setdefault(str(item.get("@language", "")), item["@value"])
+    return out
+
+
+def certificate_text(document: dict) -> CertificateText:
+    subject = document.get("credentialSubject") or {}
+    achievement = subject.get("achievement") or {}
+    by_lang = _language_values(achievement.get("name") or document.get("name"))
+    names = [(code, label, by_lang[code]) for code, label in LANGUAGES.items()
+             if code in by_lang]
+    alignment = [a for a in achievement.get("alignment") or [] if isinstance(a, dict)]
+    eqf = next((a.get("targetCode") for a in alignment
+                if a.get("targetFramework") == EQF_FRAMEWORK), None)
+    framework = next((a.get("targetFramework") for a in alignment if a.get("targetCode")
+                      and a.get("targetFramework") not in (EQF_FRAMEWORK, "ESCO")), None)
+    issuer = document.get("issuer")
+    results = subject.get("result") or []
+    return CertificateText(
+        names=names, eqf_level=eqf, framework=framework,
+        issuer_name=issuer.get("name", issuer.get("id", "")) if isinstance(issuer, dict)
+        else str(issuer),
+        valid_from=str(document.get("validFrom", ""))[:10],
+        valid_until=str(document["validUntil"])[:10] if document.get("validUntil") else None,
+        result=results[0].get("value") if results and isinstance(results[0], dict) else None)
+
+
+def _png_data_url(png: bytes) -> str:
+    return "data:image/png;base64," + base64.b64encode(png).decode("ascii")
+
+
+def _record(credential_id: str) -> tuple[reads.CredentialRow, dict]:
+    service = current_services().issuer
+    try:
+        return reads.credential_row(service, credential_id), \
+            service.credential(credential_id).document
+    except NotFound:
+        abort(404, description=f"no credential {credential_id!r}")
+
+
+@holder_pages.get("/credentials/<path:credential_id>/certificate")
+@login_required
+def certificate(credential_id: str) -> Response:
+    row, document = _record(credential_id)
+    link = share_url(_share_token(credential_id))
+    png, _version = qr_png(link, error_correction="M")
+    response = make_response(render_template(
+        "holder/certificate.html", row=row, text=certificate_text(document), share_link=link,
+        qr_data_url=_png_data_url(png)))
+    response.headers["Cache-Control"] = "private, no-store"  # it carries a share token
+    return response
+
+
+def download_name(row: reads.CredentialRow) -> str:
+    """`<role-or-unit code>-<uuid>.json`, safe as a file name on every system."""
+    suffix = row.id.removeprefix("urn:uuid:")
+    return re.sub(r"[^A-Za-z0-9._-]+", "-", f"{row.code}-{suffix}")[:150] + ".json"
+
+
+@holder_pages.get("/credentials/<path:credential_id>/download")
+@login_required
+def download(credential_id: str) -> Response:
+    row, document = _record(credential_id)
+    body = json.dumps(document, indent=2, ensure_ascii=False)
+    response = Response(body, mimetype="application/json")
+    response.headers["Content-Disposition"] = f'attachment; filename="{download_name(row)}"'
+    response.headers["Cache-Control"] = "no-store"
+    return response
+
+
+@holder_pages.get("/shares/<token>/credential")
+def shared_credential(token: str) -> Response:
+    document = lookup_share(current_services().issuer.sessions, token)
+    if document is None:
+        return problem(404, "This share link is unknown, revoked or expired.")
+    response = Response(json.dumps(document, ensure_ascii=False),
+                        mimetype="application/vc+ld+json")
+    # A holder may revoke the link at any moment: never serve it from a cache.
+    response.headers["Cache-Control"] = "no-store"
+    response.headers["Access-Control-Allow-Origin"] = "*"
+    return response

@@ -1,0 +1,205 @@
+"""The issuer's VC-API endpoints (W3C VC-API §3.2 issuing, §3.2.2 status), Bearer-authenticated.
+
+Our issuer builds credentials from certification decisions, not from a client's unsigned
+credential, so `POST /credentials/issue` takes the assessments to record:
+
+    {"candidate": {"name": "...", "email": "...", "did": "did:..." (optional)},
+     "assessments": [{"unit": "SCPM-U1", "score": 80, "max_score": 100,
+                      "assessed_on": "2026-05-30", "exam_body": "...", "assessor": "..."}]}
+
+It records them, certifies and issues in one transaction and answers with the signed
+credentials: 201 `{"issued": [...], "existing": [...], "assessments": [...]}` when something
+new was issued, 200 when everything had been issued before (issuing is idempotent).
+
+`POST /credentials/status`:
+
+    {"credentialId": "urn:uuid:...", "reason": "...",
+     "credentialStatus": [{"type": "BitstringStatusListEntry",
+                           "status": "revoked" | "suspended" | "reinstated"}]}
+"""
+import math
+from dataclasses import dataclass
+from datetime import date
+from typing import Any
+
+from flask import Blueprint, Response, g, jsonify, request
+
+from issuer.service import IssuerError, NotFound
+from vc.errors import MalformedInputError
+from vc.jcs import loads_strict
+from web.auth import token_required
+from web.problems import problem
+from web.services import current_services
+
+issuer_api = Blueprint("issuer_api", __name__)
+
+MAX_ASSESSMENTS = 200
+MAX_TEXT = 1000
+STATUS_ACTIONS = ("revoked", "suspended", "reinstated")
+
+
+class BadField(ValueError):
+    """A request field that is missing or wrong; `pointer` is its JSON Pointer (RFC 6901)."""
+
+    def __init__(self, pointer: str, detail: str) -> None:
+        super().__init__(f"{pointer}: {detail}")
+        self.pointer = pointer
+        self.detail = detail
+
+
+def _bad_request(error: BadField) -> Response:
+    # RFC 9457 §3.2 extension member "errors" with a JSON Pointer, as in the RFC's example.
+    response = problem(400, f"{error.pointer.lstrip('/') or 'body'}: {error.detail}",
+                       title="Invalid request")
+    body = response.get_json()
+    body["errors"] = [{"pointer": f"#{error.pointer}", "detail": error.detail}]
+    return _with_body(response, body)
+
+
+def _with_body(response: Response, body: dict) -> Response:
+    replacement = jsonify(body)
+    replacement.status_code = response.status_code
+    replacement.mimetype = response.mimetype
+    return replacement
+
+
+# -- request parsing (HTTP shape only; the issuer applies the rules) -------------------------
+@dataclass(frozen=True)
+class AssessmentInput:
+    unit: str
+    score: float
+    max_score: float
+    assessed_on: date
+    exam_body: str
+    assessor: str
+
+
+def _object(value: Any, pointer: str) -> dict:
+    if not isinstance(value, dict):
+        raise BadField(pointer, "must be a JSON object")
+    return value
+
+
+def _text(obj: dict, key: str, pointer: str, *, required: bool = True) -> str | None:
+    value = obj.get(key)
+    if value is None and not required:
+        return None
+    if not isinstance(value, str) or not value.strip():
+        raise BadField(f"{pointer}/{key}", "must be a non-empty string")
+    if len(value) > MAX_TEXT:
+        raise BadField(f"{pointer}/{key}", f"must be at most {MAX_TEXT} characters")
+    return value.strip()
+
+
+def _number(obj: dict, key: str, pointer: str) -> float:
+    value = obj.get(key)
+    if isinstance(value, bool) or not isinstance(value, (int, float)) or \
+            not math.isfinite(value):
+        raise BadField(f"{pointer}/{key}", "must be a number")
+    return float(value)
+
+
+def _date(obj: dict, key: str, pointer: str) -> date:
+    text = _text(obj, key, pointer)
+    try:
+        return date.fromisoformat(text or "")
+    except ValueError:
+        raise BadField(f"{pointer}/{key}", "must be a date (YYYY-MM-DD)") from None
+
+
+def _assessment(value: Any, pointer: str) -> AssessmentInput:
+    obj = _object(value, pointer)
+    return AssessmentInput(
+        unit=_text(obj, "unit", pointer) or "", score=_number(obj, "score", pointer),
+        max_score=_number(obj, "max_score", pointer),
+        assessed_on=_date(obj, "assessed_on", pointer),
+        exam_body=_text(obj, "exam_body", pointer) or "",
+        assessor=_text(obj, "assessor", pointer) or "")
+
+
+def _json_body() -> dict:
+    if not request.is_json:
+        raise BadField("", "the body must be JSON (Content-Type: application/json)")
+    try:  # I-JSON (RFC 7493): no duplicate keys, no NaN, bounded nesting
+        body = loads_strict(request.get_data(cache=False))
+    except MalformedInputError as e:
+        raise BadField("", str(e)) from None
+    return _object(body, "")
+
+
+# -- routes ----------------------------------------------------------------------------------
+@issuer_api.post("/credentials/issue")
+@token_required
+def issue() -> Response:
+    try:
+        body = _json_body()
+        candidate = _object(body.get("candidate"), "/candidate")
+        name = _text(candidate, "name", "/candidate") or ""
+        email = _text(candidate, "email", "/candidate") or ""
+        did = _text(candidate, "did", "/candidate", required=False)
+        items = body.get("assessments", [])
+        if not isinstance(items, list) or len(items) > MAX_ASSESSMENTS:
+            raise BadField("/assessments", f"must be a list of at most {MAX_ASSESSMENTS}")
+        inputs = [_assessment(a, f"/assessments/{i}") for i, a in enumerate(items)]
+    except BadField as e:
+        return _bad_request(e)
+    service = current_services().issuer
+    actor: str = g.officer
+    outcomes = []
+    try:
+        # One transaction: a refused assessment leaves nothing recorded and nothing issued.
+        with service.sessions.begin() as session:
+            try:
+                ref = service.add_candidate(name, email, did, actor, session)
+            except IssuerError as e:
+                raise BadField("/candidate", str(e)) from None
+            for i, a in enumerate(inputs):
+                try:
+                    passed = service.record_assessment(ref, a.unit, a.score, a.max_score,
+                                                       a.assessed_on, a.exam_body, a.assessor,
+                                                       actor, session)
+                except IssuerError as e:
+                    raise BadField(f"/assessments/{i}", str(e)) from None
+                outcomes.append({"unit": a.unit, "passed": passed})
+            result = service.certify_and_issue(ref, actor, session)
+    except BadField as e:
+        return _bad_request(e)
+    except IssuerError as e:
+        return problem(400, str(e), title="Cannot issue")
+    response = jsonify({"candidate": result.candidate_ref, "assessments": outcomes,
+                        "issued": result.issued, "existing": result.existing})
+    response.status_code = 201 if result.issued else 200
+    return response
+
+
+@issuer_api.post("/credentials/status")
+@token_required
+def update_status() -> Response:
+    try:
+        body = _json_body()
+        credential_id = _text(body, "credentialId", "") or ""
+        reason = _text(body, "reason", "") or ""
+        entries = body.get("credentialStatus")
+        if not isinstance(entries, list) or len(entries) != 1:
+            raise BadField("/credentialStatus", "must be a list with exactly one entry")
+        entry = _object(entries[0], "/credentialStatus/0")
+        if entry.get("type") != "BitstringStatusListEntry":
+            raise BadField("/credentialStatus/0/type", "must be 'BitstringStatusListEntry'")
+        action = entry.get("status")
+        if action not in STATUS_ACTIONS:
+            raise BadField("/credentialStatus/0/status",
+                           f"must be one of {', '.join(STATUS_ACTIONS)}")
+    except BadField as e:
+        return _bad_request(e)
+    service = current_services().issuer
+    change = {"revoked": service.revoke, "suspended": service.suspend,
+              "reinstated": service.reinstate}[action]
+    try:
+        change(credential_id, reason, g.officer)
+    except NotFound as e:
+        return problem(404, str(e))
+    except IssuerError as e:
+        return problem(409, str(e), title="Status change refused")
+    record = service.credential(credential_id)
+    return jsonify({"credentialId": credential_id, "revoked": record.revoked,
+                    "suspended": record.suspended})

@@ -1,0 +1,268 @@
+"""The certification officer's console: candidates, assessments, issuing, status, cohorts.
+
+Views translate forms into `IssuerService` calls and show the outcome; the service decides.
+Every page needs a logged-in officer, every form carries the CSRF token (`web.auth`).
+"""
+import json
+from datetime import date
+from typing import Any
+
+from flask import (
+    Blueprint,
+    Response,
+    abort,
+    flash,
+    g,
+    redirect,
+    render_template,
+    request,
+    url_for,
+)
+from werkzeug.datastructures import FileStorage
+
+from issuer.batch import issue_cohort
+from issuer.service import IssuerError, NotFound
+from issuer.shares import create_share, shares_of
+from web import issuer_reads as reads
+from web.auth import current_officer, log_in, log_out, login_required, protect_forms, safe_next
+from web.holder_pages import remember_share, share_url
+from web.services import current_services
+
+issuer_console = Blueprint("issuer_console", __name__, url_prefix="/issuer")
+
+PAGE_SIZE = 50
+MAX_COHORT_BYTES = 16 * 1024 * 1024  # ~150,000 rows; above the app-wide request limit
+MAX_FIELD = 1000
+STATUS_CHANGES = ("revoke", "suspend", "reinstate")
+
+
+@issuer_console.before_request
+def _allow_large_cohorts() -> None:
+    # Must run before the CSRF check below reads (and so size-checks) the form; only a
+    # logged-in officer may send more than the app-wide limit.
+    if request.endpoint == "issuer_console.cohort" and current_officer():
+        request.max_content_length = MAX_COHORT_BYTES
+
+
+protect_forms(issuer_console)
+
+
+def _service():
+    return current_services().issuer
+
+
+class FormError(ValueError):
+    """A form field a person has to correct; the message names it."""
+
+
+def _text(name: str, label: str, *, required: bool = True) -> str | None:
+    value = (request.form.get(name) or "").strip()
+    if not value:
+        if required:
+            raise FormError(f"{label} is required")
+        return None
+    if len(value) > MAX_FIELD:
+        raise FormError(f"{label} must be at most {MAX_FIELD} characters")
+    return value
+
+
+def _number(name: str, label: str) -> float:
+    try:
+        return float(_text(name, label) or "")
+    except ValueError:
+        raise FormError(f"{label} must be a number") from None
+
+
+def _date(name: str, label: str) -> date:
+    try:
+        return date.fromisoformat(_text(name, label) or "")
+    except ValueError:
+        raise FormError(f"{label} must be a date (YYYY-MM-DD)") from None
+
+
+# -- login -----------------------------------------------------------------------------------
+@issuer_console.route("/login", methods=["GET", "POST"])
+def login() -> Any:
+    next_url = safe_next(request.values.get("next"), url_for("issuer_console.dashboard"))
+    if request.method == "GET":
+        if current_officer():
+            return redirect(next_url)
+        return render_template("issuer/login.html", next_url=next_url)
+    username = (request.form.get("username") or "").strip()[:200]
+    password = (request.form.get("password") or "")[:1000]
+    if log_in(username, password) is None:
+        flash("Wrong username or password.", "error")
+        return render_template("issuer/login.html", next_url=next_url, username=username), 401
+    return redirect(next_url)
+
+
+@issuer_console.post("/logout")
+def logout() -> Response:
+    log_out()
+    flash("You are logged out.", "info")
+    return redirect(url_for("issuer_console.login"))
+
+
+# -- dashboard and candidates -----------------------------------------------------------------
+@issuer_console.get("/")
+@login_required
+def dashboard() -> str:
+    service = _service()
+    return render_template("issuer/dashboard.html", counts=reads.counts(service),
+                           recent=reads.credential_rows(service, limit=10))
+
+
+@issuer_console.get("/candidates")
+@login_required
+def candidates() -> str:
+    return render_template("issuer/candidates.html", candidates=_service().candidates())
+
+
+@issuer_console.post("/candidates")
+@login_required
+def add_candidate() -> Response:
+    try:
+        ref = _service().add_candidate(_text("name", "Name") or "", _text("email", "Email") or "",
+                                       _text("did", "DID", required=False), g.officer)
+    except (FormError, IssuerError) as e:
+        flash(f"Candidate not added: {e}", "error")
+        return redirect(url_for("issuer_console.candidates"))
+    flash("Candidate registered.", "success")
+    return redirect(url_for("issuer_console.candidate", ref=ref))
+
+
+@issuer_console.get("/candidates/<ref>")
+@login_required
+def candidate(ref: str) -> str:
+    service = _service()
+    try:
+        person = reads.candidate(service, ref)
+    except NotFound:
+        abort(404)
+    return render_template(
+        "issuer/candidate.html", candidate=person, framework=service.framework(),
+        assessments=reads.assessments(service, ref),
+        credentials=reads.credential_rows(service, candidate_ref=ref, limit=500),
+        today=service.clock().date().isoformat(),
+        exam_body=current_services().settings.issuer_name)
+
+
+@issuer_console.post("/candidates/<ref>/assessments")
+@login_required
+def record_assessment(ref: str) -> Response:
+    try:
+        unit = _text("unit", "Unit") or ""
+        passed = _service().record_assessment(
+            ref, unit, _number("score", "Score"), _number("max_score", "Maximum score"),
+            _date("assessed_on", "Assessment date"), _text("exam_body", "Exam body") or "",
+            _text("assessor", "Assessor") or "", g.officer)
+    except (FormError, IssuerError) as e:
+        flash(f"Assessment not recorded: {e}", "error")
+    else:
+        flash(f"Assessment of {unit} recorded: {'passed' if passed else 'not passed'}.",
+              "success" if passed else "info")
+    return redirect(url_for("issuer_console.candidate", ref=ref))
+
+
+@issuer_console.post("/candidates/<ref>/certify")
+@login_required
+def certify(ref: str) -> Response:
+    try:
+        result = _service().certify_and_issue(ref, g.officer)
+    except IssuerError as e:
+        flash(f"Nothing issued: {e}", "error")
+    else:
+        flash(f"{len(result.issued)} credential(s) issued, {len(result.existing)} "
+              "issued before.", "success" if result.issued else "info")
+    return redirect(url_for("issuer_console.candidate", ref=ref))
+
+
+# -- credentials -----------------------------------------------------------------------------
+@issuer_console.get("/credentials")
+@login_required
+def credentials() -> str:
+    kind = request.args.get("kind") if request.args.get("kind") in reads.KINDS else None
+    state = request.args.get("state") if request.args.get("state") in reads.STATES else None
+    page = max(request.args.get("page", 1, type=int) or 1, 1)
+    rows = reads.credential_rows(_service(), kind=kind, state=state, limit=PAGE_SIZE + 1,
+                                 offset=(page - 1) * PAGE_SIZE)
+    return render_template("issuer/credentials.html", rows=rows[:PAGE_SIZE], kind=kind,
+                           state=state, page=page, has_next=len(rows) > PAGE_SIZE,
+                           kinds=reads.KINDS, states=reads.STATES)
+
+
+def _credential_page(credential_id: str, new_share_token: str | None = None) -> str:
+    service = _service()
+    try:
+        row = reads.credential_row(service, credential_id)
+    except NotFound:
+        abort(404)
+    document = service.credential(credential_id).document
+    return render_template(
+        "issuer/credential.html", row=row, document_json=json.dumps(
+            document, indent=2, ensure_ascii=False),
+        audit=reads.audit_trail(service, credential_id),
+        shares=shares_of(service.sessions, credential_id),
+        new_share_url=share_url(new_share_token) if new_share_token else None)
+
+
+@issuer_console.get("/credentials/<path:credential_id>")
+@login_required
+def credential(credential_id: str) -> str:
+    return _credential_page(credential_id)
+
+
+@issuer_console.post("/credentials/<path:credential_id>/status")
+@login_required
+def change_status(credential_id: str) -> Response:
+    service = _service()
+    action = request.form.get("action")
+    changes = {"revoke": service.revoke, "suspend": service.suspend,
+               "reinstate": service.reinstate}
+    try:
+        if action not in changes:
+            raise FormError(f"unknown action; use one of {', '.join(STATUS_CHANGES)}")
+        changes[action](credential_id, _text("reason", "Reason") or "", g.officer)
+    except NotFound:
+        abort(404)
+    except (FormError, IssuerError) as e:
+        flash(f"Status not changed: {e}", "error")
+    else:
+        past = {"revoke": "revoked", "suspend": "suspended", "reinstate": "reinstated"}
+        flash(f"Credential {past[action]}.", "success")
+    return redirect(url_for("issuer_console.credential", credential_id=credential_id))
+
+
+@issuer_console.post("/credentials/<path:credential_id>/share")
+@login_required
+def create_share_link(credential_id: str) -> str:
+    try:
+        token = create_share(_service().sessions, credential_id, g.officer)
+    except LookupError:
+        abort(404)
+    remember_share(credential_id, token)  # the printable certificate shows this link
+    # Only the token's hash is stored: this response is the one chance to see the link.
+    return _credential_page(credential_id, new_share_token=token)
+
+
+# -- cohorts ---------------------------------------------------------------------------------
+@issuer_console.route("/cohort", methods=["GET", "POST"])
+@login_required
+def cohort() -> Any:
+    if request.method == "GET":
+        return render_template("issuer/cohort.html", summary=None)
+    upload: FileStorage | None = request.files.get("cohort")
+    if upload is None or not upload.filename:
+        flash("Choose a CSV file to upload.", "error")
+        return render_template("issuer/cohort.html", summary=None), 400
+    try:
+        text = upload.read().decode("utf-8-sig")
+    except UnicodeDecodeError:
+        flash("The file is not UTF-8 text; save the spreadsheet as CSV UTF-8.", "error")
+        return render_template("issuer/cohort.html", summary=None), 400
+    try:
+        summary = issue_cohort(_service(), text, g.officer)
+    except IssuerError as e:
+        flash(f"Nothing issued: {e}", "error")
+        return render_template("issuer/cohort.html", summary=None), 400
+    return render_template("issuer/cohort.html", summary=summary, filename=upload.filename)

@@ -1,0 +1,160 @@
+"""Read-only views of the issuer's tables for the console and the holder pages.
+
+Queries only: nothing here changes state or decides anything. Every change goes through
+`IssuerService`. (Candidates to move into the service's query section.)
+"""
+from dataclasses import dataclass
+from datetime import UTC, date, datetime
+
+from sqlalchemy import func, select
+
+from issuer.audit import AuditEvent
+from issuer.models import Assessment, Candidate, IssuedCredential
+from issuer.service import IssuerService, NotFound
+
+KINDS = ("unit", "role")
+STATES = ("active", "suspended", "revoked", "expired")
+MAX_AUDIT_ROWS = 500
+
+
+@dataclass(frozen=True)
+class CredentialRow:
+    id: str
+    kind: str
+    code: str
+    title: str
+    holder: str
+    candidate_ref: str
+    issued_at: datetime
+    valid_until: datetime | None
+    state: str
+
+
+@dataclass(frozen=True)
+class Counts:
+    candidates: int
+    credentials: int
+    roles: int
+    units: int
+    revoked: int
+    suspended: int
+
+
+def _aware(moment: datetime | None) -> datetime | None:
+    if moment is not None and moment.tzinfo is None:
+        return moment.replace(tzinfo=UTC)  # SQLite returns naive UTC datetimes
+    return moment
+
+
+def credential_state(record: IssuedCredential, now: datetime) -> str:
+    """One word for the console: revoked wins over suspended, suspended over expired."""
+    if record.revoked:
+        return "revoked"
+    if record.suspended:
+        return "suspended"
+    until = _aware(record.valid_until)
+    if until is not None and until <= now:
+        return "expired"
+    return "active"
+
+
+def _title(document: dict) -> str:
+    names = document.get("name")
+    if isinstance(names, list):
+        for lang in ("en", None):
+            for value in names:
+                if isinstance(value, dict) and (lang is None or value.get("@language") == lang):
+                    return str(value.get("@value", ""))
+    return str(names or "")
+
+
+def counts(service: IssuerService) -> Counts:
+    with service.sessions() as s:
+        by_kind = dict(s.execute(select(IssuedCredential.kind, func.count())
+                                 .group_by(IssuedCredential.kind)).all())
+        revoked = s.scalar(select(func.count()).where(IssuedCredential.revoked.is_(True)))
+        suspended = s.scalar(select(func.count()).where(
+            IssuedCredential.suspended.is_(True), IssuedCredential.revoked.is_(False)))
+        candidates = s.scalar(select(func.count()).select_from(Candidate))
+    return Counts(candidates or 0, sum(by_kind.values()), by_kind.get("role", 0),
+                  by_kind.get("unit", 0), revoked or 0, suspended or 0)
+
+
+def credential_rows(service: IssuerService, *, kind: str | None = None,
+                    state: str | None = None, candidate_ref: str | None = None,
+                    limit: int = 50, offset: int = 0) -> list[CredentialRow]:
+    """Issued credentials, newest first, filtered by kind, state and candidate."""
+    now = service.clock()
+    q = (select(IssuedCredential, Candidate.name, Candidate.ref)
+         .join(Candidate, Candidate.id == IssuedCredential.candidate_id)
+         .order_by(IssuedCredential.issued_at.desc(), IssuedCredential.id))
+    if kind in KINDS:
+        q = q.where(IssuedCredential.kind == kind)
+    if candidate_ref is not None:
+        q = q.where(Candidate.ref == candidate_ref)
+    if state == "revoked":
+        q = q.where(IssuedCredential.revoked.is_(True))
+    elif state == "suspended":
+        q = q.where(IssuedCredential.suspended.is_(True), IssuedCredential.revoked.is_(False))
+    elif state == "expired":
+        q = q.where(IssuedCredential.revoked.is_(False), IssuedCredential.suspended.is_(False),
+                    IssuedCredential.valid_until.is_not(None),
+                    IssuedCredential.valid_until <= now)
+    elif state == "active":
+        q = q.where(IssuedCredential.revoked.is_(False), IssuedCredential.suspended.is_(False),
+                    (IssuedCredential.valid_until.is_(None))
+                    | (IssuedCredential.valid_until > now))
+    with service.sessions() as s:
+        rows = s.execute(q.limit(limit).offset(offset)).all()
+    return [CredentialRow(c.id, c.kind, c.code, _title(c.document), name, ref,
+                          _aware(c.issued_at), _aware(c.valid_until),
+                          credential_state(c, now)) for c, name, ref in rows]
+
+
+def credential_row(service: IssuerService, credential_id: str) -> CredentialRow:
+    with service.sessions() as s:
+        found = s.execute(select(IssuedCredential, Candidate.name, Candidate.ref)
+                          .join(Candidate, Candidate.id == IssuedCredential.candidate_id)
+                          .where(IssuedCredential.id == credential_id)).first()
+    if found is None:
+        raise NotFound(f"no credential {credential_id!r}")
+    c, name, ref = found
+    return CredentialRow(c.id, c.kind, c.code, _title(c.document), name, ref,
+                         _aware(c.issued_at), _aware(c.valid_until),
+                         credential_state(c, service.clock()))
+
+
+def candidate(service: IssuerService, ref: str) -> Candidate:
+    with service.sessions() as s:
+        found = s.scalars(select(Candidate).where(Candidate.ref == ref)).first()
+    if found is None:
+        raise NotFound(f"no candidate {ref!r}")
+    return found
+
+
+@dataclass(frozen=True)
+class AssessmentRow:
+    unit_code: str
+    score: float
+    max_score: float
+    assessed_on: date
+    exam_body: str
+    assessor: str
+    recorded_by: str
+
+
+def assessments(service: IssuerService, candidate_ref: str) -> list[AssessmentRow]:
+    with service.sessions() as s:
+        rows = s.scalars(select(Assessment).join(Candidate, Candidate.id ==
+                                                 Assessment.candidate_id)
+                         .where(Candidate.ref == candidate_ref)
+                         .order_by(Assessment.assessed_on, Assessment.unit_code))
+        return [AssessmentRow(a.unit_code, a.score, a.max_score, a.assessed_on, a.exam_body,
+                              a.assessor, a.recorded_by) for a in rows]
+
+
+def audit_trail(service: IssuerService, subject: str) -> list[AuditEvent]:
+    """The audit rows about one subject (a credential id, a candidate ref), oldest first."""
+    with service.sessions() as s:
+        return list(s.scalars(select(AuditEvent).where(AuditEvent.subject == subject)
+                              .order_by(AuditEvent.at, AuditEvent.id).limit(MAX_AUDIT_ROWS)))
