@@ -220,6 +220,14 @@ class _Walker:
             raise UndefinedTermError(f"{where}: {value!r} does not expand to an IRI")
         return self.id_term(expanded, where)
 
+    def expand_vocab_value(self, ctx: dict, value: str, where: str) -> Term:
+        """A string value of a property coerced with `"@type": "@vocab"`."""
+        expanded = self.cache.expand_iri(ctx, value, vocab=True)
+        return self.id_term(expanded or value, where)
+
+    def json_literal(self, value: object) -> Term:
+        return _json_literal(value)
+
     def expand_vocab(self, ctx: dict, value: object, where: str) -> Term:
         if not isinstance(value, str):
             raise MalformedInputError(f"{where}: expected a string, got {type(value).__name__}")
@@ -384,10 +392,9 @@ class _Walker:
         if isinstance(item, str) and coerce == "@id":
             return self.expand_id(ctx, item, where)
         if isinstance(item, str) and coerce == "@vocab":
-            expanded = self.cache.expand_iri(ctx, item, vocab=True)
-            return self.id_term(expanded or item, where)
+            return self.expand_vocab_value(ctx, item, where)
         if coerce == "@json":
-            return _json_literal(item)
+            return self.json_literal(item)
         if coerce in ("@none",):
             coerce = None
         if coerce is not None:
@@ -415,7 +422,7 @@ class _Walker:
                 raise ContextError(f"{path}: @type of a value object must be a string")
             expanded = self.cache.expand_iri(ctx, dtype, vocab=True)
             if expanded == "@json":
-                return _json_literal(value)
+                return self.json_literal(value)
             if expanded is None or expanded.startswith("_:") or not is_absolute_iri(expanded):
                 raise UndefinedTermError(f"{path}: datatype {dtype!r} is not an absolute IRI")
             if isinstance(value, (dict, list)):
@@ -503,6 +510,13 @@ def to_rdf(document: dict, cache: ContextCache | None = None) -> list[Quad]:
     if not isinstance(document, dict):
         raise MalformedInputError("a JSON-LD document must be a JSON object")
     cache = cache or default_cache()
+    from vc.rdf_plan import quads_by_plan
+
+    return quads_by_plan(document, cache)
+
+
+def walk(document: dict, cache: ContextCache) -> list[Quad]:
+    """The full strict walk (what `to_rdf` replays from a plan when it can)."""
     walker = _Walker(cache)
     walker.node(document, cache.initial, None, None, "$", 0)
     return walker.quads

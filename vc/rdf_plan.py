@@ -1,0 +1,161 @@
+"""Compiled plans for the JSON-LD to RDF walk: one strict walk per document shape.
+
+Documents of one kind (every role credential of an issuer, every status list) differ only
+in their string values. A plan is recorded by walking a proxy of the document whose string
+leaves are replaced by unforgeable slot markers; the quads it yields are a template in
+which each term is a constant or a slot. Replaying the template for another document of
+the same shape substitutes its strings, checking each id as the walk would (absolute IRI,
+blank node labels), which gives the same quads as `vc.jsonld.walk` at a fraction of the
+cost. The shape keeps everything that steers the walk: keys, types, contexts, keyword
+values, numbers and booleans, list lengths, value kinds.
+"""
+import secrets
+
+from vc.errors import MalformedInputError
+from vc.jsonld import MAX_DEPTH, ContextCache, Quad, Term, _Walker, walk
+
+SLOT = f"s4c-slot-{secrets.token_hex(8)}:"  # per process: a document cannot forge it
+_CONSTANT_KEYS = frozenset({"type", "@type", "@context", "proofPurpose"})
+MAX_PLANS = 2000
+
+
+class _NoPlan(Exception):
+    """This shape cannot be replayed (e.g. it embeds @json values): walk it every time."""
+
+
+def decompose(value: object, leaves: list[str], proxy: bool, depth: int = 0):
+    """(shape, proxy document): string leaves go to `leaves` (DFS order) or become slots."""
+    if depth > MAX_DEPTH:
+        raise MalformedInputError(f"the document is nested deeper than {MAX_DEPTH} levels")
+    if isinstance(value, dict):
+        shape, copy = [], {}
+        for k, v in value.items():
+            if k in _CONSTANT_KEYS or k[:1] == "@":
+                shape.append((k, repr(v)))
+                copy[k] = v
+            elif isinstance(v, str):
+                copy[k] = f"{SLOT}{len(leaves)}" if proxy else v
+                leaves.append(v)
+                shape.append((k, ""))
+            elif isinstance(v, (dict, list)):
+                sub, copy[k] = decompose(v, leaves, proxy, depth + 1)
+                shape.append((k, sub))
+            else:
+                shape.append((k, repr(v)))
+                copy[k] = v
+        return tuple(shape), copy if proxy else None
+    if isinstance(value, list):
+        shape, copy = [], []
+        for v in value:
+            if isinstance(v, str):
+                copy.append(f"{SLOT}{len(leaves)}" if proxy else v)
+                leaves.append(v)
+                shape.append("")
+            elif isinstance(v, (dict, list)):
+                sub, c = decompose(v, leaves, proxy, depth + 1)
+                shape.append(sub)
+                copy.append(c)
+            else:
+                shape.append(repr(v))
+                copy.append(v)
+        return ("list", tuple(shape)), copy if proxy else None
+    return repr(value), value if proxy else None
+
+
+class _Tracer(_Walker):
+    """The walk over a proxy document, recording how each slot became a term."""
+
+    def __init__(self, cache: ContextCache) -> None:
+        super().__init__(cache)
+        self.ops: dict[str, tuple] = {}
+
+    def expand_id(self, ctx: dict, value: object, where: str) -> Term:
+        if isinstance(value, str) and value.startswith(SLOT):
+            self.ops[value] = ("id", ctx, where)
+            return ("iri", value)
+        return super().expand_id(ctx, value, where)
+
+    def expand_vocab_value(self, ctx: dict, value: str, where: str) -> Term:
+        if value.startswith(SLOT):
+            self.ops[value] = ("vocab", ctx, where)
+            return ("iri", value)
+        return super().expand_vocab_value(ctx, value, where)
+
+    def json_literal(self, value: object) -> Term:
+        raise _NoPlan()
+
+
+class _Replayer(_Walker):
+    def fresh(self) -> Term:  # labels distinct from the template's own blank nodes
+        self._counter += 1
+        return ("bnode", f"r{self._counter}")
+
+
+def _slot(text: str) -> int | None:
+    return int(text[len(SLOT):]) if text.startswith(SLOT) else None
+
+
+def _template_term(t: Term | None, ops: dict) -> tuple | None:
+    if t is None or t[0] == "bnode":
+        return t
+    n = _slot(t[1])
+    if n is None:
+        if SLOT in t[1] or (t[0] == "literal" and t[2] and SLOT in t[2]):
+            raise _NoPlan()
+        return t
+    if t[0] == "iri":
+        op, ctx, where = ops[t[1]]
+        return ("slot", n, op, ctx, where)
+    return ("slotlit", n, t[2], t[3])
+
+
+def _build(document: dict, cache: ContextCache) -> list[tuple] | None:
+    _, proxy = decompose(document, [], True)
+    tracer = _Tracer(cache)
+    tracer.node(proxy, cache.initial, None, None, "$", 0)
+    try:
+        return [tuple(_template_term(t, tracer.ops) for t in quad) for quad in tracer.quads]
+    except _NoPlan:
+        return None
+
+
+def _replay(plan: list[tuple], leaves: list[str], cache: ContextCache) -> list[Quad]:
+    walker = _Replayer(cache)
+    out: list[Quad] = []
+    resolved: dict[int, Term] = {}
+    for quad in plan:
+        terms = []
+        for t in quad:
+            if t is None or t[0] in ("iri", "bnode", "literal"):
+                terms.append(t)
+            elif t[0] == "slotlit":
+                terms.append(("literal", leaves[t[1]], t[2], t[3]))
+            else:
+                term = resolved.get(t[1])
+                if term is None:
+                    _, n, op, ctx, where = t
+                    term = walker.expand_id(ctx, leaves[n], where) if op == "id" else \
+                        walker.expand_vocab_value(ctx, leaves[n], where)
+                    resolved[n] = term
+                terms.append(term)
+        out.append(tuple(terms))
+    return out
+
+
+def quads_by_plan(document: dict, cache: ContextCache) -> list[Quad]:
+    """`vc.jsonld.walk`, replayed from the plan of the document's shape when there is one."""
+    leaves: list[str] = []
+    shape, _ = decompose(document, leaves, False)
+    plans = cache.__dict__.setdefault("_plans", {})
+    plan = plans.get(shape, False)
+    if plan is False:
+        try:
+            plan = _build(document, cache)
+        except _NoPlan:
+            plan = None
+        if len(plans) >= MAX_PLANS:
+            plans.clear()
+        plans[shape] = plan
+    if plan is None:
+        return walk(document, cache)
+    return _replay(plan, leaves, cache)
