@@ -3,6 +3,7 @@
 Everything here is marked DEMO. Idempotent: running it again issues nothing new.
 """
 import re
+import unicodedata
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 
@@ -25,7 +26,8 @@ class DemoResult:
 
 
 def _slug(text: str) -> str:
-    return re.sub(r"[^a-z0-9]+", "-", text.lower().encode("ascii", "ignore").decode()).strip("-")
+    ascii_text = unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode()
+    return re.sub(r"[^a-z0-9]+", "-", ascii_text.lower()).strip("-")
 
 
 def seed_demo(service: IssuerService, today: date | None = None) -> DemoResult:

@@ -381,8 +381,10 @@ class IssuerService:
         cached = self._list_cache.get(key)
         if cached is None:
             key_id, signer = self._signing_key()
+            # created = the list's own time: every worker signs the same bytes (same ETag)
             cached = vc_api.sign(doc, signer, suite=self.config.suite,
-                                 verification_method=f"{self.config.did}#{key_id}")
+                                 verification_method=f"{self.config.did}#{key_id}",
+                                 created=doc.get("validFrom"))
             self._list_cache = {k: v for k, v in self._list_cache.items()
                                 if k[:2] != (purpose, number)}
             self._list_cache[key] = cached

@@ -196,8 +196,12 @@ def demo(settings: Settings, export_dir: str | None) -> None:
     """Seed a demo cohort with issued credentials (one revoked, one suspended)."""
     from issuer.demo import seed_demo
 
-    result = seed_demo(issuer_service(settings))
+    service = issuer_service(settings)
+    result = seed_demo(service)
     click.echo(f"demo issuer {settings.issuer_did}: {len(result.credentials)} credentials")
+    login = _demo_login(settings, service)
+    if login:
+        click.echo(f"console login for the demo officer: see {login}")
     if export_dir:
         out = Path(export_dir)
         out.mkdir(parents=True, exist_ok=True)
@@ -207,4 +211,52 @@ def demo(settings: Settings, export_dir: str | None) -> None:
         click.echo(f"wrote {len(result.credentials)} files to {out}")
 
 
+def _demo_login(settings: Settings, service: IssuerService) -> Path | None:
+    """A demo officer whose password sits in a 0600 file of the data directory."""
+    import os
+    import secrets
+
+    from issuer.officers import add_officer
+
+    path = settings.data_dir / "demo-login.txt"
+    if path.exists():
+        return path
+    password = secrets.token_urlsafe(12)
+    try:
+        token = add_officer(service.sessions, "demo-officer", password, "demo")
+    except ValueError:
+        return None  # created earlier with a password we no longer have
+    fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+    with os.fdopen(fd, "w") as f:
+        f.write(f"DEMO console login at {settings.public_url}/issuer/login\n"
+                f"username: demo-officer\npassword: {password}\nAPI token: {token}\n")
+    return path
+
+
 COMMANDS.append(demo)
+
+
+@click.group()
+def officer() -> None:
+    """Certification officers who may use the console and the issuing API."""
+
+
+@officer.command("add")
+@click.argument("username")
+@click.option("--password", prompt=True, hide_input=True, confirmation_prompt=True,
+              envvar="S4C_OFFICER_PASSWORD", help="At least 10 characters [env "
+              "S4C_OFFICER_PASSWORD].")
+@ACTOR_OPTION
+@click.pass_obj
+def officer_add(settings: Settings, username: str, password: str, actor: str) -> None:
+    """Add an officer; prints their API token once (it is stored hashed)."""
+    from issuer.officers import add_officer
+
+    try:
+        token = add_officer(issuer_service(settings).sessions, username, password, actor)
+    except ValueError as e:
+        _fail(e)
+    click.echo(f"officer {username} added; API token (shown once): {token}")
+
+
+COMMANDS.append(officer)

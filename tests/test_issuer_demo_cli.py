@@ -1,0 +1,66 @@
+"""`s4c demo --export` and the officer's commands, end to end through the CLI."""
+import json
+
+from click.testing import CliRunner
+
+from web.cli import main
+
+
+def _run(data_dir, *args, **kwargs):
+    result = CliRunner().invoke(main, ["--data-dir", str(data_dir), *args],
+                                catch_exceptions=False, **kwargs)
+    return result
+
+
+def test_demo_exports_every_kind_of_credential_and_is_idempotent(tmp_path):
+    data, out = tmp_path / "data", tmp_path / "export"
+    first = _run(data, "demo")
+    assert first.exit_code == 0, first.output
+    second = _run(data, "demo", "--export", str(out))
+    assert second.exit_code == 0
+    names = sorted(p.name for p in out.iterdir())
+    assert any(n.startswith("role-") for n in names)
+    assert any(n.startswith("competency-") for n in names)
+    assert any(n.startswith("revoked-") for n in names)
+    assert any(n.startswith("suspended-") for n in names)
+    docs = [json.loads((out / n).read_text()) for n in names]
+    assert len({d["id"] for d in docs}) == len(docs) == int(first.output.split(": ")[1].split()[0])
+    login = (data / "demo-login.txt")
+    assert oct(login.stat().st_mode & 0o777) == "0o600"
+    assert "password" not in first.output and "token" not in first.output.lower()
+
+
+def test_officer_commands_flow(tmp_path):
+    data = tmp_path / "data"
+    assert _run(data, "candidate", "add", "--name", "Ana", "--email", "ana@example.org").exit_code == 0
+    units = json.loads(_run(data, "framework", "show", "--json").output)["roles"][0]["units"]
+    for unit in units:
+        r = _run(data, "assess", "ana@example.org", "--unit", unit, "--score", "75",
+                 "--exam-body", "Exam", "--assessor", "A")
+        assert r.exit_code == 0 and "passed" in r.output
+    certified = _run(data, "certify", "ana@example.org")
+    assert "role" in certified.output
+    issued = _run(data, "issue", "ana@example.org")
+    ids = [line.split()[1] for line in issued.output.splitlines() if line.startswith("issued")]
+    assert len(ids) == len(units) + 1
+    again = _run(data, "issue", "ana@example.org")
+    assert "already issued" in again.output and not again.output.startswith("issued")
+    assert _run(data, "revoke", ids[0], "--reason", "test").exit_code == 0
+    refused = CliRunner().invoke(main, ["--data-dir", str(data), "reinstate", ids[0],
+                                        "--reason", "x"])
+    assert refused.exit_code == 1 and "never be reinstated" in refused.output
+    bad = CliRunner().invoke(main, ["--data-dir", str(data), "assess", "ana@example.org",
+                                    "--unit", "NOPE", "--score", "1", "--exam-body", "E",
+                                    "--assessor", "A"])
+    assert bad.exit_code == 1 and "NOPE" in bad.output
+
+
+def test_issue_batch_reports_bad_lines_and_exits_1(tmp_path):
+    data = tmp_path / "data"
+    csv = tmp_path / "cohort.csv"
+    csv.write_text("name,email,did,unit,score,max_score,assessed_on,exam_body,assessor\n"
+                   "Bo,bo@example.org,,U01,80,100,2026-01-10,Exam,A\n"
+                   "Cy,cy@example.org,,U01,eighty,100,2026-01-10,Exam,A\n")
+    result = CliRunner().invoke(main, ["--data-dir", str(data), "issue-batch", str(csv)])
+    assert result.exit_code == 1
+    assert "1 credentials issued" in result.output and "line 3" in result.output
