@@ -6,6 +6,8 @@ install:
 
 run: install
 	.venv/bin/s4c init
+	.venv/bin/s4c demo
+	.venv/bin/s4c registry seed-demo
 	.venv/bin/s4c serve --host 127.0.0.1 --port 8000
 
 test: install

@@ -121,3 +121,23 @@ def test_language_tags_and_control_characters_canonicalize_exactly(vectors, exam
     ours = canonicalize(doc, default_cache(examples_store))
     assert ours == _pyld_canonical(doc, examples_store)
     assert '"Ръководител на проекти"@bg' in ours
+
+
+def test_a_context_list_changed_in_place_is_processed_again(issuer):
+    key, did, vm = issuer
+    doc = sample_role_credential(9, did)
+    signed = api.sign(doc, key, verification_method=vm)
+    assert api.verify(signed).verified
+    signed["@context"].append("https://contexts.example/never-fetched.jsonld")
+    result = api.verify(signed)
+    assert not result.verified and "unknown JSON-LD context" in result.checks[0].reason
+
+
+def test_json_typed_terms_keep_objects_and_arrays_as_one_literal(examples_store):
+    doc = {"@context": [V2, {"data": {"@id": "https://example.org/data", "@type": "@json"}}],
+           "type": ["VerifiableCredential"], "issuer": "did:example:1",
+           "credentialSubject": {"id": "did:example:2"},
+           "data": {"b": [1, 2], "a": {"nested": True}}}
+    ours = canonicalize(doc, default_cache(examples_store))
+    assert ours == _pyld_canonical(doc, examples_store)
+    assert '"{\\"a\\":{\\"nested\\":true},\\"b\\":[1,2]}"^^<http://www.w3.org/1999/02/22-rdf-syntax-ns#JSON>' in ours

@@ -93,8 +93,11 @@ class ContextCache:
         return key
 
     def process(self, active: dict, local: object, *, override_protected: bool = False,
-                propagate: bool = True) -> dict:
-        key = (id(active), self._local_key(local), override_protected, propagate)
+                propagate: bool = True, from_document: bool = False) -> dict:
+        # A document's own @context is keyed by value (the caller may change the list in
+        # place); scoped contexts from the pinned, immutable contexts by identity.
+        local_key = _value_key(local) if from_document else self._local_key(local)
+        key = (id(active), local_key, override_protected, propagate)
         hit = self._processed.get(key)
         if hit is not None:
             return hit[1]
@@ -132,6 +135,16 @@ class ContextCache:
             self._iris.clear()
         self._iris[key] = result
         return result
+
+
+def _value_key(local: object) -> object:
+    if isinstance(local, str):
+        return local
+    if isinstance(local, list) and all(isinstance(x, str) for x in local):
+        return tuple(local)
+    import json
+
+    return json.dumps(local, sort_keys=True)
 
 
 def _drop_noop_null_vocab(active: dict, local: object, store: ContextStore) -> object:
@@ -267,7 +280,7 @@ class _Walker:
         if scoped is not None:
             ctx = self.cache.process(ctx, scoped, override_protected=True)
         if "@context" in element:
-            ctx = self.cache.process(ctx, element["@context"])
+            ctx = self.cache.process(ctx, element["@context"], from_document=True)
         type_ctx = ctx
         keys = {}
         for key in sorted(element):
@@ -340,6 +353,11 @@ class _Walker:
         td = _term(ctx, key) or {}
         if td.get("reverse"):
             raise ContextError(f"{where}: reverse properties are not supported in credentials")
+        if td.get("@type") == "@json":
+            # Expansion §5.1.2 step 13.7.4: a JSON literal is the whole value, arrays included
+            if value is not None:
+                self.quads.append((subject, ("iri", predicate), self.json_literal(value), graph))
+            return
         term_ctx = ctx
         if td.get("@context") is not None:
             term_ctx = self.cache.process(ctx, td["@context"], override_protected=True)

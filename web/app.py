@@ -3,16 +3,26 @@ from flask import Flask
 
 from issuer.did_web import did_web_has_path
 from issuer.service import IssuerConfig, IssuerService
+from issuer.shares import lookup_share
+from web.auth import init_auth
 from web.datadir import open_issuer_keys
 from web.db import make_engine
+from web.holder_pages import holder_pages
 from web.home import home
+from web.issuer_api import issuer_api
+from web.issuer_console import issuer_console
 from web.problems import register_problem_handlers
+from web.registry_setup import register_registry
 from web.services import EXTENSION_KEY, Services
 from web.settings import Settings
+from web.status_lists import status_lists
+from web.verify_api import verify_api
+from web.verify_page import verify_page_blueprint
 from web.wellknown import did_document, wellknown
 
 MAX_REQUEST_BYTES = 1024 * 1024
-JSON_PATH_PREFIXES = ("/.well-known/", "/credentials/", "/presentations/")
+JSON_PATH_PREFIXES = ("/.well-known/", "/credentials/", "/presentations/", "/status/",
+                      "/shares/")
 
 
 def create_app(settings: Settings | None = None) -> Flask:
@@ -31,8 +41,15 @@ def create_app(settings: Settings | None = None) -> Flask:
                                              issuer=issuer)
     app.register_blueprint(home)
     app.register_blueprint(wellknown)
+    init_auth(app, settings)
+    for blueprint in (issuer_console, issuer_api, status_lists, holder_pages):
+        app.register_blueprint(blueprint)
+    app.register_blueprint(verify_api)
+    app.register_blueprint(verify_page_blueprint(
+        share_lookup=lambda token: lookup_share(issuer.sessions, token)))
     if did_web_has_path(settings.issuer_did):
         # did:web with a path resolves to <path>/did.json; a proxy strips <path> before us.
         app.add_url_rule("/did.json", "did_json", did_document)
+    register_registry(app, settings)
     register_problem_handlers(app, JSON_PATH_PREFIXES)
     return app

@@ -3,6 +3,9 @@ from sqlalchemy import MetaData
 
 import issuer.models  # noqa: F401  (registers the issuer tables on its Base)
 from issuer.audit import Base as IssuerBase
+from registry.models import Base as RegistryBase
+from verifier.models import Base as VerifierBase
 
 # Add each service's declarative Base.metadata here when it gains tables.
-SERVICE_METADATA: list[MetaData] = [IssuerBase.metadata]
+SERVICE_METADATA: list[MetaData] = [IssuerBase.metadata, RegistryBase.metadata,
+                                   VerifierBase.metadata]

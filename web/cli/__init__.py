@@ -5,8 +5,10 @@ import click
 
 from web.bench import bench
 from web.cli.issuer_commands import COMMANDS as ISSUER_COMMANDS
+from web.cli.registry_commands import registry
 from web.cli.server import init, serve
 from web.cli.vc_commands import vc
+from web.cli.verify_commands import COMMANDS as VERIFY_COMMANDS
 from web.settings import Settings, default_data_dir
 
 
@@ -39,4 +41,7 @@ main.add_command(vc)
 for command in ISSUER_COMMANDS:
     main.add_command(command)
 main.add_command(bench)
+main.add_command(registry)
+for command in VERIFY_COMMANDS:
+    main.add_command(command)
 # ---------------------------------------------------------------------------------

@@ -1,0 +1,120 @@
+"""The public read model: what the registry's pages and JSON API show, from a snapshot.
+
+Everything here is derived from a verified `TrustSnapshot`; the views only render it.
+"""
+from datetime import datetime
+
+from registry import i18n
+from registry.snapshot import TrustAnchor, TrustSnapshot
+from registry.vocab import ROLE_PREFIX, achievement_code, format_time, pick_language
+from vc.trust import Accreditation, Recognition, TrustedIssuer
+
+MAX_QUERY = 200
+
+
+def period_status(valid_from: datetime, valid_until: datetime | None, on: datetime,
+                  revoked: bool = False) -> str:
+    """`active`, `revoked`, `expired` or `pending` (not yet valid) at `on`."""
+    if revoked:
+        return "revoked"
+    if on < valid_from:
+        return "pending"
+    if valid_until is not None and on > valid_until:
+        return "expired"
+    return "active"
+
+
+def _time(value: datetime | None) -> str | None:
+    return None if value is None else format_time(value)
+
+
+def anchor_json(anchor: TrustAnchor, slug: str | None = None) -> dict:
+    return {"did": anchor.did, "slug": slug, "country": anchor.country, "name": anchor.name,
+            "validFrom": _time(anchor.valid_from), "validUntil": _time(anchor.valid_until),
+            "demo": anchor.demo, "credential": anchor.credential_id}
+
+
+def accreditation_json(a: Accreditation, on: datetime) -> dict:
+    return {"id": a.id, "anchor": a.anchor_did, "anchorName": a.anchor_name,
+            "country": a.country, "framework": a.framework,
+            "achievements": list(a.achievements), "maxEqfLevel": a.max_eqf_level,
+            "validFrom": _time(a.valid_from), "validUntil": _time(a.valid_until),
+            "revoked": a.revoked,
+            "status": period_status(a.valid_from, a.valid_until, on, a.revoked)}
+
+
+def issuer_json(issuer: TrustedIssuer, on: datetime) -> dict:
+    return {"did": issuer.did, "name": issuer.name, "country": issuer.country,
+            "publicKeys": issuer.public_keys,
+            "accreditations": [accreditation_json(a, on) for a in issuer.accreditations]}
+
+
+def recognition_json(r: Recognition, on: datetime) -> dict:
+    return {"id": r.id, "anchor": r.anchor_did, "country": r.country,
+            "framework": r.framework, "achievement": r.achievement, "nqfLevel": r.nqf_level,
+            "eqfLevel": r.eqf_level, "equivalence": r.equivalence,
+            "legalBasis": r.legal_basis, "validFrom": _time(r.valid_from),
+            "validUntil": _time(r.valid_until),
+            "status": period_status(r.valid_from, r.valid_until, on)}
+
+
+def _period_text(lang: str, start: datetime, end: datetime | None) -> str:
+    until = end.date().isoformat() if end else i18n.text(lang, "open_ended")
+    return f"{start.date().isoformat()} – {until}"
+
+
+def _scope(lang: str, a: Accreditation) -> list[dict]:
+    return [{"code": achievement_code(x), "name": i18n.role_name(lang, achievement_code(x)),
+             "is_role": x.startswith(ROLE_PREFIX)} for x in a.achievements]
+
+
+def body_entries(snapshot: TrustSnapshot, query: str, lang: str, on: datetime) -> list[dict]:
+    """The accredited bodies matching `query` (any name, DID, role or anchor), for a page."""
+    needle = query.strip().casefold()[:MAX_QUERY]
+    entries = []
+    for issuer in snapshot.issuers.values():
+        accreditations = []
+        haystack = [issuer.did, *issuer.name.values()]
+        for a in sorted(issuer.accreditations,
+                        key=lambda a: (a.revoked, a.country, a.valid_from)):
+            anchor = snapshot.anchors.get(a.anchor_did)
+            status = period_status(a.valid_from, a.valid_until, on, a.revoked)
+            scope = _scope(lang, a)
+            anchor_name = pick_language(anchor.name, lang) if anchor else a.anchor_name
+            accreditations.append({
+                "anchor_name": anchor_name, "country": a.country,
+                "country_name": i18n.country_name(lang, a.country),
+                "scope": scope, "whole_framework": not scope, "max_eqf": a.max_eqf_level,
+                "period": _period_text(lang, a.valid_from, a.valid_until),
+                "status": status, "status_text": i18n.text(lang, f"status_{status}"),
+                "demo": bool(anchor and anchor.demo)})
+            haystack += [anchor_name, a.country, i18n.country_name(lang, a.country),
+                         *(s["code"] for s in scope), *(s["name"] for s in scope)]
+        if needle and not any(needle in h.casefold() for h in haystack):
+            continue
+        entries.append({"did": issuer.did, "name": pick_language(issuer.name, lang),
+                        "accreditations": accreditations,
+                        "active": any(x["status"] == "active" for x in accreditations),
+                        "demo": any(x["demo"] for x in accreditations)})
+    entries.sort(key=lambda e: (not e["active"], e["name"].casefold()))
+    return entries
+
+
+def role_entries(snapshot: TrustSnapshot, achievement_id: str, lang: str,
+                 on: datetime) -> list[dict]:
+    """The current recognition of an achievement in each country, for a page."""
+    entries = []
+    for r in snapshot.recognitions_for(achievement_id):
+        if period_status(r.valid_from, r.valid_until, on) != "active":
+            continue
+        anchor = snapshot.anchors.get(r.anchor_did)
+        entries.append({
+            "country": r.country, "country_name": i18n.country_name(lang, r.country),
+            "nqf_level": r.nqf_level, "eqf_level": r.eqf_level,
+            "equivalence": pick_language(r.equivalence, lang),
+            "legal_basis": r.legal_basis,
+            "anchor_name": pick_language(anchor.name, lang) if anchor else r.anchor_did,
+            "period": _period_text(lang, r.valid_from, r.valid_until),
+            "demo": bool(anchor and anchor.demo)})
+    entries.sort(key=lambda e: e["country_name"].casefold())
+    return entries

@@ -1,0 +1,393 @@
+"""The registry service: every change is signed by the authority in charge, stored with its
+index and an audit row in one transaction.
+
+Who may do what (checked against the verified, signed data, not against index columns):
+- the operator adds and removes trust anchors (S4CTrustAnchorCredential, revoked on the
+  operator's status list);
+- a registered anchor accredits certification bodies and records its country's recognition
+  decisions, and revokes or withdraws only what it issued itself.
+"""
+import threading
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import UTC, datetime
+
+from sqlalchemy import func, select
+from sqlalchemy.orm import Session, sessionmaker
+
+from registry import credentials as vcs
+from registry import store as db
+from registry import validation as check
+from registry.authority import Authority, AuthorityInfo
+from registry.errors import NotAuthorised, RecordConflict, RecordNotFound
+from registry.models import (
+    AuthorityRecord,
+    CredentialRecord,
+    IssuerKeyRecord,
+    RegistryAuditEvent,
+    ScopeRecord,
+    StatusListRecord,
+)
+from registry.snapshot import SignatureChecker, TrustData, TrustSnapshot, build_snapshot
+from registry.tokens import hash_token, new_token, token_matches, token_slug
+from registry.vocab import FRAMEWORK, OPERATOR_SLUG, format_time, now
+from vc.api import issue
+from vc.contexts import ContextStore
+from vc.errors import VCError
+from vc.statuslist import status_entry, status_list_credential
+
+
+@dataclass(frozen=True)
+class AnchorAdded:
+    credential: dict
+    token: str  # the anchor's API token, shown once
+
+
+class Registry:
+    """The registry over one database; thread-safe (one session per call)."""
+
+    def __init__(self, session_factory: sessionmaker[Session], public_url: str,
+                 store: ContextStore | None = None,
+                 clock: Callable[[], datetime] = now) -> None:
+        self._sessions = session_factory
+        self.public_url = public_url.rstrip("/")
+        self._store = store
+        self._clock = clock
+        self.checker = SignatureChecker(store)
+        self._snapshot: tuple[int, TrustSnapshot] | None = None
+        self._lock = threading.Lock()
+
+    # -- URLs ---------------------------------------------------------------------------
+
+    def status_list_url(self, slug: str) -> str:
+        return f"{self.public_url}/registry/status/{slug}"
+
+    @property
+    def trust_list_url(self) -> str:
+        return f"{self.public_url}/registry/trust-list"
+
+    # -- authorities and tokens ---------------------------------------------------------
+
+    def ensure_operator(self, operator: Authority) -> str | None:
+        """Registers the operator once; returns its first API token, or None if known."""
+        with self._sessions.begin() as session:
+            record = session.scalar(select(AuthorityRecord).where(
+                AuthorityRecord.kind == "operator"))
+            if record is not None:
+                if record.did != operator.did:
+                    raise RecordConflict(f"the registry's operator is {record.did}; another "
+                                         "key cannot take its place")
+                return None
+            token = new_token(OPERATOR_SLUG)
+            session.add(AuthorityRecord(slug=OPERATOR_SLUG, kind="operator", did=operator.did,
+                                        token_hash=hash_token(token)))
+            session.flush()
+            self._publish_status_list(session, operator, OPERATOR_SLUG)
+            self._audit(session, operator.did, "registry.operator.registered", operator.did)
+            return token
+
+    def operator_did(self) -> str | None:
+        with self._sessions() as session:
+            return session.scalar(select(AuthorityRecord.did).where(
+                AuthorityRecord.kind == "operator"))
+
+    def authority(self, slug_or_did: str) -> AuthorityInfo | None:
+        with self._sessions() as session:
+            record = session.scalar(select(AuthorityRecord).where(
+                (AuthorityRecord.slug == slug_or_did) | (AuthorityRecord.did == slug_or_did)))
+            return None if record is None else AuthorityInfo(record.slug, record.kind,
+                                                             record.did)
+
+    def rotate_token(self, slug: str) -> str:
+        """A new API token for an authority; the old one stops working."""
+        with self._sessions.begin() as session:
+            record = session.scalar(select(AuthorityRecord).where(AuthorityRecord.slug == slug))
+            if record is None:
+                raise RecordNotFound(f"no registry authority {slug!r}")
+            token = new_token(slug)
+            record.token_hash = hash_token(token)
+            self._audit(session, record.did, "registry.token.rotated", record.did)
+            return token
+
+    def authenticate(self, token: str) -> AuthorityInfo | None:
+        slug = token_slug(token)
+        if slug is None:
+            return None
+        with self._sessions() as session:
+            record = session.scalar(select(AuthorityRecord).where(AuthorityRecord.slug == slug))
+            if record is None or not token_matches(token, record.token_hash):
+                return None
+            return AuthorityInfo(record.slug, record.kind, record.did)
+
+    # -- the operator: trust anchors ----------------------------------------------------
+
+    def add_anchor(self, operator: Authority, anchor_did: str, *, slug: str, country: str,
+                   names: dict[str, str], valid_from: datetime | None = None,
+                   valid_until: datetime | None = None, demo: bool = False) -> AnchorAdded:
+        """The operator registers `anchor_did` as a trust anchor of `country`."""
+        slug, country = check.slug(slug), check.country(country)
+        names, start = check.names(names, "name"), valid_from or self._clock()
+        check.period(start, valid_until)
+        check.did(anchor_did, "anchor DID")
+        self.require_operator(operator)
+        if slug == OPERATOR_SLUG:
+            raise RecordConflict(f"{slug!r} is reserved for the operator")
+        snapshot = self.snapshot()
+        with self._sessions.begin() as session:
+            record = session.scalar(select(AuthorityRecord).where(
+                (AuthorityRecord.slug == slug) | (AuthorityRecord.did == anchor_did)))
+            if record is not None and (record.slug, record.did) != (slug, anchor_did):
+                raise RecordConflict(f"{record.slug!r} is {record.did}: a slug and a DID "
+                                     "belong to one authority")
+            if anchor_did in snapshot.anchors:
+                raise RecordConflict(f"{anchor_did} is already a registered trust anchor")
+            token = new_token(slug)
+            if record is None:
+                session.add(AuthorityRecord(slug=slug, kind="anchor", did=anchor_did,
+                                            token_hash=hash_token(token)))
+            else:
+                record.token_hash = hash_token(token)
+            index = db.new_status_index(session, operator.did)
+            credential = self._sign(operator, vcs.anchor_credential(
+                operator_did=operator.did, anchor_did=anchor_did, country=country,
+                names=names, valid_from=start, valid_until=valid_until, demo=demo,
+                status=status_entry(self.status_list_url(OPERATOR_SLUG), index,
+                                    "revocation")))
+            db.add_credential(session, "anchor", credential, index, subject=anchor_did,
+                                   country=country, valid_from=start, valid_until=valid_until)
+            self._audit(session, operator.did, "registry.anchor.added", anchor_did,
+                        {"credential": credential["id"], "slug": slug, "country": country})
+            return AnchorAdded(credential, token)
+
+    def remove_anchor(self, operator: Authority, slug_or_did: str) -> str:
+        """Revokes the anchor's credential; what the anchor signed stops counting."""
+        self.require_operator(operator)
+        info = self.authority(slug_or_did)
+        if info is None or info.kind != "anchor":
+            raise RecordNotFound(f"no trust anchor {slug_or_did!r}")
+        with self._sessions.begin() as session:
+            rows = session.scalars(select(CredentialRecord).where(
+                CredentialRecord.kind == "anchor", CredentialRecord.subject_did == info.did,
+                CredentialRecord.revoked_at.is_(None))).all()
+            if not rows:
+                raise RecordConflict(f"{info.slug} is not a trust anchor now")
+            for row in rows:
+                row.revoked_at = self._clock()
+            session.flush()
+            self._publish_status_list(session, operator, OPERATOR_SLUG)
+            self._audit(session, operator.did, "registry.anchor.removed", info.did,
+                        {"credentials": [r.id for r in rows], "slug": info.slug})
+            return rows[0].id
+
+    # -- anchors: accreditations and recognitions ---------------------------------------
+
+    def accredit(self, anchor: Authority, issuer_did: str, *, names: dict[str, str],
+                 achievements: tuple[str, ...] | list[str] = (), max_eqf_level: int,
+                 valid_from: datetime | None = None, valid_until: datetime | None = None,
+                 framework: str = FRAMEWORK, country: str | None = None,
+                 public_keys: dict[str, str] | None = None, demo: bool = False) -> dict:
+        """The anchor accredits `issuer_did` for `achievements` (empty: the whole framework)."""
+        check.did(issuer_did, "certification body DID")
+        names = check.names(names, "name")
+        scope = check.achievements(achievements, framework)
+        level = check.eqf_level(max_eqf_level, "maxEqfLevel")
+        start = valid_from or self._clock()
+        check.period(start, valid_until)
+        body_country = check.country(country) if country else None
+        keys = check.public_keys(issuer_did, public_keys or {})
+        slug = self._require_anchor(anchor)
+        with self._sessions.begin() as session:
+            index = db.new_status_index(session, anchor.did)
+            credential = self._sign(anchor, vcs.accreditation_credential(
+                anchor_did=anchor.did, issuer_did=issuer_did, names=names,
+                country=body_country, framework=framework, achievements=scope,
+                max_eqf_level=level, valid_from=start, valid_until=valid_until,
+                status=status_entry(self.status_list_url(slug), index, "revocation"),
+                demo=demo))
+            db.add_credential(session, "accreditation", credential, index,
+                                   subject=issuer_did, country=body_country,
+                                   framework=framework, eqf_level=level, valid_from=start,
+                                   valid_until=valid_until)
+            for achievement in scope:
+                session.add(ScopeRecord(credential_id=credential["id"], achievement=achievement))
+            for method, multibase in keys.items():
+                session.merge(IssuerKeyRecord(verification_method=method, issuer_did=issuer_did,
+                                              public_key_multibase=multibase))
+            self._ensure_status_list(session, anchor, slug)
+            self._audit(session, anchor.did, "registry.accreditation.issued", issuer_did,
+                        {"credential": credential["id"], "achievements": list(scope),
+                         "maxEqfLevel": level})
+            return credential
+
+    def update_issuer_keys(self, anchor: Authority, issuer_did: str,
+                           public_keys: dict[str, str]) -> bool:
+        """Records new public keys of a did:web body the anchor accredits; False if known."""
+        keys = check.public_keys(issuer_did, public_keys)
+        self._require_anchor(anchor)
+        issuer = self.snapshot().issuer(issuer_did)
+        if issuer is None or all(a.anchor_did != anchor.did for a in issuer.accreditations):
+            raise NotAuthorised(f"{anchor.did} has not accredited {issuer_did}")
+        if all(issuer.public_keys.get(vm) == mb for vm, mb in keys.items()):
+            return False
+        with self._sessions.begin() as session:
+            for method, multibase in keys.items():
+                session.merge(IssuerKeyRecord(verification_method=method, issuer_did=issuer_did,
+                                              public_key_multibase=multibase))
+            self._audit(session, anchor.did, "registry.issuer.keys", issuer_did,
+                        {"keys": sorted(keys)})
+        return True
+
+    def revoke_accreditation(self, anchor: Authority, credential_id: str) -> None:
+        self._revoke(anchor, credential_id, "accreditation", "registry.accreditation.revoked")
+
+    def recognise(self, anchor: Authority, achievement: str, *, nqf_level: str, eqf_level: int,
+                  equivalence: dict[str, str], legal_basis: str,
+                  valid_from: datetime | None = None, valid_until: datetime | None = None,
+                  framework: str = FRAMEWORK, demo: bool = False) -> dict:
+        """The anchor records how its own country recognises `achievement`."""
+        (achievement,) = check.achievements([achievement], framework)
+        level = check.eqf_level(eqf_level, "eqfLevel")
+        nqf = check.text(nqf_level, "nqfLevel", 100)
+        basis = check.text(legal_basis, "legalBasis", 2000)
+        notes = check.names(equivalence, "equivalence")
+        start = valid_from or self._clock()
+        check.period(start, valid_until)
+        slug = self._require_anchor(anchor)
+        country = self.snapshot().anchors[anchor.did].country
+        with self._sessions.begin() as session:
+            index = db.new_status_index(session, anchor.did)
+            credential = self._sign(anchor, vcs.recognition_credential(
+                anchor_did=anchor.did, country=country, framework=framework,
+                achievement=achievement, nqf_level=nqf, eqf_level=level, equivalence=notes,
+                legal_basis=basis, valid_from=start, valid_until=valid_until,
+                status=status_entry(self.status_list_url(slug), index, "revocation"),
+                demo=demo))
+            db.add_credential(session, "recognition", credential, index, country=country,
+                                   framework=framework, achievement=achievement,
+                                   eqf_level=level, valid_from=start, valid_until=valid_until)
+            self._ensure_status_list(session, anchor, slug)
+            self._audit(session, anchor.did, "registry.recognition.issued", achievement,
+                        {"credential": credential["id"], "country": country})
+            return credential
+
+    def withdraw_recognition(self, anchor: Authority, credential_id: str) -> None:
+        self._revoke(anchor, credential_id, "recognition", "registry.recognition.withdrawn")
+
+    # -- reading ------------------------------------------------------------------------
+
+    def version(self) -> int:
+        """Grows with every change (each change writes one audit row or more)."""
+        with self._sessions() as session:
+            return session.scalar(select(func.max(RegistryAuditEvent.id))) or 0
+
+    def trust_data(self) -> TrustData:
+        with self._sessions() as session:
+            return db.load_trust_data(session)
+
+    def snapshot(self) -> TrustSnapshot:
+        """The verified view of the registry, rebuilt only after a change."""
+        version = self.version()
+        with self._lock:
+            if self._snapshot is not None and self._snapshot[0] == version:
+                return self._snapshot[1]
+            snapshot = build_snapshot(self.trust_data(), self.checker)
+            self._snapshot = (version, snapshot)
+            return snapshot
+
+    def status_list(self, slug: str) -> dict | None:
+        with self._sessions() as session:
+            return session.scalar(select(StatusListRecord.credential).where(
+                StatusListRecord.url == self.status_list_url(slug)))
+
+    def credential(self, credential_id: str) -> dict | None:
+        with self._sessions() as session:
+            row = session.get(CredentialRecord, credential_id)
+            return None if row is None else row.credential
+
+    def anchor_slugs(self) -> dict[str, str]:
+        """DID -> slug of every anchor authority."""
+        with self._sessions() as session:
+            rows = session.execute(select(AuthorityRecord.did, AuthorityRecord.slug).where(
+                AuthorityRecord.kind == "anchor"))
+            return {did: slug for did, slug in rows}
+
+    def audit_events(self, limit: int = 100) -> list[dict]:
+        with self._sessions() as session:
+            rows = session.scalars(select(RegistryAuditEvent).order_by(
+                RegistryAuditEvent.id.desc()).limit(limit)).all()
+            # SQLite returns naive datetimes; every time the registry stores is UTC
+            return [{"at": format_time(r.at.replace(tzinfo=r.at.tzinfo or UTC)),
+                     "actor": r.actor, "action": r.action,
+                     "subject": r.subject, "detail": r.detail} for r in rows]
+
+    # -- internals ----------------------------------------------------------------------
+
+    def require_operator(self, operator: Authority) -> None:
+        registered = self.operator_did()
+        if registered is None:
+            raise RecordNotFound("the registry has no operator yet: run `s4c registry "
+                                 "seed-demo` or register one")
+        if operator.did != registered:
+            raise NotAuthorised(f"only the registry operator ({registered}) manages trust "
+                                "anchors")
+
+    def _require_anchor(self, anchor: Authority) -> str:
+        """The anchor's slug, if `anchor` is a registered trust anchor now."""
+        registered = self.snapshot().anchors.get(anchor.did)
+        at = self._clock()
+        if registered is None or at < registered.valid_from or (
+                registered.valid_until is not None and at > registered.valid_until):
+            raise NotAuthorised(f"{anchor.did} is not a registered trust anchor now")
+        info = self.authority(anchor.did)
+        if info is None:
+            raise NotAuthorised(f"{anchor.did} has no registry authority record")
+        return info.slug
+
+    def _sign(self, authority: Authority, document: dict) -> dict:
+        try:
+            signed = issue(document, authority.key,
+                           verification_method=authority.verification_method, store=self._store)
+        except VCError as e:
+            raise NotAuthorised(f"cannot sign as {authority.did}: {e}") from None
+        problem = self.checker.problem(signed, authority.did)
+        if problem:  # proves possession: the key must be the DID's own
+            raise NotAuthorised(f"the key does not sign for {authority.did}: {problem}")
+        return signed
+
+    def _revoke(self, authority: Authority, credential_id: str, kind: str, action: str) -> None:
+        with self._sessions.begin() as session:
+            row = session.get(CredentialRecord, credential_id)
+            if row is None or row.kind != kind:
+                raise RecordNotFound(f"no {kind} {credential_id!r}")
+            if row.issuer_did != authority.did:
+                raise NotAuthorised(f"only its issuer {row.issuer_did} can change {kind} "
+                                    f"{credential_id}")
+            if row.revoked_at is not None:
+                raise RecordConflict(f"{kind} {credential_id} was already revoked")
+            info = session.scalar(select(AuthorityRecord).where(
+                AuthorityRecord.did == authority.did))
+            if info is None:
+                raise NotAuthorised(f"{authority.did} is not a registry authority")
+            row.revoked_at = self._clock()
+            session.flush()
+            self._publish_status_list(session, authority, info.slug)
+            self._audit(session, authority.did, action, credential_id,
+                        {"subject": row.subject_did or row.achievement})
+
+    def _ensure_status_list(self, session: Session, authority: Authority, slug: str) -> None:
+        """An anchor signs its (empty) revocation list along with its first credential."""
+        if session.get(StatusListRecord, authority.did) is None:
+            self._publish_status_list(session, authority, slug)
+
+    def _publish_status_list(self, session: Session, authority: Authority, slug: str) -> None:
+        """Re-signs the authority's revocation list from the revoked rows (§3.1 steps 2-4)."""
+        bits = db.revocation_bits(session, authority.did)
+        url = self.status_list_url(slug)
+        signed = self._sign(authority, status_list_credential(
+            url, authority.did, "revocation", bits, valid_from=format_time(self._clock())))
+        session.merge(StatusListRecord(authority_did=authority.did, url=url, credential=signed,
+                                       updated_at=self._clock()))
+
+    def _audit(self, session: Session, actor: str, action: str, subject: str | None,
+               detail: dict | None = None) -> None:
+        db.audit(session, self._clock(), actor, action, subject, detail)

@@ -1,0 +1,217 @@
+"""The employer's page /verify and /v/<token>: through the Flask test client, and in headless
+Chromium (Debian's, via Playwright) uploading a real QR image; plus `s4c qr`."""
+import io
+import json
+import threading
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+from flask import Flask
+from test_verifier_support import (
+    NOW,
+    STORE,
+    DemoIssuer,
+    FakeTrustSource,
+    accreditation,
+    issuer_world,
+    recognition,
+    resolver_for,
+    role_credential,
+    trusted,
+    unit_credential,
+)
+from werkzeug.serving import make_server
+
+from issuer.did_web import issuer_did_document
+from vc import api
+from vc.did_resolver import DIDResolver
+from vc.fetch import StaticFetcher
+from vc.qr import read_qr_codes
+from verifier.qr_payload import link_text, parse_image, self_contained_png
+from verifier.service import Verifier
+from web.app import create_app
+from web.cli import main
+from web.datadir import open_issuer_keys, prepare_data_dir
+from web.settings import Settings
+from web.verify_api import VERIFIER_KEY
+from web.verify_i18n import LANGUAGES, T
+
+CHROMIUM = Path("/usr/bin/chromium")
+TOKEN = "c2hhcmVkLWJ5LXRoZS1ob2xkZXI"
+
+
+@pytest.fixture
+def issuer() -> DemoIssuer:
+    return DemoIssuer()
+
+
+@pytest.fixture
+def settings(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Settings:
+    for name in ("S4C_DATA_DIR", "S4C_PUBLIC_URL", "DATABASE_URL", "S4C_KEY_PASSPHRASE"):
+        monkeypatch.delenv(name, raising=False)
+    settings = Settings.from_environment(tmp_path / "data", environ={})
+    prepare_data_dir(settings)
+    return settings
+
+
+@pytest.fixture
+def app(settings: Settings, issuer: DemoIssuer) -> Flask:
+    app = create_app(settings)
+    world = issuer_world(issuer, revoked=(7,))
+    trust = FakeTrustSource([trusted(issuer, accreditation(issuer.did))],
+                            [recognition("BG", nqf="НКР 6")])
+    app.extensions[VERIFIER_KEY] = Verifier(trust, resolver_for(world), world,
+                                            clock=lambda: NOW, store=STORE)
+    shared = {TOKEN: issuer.sign(role_credential(issuer))}
+    app.config["S4C_SHARE_LOOKUP"] = shared.get
+    return app
+
+
+def test_the_page_speaks_six_languages(app):
+    client = app.test_client()
+    for lang in LANGUAGES:
+        html = client.get(f"/verify?lang={lang}").get_data(as_text=True)
+        assert T[lang]["title"] in html and f'lang="{lang}"' in html
+    assert T["de"]["title"] in client.get(
+        "/verify", headers={"Accept-Language": "de-AT,de;q=0.9"}).get_data(as_text=True)
+    assert set(T["en"]) == set(T["bg"]) == set(T["ro"]) == set(T["el"]) == set(T["es"]) \
+        == set(T["de"])
+    assert len({T[lang]["verdict.valid"] for lang in LANGUAGES}) == 6
+
+
+def test_uploading_a_qr_photo_shows_the_verdict_checks_and_summary(app, issuer):
+    png, _ = self_contained_png(issuer.sign(unit_credential(issuer, 4)))
+    response = app.test_client().post("/verify?lang=bg", data={
+        "photo": (io.BytesIO(png), "qr.png"), "country": "BG", "lang": "bg"})
+    html = response.get_data(as_text=True)
+    assert response.status_code == 200
+    assert 'data-verdict="valid"' in html and T["bg"]["verdict.valid"] in html
+    assert 'data-check="proof" data-outcome="passed"' in html
+    assert "Демо сертифициращ орган" in html  # the registry's name, in Bulgarian
+    assert T["bg"]["kind.competency"] in html
+
+
+def test_pasting_json_or_a_revoked_credential(app, issuer):
+    client = app.test_client()
+    revoked = issuer.sign(role_credential(issuer, revocation_index=7))
+    html = client.post("/verify", data={"text": json.dumps(revoked), "country": "BG"}) \
+        .get_data(as_text=True)
+    assert 'data-verdict="not-valid-now"' in html
+    assert 'data-check="status.revocation" data-outcome="failed"' in html
+    assert "НКР 6" in html  # recognition in the chosen country
+
+
+@pytest.mark.parametrize(("text", "words"), [
+    ("S4C1:BB8A", "truncated"), ("{not json", "not valid JSON"),
+    ("S4C2:ABCDEF", "does not start with"), ("", "empty"),
+])
+def test_bad_input_on_the_page_is_a_clear_error_not_a_500(app, text, words):
+    response = app.test_client().post("/verify", data={"text": text})
+    assert response.status_code == 400
+    assert words in response.get_data(as_text=True)
+
+
+def test_a_bad_upload_is_a_clear_error(app):
+    response = app.test_client().post("/verify", data={
+        "photo": (io.BytesIO(b"\x89PNG not really"), "x.png")})
+    assert response.status_code == 400
+    assert "not a readable PNG or JPEG" in response.get_data(as_text=True)
+
+
+def test_a_shared_link_shows_its_credential_and_an_unknown_one_is_not_found(app):
+    client = app.test_client()
+    html = client.get(f"/v/{TOKEN}?lang=es").get_data(as_text=True)
+    assert 'data-verdict="valid"' in html and T["es"]["shared"] in html
+    missing = client.get("/v/AAAAAAAAAAAAAAAAAAAAAA?lang=el")
+    assert missing.status_code == 404
+    assert T["el"]["link_not_found"] in missing.get_data(as_text=True)
+    pasted = client.post("/verify", data={"text": link_text("https://x.example", TOKEN)})
+    assert 'data-verdict="valid"' in pasted.get_data(as_text=True)
+
+
+def test_the_camera_decoder_is_served_from_node_modules_when_installed(app):
+    from web.verify_page import JSQR_FILE
+
+    response = app.test_client().get("/verify/vendor/jsQR.js")
+    if JSQR_FILE.is_file():
+        assert response.status_code == 200 and b"jsQR" in response.data
+    else:
+        assert response.status_code == 404
+
+
+def test_s4c_qr_writes_a_self_contained_png_and_a_summary_for_a_large_role(settings, tmp_path):
+    keys = open_issuer_keys(settings)
+    key_id = keys.active().key_id
+    did = settings.issuer_did
+    own = DemoIssuer(host=did.removeprefix("did:web:").replace("%3A", ":"),
+                     key=keys.signing_key(key_id))
+    role = api.sign(role_credential(own, units=[own.sign(unit_credential(own, i))
+                                                for i in range(1, 7)]),
+                    own.key, verification_method=f"{did}#{key_id}", store=STORE)
+    (tmp_path / "role.json").write_text(json.dumps(role))
+    result = CliRunner().invoke(main, ["--data-dir", str(settings.data_dir), "qr",
+                                       str(tmp_path / "role.json"), "--mode", "self-contained",
+                                       "-o", str(tmp_path / "role.png")])
+    assert result.exit_code == 0, result.output
+    assert "signed compact summary" in result.output
+    version = int(result.output.split("QR version ")[1].split()[0])
+    assert version <= 25
+    summary = parse_image((tmp_path / "role.png").read_bytes()).credential
+    assert summary["relatedResource"][0]["id"] == role["id"]
+    document = issuer_did_document(did, keys.all())
+    resolver = DIDResolver(fetcher=StaticFetcher({
+        f"https://{own.host}/.well-known/did.json": json.dumps(document).encode()}))
+    assert api.verify(summary, resolver=resolver, store=STORE).verified
+
+    foreign = DemoIssuer()
+    (tmp_path / "foreign.json").write_text(json.dumps(foreign.sign(role_credential(
+        foreign, units=[foreign.sign(unit_credential(foreign, i)) for i in range(1, 7)]))))
+    refused = CliRunner().invoke(main, ["--data-dir", str(settings.data_dir), "qr",
+                                        str(tmp_path / "foreign.json"), "--mode",
+                                        "self-contained", "-o", str(tmp_path / "f.png")])
+    assert refused.exit_code == 2 and "use --mode link" in refused.output
+    unit = CliRunner().invoke(main, ["--data-dir", str(settings.data_dir), "qr",
+                                     str(tmp_path / "role.json"), "--mode", "link",
+                                     "-o", str(tmp_path / "l.png")])
+    assert unit.exit_code == 2 and "issued here" in unit.output
+
+
+@pytest.fixture
+def served(app):
+    server = make_server("127.0.0.1", 0, app, threaded=True)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    yield f"http://127.0.0.1:{server.server_port}"
+    server.shutdown()
+
+
+@pytest.mark.skipif(not CHROMIUM.exists(), reason="Debian chromium is not installed")
+def test_the_page_in_headless_chromium_uploads_a_qr_image(served, issuer, tmp_path):
+    from playwright.sync_api import sync_playwright
+
+    png, _ = self_contained_png(issuer.sign(unit_credential(issuer, 5)))
+    assert read_qr_codes(png)  # the very PNG the browser uploads is readable
+    (tmp_path / "qr.png").write_bytes(png)
+    with sync_playwright() as p:
+        browser = p.chromium.launch(executable_path=str(CHROMIUM), args=[
+            "--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
+            "--disable-background-networking", "--disable-component-update", "--disable-sync"])
+        try:
+            page = browser.new_page()
+            page.goto(f"{served}/verify?lang=de")
+            assert page.locator("h1").inner_text() == T["de"]["title"]
+            page.set_input_files("#photo", str(tmp_path / "qr.png"))
+            page.select_option("#country", "BG")
+            page.click("#submit")
+            page.wait_for_selector("#verdict")
+            assert page.locator("#verdict").inner_text() == T["de"]["verdict.valid"]
+            checks = page.locator("#checks li")
+            assert checks.count() >= 9
+            proof = page.locator('#checks li[data-check="proof"]')
+            assert T["de"]["check.proof"] in proof.inner_text()
+            assert "valid eddsa-rdfc-2022 signature" in proof.inner_text()
+            assert "Demo Certification Body (registry)" in page.locator("#issuer").inner_text()
+            page.screenshot(path=str(tmp_path / "verify.png"), full_page=True)
+        finally:
+            browser.close()

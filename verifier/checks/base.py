@@ -1,0 +1,74 @@
+"""The pieces every check shares: its category, what it is given, what it returns.
+
+ARCHITECTURE.md "Verification is a list of checks": each check is a small policy object
+with a `run(context)` that returns `vc.checks.Check`s, each tagged with the category that
+decides how an outcome counts in the verdict (see `verifier.verdict`).
+"""
+from dataclasses import dataclass, field
+from datetime import datetime
+from enum import StrEnum
+from typing import Protocol
+
+from vc.checks import Check, Outcome
+from vc.trust import Recognition, TrustedIssuer
+from verifier.facts import CredentialFacts
+
+
+class Category(StrEnum):
+    AUTHENTICITY = "authenticity"  # failed: forged or malformed
+    CURRENCY = "currency"  # failed: authentic but not valid now
+    TRUST = "trust"  # failed: authentic but the issuer may not certify this
+    INFO = "info"  # shown, never changes the verdict
+
+
+@dataclass(frozen=True)
+class ReportedCheck:
+    check: Check
+    category: Category
+    # An `unknown` outcome makes the verdict "could not check" unless this is False
+    # (e.g. a JSON Schema we do not hold: the structure and proof were still checked).
+    unknown_matters: bool = True
+
+    @property
+    def id(self) -> str:
+        return self.check.id
+
+    @property
+    def outcome(self) -> Outcome:
+        return self.check.outcome
+
+    def to_json(self) -> dict:
+        return {**self.check.to_json(), "category": str(self.category)}
+
+
+@dataclass
+class CheckContext:
+    """One credential under verification, with what the verifier already looked up."""
+
+    credential: dict
+    facts: CredentialFacts
+    now: datetime
+    country: str | None = None
+    lang: str = "en"
+    related: dict[str, dict] = field(default_factory=dict)  # supplied credentials by id
+    trusted_issuer: TrustedIssuer | None = None
+    trust_problem: str | None = None  # why the trust source could not answer, if it could not
+    status: dict[str, Outcome] = field(default_factory=dict)  # purpose -> outcome, for display
+    recognition: Recognition | None = None  # found for `country`, for display
+
+
+class CredentialCheck(Protocol):
+    def run(self, context: CheckContext) -> list[ReportedCheck]: ...
+
+
+def passed(check_id: str, category: Category, reason: str) -> ReportedCheck:
+    return ReportedCheck(Check(check_id, Outcome.PASSED, reason), category)
+
+
+def failed(check_id: str, category: Category, reason: str) -> ReportedCheck:
+    return ReportedCheck(Check(check_id, Outcome.FAILED, reason), category)
+
+
+def unknown(check_id: str, category: Category, reason: str,
+            matters: bool = True) -> ReportedCheck:
+    return ReportedCheck(Check(check_id, Outcome.UNKNOWN, reason), category, matters)

@@ -1,0 +1,68 @@
+"""Is the credential good now: its validity period (VC DM 2.0 §4.9, with a small clock skew)
+and its status (Bitstring Status List v1.0 §3.2: revocation and suspension)."""
+from datetime import timedelta
+
+from vc.checks import Outcome
+from verifier.checks.base import Category, CheckContext, ReportedCheck, failed, passed, unknown
+from verifier.status_lists import StatusListReader, StatusUnavailable
+
+STATUS_WORDS = {"revocation": ("revoked", "not revoked"),
+                "suspension": ("suspended", "not suspended")}
+
+
+def _day(moment) -> str:
+    return moment.strftime("%Y-%m-%d %H:%M UTC")
+
+
+class ValidityPeriodCheck:
+    def __init__(self, skew: timedelta = timedelta(seconds=300)) -> None:
+        self._skew = skew
+
+    def run(self, context: CheckContext) -> list[ReportedCheck]:
+        facts, now = context.facts, context.now
+        if facts.valid_from is not None and now + self._skew < facts.valid_from:
+            return [failed("validity", Category.CURRENCY,
+                           f"not valid yet: it becomes valid on {_day(facts.valid_from)}")]
+        if facts.valid_until is not None and now - self._skew > facts.valid_until:
+            return [failed("validity", Category.CURRENCY,
+                           f"expired on {_day(facts.valid_until)}")]
+        if facts.valid_until is None:
+            return [passed("validity", Category.CURRENCY, "valid now; it has no expiry date")]
+        return [passed("validity", Category.CURRENCY,
+                       f"valid now, until {_day(facts.valid_until)}")]
+
+
+class StatusCheck:
+    """One check per status purpose; an unreadable list is `unknown`, never 'not revoked'."""
+
+    def __init__(self, reader: StatusListReader) -> None:
+        self._reader = reader
+
+    def run(self, context: CheckContext) -> list[ReportedCheck]:
+        entries = [e for e in context.facts.status_entries
+                   if e.get("statusPurpose") in STATUS_WORDS]
+        if not entries:
+            context.status["revocation"] = Outcome.PASSED
+            return [passed("status", Category.CURRENCY,
+                           "the issuer gave it no revocation or suspension status")]
+        issuer = context.facts.issuer_did or ""
+        out = []
+        for entry in entries:
+            purpose = entry["statusPurpose"]
+            check_id = f"status.{purpose}"
+            on, off = STATUS_WORDS[purpose]
+            try:
+                is_set = self._reader.is_set(entry, issuer, context.now)
+            except StatusUnavailable as e:
+                out.append(unknown(check_id, Category.CURRENCY,
+                                   f"could not check whether it is {on}: {e}"))
+                context.status[purpose] = Outcome.UNKNOWN
+                continue
+            if is_set:
+                out.append(failed(check_id, Category.CURRENCY, f"the issuer has {on} it"))
+                context.status[purpose] = Outcome.FAILED
+            else:
+                out.append(passed(check_id, Category.CURRENCY,
+                                  f"{off}, according to the issuer's signed status list"))
+                context.status[purpose] = Outcome.PASSED
+        return out

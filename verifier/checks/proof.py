@@ -1,0 +1,90 @@
+"""Terms, proof and key binding (VC Data Integrity 1.0 §4.3 verify proof; DID Core 1.0 §5.3.1
+assertionMethod; VC DM 2.0 §4.7 issuer): the signature is valid, and the key that made it
+belongs to the issuer and is listed by the issuer's DID document for issuing credentials."""
+from vc import api
+from vc.checks import Outcome
+from vc.contexts import ContextStore
+from vc.did_resolver import VerificationKey
+from vc.errors import DIDResolutionError, FetchError
+from verifier.checks.base import (
+    Category,
+    CheckContext,
+    ReportedCheck,
+    failed,
+    passed,
+    unknown,
+)
+
+
+class UnreachableAwareResolver:
+    """A resolver whose failures to *fetch* a DID document stay FetchErrors (so the proof
+    is `unknown`, not `failed`): `vc.did_web` wraps them in DIDResolutionError."""
+
+    def __init__(self, inner) -> None:
+        self.inner = inner
+
+    def resolve_verification_method(self, vm_url: str,
+                                    purpose: str = "assertionMethod") -> VerificationKey:
+        try:
+            return self.inner.resolve_verification_method(vm_url, purpose)
+        except DIDResolutionError as e:
+            if isinstance(e.__cause__, FetchError):
+                raise e.__cause__ from None
+            raise
+
+
+class ProofCheck:
+    """The JSON-LD terms are all defined (safe mode) and every proof verifies."""
+
+    def __init__(self, resolver, store: ContextStore | None = None) -> None:
+        self._resolver = UnreachableAwareResolver(resolver)
+        self._store = store
+
+    def run(self, context: CheckContext) -> list[ReportedCheck]:
+        result = api.verify(context.credential, resolver=self._resolver, store=self._store,
+                            purpose="assertionMethod")
+        return [as_reported(c.id, c.outcome, c.reason) for c in result.checks]
+
+
+def as_reported(check_id: str, outcome: Outcome, reason: str) -> ReportedCheck:
+    if outcome is Outcome.PASSED:
+        return passed(check_id, Category.AUTHENTICITY, reason)
+    if outcome is Outcome.UNKNOWN:
+        return unknown(check_id, Category.AUTHENTICITY, reason)
+    if check_id == "terms":
+        reason = "the credential uses terms its contexts do not define: " + reason
+    return failed(check_id, Category.AUTHENTICITY, reason)
+
+
+class KeyBindingCheck:
+    """Every proof's verification method is a key of the issuer DID, under assertionMethod."""
+
+    def __init__(self, resolver) -> None:
+        self._resolver = UnreachableAwareResolver(resolver)
+
+    def run(self, context: CheckContext) -> list[ReportedCheck]:
+        issuer = context.facts.issuer_did
+        if not issuer:
+            return [failed("key-binding", Category.AUTHENTICITY, "the credential names no issuer")]
+        if not context.facts.proofs:
+            return [failed("key-binding", Category.AUTHENTICITY, "the credential has no proof")]
+        for proof in context.facts.proofs:
+            vm = proof.get("verificationMethod")
+            if not isinstance(vm, str) or vm.split("#", 1)[0] != issuer:
+                return [failed("key-binding", Category.AUTHENTICITY,
+                               f"it was signed with key {str(vm)[:120]}, which is not a key of "
+                               f"the issuer {issuer}")]
+            try:
+                key = self._resolver.resolve_verification_method(vm, "assertionMethod")
+            except FetchError as e:
+                return [unknown("key-binding", Category.AUTHENTICITY,
+                                f"the issuer's DID document could not be fetched: {e}")]
+            except DIDResolutionError as e:
+                return [failed("key-binding", Category.AUTHENTICITY,
+                               f"the issuer does not authorise key {vm} for issuing: {e}")]
+            if key.controller != issuer:
+                return [failed("key-binding", Category.AUTHENTICITY,
+                               f"key {vm} is controlled by {key.controller}, not the issuer")]
+        return [passed("key-binding", Category.AUTHENTICITY,
+                       f"signed with a key that the issuer {issuer} lists for issuing "
+                       "credentials (assertionMethod)")]

@@ -1,0 +1,78 @@
+"""The role stack: a role credential lists the unit credentials it was earned from in
+`relatedResource` (VC DM 2.0 §5.3 Integrity of Related Resources), each with a
+`digestMultibase`: multibase base64url of the sha2-256 multihash (or plain SHA-256) over
+the JCS (RFC 8785) of the unit credential as signed. When the holder supplies them, each
+must be there, match its digest, and verify as an authentic credential of the same issuer."""
+import base64
+import hashlib
+from collections.abc import Callable
+
+from vc.checks import Outcome
+from vc.errors import VCError
+from vc.jcs import canonicalize_parsed
+from verifier.checks.base import Category, CheckContext, ReportedCheck, failed, passed, unknown
+
+SHA2_256_MULTIHASH = b"\x12\x20"
+MAX_RELATED = 64
+
+AuthenticityCheck = Callable[[dict], list[ReportedCheck]]
+
+
+def digest_matches(digest_multibase: object, document: dict) -> bool:
+    if not isinstance(digest_multibase, str) or not digest_multibase.startswith("u") \
+            or len(digest_multibase) > 100:
+        return False
+    body = digest_multibase[1:]
+    try:
+        raw = base64.urlsafe_b64decode(body + "=" * (-len(body) % 4))
+        canonical = canonicalize_parsed(document)
+    except (ValueError, VCError):
+        return False
+    digest = hashlib.sha256(canonical).digest()
+    return raw in (SHA2_256_MULTIHASH + digest, digest)
+
+
+class RoleStackCheck:
+    def __init__(self, authenticity: AuthenticityCheck) -> None:
+        self._authenticity = authenticity
+
+    def run(self, context: CheckContext) -> list[ReportedCheck]:
+        facts = context.facts
+        if facts.kind != "role" or not facts.related:
+            return []
+        if len(facts.related) > MAX_RELATED:
+            return [failed("role-stack", Category.AUTHENTICITY,
+                           f"it lists more than {MAX_RELATED} related credentials")]
+        supplied = [r for r in facts.related if r.get("id") in context.related]
+        if not supplied:
+            return [unknown("role-stack", Category.INFO,
+                            f"the {len(facts.related)} unit credentials it was earned from were "
+                            "not supplied, so they were not checked", matters=False)]
+        for resource in supplied:
+            unit = context.related[resource["id"]]
+            if not digest_matches(resource.get("digestMultibase"), unit):
+                return [failed("role-stack", Category.AUTHENTICITY,
+                               f"the supplied unit credential {resource['id']} is not the one "
+                               "the role credential was issued for (its digest differs)")]
+            unit_issuer = unit.get("issuer")
+            unit_issuer = unit_issuer.get("id") if isinstance(unit_issuer, dict) else unit_issuer
+            if unit_issuer != facts.issuer_did:
+                return [failed("role-stack", Category.AUTHENTICITY,
+                               f"the unit credential {resource['id']} has another issuer")]
+            bad = [c for c in self._authenticity(unit) if c.outcome is not Outcome.PASSED
+                   and c.unknown_matters]
+            if bad:
+                outcome = bad[0].outcome
+                make = failed if outcome is Outcome.FAILED else unknown
+                return [make("role-stack", Category.AUTHENTICITY,
+                             f"the unit credential {resource['id']} does not verify: "
+                             f"{bad[0].check.reason}")]
+        missing = len(facts.related) - len(supplied)
+        reason = (f"the {len(supplied)} related credential(s) it names (the unit credentials "
+                  "it was earned from, or the full credential it summarises) were supplied, "
+                  "match their digests and verify")
+        if missing:
+            return [unknown("role-stack", Category.INFO,
+                            f"{len(supplied)} supplied unit credentials match and verify; "
+                            f"{missing} were not supplied", matters=False)]
+        return [passed("role-stack", Category.AUTHENTICITY, reason)]

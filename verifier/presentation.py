@@ -1,0 +1,116 @@
+"""Verifying a presentation (VC DM 2.0 §4.13; VC Data Integrity 1.0 §2.1 proof options
+`challenge` and `domain`, §4.3 with proof purpose `authentication`): the holder signed it
+for this verifier (domain) and this request (a challenge accepted only once), then every
+credential in it is verified, the others serving as a role credential's unit credentials."""
+from dataclasses import dataclass
+
+from vc import api
+from vc.datamodel import DataModelError, validate_presentation
+from verifier.challenges import ChallengeResult, ChallengeStore
+from verifier.checks.base import Category, ReportedCheck, failed, passed
+from verifier.checks.proof import UnreachableAwareResolver, as_reported
+from verifier.facts import as_list
+from verifier.service import VerificationReport, Verifier
+from verifier.verdict import Verdict, decide, worst
+
+MAX_CREDENTIALS = 32
+A = Category.AUTHENTICITY
+CHALLENGE_REASONS = {
+    ChallengeResult.USED: "the challenge was already used: this presentation is a replay",
+    ChallengeResult.EXPIRED: "the challenge has expired; ask for a new one",
+    ChallengeResult.UNKNOWN: "the challenge was not issued by this verifier",
+}
+
+
+@dataclass(frozen=True)
+class PresentationReport:
+    verdict: Verdict
+    checks: tuple[ReportedCheck, ...]
+    credentials: tuple[VerificationReport, ...]
+
+    @property
+    def verified(self) -> bool:
+        return self.verdict is Verdict.VALID
+
+    def to_json(self) -> dict:
+        return {"verified": self.verified, "verdict": str(self.verdict),
+                "checks": [c.to_json() for c in self.checks],
+                "credentials": [r.to_json() for r in self.credentials]}
+
+
+def _first_proof(presentation: dict) -> dict:
+    return next((p for p in as_list(presentation.get("proof")) if isinstance(p, dict)), {})
+
+
+def _challenge_checks(proof: dict, challenge: str | None, domain: str | None,
+                      store: ChallengeStore | None) -> list[ReportedCheck]:
+    out = []
+    given = proof.get("challenge")
+    if challenge is None:
+        out.append(failed("challenge", A, "no challenge was expected: ask the verifier for "
+                                          "one (POST /presentations/challenges)"))
+    elif given != challenge:
+        out.append(failed("challenge", A, "the presentation was signed for another challenge"))
+    elif store is not None and (result := store.consume(challenge)) is not \
+            ChallengeResult.ACCEPTED:
+        out.append(failed("challenge", A, CHALLENGE_REASONS[result]))
+    else:
+        out.append(passed("challenge", A, "signed for this request's challenge, used once"))
+    if domain is not None:
+        domains = as_list(proof.get("domain"))
+        if domain in domains:
+            out.append(passed("domain", A, f"signed for this verifier ({domain})"))
+        else:
+            out.append(failed("domain", A, f"signed for another verifier, not {domain}"))
+    return out
+
+
+def _holder_checks(presentation: dict, proof: dict) -> list[ReportedCheck]:
+    vm = proof.get("verificationMethod")
+    signer = vm.split("#", 1)[0] if isinstance(vm, str) else None
+    holder = presentation.get("holder")
+    holder = holder.get("id") if isinstance(holder, dict) else holder
+    if holder is not None and holder != signer:
+        return [failed("holder", A, f"signed by {signer}, not by the holder {holder}")]
+    for credential in as_list(presentation.get("verifiableCredential")):
+        subjects = as_list(credential.get("credentialSubject")) if isinstance(credential, dict) \
+            else []
+        for subject in subjects:
+            sid = subject.get("id") if isinstance(subject, dict) else None
+            if isinstance(sid, str) and sid.startswith("did:") and sid != signer:
+                return [failed("holder", A, f"a credential is about {sid}, but {signer} "
+                                            "presented it")]
+    return [passed("holder", A, f"presented by {signer}")]
+
+
+def verify_presentation(verifier: Verifier, presentation: dict, *, challenge: str | None,
+                        domain: str | None = None, challenges: ChallengeStore | None = None,
+                        country: str | None = None, lang: str = "en") -> PresentationReport:
+    if not isinstance(presentation, dict):
+        return PresentationReport(Verdict.FORGED_OR_MALFORMED,
+                                  (failed("structure", A, "not a JSON object"),), ())
+    checks: list[ReportedCheck] = []
+    try:
+        validate_presentation(presentation)
+        checks.append(passed("structure", A, "a W3C Verifiable Presentation 2.0"))
+    except DataModelError as e:
+        checks.append(failed("structure", A, "the presentation is malformed: "
+                                             + "; ".join(e.problems[:5])))
+    result = api.verify(presentation, resolver=UnreachableAwareResolver(verifier.resolver),
+                        store=verifier.store, purpose="authentication")
+    checks += [as_reported(c.id, c.outcome, c.reason) for c in result.checks]
+    proof = _first_proof(presentation)
+    checks += _challenge_checks(proof, challenge, domain, challenges)
+    checks += _holder_checks(presentation, proof)
+    own = decide(checks)
+    embedded = [c for c in as_list(presentation.get("verifiableCredential"))][:MAX_CREDENTIALS]
+    reports = []
+    for credential in embedded:
+        others = [c for c in embedded if c is not credential and isinstance(c, dict)]
+        reports.append(verifier.verify_credential(credential, country=country, lang=lang,
+                                                  related=others))
+    if own is Verdict.FORGED_OR_MALFORMED or not reports:
+        verdict = own
+    else:
+        verdict = worst([own, *(r.verdict for r in reports)])
+    return PresentationReport(verdict, tuple(checks), tuple(reports))

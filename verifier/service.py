@@ -1,0 +1,141 @@
+"""The verifier: checks composed into one verification of a credential.
+
+`Verifier.verify_credential` runs every check (see `verifier.checks`) and returns a
+`VerificationReport`: the verdict, each check with its outcome and plain-language reason,
+and a summary for display. It never raises for a bad credential.
+"""
+from collections.abc import Callable, Iterable, Sequence
+from dataclasses import dataclass
+from datetime import UTC, datetime, timedelta
+
+from vc.contexts import ContextStore
+from vc.fetch import Fetcher
+from vc.trust import TrustSource, TrustSourceUnavailable
+from verifier.checks.base import (
+    Category,
+    CheckContext,
+    CredentialCheck,
+    ReportedCheck,
+    failed,
+    unknown,
+)
+from verifier.checks.currency import StatusCheck, ValidityPeriodCheck
+from verifier.checks.proof import KeyBindingCheck, ProofCheck
+from verifier.checks.role_stack import RoleStackCheck
+from verifier.checks.structure import DataModelCheck, JsonSchemaCheck, SchemaLoader
+from verifier.checks.trust import IssuerTrustCheck, RecognitionCheck
+from verifier.facts import read_facts
+from verifier.status_lists import StatusListReader
+from verifier.summary import summarize
+from verifier.verdict import Verdict, decide
+
+Clock = Callable[[], datetime]
+MAX_RELATED_SUPPLIED = 64
+
+
+def utc_now() -> datetime:
+    return datetime.now(UTC)
+
+
+@dataclass(frozen=True)
+class VerificationReport:
+    verdict: Verdict
+    checks: tuple[ReportedCheck, ...]
+    summary: dict
+
+    @property
+    def verified(self) -> bool:
+        return self.verdict is Verdict.VALID
+
+    def to_json(self) -> dict:
+        return {"verified": self.verified, "verdict": str(self.verdict),
+                "checks": [c.to_json() for c in self.checks], "summary": self.summary}
+
+
+class Verifier:
+    """Verifies credentials against a trust source, a DID resolver and status lists.
+
+    `trust` None: issuer trust is `unknown` (so the verdict is at best "could not check").
+    `resolver`: anything with `resolve_verification_method(vm, purpose)` (a DIDResolver, or
+    `verifier.offline.TrustedKeyResolver` from a trust list). `status_fetcher`: a
+    `vc.fetch.Fetcher`; it is wrapped in a CachingFetcher (TTL + ETag) unless it is one.
+    """
+
+    def __init__(self, trust: TrustSource | None, resolver, status_fetcher: Fetcher, *,
+                 clock: Clock = utc_now, skew_seconds: float = 300,
+                 store: ContextStore | None = None, status_ttl_seconds: float = 300,
+                 schema_loader: SchemaLoader | None = None) -> None:
+        self.trust = trust
+        self.resolver = resolver
+        self.clock = clock
+        self.store = store
+        skew = timedelta(seconds=skew_seconds)
+        self.status_reader = StatusListReader(status_fetcher, resolver, store,
+                                              ttl_seconds=status_ttl_seconds, skew=skew)
+        self.authenticity_checks: list[CredentialCheck] = [
+            DataModelCheck(), JsonSchemaCheck(schema_loader), ProofCheck(resolver, store),
+            KeyBindingCheck(resolver)]
+        self.checks: list[CredentialCheck] = [
+            *self.authenticity_checks,
+            RoleStackCheck(self._unit_authenticity),
+            ValidityPeriodCheck(skew),
+            StatusCheck(self.status_reader),
+            IssuerTrustCheck(),
+            RecognitionCheck(trust),
+        ]
+
+    def verify_credential(self, credential: dict, *, country: str | None = None,
+                          lang: str = "en", related: Iterable[dict] = ()) -> VerificationReport:
+        """`related`: credentials supplied with it (a role credential's unit credentials)."""
+        if not isinstance(credential, dict):
+            check = failed("structure", Category.AUTHENTICITY, "the credential is not a JSON "
+                                                               "object")
+            return VerificationReport(Verdict.FORGED_OR_MALFORMED, (check,), {})
+        context = self._context(credential, country, lang, related)
+        checks: list[ReportedCheck] = []
+        for policy in self.checks:
+            checks.extend(policy.run(context))
+        return VerificationReport(decide(checks), tuple(checks), summarize(context))
+
+    def _context(self, credential: dict, country: str | None, lang: str,
+                 related: Iterable[dict]) -> CheckContext:
+        facts = read_facts(credential)
+        supplied = {}
+        for item in list(related)[:MAX_RELATED_SUPPLIED]:
+            if isinstance(item, dict) and isinstance(item.get("id"), str):
+                supplied[item["id"]] = item
+        context = CheckContext(credential=credential, facts=facts, now=self.clock(),
+                               country=country.upper() if country else None, lang=lang,
+                               related=supplied)
+        if self.trust is None:
+            context.trust_problem = "no registry or trust list was available to check the issuer"
+        elif facts.issuer_did:
+            try:
+                context.trusted_issuer = self.trust.issuer(facts.issuer_did)
+            except TrustSourceUnavailable as e:
+                context.trust_problem = f"the registry could not be consulted: {e}"
+        return context
+
+    def _unit_authenticity(self, unit: dict) -> list[ReportedCheck]:
+        context = CheckContext(credential=unit, facts=read_facts(unit), now=self.clock())
+        out: list[ReportedCheck] = []
+        for policy in self.authenticity_checks:
+            out.extend(policy.run(context))
+        return out
+
+    def authenticity(self, credential: dict) -> Sequence[ReportedCheck]:
+        """Only the authenticity checks (structure, schema, terms, proof, key binding)."""
+        if not isinstance(credential, dict):
+            return [failed("structure", Category.AUTHENTICITY, "not a JSON object")]
+        return self._unit_authenticity(credential)
+
+
+def unusable(reason: str) -> VerificationReport:
+    """A report for input that could not even be read as a credential."""
+    return VerificationReport(Verdict.FORGED_OR_MALFORMED,
+                              (failed("structure", Category.AUTHENTICITY, reason),), {})
+
+
+def could_not_check(reason: str) -> VerificationReport:
+    return VerificationReport(Verdict.COULD_NOT_CHECK,
+                              (unknown("input", Category.AUTHENTICITY, reason),), {})

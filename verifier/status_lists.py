@@ -1,0 +1,103 @@
+"""Fetching and trusting Bitstring Status List credentials (Bitstring Status List v1.0 §3.2
+Validate Algorithm, steps 3-4: retrieve the list, verify its proof; VC DM 2.0 §4.9 its
+validity period). Lists come through a CachingFetcher (TTL, then ETag revalidation); a list
+verified once is remembered by the digest of its body, so a cached list is not re-verified."""
+import hashlib
+import threading
+from collections import OrderedDict
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+
+from vc import api
+from vc.contexts import ContextStore
+from vc.errors import FetchError, StatusListError, VCError
+from vc.fetch import CachingFetcher, Fetcher
+from vc.jcs import loads_strict
+from vc.statuslist import read_status
+from verifier.facts import parse_instant
+
+ACCEPT = "application/vc+ld+json, application/vc+json;q=0.9, application/json;q=0.8"
+MAX_VERIFIED_LISTS = 256
+
+
+class StatusUnavailable(Exception):
+    """The status could not be established; the message says why (never 'not revoked')."""
+
+
+@dataclass(frozen=True)
+class _VerifiedList:
+    credential: dict
+    issuer: str
+    valid_from: datetime | None
+    valid_until: datetime | None
+
+
+class StatusListReader:
+    def __init__(self, fetcher: Fetcher, resolver, store: ContextStore | None = None,
+                 ttl_seconds: float = 300, skew: timedelta = timedelta(minutes=5)) -> None:
+        self._fetcher = fetcher if isinstance(fetcher, CachingFetcher) \
+            else CachingFetcher(fetcher, ttl_seconds=ttl_seconds)
+        self._resolver = resolver
+        self._store = store
+        self._skew = skew
+        self._verified: OrderedDict[tuple[str, str], _VerifiedList] = OrderedDict()
+        self._lock = threading.Lock()
+
+    def is_set(self, entry: dict, issuer_did: str, now: datetime) -> bool:
+        """The entry's bit (True: revoked/suspended). StatusUnavailable when it cannot be read
+        from a list that the credential's own issuer signed and that is valid now."""
+        url = entry.get("statusListCredential")
+        if not isinstance(url, str):
+            raise StatusUnavailable("the status entry names no status list")
+        status_list = self._list(url)
+        if status_list.issuer != issuer_did:
+            raise StatusUnavailable(f"the status list {url} is issued by {status_list.issuer}, "
+                                    f"not by the credential's issuer {issuer_did}")
+        if status_list.valid_from is not None and now + self._skew < status_list.valid_from:
+            raise StatusUnavailable(f"the status list {url} is not valid yet")
+        if status_list.valid_until is not None and now - self._skew > status_list.valid_until:
+            raise StatusUnavailable(f"the status list {url} expired at "
+                                    f"{status_list.valid_until.isoformat()}")
+        try:
+            return read_status(entry, status_list.credential)
+        except StatusListError as e:
+            raise StatusUnavailable(f"the status list {url} cannot be read: {e}") from None
+
+    def _list(self, url: str) -> _VerifiedList:
+        try:
+            fetched = self._fetcher.fetch(url, accept=ACCEPT)
+        except FetchError as e:
+            raise StatusUnavailable(f"the status list could not be fetched: {e}") from None
+        key = (url, hashlib.sha256(fetched.body).hexdigest())
+        with self._lock:
+            hit = self._verified.get(key)
+        if hit is not None:
+            return hit
+        verified = self._verify(url, fetched.body)
+        with self._lock:
+            self._verified[key] = verified
+            while len(self._verified) > MAX_VERIFIED_LISTS:
+                self._verified.popitem(last=False)
+        return verified
+
+    def _verify(self, url: str, body: bytes) -> _VerifiedList:
+        try:
+            credential = loads_strict(body)
+        except VCError as e:
+            raise StatusUnavailable(f"the status list {url} is not JSON: {e}") from None
+        if not isinstance(credential, dict):
+            raise StatusUnavailable(f"the status list {url} is not a JSON object")
+        result = api.verify(credential, resolver=self._resolver, store=self._store)
+        bad = next((c for c in result.checks if c.outcome.value != "passed"), None)
+        if bad is not None:
+            raise StatusUnavailable(f"the status list {url} is not properly signed: {bad.reason}")
+        issuer = credential.get("issuer")
+        issuer = issuer.get("id") if isinstance(issuer, dict) else issuer
+        for proof in credential.get("proof") if isinstance(credential.get("proof"), list) \
+                else [credential.get("proof")]:
+            vm = proof.get("verificationMethod") if isinstance(proof, dict) else None
+            if not isinstance(vm, str) or vm.split("#", 1)[0] != issuer:
+                raise StatusUnavailable(f"the status list {url} was not signed by its issuer")
+        return _VerifiedList(credential, str(issuer),
+                             parse_instant(credential.get("validFrom")),
+                             parse_instant(credential.get("validUntil")))

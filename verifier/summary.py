@@ -1,0 +1,54 @@
+"""What an employer is shown about a credential, beside the checks. The issuer's name comes
+from the trust source (the registry), never from the credential's own claim."""
+from vc.checks import Outcome
+from verifier.checks.base import CheckContext
+from verifier.facts import pick_language
+
+
+def _iso(moment) -> str | None:
+    return moment.strftime("%Y-%m-%dT%H:%M:%SZ") if moment is not None else None
+
+
+def _status_word(context: CheckContext) -> str:
+    outcomes = context.status
+    if outcomes.get("revocation") is Outcome.FAILED:
+        return "revoked"
+    if outcomes.get("suspension") is Outcome.FAILED:
+        return "suspended"
+    if not outcomes or any(o is Outcome.UNKNOWN for o in outcomes.values()):
+        return "unknown"
+    return "active"
+
+
+def summarize(context: CheckContext) -> dict:
+    facts = context.facts
+    issuer = context.trusted_issuer
+    recognition = context.recognition
+    holder_display = facts.holder_did or ("hashed email" if facts.holder_hashed_email
+                                          else "not named")
+    return {
+        "holder": {"id": facts.holder_did, "display": holder_display},
+        "achievement": {
+            "id": facts.achievement_id,
+            "name": pick_language(facts.achievement_names, context.lang),
+            "kind": facts.kind,
+            "eqfLevel": facts.eqf_level,
+        },
+        "issuer": {
+            "id": facts.issuer_did,
+            "name": pick_language(issuer.name, context.lang) if issuer else None,
+            "registered": issuer is not None,
+            "country": issuer.country if issuer else None,
+        },
+        "validFrom": _iso(facts.valid_from),
+        "validUntil": _iso(facts.valid_until),
+        "status": _status_word(context),
+        "recognition": None if recognition is None else {
+            "country": recognition.country,
+            "nqfLevel": recognition.nqf_level,
+            "eqfLevel": recognition.eqf_level,
+            "note": pick_language(recognition.equivalence, context.lang),
+            "legalBasis": recognition.legal_basis,
+        },
+        "country": context.country,
+    }

@@ -1,0 +1,247 @@
+"""`s4c registry ...`: the public registry on the command line, acting with the keys kept in
+the data directory (the operator's and each anchor's)."""
+import json
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from datetime import UTC, datetime
+from pathlib import Path
+
+import click
+
+from issuer.keys import IssuerKeyError
+from registry.directory import anchor_json, issuer_json
+from registry.errors import RegistryError
+from registry.vocab import FRAMEWORK, ROLE_CODES, now, parse_time, role_id
+from web.datadir import prepare_data_dir
+from web.registry_setup import RegistryServices, open_registry, seed_demo_registry
+from web.settings import Settings
+
+
+@contextmanager
+def _registry(settings: Settings) -> Iterator[RegistryServices]:
+    """The registry of a prepared data directory; registry errors become clean exits."""
+    try:
+        prepare_data_dir(settings)
+        services = open_registry(settings)
+    except (IssuerKeyError, ValueError, OSError) as e:
+        raise click.ClickException(str(e)) from None
+    try:
+        services.operator()
+        yield services
+    except (RegistryError, IssuerKeyError) as e:
+        raise click.ClickException(str(e)) from None
+    finally:
+        services.close()
+
+
+def _echo_json(value: object) -> None:
+    click.echo(json.dumps(value, ensure_ascii=False, indent=2))
+
+
+def _pairs(values: tuple[str, ...], option: str) -> dict[str, str]:
+    result = {}
+    for value in values:
+        key, sep, text = value.partition("=")
+        if not sep or not key or not text:
+            raise click.BadParameter(f"{value!r}: expected KEY=VALUE", param_hint=option)
+        result[key] = text
+    return result
+
+
+def _time(value: str | None, option: str) -> datetime | None:
+    if value is None:
+        return None
+    try:
+        if len(value) == 10:  # a date: midnight UTC
+            return datetime.fromisoformat(value).replace(tzinfo=UTC)
+        return parse_time(value, option)
+    except ValueError as e:
+        raise click.BadParameter(str(e), param_hint=option) from None
+
+
+def _achievements(roles: tuple[str, ...], achievements: tuple[str, ...]) -> list[str]:
+    return [role_id(code) for code in roles] + list(achievements)
+
+
+validity = [
+    click.option("--valid-from", help="Start (YYYY-MM-DD or RFC 3339); default now."),
+    click.option("--valid-until", help="End (YYYY-MM-DD or RFC 3339); default open-ended."),
+]
+
+
+def with_validity(command: Callable) -> Callable:
+    for option in reversed(validity):
+        command = option(command)
+    return command
+
+
+@click.group()
+def registry() -> None:
+    """The public registry: trust anchors, accreditations, recognition decisions."""
+
+
+@registry.group()
+def anchor() -> None:
+    """Trust anchors (national qualification bodies), managed by the registry operator."""
+
+
+@anchor.command("add")
+@click.argument("slug")
+@click.option("--country", required=True, help="ISO 3166-1 alpha-2 code, e.g. BG.")
+@click.option("--name", "names", multiple=True, required=True, metavar="LANG=TEXT",
+              help="The body's name in a language; repeat for each language.")
+@click.option("--demo", is_flag=True, help="Mark the anchor as demo data.")
+@with_validity
+@click.pass_obj
+def anchor_add(settings: Settings, slug: str, country: str, names: tuple[str, ...],
+               demo: bool, valid_from: str | None, valid_until: str | None) -> None:
+    """Register a trust anchor (the operator signs it); prints its DID and API token once."""
+    with _registry(settings) as services:
+        anchor_authority = services.keys.authority(slug)
+        added = services.registry.add_anchor(
+            services.operator(), anchor_authority.did, slug=slug, country=country,
+            names=_pairs(names, "--name"), valid_from=_time(valid_from, "--valid-from"),
+            valid_until=_time(valid_until, "--valid-until"), demo=demo)
+        _echo_json({"slug": slug, "did": anchor_authority.did,
+                    "credential": added.credential["id"], "token": added.token})
+        click.echo("Keep the token: it is shown only once (`s4c registry token SLUG` "
+                   "makes a new one).", err=True)
+
+
+@anchor.command("remove")
+@click.argument("slug_or_did")
+@click.pass_obj
+def anchor_remove(settings: Settings, slug_or_did: str) -> None:
+    """Remove a trust anchor: the operator revokes its anchor credential."""
+    with _registry(settings) as services:
+        revoked = services.registry.remove_anchor(services.operator(), slug_or_did)
+        _echo_json({"removed": slug_or_did, "revokedCredential": revoked})
+
+
+@registry.command()
+@click.option("--anchor", "anchor_slug", required=True, help="The accrediting anchor's slug.")
+@click.option("--issuer", "issuer_did", required=True, help="The certification body's DID.")
+@click.option("--name", "names", multiple=True, required=True, metavar="LANG=TEXT")
+@click.option("--role", "roles", multiple=True, type=click.Choice(ROLE_CODES),
+              help="A role in scope; repeat. No --role/--achievement: the whole framework.")
+@click.option("--achievement", "achievements", multiple=True, metavar="URL",
+              help="A role or unit id in scope; repeat.")
+@click.option("--max-eqf", required=True, type=click.IntRange(1, 8))
+@click.option("--country", help="The body's country (ISO 3166-1 alpha-2).")
+@click.option("--key", "keys", multiple=True, metavar="KEY_ID=MULTIBASE",
+              help="A public key of a did:web body (DID#fragment=z6Mk...); repeat.")
+@with_validity
+@click.pass_obj
+def accredit(settings: Settings, anchor_slug: str, issuer_did: str, names: tuple[str, ...],
+             roles: tuple[str, ...], achievements: tuple[str, ...], max_eqf: int,
+             country: str | None, keys: tuple[str, ...], valid_from: str | None,
+             valid_until: str | None) -> None:
+    """An anchor accredits a certification body; prints the signed credential."""
+    with _registry(settings) as services:
+        credential = services.registry.accredit(
+            services.keys.authority(anchor_slug), issuer_did, names=_pairs(names, "--name"),
+            achievements=_achievements(roles, achievements), max_eqf_level=max_eqf,
+            valid_from=_time(valid_from, "--valid-from"),
+            valid_until=_time(valid_until, "--valid-until"), framework=FRAMEWORK,
+            country=country, public_keys=_pairs(keys, "--key"))
+        _echo_json(credential)
+
+
+@registry.command()
+@click.option("--anchor", "anchor_slug", required=True, help="The deciding anchor's slug.")
+@click.option("--role", type=click.Choice(ROLE_CODES))
+@click.option("--achievement", metavar="URL", help="A role or unit id (instead of --role).")
+@click.option("--nqf", "nqf_level", required=True, help='The national level, e.g. "НКР 6".')
+@click.option("--eqf", "eqf_level", required=True, type=click.IntRange(1, 8))
+@click.option("--equivalence", "notes", multiple=True, required=True, metavar="LANG=TEXT")
+@click.option("--legal-basis", required=True)
+@with_validity
+@click.pass_obj
+def recognise(settings: Settings, anchor_slug: str, role: str | None,
+              achievement: str | None, nqf_level: str, eqf_level: int, notes: tuple[str, ...],
+              legal_basis: str, valid_from: str | None, valid_until: str | None) -> None:
+    """An anchor records how its country recognises a role; prints the signed credential."""
+    if (role is None) == (achievement is None):
+        raise click.UsageError("give exactly one of --role and --achievement")
+    with _registry(settings) as services:
+        credential = services.registry.recognise(
+            services.keys.authority(anchor_slug), role_id(role) if role else achievement,
+            nqf_level=nqf_level, eqf_level=eqf_level,
+            equivalence=_pairs(notes, "--equivalence"), legal_basis=legal_basis,
+            valid_from=_time(valid_from, "--valid-from"),
+            valid_until=_time(valid_until, "--valid-until"))
+        _echo_json(credential)
+
+
+@registry.command()
+@click.option("--anchor", "anchor_slug", required=True, help="The issuing anchor's slug.")
+@click.argument("credential_id")
+@click.pass_obj
+def revoke(settings: Settings, anchor_slug: str, credential_id: str) -> None:
+    """Revoke an accreditation or withdraw a recognition (only by the anchor that issued it)."""
+    with _registry(settings) as services:
+        stored = services.registry.credential(credential_id) or {}
+        signer = services.keys.authority(anchor_slug)
+        if "S4CRecognitionCredential" in (stored.get("type") or []):
+            services.registry.withdraw_recognition(signer, credential_id)
+        else:
+            services.registry.revoke_accreditation(signer, credential_id)
+        _echo_json({"revoked": credential_id})
+
+
+@registry.command("export-trust-list")
+@click.argument("out", type=click.Path(dir_okay=False, path_type=Path))
+@click.pass_obj
+def export_trust_list(settings: Settings, out: Path) -> None:
+    """Write the operator-signed trust list to OUT ('-' for stdout) for offline verifiers."""
+    with _registry(settings) as services:
+        text = json.dumps(services.trust_list(), ensure_ascii=False, indent=2) + "\n"
+        operator = services.registry.operator_did()
+    if str(out) == "-":
+        click.echo(text, nl=False)
+        return
+    out.write_text(text, encoding="utf-8")
+    click.echo(f"trust list written to {out} (operator {operator})", err=True)
+
+
+@registry.command()
+@click.argument("ref")
+@click.pass_obj
+def show(settings: Settings, ref: str) -> None:
+    """What the registry says about a DID (or an anchor's slug), as JSON."""
+    with _registry(settings) as services:
+        snapshot = services.registry.snapshot()
+        slugs = services.registry.anchor_slugs()
+        did = {slug: d for d, slug in slugs.items()}.get(ref, ref)
+        found: dict = {}
+        if did in snapshot.anchors:
+            found["anchor"] = anchor_json(snapshot.anchors[did], slugs.get(did))
+        if (issuer := snapshot.issuer(did)) is not None:
+            found["issuer"] = issuer_json(issuer, now())
+        if not found:
+            raise click.ClickException(f"{ref} is neither a trust anchor nor an accredited "
+                                       "body in this registry")
+        _echo_json(found)
+
+
+@registry.command()
+@click.argument("slug")
+@click.pass_obj
+def token(settings: Settings, slug: str) -> None:
+    """Make a new API token for an authority (operator or anchor); the old one stops."""
+    with _registry(settings) as services:
+        click.echo(services.registry.rotate_token(slug))
+
+
+@registry.command("seed-demo")
+@click.pass_obj
+def seed_demo(settings: Settings) -> None:
+    """Seed a plausible DEMO registry (five anchors, the demo body accredited by two, each
+    country's recognition of each role). Safe to run again: it only adds what is missing."""
+    try:
+        prepare_data_dir(settings)
+        report = seed_demo_registry(settings)
+    except (RegistryError, IssuerKeyError, ValueError, OSError) as e:
+        raise click.ClickException(str(e)) from None
+    click.echo(f"demo registry: added {report.anchors} anchors, {report.accreditations} "
+               f"accreditations, {report.recognitions} recognitions")

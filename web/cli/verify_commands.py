@@ -1,0 +1,225 @@
+"""`s4c verify` (a credential file, '-', a QR text or a QR image) and `s4c qr` (print a link
+QR or a self-contained QR as PNG). Exit codes of verify: 0 verified, 1 not, 2 unusable."""
+import json
+import os
+import sys
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+
+import click
+
+from vc import api
+from vc.did_resolver import DIDResolver
+from vc.errors import VCError
+from vc.fetch import StaticFetcher
+from vc.qr import QRPayloadError, qr_version_for
+from vc.trust import TrustSourceUnavailable
+from verifier.offline import OfflineStatusFetcher, TrustedKeyResolver
+from verifier.qr_payload import (
+    SELF_CONTAINED_MAX_VERSION,
+    ScannedInput,
+    link_png,
+    link_text,
+    parse_image,
+    parse_text,
+    self_contained_png,
+    self_contained_text,
+)
+from verifier.qr_summary import compact_summary
+from verifier.service import VerificationReport, Verifier
+from web.cli.vc_commands import read_json_input
+from web.settings import Settings
+from web.verify_api import (
+    LOOPBACK_SETTING,
+    InputProblem,
+    OwnOriginFetcher,
+    bounded_json,
+    open_trust_source,
+)
+
+MAX_INPUT_BYTES = 10 * 1024 * 1024
+IMAGE_MAGIC = (b"\x89PNG\r\n\x1a\n", b"\xff\xd8\xff")
+VERDICT_WORDS = {"valid": "VALID", "forged-or-malformed": "FORGED OR MALFORMED",
+                 "not-valid-now": "AUTHENTIC BUT NOT VALID NOW",
+                 "could-not-check": "COULD NOT CHECK"}
+
+
+def _unusable(message: str) -> None:
+    click.echo(f"error: {message}", err=True)
+    sys.exit(2)
+
+
+def read_input(value: str) -> ScannedInput:
+    """A file (JSON or a PNG/JPEG with a QR code), '-' for stdin, or the QR text itself."""
+    if value == "-":
+        raw = sys.stdin.buffer.read(MAX_INPUT_BYTES + 1)
+    elif Path(value).is_file():
+        with open(value, "rb") as f:
+            raw = f.read(MAX_INPUT_BYTES + 1)
+    else:
+        return parse_text(value)
+    if len(raw) > MAX_INPUT_BYTES:
+        raise QRPayloadError(f"the input is larger than {MAX_INPUT_BYTES} bytes")
+    if raw.startswith(IMAGE_MAGIC):
+        return parse_image(raw)
+    try:
+        return parse_text(raw.decode("utf-8"))
+    except UnicodeDecodeError:
+        raise QRPayloadError("the input is neither UTF-8 text nor a PNG/JPEG image") from None
+
+
+def _status_lists(paths: tuple[str, ...]) -> list[dict]:
+    lists = []
+    for path in paths:
+        try:
+            lists.append(bounded_json(Path(path).read_bytes(), f"status list {path}"))
+        except OSError as e:
+            _unusable(f"cannot read {path}: {e.strerror}")
+        except InputProblem as e:  # not JSON, too large, too deep
+            _unusable(str(e))
+    return lists
+
+
+def build_verifier(settings: Settings, trust_list: str | None, operator_did: str | None,
+                   offline: bool, status_lists: list[dict]) -> Verifier:
+    try:
+        trust = open_trust_source(settings.database_url, settings.public_url, trust_list,
+                                  operator_did)
+    except TrustSourceUnavailable as e:
+        _unusable(str(e))
+    if offline:
+        resolver = TrustedKeyResolver(trust) if trust is not None \
+            else DIDResolver(fetcher=StaticFetcher({}))  # did:key only
+        return Verifier(trust, resolver, OfflineStatusFetcher(status_lists))
+    loopback = os.environ.get(LOOPBACK_SETTING, "").lower() in ("1", "true", "yes", "on")
+    fetcher = OwnOriginFetcher(settings.public_url if loopback else None)
+    status = OfflineStatusFetcher(status_lists) if status_lists else fetcher
+    return Verifier(trust, DIDResolver(fetcher=fetcher), status)
+
+
+def _print_report(report: VerificationReport) -> None:
+    click.echo(VERDICT_WORDS[str(report.verdict)])
+    s = report.summary
+    if s:
+        issuer = s["issuer"]
+        click.echo(f"  holder:      {s['holder']['display']}")
+        click.echo(f"  achievement: {s['achievement']['name'] or s['achievement']['id']} "
+                   f"({s['achievement']['kind'] or '?'}, EQF {s['achievement']['eqfLevel']})")
+        click.echo(f"  issuer:      {issuer['name'] or '(not in the registry)'} {issuer['id']}")
+        click.echo(f"  valid:       {s['validFrom']} .. {s['validUntil'] or 'no expiry'}")
+        click.echo(f"  status:      {s['status']}")
+        if s.get("country"):
+            r = s["recognition"]
+            click.echo(f"  recognition: {s['country']}: " + (
+                f"{r['nqfLevel']} (EQF {r['eqfLevel']})" if r else "none recorded"))
+    for c in report.checks:
+        mark = {"passed": "ok", "failed": "FAIL", "unknown": "??"}[str(c.outcome)]
+        click.echo(f"  [{mark:>4}] {c.id}: {c.check.reason}")
+
+
+@click.command("verify")
+@click.argument("source", metavar="INPUT")
+@click.option("--json", "as_json", is_flag=True, help="Print the result as one JSON object.")
+@click.option("--country", metavar="CC", help="Show how this country (ISO code) recognises it.")
+@click.option("--lang", default="en", show_default=True, help="Language of names shown.")
+@click.option("--trust-list", type=click.Path(dir_okay=False), help="A signed trust-list file.")
+@click.option("--operator-did", metavar="DID", help="The registry operator that signed it.")
+@click.option("--offline", is_flag=True,
+              help="No network: issuer keys from the trust list, status only from --status-list.")
+@click.option("--status-list", "status_list_files", multiple=True,
+              type=click.Path(dir_okay=False), help="A signed status list credential (repeatable).")
+@click.option("--related", "related_files", multiple=True, type=click.Path(dir_okay=False),
+              help="A unit credential a role credential was earned from (repeatable).")
+@click.pass_obj
+def verify(settings: Settings, source: str, as_json: bool, country: str | None, lang: str,
+           trust_list: str | None, operator_did: str | None, offline: bool,
+           status_list_files: tuple[str, ...], related_files: tuple[str, ...]) -> None:
+    """Verify INPUT: a credential JSON file, '-' (stdin), a QR text (S4C1:... or a share
+    link) or a PNG/JPEG image of the QR code. Exit 0 verified, 1 not, 2 unusable input."""
+    if country is not None and not (len(country) == 2 and country.isalpha()):
+        _unusable("--country must be a two-letter ISO 3166-1 code, e.g. BG")
+    try:
+        scanned = read_input(source)
+    except (QRPayloadError, VCError, OSError) as e:
+        _unusable(str(e))
+    if scanned.credential is None:
+        _unusable("a share link is checked on the page it opens (or with the credential file); "
+                  "the command line cannot look it up")
+    related = [read_json_input(path) for path in related_files]
+    verifier = build_verifier(settings, trust_list, operator_did, offline,
+                              _status_lists(status_list_files))
+    report = verifier.verify_credential(scanned.credential, country=country, lang=lang,
+                                        related=related)
+    if as_json:
+        click.echo(json.dumps(report.to_json(), indent=2, ensure_ascii=False))
+    else:
+        _print_report(report)
+    sys.exit(0 if report.verified else 1)
+
+
+def _signed_summary(settings: Settings, credential: dict) -> dict:
+    """The compact summary, signed with this instance's active issuer key."""
+    from web.datadir import open_issuer_keys
+
+    issuer = credential.get("issuer")
+    issuer = issuer.get("id") if isinstance(issuer, dict) else issuer
+    if issuer != settings.issuer_did:
+        _unusable(f"the credential does not fit a QR code of version {SELF_CONTAINED_MAX_VERSION}"
+                  f", and only its issuer ({issuer}) can sign a compact summary; use --mode link")
+    keys = open_issuer_keys(settings)
+    active = keys.active()
+    return api.sign(compact_summary(credential), keys.signing_key(active.key_id),
+                    verification_method=f"{settings.issuer_did}#{active.key_id}")
+
+
+def _share_token(settings: Settings, credential: dict, expires_days: int | None) -> str:
+    from sqlalchemy.orm import sessionmaker
+
+    from issuer.shares import create_share
+    from web.db import make_engine
+
+    expires = datetime.now(UTC) + timedelta(days=expires_days) if expires_days else None
+    sessions = sessionmaker(make_engine(settings.database_url))
+    try:
+        return create_share(sessions, str(credential.get("id")), actor="s4c qr",
+                            expires_at=expires)
+    except LookupError as e:
+        _unusable(f"{e}: a link can only be made for a credential issued here")
+        raise
+
+
+@click.command("qr")
+@click.argument("credential_file", metavar="CREDENTIAL.json")
+@click.option("--mode", type=click.Choice(["link", "self-contained"]), required=True)
+@click.option("-o", "--output", type=click.Path(dir_okay=False), required=True,
+              help="Where to write the PNG.")
+@click.option("--expires-days", type=click.IntRange(1, 3650),
+              help="Link mode: the link stops working after this many days.")
+@click.pass_obj
+def qr(settings: Settings, credential_file: str, mode: str, output: str,
+       expires_days: int | None) -> None:
+    """Write CREDENTIAL.json as a QR code PNG and print its QR version.
+
+    link: a short link to this verifier's page (a revocable share, version <= 6).
+    self-contained: the signed credential itself (S4C1:), verifiable offline (version <= 25);
+    a credential too large for that becomes a compact summary signed by this issuer.
+    """
+    credential = read_json_input(credential_file)
+    try:
+        if mode == "link":
+            token = _share_token(settings, credential, expires_days)
+            png, version = link_png(settings.public_url, token)
+            click.echo(link_text(settings.public_url, token))
+        else:
+            text = self_contained_text(credential)
+            if qr_version_for(text) > SELF_CONTAINED_MAX_VERSION:
+                credential = _signed_summary(settings, credential)
+                click.echo("the credential is too large: writing its signed compact summary")
+            png, version = self_contained_png(credential)
+    except (QRPayloadError, VCError) as e:
+        _unusable(str(e))
+    Path(output).write_bytes(png)
+    click.echo(f"QR version {version} (error correction M) written to {output}")
+
+
+COMMANDS = (verify, qr)

@@ -1,0 +1,161 @@
+"""Administration of the registry over HTTP, one bearer token per authority (RFC 6750).
+
+The token says which authority calls; the request is then signed with that authority's
+key, and the registry service decides whether that authority is in charge (403 if not).
+No token or an unknown one is 401.
+"""
+from datetime import datetime
+
+from flask import Blueprint, Response, request
+
+from registry.authority import Authority
+from registry.errors import InvalidRecord
+from registry.vocab import FRAMEWORK, ROLE_CODES, parse_time, role_id
+from web.problems import problem
+from web.registry_api import STATUS_BY_ERROR, json_response, registry_problem
+from web.registry_setup import RegistryServices, current_registry
+
+registry_admin = Blueprint("registry_admin", __name__, url_prefix="/registry/admin")
+for _kind, _ in STATUS_BY_ERROR:
+    registry_admin.register_error_handler(_kind, registry_problem)
+
+
+def _unauthorised(detail: str) -> Response:
+    response = problem(401, detail)
+    response.headers["WWW-Authenticate"] = 'Bearer realm="s4c-registry"'
+    return response
+
+
+def _caller(services: RegistryServices) -> Authority | Response:
+    header = request.headers.get("Authorization", "")
+    scheme, _, token = header.partition(" ")
+    if scheme.lower() != "bearer" or not token.strip():
+        return _unauthorised("send the authority's API token as 'Authorization: Bearer ...'")
+    info = services.registry.authenticate(token.strip())
+    if info is None:
+        return _unauthorised("the API token is not valid")
+    return services.keys.authority(info.slug)
+
+
+def _body() -> dict:
+    body = request.get_json(silent=True)
+    if not isinstance(body, dict):
+        raise InvalidRecord("send a JSON object (Content-Type: application/json)")
+    return body
+
+
+def _time(body: dict, key: str) -> datetime | None:
+    if body.get(key) is None:
+        return None
+    try:
+        return parse_time(body[key], key)
+    except ValueError as e:
+        raise InvalidRecord(str(e)) from None
+
+
+def _required(body: dict, key: str) -> object:
+    if key not in body:
+        raise InvalidRecord(f"{key!r} is required")
+    return body[key]
+
+
+@registry_admin.get("/whoami")
+def whoami() -> Response:
+    services = current_registry()
+    caller = _caller(services)
+    if isinstance(caller, Response):
+        return caller
+    info = services.registry.authority(caller.did)
+    return json_response({"slug": info.slug, "kind": info.kind, "did": info.did},
+                         public=False)
+
+
+@registry_admin.post("/anchors")
+def add_anchor() -> Response:
+    """Operator only: {slug, country, name: {lang: text}, validFrom?, validUntil?, demo?}."""
+    services = current_registry()
+    caller = _caller(services)
+    if isinstance(caller, Response):
+        return caller
+    body = _body()
+    slug = _required(body, "slug")
+    # checked before a key is made for the slug, so no one else causes key files
+    services.registry.require_operator(caller)
+    anchor = services.keys.authority(str(slug))
+    added = services.registry.add_anchor(
+        caller, anchor.did, slug=str(slug), country=_required(body, "country"),
+        names=_required(body, "name"), valid_from=_time(body, "validFrom"),
+        valid_until=_time(body, "validUntil"), demo=body.get("demo") is True)
+    return json_response({"did": anchor.did, "slug": slug, "token": added.token,
+                          "credential": added.credential}, 201, public=False)
+
+
+@registry_admin.delete("/anchors/<ref>")
+def remove_anchor(ref: str) -> Response:
+    services = current_registry()
+    caller = _caller(services)
+    if isinstance(caller, Response):
+        return caller
+    revoked = services.registry.remove_anchor(caller, ref)
+    return json_response({"removed": ref, "revokedCredential": revoked}, public=False)
+
+
+@registry_admin.post("/accreditations")
+def accredit() -> Response:
+    """Anchors: {issuer, name, achievements?, maxEqfLevel, validFrom?, validUntil?,
+    country?, publicKeys?, framework?}."""
+    services = current_registry()
+    caller = _caller(services)
+    if isinstance(caller, Response):
+        return caller
+    body = _body()
+    credential = services.registry.accredit(
+        caller, str(_required(body, "issuer")), names=_required(body, "name"),
+        achievements=body.get("achievements", []),
+        max_eqf_level=_required(body, "maxEqfLevel"),
+        valid_from=_time(body, "validFrom"), valid_until=_time(body, "validUntil"),
+        framework=body.get("framework", FRAMEWORK), country=body.get("country"),
+        public_keys=body.get("publicKeys"), demo=body.get("demo") is True)
+    return json_response(credential, 201, public=False)
+
+
+@registry_admin.delete("/accreditations/<path:credential_id>")
+def revoke_accreditation(credential_id: str) -> Response:
+    services = current_registry()
+    caller = _caller(services)
+    if isinstance(caller, Response):
+        return caller
+    services.registry.revoke_accreditation(caller, credential_id)
+    return json_response({"revoked": credential_id}, public=False)
+
+
+@registry_admin.post("/recognitions")
+def recognise() -> Response:
+    """Anchors: {role | achievement, nqfLevel, eqfLevel, equivalence: {lang: text},
+    legalBasis, validFrom?, validUntil?}; the country is the anchor's."""
+    services = current_registry()
+    caller = _caller(services)
+    if isinstance(caller, Response):
+        return caller
+    body = _body()
+    role = body.get("role")
+    if role is not None and role not in ROLE_CODES:
+        raise InvalidRecord(f"role must be one of {', '.join(ROLE_CODES)}")
+    achievement = role_id(role) if role else _required(body, "achievement")
+    credential = services.registry.recognise(
+        caller, achievement, nqf_level=_required(body, "nqfLevel"),
+        eqf_level=_required(body, "eqfLevel"), equivalence=_required(body, "equivalence"),
+        legal_basis=_required(body, "legalBasis"), valid_from=_time(body, "validFrom"),
+        valid_until=_time(body, "validUntil"), framework=body.get("framework", FRAMEWORK),
+        demo=body.get("demo") is True)
+    return json_response(credential, 201, public=False)
+
+
+@registry_admin.delete("/recognitions/<path:credential_id>")
+def withdraw_recognition(credential_id: str) -> Response:
+    services = current_registry()
+    caller = _caller(services)
+    if isinstance(caller, Response):
+        return caller
+    services.registry.withdraw_recognition(caller, credential_id)
+    return json_response({"withdrawn": credential_id}, public=False)

@@ -1,0 +1,139 @@
+"""Wiring of the public registry into one data directory: database, authority keys, app.
+
+Each registry authority (the operator, each trust anchor) has its own Ed25519 key, kept
+like the issuer's (`issuer.keys.IssuerKeyStore`: PKCS#8 encrypted with the key
+passphrase) under `<data_dir>/registry/authorities/<slug>/keys/`. Its DID is the key's
+did:key. Only this module turns a slug into a signing authority.
+"""
+import os
+import threading
+from dataclasses import dataclass, field
+from datetime import datetime
+from pathlib import Path
+
+from flask import Flask, current_app
+from sqlalchemy import Engine
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import sessionmaker
+
+from issuer.keys import IssuerKeyStore, load_passphrase
+from registry.authority import Authority
+from registry.demo import SeedReport, seed_demo
+from registry.service import Registry
+from registry.trust_list import TRUST_LIST_TTL, sign_trust_list, unsigned_trust_list
+from registry.trust_source import DatabaseTrustSource
+from registry.validation import slug as check_slug
+from registry.vocab import OPERATOR_SLUG, now
+from web.datadir import open_issuer_keys
+from web.db import make_engine
+from web.settings import Settings
+
+EXTENSION_KEY = "s4c.registry"
+TRUST_LIST_REISSUE_SECONDS = 3600  # a cached list is re-signed after an hour or a change
+
+
+class AuthorityKeys:
+    """The signing keys of the registry's authorities in one data directory."""
+
+    def __init__(self, data_dir: Path, passphrase: bytes) -> None:
+        self._base = Path(data_dir) / "registry" / "authorities"
+        self._passphrase = passphrase
+
+    def _store(self, slug: str) -> IssuerKeyStore:
+        check_slug(slug)
+        for path in (self._base.parent, self._base, self._base / slug):
+            if not path.exists():
+                path.mkdir(mode=0o700, exist_ok=True)
+                os.chmod(path, 0o700)  # mkdir's mode is filtered by the umask
+        return IssuerKeyStore(self._base / slug, self._passphrase)
+
+    def authority(self, slug: str) -> Authority:
+        """The authority's did:key and signing key; a key is created on first use."""
+        store = self._store(slug)
+        key = store.signing_key(store.ensure_active().key_id)
+        return Authority.from_key(key)
+
+
+@dataclass
+class RegistryServices:
+    settings: Settings
+    engine: Engine
+    registry: Registry
+    keys: AuthorityKeys
+    trust_source: DatabaseTrustSource
+    _trust_list: tuple[int, datetime, dict] | None = field(default=None, repr=False)
+    _lock: threading.Lock = field(default_factory=threading.Lock, repr=False)
+
+    def operator(self) -> Authority:
+        """The operator's authority, registering it on first use."""
+        operator = self.keys.authority(OPERATOR_SLUG)
+        try:
+            self.registry.ensure_operator(operator)
+        except IntegrityError:  # another worker registered it at the same moment
+            self.registry.ensure_operator(operator)
+        return operator
+
+    def trust_list(self) -> dict:
+        """The signed trust list, re-issued after a change or an hour (validUntil: +24 h)."""
+        version = self.registry.version()
+        with self._lock:
+            cached = self._trust_list
+            if cached is not None and cached[0] == version and \
+                    (now() - cached[1]).total_seconds() < TRUST_LIST_REISSUE_SECONDS:
+                return cached[2]
+            operator = self.operator()
+            issued = now()
+            document = sign_trust_list(unsigned_trust_list(
+                self.registry.trust_data(), self.registry.snapshot(),
+                list_url=self.registry.trust_list_url, sequence=version, issued=issued,
+                ttl=TRUST_LIST_TTL), operator)
+            self._trust_list = (version, issued, document)
+            return document
+
+    def close(self) -> None:
+        self.engine.dispose()
+
+
+def open_registry(settings: Settings) -> RegistryServices:
+    """The registry of an initialised data directory (`s4c init`)."""
+    passphrase = load_passphrase(settings.data_dir, settings.key_passphrase, create=False)
+    engine = make_engine(settings.database_url)
+    registry = Registry(sessionmaker(engine, expire_on_commit=False), settings.public_url)
+    return RegistryServices(settings=settings, engine=engine, registry=registry,
+                            keys=AuthorityKeys(settings.data_dir, passphrase),
+                            trust_source=DatabaseTrustSource(registry))
+
+
+def issuer_public_keys(settings: Settings) -> dict[str, str]:
+    """This instance's certification body keys, as the registry should list them."""
+    if settings.issuer_did.startswith("did:key:"):
+        return {}
+    return {f"{settings.issuer_did}#{k.key_id}": k.public_key_multibase
+            for k in open_issuer_keys(settings).all()}
+
+
+def seed_demo_registry(settings: Settings) -> SeedReport:
+    """Seeds the demo registry (idempotent). Call after `prepare_data_dir` in `s4c init`."""
+    services = open_registry(settings)
+    try:
+        services.operator()
+        return seed_demo(services.registry, services.keys.authority, settings.issuer_did,
+                         issuer_public_keys(settings))
+    finally:
+        services.close()
+
+
+def register_registry(app: Flask, settings: Settings) -> None:
+    """Adds the registry's API, admin API and pages to the app."""
+    from web.registry_admin import registry_admin
+    from web.registry_api import registry_api
+    from web.registry_pages import registry_pages
+
+    app.extensions[EXTENSION_KEY] = open_registry(settings)
+    app.register_blueprint(registry_api)
+    app.register_blueprint(registry_admin)
+    app.register_blueprint(registry_pages)
+
+
+def current_registry() -> RegistryServices:
+    return current_app.extensions[EXTENSION_KEY]

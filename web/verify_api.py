@@ -1,0 +1,247 @@
+"""VC-API verification: `POST /credentials/verify`, `POST /presentations/verify` and
+`POST /presentations/challenges` (W3C VC-API: verifying; RFC 9457 problem details on bad
+input). Views translate HTTP to `verifier` calls; every rule lives in the verifier."""
+import logging
+import os
+from urllib.parse import urlsplit
+
+from flask import Blueprint, Flask, Response, current_app, jsonify, request
+from sqlalchemy import Engine
+from sqlalchemy.orm import sessionmaker
+
+from vc.did_resolver import DIDResolver
+from vc.errors import VCError
+from vc.fetch import FetchPolicy, FetchResult, HttpFetcher
+from vc.jcs import loads_strict
+from vc.trust import TrustSourceUnavailable
+from verifier.challenges import ChallengeStore
+from verifier.presentation import verify_presentation
+from verifier.service import Verifier
+from verifier.trust_cache import RecentTrustSource
+from web.db import make_engine
+from web.problems import problem
+from web.services import current_services
+
+log = logging.getLogger(__name__)
+verify_api = Blueprint("verify_api", __name__)
+VERIFIER_KEY = "s4c.verifier"
+CHALLENGES_KEY = "s4c.verifier.challenges"
+REGISTRY_KEY = "s4c.registry"  # web.registry_setup.EXTENSION_KEY
+LOOPBACK_SETTING = "S4C_ALLOW_LOOPBACK_FETCH"
+TRUST_LIST_SETTING = "S4C_TRUST_LIST"  # a signed trust-list file, when there is no registry DB
+OPERATOR_SETTING = "S4C_TRUST_OPERATOR_DID"
+MAX_BODY_BYTES = 256 * 1024
+TRUST_TTL_SECONDS = 5  # a registry change shows in verification within this time
+MAX_DEPTH = 64
+_LOOPBACK_HOSTS = frozenset({"127.0.0.1", "localhost", "::1"})
+
+
+class InputProblem(Exception):
+    """Unusable input: becomes a 400/413 problem details response."""
+
+    def __init__(self, detail: str, status: int = 400) -> None:
+        super().__init__(detail)
+        self.status = status
+
+
+def _setting(app: Flask, name: str) -> str | None:
+    value = app.config.get(name)
+    return str(value) if value is not None else os.environ.get(name)
+
+
+def _flag(app: Flask, name: str) -> bool:
+    return (_setting(app, name) or "").strip().lower() in ("1", "true", "yes", "on")
+
+
+class OwnOriginFetcher:
+    """HTTPS everywhere, except the app's own loopback public URL over plain http, which
+    is allowed only with the explicit S4C_ALLOW_LOOPBACK_FETCH setting (dev and tests).
+    did:web names https, so https://<own host>/ is fetched as http://<own host>/."""
+
+    def __init__(self, public_url: str | None) -> None:
+        self._strict = HttpFetcher()
+        self._own: tuple[str, str] | None = None
+        parts = urlsplit(public_url or "")
+        if parts.scheme == "http" and parts.hostname in _LOOPBACK_HOSTS:
+            origin = f"{parts.hostname}:{parts.port or 80}"
+            self._own = (f"http://{origin}/", f"https://{origin}/")
+            self._loopback = HttpFetcher(FetchPolicy(allow_http_loopback=True))
+
+    def fetch(self, url: str, accept: str = "application/json",
+              etag: str | None = None) -> FetchResult:
+        if self._own is not None and isinstance(url, str):
+            http_origin, https_origin = self._own
+            if url.startswith(https_origin):
+                url = http_origin + url[len(https_origin):]
+            if url.startswith(http_origin):
+                return self._loopback.fetch(url, accept, etag)
+        return self._strict.fetch(url, accept, etag)
+
+
+def open_trust_source(database_url: str | None, public_url: str,
+                      trust_list: str | None = None, operator_did: str | None = None):
+    """A trust-list file (when named, with its operator's DID), else the registry's
+    database; None when the registry is not installed or cannot be opened (issuer trust
+    is then 'unknown'). Raises TrustSourceUnavailable for an unusable trust list."""
+    try:
+        from registry import trust_source as registry_trust
+        from registry.service import Registry
+    except ImportError:
+        return None
+    if trust_list:
+        if not operator_did:
+            raise TrustSourceUnavailable("a trust list needs the DID of the registry operator "
+                                         "that signed it")
+        return registry_trust.TrustListTrustSource.from_file(trust_list, operator_did)
+    if database_url is None:
+        return None
+    try:
+        sessions = sessionmaker(make_engine(database_url))
+        return registry_trust.DatabaseTrustSource(Registry(sessions, public_url))
+    except Exception:  # a registry that cannot start must not take verification down
+        log.exception("the registry trust source could not be opened; issuer trust is unknown")
+        return None
+
+
+def trust_source_for_app(app: Flask):
+    """The app's registry (`s4c.registry` extension) when registered, else as
+    `open_trust_source` finds it (S4C_TRUST_LIST, or the registry database)."""
+    settings = app.extensions["s4c"].settings
+    registry = app.extensions.get(REGISTRY_KEY)
+    if registry is not None and not _setting(app, TRUST_LIST_SETTING):
+        return registry.trust_source
+    try:
+        return open_trust_source(settings.database_url, settings.public_url,
+                                 _setting(app, TRUST_LIST_SETTING),
+                                 _setting(app, OPERATOR_SETTING))
+    except TrustSourceUnavailable:
+        log.exception("the trust list named by %s is unusable", TRUST_LIST_SETTING)
+        return None
+
+
+def verifier_for_app(app: Flask) -> Verifier:
+    """The app's Verifier, built once per process from its settings."""
+    verifier = app.extensions.get(VERIFIER_KEY)
+    if verifier is None:
+        settings = app.extensions["s4c"].settings
+        fetcher = OwnOriginFetcher(settings.public_url if _flag(app, LOOPBACK_SETTING)
+                                   else None)
+        trust = trust_source_for_app(app)
+        if trust is not None:
+            trust = RecentTrustSource(trust, ttl_seconds=TRUST_TTL_SECONDS)
+        verifier = Verifier(trust, DIDResolver(fetcher=fetcher), fetcher)
+        app.extensions[VERIFIER_KEY] = verifier
+    return verifier
+
+
+def challenges_for_app(app: Flask) -> ChallengeStore:
+    store = app.extensions.get(CHALLENGES_KEY)
+    if store is None:
+        engine: Engine = make_engine(app.extensions["s4c"].settings.database_url)
+        store = app.extensions[CHALLENGES_KEY] = ChallengeStore(engine)
+    return store
+
+
+def json_depth(value: object) -> int:
+    """Nesting depth, level by level without recursion (a deep document must not blow the
+    stack); stops counting past MAX_DEPTH."""
+    level = [value] if isinstance(value, (dict, list)) else []
+    depth = 0
+    while level and depth <= MAX_DEPTH:
+        depth += 1
+        below: list = []
+        for item in level:
+            below.extend(c for c in (item.values() if isinstance(item, dict) else item)
+                         if isinstance(c, (dict, list)))
+        level = below
+    return depth
+
+
+def bounded_json(raw: bytes, what: str = "the request body") -> object:
+    if len(raw) > MAX_BODY_BYTES:
+        raise InputProblem(f"{what} is larger than {MAX_BODY_BYTES} bytes", 413)
+    try:
+        value = loads_strict(raw)
+    except VCError as e:
+        raise InputProblem(f"{what} is not valid JSON: {e}") from None
+    if json_depth(value) > MAX_DEPTH:
+        raise InputProblem(f"{what} is nested deeper than {MAX_DEPTH} levels")
+    return value
+
+
+def _body() -> dict:
+    if request.content_length is not None and request.content_length > MAX_BODY_BYTES:
+        raise InputProblem(f"the request body is larger than {MAX_BODY_BYTES} bytes", 413)
+    body = bounded_json(request.get_data(cache=False))
+    if not isinstance(body, dict):
+        raise InputProblem("the request body must be a JSON object")
+    return body
+
+
+def _options(body: dict) -> dict:
+    options = body.get("options", {})
+    if not isinstance(options, dict):
+        raise InputProblem("options must be a JSON object")
+    for key in ("country", "challenge", "domain", "lang"):
+        if key in options and not isinstance(options[key], str):
+            raise InputProblem(f"options.{key} must be a string")
+    country = options.get("country")
+    if country is not None and not (len(country) == 2 and country.isascii()
+                                    and country.isalpha()):
+        raise InputProblem("options.country must be an ISO 3166-1 alpha-2 code, e.g. BG")
+    return options
+
+
+def _object(body: dict, key: str) -> dict:
+    value = body.get(key)
+    if not isinstance(value, dict):
+        raise InputProblem(f"the body must hold {key!r}, a JSON object")
+    return value
+
+
+@verify_api.errorhandler(InputProblem)
+def _input_problem(error: InputProblem) -> Response:
+    return problem(error.status, str(error), type_="https://w3id.org/skills4cities/problems/"
+                   + ("too-large" if error.status == 413 else "invalid-input"))
+
+
+@verify_api.errorhandler(RecursionError)
+def _too_deep(_error: RecursionError) -> Response:
+    return problem(400, "the document is nested too deeply to verify")
+
+
+@verify_api.post("/credentials/verify")
+def verify_credential() -> Response:
+    body = _body()
+    credential = _object(body, "verifiableCredential")
+    options = _options(body)
+    related = body.get("relatedCredentials", [])
+    if not isinstance(related, list):
+        raise InputProblem("relatedCredentials must be a list of credentials")
+    report = verifier_for_app(current_app).verify_credential(
+        credential, country=options.get("country"), lang=options.get("lang", "en"),
+        related=related)
+    return jsonify(report.to_json())
+
+
+@verify_api.post("/presentations/verify")
+def verify_presentation_view() -> Response:
+    body = _body()
+    presentation = _object(body, "verifiablePresentation")
+    options = _options(body)
+    report = verify_presentation(
+        verifier_for_app(current_app), presentation, challenge=options.get("challenge"),
+        domain=options.get("domain"), challenges=challenges_for_app(current_app),
+        country=options.get("country"), lang=options.get("lang", "en"))
+    return jsonify(report.to_json())
+
+
+@verify_api.post("/presentations/challenges")
+def new_challenge() -> Response:
+    challenge, expires = challenges_for_app(current_app).issue()
+    settings = current_services().settings
+    response = jsonify({"challenge": challenge, "domain": urlsplit(settings.public_url).netloc,
+                        "expires": expires.strftime("%Y-%m-%dT%H:%M:%SZ")})
+    response.status_code = 201
+    response.headers["Cache-Control"] = "no-store"
+    return response
