@@ -3,8 +3,8 @@
 Five trust anchors (one national qualification body each for BG, RO, GR, ES and AT), the
 demo certification body accredited by two of them (BG, RO) for the three roles up to EQF 7,
 and each country's recognition of each role. Seeding only adds what is missing, so a second
-run adds nothing. The EQF levels of the roles are demo assumptions, and each country's NQF
-level is taken equal to the EQF level.
+run adds nothing. The EQF levels of the roles come from the reference framework, and each
+country's NQF level is taken equal to the EQF level (a demo assumption).
 """
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -16,7 +16,11 @@ from registry.vocab import ROLES, achievement_code
 
 VALID_FROM = datetime(2025, 1, 1, tzinfo=UTC)
 VALID_UNTIL = datetime(2030, 12, 31, 23, 59, 59, tzinfo=UTC)
-ROLE_EQF = {"SCPD": 6, "SCPM": 6, "SCPMC": 7}
+def _role_eqf() -> dict[str, int]:
+    """The EQF level of each role, as the reference framework states it."""
+    from schemas.framework import load_reference_framework
+
+    return {role.code: role.eqf_level for role in load_reference_framework().roles}
 ACCREDITED_BY = ("bg-navet", "ro-anc")
 BODY_NAMES = {
     "en": "Skills4Cities Demo Certification Body (DEMO)",
@@ -131,7 +135,7 @@ def seed_demo(registry: Registry, authority_for: Callable[[str], Authority], bod
             if any(r.anchor_did == anchor.did
                    for r in registry.snapshot().recognitions_for(role, demo.country)):
                 continue
-            level = ROLE_EQF[achievement_code(role)]
+            level = _role_eqf()[achievement_code(role)]
             registry.recognise(
                 anchor, role, nqf_level=demo.nqf.format(n=level), eqf_level=level,
                 equivalence={lang: text.format(n=level)
