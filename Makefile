@@ -8,7 +8,9 @@ run: install
 	.venv/bin/s4c init
 	.venv/bin/s4c demo
 	.venv/bin/s4c registry seed-demo
-	.venv/bin/s4c serve --host 127.0.0.1 --port 8000
+	# the demo issuer is did:web on http://127.0.0.1:8000: let the verifier fetch its own
+	# DID document and status lists over loopback http (never allowed by default)
+	S4C_ALLOW_LOOPBACK_FETCH=1 .venv/bin/s4c serve --host 127.0.0.1 --port 8000
 
 test: install
 	bash .ci/install-test-deps
