@@ -45,10 +45,24 @@ def canonicalize_parsed(value: dict) -> bytes:
         data = orjson.dumps(value, option=orjson.OPT_SORT_KEYS)
     except (TypeError, orjson.JSONEncodeError):
         return canonicalize(value)  # big integers, lone surrogates, non-JSON types
-    if (data.count(b"{") + data.count(b"[") > MAX_DEPTH or _RISKY_NUMBER.search(data)
+    if (data.count(b"{") + data.count(b"[") > MAX_DEPTH or _may_hold_risky_number(data)
             or (not data.isascii() and any(b in data for b in _HIGH_LEAD_BYTES))):
         return canonicalize(value)
     return data
+
+
+# Where a JSON number token can start: after a key's colon, or as an array element. Each
+# pattern has a literal first character, which `re` scans for quickly.
+_NUMBER_STARTS = (re.compile(rb'":-?[0-9]'), re.compile(rb",-?[0-9]"),
+                  re.compile(rb"\[-?[0-9]"))
+
+
+def _may_hold_risky_number(data: bytes) -> bool:
+    """Cheap test first: no number token at all means nothing risky; only documents with
+    numbers (or look-alikes inside strings) pay for the exact pattern."""
+    if not any(p.search(data) for p in _NUMBER_STARTS):
+        return False
+    return bool(_RISKY_NUMBER.search(data))
 
 
 def canonicalize(value: JSONValue) -> bytes:

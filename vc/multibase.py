@@ -9,12 +9,19 @@ from vc.errors import MalformedInputError
 _B58 = "123456789ABCDEFGHJKLMNPQRSTUVWXYZabcdefghijkmnopqrstuvwxyz"
 
 
+_CHUNK = 58**10  # big-integer division by 58^10, then 10 small digits per chunk
+
+
 def b58encode(data: bytes) -> str:
     n = int.from_bytes(data, "big")
     out = []
     while n:
-        n, r = divmod(n, 58)
-        out.append(_B58[r])
+        n, chunk = divmod(n, _CHUNK)
+        for _ in range(10):
+            chunk, r = divmod(chunk, 58)
+            out.append(_B58[r])
+    while out and out[-1] == "1":  # leading zero digits of the top chunk
+        out.pop()
     pad = len(data) - len(data.lstrip(b"\0"))
     return "1" * pad + "".join(reversed(out))
 

@@ -42,22 +42,17 @@ def _literal(t: tuple) -> str:
 
 def _serialize_terms(quads: list[Quad]) -> list[tuple[str, str, str, str | None]]:
     names: dict[tuple, str] = {}
-    out = []
-    for quad in quads:
-        row = []
-        for t in quad:
-            if t is None:
-                row.append(None)
-                continue
-            s = names.get(t)
-            if s is None:
-                kind = t[0]
-                s = f"<{t[1]}>" if kind == "iri" else f"_:{t[1]}" if kind == "bnode" \
-                    else _literal(t)
-                names[t] = s
-            row.append(s)
-        out.append(tuple(row))
-    return out
+
+    def name(t: tuple) -> str:
+        s = names.get(t)
+        if s is None:
+            kind = t[0]
+            s = names[t] = (f"<{t[1]}>" if kind == "iri" else f"_:{t[1]}" if kind == "bnode"
+                            else _literal(t))
+        return s
+
+    return [(name(s), name(p), name(o), None if g is None else name(g))
+            for s, p, o, g in quads]
 
 
 def _line(s: str, p: str, o: str, g: str | None) -> str:
