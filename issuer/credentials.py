@@ -139,8 +139,10 @@ def competency_credential(*, credential_id: str, framework, unit, holder: Holder
 def role_credential(*, credential_id: str, framework, role, holder: Holder,
                     issuer: IssuerProfile, decided_on: date, decided_by: str,
                     decision_ref: str, valid_from: datetime, valid_until: datetime,
-                    units: list[dict], status: list[dict]) -> dict:
-    """`units`: the signed unit credentials the role was earned from."""
+                    units: list[dict], status: list[dict],
+                    digests: dict[str, str] | None = None) -> dict:
+    """`units`: the signed unit credentials the role was earned from; `digests` may hold
+    their digestMultibase values already computed (by credential id)."""
     doc = _base(credential_id, "S4CRoleCredential", role.name, issuer, valid_from,
                 valid_until, ROLE_SCHEMA, status)
     criteria = ("Holds every competency unit of the role's skills card, each passed at or "
@@ -155,7 +157,9 @@ def role_credential(*, credential_id: str, framework, role, holder: Holder,
                         "name": "Certification decision",
                         "narrative": f"Decided on {decided_on.isoformat()} by {issuer.name} "
                                      f"(certification officer: {decided_by})."}]
-    doc["relatedResource"] = [{"id": u["id"], "digestMultibase": digest_multibase(u)}
+    digests = digests or {}
+    doc["relatedResource"] = [{"id": u["id"],
+                               "digestMultibase": digests.get(u["id"]) or digest_multibase(u)}
                               for u in units]
     return _ordered(doc)
 

@@ -11,12 +11,12 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime
 
-from sqlalchemy import Engine, select
+from sqlalchemy import Engine, insert, select
 from sqlalchemy.orm import Session, sessionmaker
 
 from issuer import credentials as build
 from issuer import status
-from issuer.audit import record_audit_event
+from issuer.audit import AuditEvent, record_audit_event
 from issuer.keys import IssuerKeyStore
 from issuer.models import Assessment, Candidate, Decision, FrameworkRecord, IssuedCredential
 from issuer.rules import RuleError, role_outcome, unit_passed
@@ -267,6 +267,9 @@ class IssuerService:
         assessments = {a.id: a for a in s.scalars(select(Assessment).where(
             Assessment.candidate_id == candidate.id))}
         unit_docs: dict[str, dict] = {}
+        rows: list[dict] = []
+        audit: list[dict] = []
+        digests = {c.document["id"]: c.digest for c in issued.values()}
         with s.no_autoflush:
             for d in decisions:  # units first ("unit" > "role" descending), then roles
                 if d.id in issued:
@@ -274,16 +277,20 @@ class IssuerService:
                     result.existing.append(doc)
                 else:
                     doc = self._issue_one(s, d, candidate, holder, slots, unit_docs,
-                                          assessments, actor)
+                                          assessments, actor, rows, audit, digests)
                     result.issued.append(doc)
                 if d.kind == "unit":
                     unit_docs[d.code] = doc
         s.flush()
+        if rows:
+            s.execute(insert(IssuedCredential), rows)
+            s.execute(insert(AuditEvent), audit)
         return result
 
     def _issue_one(self, s: Session, d: Decision, candidate: Candidate, holder: build.Holder,
                    slots: status.StatusSlots, unit_docs: dict[str, dict],
-                   assessments: dict[int, Assessment], actor: str) -> dict:
+                   assessments: dict[int, Assessment], actor: str, rows: list[dict],
+                   audit: list[dict], digests: dict[str, str]) -> dict:
         fw = self.framework()
         now = self.clock()
         revocation, suspension = slots.allocate("revocation"), slots.allocate("suspension")
@@ -306,19 +313,24 @@ class IssuerService:
                 issuer=profile, decided_on=d.decided_on, decided_by=d.decided_by,
                 decision_ref=f"{candidate.ref}-{d.id}", valid_from=now,
                 valid_until=valid_until, units=[unit_docs[u] for u in role.units],
-                status=entries)
+                status=entries, digests=digests)
         key_id, key = self._signing_key()
         signed = vc_api.sign(doc, key, suite=self.config.suite,
                              verification_method=f"{self.config.did}#{key_id}",
                              created=build.rfc3339(now))
-        s.add(IssuedCredential(
-            id=credential_id, decision_id=d.id, candidate_id=candidate.id, kind=d.kind,
-            code=d.code, document=signed, digest=build.digest_multibase(signed),
-            issued_at=now, valid_until=valid_until, revocation_list=revocation[0],
-            revocation_index=revocation[1], suspension_list=suspension[0],
-            suspension_index=suspension[1], revoked=False, suspended=False))
-        record_audit_event(s, actor, "credential.issued", credential_id,
-                           {"candidate": candidate.ref, "kind": d.kind, "code": d.code})
+        digest = build.digest_multibase(signed)
+        digests[credential_id] = digest
+        # plain rows, inserted together at the end of the candidate (executemany)
+        rows.append({
+            "id": credential_id, "decision_id": d.id, "candidate_id": candidate.id,
+            "kind": d.kind, "code": d.code, "document": signed, "digest": digest,
+            "issued_at": now, "valid_until": valid_until,
+            "revocation_list": revocation[0], "revocation_index": revocation[1],
+            "suspension_list": suspension[0], "suspension_index": suspension[1],
+            "revoked": False, "suspended": False})
+        audit.append({"at": now, "actor": actor, "action": "credential.issued",
+                      "subject": credential_id,
+                      "detail": {"candidate": candidate.ref, "kind": d.kind, "code": d.code}})
         return signed
 
     def _signing_key(self) -> tuple[str, Ed25519Multikey]:
