@@ -1,0 +1,136 @@
+"""The production database: every migration and the issuing, status and registry paths on a
+real PostgreSQL server (a throwaway cluster on 127.0.0.1, started for this module)."""
+import json
+import os
+import shutil
+import socket
+import subprocess
+import tempfile
+from datetime import date, timedelta
+from pathlib import Path
+
+import pytest
+from sqlalchemy import inspect
+
+from web.settings import Settings
+
+
+def _pg_bin(name: str) -> str | None:
+    found = shutil.which(name)
+    if found:
+        return found
+    versions = sorted(Path("/usr/lib/postgresql").glob("*/bin"), reverse=True)
+    return next((str(v / name) for v in versions if (v / name).exists()), None)
+
+
+def _free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def _as_postgres(args: list[str]) -> list[str]:
+    # initdb refuses to run as root: use the postgres account when we are root
+    if os.geteuid() == 0 and shutil.which("runuser"):
+        return ["runuser", "-u", "postgres", "--", *args]
+    return args
+
+
+@pytest.fixture(scope="module")
+def database_url():
+    initdb, pg_ctl = _pg_bin("initdb"), _pg_bin("pg_ctl")
+    if not (initdb and pg_ctl):
+        if os.environ.get("CI") == "true":
+            pytest.fail("PostgreSQL is not installed (make test installs it)")
+        pytest.skip("PostgreSQL server binaries (initdb, pg_ctl) are not installed")
+    tmp = Path(tempfile.mkdtemp(prefix="s4c-pg-"))
+    data = tmp / "data"
+    if os.geteuid() == 0:
+        shutil.chown(tmp, "postgres")
+    port = _free_port()
+    subprocess.run(_as_postgres([initdb, "-D", str(data), "-U", "s4c", "--auth=trust",
+                                 "-E", "UTF8", "--no-sync"]), check=True,
+                   capture_output=True)
+    subprocess.run(_as_postgres([pg_ctl, "-D", str(data), "-w", "-l", str(tmp / "log"),
+                                 "-o", f"-p {port} -h 127.0.0.1 -k {tmp} -F",
+                                 "start"]), check=True, capture_output=True)
+    try:
+        yield f"postgresql+psycopg://s4c@127.0.0.1:{port}/postgres"
+    finally:
+        subprocess.run(_as_postgres([pg_ctl, "-D", str(data), "-m", "immediate", "stop"]),
+                       capture_output=True)
+        shutil.rmtree(tmp, ignore_errors=True)
+
+
+@pytest.fixture(scope="module")
+def settings(database_url, tmp_path_factory):
+    data_dir = tmp_path_factory.mktemp("pgdata")
+    return Settings.from_environment(data_dir, environ={
+        "DATABASE_URL": database_url, "S4C_PUBLIC_URL": "https://certify.example.eu",
+        "S4C_KEY_PASSPHRASE": "postgres test passphrase"})
+
+
+def test_every_migration_runs_and_matches_the_models(settings):
+    from alembic.autogenerate import compare_metadata
+    from alembic.migration import MigrationContext
+
+    from web.datadir import prepare_data_dir
+    from web.db import make_engine, upgrade
+    from web.models import SERVICE_METADATA
+
+    prepare_data_dir(settings)
+    upgrade(settings.database_url)  # a second time: nothing to do
+    engine = make_engine(settings.database_url)
+    try:
+        assert {"audit_events", "issuer_credentials", "registry_audit"} <= set(
+            inspect(engine).get_table_names())
+        with engine.connect() as connection:
+            assert compare_metadata(MigrationContext.configure(connection),
+                                    SERVICE_METADATA) == []
+    finally:
+        engine.dispose()
+
+
+def test_issue_revoke_and_batch_on_postgresql(settings):
+    from issuer.batch import issue_cohort
+    from vc.statuslist import Bitstring
+    from web.cli.context import issuer_service
+
+    service = issuer_service(settings)
+    units = service.framework().role("SCPM").units
+    day = (date.today() - timedelta(days=2)).isoformat()
+    lines = ["name,email,did,unit,score,max_score,assessed_on,exam_body,assessor"]
+    for i in range(3):
+        lines += [f"Pg {i},pg{i}@example.org,,{u},80,100,{day},Exam,A" for u in units]
+    text = "\n".join(lines) + "\n"
+    summary = issue_cohort(service, text, "test")
+    assert summary.errors == [] and summary.issued == 3 * (len(units) + 1)
+    assert issue_cohort(service, text, "test").issued == 0  # idempotent on PostgreSQL too
+    credential = service.credentials(limit=1)[0]
+    service.revoke(credential.id, "test", "test")
+    listed = service.status_list_credential("revocation", credential.revocation_list)
+    bits = Bitstring.decode(listed["credentialSubject"]["encodedList"])
+    assert bits.get(credential.revocation_index) is True
+    stored = service.credential(credential.id)
+    assert stored.revoked and json.dumps(stored.document)
+
+
+def test_registry_seed_on_postgresql(settings):
+    from web.registry_setup import seed_demo_registry
+
+    first = seed_demo_registry(settings)
+    again = seed_demo_registry(settings)
+    assert first.anchors >= 5 and again.added == 0
+
+
+def test_the_server_is_really_postgresql(database_url):
+    from sqlalchemy import text
+
+    from web.db import make_engine
+
+    engine = make_engine(database_url)
+    try:
+        with engine.connect() as c:
+            assert "PostgreSQL" in c.execute(text("select version()")).scalar_one()
+    finally:
+        engine.dispose()
