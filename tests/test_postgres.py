@@ -58,7 +58,7 @@ def database_url():
         yield f"postgresql+psycopg://s4c@127.0.0.1:{port}/postgres"
     finally:
         subprocess.run(_as_postgres([pg_ctl, "-D", str(data), "-m", "immediate", "stop"]),
-                       capture_output=True)
+                       check=False, capture_output=True)
         shutil.rmtree(tmp, ignore_errors=True)
 
 
