@@ -4,6 +4,7 @@ from flask import Flask
 from issuer.did_web import did_web_has_path
 from issuer.service import IssuerConfig, IssuerService
 from issuer.shares import lookup_share
+from web.aries_pages import aries_pages
 from web.auth import init_auth
 from web.datadir import open_issuer_keys
 from web.db import make_engine
@@ -45,6 +46,7 @@ def create_app(settings: Settings | None = None) -> Flask:
     for blueprint in (issuer_console, issuer_api, status_lists, holder_pages):
         app.register_blueprint(blueprint)
     app.register_blueprint(verify_api)
+    app.register_blueprint(aries_pages)
     app.register_blueprint(verify_page_blueprint(
         share_lookup=lambda token: lookup_share(issuer.sessions, token)))
     if did_web_has_path(settings.issuer_did):

@@ -132,7 +132,7 @@ def measure_batch_issue(candidates: int = 2000) -> dict:
 
 
 def run(n: int = 2000, budget: float = 4.0, batch_candidates: int = 2000,
-        api_seconds: float = 10) -> dict:
+        api_seconds: float = 10, peers: bool = False) -> dict:
     key = Ed25519Multikey.generate()
     did = did_key_from_public_key(key.public_key)
     vm = f"{did}#{key.public_key_multibase}"
@@ -166,6 +166,10 @@ def run(n: int = 2000, budget: float = 4.0, batch_candidates: int = 2000,
         api_rates = measure_verify_api(n_seconds=api_seconds)
         results["verify_api_per_s"] = api_rates["verify_api_per_s"]
         results["verify_api_p99_ms"] = api_rates["verify_api_p99_ms"]
+    if peers:  # a local ACA-Py agent: its own rates, next to ours (needs the `agent` extra)
+        from issuer.aries.benchmark import measure_acapy
+
+        results.update(measure_acapy(sample_role_credential))
     for k, v in list(results.items()):
         if k.endswith("_per_s"):
             results[k] = round(v, 1)
@@ -182,11 +186,13 @@ def run(n: int = 2000, budget: float = 4.0, batch_candidates: int = 2000,
               help="Cohort size for batch_issue_per_s (0 to skip).")
 @click.option("--api-seconds", default=10.0, show_default=True,
               help="wrk load time for verify_api_per_s through gunicorn (0 to skip).")
+@click.option("--peers", is_flag=True,
+              help="Also measure a local ACA-Py agent: acapy_issue_per_s, acapy_verify_per_s.")
 def bench(as_json: bool, n: int, budget: float, batch_candidates: int,
-          api_seconds: float) -> None:
+          api_seconds: float, peers: bool) -> None:
     """Measure signing, verification and batch issuing rates (one process, one core), and
     the verification API through the production server under wrk."""
-    results = run(n, budget, batch_candidates, api_seconds)
+    results = run(n, budget, batch_candidates, api_seconds, peers)
     if as_json:
         click.echo(json.dumps(results))
         return

@@ -4,6 +4,7 @@ from pathlib import Path
 import click
 
 from web.bench import bench
+from web.cli.agent_commands import agent
 from web.cli.issuer_commands import COMMANDS as ISSUER_COMMANDS
 from web.cli.registry_commands import registry
 from web.cli.server import init, serve
@@ -42,6 +43,7 @@ for command in ISSUER_COMMANDS:
     main.add_command(command)
 main.add_command(bench)
 main.add_command(registry)
+main.add_command(agent)
 for command in VERIFY_COMMANDS:
     main.add_command(command)
 # ---------------------------------------------------------------------------------

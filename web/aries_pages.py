@@ -1,0 +1,129 @@
+""""Add to my Aries wallet": the officer shows the holder an out-of-band invitation as a QR
+code; once the wallet has connected, s4c offers the credential (and, for a role, the unit
+credentials it was earned from) over DIDComm. On behalf of an employer, s4c asks a connected
+wallet for a presentation and verifies it with our verifier. The agent does the DIDComm;
+`issuer.aries` drives it; no rule lives here."""
+import base64
+import uuid
+
+from flask import Blueprint, Response, abort, current_app, jsonify, render_template, request
+
+from issuer.aries.agent import AgentError
+from issuer.aries.contexts import aries_context_store
+from issuer.aries.exchanges import AriesIssuer
+from issuer.aries.local import agent_client
+from issuer.service import NotFound
+from vc.did_resolver import DIDResolver
+from vc.qr import qr_png
+from verifier.presentation import verify_presentation
+from verifier.service import Verifier
+from web.auth import login_required, protect_forms
+from web.problems import problem
+from web.services import current_services
+from web.verify_api import LOOPBACK_SETTING, OwnOriginFetcher, verifier_for_app
+
+aries_pages = Blueprint("aries_pages", __name__)
+protect_forms(aries_pages)
+VERIFIER_KEY = "s4c.aries.verifier"
+
+
+def _issuer() -> AriesIssuer:
+    services = current_services()
+    try:
+        return AriesIssuer.for_service(agent_client(services.settings.data_dir),
+                                       services.issuer)
+    except AgentError as e:
+        abort(503, description=f"The Aries agent is not available: {e}")
+
+
+def _document(credential_id: str) -> dict:
+    try:
+        return current_services().issuer.credential(credential_id).document
+    except NotFound:
+        abort(404, description=f"no credential {credential_id!r}")
+
+
+def _aries_verifier() -> Verifier:
+    """The app's verifier, with the DIF submission context Aries presentations use."""
+    verifier = current_app.extensions.get(VERIFIER_KEY)
+    if verifier is None:
+        base = verifier_for_app(current_app)
+        settings = current_services().settings
+        loopback = str(current_app.config.get(LOOPBACK_SETTING, "")).lower() in ("1", "true")
+        fetcher = OwnOriginFetcher(settings.public_url if loopback else None)
+        verifier = Verifier(base.trust, DIDResolver(fetcher=fetcher), fetcher,
+                            store=aries_context_store())
+        current_app.extensions[VERIFIER_KEY] = verifier
+    return verifier
+
+
+@aries_pages.route("/credentials/<path:credential_id>/aries", methods=["GET", "POST"])
+@login_required
+def add_to_wallet(credential_id: str) -> Response:
+    """GET: the page; POST: a new invitation, shown as a QR code for the holder's wallet."""
+    document = _document(credential_id)
+    invitation = qr = None
+    if request.method == "POST":
+        invitation = _issuer().invite(alias=credential_id)
+        png, _version = qr_png(invitation.url, error_correction="L")
+        qr = "data:image/png;base64," + base64.b64encode(png).decode("ascii")
+    response = Response(render_template("aries/add_to_wallet.html", credential_id=credential_id,
+                                        name=document.get("name"), invitation=invitation,
+                                        qr_data_url=qr))
+    response.headers["Cache-Control"] = "private, no-store"
+    return response
+
+
+@aries_pages.post("/aries/offers")
+@login_required
+def offer() -> Response:
+    """Offers the credential (and a role's unit credentials) once the wallet is connected."""
+    credential_id = request.form.get("credential_id", "")
+    invitation_msg_id = request.form.get("invitation_msg_id", "")
+    document = _document(credential_id)
+    issuer = _issuer()
+    connection = issuer.connection(invitation_msg_id)
+    if connection is None:
+        return problem(409, "The wallet has not connected yet: scan the code, accept the "
+                            "connection in the wallet, then offer again.")
+    service = current_services().issuer
+    units = [r.get("id") for r in document.get("relatedResource") or [] if isinstance(r, dict)]
+    offered = []
+    for doc in [*(_document(u) for u in units if u), document]:
+        if doc["id"] != credential_id and service.credential(doc["id"]).revoked:
+            continue
+        offered.append({"credential": doc["id"],
+                        "exchange": issuer.offer(connection["connection_id"], doc)})
+    return jsonify({"connection_id": connection["connection_id"], "offers": offered})
+
+
+@aries_pages.post("/aries/connections/<connection_id>/presentation-requests")
+@login_required
+def request_presentation(connection_id: str) -> Response:
+    """Asks the wallet, for an employer, to present its role credential."""
+    challenge = str(uuid.uuid4())  # ACA-Py's DIF options want a UUID4 challenge
+    domain = current_services().settings.public_url
+    exchange = _issuer().request_presentation(connection_id, challenge=challenge, domain=domain)
+    return jsonify({"presentation_exchange": exchange, "challenge": challenge,
+                    "domain": domain}), 201
+
+
+@aries_pages.get("/aries/presentations/<pres_ex_id>")
+@login_required
+def presentation_result(pres_ex_id: str) -> Response:
+    """The wallet's presentation verified with our verifier, against the challenge and
+    domain of the request our own agent sent (read back from its exchange record)."""
+    issuer = _issuer()
+    try:
+        record = issuer.agent.presentation_exchange(pres_ex_id)
+        presentation = issuer.presentation(pres_ex_id)
+    except AgentError as e:
+        return problem(404 if e.status == 404 else 502, str(e))
+    if presentation is None:
+        return jsonify({"state": record.get("state"), "verification": None}), 202
+    asked = ((record.get("by_format") or {}).get("pres_request") or {}).get("dif") or {}
+    options = asked.get("options") or {}
+    report = verify_presentation(_aries_verifier(), presentation,
+                                 challenge=options.get("challenge"),
+                                 domain=options.get("domain"))
+    return jsonify({"state": record.get("state"), "verification": report.to_json()})
