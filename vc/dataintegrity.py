@@ -7,6 +7,8 @@ following `previousProof` references as §4.5 Verify Proof Sets and Chains descr
 from collections.abc import Callable
 from datetime import UTC, datetime
 
+from cryptography.exceptions import InvalidSignature
+
 from vc.checks import Check, Outcome
 from vc.cryptosuites import SUITES, Cryptosuite, suite_for_proof
 from vc.errors import (
@@ -112,7 +114,10 @@ def _verify_one(document: dict, proofs: list, proof: object, resolve_key: KeyRes
                 proof["expires"] < now_rfc3339():
             raise ProofError(f"the proof expired at {proof['expires']}")
         options = {k: v for k, v in proof.items() if k != "proofValue"}
-        unsecured = {k: v for k, v in document.items() if k != "proof"}
+        if "previousProof" in options or "@context" in options:
+            unsecured = {k: v for k, v in document.items() if k != "proof"}
+        else:  # the common case: only the document's @context is needed below
+            unsecured = {"@context": document["@context"]} if "@context" in document else {}
         if "previousProof" in options:
             unsecured["proof"] = _matching_proofs(proofs, options["previousProof"])
         if "@context" in options:
@@ -127,7 +132,9 @@ def _verify_one(document: dict, proofs: list, proof: object, resolve_key: KeyRes
         tkey = transform_key(suite.canonical, unsecured)
         transformed = transforms.get(tkey)
         if transformed is None:
-            transformed = transforms[tkey] = suite.transform(unsecured, cache)
+            full = {k: v for k, v in document.items() if k != "proof"}
+            full.update(unsecured)  # previousProof / the proof's @context, when present
+            transformed = transforms[tkey] = suite.transform(full, cache)
         config = suite.proof_configuration(options, unsecured, cache)
         try:
             key = resolve_key(vm, proof_purpose)
@@ -135,8 +142,9 @@ def _verify_one(document: dict, proofs: list, proof: object, resolve_key: KeyRes
             return Outcome.UNKNOWN, f"could not fetch the key {vm}: {e}"
         except DIDResolutionError as e:
             return Outcome.FAILED, f"key {vm} is not usable: {e}"
-        if not Ed25519Multikey(key.public_key).verify(signature,
-                                                      suite.hash_data(transformed, config)):
+        try:
+            key.public_key.verify(signature, suite.hash_data(transformed, config))
+        except InvalidSignature:
             return Outcome.FAILED, (f"the {suite.name} signature by {vm} does not match the "
                                     "document: it was altered or signed by another key")
         return Outcome.PASSED, f"valid {suite.name} signature by {vm}"
@@ -148,7 +156,13 @@ def _verify_one(document: dict, proofs: list, proof: object, resolve_key: KeyRes
 
 def transform_key(canonical: str, unsecured: dict) -> tuple:
     """Proofs over the same unsecured document share one transformation."""
-    return canonical, repr(unsecured.get("proof")), repr(unsecured.get("@context"))
+    ctx = unsecured.get("@context")
+    if isinstance(ctx, list) and all(isinstance(c, str) for c in ctx):
+        ctx_key: object = tuple(ctx)
+    else:
+        ctx_key = repr(ctx)
+    proof = unsecured.get("proof")
+    return canonical, None if proof is None else repr(proof), ctx_key
 
 
 def verify_proofs(document: dict, resolve_key: KeyResolver, *, purpose: str | None = None,

@@ -10,6 +10,7 @@ _B58 = "123456789ABCDEFGHJKLMNPQRSTUVWXYZabcdefghijkmnopqrstuvwxyz"
 
 
 _CHUNK = 58**10  # big-integer division by 58^10, then 10 small digits per chunk
+_POWERS = [58**k for k in range(11)]
 
 
 def b58encode(data: bytes) -> str:
@@ -38,8 +39,12 @@ def b58decode(text: str) -> bytes:
         bad = text[digits.index(255)]
         raise MalformedInputError(f"invalid base58btc character {bad!r}")
     n = 0
-    for d in digits:
-        n = n * 58 + d
+    for start in range(0, len(digits), 10):  # small-integer chunks, one big step each
+        chunk = digits[start:start + 10]
+        v = 0
+        for d in chunk:
+            v = v * 58 + d
+        n = n * _POWERS[len(chunk)] + v
     body = n.to_bytes((n.bit_length() + 7) // 8, "big") if n else b""
     pad = len(text) - len(text.lstrip("1"))
     return b"\0" * pad + body

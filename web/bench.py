@@ -140,9 +140,13 @@ def run(n: int = 2000, budget: float = 4.0, batch_candidates: int = 2000,
     started = time.perf_counter()
     message = os.urandom(1024)
     signature = key.sign(message)
-    results["ed25519_sign_per_s"] = _rate(lambda i: key.sign(message), n * 5, budget / 2)[0]
-    results["ed25519_verify_per_s"] = _rate(
-        lambda i: key.public_key.verify(signature, message), n * 5, budget / 2)[0]
+    raw_sign, raw_verify = [], []
+
+    def measure_raw() -> None:  # the physical limit, measured between the other rounds
+        raw_sign.append(_rate(lambda i: key.sign(message), n * 5, budget / 6)[0])
+        raw_verify.append(_rate(lambda i: key.public_key.verify(signature, message), n * 5,
+                                budget / 6)[0])
+
     docs = [sample_role_credential(i, did) for i in range(n)]
     api.verify(api.sign(docs[0], key, verification_method=vm))  # warm: contexts processed once
     gc.collect()
@@ -150,13 +154,18 @@ def run(n: int = 2000, budget: float = 4.0, batch_candidates: int = 2000,
     for suite, tag in (("eddsa-rdfc-2022", "rdfc"), ("eddsa-jcs-2022", "jcs")):
         issue_rates, verify_rates = [], []
         for _ in range(ROUNDS):  # the median of a few rounds resists a passing disturbance
+            measure_raw()
             sink: dict = {}
             signed = _issue_all(docs, key, suite, vm, budget / ROUNDS, sink, "rate")
             issue_rates.append(sink["rate"])
+            gc.collect()
+            gc.freeze()  # the credentials to verify are input, not garbage of the verifier
             verify_rates.append(_rate(lambda i, s=signed: _verify(s[i]), len(signed),
                                       budget / ROUNDS)[0])
         results[f"issue_{tag}_per_s"] = statistics.median(issue_rates)
         results[f"verify_{tag}_per_s"] = statistics.median(verify_rates)
+    results["ed25519_sign_per_s"] = statistics.median(raw_sign)
+    results["ed25519_verify_per_s"] = statistics.median(raw_verify)
     results["credential_bytes"] = len(json.dumps(signed[0]).encode())
     if batch_candidates:
         results.update(measure_batch_issue(batch_candidates))
