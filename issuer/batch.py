@@ -102,32 +102,52 @@ def issue_cohort(service: IssuerService, text: str, actor: str,
     groups = list(by_candidate.values())
     for start in range(0, len(groups), CANDIDATES_PER_TRANSACTION):
         chunk = groups[start:start + CANDIDATES_PER_TRANSACTION]
-        with service.sessions.begin() as session:
-            for group in chunk:
-                _issue_candidate(service, session, group, actor, summary)
+        # Fast path: one transaction for the chunk, bad input refused before any write.
+        # Should anything fail after a write, the chunk rolls back and runs again with a
+        # savepoint per candidate, so one candidate's failure loses nothing else.
+        part = BatchSummary()
+        try:
+            with service.sessions.begin() as session:
+                for group in chunk:
+                    _issue_candidate(service, session, group, actor, part, savepoint=False)
+        except Exception:  # noqa: BLE001 - retried below, where each candidate is isolated
+            part = BatchSummary()
+            with service.sessions.begin() as session:
+                for group in chunk:
+                    _issue_candidate(service, session, group, actor, part, savepoint=True)
+        summary.issued += part.issued
+        summary.already_issued += part.already_issued
+        summary.errors.extend(part.errors)
         if progress:
             progress(len(chunk))
+    summary.errors.sort(key=lambda e: int(e.split()[1].rstrip(":")))
     return summary
 
 
 def _issue_candidate(service: IssuerService, session, group: Iterable[CohortRow], actor: str,
-                     summary: BatchSummary) -> None:
+                     summary: BatchSummary, savepoint: bool) -> None:
     group = list(group)
-    savepoint = session.begin_nested()
-    try:
-        first = group[0]
+    first = group[0]
+    try:  # validation only: nothing is written when this refuses the candidate
         ref = service.add_candidate(first.name, first.email, first.did, actor, session)
+    except IssuerError as e:
+        summary.errors.append(f"line {first.line}: {e}")
+        return
+    nested = session.begin_nested() if savepoint else None
+    try:
         errors = service.record_assessments(ref, [
             {"line": r.line, "unit": r.unit, "score": r.score, "max_score": r.max_score,
              "assessed_on": r.assessed_on, "exam_body": r.exam_body, "assessor": r.assessor}
             for r in group], actor, session)
         summary.errors.extend(f"line {line}: {message}" for line, message in errors)
-        good = len(group) - len(errors)
-        if good:
+        if len(group) > len(errors):
             result = service.certify_and_issue(ref, actor, session)
             summary.issued += len(result.issued)
             summary.already_issued += len(result.existing)
-        savepoint.commit()
+        if nested is not None:
+            nested.commit()
     except IssuerError as e:
-        savepoint.rollback()
-        summary.errors.append(f"line {group[0].line}: {e}")
+        if nested is None:
+            raise  # the fast path retries the chunk with savepoints
+        nested.rollback()
+        summary.errors.append(f"line {first.line}: {e}")

@@ -158,3 +158,33 @@ def test_a_bad_csv_row_is_reported_and_the_others_are_issued(service):
     assert any(e.startswith(f"line {bad + 2}:") and "date" in e for e in summary.errors)
     again = issue_cohort(service, text, "test")
     assert again.issued == 0 and again.already_issued == len(units) + 1
+
+
+def test_a_failure_after_writes_loses_only_that_candidate(service, monkeypatch):
+    units = service.framework().role("SCPD").units
+    day = date.today().isoformat()
+    lines = ["name,email,did,unit,score,max_score,assessed_on,exam_body,assessor"]
+    for who in ("ok1", "boom", "ok2"):
+        lines += [f"{who},{who}@example.org,,{u},90,100,{day},Exam,A" for u in units]
+    real = service.certify_and_issue
+
+    def failing(ref, actor, session=None):
+        result = real(ref, actor, session)  # writes first, then fails
+        if _email_of(service, ref, session) == "boom@example.org":
+            raise IssuerError("signing service unavailable")
+        return result
+
+    monkeypatch.setattr(service, "certify_and_issue", failing)
+    summary = issue_cohort(service, "\n".join(lines) + "\n", "test")
+    assert summary.issued == 2 * (len(units) + 1)
+    assert any("signing service unavailable" in e for e in summary.errors)
+    issued_to = {c.candidate_id for c in service.credentials()}
+    assert len(issued_to) == 2
+
+
+def _email_of(service, ref, session):
+    from sqlalchemy import select
+
+    from issuer.models import Candidate
+
+    return session.scalars(select(Candidate.email).where(Candidate.ref == ref)).one()
