@@ -345,6 +345,16 @@ class IssuerService:
                       "detail": {"candidate": candidate.ref, "kind": d.kind, "code": d.code}})
         return signed
 
+    def rotate_key(self, actor: str):
+        """A new active signing key; older keys stay listed so old credentials verify."""
+        new = self.keys.rotate()
+        self._signer = None
+        with self.sessions.begin() as s:
+            record_audit_event(s, actor, "issuer.key.rotated",
+                               f"{self.config.did}#{new.key_id}",
+                               {"publicKeyMultibase": new.public_key_multibase})
+        return new
+
     def _signing_key(self) -> tuple[str, Ed25519Multikey]:
         """The active key, decrypted once; the key index is re-read at most every 5 s so
         that a rotation by another process is picked up."""

@@ -188,3 +188,17 @@ def _email_of(service, ref, session):
     from issuer.models import Candidate
 
     return session.scalars(select(Candidate.email).where(Candidate.ref == ref)).one()
+
+
+def test_after_key_rotation_old_and_new_credentials_verify(service):
+    _, before = _certify_role(service, email="old@example.org")
+    service.rotate_key("test")
+    _, after = _certify_role(service, email="new@example.org")
+    doc = issuer_did_document(service.config.did, service.keys.all())
+    resolver = DIDResolver(fetcher=StaticFetcher(
+        {did_web_to_url(service.config.did): json.dumps(doc).encode()}))
+    old_vm = before.issued[0]["proof"]["verificationMethod"]
+    new_vm = after.issued[0]["proof"]["verificationMethod"]
+    assert old_vm != new_vm
+    for credential in (before.issued[0], after.issued[0]):
+        assert api.verify(credential, resolver=resolver).verified

@@ -260,3 +260,31 @@ def officer_add(settings: Settings, username: str, password: str, actor: str) ->
 
 
 COMMANDS.append(officer)
+
+
+@click.group()
+def keys() -> None:
+    """The issuer's signing keys (encrypted at rest; only public parts are ever shown)."""
+
+
+@keys.command("list")
+@click.pass_obj
+def keys_list(settings: Settings) -> None:
+    """List the issuer's keys: id, public key, created, retired."""
+    for key in issuer_service(settings).keys.all():
+        state = "active" if key.is_active else f"retired {key.retired}"
+        click.echo(f"{settings.issuer_did}#{key.key_id} {key.public_key_multibase} "
+                   f"created {key.created} {state}")
+
+
+@keys.command("rotate")
+@ACTOR_OPTION
+@click.pass_obj
+def keys_rotate(settings: Settings, actor: str) -> None:
+    """Make a new active key; old keys stay in the DID document so that credentials they
+    signed keep verifying."""
+    new = issuer_service(settings).rotate_key(actor)
+    click.echo(f"active key is now {settings.issuer_did}#{new.key_id}")
+
+
+COMMANDS.append(keys)
