@@ -39,3 +39,15 @@ def examples_store(vectors: Path):
     from vc.contexts import ContextStore
 
     return ContextStore({EXAMPLES_V2: vectors / "contexts" / "credentials-examples-v2.jsonld"})
+
+
+def leaf_paths(value, path=()):
+    """Every path to a scalar in a JSON value (for the single-change tamper tests)."""
+    if isinstance(value, dict):
+        for k, v in value.items():
+            yield from leaf_paths(v, (*path, k))
+    elif isinstance(value, list):
+        for i, v in enumerate(value):
+            yield from leaf_paths(v, (*path, i))
+    else:
+        yield path

@@ -2,6 +2,7 @@
 import copy
 
 import pytest
+from conftest import leaf_paths
 
 from vc import api
 from vc.did_key import did_key_from_public_key
@@ -14,17 +15,6 @@ def issuer():
     key = Ed25519Multikey.generate()
     did = did_key_from_public_key(key.public_key)
     return key, did, f"{did}#{key.public_key_multibase}"
-
-
-def _leaves(value, path=()):
-    if isinstance(value, dict):
-        for k, v in value.items():
-            yield from _leaves(v, (*path, k))
-    elif isinstance(value, list):
-        for i, v in enumerate(value):
-            yield from _leaves(v, (*path, i))
-    else:
-        yield path
 
 
 def _parent(doc, path):
@@ -48,7 +38,7 @@ def test_every_single_leaf_change_addition_and_removal_is_detected(issuer, suite
     key, did, vm = issuer
     signed = api.sign(sample_role_credential(7, did), key, suite=suite, verification_method=vm)
     assert api.verify(signed).verified
-    paths = [p for p in _leaves(signed) if p[-1] != "proofValue"]
+    paths = [p for p in leaf_paths(signed) if p[-1] != "proofValue"]
     # the areas the issue names are all covered
     for area in ("credentialSubject", "issuer", "validFrom", "validUntil", "credentialStatus"):
         assert any(p[0] == area for p in paths)

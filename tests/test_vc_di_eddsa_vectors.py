@@ -5,6 +5,7 @@ import json
 from pathlib import Path
 
 import pytest
+from conftest import leaf_paths
 
 from vc import api
 from vc.cryptosuites import SUITES
@@ -75,17 +76,6 @@ def test_signed_vector_verifies(vectors, examples_store, suite, folder, tag):
     assert [c.id for c in result.checks] == ["terms", "proof"]
 
 
-def _leaves(value, path=()):
-    if isinstance(value, dict):
-        for k, v in value.items():
-            yield from _leaves(v, (*path, k))
-    elif isinstance(value, list):
-        for i, v in enumerate(value):
-            yield from _leaves(v, (*path, i))
-    else:
-        yield path
-
-
 def _set(doc, path, value):
     target = doc
     for p in path[:-1]:
@@ -107,7 +97,7 @@ def _altered(value):
 def test_changing_any_single_value_breaks_the_signed_vector(vectors, examples_store, suite,
                                                             folder, tag):
     signed = _load(vectors / "vc-di-eddsa" / folder / f"signed{tag}.json")
-    paths = [p for p in _leaves(signed) if p[-1] != "proofValue"]
+    paths = [p for p in leaf_paths(signed) if p[-1] != "proofValue"]
     assert len(paths) > 10
     for path in paths:
         doc = copy.deepcopy(signed)
