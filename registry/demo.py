@@ -111,6 +111,16 @@ class SeedReport:
         return self.anchors + self.accreditations + self.recognitions
 
 
+def _roles_and_their_units() -> list[str]:
+    """Accredited for the three roles: the roles and the competency units they are made of
+    (a body that certifies a role also issues its unit micro-credentials)."""
+    from schemas.framework import load_reference_framework
+
+    fw = load_reference_framework()
+    units = {fw.unit(code).id for role in fw.roles for code in role.units}
+    return list(ROLES) + sorted(units)
+
+
 def seed_demo(registry: Registry, authority_for: Callable[[str], Authority], body_did: str,
               body_keys: dict[str, str]) -> SeedReport:
     """Adds the demo registry's missing records; `authority_for(slug)` gives signing keys."""
@@ -125,7 +135,8 @@ def seed_demo(registry: Registry, authority_for: Callable[[str], Authority], bod
                                 valid_until=VALID_UNTIL, demo=True)
             report.anchors += 1
         if demo.slug in ACCREDITED_BY and not _accredits(registry, anchor.did, body_did):
-            registry.accredit(anchor, body_did, names=BODY_NAMES, achievements=list(ROLES),
+            registry.accredit(anchor, body_did, names=BODY_NAMES,
+                              achievements=_roles_and_their_units(),
                               max_eqf_level=7, valid_from=VALID_FROM, valid_until=VALID_UNTIL,
                               public_keys=body_keys, demo=True)
             report.accreditations += 1
