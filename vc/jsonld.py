@@ -593,8 +593,8 @@ _PASSED_SHAPES: dict[tuple, bool] = {}
 # A canonical JSON text with its plain string values blanked keeps what `_shape` keeps:
 # structure, keys, numbers, strings in arrays; the values of the keys in `_KEPT` are read
 # back separately. Used when the canonical text exists anyway (eddsa-jcs-2022).
-_STRING_VALUE = re.compile(r':"[^"\\]*(?:\\.[^"\\]*)*"')
-_KEPT = re.compile(r'"(?:type|@type|@context|proofPurpose|@language|@direction)":("[^"\\]*(?:\\.[^"\\]*)*")')
+_STRING_VALUE = re.compile(r':"[^"\\]*+(?:\\.[^"\\]*+)*+"')  # possessive: no backtracking
+_KEPT = re.compile(r'"(?:type|@type|@context|proofPurpose|@language|@direction)":("[^"\\]*+(?:\\.[^"\\]*+)*+")')
 
 
 def check_terms(document: dict, cache: ContextCache | None = None,
