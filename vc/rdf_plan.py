@@ -25,41 +25,75 @@ class _NoPlan(Exception):
 
 def decompose(value: object, leaves: list[str], proxy: bool, depth: int = 0):
     """(shape, proxy document): string leaves go to `leaves` (DFS order) or become slots."""
+    if not proxy:
+        return _shape(value, leaves, 0), None
+    return _shape(value, [], 0), _proxy(value, [0], 0)
+
+
+def _constant(v: object) -> object:
+    # the value itself where hashable and unambiguous; type-tagged so True != 1 != 1.0
+    if v.__class__ is str:
+        return v
+    if v.__class__ is list and all(x.__class__ is str for x in v):
+        return ("strs", *v)
+    return (v.__class__.__name__, repr(v))
+
+
+def _shape(value: object, leaves: list[str], depth: int) -> object:
+    """The walk-steering part of a document; its string leaves are appended to `leaves`."""
     if depth > MAX_DEPTH:
         raise MalformedInputError(f"the document is nested deeper than {MAX_DEPTH} levels")
-    if isinstance(value, dict):
-        shape, copy = [], {}
+    cls = value.__class__
+    if cls is dict:
+        shape = []
+        append = shape.append
         for k, v in value.items():
+            vc = v.__class__
             if k in _CONSTANT_KEYS or k[:1] == "@":
-                shape.append((k, repr(v)))
-                copy[k] = v
-            elif isinstance(v, str):
-                copy[k] = f"{SLOT}{len(leaves)}" if proxy else v
+                append((k, _constant(v)))
+            elif vc is str:
                 leaves.append(v)
-                shape.append((k, ""))
-            elif isinstance(v, (dict, list)):
-                sub, copy[k] = decompose(v, leaves, proxy, depth + 1)
-                shape.append((k, sub))
+                append(k)
+            elif vc is dict or vc is list:
+                append((k, _shape(v, leaves, depth + 1)))
             else:
-                shape.append((k, repr(v)))
-                copy[k] = v
-        return tuple(shape), copy if proxy else None
-    if isinstance(value, list):
-        shape, copy = [], []
+                append((k, vc.__name__, repr(v)))
+        return tuple(shape)
+    if cls is list:
+        shape = []
         for v in value:
-            if isinstance(v, str):
-                copy.append(f"{SLOT}{len(leaves)}" if proxy else v)
+            vc = v.__class__
+            if vc is str:
                 leaves.append(v)
                 shape.append("")
-            elif isinstance(v, (dict, list)):
-                sub, c = decompose(v, leaves, proxy, depth + 1)
-                shape.append(sub)
-                copy.append(c)
+            elif vc is dict or vc is list:
+                shape.append(_shape(v, leaves, depth + 1))
             else:
-                shape.append(repr(v))
-                copy.append(v)
-        return ("list", tuple(shape)), copy if proxy else None
-    return repr(value), value if proxy else None
+                shape.append((vc.__name__, repr(v)))
+        return ("list", *shape)
+    if isinstance(value, (dict, list, str)):  # subclasses: normalise, then decompose
+        return _shape(dict(value) if isinstance(value, dict) else list(value)
+                      if isinstance(value, list) else str(value), leaves, depth)
+    return (cls.__name__, repr(value))
+
+
+def _proxy(value: object, counter: list[int], depth: int) -> object:
+    """The document with each string leaf replaced by its slot marker (same DFS order)."""
+    if isinstance(value, dict):
+        out = {}
+        for k, v in value.items():
+            if k in _CONSTANT_KEYS or k[:1] == "@":
+                out[k] = v
+            else:
+                out[k] = _proxy(v, counter, depth + 1)
+        return out
+    if isinstance(value, list):
+        return [_proxy(v, counter, depth + 1) for v in value]
+    if isinstance(value, str):
+        n = counter[0]
+        counter[0] += 1
+        return f"{SLOT}{n}"
+    return value
 
 
 class _Tracer(_Walker):
