@@ -141,3 +141,18 @@ def test_json_typed_terms_keep_objects_and_arrays_as_one_literal(examples_store)
     ours = canonicalize(doc, default_cache(examples_store))
     assert ours == _pyld_canonical(doc, examples_store)
     assert '"{\\"a\\":{\\"nested\\":true},\\"b\\":[1,2]}"^^<http://www.w3.org/1999/02/22-rdf-syntax-ns#JSON>' in ours
+
+
+def test_the_jcs_term_check_cache_still_sees_a_changed_type_or_context(issuer):
+    key, did, vm = issuer
+    good = api.sign(sample_role_credential(11, did), key, suite="eddsa-jcs-2022",
+                    verification_method=vm)
+    assert api.verify(good).verified  # caches this shape as checked
+    bad = sample_role_credential(12, did)
+    bad["type"] = ["VerifiableCredential", "MadeUpCredential"]  # same shape, other value
+    with pytest.raises(UndefinedTermError, match="MadeUpCredential"):
+        api.sign(bad, key, suite="eddsa-jcs-2022", verification_method=vm)
+    bad_status = sample_role_credential(13, did)
+    bad_status["credentialStatus"][0]["type"] = "MadeUpStatusEntry"
+    with pytest.raises(UndefinedTermError, match="MadeUpStatusEntry"):
+        api.sign(bad_status, key, suite="eddsa-jcs-2022", verification_method=vm)

@@ -591,10 +591,20 @@ _PASSED_SHAPES: dict[tuple, bool] = {}
 
 
 # A canonical JSON text with its plain string values blanked keeps what `_shape` keeps:
-# structure, keys, numbers, strings in arrays; the values of the keys in `_KEPT` are read
-# back separately. Used when the canonical text exists anyway (eddsa-jcs-2022).
+# structure, keys, numbers, strings in arrays, and the values of the keys below, which are
+# protected first by a NUL after their colon (JSON text never holds a raw NUL, and a quote
+# inside a string is always escaped, so the marker cannot be forged). Used when the
+# canonical text exists anyway (eddsa-jcs-2022).
 _STRING_VALUE = re.compile(r':"[^"\\]*+(?:\\.[^"\\]*+)*+"')  # possessive: no backtracking
-_KEPT = re.compile(r'"(?:type|@type|@context|proofPurpose|@language|@direction)":("[^"\\]*+(?:\\.[^"\\]*+)*+")')
+_PROTECTED = tuple((f'"{k}":"', f'"{k}":\x00"') for k in
+                   ("type", "@type", "@context", "proofPurpose", "@language", "@direction"))
+
+
+def _json_shape_key(text: str) -> str:
+    for plain, marked in _PROTECTED:
+        if plain in text:
+            text = text.replace(plain, marked)
+    return _STRING_VALUE.sub(':""', text)
 
 
 def check_terms(document: dict, cache: ContextCache | None = None,
@@ -606,8 +616,7 @@ def check_terms(document: dict, cache: ContextCache | None = None,
     """
     cache = cache or default_cache()
     if canonical_json is not None:
-        key = (id(cache), _STRING_VALUE.sub(':""', canonical_json),
-               tuple(_KEPT.findall(canonical_json)))
+        key = (id(cache), _json_shape_key(canonical_json))
     else:
         key = (id(cache), _shape(document))
     if key in _PASSED_SHAPES:
