@@ -154,5 +154,5 @@ def test_the_jcs_term_check_cache_still_sees_a_changed_type_or_context(issuer):
         api.sign(bad, key, suite="eddsa-jcs-2022", verification_method=vm)
     bad_status = sample_role_credential(13, did)
     bad_status["credentialStatus"][0]["type"] = "MadeUpStatusEntry"
-    with pytest.raises(UndefinedTermError, match="MadeUpStatusEntry"):
+    with pytest.raises(UndefinedTermError, match="MadeUpStatusEntry|statusListCredential"):
         api.sign(bad_status, key, suite="eddsa-jcs-2022", verification_method=vm)
