@@ -7,9 +7,10 @@ from vc.dataintegrity import add_proof, transform_key, verify_proofs
 from vc.did_resolver import DIDResolver
 from vc.errors import CanonicalizationError, ContextError, MalformedInputError
 from vc.jcs import canonicalize_parsed as jcs_canonicalize
-from vc.jsonld import check_terms, default_cache
+from vc.jsonld import default_cache
 from vc.multikey import Ed25519Multikey
 from vc.rdfc import canonicalize
+from vc.terms import check_terms
 
 _RESOLVER: DIDResolver | None = None
 

@@ -12,7 +12,8 @@ values, numbers and booleans, list lengths, value kinds.
 import secrets
 
 from vc.errors import MalformedInputError
-from vc.jsonld import MAX_DEPTH, ContextCache, Quad, Term, _Walker, walk
+from vc.jsonld import MAX_DEPTH, ContextCache, Quad, Term, walk
+from vc.jsonld_walk import _Walker
 
 SLOT = f"s4c-slot-{secrets.token_hex(8)}:"  # per process: a document cannot forge it
 _CONSTANT_KEYS = frozenset({"type", "@type", "@context", "proofPurpose"})

@@ -1,0 +1,354 @@
+"""The strict walk: JSON-LD 1.1 Expansion (§5.1.2) fused with Deserialize JSON-LD to RDF
+(§8.1.2), over contexts processed once by `vc.jsonld.ContextCache`.
+
+Anything the expansion algorithm would silently drop is an error here (see `vc.jsonld`).
+"""
+import math
+
+from vc.errors import CanonicalizationError, ContextError, MalformedInputError, UndefinedTermError
+from vc.jsonld import (
+    _LANGUAGE_TAG,
+    MAX_DEPTH,
+    MAX_SAFE_INTEGER,
+    RDF_FIRST,
+    RDF_JSON,
+    RDF_LANGSTRING,
+    RDF_NIL,
+    RDF_REST,
+    RDF_TYPE,
+    XSD_BOOLEAN,
+    XSD_DOUBLE,
+    XSD_INTEGER,
+    XSD_STRING,
+    ContextCache,
+    Quad,
+    Term,
+    is_absolute_iri,
+)
+
+
+def _term(ctx: dict, key: str) -> dict | None:
+    return ctx["mappings"].get(key)
+
+
+class _Walker:
+    """One document's walk: Expansion (§5.1.2) fused with Deserialize to RDF (§8.1.2)."""
+
+    def __init__(self, cache: ContextCache) -> None:
+        self.cache = cache
+        self.quads: list[Quad] = []
+        self._bnodes: dict[str, Term] = {}
+        self._counter = 0
+
+    # -- terms -----------------------------------------------------------------------------
+    def fresh(self) -> Term:
+        self._counter += 1
+        return ("bnode", f"b{self._counter}")
+
+    def id_term(self, iri: str, where: str) -> Term:
+        if iri.startswith("_:"):
+            t = self._bnodes.get(iri)
+            if t is None:
+                t = self._bnodes[iri] = self.fresh()
+            return t
+        if not is_absolute_iri(iri):
+            raise UndefinedTermError(f"{where}: {iri!r} is not an absolute IRI (relative "
+                                     "references are dropped by JSON-LD, so they are refused)")
+        return ("iri", iri)
+
+    def expand_id(self, ctx: dict, value: object, where: str) -> Term:
+        if not isinstance(value, str):
+            raise MalformedInputError(f"{where}: an id must be a string")
+        expanded = self.cache.expand_iri(ctx, value, vocab=False)
+        if expanded is None:
+            raise UndefinedTermError(f"{where}: {value!r} does not expand to an IRI")
+        return self.id_term(expanded, where)
+
+    def expand_vocab_value(self, ctx: dict, value: str, where: str) -> Term:
+        """A string value of a property coerced with `"@type": "@vocab"`."""
+        expanded = self.cache.expand_iri(ctx, value, vocab=True)
+        return self.id_term(expanded or value, where)
+
+    def json_literal(self, value: object) -> Term:
+        return _json_literal(value)
+
+    def expand_vocab(self, ctx: dict, value: object, where: str) -> Term:
+        if not isinstance(value, str):
+            raise MalformedInputError(f"{where}: expected a string, got {type(value).__name__}")
+        expanded = self.cache.expand_iri(ctx, value, vocab=True)
+        if expanded is None or expanded.startswith("@"):
+            raise UndefinedTermError(f"{where}: {value!r} is not defined by the contexts")
+        if expanded.startswith("_:"):
+            raise UndefinedTermError(f"{where}: {value!r} expands to a blank node")
+        if not is_absolute_iri(expanded):
+            raise UndefinedTermError(
+                f"{where}: the term {value!r} is not defined by the document's contexts")
+        return ("iri", expanded)
+
+    # -- nodes -----------------------------------------------------------------------------
+    def node(self, element: dict, ctx: dict, active_property: str | None, graph: Term | None,
+             path: str, depth: int, from_ctx: dict | None = None) -> Term | None:
+        """Expands one node object, emits its quads, returns its subject (or a value term)."""
+        if depth > MAX_DEPTH:
+            raise MalformedInputError(f"{path}: nested deeper than {MAX_DEPTH} levels")
+        outer = from_ctx if from_ctx is not None else ctx
+        scoped = _term(outer, active_property)["@context"] if (
+            active_property and _term(outer, active_property)
+            and "@context" in _term(outer, active_property)) else None
+        type_scoped = ctx if ctx.get("previousContext") else None
+        revert = True
+        if type_scoped is not None and len(element) <= 2 and "@context" not in element:
+            for key in sorted(element):
+                kw = self.cache.expand_iri(type_scoped, key, vocab=True)
+                if kw == "@value":
+                    revert, ctx = False, type_scoped
+                    break
+                if kw == "@id" and len(element) == 1:
+                    revert = False
+                    break
+        if revert and ctx.get("previousContext"):
+            ctx = ctx["previousContext"]
+        if scoped is not None:
+            ctx = self.cache.process(ctx, scoped, override_protected=True)
+        if "@context" in element:
+            ctx = self.cache.process(ctx, element["@context"], from_document=True)
+        type_ctx = ctx
+        keys = {}
+        for key in sorted(element):
+            if key == "@context":
+                continue
+            expanded = self.cache.expand_iri(ctx, key, vocab=True)
+            keys[key] = expanded
+            if expanded == "@type":
+                types = element[key]
+                for t in sorted(t for t in (types if isinstance(types, list) else [types])
+                                if isinstance(t, str)):
+                    td = _term(type_ctx, t)
+                    if td and td.get("@context") is not None:
+                        ctx = self.cache.process(ctx, td["@context"], propagate=False)
+        # keys were expanded before type-scoped contexts applied: re-expand the others
+        for key, kw in list(keys.items()):
+            if kw != "@type":
+                keys[key] = self.cache.expand_iri(ctx, key, vocab=True)
+        if any(v == "@value" for v in keys.values()):
+            return self.value_object(element, keys, ctx, path)
+        if any(v in ("@list", "@set") for v in keys.values()):
+            raise ContextError(f"{path}: a list or set object cannot stand here")
+
+        subject: Term | None = None
+        props: list[tuple[str, str]] = []
+        for key, expanded in keys.items():
+            where = f"{path}.{key}"
+            if expanded is None or not (expanded.startswith("@") or is_absolute_iri(expanded)):
+                raise UndefinedTermError(
+                    f"{where}: the property {key!r} is not defined by the document's contexts")
+            if expanded == "@id":
+                subject = self.expand_id(ctx, element[key], where)
+            elif expanded in ("@type", "@context"):
+                continue
+            elif expanded == "@graph":
+                props.append((key, expanded))
+            elif expanded.startswith("@"):
+                if expanded in ("@index",):
+                    continue
+                raise ContextError(f"{where}: the JSON-LD keyword {expanded} is not "
+                                   "supported in credentials")
+            elif expanded.startswith("_:"):
+                raise UndefinedTermError(f"{where}: {key!r} expands to a blank node property")
+            else:
+                props.append((key, expanded))
+        if any(e == "@graph" for _, e in props) and (subject is not None or len(props) > 1):
+            raise ContextError(f"{path}: named graphs (@graph beside other properties) are "
+                               "not supported in credentials")
+        if subject is None:
+            subject = self.fresh()
+        for key, expanded in keys.items():
+            if expanded == "@type":
+                values = element[key]
+                for t in values if isinstance(values, list) else [values]:
+                    self.quads.append((subject, ("iri", RDF_TYPE),
+                                       self.expand_vocab(type_ctx, t, f"{path}.{key}"), graph))
+        for key, expanded in props:
+            value = element[key]
+            where = f"{path}.{key}"
+            if expanded == "@graph":
+                for item in value if isinstance(value, list) else [value]:
+                    if isinstance(item, dict):
+                        self.node(item, ctx, key, graph, where, depth + 1)
+                continue
+            self.property(subject, key, expanded, value, ctx, graph, where, depth)
+        return subject
+
+    def property(self, subject: Term, key: str, predicate: str, value: object, ctx: dict,
+                 graph: Term | None, where: str, depth: int) -> None:
+        td = _term(ctx, key) or {}
+        if td.get("reverse"):
+            raise ContextError(f"{where}: reverse properties are not supported in credentials")
+        if td.get("@type") == "@json":
+            # Expansion §5.1.2 step 13.7.4: a JSON literal is the whole value, arrays included
+            if value is not None:
+                self.quads.append((subject, ("iri", predicate), self.json_literal(value), graph))
+            return
+        term_ctx = ctx
+        if td.get("@context") is not None:
+            term_ctx = self.cache.process(ctx, td["@context"], override_protected=True)
+        container = td.get("@container") or ()
+        if isinstance(value, dict) and any(c in container for c in
+                                           ("@language", "@index", "@id", "@type")):
+            raise ContextError(f"{where}: JSON-LD maps ({'/'.join(container)}) are not "
+                               "supported in credentials")
+        pred = ("iri", predicate)
+        if "@list" in container:
+            items = value if isinstance(value, list) else [value]
+            head = self.rdf_list(items, term_ctx, key, graph, where, depth, ctx)
+            self.quads.append((subject, pred, head, graph))
+            return
+        is_graph = "@graph" in container
+        for item in value if isinstance(value, list) else [value]:
+            if item is None:
+                continue
+            if isinstance(item, list):
+                raise ContextError(f"{where}: nested arrays are lists of lists, not supported")
+            if is_graph:
+                if not isinstance(item, dict):
+                    # a string in a @graph container is an IRI reference (§5.3.2 step 4)
+                    obj = self.value(item, term_ctx, key, graph, where, depth)
+                    if obj is not None:
+                        self.quads.append((subject, pred, obj, graph))
+                    continue
+                name = self.fresh()
+                self.node(item, term_ctx, key, name, where, depth + 1, from_ctx=ctx)
+                self.quads.append((subject, pred, name, graph))
+                continue
+            obj = self.value(item, term_ctx, key, graph, where, depth, from_ctx=ctx)
+            if obj is not None:
+                self.quads.append((subject, pred, obj, graph))
+
+    def value(self, item: object, ctx: dict, key: str, graph: Term | None, where: str,
+              depth: int, from_ctx: dict | None = None) -> Term | None:
+        if isinstance(item, dict):
+            lk = next((k for k in item if k == "@list" or (
+                len(item) == 1 and self.cache.expand_iri(ctx, k, vocab=True) == "@list")), None)
+            if lk is not None:
+                if len(item) != 1:
+                    raise ContextError(f"{where}: a list object may only hold @list")
+                inner = item[lk]
+                return self.rdf_list(inner if isinstance(inner, list) else [inner], ctx, key,
+                                     graph, where, depth, ctx)
+            return self.node(item, ctx, key, graph, where, depth + 1, from_ctx=from_ctx)
+        td = _term(ctx, key) or {}
+        coerce = td.get("@type")
+        if isinstance(item, str) and coerce == "@id":
+            return self.expand_id(ctx, item, where)
+        if isinstance(item, str) and coerce == "@vocab":
+            return self.expand_vocab_value(ctx, item, where)
+        if coerce == "@json":
+            return self.json_literal(item)
+        if coerce in ("@none",):
+            coerce = None
+        if coerce is not None:
+            return _literal(item, coerce, None, where)
+        if isinstance(item, str):
+            lang = td["@language"] if "@language" in td else ctx.get("@language")
+            return _literal(item, None, lang, where)
+        return _literal(item, None, None, where)
+
+    def value_object(self, element: dict, keys: dict, ctx: dict, path: str) -> Term | None:
+        # Expansion §5.1.2 step 15: a value object has @value plus @type or @language/@direction
+        parts: dict[str, object] = {}
+        for key, kw in keys.items():
+            if kw not in ("@value", "@type", "@language", "@direction", "@index"):
+                raise ContextError(f"{path}: a value object cannot contain {key!r}")
+            parts[kw] = element[key]
+        value = parts["@value"]
+        if value is None:
+            return None
+        dtype = parts.get("@type")
+        if dtype is not None and ("@language" in parts or "@direction" in parts):
+            raise ContextError(f"{path}: a value object cannot have both @type and @language")
+        if dtype is not None:
+            if not isinstance(dtype, str):
+                raise ContextError(f"{path}: @type of a value object must be a string")
+            expanded = self.cache.expand_iri(ctx, dtype, vocab=True)
+            if expanded == "@json":
+                return self.json_literal(value)
+            if expanded is None or expanded.startswith("_:") or not is_absolute_iri(expanded):
+                raise UndefinedTermError(f"{path}: datatype {dtype!r} is not an absolute IRI")
+            if isinstance(value, (dict, list)):
+                raise ContextError(f"{path}: @value must not be an object or an array")
+            return _literal(value, expanded, None, path)
+        if isinstance(value, (dict, list)):
+            raise ContextError(f"{path}: @value must not be an object or an array")
+        lang = parts.get("@language")
+        direction = parts.get("@direction")
+        if direction is not None and direction not in ("ltr", "rtl"):
+            raise ContextError(f"{path}: @direction must be 'ltr' or 'rtl'")
+        if lang is not None:
+            if not isinstance(value, str):
+                raise ContextError(f"{path}: only strings may be language-tagged")
+            if not isinstance(lang, str) or not _LANGUAGE_TAG.match(lang):
+                raise ContextError(f"{path}: {lang!r} is not a valid BCP47 language tag")
+            lang = lang.lower()  # Expansion §5.1.2 step 13.4.8.2 lowercases the tag
+        return _literal(value, None, lang, path)
+
+    def rdf_list(self, items: list, ctx: dict, key: str, graph: Term | None, where: str,
+                 depth: int, outer: dict) -> Term:
+        # Deserialize JSON-LD to RDF §8.1.2, List Conversion (§8.1.4)
+        terms = []
+        for item in items:
+            if item is None:
+                continue
+            if isinstance(item, list):
+                raise ContextError(f"{where}: lists of lists are not supported")
+            t = self.value(item, ctx, key, graph, where, depth, from_ctx=outer)
+            if t is not None:
+                terms.append(t)
+        if not terms:
+            return ("iri", RDF_NIL)
+        nodes = [self.fresh() for _ in terms]
+        for i, (node, t) in enumerate(zip(nodes, terms, strict=True)):
+            self.quads.append((node, ("iri", RDF_FIRST), t, graph))
+            rest = nodes[i + 1] if i + 1 < len(nodes) else ("iri", RDF_NIL)
+            self.quads.append((node, ("iri", RDF_REST), rest, graph))
+        return nodes[0]
+
+
+def _canonical_double(value: float) -> str:
+    # JSON-LD 1.1 API §8.6 (Object to RDF): xsd:double canonical form, e.g. 1.1E0, 1.0E21
+    text = f"{value:.15E}"
+    mantissa, exp = text.split("E")
+    mantissa = mantissa.rstrip("0")
+    if mantissa.endswith("."):
+        mantissa += "0"
+    return f"{mantissa}E{int(exp)}"
+
+
+def _literal(value: object, datatype: str | None, language: str | None, where: str) -> Term:
+    # Object to RDF Conversion (JSON-LD 1.1 API §8.1.5 / §8.6)
+    if isinstance(value, bool):
+        return ("literal", "true" if value else "false", datatype or XSD_BOOLEAN, None)
+    if isinstance(value, float):
+        if not math.isfinite(value):
+            raise MalformedInputError(f"{where}: NaN and Infinity are not JSON numbers")
+        if value.is_integer() and abs(value) < 1e21 and datatype != XSD_DOUBLE:
+            return ("literal", str(int(value)), datatype or XSD_INTEGER, None)
+        return ("literal", _canonical_double(value), datatype or XSD_DOUBLE, None)
+    if isinstance(value, int):
+        if abs(value) > MAX_SAFE_INTEGER:
+            raise CanonicalizationError(
+                f"{where}: the integer {value} is outside the range a JSON number can carry "
+                "exactly (±2^53-1); write it as a string")
+        if datatype == XSD_DOUBLE or abs(value) >= 10**21:
+            return ("literal", _canonical_double(float(value)), datatype or XSD_DOUBLE, None)
+        return ("literal", str(value), datatype or XSD_INTEGER, None)
+    if isinstance(value, str):
+        if language is not None and datatype is None:
+            return ("literal", value, RDF_LANGSTRING, language)
+        return ("literal", value, datatype or XSD_STRING, None)
+    raise MalformedInputError(f"{where}: unsupported value of type {type(value).__name__}")
+
+
+def _json_literal(value: object) -> Term:
+    from vc.jcs import canonicalize
+
+    return ("literal", canonicalize(value).decode("utf-8"), RDF_JSON, None)
