@@ -14,9 +14,9 @@ from schemas.framework import (
     FrameworkError,
     load_framework,
     load_reference_framework,
-    load_units_csv,
     localized,
 )
+from schemas.framework_csv import load_units_csv
 
 FW_ID = "https://w3id.org/skills4cities/framework/v1"
 

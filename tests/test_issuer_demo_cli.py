@@ -64,3 +64,20 @@ def test_issue_batch_reports_bad_lines_and_exits_1(tmp_path):
     result = CliRunner().invoke(main, ["--data-dir", str(data), "issue-batch", str(csv)])
     assert result.exit_code == 1
     assert "1 credentials issued" in result.output and "line 3" in result.output
+
+
+def test_framework_load_replaces_the_framework_in_use_and_refuses_a_bad_file(tmp_path):
+    from schemas.framework import REFERENCE_FRAMEWORK_PATH
+
+    data = tmp_path / "data"
+    other = json.loads(REFERENCE_FRAMEWORK_PATH.read_text(encoding="utf-8"))
+    other["version"] = "1.1.0"
+    path = tmp_path / "other.json"
+    path.write_text(json.dumps(other), encoding="utf-8")
+    loaded = _run(data, "framework", "load", str(path))
+    assert loaded.exit_code == 0 and "1.1.0" in loaded.output
+    assert json.loads(_run(data, "framework", "show", "--json").output)["version"] == "1.1.0"
+    other["units"][0]["passThreshold"] = 0
+    path.write_text(json.dumps(other), encoding="utf-8")
+    bad = CliRunner().invoke(main, ["--data-dir", str(data), "framework", "load", str(path)])
+    assert bad.exit_code == 1 and "passThreshold" in bad.output

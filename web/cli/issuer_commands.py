@@ -52,7 +52,8 @@ def framework_show(settings: Settings, as_json: bool) -> None:
 def framework_load(settings: Settings, path: str, elements: str | None, meta: str | None,
                    actor: str) -> None:
     """Load a framework from JSON (or units + elements CSV files) and use it."""
-    from schemas.framework import FrameworkError, load_framework, load_units_csv
+    from schemas.framework import FrameworkError, load_framework
+    from schemas.framework_csv import load_units_csv
 
     try:
         if path.endswith(".csv"):
