@@ -17,9 +17,11 @@ from sqlalchemy.orm import Session, sessionmaker
 from issuer import credentials as build
 from issuer import status
 from issuer.audit import AuditEvent, record_audit_event
+from issuer.decisions import decide
 from issuer.keys import IssuerKeyStore
 from issuer.models import Assessment, Candidate, Decision, FrameworkRecord, IssuedCredential
-from issuer.rules import RuleError, role_outcome, unit_passed
+from issuer.records import insert_rows as _insert_rows
+from issuer.rules import RuleError, unit_passed
 from vc import api as vc_api
 from vc.multikey import Ed25519Multikey
 
@@ -226,46 +228,8 @@ class IssuerService:
     def _decide(self, s: Session, candidate: Candidate, actor: str) -> None:
         s.flush()  # pending assessments must be visible; no autoflush below
         with s.no_autoflush:
-            self._decide_rules(s, candidate, actor)
+            decide(s, candidate, self.framework(), self.clock(), actor)
         s.flush()
-
-    def _decide_rules(self, s: Session, candidate: Candidate, actor: str) -> None:
-        fw = self.framework()
-        today = self.clock().date()
-        now = self.clock()
-        decided = {(kind, code): on for kind, code, on in s.execute(
-            select(Decision.kind, Decision.code, Decision.decided_on).where(
-                Decision.candidate_id == candidate.id, Decision.framework_id == fw.id))}
-        passed_on: dict[str, date] = {code: on for (kind, code), on in decided.items()
-                                      if kind == "unit"}
-        rows: list[dict] = []
-        audit: list[dict] = []
-        for a in s.scalars(select(Assessment).where(
-                Assessment.candidate_id == candidate.id, Assessment.framework_id == fw.id)
-                .order_by(Assessment.assessed_on)):
-            if a.unit_code in passed_on:
-                continue
-            if unit_passed(a.score, a.max_score, self._unit(a.unit_code).pass_threshold):
-                rows.append({"candidate_id": candidate.id, "framework_id": fw.id,
-                             "kind": "unit", "code": a.unit_code, "assessment_id": a.id,
-                             "decided_on": a.assessed_on, "decided_by": actor,
-                             "decided_at": now})
-                passed_on[a.unit_code] = a.assessed_on
-                audit.append({"at": now, "actor": actor, "action": "unit.passed",
-                              "subject": candidate.ref, "detail": {"unit": a.unit_code}})
-        for role in fw.roles:
-            if ("role", role.code) in decided:
-                continue
-            outcome = role_outcome(tuple(role.units), passed_on, today, fw.validity_years)
-            if outcome.certified:
-                rows.append({"candidate_id": candidate.id, "framework_id": fw.id,
-                             "kind": "role", "code": role.code, "assessment_id": None,
-                             "decided_on": today, "decided_by": actor, "decided_at": now})
-                audit.append({"at": now, "actor": actor, "action": "role.certified",
-                              "subject": candidate.ref, "detail": {"role": role.code}})
-        if rows:  # one executemany each: a cohort decides thousands of these
-            _insert_rows(s, Decision, rows)
-            _insert_rows(s, AuditEvent, audit)
 
     def _issue_pending(self, s: Session, candidate: Candidate, actor: str) -> CandidateResult:
         result = CandidateResult(candidate.ref)
@@ -472,11 +436,6 @@ class IssuerService:
         if session is not None:
             return _Borrowed(session)
         return self.sessions.begin()
-
-
-def _insert_rows(session: Session, model: type, rows: list[dict]) -> None:
-    """One Core executemany in the session's transaction (the ORM bulk path costs ~5x)."""
-    session.connection().execute(model.__table__.insert(), rows)
 
 
 class _Borrowed:
