@@ -18,8 +18,8 @@ from sqlalchemy import inspect, select, text
 from sqlalchemy.orm import Session
 
 from issuer.audit import AuditEvent
-from issuer.did_web import did_web_from_url
 from issuer.keys import IssuerKeyError
+from vc.did_web import did_web_from_url
 from vc.multikey import Ed25519Multikey, private_key_to_multibase
 from web.app import create_app
 from web.cli import main

@@ -6,6 +6,7 @@ did:web:localhost%3A8443       -> https://localhost:8443/.well-known/did.json
 """
 import json
 import re
+from urllib.parse import quote, unquote, urlsplit
 
 import pydid
 
@@ -131,3 +132,31 @@ def resolve_did_web(did: str, fetcher: Fetcher, scheme: str = "https") -> pydid.
     except FetchError as e:
         raise DIDResolutionError(f"cannot resolve {did}: {e}") from e
     return document_from_json(did, parse_did_document_json(did, result.body))
+
+
+_DEFAULT_PORTS = {"https": 443, "http": 80}
+
+
+def did_web_from_url(url: str) -> str:
+    """`https://example.org:8443/issuers/a` -> `did:web:example.org%3A8443:issuers:a`."""
+    try:
+        parts = urlsplit(url)
+        port = parts.port
+    except ValueError as e:
+        raise ValueError(f"public URL {url!r} is not a valid URL: {e}") from None
+    if parts.scheme not in _DEFAULT_PORTS or not parts.hostname:
+        raise ValueError(f"public URL {url!r} must be http(s)://host[:port][/path]")
+    if parts.username or parts.password or parts.query or parts.fragment:
+        raise ValueError(f"public URL {url!r} must not have credentials, a query or a fragment")
+    if ":" in parts.hostname:
+        raise ValueError(f"public URL {url!r}: did:web cannot name an IPv6 address")
+    host = parts.hostname  # urlsplit lowercases it
+    if port is not None and port != _DEFAULT_PORTS[parts.scheme]:
+        host = f"{host}%3A{port}"
+    segments = [quote(unquote(s), safe="") for s in parts.path.split("/") if s]
+    return ":".join(["did", "web", host, *segments])
+
+
+def did_web_has_path(did: str) -> bool:
+    """True when the DID document is at `<path>/did.json` instead of `/.well-known/did.json`."""
+    return did.count(":") > 2

@@ -13,7 +13,6 @@ signature. JSON-LD features credentials do not use (maps, @reverse, @nest, @incl
 are refused with a clear message rather than half supported.
 """
 import re
-from collections.abc import Iterable
 
 from pyld import jsonld as pyld_jsonld
 from pyld.context_resolver import ContextResolver
@@ -210,15 +209,6 @@ def walk(document: dict, cache: ContextCache) -> list[Quad]:
     walker = _Walker(cache)
     walker.node(document, cache.initial, None, None, "$", 0)
     return walker.quads
-
-
-def iter_terms(quads: Iterable[Quad]) -> Iterable[Term]:
-    for s, p, o, g in quads:
-        yield s
-        yield p
-        yield o
-        if g is not None:
-            yield g
 
 
 _CACHES: dict[tuple, ContextCache] = {}

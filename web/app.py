@@ -1,9 +1,9 @@
 """The Flask application factory."""
 from flask import Flask
 
-from issuer.did_web import did_web_has_path
 from issuer.service import IssuerConfig, IssuerService
 from issuer.shares import lookup_share
+from vc.did_web import did_web_has_path
 from web.aries_pages import aries_pages
 from web.auth import init_auth
 from web.datadir import open_issuer_keys
