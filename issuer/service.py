@@ -332,39 +332,44 @@ class IssuerService:
 
     # -- status ----------------------------------------------------------------------------
     def revoke(self, credential_id: str, reason: str, actor: str) -> None:
-        with self.sessions.begin() as s:
-            c = self._credential(s, credential_id)
+        def check(c: IssuedCredential) -> None:
             if c.revoked:
                 raise IssuerError(f"{credential_id} is already revoked")
-            c.revoked = True
-            status.set_bit(s, "revocation", c.revocation_list, c.revocation_index, True)
-            record_audit_event(s, actor, "credential.revoked", credential_id,
-                               {"reason": reason})
+        self._flip(credential_id, "revocation", True, check, "credential.revoked", reason, actor)
 
     def suspend(self, credential_id: str, reason: str, actor: str) -> None:
-        with self.sessions.begin() as s:
-            c = self._credential(s, credential_id)
+        def check(c: IssuedCredential) -> None:
             if c.revoked:
                 raise IssuerError(f"{credential_id} is revoked: it cannot be suspended")
             if c.suspended:
                 raise IssuerError(f"{credential_id} is already suspended")
-            c.suspended = True
-            status.set_bit(s, "suspension", c.suspension_list, c.suspension_index, True)
-            record_audit_event(s, actor, "credential.suspended", credential_id,
-                               {"reason": reason})
+        self._flip(credential_id, "suspension", True, check, "credential.suspended", reason,
+                   actor)
 
     def reinstate(self, credential_id: str, reason: str, actor: str) -> None:
-        with self.sessions.begin() as s:
-            c = self._credential(s, credential_id)
+        def check(c: IssuedCredential) -> None:
             if c.revoked:
                 raise IssuerError(f"{credential_id} is revoked: a revoked credential can never "
                                   "be reinstated")
             if not c.suspended:
                 raise IssuerError(f"{credential_id} is not suspended")
-            c.suspended = False
-            status.set_bit(s, "suspension", c.suspension_list, c.suspension_index, False)
-            record_audit_event(s, actor, "credential.reinstated", credential_id,
-                               {"reason": reason})
+        self._flip(credential_id, "suspension", False, check, "credential.reinstated", reason,
+                   actor)
+
+    def _flip(self, credential_id: str, purpose: str, value: bool,
+              check: Callable[[IssuedCredential], None], action: str, reason: str,
+              actor: str) -> None:
+        """One transaction: the stored flag, the status list bit and the audit row."""
+        with self.sessions.begin() as s:
+            c = self._credential(s, credential_id)
+            check(c)
+            if purpose == "revocation":
+                c.revoked = value
+                status.set_bit(s, purpose, c.revocation_list, c.revocation_index, value)
+            else:
+                c.suspended = value
+                status.set_bit(s, purpose, c.suspension_list, c.suspension_index, value)
+            record_audit_event(s, actor, action, credential_id, {"reason": reason})
 
     def status_list_credential(self, purpose: str, number: int) -> dict | None:
         """The signed BitstringStatusListCredential, re-signed only when the list changed."""

@@ -196,21 +196,32 @@ def _anchor_of(credential: dict, anchors: dict[str, TrustAnchor], checker: Signa
     return f"signature of the anchor does not verify: {problem}" if problem else anchor
 
 
+def _anchored(credential: dict, reader, kind: str, anchors: dict[str, TrustAnchor],
+              checker: SignatureChecker, ignored: dict[str, str]):
+    """(id, facts, anchor) of a credential signed by a registered anchor and well formed;
+    otherwise None, with the reason recorded in `ignored`."""
+    cid = str(credential.get("id"))
+    anchor = _anchor_of(credential, anchors, checker)
+    if isinstance(anchor, str):
+        ignored[cid] = anchor
+        return None
+    try:
+        return cid, reader(credential), anchor
+    except ValueError as e:
+        ignored[cid] = f"malformed {kind}: {e}"
+        return None
+
+
 def _accreditations(data: TrustData, anchors: dict[str, TrustAnchor],
                     checker: SignatureChecker, ignored: dict[str, str]
                     ) -> list[tuple[AccreditationFacts, Accreditation]]:
     found = []
     for credential in data.accreditation_credentials:
-        cid = str(credential.get("id"))
-        anchor = _anchor_of(credential, anchors, checker)
-        if isinstance(anchor, str):
-            ignored[cid] = anchor
+        read = _anchored(credential, read_accreditation, "accreditation", anchors, checker,
+                         ignored)
+        if read is None:
             continue
-        try:
-            facts = read_accreditation(credential)
-        except ValueError as e:
-            ignored[cid] = f"malformed accreditation: {e}"
-            continue
+        cid, facts, anchor = read
         revoked = _revoked(facts.status, anchor.did, data, checker)
         if isinstance(revoked, str):
             ignored[cid] = f"status unknown: {revoked}"
@@ -248,16 +259,11 @@ def _recognitions(data: TrustData, anchors: dict[str, TrustAnchor],
                   checker: SignatureChecker, ignored: dict[str, str]) -> list[Recognition]:
     found = []
     for credential in data.recognition_credentials:
-        cid = str(credential.get("id"))
-        anchor = _anchor_of(credential, anchors, checker)
-        if isinstance(anchor, str):
-            ignored[cid] = anchor
+        read = _anchored(credential, read_recognition, "recognition", anchors, checker,
+                         ignored)
+        if read is None:
             continue
-        try:
-            facts = read_recognition(credential)
-        except ValueError as e:
-            ignored[cid] = f"malformed recognition: {e}"
-            continue
+        cid, facts, anchor = read
         if facts.country != anchor.country:
             ignored[cid] = f"an anchor of {anchor.country} cannot decide for {facts.country}"
             continue

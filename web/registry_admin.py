@@ -4,7 +4,9 @@ The token says which authority calls; the request is then signed with that autho
 key, and the registry service decides whether that authority is in charge (403 if not).
 No token or an unknown one is 401.
 """
+from collections.abc import Callable
 from datetime import datetime
+from functools import wraps
 
 from flask import Blueprint, Response, request
 
@@ -37,6 +39,18 @@ def _caller(services: RegistryServices) -> Authority | Response:
     return services.keys.authority(info.slug)
 
 
+def authenticated(view: Callable[..., Response]) -> Callable[..., Response]:
+    """Passes the registry services and the calling authority, or answers 401."""
+    @wraps(view)
+    def wrapper(**kwargs: object) -> Response:
+        services = current_registry()
+        caller = _caller(services)
+        if isinstance(caller, Response):
+            return caller
+        return view(services, caller, **kwargs)
+    return wrapper
+
+
 def _body() -> dict:
     body = request.get_json(silent=True)
     if not isinstance(body, dict):
@@ -60,23 +74,17 @@ def _required(body: dict, key: str) -> object:
 
 
 @registry_admin.get("/whoami")
-def whoami() -> Response:
-    services = current_registry()
-    caller = _caller(services)
-    if isinstance(caller, Response):
-        return caller
+@authenticated
+def whoami(services: RegistryServices, caller: Authority) -> Response:
     info = services.registry.authority(caller.did)
     return json_response({"slug": info.slug, "kind": info.kind, "did": info.did},
                          public=False)
 
 
 @registry_admin.post("/anchors")
-def add_anchor() -> Response:
+@authenticated
+def add_anchor(services: RegistryServices, caller: Authority) -> Response:
     """Operator only: {slug, country, name: {lang: text}, validFrom?, validUntil?, demo?}."""
-    services = current_registry()
-    caller = _caller(services)
-    if isinstance(caller, Response):
-        return caller
     body = _body()
     slug = _required(body, "slug")
     # checked before a key is made for the slug, so no one else causes key files
@@ -91,23 +99,17 @@ def add_anchor() -> Response:
 
 
 @registry_admin.delete("/anchors/<ref>")
-def remove_anchor(ref: str) -> Response:
-    services = current_registry()
-    caller = _caller(services)
-    if isinstance(caller, Response):
-        return caller
+@authenticated
+def remove_anchor(services: RegistryServices, caller: Authority, ref: str) -> Response:
     revoked = services.registry.remove_anchor(caller, ref)
     return json_response({"removed": ref, "revokedCredential": revoked}, public=False)
 
 
 @registry_admin.post("/accreditations")
-def accredit() -> Response:
+@authenticated
+def accredit(services: RegistryServices, caller: Authority) -> Response:
     """Anchors: {issuer, name, achievements?, maxEqfLevel, validFrom?, validUntil?,
     country?, publicKeys?, framework?}."""
-    services = current_registry()
-    caller = _caller(services)
-    if isinstance(caller, Response):
-        return caller
     body = _body()
     credential = services.registry.accredit(
         caller, str(_required(body, "issuer")), names=_required(body, "name"),
@@ -120,23 +122,18 @@ def accredit() -> Response:
 
 
 @registry_admin.delete("/accreditations/<path:credential_id>")
-def revoke_accreditation(credential_id: str) -> Response:
-    services = current_registry()
-    caller = _caller(services)
-    if isinstance(caller, Response):
-        return caller
+@authenticated
+def revoke_accreditation(services: RegistryServices, caller: Authority,
+                         credential_id: str) -> Response:
     services.registry.revoke_accreditation(caller, credential_id)
     return json_response({"revoked": credential_id}, public=False)
 
 
 @registry_admin.post("/recognitions")
-def recognise() -> Response:
+@authenticated
+def recognise(services: RegistryServices, caller: Authority) -> Response:
     """Anchors: {role | achievement, nqfLevel, eqfLevel, equivalence: {lang: text},
     legalBasis, validFrom?, validUntil?}; the country is the anchor's."""
-    services = current_registry()
-    caller = _caller(services)
-    if isinstance(caller, Response):
-        return caller
     body = _body()
     role = body.get("role")
     if role is not None and role not in ROLE_CODES:
@@ -152,10 +149,8 @@ def recognise() -> Response:
 
 
 @registry_admin.delete("/recognitions/<path:credential_id>")
-def withdraw_recognition(credential_id: str) -> Response:
-    services = current_registry()
-    caller = _caller(services)
-    if isinstance(caller, Response):
-        return caller
+@authenticated
+def withdraw_recognition(services: RegistryServices, caller: Authority,
+                         credential_id: str) -> Response:
     services.registry.withdraw_recognition(caller, credential_id)
     return json_response({"withdrawn": credential_id}, public=False)
