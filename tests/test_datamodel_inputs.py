@@ -17,7 +17,13 @@ from vc import api
 from vc.checks import Outcome
 from vc.contexts import ContextStore
 from vc.datamodel import DataModelError, validate
-from vc.errors import ContextError, ProtectedTermError, UndefinedTermError, VCError
+from vc.errors import (
+    ContextError,
+    NotCompactError,
+    ProtectedTermError,
+    UndefinedTermError,
+    VCError,
+)
 from vc.multikey import Ed25519Multikey
 
 INPUTS = "vc-dm2-inputs"
@@ -166,8 +172,28 @@ def test_every_input_file_is_classified(vectors: Path) -> None:
     assert not missing, f"add the expected rejection of {missing} to FAIL_EXPECTATIONS"
 
 
+# RDFC-1.0 as the cryptosuites use it drops @direction (JSON-LD toRdf, rdfDirection null),
+# so a changed text direction would keep a valid signature: safe mode refuses @direction
+# rather than show an unsigned direction (README, "What the verdict is read from").
+DIRECTION_INPUTS = [n for n in OK_INPUTS if "language-direction" in n]
+
+
+@pytest.mark.parametrize("name", DIRECTION_INPUTS)
+def test_direction_is_refused_because_the_signature_would_not_cover_it(vectors: Path,
+                                                                      name: str) -> None:
+    document = _as_sent_by_w3c_suite(_load(vectors, name))
+    for suite in ("eddsa-rdfc-2022", "eddsa-jcs-2022"):
+        with pytest.raises(NotCompactError, match="@direction"):
+            api.issue(document, KEY, suite=suite, verification_method=VERIFICATION_METHOD,
+                      store=_store(vectors))
+
+
+def test_direction_inputs_are_present(vectors: Path) -> None:
+    assert len(DIRECTION_INPUTS) == 4
+
+
 @pytest.mark.parametrize("suite", ["eddsa-rdfc-2022", "eddsa-jcs-2022"])
-@pytest.mark.parametrize("name", OK_INPUTS)
+@pytest.mark.parametrize("name", [n for n in OK_INPUTS if n not in DIRECTION_INPUTS])
 def test_ok_input_is_issued_and_verifies(vectors: Path, name: str, suite: str) -> None:
     document = _as_sent_by_w3c_suite(_load(vectors, name))
     store = _store(vectors)

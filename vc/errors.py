@@ -43,3 +43,12 @@ class FetchError(VCError):
 
 class StatusListError(VCError):
     """A Bitstring Status List or entry is invalid."""
+
+
+class NotCompactError(ContextError):
+    """A document is not in the one compact form its contexts define (a full IRI, a keyword
+    or a value object where a term or a plain value belongs, an inline context).
+
+    Such a document can carry the same RDF, and so the same signature, as the compact one,
+    while a reader of its JSON keys sees something else: it is refused, never read.
+    """

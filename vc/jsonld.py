@@ -59,8 +59,11 @@ def is_absolute_iri(value: str) -> bool:
 class ContextCache:
     """Processed JSON-LD contexts for one set of accepted contexts, shared across documents."""
 
-    def __init__(self, store: ContextStore | None = None) -> None:
+    def __init__(self, store: ContextStore | None = None, *, compact_form: bool = True) -> None:
         self.store = store or default_store()
+        # compact form (see `vc.jsonld_walk`): on wherever a reader will look at the JSON;
+        # off only to turn arbitrary JSON-LD into RDF (the JSON-LD test suites)
+        self.compact_form = compact_form
         self._pyld = pyld_jsonld.JsonLdProcessor()
         self._options = {
             "documentLoader": self.store.document_loader,
@@ -73,6 +76,7 @@ class ContextCache:
         self._processed: dict[tuple, tuple] = {}
         self._local_keys: dict[int, tuple] = {}
         self._iris: dict[tuple, str | None] = {}
+        self._inverse: dict[int, tuple[dict, dict[str, tuple[str, ...]]]] = {}
 
     def _local_key(self, local: object) -> object:
         if isinstance(local, str):
@@ -131,6 +135,25 @@ class ContextCache:
             self._iris.clear()
         self._iris[key] = result
         return result
+
+
+    def terms_for(self, ctx: dict, iri: str) -> tuple[str, ...]:
+        """The terms of an active context that map to `iri` (or alias the keyword `iri`).
+
+        Compact form (see `vc.jsonld_walk`) uses these to refuse a full IRI, a compact IRI
+        or a spelled-out keyword where a term of the context says the same thing.
+        """
+        hit = self._inverse.get(id(ctx))
+        if hit is None or hit[0] is not ctx:
+            inverse: dict[str, list[str]] = {}
+            for term, definition in ctx["mappings"].items():
+                if definition and isinstance(definition.get("@id"), str):
+                    inverse.setdefault(definition["@id"], []).append(term)
+            if len(self._inverse) > 20000:
+                self._inverse.clear()
+            hit = self._inverse[id(ctx)] = (ctx, {k: tuple(sorted(v))
+                                                  for k, v in inverse.items()})
+        return hit[1].get(iri, ())
 
 
 def _value_key(local: object) -> object:
@@ -214,11 +237,12 @@ def walk(document: dict, cache: ContextCache) -> list[Quad]:
 _CACHES: dict[tuple, ContextCache] = {}
 
 
-def default_cache(store: ContextStore | None = None) -> ContextCache:
+def default_cache(store: ContextStore | None = None, *,
+                  compact_form: bool = True) -> ContextCache:
     """One ContextCache per set of accepted contexts, reused by every document."""
     store = store or default_store()
-    key = (id(store),)
+    key = (id(store), compact_form)
     hit = _CACHES.get(key)
     if hit is None or hit.store is not store:
-        hit = _CACHES[key] = ContextCache(store)
+        hit = _CACHES[key] = ContextCache(store, compact_form=compact_form)
     return hit

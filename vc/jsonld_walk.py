@@ -2,10 +2,27 @@
 (§8.1.2), over contexts processed once by `vc.jsonld.ContextCache`.
 
 Anything the expansion algorithm would silently drop is an error here (see `vc.jsonld`).
+
+Compact form. Many JSON documents carry the same RDF, so the same signature: a property
+under its full IRI, `@id` for `id`, a value object for a plain value, an inline context
+that renames terms. Readers of the JSON (the verifier's facts, status lists, trust lists)
+look facts up by term, so any other spelling could hide a signed fact from them. The walk
+therefore accepts only the one compact form the document's contexts define
+(`NotCompactError` otherwise): every key is a term of the active context; `@context` holds
+only context URLs (the pinned ones); a type or `@vocab` value is a term where one exists;
+an id is written as the IRI itself; a value object only where no term coercion applies,
+and only for what a plain JSON value cannot say (a language tag, a non-native datatype,
+`@json`), never with `@direction` or `@index`.
 """
 import math
 
-from vc.errors import CanonicalizationError, ContextError, MalformedInputError, UndefinedTermError
+from vc.errors import (
+    CanonicalizationError,
+    ContextError,
+    MalformedInputError,
+    NotCompactError,
+    UndefinedTermError,
+)
 from vc.jsonld import (
     _LANGUAGE_TAG,
     MAX_DEPTH,
@@ -29,6 +46,34 @@ from vc.jsonld import (
 
 def _term(ctx: dict, key: str) -> dict | None:
     return ctx["mappings"].get(key)
+
+
+# datatypes a plain JSON value already says (JSON-LD 1.1 API §8.6): a value object with one
+# of them is the same RDF as the plain value, so only the plain value is compact form
+_NATIVE_DATATYPES = frozenset({XSD_STRING, XSD_BOOLEAN, XSD_INTEGER, XSD_DOUBLE})
+_COMPACT_HINT = ("; s4c reads every fact from the one compact form the contexts define, so "
+                 "it refuses other spellings of the same data")
+
+
+def _not_compact(where: str, what: str) -> NotCompactError:
+    return NotCompactError(f"{where}: not in compact form: {what}{_COMPACT_HINT}")
+
+
+def _compact_name(cache: ContextCache, ctx: dict, name: str, expanded: str | None) -> bool:
+    """Is `name` how compaction writes `expanded`: a term, or (with no term for it) the IRI
+    itself or its suffix after @vocab (IRI Compaction, JSON-LD 1.1 API §6.2.2)?"""
+    if _term(ctx, name) is not None:
+        return True
+    if expanded is None or cache.terms_for(ctx, expanded):
+        return False
+    vocab = ctx.get("@vocab")
+    return expanded == name or (isinstance(vocab, str) and expanded == vocab + name)
+
+
+def _inline_terms(local: object) -> list[str]:
+    """The terms an embedded (inline) context defines."""
+    items = local if isinstance(local, list) else [local]
+    return [k for item in items if isinstance(item, dict) for k in item if k[:1] != "@"]
 
 
 class _Walker:
@@ -62,11 +107,18 @@ class _Walker:
         expanded = self.cache.expand_iri(ctx, value, vocab=False)
         if expanded is None:
             raise UndefinedTermError(f"{where}: {value!r} does not expand to an IRI")
+        if expanded != value and value[:2] != "_:" and self.cache.compact_form:
+            raise _not_compact(where, f"the id {value[:120]!r} stands for {expanded[:120]!r}; "
+                                      "write the IRI itself")
         return self.id_term(expanded, where)
 
     def expand_vocab_value(self, ctx: dict, value: str, where: str) -> Term:
         """A string value of a property coerced with `"@type": "@vocab"`."""
         expanded = self.cache.expand_iri(ctx, value, vocab=True)
+        if expanded is not None and self.cache.compact_form and \
+                not _compact_name(self.cache, ctx, value, expanded):
+            raise _not_compact(where, f"{value[:120]!r} is written where the context defines "
+                                      f"a term for {expanded[:120]!r}")
         return self.id_term(expanded or value, where)
 
     def json_literal(self, value: object) -> Term:
@@ -83,7 +135,21 @@ class _Walker:
         if not is_absolute_iri(expanded):
             raise UndefinedTermError(
                 f"{where}: the term {value!r} is not defined by the document's contexts")
+        if self.cache.compact_form and not _compact_name(self.cache, ctx, value, expanded):
+            raise _not_compact(where, f"the type {value[:120]!r} is written where the context "
+                                      f"defines a term for {expanded[:120]!r}")
         return ("iri", expanded)
+
+    def require_new_terms(self, ctx: dict, local: object, where: str) -> None:
+        """Compact form: an inline context may add terms, never a second name for an IRI
+        that already has one (a reader looking up the first name would miss the fact)."""
+        for term in _inline_terms(local):
+            definition = _term(ctx, term)
+            iri = definition.get("@id") if definition else None
+            if isinstance(iri, str) and len(self.cache.terms_for(ctx, iri)) > 1:
+                others = [t for t in self.cache.terms_for(ctx, iri) if t != term]
+                raise _not_compact(where, f"the inline context names {iri[:120]!r} "
+                                          f"{term[:60]!r}, but it is already {others[0]!r}")
 
     # -- nodes -----------------------------------------------------------------------------
     def node(self, element: dict, ctx: dict, active_property: str | None, graph: Term | None,
@@ -110,8 +176,11 @@ class _Walker:
             ctx = ctx["previousContext"]
         if scoped is not None:
             ctx = self.cache.process(ctx, scoped, override_protected=True)
+        compact = self.cache.compact_form
         if "@context" in element:
             ctx = self.cache.process(ctx, element["@context"], from_document=True)
+            if compact:
+                self.require_new_terms(ctx, element["@context"], f"{path}.@context")
         type_ctx = ctx
         keys = {}
         for key in sorted(element):
@@ -131,7 +200,17 @@ class _Walker:
             if kw != "@type":
                 keys[key] = self.cache.expand_iri(ctx, key, vocab=True)
         if any(v == "@value" for v in keys.values()):
+            td = _term(outer, active_property) if active_property else None
+            if compact and td is not None and "@type" in td:
+                raise _not_compact(path, f"{active_property!r} already gives its values a "
+                                         "type: write the plain value, not a value object")
             return self.value_object(element, keys, ctx, path)
+        for key, expanded in keys.items() if compact else ():
+            if _term(type_ctx, key) is None and (
+                    expanded is None or expanded[:1] == "@"
+                    or not _compact_name(self.cache, ctx, key, expanded)):
+                raise _not_compact(f"{path}.{key}", f"{key[:120]!r} is not a term of the "
+                                                    "document's contexts")
         if any(v in ("@list", "@set") for v in keys.values()):
             raise ContextError(f"{path}: a list or set object cannot stand here")
 
@@ -261,9 +340,16 @@ class _Walker:
                 raise ContextError(f"{path}: a value object cannot contain {key!r}")
             parts[kw] = element[key]
         value = parts["@value"]
+        compact = self.cache.compact_form
+        if compact and ("@direction" in parts or "@index" in parts):
+            # RDFC-1.0 as used by the cryptosuites drops @direction and @index: a signature
+            # would not cover them, so they are refused rather than shown unsigned
+            raise _not_compact(path, "@direction and @index are not covered by the signature")
         if value is None:
             return None
         dtype = parts.get("@type")
+        if compact and dtype is None and "@language" not in parts:
+            raise _not_compact(path, "a value object with only @value: write the plain value")
         if dtype is not None and ("@language" in parts or "@direction" in parts):
             raise ContextError(f"{path}: a value object cannot have both @type and @language")
         if dtype is not None:
@@ -276,6 +362,8 @@ class _Walker:
                 raise UndefinedTermError(f"{path}: datatype {dtype!r} is not an absolute IRI")
             if isinstance(value, (dict, list)):
                 raise ContextError(f"{path}: @value must not be an object or an array")
+            if compact and expanded in _NATIVE_DATATYPES:
+                raise _not_compact(path, f"a value typed {dtype!r} is a plain JSON value")
             return _literal(value, expanded, None, path)
         if isinstance(value, (dict, list)):
             raise ContextError(f"{path}: @value must not be an object or an array")
