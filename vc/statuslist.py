@@ -168,19 +168,28 @@ def status_entry(list_url: str, index: int, purpose: str) -> dict[str, str]:
     }
 
 
+def _single(value: Any) -> Any:
+    """JSON-LD reads a one-element array as the value itself: so does this module."""
+    return value[0] if isinstance(value, list) and len(value) == 1 else value
+
+
+def _types(value: Any) -> list:
+    return value if isinstance(value, list) else [value]
+
+
 def read_status(entry: dict[str, Any], list_credential: dict[str, Any]) -> bool:
     """§3.2 Validate Algorithm, the steps that need no proof: True when the entry's bit is set
     (e.g. revoked). The caller must already have verified the list credential's proof (step 4)
     and its validity period."""
-    if not isinstance(entry, dict) or entry.get("type") != "BitstringStatusListEntry":
+    if not isinstance(entry, dict) or "BitstringStatusListEntry" not in _types(entry.get("type")):
         raise StatusListError("credentialStatus is not a BitstringStatusListEntry")
-    purpose = _check_purpose(entry.get("statusPurpose"))
-    size = entry.get("statusSize", 1)
+    purpose = _check_purpose(_single(entry.get("statusPurpose")))
+    size = _single(entry.get("statusSize", 1))
     if type(size) is not int or size != 1:  # §2.1 statusSize, default 1
         raise StatusListError(
             "statusSize other than 1 (multi-bit status messages) is not supported"
         )
-    raw_index = entry.get("statusListIndex")
+    raw_index = _single(entry.get("statusListIndex"))
     # §2.1: an arbitrary size integer >= 0, expressed as a string in base 10.
     if not isinstance(raw_index, str) or not _DECIMAL_INDEX.fullmatch(raw_index):
         raise StatusListError(
@@ -188,30 +197,28 @@ def read_status(entry: dict[str, Any], list_credential: dict[str, Any]) -> bool:
         )
     if not isinstance(list_credential, dict):
         raise StatusListError("the status list credential is not a JSON object")
-    types = list_credential.get("type")
-    types = types if isinstance(types, list) else [types]
-    if "BitstringStatusListCredential" not in types:
+    if "BitstringStatusListCredential" not in _types(list_credential.get("type")):
         raise StatusListError(
             "the status list credential's type lacks BitstringStatusListCredential"
         )
-    list_id = list_credential.get("id")
-    if list_id is not None and list_id != entry.get("statusListCredential"):
+    list_id = _single(list_credential.get("id"))
+    entry_list = _single(entry.get("statusListCredential"))
+    if list_id is not None and list_id != entry_list:
         raise StatusListError(
             f"the status list credential is {list_id!r}, but the entry points to "
-            f"{entry.get('statusListCredential')!r}"
+            f"{entry_list!r}"
         )
-    subject = list_credential.get("credentialSubject")
-    if not isinstance(subject, dict) or subject.get("type") != "BitstringStatusList":
+    subject = _single(list_credential.get("credentialSubject"))
+    if not isinstance(subject, dict) or "BitstringStatusList" not in _types(subject.get("type")):
         raise StatusListError("the status list credentialSubject type must be BitstringStatusList")
     # §3.2 step 5: the list may carry several purposes; the entry's must be one of them.
-    list_purposes = subject.get("statusPurpose")
-    list_purposes = list_purposes if isinstance(list_purposes, list) else [list_purposes]
+    list_purposes = _types(subject.get("statusPurpose"))
     if purpose not in list_purposes:
         raise StatusListError(
             f"STATUS_VERIFICATION_ERROR: the entry's statusPurpose {purpose!r} is not a purpose "
             f"of the status list ({subject.get('statusPurpose')!r})"
         )
-    bitstring = Bitstring.decode(subject.get("encodedList"))  # steps 6, 8 and 9
+    bitstring = Bitstring.decode(_single(subject.get("encodedList")))  # steps 6, 8 and 9
     digits = raw_index.lstrip("0") or "0"
     index = int(digits) if len(digits) <= 12 else len(bitstring)  # no 4300-digit int() parse
     if index >= len(bitstring):  # step 10: RANGE_ERROR

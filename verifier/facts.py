@@ -33,9 +33,12 @@ def parse_instant(value: object) -> datetime | None:
 
 
 def language_map(value: object) -> dict[str, str]:
-    """A plain string (language unknown: "") or JSON-LD language values, as language → text."""
+    """A plain string (language unknown: "") or JSON-LD language values, as language → text
+    (for a language given twice, the first in sorted order: the JSON order does not count)."""
     out: dict[str, str] = {}
-    for item in as_list(value):
+    items = as_list(value)
+    for item in sorted(items, key=lambda i: i if isinstance(i, str) else str(
+            i.get("@value")) if isinstance(i, dict) else ""):
         if isinstance(item, str):
             out.setdefault("", item)
         elif isinstance(item, dict) and isinstance(item.get("@value"), str):
@@ -54,6 +57,14 @@ def pick_language(texts: dict[str, str], lang: str) -> str | None:
 
 @dataclass(frozen=True)
 class CredentialFacts:
+    """What the checks and the summary use, read from the credential as signed.
+
+    The verifier reads only documents in compact form (`vc.jsonld_walk`), so each fact has
+    one spelling; what is still ambiguous in compact form (two `validUntil` values, two EQF
+    levels, a status entry that is not an object) is a `problem`, never a silent default,
+    and nothing depends on the order of JSON keys or array items.
+    """
+
     types: tuple[str, ...]
     issuer_did: str | None
     issuer_claimed_name: str | None
@@ -69,6 +80,7 @@ class CredentialFacts:
     related: tuple[dict, ...]
     schema_ids: tuple[str, ...]
     proofs: tuple[dict, ...] = field(default_factory=tuple)
+    problems: tuple[str, ...] = field(default_factory=tuple)
 
     @property
     def kind(self) -> str | None:
@@ -82,35 +94,87 @@ class CredentialFacts:
 
 
 def read_facts(credential: dict) -> CredentialFacts:
-    issuer = credential.get("issuer")
+    problems: list[str] = []
+    issuer = _one(credential, "issuer", problems)
     issuer_did = issuer.get("id") if isinstance(issuer, dict) else issuer
-    subject = next((s for s in as_list(credential.get("credentialSubject"))
-                    if isinstance(s, dict)), {})
-    achievement = subject.get("achievement")
+    subjects = [s for s in as_list(credential.get("credentialSubject")) if isinstance(s, dict)]
+    # several subjects: none of them is "the" holder or achievement (order must not matter)
+    subject = subjects[0] if len(subjects) == 1 else {}
+    achievement = _one(subject, "achievement", problems)
     achievement = achievement if isinstance(achievement, dict) else {}
     return CredentialFacts(
-        types=tuple(t for t in as_list(credential.get("type")) if isinstance(t, str)),
+        types=tuple(sorted(t for t in as_list(credential.get("type")) if isinstance(t, str))),
         issuer_did=issuer_did if isinstance(issuer_did, str) else None,
         issuer_claimed_name=_text(issuer.get("name")) if isinstance(issuer, dict) else None,
-        achievement_id=_str(achievement.get("id")),
-        achievement_type=_str(achievement.get("achievementType")),
+        achievement_id=_str(_one(achievement, "id", problems)),
+        achievement_type=_str(_one(achievement, "achievementType", problems)),
         achievement_names=language_map(achievement.get("name") or credential.get("name")),
-        eqf_level=_eqf_level(achievement),
-        holder_did=_str(subject.get("id")),
+        eqf_level=_eqf_level(achievement, problems),
+        holder_did=_str(_one(subject, "id", problems)),
         holder_hashed_email=any(
             isinstance(i, dict) and i.get("hashed") is True
             and i.get("identityType") == "emailAddress"
             for i in as_list(subject.get("identifier"))),
-        valid_from=parse_instant(credential.get("validFrom")),
-        valid_until=parse_instant(credential.get("validUntil")),
-        status_entries=tuple(e for e in as_list(credential.get("credentialStatus"))
-                             if isinstance(e, dict)),
-        related=tuple(r for r in as_list(credential.get("relatedResource"))
-                      if isinstance(r, dict)),
-        schema_ids=tuple(s["id"] for s in as_list(credential.get("credentialSchema"))
-                         if isinstance(s, dict) and isinstance(s.get("id"), str)),
+        valid_from=_instant(credential, "validFrom", problems),
+        valid_until=_instant(credential, "validUntil", problems),
+        status_entries=_objects(credential, "credentialStatus", ("statusPurpose",), problems),
+        related=_objects(credential, "relatedResource", ("id",), problems),
+        schema_ids=tuple(sorted(s["id"] for s in _objects(credential, "credentialSchema",
+                                                          ("id",), problems))),
         proofs=tuple(p for p in as_list(credential.get("proof")) if isinstance(p, dict)),
+        problems=tuple(problems),
     )
+
+
+def _one(node: dict, key: str, problems: list[str]) -> object:
+    """A single-valued property: a one-element array is the same value; more is ambiguous."""
+    value = node.get(key)
+    if isinstance(value, list):
+        if len(value) > 1:
+            problems.append(f"{key} has {len(value)} values where one is expected")
+            return None
+        return value[0] if value else None
+    return value
+
+
+def _instant(node: dict, key: str, problems: list[str]) -> datetime | None:
+    value = _one(node, key, problems)
+    if value is None:
+        return None
+    moment = parse_instant(value)
+    if moment is None:
+        problems.append(f"{key} is not a date-time with a time zone")
+    return moment
+
+
+def _objects(node: dict, key: str, required: tuple[str, ...],
+             problems: list[str]) -> tuple[dict, ...]:
+    """Every entry of a list of objects, each with its `required` string members; in a
+    stable order (by canonical JSON), so that reordering the array changes nothing."""
+    out = []
+    for entry in as_list(node.get(key)):
+        if not isinstance(entry, dict):
+            problems.append(f"an entry of {key} is not an object")
+            continue
+        missing = [r for r in required if not isinstance(_one(entry, r, problems), str)]
+        if missing:
+            problems.append(f"an entry of {key} has no {missing[0]}")
+            continue
+        out.append(entry)
+    return tuple(sorted(out, key=_stable_key))
+
+
+def _stable_key(entry: dict) -> str:
+    import json
+
+    return json.dumps(entry, sort_keys=True, ensure_ascii=False, default=str)
+
+
+def purpose_of(entry: dict) -> str | None:
+    """A status entry's statusPurpose (read_facts guarantees one string)."""
+    value = entry.get("statusPurpose")
+    value = value[0] if isinstance(value, list) and len(value) == 1 else value
+    return value if isinstance(value, str) else None
 
 
 def _str(value: object) -> str | None:
@@ -121,10 +185,15 @@ def _text(value: object) -> str | None:
     return pick_language(language_map(value), "en")
 
 
-def _eqf_level(achievement: dict) -> int | None:
+def _eqf_level(achievement: dict, problems: list[str]) -> int | None:
+    levels = set()
     for alignment in as_list(achievement.get("alignment")):
         if isinstance(alignment, dict):
-            match = EQF_URL.fullmatch(str(alignment.get("targetUrl", "")))
+            url = alignment.get("targetUrl")
+            match = EQF_URL.fullmatch(url) if isinstance(url, str) else None
             if match:
-                return int(match.group(1))
-    return None
+                levels.add(int(match.group(1)))
+    if len(levels) > 1:
+        problems.append(f"the achievement names {len(levels)} different EQF levels")
+        return None
+    return levels.pop() if levels else None

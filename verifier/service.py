@@ -8,6 +8,7 @@ from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 
+from vc.checks import Outcome
 from vc.contexts import ContextStore
 from vc.fetch import Fetcher
 from vc.trust import TrustSource, TrustSourceUnavailable
@@ -22,7 +23,12 @@ from verifier.checks.base import (
 from verifier.checks.currency import StatusCheck, ValidityPeriodCheck
 from verifier.checks.proof import KeyBindingCheck, ProofCheck
 from verifier.checks.role_stack import RoleStackCheck
-from verifier.checks.structure import DataModelCheck, JsonSchemaCheck, SchemaLoader
+from verifier.checks.structure import (
+    DataModelCheck,
+    JsonSchemaCheck,
+    ReadableFactsCheck,
+    SchemaLoader,
+)
 from verifier.checks.trust import IssuerTrustCheck, RecognitionCheck
 from verifier.facts import read_facts
 from verifier.status_lists import StatusListReader
@@ -72,11 +78,11 @@ class Verifier:
         skew = timedelta(seconds=skew_seconds)
         self.status_reader = StatusListReader(status_fetcher, resolver, store,
                                               ttl_seconds=status_ttl_seconds, skew=skew)
+        # authenticity first: the checks after it read facts only once the proof covers them
         self.authenticity_checks: list[CredentialCheck] = [
             DataModelCheck(), JsonSchemaCheck(schema_loader), ProofCheck(resolver, store),
-            KeyBindingCheck(resolver)]
+            ReadableFactsCheck(), KeyBindingCheck(resolver)]
         self.checks: list[CredentialCheck] = [
-            *self.authenticity_checks,
             RoleStackCheck(self._unit_authenticity),
             ValidityPeriodCheck(skew),
             StatusCheck(self.status_reader),
@@ -93,9 +99,15 @@ class Verifier:
             return VerificationReport(Verdict.FORGED_OR_MALFORMED, (check,), {})
         context = self._context(credential, country, lang, related)
         checks: list[ReportedCheck] = []
+        for policy in self.authenticity_checks:
+            checks.extend(policy.run(context))
+        if any(c.outcome is Outcome.FAILED for c in checks):
+            # forged or malformed: nothing it says was signed, so nothing more is read from
+            # it and no summary is shown (ARCHITECTURE.md: a verdict rests on signed data)
+            return VerificationReport(Verdict.FORGED_OR_MALFORMED, tuple(checks), {})
         for policy in self.checks:
             checks.extend(policy.run(context))
-        return VerificationReport(decide(checks), tuple(checks), summarize(context))
+        return VerificationReport(decide(checks), tuple(checks), summarize(context, checks))
 
     def _context(self, credential: dict, country: str | None, lang: str,
                  related: Iterable[dict]) -> CheckContext:

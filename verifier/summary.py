@@ -1,7 +1,10 @@
 """What an employer is shown about a credential, beside the checks. The issuer's name comes
-from the trust source (the registry), never from the credential's own claim."""
+from the trust source (the registry), never from the credential's own claim; the status and
+the recognition come from what the checks returned (checks write nothing)."""
+from collections.abc import Sequence
+
 from vc.checks import Outcome
-from verifier.checks.base import CheckContext
+from verifier.checks.base import CheckContext, ReportedCheck
 from verifier.facts import pick_language
 
 
@@ -9,8 +12,9 @@ def _iso(moment) -> str | None:
     return moment.strftime("%Y-%m-%dT%H:%M:%SZ") if moment is not None else None
 
 
-def _status_word(context: CheckContext) -> str:
-    outcomes = context.status
+def _status_word(checks: Sequence[ReportedCheck]) -> str:
+    outcomes = {c.id.removeprefix("status."): c.outcome for c in checks
+                if c.id == "status" or c.id.startswith("status.")}
     if outcomes.get("revocation") is Outcome.FAILED:
         return "revoked"
     if outcomes.get("suspension") is Outcome.FAILED:
@@ -20,10 +24,11 @@ def _status_word(context: CheckContext) -> str:
     return "active"
 
 
-def summarize(context: CheckContext) -> dict:
+def summarize(context: CheckContext, checks: Sequence[ReportedCheck]) -> dict:
     facts = context.facts
     issuer = context.trusted_issuer
-    recognition = context.recognition
+    recognition = next((c.detail for c in checks if c.id == "recognition"
+                        and c.detail is not None), None)
     holder_display = facts.holder_did or ("hashed email" if facts.holder_hashed_email
                                           else "not named")
     return {
@@ -42,7 +47,7 @@ def summarize(context: CheckContext) -> dict:
         },
         "validFrom": _iso(facts.valid_from),
         "validUntil": _iso(facts.valid_until),
-        "status": _status_word(context),
+        "status": _status_word(checks),
         "recognition": None if recognition is None else {
             "country": recognition.country,
             "nqfLevel": recognition.nqf_level,

@@ -10,7 +10,7 @@ from enum import StrEnum
 from typing import Protocol
 
 from vc.checks import Check, Outcome
-from vc.trust import Recognition, TrustedIssuer
+from vc.trust import TrustedIssuer
 from verifier.facts import CredentialFacts
 
 
@@ -28,6 +28,9 @@ class ReportedCheck:
     # An `unknown` outcome makes the verdict "could not check" unless this is False
     # (e.g. a JSON Schema we do not hold: the structure and proof were still checked).
     unknown_matters: bool = True
+    # what the check found, for the summary to show (e.g. the recognition decision); a
+    # check returns it instead of writing it anywhere
+    detail: object = None
 
     @property
     def id(self) -> str:
@@ -53,16 +56,17 @@ class CheckContext:
     related: dict[str, dict] = field(default_factory=dict)  # supplied credentials by id
     trusted_issuer: TrustedIssuer | None = None
     trust_problem: str | None = None  # why the trust source could not answer, if it could not
-    status: dict[str, Outcome] = field(default_factory=dict)  # purpose -> outcome, for display
-    recognition: Recognition | None = None  # found for `country`, for display
 
 
 class CredentialCheck(Protocol):
+    """A pure policy: reads the context, returns its checks, changes nothing."""
+
     def run(self, context: CheckContext) -> list[ReportedCheck]: ...
 
 
-def passed(check_id: str, category: Category, reason: str) -> ReportedCheck:
-    return ReportedCheck(Check(check_id, Outcome.PASSED, reason), category)
+def passed(check_id: str, category: Category, reason: str,
+           detail: object = None) -> ReportedCheck:
+    return ReportedCheck(Check(check_id, Outcome.PASSED, reason), category, detail=detail)
 
 
 def failed(check_id: str, category: Category, reason: str) -> ReportedCheck:

@@ -2,8 +2,8 @@
 and its status (Bitstring Status List v1.0 §3.2: revocation and suspension)."""
 from datetime import timedelta
 
-from vc.checks import Outcome
 from verifier.checks.base import Category, CheckContext, ReportedCheck, failed, passed, unknown
+from verifier.facts import purpose_of
 from verifier.status_lists import StatusListReader, StatusUnavailable
 
 STATUS_WORDS = {"revocation": ("revoked", "not revoked"),
@@ -39,16 +39,14 @@ class StatusCheck:
         self._reader = reader
 
     def run(self, context: CheckContext) -> list[ReportedCheck]:
-        entries = [e for e in context.facts.status_entries
-                   if e.get("statusPurpose") in STATUS_WORDS]
+        entries = [(purpose_of(e), e) for e in context.facts.status_entries
+                   if purpose_of(e) in STATUS_WORDS]
         if not entries:
-            context.status["revocation"] = Outcome.PASSED
             return [passed("status", Category.CURRENCY,
                            "the issuer gave it no revocation or suspension status")]
         issuer = context.facts.issuer_did or ""
         out = []
-        for entry in entries:
-            purpose = entry["statusPurpose"]
+        for purpose, entry in entries:
             check_id = f"status.{purpose}"
             on, off = STATUS_WORDS[purpose]
             try:
@@ -56,13 +54,10 @@ class StatusCheck:
             except StatusUnavailable as e:
                 out.append(unknown(check_id, Category.CURRENCY,
                                    f"could not check whether it is {on}: {e}"))
-                context.status[purpose] = Outcome.UNKNOWN
                 continue
             if is_set:
                 out.append(failed(check_id, Category.CURRENCY, f"the issuer has {on} it"))
-                context.status[purpose] = Outcome.FAILED
             else:
                 out.append(passed(check_id, Category.CURRENCY,
                                   f"{off}, according to the issuer's signed status list"))
-                context.status[purpose] = Outcome.PASSED
         return out

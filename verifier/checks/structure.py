@@ -37,6 +37,19 @@ class DataModelCheck:
                        "the credential has the structure of a W3C Verifiable Credential 2.0")]
 
 
+class ReadableFactsCheck:
+    """The facts a verdict rests on have one reading (`verifier.facts`): two expiry dates,
+    two EQF levels or a status entry that is not an object make the credential malformed."""
+
+    def run(self, context: CheckContext) -> list[ReportedCheck]:
+        problems = context.facts.problems
+        if problems:
+            return [failed("facts", Category.AUTHENTICITY,
+                           "the credential cannot be read unambiguously: "
+                           + "; ".join(problems[:3]))]
+        return []
+
+
 class JsonSchemaCheck:
     """Each credentialSchema of type JsonSchema we hold must accept the credential.
 

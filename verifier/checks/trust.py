@@ -63,8 +63,8 @@ class RecognitionCheck:
             return [unknown("recognition", Category.INFO,
                             f"{country} has recorded no recognition of this achievement",
                             matters=False)]
-        r = context.recognition = found[0]
+        r = min(found, key=lambda f: (f.valid_from, f.nqf_level))  # not the list's order
         note = pick_language(r.equivalence, context.lang) or ""
         return [passed("recognition", Category.INFO,
                        f"{country} recognises it at national level {r.nqf_level} "
-                       f"(EQF {r.eqf_level}). {note}".strip())]
+                       f"(EQF {r.eqf_level}). {note}".strip(), detail=r)]
