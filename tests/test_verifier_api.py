@@ -170,7 +170,7 @@ def test_a_presentation_with_a_fresh_challenge_verifies_once(app, issuer, holder
     assert body["credentials"][0]["verdict"] == "valid"
     assert {c["id"]: c["outcome"] for c in body["checks"]} == {
         "structure": "passed", "terms": "passed", "proof": "passed", "challenge": "passed",
-        "domain": "passed", "holder": "passed"}
+        "domain": "passed", "holder": "passed", "holder-binding": "passed"}
 
     _, replay, _ = post(client, "/presentations/verify", request)
     assert replay["verified"] is False and replay["verdict"] == "forged-or-malformed"
@@ -220,7 +220,7 @@ def test_someone_else_cannot_present_a_holder_s_credential(app, issuer, holder):
     _, body, _ = post(client, "/presentations/verify", {
         "verifiablePresentation": presentation(holder, [credential], challenge, domain),
         "options": {"challenge": challenge, "domain": domain}})
-    assert {c["id"]: c["outcome"] for c in body["checks"]}["holder"] == "failed"
+    assert {c["id"]: c["outcome"] for c in body["checks"]}["holder-binding"] == "failed"
     assert body["verdict"] == "forged-or-malformed"
 
 

@@ -1,9 +1,11 @@
 """The small public API of `vc` (re-exported by the package)."""
+from datetime import datetime, timedelta
+
 import pydid
 
 from vc.checks import Check, Outcome, VerificationResult
 from vc.contexts import ContextStore, default_store
-from vc.dataintegrity import add_proof, transform_key, verify_proofs
+from vc.dataintegrity import DEFAULT_SKEW, add_proof, transform_key, verify_proofs
 from vc.did_resolver import DIDResolver
 from vc.errors import CanonicalizationError, ContextError, MalformedInputError
 from vc.jcs import canonicalize_parsed as jcs_canonicalize
@@ -44,8 +46,11 @@ def sign(document: dict, key: Ed25519Multikey, *, suite: str = "eddsa-rdfc-2022"
 
 def verify(document: dict, *, resolver: DIDResolver | None = None,
            store: ContextStore | None = None,
-           purpose: str | None = "assertionMethod") -> VerificationResult:
-    """Checks the document's terms and every proof; never raises for a bad document."""
+           purpose: str | None = "assertionMethod", now: datetime | None = None,
+           skew: timedelta = DEFAULT_SKEW) -> VerificationResult:
+    """Checks the document's terms and every proof; never raises for a bad document.
+
+    `now`: the verifier's clock for the proofs' `created` and `expires` (default: system)."""
     result = VerificationResult()
     if not isinstance(document, dict):
         result.checks.append(Check("structure", Outcome.FAILED, "not a JSON object"))
@@ -68,7 +73,8 @@ def verify(document: dict, *, resolver: DIDResolver | None = None,
         result.checks.append(Check("terms", Outcome.FAILED, str(e)))
     resolver = resolver or _default_resolver()
     result.checks.extend(verify_proofs(document, resolver.resolve_verification_method,
-                                       purpose=purpose, cache=cache, transforms=transforms))
+                                       purpose=purpose, cache=cache, transforms=transforms,
+                                       now=now, skew=skew))
     return result
 
 

@@ -5,7 +5,7 @@ already signed); `verify_proofs` implements §4.4 Verify Proof for every proof i
 following `previousProof` references as §4.5 Verify Proof Sets and Chains describes.
 """
 from collections.abc import Callable
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 
 from cryptography.exceptions import InvalidSignature
 
@@ -19,12 +19,14 @@ from vc.errors import (
     ProofError,
     VCError,
 )
+from vc.instants import parse_instant
 from vc.jsonld import ContextCache
 from vc.multibase import decode_base58btc, encode_base58btc
 from vc.multikey import Ed25519Multikey
 
 # resolves a verification method URL for a proof purpose to an Ed25519 public key holder
 KeyResolver = Callable[[str, str], object]
+DEFAULT_SKEW = timedelta(minutes=5)
 
 
 def now_rfc3339() -> str:
@@ -88,9 +90,27 @@ def _matching_proofs(all_proofs: list, previous: object) -> list | dict:
     return found[0] if len(found) == 1 else found
 
 
+def _check_proof_times(proof: dict, now: datetime, skew: timedelta) -> None:
+    """VC DI 1.0 §2.1: `created` is when the proof was made, so not in the future (beyond
+    the clock skew); `expires` is an instant compared with the verifier's clock."""
+    if "created" in proof:
+        created = parse_instant(proof["created"])
+        if created is None:
+            raise ProofError("the proof's created is not a date-time with a time zone")
+        if created > now + skew:
+            raise ProofError(f"the proof claims to be created in the future "
+                             f"({proof['created']}); check the signer's clock")
+    if "expires" in proof:
+        expires = parse_instant(proof["expires"])
+        if expires is None:
+            raise ProofError("the proof's expires is not a date-time with a time zone")
+        if now - skew > expires:
+            raise ProofError(f"the proof expired at {proof['expires']}")
+
+
 def _verify_one(document: dict, proofs: list, proof: object, resolve_key: KeyResolver,
                 purpose: str | None, cache: ContextCache | None,
-                transforms: dict) -> tuple[Outcome, str]:
+                transforms: dict, now: datetime, skew: timedelta) -> tuple[Outcome, str]:
     if not isinstance(proof, dict):
         return Outcome.FAILED, "a proof must be a JSON object"
     try:
@@ -110,9 +130,7 @@ def _verify_one(document: dict, proofs: list, proof: object, resolve_key: KeyRes
             raise ProofError("proofValue is not a base58btc multibase value") from None
         if len(signature) != 64:
             raise ProofError("proofValue is not a 64-byte Ed25519 signature")
-        if "expires" in proof and isinstance(proof["expires"], str) and \
-                proof["expires"] < now_rfc3339():
-            raise ProofError(f"the proof expired at {proof['expires']}")
+        _check_proof_times(proof, now, skew)
         options = {k: v for k, v in proof.items() if k != "proofValue"}
         if "previousProof" in options or "@context" in options:
             unsecured = {k: v for k, v in document.items() if k != "proof"}
@@ -167,11 +185,14 @@ def transform_key(canonical: str, unsecured: dict) -> tuple:
 
 def verify_proofs(document: dict, resolve_key: KeyResolver, *, purpose: str | None = None,
                   cache: ContextCache | None = None,
-                  transforms: dict | None = None) -> list[Check]:
+                  transforms: dict | None = None, now: datetime | None = None,
+                  skew: timedelta = DEFAULT_SKEW) -> list[Check]:
     """One check per proof; a document with no proof gets one failed check.
 
-    `transforms` may hold transformations already computed (see `transform_key`).
+    `transforms` may hold transformations already computed (see `transform_key`); `now` is
+    the verifier's clock (default: the system clock).
     """
+    now = now or datetime.now(UTC)
     proofs = _proofs_of(document)
     if not proofs:
         return [Check("proof", Outcome.FAILED, "the document has no proof")]
@@ -179,6 +200,6 @@ def verify_proofs(document: dict, resolve_key: KeyResolver, *, purpose: str | No
     checks = []
     for i, proof in enumerate(proofs):
         outcome, reason = _verify_one(document, proofs, proof, resolve_key, purpose, cache,
-                                      transforms)
+                                      transforms, now, skew)
         checks.append(Check("proof" if len(proofs) == 1 else f"proof[{i}]", outcome, reason))
     return checks

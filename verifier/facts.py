@@ -8,7 +8,9 @@ achieved; its `alignment` (§B.1.4) carries the EQF level as
 """
 import re
 from dataclasses import dataclass, field
-from datetime import UTC, datetime
+from datetime import datetime
+
+from vc.instants import parse_instant
 
 EQF_URL = re.compile(r"https?://data\.europa\.eu/snb/eqf/([1-8])")
 ROLE_TYPE = "S4CRoleCredential"
@@ -19,17 +21,6 @@ def as_list(value: object) -> list:
     if value is None:
         return []
     return value if isinstance(value, list) else [value]
-
-
-def parse_instant(value: object) -> datetime | None:
-    """An RFC 3339 / XML Schema dateTimeStamp with a time zone, as an aware datetime."""
-    if not isinstance(value, str) or len(value) > 64:
-        return None
-    try:
-        moment = datetime.fromisoformat(value)
-    except ValueError:
-        return None
-    return moment.astimezone(UTC) if moment.tzinfo is not None else None
 
 
 def language_map(value: object) -> dict[str, str]:

@@ -10,10 +10,12 @@ from verifier.challenges import ChallengeResult, ChallengeStore
 from verifier.checks.base import Category, ReportedCheck, failed, passed
 from verifier.checks.proof import UnreachableAwareResolver, as_reported
 from verifier.facts import as_list
+from verifier.holder_binding import HolderBinding, SubjectMustPresent
 from verifier.service import VerificationReport, Verifier
 from verifier.verdict import Verdict, decide, worst
 
 MAX_CREDENTIALS = 32
+DEFAULT_HOLDER_BINDING: HolderBinding = SubjectMustPresent()
 A = Category.AUTHENTICITY
 CHALLENGE_REASONS = {
     ChallengeResult.USED: "the challenge was already used: this presentation is a replay",
@@ -43,7 +45,7 @@ def _first_proof(presentation: dict) -> dict:
 
 
 def _challenge_checks(proof: dict, challenge: str | None, domain: str | None,
-                      store: ChallengeStore | None) -> list[ReportedCheck]:
+                      store: ChallengeStore | None, proof_verified: bool) -> list[ReportedCheck]:
     out = []
     given = proof.get("challenge")
     if challenge is None:
@@ -51,6 +53,10 @@ def _challenge_checks(proof: dict, challenge: str | None, domain: str | None,
                                           "one (POST /presentations/challenges)"))
     elif given != challenge:
         out.append(failed("challenge", A, "the presentation was signed for another challenge"))
+    elif not proof_verified:
+        # only a presentation whose proof verifies may use up a challenge: junk cannot
+        out.append(failed("challenge", A, "the challenge was not used: the presentation's "
+                                          "proof does not verify"))
     elif store is not None and (result := store.consume(challenge)) is not \
             ChallengeResult.ACCEPTED:
         out.append(failed("challenge", A, CHALLENGE_REASONS[result]))
@@ -65,27 +71,23 @@ def _challenge_checks(proof: dict, challenge: str | None, domain: str | None,
     return out
 
 
-def _holder_checks(presentation: dict, proof: dict) -> list[ReportedCheck]:
+def _holder_checks(presentation: dict, proof: dict,
+                   binding: HolderBinding) -> list[ReportedCheck]:
     vm = proof.get("verificationMethod")
     signer = vm.split("#", 1)[0] if isinstance(vm, str) else None
     holder = presentation.get("holder")
     holder = holder.get("id") if isinstance(holder, dict) else holder
     if holder is not None and holder != signer:
         return [failed("holder", A, f"signed by {signer}, not by the holder {holder}")]
-    for credential in as_list(presentation.get("verifiableCredential")):
-        subjects = as_list(credential.get("credentialSubject")) if isinstance(credential, dict) \
-            else []
-        for subject in subjects:
-            sid = subject.get("id") if isinstance(subject, dict) else None
-            if isinstance(sid, str) and sid.startswith("did:") and sid != signer:
-                return [failed("holder", A, f"a credential is about {sid}, but {signer} "
-                                            "presented it")]
-    return [passed("holder", A, f"presented by {signer}")]
+    return [passed("holder", A, f"presented by {signer}"),
+            *binding.run(signer, as_list(presentation.get("verifiableCredential")))]
 
 
 def verify_presentation(verifier: Verifier, presentation: dict, *, challenge: str | None,
                         domain: str | None = None, challenges: ChallengeStore | None = None,
-                        country: str | None = None, lang: str = "en") -> PresentationReport:
+                        country: str | None = None, lang: str = "en",
+                        holder_binding: HolderBinding = DEFAULT_HOLDER_BINDING
+                        ) -> PresentationReport:
     if not isinstance(presentation, dict):
         return PresentationReport(Verdict.FORGED_OR_MALFORMED,
                                   (failed("structure", A, "not a JSON object"),), ())
@@ -97,11 +99,11 @@ def verify_presentation(verifier: Verifier, presentation: dict, *, challenge: st
         checks.append(failed("structure", A, "the presentation is malformed: "
                                              + "; ".join(e.problems[:5])))
     result = api.verify(presentation, resolver=UnreachableAwareResolver(verifier.resolver),
-                        store=verifier.store, purpose="authentication")
+                        store=verifier.store, purpose="authentication", now=verifier.clock())
     checks += [as_reported(c.id, c.outcome, c.reason) for c in result.checks]
     proof = _first_proof(presentation)
-    checks += _challenge_checks(proof, challenge, domain, challenges)
-    checks += _holder_checks(presentation, proof)
+    checks += _challenge_checks(proof, challenge, domain, challenges, result.verified)
+    checks += _holder_checks(presentation, proof, holder_binding)
     own = decide(checks)
     embedded = [c for c in as_list(presentation.get("verifiableCredential"))][:MAX_CREDENTIALS]
     reports = []

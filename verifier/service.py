@@ -80,7 +80,7 @@ class Verifier:
                                               ttl_seconds=status_ttl_seconds, skew=skew)
         # authenticity first: the checks after it read facts only once the proof covers them
         self.authenticity_checks: list[CredentialCheck] = [
-            DataModelCheck(), JsonSchemaCheck(schema_loader), ProofCheck(resolver, store),
+            DataModelCheck(), JsonSchemaCheck(schema_loader), ProofCheck(resolver, store, skew),
             ReadableFactsCheck(), KeyBindingCheck(resolver)]
         self.checks: list[CredentialCheck] = [
             RoleStackCheck(self._unit_authenticity),

@@ -12,9 +12,9 @@ from vc import api
 from vc.contexts import ContextStore
 from vc.errors import FetchError, StatusListError, VCError
 from vc.fetch import CachingFetcher, Fetcher
+from vc.instants import parse_instant
 from vc.jcs import loads_strict
 from vc.statuslist import read_status
-from verifier.facts import parse_instant
 
 ACCEPT = "application/vc+ld+json, application/vc+json;q=0.9, application/json;q=0.8"
 MAX_VERIFIED_LISTS = 256

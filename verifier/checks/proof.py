@@ -1,6 +1,8 @@
 """Terms, proof and key binding (VC Data Integrity 1.0 §4.3 verify proof; DID Core 1.0 §5.3.1
 assertionMethod; VC DM 2.0 §4.7 issuer): the signature is valid, and the key that made it
 belongs to the issuer and is listed by the issuer's DID document for issuing credentials."""
+from datetime import timedelta
+
 from vc import api
 from vc.checks import Outcome
 from vc.contexts import ContextStore
@@ -36,13 +38,15 @@ class UnreachableAwareResolver:
 class ProofCheck:
     """The JSON-LD terms are all defined (safe mode) and every proof verifies."""
 
-    def __init__(self, resolver, store: ContextStore | None = None) -> None:
+    def __init__(self, resolver, store: ContextStore | None = None,
+                 skew: timedelta = timedelta(minutes=5)) -> None:
         self._resolver = UnreachableAwareResolver(resolver)
         self._store = store
+        self._skew = skew
 
     def run(self, context: CheckContext) -> list[ReportedCheck]:
         result = api.verify(context.credential, resolver=self._resolver, store=self._store,
-                            purpose="assertionMethod")
+                            purpose="assertionMethod", now=context.now, skew=self._skew)
         return [as_reported(c.id, c.outcome, c.reason) for c in result.checks]
 
 

@@ -1,0 +1,57 @@
+"""Holder binding in a presentation (VC DM 2.0 §4.13 and §8.6 "holder binding").
+
+The data model lets anyone present a credential (a holder need not be its subject), so
+whether the presenter must be the subject is the verifier's policy. s4c's default,
+`SubjectMustPresent`, fails a credential whose subject is a DID unless that DID signed the
+presentation; `PresenterMayDiffer` only reports the difference. Both read the subject ids
+from credentials in compact form (`vc.jsonld_walk`): `@id` cannot stand in for `id`.
+"""
+from dataclasses import dataclass
+from typing import Protocol
+
+from verifier.checks.base import Category, ReportedCheck, failed, passed, unknown
+from verifier.facts import as_list
+
+A = Category.AUTHENTICITY
+
+
+def subject_dids(credential: object) -> list[str]:
+    if not isinstance(credential, dict):
+        return []
+    ids = [s.get("id") for s in as_list(credential.get("credentialSubject"))
+           if isinstance(s, dict)]
+    return sorted({i for i in ids if isinstance(i, str) and i.startswith("did:")})
+
+
+class HolderBinding(Protocol):
+    def run(self, presenter: str | None, credentials: list) -> list[ReportedCheck]: ...
+
+
+def _mismatches(presenter: str | None, credentials: list) -> list[str]:
+    return [did for c in credentials for did in subject_dids(c) if did != presenter]
+
+
+@dataclass(frozen=True)
+class SubjectMustPresent:
+    """Default: a credential about a DID is presented by that DID, or the check fails."""
+
+    def run(self, presenter: str | None, credentials: list) -> list[ReportedCheck]:
+        others = _mismatches(presenter, credentials)
+        if others:
+            return [failed("holder-binding", A, f"a credential is about {others[0]}, but "
+                                                f"{presenter} presented it")]
+        return [passed("holder-binding", A, f"presented by {presenter}, the subject of every "
+                                            "credential that names its subject by a DID")]
+
+
+@dataclass(frozen=True)
+class PresenterMayDiffer:
+    """VC DM 2.0 allows a holder who is not the subject: reported, never failed."""
+
+    def run(self, presenter: str | None, credentials: list) -> list[ReportedCheck]:
+        others = _mismatches(presenter, credentials)
+        if others:
+            return [unknown("holder-binding", Category.INFO,
+                            f"presented by {presenter}, who is not the subject {others[0]} "
+                            "of a credential it holds", matters=False)]
+        return [passed("holder-binding", Category.INFO, f"presented by {presenter}")]
