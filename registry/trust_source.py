@@ -45,6 +45,45 @@ class DatabaseTrustSource:
         return self.snapshot().recognitions_for(achievement_id, country)
 
 
+class SeenSequences:
+    """The highest trust-list `sequence` seen per operator, so that an older list (a replay
+    of a list from before a revocation) is refused. In memory, or kept in a JSON file so
+    that the memory outlives the process (the CLI keeps it in the data directory)."""
+
+    def __init__(self, path: Path | None = None) -> None:
+        self._path = path
+        self._seen: dict[str, int] = {}
+        if path is not None and path.is_file():
+            try:
+                loaded = json.loads(path.read_text(encoding="utf-8"))
+                self._seen = {str(k): int(v) for k, v in loaded.items()}
+            except (OSError, ValueError, TypeError, AttributeError):
+                self._seen = {}  # a damaged memory only forgets; it never accepts less
+
+    def accept(self, operator_did: str, sequence: int) -> None:
+        """Records `sequence`, or raises TrustSourceUnavailable if a newer one was seen."""
+        highest = self._seen.get(operator_did, -1)
+        if sequence < highest:
+            raise TrustSourceUnavailable(
+                f"this trust list is number {sequence}, but number {highest} from the same "
+                "operator was already seen: an older list may hide revocations, so it is "
+                "refused; fetch the current one")
+        if sequence > highest:
+            self._seen[operator_did] = sequence
+            if self._path is not None:
+                tmp = self._path.with_suffix(".tmp")
+                tmp.write_text(json.dumps(self._seen, sort_keys=True), encoding="utf-8")
+                tmp.replace(self._path)
+
+
+def list_sequence(document: dict) -> int:
+    subject = document.get("credentialSubject")
+    sequence = subject.get("sequence") if isinstance(subject, dict) else None
+    if type(sequence) is not int or sequence < 0:
+        raise TrustSourceUnavailable("the trust list has no sequence number")
+    return sequence
+
+
 class TrustListTrustSource:
     """Answers from a trust list signed by the registry operator (`operator_did`).
 
@@ -55,8 +94,10 @@ class TrustListTrustSource:
 
     def __init__(self, document: object, operator_did: str, *, now: Clock | None = None,
                  location: str | None = None, fetcher: Fetcher | None = None,
-                 store: ContextStore | None = None) -> None:
+                 store: ContextStore | None = None,
+                 seen: SeenSequences | None = None) -> None:
         self._operator_did = operator_did
+        self._seen = seen if seen is not None else SeenSequences()
         self._clock = now
         self._location = location
         self._fetcher = fetcher
@@ -66,12 +107,13 @@ class TrustListTrustSource:
 
     @classmethod
     def from_file(cls, path_or_url: str | Path, operator_did: str,
-                  fetcher: Fetcher | None = None,
-                  now: Clock | None = None) -> "TrustListTrustSource":
+                  fetcher: Fetcher | None = None, now: Clock | None = None,
+                  seen: SeenSequences | None = None) -> "TrustListTrustSource":
         """Reads a saved trust list, or fetches it when given an http(s) URL."""
         location = str(path_or_url)
         document = _read(location, fetcher)
-        return cls(document, operator_did, now=now, location=location, fetcher=fetcher)
+        return cls(document, operator_did, now=now, location=location, fetcher=fetcher,
+                   seen=seen)
 
     @property
     def expires(self) -> datetime:
@@ -96,6 +138,8 @@ class TrustListTrustSource:
     def _load(self, document: object) -> None:
         data, self._expires = read_trust_list(document, self._operator_did, self._now(),
                                               self._checker, self._store)
+        # read_trust_list verified the signature: the sequence is signed data
+        self._seen.accept(self._operator_did, list_sequence(document))
         self._snapshot = build_snapshot(data, self._checker)
 
     def _current(self) -> TrustSnapshot:

@@ -13,7 +13,7 @@ from registry.authority import Authority
 from registry.service import Registry
 from registry.snapshot import SignatureChecker, build_snapshot
 from registry.trust_list import sign_trust_list, unsigned_trust_list
-from registry.trust_source import DatabaseTrustSource, TrustListTrustSource
+from registry.trust_source import DatabaseTrustSource, SeenSequences, TrustListTrustSource
 from registry.vocab import role_id
 from vc.api import verify
 from vc.fetch import StaticFetcher
@@ -284,3 +284,24 @@ def test_snapshots_of_the_same_data_are_equal(small: Registry):
     checker = SignatureChecker()
     data = small.trust_data()
     assert build_snapshot(data, checker) == build_snapshot(data, SignatureChecker())
+
+
+def test_an_older_trust_list_is_refused_once_a_newer_one_was_seen(small: Registry,
+                                                                   tmp_path: Path):
+    """Issue 9: replaying the list from before a revocation is a rollback, refused."""
+    operator = small.operator_authority.did
+    old = _trust_list(small)
+    old_sequence = old["credentialSubject"]["sequence"]
+    bg = _anchor(small, "bg-second", "BG")
+    _recognise(small, bg, SCPM, 6)
+    new = _trust_list(small)
+    assert new["credentialSubject"]["sequence"] > old_sequence
+    memory_file = tmp_path / "seen.json"
+    TrustListTrustSource(new, operator, now=ISSUED, seen=SeenSequences(memory_file))
+    # a later run (a new process) still remembers the newer list
+    with pytest.raises(TrustSourceUnavailable, match=f"number {old_sequence}.*rollback|"
+                                                     f"number {old_sequence}.*older"):
+        TrustListTrustSource(old, operator, now=ISSUED, seen=SeenSequences(memory_file))
+    # the same list again, or one from another operator's numbering, is fine
+    TrustListTrustSource(new, operator, now=ISSUED, seen=SeenSequences(memory_file))
+    TrustListTrustSource(old, operator, now=ISSUED, seen=SeenSequences(tmp_path / "other"))

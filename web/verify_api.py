@@ -79,7 +79,8 @@ class OwnOriginFetcher:
 
 
 def open_trust_source(database_url: str | None, public_url: str,
-                      trust_list: str | None = None, operator_did: str | None = None):
+                      trust_list: str | None = None, operator_did: str | None = None,
+                      sequences_file=None):
     """A trust-list file (when named, with its operator's DID), else the registry's
     database; None when the registry is not installed or cannot be opened (issuer trust
     is then 'unknown'). Raises TrustSourceUnavailable for an unusable trust list."""
@@ -92,7 +93,8 @@ def open_trust_source(database_url: str | None, public_url: str,
         if not operator_did:
             raise TrustSourceUnavailable("a trust list needs the DID of the registry operator "
                                          "that signed it")
-        return registry_trust.TrustListTrustSource.from_file(trust_list, operator_did)
+        return registry_trust.TrustListTrustSource.from_file(
+            trust_list, operator_did, seen=registry_trust.SeenSequences(sequences_file))
     if database_url is None:
         return None
     try:

@@ -83,8 +83,11 @@ def _status_lists(paths: tuple[str, ...]) -> list[dict]:
 def build_verifier(settings: Settings, trust_list: str | None, operator_did: str | None,
                    offline: bool, status_lists: list[dict]) -> Verifier:
     try:
+        # the highest trust-list sequence seen, kept across runs: an older list is refused
+        sequences = settings.data_dir / "trust-list-sequences.json" \
+            if settings.data_dir.is_dir() else None
         trust = open_trust_source(settings.database_url, settings.public_url, trust_list,
-                                  operator_did)
+                                  operator_did, sequences)
     except TrustSourceUnavailable as e:
         _unusable(str(e))
     if offline:
