@@ -43,6 +43,9 @@ class FetchResult:
     content_type: str | None
     etag: str | None
     not_modified: bool = False
+    # how long the publisher lets a cache keep it (Cache-Control max-age; 0 for no-cache or
+    # no-store), None when it does not say (RFC 9111 §5.2.2)
+    max_age: float | None = None
 
 
 class Fetcher(Protocol):
@@ -300,15 +303,18 @@ class HttpFetcher:
             return FetchResult(target.url, status, b"", None, None), location
         result_etag = response.getheader("ETag")
         content_type = response.getheader("Content-Type")
+        max_age = cache_max_age(response.getheader("Cache-Control"))
         if status == 304 and etag is not None:
-            return FetchResult(target.url, 304, b"", content_type, result_etag or etag, True), None
+            return FetchResult(target.url, 304, b"", content_type, result_etag or etag, True,
+                               max_age), None
         if not 200 <= status < 300:
             raise FetchError(f"failed to fetch {_shown(target.url)}: HTTP status {status}")
         encoding = (response.getheader("Content-Encoding") or "identity").strip().lower()
         if encoding != "identity":
             raise _refuse(target.url, f"unexpected Content-Encoding {encoding!r}")
         body = self._read_body(target, response, conn, deadline)
-        return FetchResult(target.url, status, body, content_type, result_etag), None
+        return FetchResult(target.url, status, body, content_type, result_etag,
+                           max_age=max_age), None
 
     def _read_body(
         self,
@@ -362,10 +368,29 @@ class StaticFetcher:
         return FetchResult(url, 200, body, self._content_type, tag)
 
 
+def cache_max_age(header: str | None) -> float | None:
+    """Seconds a cache may keep a response under its Cache-Control (RFC 9111 §5.2.2)."""
+    if not header:
+        return None
+    found: float | None = None
+    for directive in header.lower().split(","):
+        name, _, value = directive.strip().partition("=")
+        if name in ("no-store", "no-cache"):
+            return 0.0
+        if name in ("max-age", "s-maxage"):
+            value = value.strip().strip('"')
+            if not value.isdigit():
+                return 0.0  # unreadable: do not keep it
+            found = float(value) if found is None else min(found, float(value))
+    return found
+
+
 class CachingFetcher:
     """A thread-safe TTL cache in front of another fetcher. Errors are never cached.
 
-    After the TTL an entry with an ETag is revalidated (If-None-Match); a 304 renews it.
+    An entry is kept for the TTL, or less when the publisher says so (`max-age`, or the
+    caller's `max_age`, e.g. a status list's own `ttl`). After that an entry with an ETag is
+    revalidated (If-None-Match); a 304 renews it.
     """
 
     def __init__(
@@ -383,23 +408,32 @@ class CachingFetcher:
         self._lock = threading.Lock()
 
     def fetch(
-        self, url: str, accept: str = "application/json", etag: str | None = None
+        self, url: str, accept: str = "application/json", etag: str | None = None,
+        max_age: float | None = None,
     ) -> FetchResult:
         key = (url, accept)
         with self._lock:
             entry = self._entries.get(key)
             if entry is not None:
                 self._entries.move_to_end(key)
-        if entry is not None and self._clock() - entry[0] < self._ttl:
+        if entry is not None and self._clock() - entry[0] < self._keep(entry[1], max_age):
             return _answer(entry[1], etag)
         if entry is not None and entry[1].etag:
             fresh = self._inner.fetch(url, accept, etag=entry[1].etag)
             result = entry[1] if fresh.not_modified else fresh
+            if fresh.not_modified and fresh.max_age != result.max_age:
+                result = replace(result, max_age=fresh.max_age)
         else:
             result = self._inner.fetch(url, accept)
-        if not result.not_modified:
-            self._store(key, result)
+        self._store(key, result)
         return _answer(result, etag)
+
+    def _keep(self, result: FetchResult, max_age: float | None) -> float:
+        keep = self._ttl
+        for bound in (result.max_age, max_age):
+            if bound is not None:
+                keep = min(keep, bound)
+        return keep
 
     def _store(self, key: tuple[str, str], result: FetchResult) -> None:
         with self._lock:

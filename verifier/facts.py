@@ -141,7 +141,7 @@ def _instant(node: dict, key: str, problems: list[str]) -> datetime | None:
 def _objects(node: dict, key: str, required: tuple[str, ...],
              problems: list[str]) -> tuple[dict, ...]:
     """Every entry of a list of objects, each with its `required` string members; in a
-    stable order (by canonical JSON), so that reordering the array changes nothing."""
+    stable order (by id and purpose), so that reordering the array changes no reason."""
     out = []
     for entry in as_list(node.get(key)):
         if not isinstance(entry, dict):
@@ -155,10 +155,8 @@ def _objects(node: dict, key: str, required: tuple[str, ...],
     return tuple(sorted(out, key=_stable_key))
 
 
-def _stable_key(entry: dict) -> str:
-    import json
-
-    return json.dumps(entry, sort_keys=True, ensure_ascii=False, default=str)
+def _stable_key(entry: dict) -> tuple[str, str]:
+    return str(entry.get("id")), str(entry.get("statusPurpose"))
 
 
 def purpose_of(entry: dict) -> str | None:

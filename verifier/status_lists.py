@@ -30,6 +30,7 @@ class _VerifiedList:
     issuer: str
     valid_from: datetime | None
     valid_until: datetime | None
+    ttl_seconds: float | None  # the list's own `ttl` (Bitstring Status List v1.0 §2.2)
 
 
 class StatusListReader:
@@ -41,6 +42,7 @@ class StatusListReader:
         self._store = store
         self._skew = skew
         self._verified: OrderedDict[tuple[str, str], _VerifiedList] = OrderedDict()
+        self._ttls: dict[str, float] = {}  # url -> the last verified list's own ttl
         self._lock = threading.Lock()
 
     def is_set(self, entry: dict, issuer_did: str, now: datetime) -> bool:
@@ -65,7 +67,8 @@ class StatusListReader:
 
     def _list(self, url: str) -> _VerifiedList:
         try:
-            fetched = self._fetcher.fetch(url, accept=ACCEPT)
+            # kept no longer than the publisher says: max-age, or the list's own ttl
+            fetched = self._fetcher.fetch(url, accept=ACCEPT, max_age=self._ttls.get(url))
         except FetchError as e:
             raise StatusUnavailable(f"the status list could not be fetched: {e}") from None
         key = (url, hashlib.sha256(fetched.body).hexdigest())
@@ -76,6 +79,10 @@ class StatusListReader:
         verified = self._verify(url, fetched.body)
         with self._lock:
             self._verified[key] = verified
+            if verified.ttl_seconds is not None:
+                if len(self._ttls) > MAX_VERIFIED_LISTS:
+                    self._ttls.clear()
+                self._ttls[url] = verified.ttl_seconds
             while len(self._verified) > MAX_VERIFIED_LISTS:
                 self._verified.popitem(last=False)
         return verified
@@ -98,6 +105,9 @@ class StatusListReader:
             vm = proof.get("verificationMethod") if isinstance(proof, dict) else None
             if not isinstance(vm, str) or vm.split("#", 1)[0] != issuer:
                 raise StatusUnavailable(f"the status list {url} was not signed by its issuer")
+        subject = credential.get("credentialSubject")
+        ttl = subject.get("ttl") if isinstance(subject, dict) else None
+        ttl_seconds = ttl / 1000 if type(ttl) is int and ttl >= 0 else None  # milliseconds
         return _VerifiedList(credential, str(issuer),
                              parse_instant(credential.get("validFrom")),
-                             parse_instant(credential.get("validUntil")))
+                             parse_instant(credential.get("validUntil")), ttl_seconds)

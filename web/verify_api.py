@@ -19,6 +19,7 @@ from verifier.presentation import verify_presentation
 from verifier.service import Verifier
 from verifier.trust_cache import RecentTrustSource
 from web.db import make_engine
+from web.own_origin import InProcessOrigin
 from web.problems import problem
 from web.services import current_services
 
@@ -126,8 +127,9 @@ def verifier_for_app(app: Flask) -> Verifier:
     verifier = app.extensions.get(VERIFIER_KEY)
     if verifier is None:
         settings = app.extensions["s4c"].settings
-        fetcher = OwnOriginFetcher(settings.public_url if _flag(app, LOOPBACK_SETTING)
-                                   else None)
+        # this server's own DID document and status lists: in process, never over HTTP
+        fetcher = InProcessOrigin(app, settings.public_url, OwnOriginFetcher(
+            settings.public_url if _flag(app, LOOPBACK_SETTING) else None))
         trust = trust_source_for_app(app)
         if trust is not None:
             trust = RecentTrustSource(trust, ttl_seconds=TRUST_TTL_SECONDS)
