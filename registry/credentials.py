@@ -54,6 +54,7 @@ class AccreditationFacts:
     valid_from: datetime
     valid_until: datetime | None
     status: dict | None
+    accepted_keys: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -113,7 +114,8 @@ def accreditation_credential(*, anchor_did: str, issuer_did: str, names: dict[st
                              country: str | None, framework: str,
                              achievements: tuple[str, ...], max_eqf_level: int,
                              valid_from: datetime, valid_until: datetime | None,
-                             status: dict | None, demo: bool = False) -> dict[str, Any]:
+                             status: dict | None, demo: bool = False,
+                             accepted_keys: tuple[str, ...] = ()) -> dict[str, Any]:
     subject: dict[str, Any] = {
         "id": issuer_did, "type": "S4CAccreditedBody", "name": language_values(names),
     }
@@ -121,6 +123,8 @@ def accreditation_credential(*, anchor_did: str, issuer_did: str, names: dict[st
         subject["country"] = country
     subject.update({"framework": framework, "achievement": list(achievements),
                     "maxEqfLevel": max_eqf_level})
+    if accepted_keys:  # the anchor narrows the body's keys; the keys come from the body
+        subject["publicKey"] = [{"id": vm} for vm in sorted(accepted_keys)]
     return _envelope(ACCREDITATION_CREDENTIAL, anchor_did, valid_from, valid_until, subject,
                      status, demo)
 
@@ -215,7 +219,15 @@ def read_accreditation(credential: dict) -> AccreditationFacts:
         framework=_text(subject.get("framework"), "framework"),
         achievements=tuple(sorted(_text(a, "achievement") for a in achievements)),
         max_eqf_level=_level(subject.get("maxEqfLevel"), "maxEqfLevel"),
-        valid_from=valid_from, valid_until=valid_until, status=_status(credential))
+        valid_from=valid_from, valid_until=valid_until, status=_status(credential),
+        accepted_keys=_accepted_keys(subject))
+
+
+def _accepted_keys(subject: dict) -> tuple[str, ...]:
+    keys = subject.get("publicKey", [])
+    keys = keys if isinstance(keys, list) else [keys]
+    return tuple(sorted(_text(k.get("id") if isinstance(k, dict) else None, "publicKey.id")
+                        for k in keys))
 
 
 def read_recognition(credential: dict) -> RecognitionFacts:

@@ -121,9 +121,10 @@ def _roles_and_their_units() -> list[str]:
     return list(ROLES) + sorted(units)
 
 
-def seed_demo(registry: Registry, authority_for: Callable[[str], Authority], body_did: str,
-              body_keys: dict[str, str]) -> SeedReport:
-    """Adds the demo registry's missing records; `authority_for(slug)` gives signing keys."""
+def seed_demo(registry: Registry, authority_for: Callable[[str], Authority],
+              body_did: str) -> SeedReport:
+    """Adds the demo registry's missing records; `authority_for(slug)` gives signing keys.
+    The body's keys are read from its own DID document (the registry's `body_keys`)."""
     report = SeedReport()
     operator = authority_for("operator")
     registry.ensure_operator(operator)
@@ -138,10 +139,10 @@ def seed_demo(registry: Registry, authority_for: Callable[[str], Authority], bod
             registry.accredit(anchor, body_did, names=BODY_NAMES,
                               achievements=_roles_and_their_units(),
                               max_eqf_level=7, valid_from=VALID_FROM, valid_until=VALID_UNTIL,
-                              public_keys=body_keys, demo=True)
+                              demo=True)
             report.accreditations += 1
-        elif demo.slug in ACCREDITED_BY and body_keys:
-            registry.update_issuer_keys(anchor, body_did, body_keys)  # after a key rotation
+        elif demo.slug in ACCREDITED_BY and not body_did.startswith("did:key:"):
+            registry.refresh_body_keys(anchor, body_did)  # after a key rotation
         for role in ROLES:
             if any(r.anchor_did == anchor.did
                    for r in registry.snapshot().recognitions_for(role, demo.country)):

@@ -19,7 +19,8 @@ from registry import credentials as vcs
 from registry import store as db
 from registry import validation as check
 from registry.authority import Authority, AuthorityInfo
-from registry.errors import NotAuthorised, RecordConflict, RecordNotFound
+from registry.body_keys import BodyKeySource, BodyKeysUnavailable, no_body_keys
+from registry.errors import InvalidRecord, NotAuthorised, RecordConflict, RecordNotFound
 from registry.models import (
     AuthorityRecord,
     CredentialRecord,
@@ -48,8 +49,10 @@ class Registry:
 
     def __init__(self, session_factory: sessionmaker[Session], public_url: str,
                  store: ContextStore | None = None,
-                 clock: Callable[[], datetime] = now) -> None:
+                 clock: Callable[[], datetime] = now,
+                 body_keys: BodyKeySource = no_body_keys) -> None:
         self._sessions = session_factory
+        self._body_keys = body_keys  # a body's keys come only from its own DID document
         self.public_url = public_url.rstrip("/")
         self._store = store
         self._clock = clock
@@ -194,8 +197,9 @@ class Registry:
         start = valid_from or self._clock()
         check.period(start, valid_until)
         body_country = check.country(country) if country else None
-        keys = check.public_keys(issuer_did, public_keys or {})
         slug = self._require_anchor(anchor)
+        own_keys = self._own_keys(issuer_did, required=bool(public_keys))
+        accepted = self._accepted_keys(issuer_did, public_keys or {}, own_keys or {})
         with self._sessions.begin() as session:
             index = db.new_status_index(session, anchor.did)
             credential = self._sign(anchor, vcs.accreditation_credential(
@@ -203,38 +207,92 @@ class Registry:
                 country=body_country, framework=framework, achievements=scope,
                 max_eqf_level=level, valid_from=start, valid_until=valid_until,
                 status=status_entry(self.status_list_url(slug), index, "revocation"),
-                demo=demo))
+                demo=demo, accepted_keys=accepted))
             db.add_credential(session, "accreditation", credential, index,
                                    subject=issuer_did, country=body_country,
                                    framework=framework, eqf_level=level, valid_from=start,
                                    valid_until=valid_until)
             for achievement in scope:
                 session.add(ScopeRecord(credential_id=credential["id"], achievement=achievement))
-            for method, multibase in keys.items():
-                session.merge(IssuerKeyRecord(verification_method=method, issuer_did=issuer_did,
-                                              public_key_multibase=multibase))
+            if own_keys is not None:
+                self._record_body_keys(session, anchor.did, issuer_did, own_keys)
             self._ensure_status_list(session, anchor, slug)
             self._audit(session, anchor.did, "registry.accreditation.issued", issuer_did,
                         {"credential": credential["id"], "achievements": list(scope),
                          "maxEqfLevel": level})
             return credential
 
-    def update_issuer_keys(self, anchor: Authority, issuer_did: str,
-                           public_keys: dict[str, str]) -> bool:
-        """Records new public keys of a did:web body the anchor accredits; False if known."""
-        keys = check.public_keys(issuer_did, public_keys)
-        self._require_anchor(anchor)
+    def refresh_body_keys(self, actor: Authority, issuer_did: str) -> bool:
+        """Re-reads the keys of an accredited did:web body from its DID document (after a
+        key rotation, say); True if they changed. The operator or an anchor that accredits
+        the body may ask; nobody can hand the registry a key."""
         issuer = self.snapshot().issuer(issuer_did)
-        if issuer is None or all(a.anchor_did != anchor.did for a in issuer.accreditations):
-            raise NotAuthorised(f"{anchor.did} has not accredited {issuer_did}")
-        if all(issuer.public_keys.get(vm) == mb for vm, mb in keys.items()):
-            return False
+        operator = self.snapshot().operator_did
+        if actor.did != operator and (issuer is None or all(
+                a.anchor_did != actor.did or a.revoked for a in issuer.accreditations)):
+            raise NotAuthorised(f"{actor.did} neither runs this registry nor accredits "
+                                f"{issuer_did}")
+        keys = self._own_keys(issuer_did, required=True)
         with self._sessions.begin() as session:
-            for method, multibase in keys.items():
-                session.merge(IssuerKeyRecord(verification_method=method, issuer_did=issuer_did,
-                                              public_key_multibase=multibase))
-            self._audit(session, anchor.did, "registry.issuer.keys", issuer_did,
-                        {"keys": sorted(keys)})
+            return self._record_body_keys(session, actor.did, issuer_did, keys or {})
+
+    def _own_keys(self, issuer_did: str, *, required: bool) -> dict[str, str] | None:
+        """The body's assertion keys from its own DID document (None: not readable and not
+        required, so none are recorded now; did:key bodies need none)."""
+        if issuer_did.startswith("did:key:"):
+            return None
+        try:
+            found = self._body_keys(issuer_did)
+        except BodyKeysUnavailable as e:
+            if required:
+                raise InvalidRecord(f"the keys of {issuer_did} come only from its DID "
+                                    f"document, which could not be read: {e}") from None
+            return None
+        # a DID document may point at keys of other DIDs: only the body's own count
+        return check.public_keys(issuer_did, {vm: mb for vm, mb in found.items()
+                                              if vm.startswith(issuer_did + "#")})
+
+    @staticmethod
+    def _accepted_keys(issuer_did: str, named: object, own: dict[str, str]
+                       ) -> tuple[str, ...]:
+        """The keys an anchor accepts, which must be keys the body itself lists: a list of
+        verification methods, or `{method: publicKeyMultibase}` that must match the body's."""
+        if isinstance(named, list):
+            named = dict.fromkeys(named)
+        if not isinstance(named, dict) or len(named) > check.MAX_KEYS:
+            raise InvalidRecord(f"publicKeys must name at most {check.MAX_KEYS} keys")
+        for method, multibase in named.items():
+            if method not in own:
+                raise InvalidRecord(
+                    f"{str(method)[:120]} is not a key of {issuer_did}: a body's keys come "
+                    "only from its own DID document; an anchor can only choose among them")
+            if multibase is not None and multibase != own[method]:
+                raise InvalidRecord(f"{method} in the DID document of {issuer_did} is "
+                                    "another key than the one given")
+        return tuple(sorted(named))
+
+    def _record_body_keys(self, session: Session, actor_did: str, issuer_did: str,
+                          keys: dict[str, str]) -> bool:
+        """Makes the stored keys of `issuer_did` those of its DID document, with an audit
+        row naming what was added, changed and removed; False when nothing changed."""
+        stored = {r.verification_method: r for r in session.scalars(
+            select(IssuerKeyRecord).where(IssuerKeyRecord.issuer_did == issuer_did))}
+        added = sorted(set(keys) - set(stored))
+        removed = sorted(set(stored) - set(keys))
+        changed = sorted(vm for vm in set(keys) & set(stored)
+                         if stored[vm].public_key_multibase != keys[vm])
+        if not (added or removed or changed):
+            return False
+        for vm in removed:
+            session.delete(stored[vm])
+        for vm in changed:
+            stored[vm].public_key_multibase = keys[vm]
+        for vm in added:
+            session.add(IssuerKeyRecord(verification_method=vm, issuer_did=issuer_did,
+                                        public_key_multibase=keys[vm]))
+        self._audit(session, actor_did, "registry.issuer.keys", issuer_did,
+                    {"source": "the body's DID document", "added": added, "changed": changed,
+                     "removed": removed})
         return True
 
     def revoke_accreditation(self, anchor: Authority, credential_id: str) -> None:

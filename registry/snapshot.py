@@ -232,7 +232,8 @@ def _accreditations(data: TrustData, anchors: dict[str, TrustAnchor],
             anchor_name=pick_language(anchor.name, "en"), country=anchor.country,
             issuer_did=facts.issuer_did, framework=facts.framework,
             achievements=facts.achievements, max_eqf_level=facts.max_eqf_level,
-            valid_from=start, valid_until=end, revoked=revoked)))
+            valid_from=start, valid_until=end, revoked=revoked,
+            accepted_keys=facts.accepted_keys)))
     return found
 
 

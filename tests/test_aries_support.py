@@ -22,6 +22,7 @@ from issuer.aries.process import (
 from issuer.did_web import issuer_did_document
 from issuer.service import IssuerService
 from registry.authority import Authority
+from registry.body_keys import did_document_keys
 from registry.demo import seed_demo
 from registry.service import Registry
 from registry.trust_source import DatabaseTrustSource
@@ -99,15 +100,17 @@ class AriesWorld:
 def _registry(root: Path, service: IssuerService) -> DatabaseTrustSource:
     url = f"sqlite:///{root / 'registry.db'}"
     upgrade(url)
-    registry = Registry(sessionmaker(make_engine(url)), "https://registry.example.eu")
+    # the body's keys come from its own DID document, served offline to a real resolver
+    document = issuer_did_document(service.config.did, service.keys.all())
+    fetcher = StaticFetcher({did_web_to_url(service.config.did): json.dumps(document).encode()})
+    registry = Registry(sessionmaker(make_engine(url)), "https://registry.example.eu",
+                        body_keys=did_document_keys(DIDResolver(fetcher=fetcher)))
     authorities: dict[str, Authority] = {}
 
     def authority_for(slug: str) -> Authority:
         return authorities.setdefault(slug, Authority.from_key(Ed25519Multikey.generate()))
 
-    keys = {f"{service.config.did}#{k.key_id}": k.public_key_multibase
-            for k in service.keys.all()}
-    seed_demo(registry, authority_for, service.config.did, keys)
+    seed_demo(registry, authority_for, service.config.did)
     return DatabaseTrustSource(registry)
 
 

@@ -9,7 +9,6 @@ from flask.testing import FlaskClient
 from registry.trust_source import TrustListTrustSource
 from registry.vocab import role_id
 from vc.api import verify
-from vc.multikey import Ed25519Multikey
 from vc.statuslist import read_status
 from web.app import create_app
 from web.datadir import prepare_data_dir
@@ -81,8 +80,7 @@ def tokens(app: Flask, client: FlaskClient) -> Tokens:
 
 def accredit(client: FlaskClient, token: str, **extra) -> object:
     body = {"issuer": BODY, "name": {"en": "Academy (DEMO)"}, "achievements": [SCPM],
-            "maxEqfLevel": 6, "validFrom": "2025-01-01T00:00:00Z",
-            "publicKeys": {f"{BODY}#key-1": Ed25519Multikey.generate().public_key_multibase}}
+            "maxEqfLevel": 6, "validFrom": "2025-01-01T00:00:00Z"}
     body.update(extra)
     return client.post("/registry/admin/accreditations", headers=bearer(token), json=body)
 

@@ -4,6 +4,7 @@ from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 import pytest
+from registry_bodies import Bodies
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session, sessionmaker
 
@@ -41,8 +42,10 @@ class World:
         self.engine = make_engine(url)
         self.sessions = sessionmaker(self.engine)
         self.clock = Clock(T0)
+        self.body_key = Ed25519Multikey.generate()
+        self.bodies = Bodies({BODY: {"key-1": self.body_key}})
         self.registry = Registry(self.sessions, "https://registry.example.eu",
-                                 clock=self.clock)
+                                 clock=self.clock, body_keys=self.bodies.source())
         self.source = DatabaseTrustSource(self.registry)
         self.operator = Authority.from_key(Ed25519Multikey.generate())
         self.registry.ensure_operator(self.operator)
@@ -281,11 +284,12 @@ def test_every_change_is_one_audit_row_by_its_signer(world: World):
     before = world.count(RegistryAuditEvent)
     credential = world.accredit(world.bg)
     world.registry.revoke_accreditation(world.bg, credential["id"])
-    events = world.registry.audit_events(limit=2)
-    assert world.count(RegistryAuditEvent) == before + 2
+    events = world.registry.audit_events(limit=3)
+    assert world.count(RegistryAuditEvent) == before + 3  # the body's keys were recorded too
     assert [(e["action"], e["actor"]) for e in events] == [
         ("registry.accreditation.revoked", world.bg.did),
-        ("registry.accreditation.issued", world.bg.did)]
+        ("registry.accreditation.issued", world.bg.did),
+        ("registry.issuer.keys", world.bg.did)]
 
 
 def test_the_status_list_reflects_revocation(world: World):
@@ -307,3 +311,45 @@ def test_api_tokens_authenticate_only_their_authority(world: World):
     assert world.registry.authenticate(token[:-1] + ("A" if token[-1] != "A" else "B")) is None
     world.registry.rotate_token("bg-navet")
     assert world.registry.authenticate(token) is None
+
+
+def test_an_anchor_cannot_hijack_a_body_s_key(world: World):
+    """Issue 9: an anchor that never accredited a body sent `publicKeys` in an accreditation,
+    overwrote the body's key, revoked its own accreditation, and its key stayed listed."""
+    world.accredit(world.bg)
+    genuine = {f"{BODY}#key-1": world.body_key.public_key_multibase}
+    assert world.source.issuer(BODY).public_keys == genuine  # read from the DID document
+    attacker = Ed25519Multikey.generate().public_key_multibase
+    with pytest.raises(InvalidRecord, match="another key"):
+        world.accredit(world.ro, public_keys={f"{BODY}#key-1": attacker})
+    with pytest.raises(InvalidRecord, match="not a key of"):
+        world.accredit(world.ro, public_keys={f"{BODY}#key-9": attacker})
+    rogue = world.accredit(world.ro)  # may accredit, but cannot bring keys
+    world.registry.revoke_accreditation(world.ro, rogue["id"])
+    assert world.source.issuer(BODY).public_keys == genuine
+    with pytest.raises(NotAuthorised):  # no longer accredits: may not even ask for a refresh
+        world.registry.refresh_body_keys(world.ro, BODY)
+
+
+def test_a_key_rotation_is_read_from_the_body_and_audited(world: World):
+    world.accredit(world.bg)
+    rotated = Ed25519Multikey.generate()
+    world.bodies.keys[BODY] = {"key-2": rotated}
+    world.bodies.publish()
+    assert world.registry.refresh_body_keys(world.bg, BODY) is True
+    assert world.source.issuer(BODY).public_keys == {
+        f"{BODY}#key-2": rotated.public_key_multibase}
+    event = world.registry.audit_events(limit=1)[0]
+    assert event["action"] == "registry.issuer.keys" and event["actor"] == world.bg.did
+    assert world.registry.refresh_body_keys(world.operator, BODY) is False  # unchanged
+
+
+def test_an_anchor_can_narrow_the_keys_it_accepts(world: World):
+    world.bodies.keys[BODY] = {"key-1": world.body_key, "key-2": Ed25519Multikey.generate()}
+    world.bodies.publish()
+    world.accredit(world.bg, public_keys=[f"{BODY}#key-1"])
+    (accreditation,) = world.source.issuer(BODY).accreditations
+    assert accreditation.accepted_keys == (f"{BODY}#key-1",)
+    assert accreditation.accepts([f"{BODY}#key-1"])
+    assert not accreditation.accepts([f"{BODY}#key-2"])
+    assert len(world.source.issuer(BODY).public_keys) == 2  # the body's own list is whole

@@ -7,6 +7,7 @@ from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 import pytest
+from registry_bodies import Bodies
 from sqlalchemy.orm import sessionmaker
 
 from registry.authority import Authority
@@ -26,6 +27,7 @@ UNIT = "https://w3id.org/skills4cities/framework/v1/units/U07"
 BODY_A, BODY_B = "did:web:certify.example.eu", "did:web:academy.example.ro"
 ISSUED = datetime(2026, 3, 1, 12, tzinfo=UTC)
 JAN = datetime(2026, 1, 1, tzinfo=UTC)
+BODY_A_KEY = Ed25519Multikey.generate()
 
 
 def _day(y: int, m: int, d: int) -> datetime:
@@ -37,8 +39,9 @@ def registry(tmp_path: Path):
     url = f"sqlite:///{tmp_path / 'registry.db'}"
     upgrade(url)
     engine = make_engine(url)
+    bodies = Bodies({BODY_A: {"key-1": BODY_A_KEY}, BODY_B: {}})
     reg = Registry(sessionmaker(engine), "https://registry.example.eu",
-                   clock=lambda: ISSUED)
+                   clock=lambda: ISSUED, body_keys=bodies.source())
     reg.operator_authority = Authority.from_key(Ed25519Multikey.generate())
     reg.ensure_operator(reg.operator_authority)
     yield reg
@@ -70,8 +73,7 @@ def small(registry: Registry) -> Registry:
     bg = _anchor(registry, "bg-navet", "BG")
     registry.accredit(bg, BODY_A, names={"en": "Demo Body"}, achievements=[SCPM],
                       max_eqf_level=6, valid_from=JAN,
-                      public_keys={f"{BODY_A}#key-1": Ed25519Multikey.generate()
-                                   .public_key_multibase})
+                      public_keys=[f"{BODY_A}#key-1"])
     _recognise(registry, bg, SCPM, 6)
     return registry
 
@@ -83,7 +85,7 @@ def varied(registry: Registry) -> Registry:
     bg, ro = _anchor(registry, "bg-navet", "BG"), _anchor(registry, "ro-anc", "RO")
     gr = _anchor(registry, "gr-eoppep", "GR", valid_until=_day(2026, 9, 30))
     es = _anchor(registry, "es-incual", "ES")
-    body_key = Ed25519Multikey.generate().public_key_multibase
+    body_key = BODY_A_KEY.public_key_multibase
     registry.accredit(bg, BODY_A, names={"en": "Demo Body", "bg": "Демо орган"},
                       achievements=[SCPM, SCPD], max_eqf_level=6, valid_from=JAN,
                       valid_until=_day(2027, 12, 31), public_keys={f"{BODY_A}#key-1": body_key})

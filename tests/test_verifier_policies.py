@@ -98,3 +98,32 @@ def test_proof_expiry_is_an_instant_on_the_verifier_s_clock():
     fine = VERIFIER.verify_credential(
         _signed_at("2026-06-01T00:00:00Z", expires="2027-06-01T00:00:00Z"))
     assert fine.verdict is Verdict.VALID
+
+
+def test_a_credential_signed_with_a_key_the_anchor_did_not_accept_is_not_covered():
+    """An anchor may narrow a body's keys (registry `publicKey` in its accreditation)."""
+    import dataclasses
+
+    from test_verifier_support import (
+        FakeTrustSource,
+        accreditation,
+        issuer_world,
+        resolver_for,
+        trusted,
+    )
+
+    from verifier.service import Verifier
+
+    narrowed = dataclasses.replace(accreditation(ISSUER.did),
+                                   accepted_keys=(f"{ISSUER.did}#key-2",))
+    world = issuer_world(ISSUER)
+    verifier = Verifier(FakeTrustSource([trusted(ISSUER, narrowed)], []), resolver_for(world),
+                        world, clock=lambda: NOW)
+    report = verifier.verify_credential(ISSUER.sign(role_credential(ISSUER, n=15)))
+    assert _outcomes(report)["issuer-trust"] == "failed"  # signed with key-1
+    assert report.verdict is Verdict.NOT_VALID_NOW
+    accepted = dataclasses.replace(narrowed, accepted_keys=(ISSUER.vm,))
+    verifier = Verifier(FakeTrustSource([trusted(ISSUER, accepted)], []), resolver_for(world),
+                        world, clock=lambda: NOW)
+    assert verifier.verify_credential(
+        ISSUER.sign(role_credential(ISSUER, n=15))).verdict is Verdict.VALID

@@ -18,6 +18,7 @@ from test_verifier_support import (
 )
 
 from registry.authority import Authority
+from registry.body_keys import did_document_keys
 from registry.demo import seed_demo
 from registry.service import Registry
 from registry.trust_list import sign_trust_list, unsigned_trust_list
@@ -36,14 +37,16 @@ from web.db import make_engine, upgrade
 def demo_registry(tmp_path_factory) -> tuple[Registry, DemoIssuer, Authority]:
     url = f"sqlite:///{tmp_path_factory.mktemp('registry') / 'r.db'}"
     upgrade(url)
-    registry = Registry(sessionmaker(make_engine(url)), "https://registry.example.eu")
     issuer = DemoIssuer()
+    # the body's keys come from its own DID document, served offline
+    registry = Registry(sessionmaker(make_engine(url)), "https://registry.example.eu",
+                        body_keys=did_document_keys(resolver_for(issuer_world(issuer))))
     authorities: dict[str, Authority] = {}
 
     def authority_for(slug: str) -> Authority:
         return authorities.setdefault(slug, Authority.from_key(Ed25519Multikey.generate()))
 
-    seed_demo(registry, authority_for, issuer.did, {issuer.vm: issuer.key.public_key_multibase})
+    seed_demo(registry, authority_for, issuer.did)
     return registry, issuer, authority_for("operator")
 
 

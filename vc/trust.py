@@ -6,6 +6,7 @@ keys does it use, and how does a country recognise an achievement. The registry 
 implements it from its database; a signed trust-list file implements it offline. Nothing
 here is specific to one framework: achievements are identified by URL.
 """
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Protocol
@@ -30,6 +31,14 @@ class Accreditation:
     valid_from: datetime
     valid_until: datetime | None
     revoked: bool = False
+    # the body's keys this anchor accepts (verification method URLs); empty: any key the
+    # body itself lists. An anchor can narrow a body's keys, never add one.
+    accepted_keys: tuple[str, ...] = ()
+
+    def accepts(self, verification_methods: Iterable[str]) -> bool:
+        """True when every key that signed the credential is one this anchor accepts."""
+        return not self.accepted_keys or all(vm in self.accepted_keys
+                                             for vm in verification_methods)
 
     def covers(self, achievement_id: str, eqf_level: int | None, on: datetime) -> bool:
         """True when this accreditation allows issuing `achievement_id` at `on`."""

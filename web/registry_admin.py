@@ -109,7 +109,8 @@ def remove_anchor(services: RegistryServices, caller: Authority, ref: str) -> Re
 @authenticated
 def accredit(services: RegistryServices, caller: Authority) -> Response:
     """Anchors: {issuer, name, achievements?, maxEqfLevel, validFrom?, validUntil?,
-    country?, publicKeys?, framework?}."""
+    country?, publicKeys?, framework?}. `publicKeys` (key ids, or {id: multibase}) only
+    narrows the body's keys, which come from the body's own DID document."""
     body = _body()
     credential = services.registry.accredit(
         caller, str(_required(body, "issuer")), names=_required(body, "name"),
@@ -154,3 +155,13 @@ def withdraw_recognition(services: RegistryServices, caller: Authority,
                          credential_id: str) -> Response:
     services.registry.withdraw_recognition(caller, credential_id)
     return json_response({"withdrawn": credential_id}, public=False)
+
+
+@registry_admin.post("/issuers/<path:issuer_did>/keys/refresh")
+@authenticated
+def refresh_body_keys(services: RegistryServices, caller: Authority,
+                      issuer_did: str) -> Response:
+    """The operator or an accrediting anchor: re-read the body's keys from its DID
+    document (after a rotation). Nobody can send the registry a key."""
+    changed = services.registry.refresh_body_keys(caller, issuer_did)
+    return json_response({"issuer": issuer_did, "changed": changed}, public=False)

@@ -5,6 +5,7 @@ like the issuer's (`issuer.keys.IssuerKeyStore`: PKCS#8 encrypted with the key
 passphrase) under `<data_dir>/registry/authorities/<slug>/keys/`. Its DID is the key's
 did:key. Only this module turns a slug into a signing authority.
 """
+import json
 import os
 import threading
 from dataclasses import dataclass, field
@@ -16,14 +17,19 @@ from sqlalchemy import Engine
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import sessionmaker
 
+from issuer.did_web import issuer_did_document
 from issuer.keys import IssuerKeyStore, load_passphrase
 from registry.authority import Authority
+from registry.body_keys import did_document_keys
 from registry.demo import SeedReport, seed_demo
 from registry.service import Registry
 from registry.trust_list import TRUST_LIST_TTL, sign_trust_list, unsigned_trust_list
 from registry.trust_source import DatabaseTrustSource
 from registry.validation import slug as check_slug
 from registry.vocab import OPERATOR_SLUG, now
+from vc.did_resolver import DIDResolver
+from vc.did_web import did_web_to_url
+from vc.fetch import Fetcher, FetchResult, HttpFetcher
 from web.datadir import open_issuer_keys
 from web.db import make_engine
 from web.settings import Settings
@@ -94,22 +100,40 @@ class RegistryServices:
         self.engine.dispose()
 
 
+class OwnDidDocument:
+    """This instance's own issuer DID document, read in process; any other did:web document
+    through the strict fetcher (https, public addresses, bounded)."""
+
+    def __init__(self, settings: Settings, fallback: Fetcher | None = None) -> None:
+        self._settings = settings
+        self._fallback = fallback or HttpFetcher()
+        did = settings.issuer_did
+        self._own_url = did_web_to_url(did) if did.startswith("did:web:") else None
+
+    def fetch(self, url: str, accept: str = "application/json",
+              etag: str | None = None) -> FetchResult:
+        if url != self._own_url:
+            return self._fallback.fetch(url, accept, etag)
+        document = issuer_did_document(self._settings.issuer_did,
+                                       open_issuer_keys(self._settings).all())
+        return FetchResult(url, 200, json.dumps(document).encode(), "application/did+json",
+                           None, max_age=0)
+
+
+def body_key_source(settings: Settings):
+    """Where the registry reads accredited bodies' keys: their DID documents (cached 60 s)."""
+    return did_document_keys(DIDResolver(fetcher=OwnDidDocument(settings), cache_ttl=60))
+
+
 def open_registry(settings: Settings) -> RegistryServices:
     """The registry of an initialised data directory (`s4c init`)."""
     passphrase = load_passphrase(settings.data_dir, settings.key_passphrase, create=False)
     engine = make_engine(settings.database_url)
-    registry = Registry(sessionmaker(engine, expire_on_commit=False), settings.public_url)
+    registry = Registry(sessionmaker(engine, expire_on_commit=False), settings.public_url,
+                        body_keys=body_key_source(settings))
     return RegistryServices(settings=settings, engine=engine, registry=registry,
                             keys=AuthorityKeys(settings.data_dir, passphrase),
                             trust_source=DatabaseTrustSource(registry))
-
-
-def issuer_public_keys(settings: Settings) -> dict[str, str]:
-    """This instance's certification body keys, as the registry should list them."""
-    if settings.issuer_did.startswith("did:key:"):
-        return {}
-    return {f"{settings.issuer_did}#{k.key_id}": k.public_key_multibase
-            for k in open_issuer_keys(settings).all()}
 
 
 def seed_demo_registry(settings: Settings) -> SeedReport:
@@ -117,8 +141,7 @@ def seed_demo_registry(settings: Settings) -> SeedReport:
     services = open_registry(settings)
     try:
         services.operator()
-        return seed_demo(services.registry, services.keys.authority, settings.issuer_did,
-                         issuer_public_keys(settings))
+        return seed_demo(services.registry, services.keys.authority, settings.issuer_did)
     finally:
         services.close()
 

@@ -24,8 +24,10 @@ class IssuerTrustCheck:
             return [failed("issuer-trust", Category.TRUST,
                            "the credential does not say what was achieved or when")]
         level = facts.eqf_level
+        signers = [p.get("verificationMethod") for p in facts.proofs]
         for accreditation in issuer.accreditations:
-            if accreditation.covers(facts.achievement_id, level, facts.valid_from):
+            if accreditation.covers(facts.achievement_id, level, facts.valid_from) \
+                    and accreditation.accepts(signers):
                 scope = f" at EQF level {level}" if level is not None else ""
                 return [passed("issuer-trust", Category.TRUST,
                                f"{name} is accredited by {accreditation.anchor_name} "

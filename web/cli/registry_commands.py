@@ -128,8 +128,9 @@ def anchor_remove(settings: Settings, slug_or_did: str) -> None:
               help="A role or unit id in scope; repeat.")
 @click.option("--max-eqf", required=True, type=click.IntRange(1, 8))
 @click.option("--country", help="The body's country (ISO 3166-1 alpha-2).")
-@click.option("--key", "keys", multiple=True, metavar="KEY_ID=MULTIBASE",
-              help="A public key of a did:web body (DID#fragment=z6Mk...); repeat.")
+@click.option("--key", "keys", multiple=True, metavar="KEY_ID",
+              help="Accept only this key of the body (DID#fragment); repeat. The keys "
+                   "themselves come from the body's DID document, never from an anchor.")
 @with_validity
 @click.pass_obj
 def accredit(settings: Settings, anchor_slug: str, issuer_did: str, names: tuple[str, ...],
@@ -143,8 +144,21 @@ def accredit(settings: Settings, anchor_slug: str, issuer_did: str, names: tuple
             achievements=_achievements(roles, achievements), max_eqf_level=max_eqf,
             valid_from=_time(valid_from, "--valid-from"),
             valid_until=_time(valid_until, "--valid-until"), framework=FRAMEWORK,
-            country=country, public_keys=_pairs(keys, "--key"))
+            country=country, public_keys=list(keys) or None)
         _echo_json(credential)
+
+
+@registry.command("refresh-keys")
+@click.option("--as", "slug", required=True,
+              help="The operator or an accrediting anchor, by slug.")
+@click.argument("issuer_did")
+@click.pass_obj
+def refresh_keys(settings: Settings, slug: str, issuer_did: str) -> None:
+    """Re-reads a did:web body's keys from its own DID document (after a key rotation)."""
+    with _registry(settings) as services:
+        changed = services.registry.refresh_body_keys(services.keys.authority(slug),
+                                                      issuer_did)
+        click.echo(f"the keys of {issuer_did} {'changed' if changed else 'are unchanged'}")
 
 
 @registry.command()
