@@ -177,3 +177,27 @@ def test_composed_rewrites_are_never_valid(name, steps):
     for kind, site_index, key_index in steps:
         variant = rewrite(variant, kind, site_index, key_index, STORE)
     _assert_not_better(name, variant, [k for k, _, _ in steps])
+
+
+def test_a_node_split_over_two_places_is_refused():
+    """Same RDF: the issuer described twice, its name in the second place (a reader of the
+    first place would miss it); refused whichever way the document is walked."""
+    doc = role_credential(ISSUER, n=20)
+    doc["issuer"] = {"id": ISSUER.did, "type": ["Profile"]}
+    doc["credentialSubject"]["achievement"]["creator"] = {"id": ISSUER.did,
+                                                          "name": "Demo Body"}
+    with pytest.raises(Exception, match="already described"):
+        ISSUER.sign(doc)
+    original = role_credential(ISSUER, n=21)
+    original["credentialSubject"]["achievement"]["creator"] = {"id": ISSUER.did}  # a reference
+    signed = ISSUER.sign(original)
+    assert VERIFIER.verify_credential(signed).verdict is Verdict.VALID
+    for _ in range(2):  # the second time the verifier replays a compiled plan
+        attack = copy.deepcopy(signed)
+        attack["credentialSubject"]["achievement"]["creator"] = {"id": ISSUER.did,
+                                                                 "url": ISSUER.base_url}
+        del attack["issuer"]["url"]
+        assert rdf_of(attack, STORE) == rdf_of(signed, STORE)
+        report = VERIFIER.verify_credential(attack)
+        assert report.verdict is Verdict.FORGED_OR_MALFORMED
+        assert "already described" in _reasons(report)

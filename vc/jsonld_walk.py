@@ -84,6 +84,8 @@ class _Walker:
         self.quads: list[Quad] = []
         self._bnodes: dict[str, Term] = {}
         self._counter = 0
+        self.described: list[tuple[Term, Term | None, str]] = []  # (node, graph, where)
+        self._described_keys: set[tuple[Term, Term | None]] = set()
 
     # -- terms -----------------------------------------------------------------------------
     def fresh(self) -> Term:
@@ -150,6 +152,15 @@ class _Walker:
                 others = [t for t in self.cache.terms_for(ctx, iri) if t != term]
                 raise _not_compact(where, f"the inline context names {iri[:120]!r} "
                                           f"{term[:60]!r}, but it is already {others[0]!r}")
+
+    def describe(self, node: Term, graph: Term | None, where: str) -> None:
+        """Compact form: a node is described in one place of its graph. Split over two,
+        the graph is the same but a reader of one place misses what is in the other."""
+        if (node, graph) in self._described_keys:
+            raise _not_compact(where, f"the node {str(node[1])[:120]!r} is already described "
+                                      "elsewhere in the document; describe it once")
+        self._described_keys.add((node, graph))
+        self.described.append((node, graph, where))
 
     # -- nodes -----------------------------------------------------------------------------
     def node(self, element: dict, ctx: dict, active_property: str | None, graph: Term | None,
@@ -241,6 +252,8 @@ class _Walker:
                                "not supported in credentials")
         if subject is None:
             subject = self.fresh()
+        elif compact and len(keys) > 1:
+            self.describe(subject, graph, path)
         for key, expanded in keys.items():
             if expanded == "@type":
                 values = element[key]

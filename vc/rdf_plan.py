@@ -144,21 +144,43 @@ def _template_term(t: Term | None, ops: dict) -> tuple | None:
     return ("slotlit", n, t[2], t[3])
 
 
-def _build(document: dict, cache: ContextCache) -> list[tuple] | None:
+Plan = tuple[list[tuple], list[tuple]]  # quad templates; described (node, graph, where)
+
+
+def _build(document: dict, cache: ContextCache) -> Plan | None:
     _, proxy = decompose(document, [], True)
     tracer = _Tracer(cache)
     tracer.node(proxy, cache.initial, None, None, "$", 0)
     try:
-        return [tuple(_template_term(t, tracer.ops) for t in quad) for quad in tracer.quads]
+        quads = [tuple(_template_term(t, tracer.ops) for t in quad) for quad in tracer.quads]
+        described = [(_template_term(node, tracer.ops), _template_term(graph, tracer.ops),
+                      where) for node, graph, where in tracer.described]
+        return quads, described
     except _NoPlan:
         return None
 
 
-def _replay(plan: list[tuple], leaves: list[str], cache: ContextCache) -> list[Quad]:
+def _resolve(t: tuple | None, leaves: list[str], resolved: dict[int, Term],
+             walker: _Walker) -> Term | None:
+    if t is None or t[0] in ("iri", "bnode", "literal"):
+        return t
+    if t[0] == "slotlit":
+        return ("literal", leaves[t[1]], t[2], t[3])
+    term = resolved.get(t[1])
+    if term is None:
+        _, n, op, ctx, where = t
+        term = walker.expand_id(ctx, leaves[n], where) if op == "id" else \
+            walker.expand_vocab_value(ctx, leaves[n], where)
+        resolved[n] = term
+    return term
+
+
+def _replay(plan: Plan, leaves: list[str], cache: ContextCache) -> list[Quad]:
     walker = _Replayer(cache)
     out: list[Quad] = []
     resolved: dict[int, Term] = {}
-    for quad in plan:
+    templates, described = plan
+    for quad in templates:
         terms = []
         for t in quad:
             if t is None or t[0] in ("iri", "bnode", "literal"):
@@ -174,6 +196,10 @@ def _replay(plan: list[tuple], leaves: list[str], cache: ContextCache) -> list[Q
                     resolved[n] = term
                 terms.append(term)
         out.append(tuple(terms))
+    if len(described) > 1 and cache.compact_form:  # each node described once per graph
+        for node, graph, where in described:
+            walker.describe(_resolve(node, leaves, resolved, walker),
+                            _resolve(graph, leaves, resolved, walker), where)
     return out
 
 
