@@ -160,21 +160,6 @@ def _build(document: dict, cache: ContextCache) -> Plan | None:
         return None
 
 
-def _resolve(t: tuple | None, leaves: list[str], resolved: dict[int, Term],
-             walker: _Walker) -> Term | None:
-    if t is None or t[0] in ("iri", "bnode", "literal"):
-        return t
-    if t[0] == "slotlit":
-        return ("literal", leaves[t[1]], t[2], t[3])
-    term = resolved.get(t[1])
-    if term is None:
-        _, n, op, ctx, where = t
-        term = walker.expand_id(ctx, leaves[n], where) if op == "id" else \
-            walker.expand_vocab_value(ctx, leaves[n], where)
-        resolved[n] = term
-    return term
-
-
 def _replay(plan: Plan, leaves: list[str], cache: ContextCache) -> list[Quad]:
     walker = _Replayer(cache)
     out: list[Quad] = []
@@ -197,9 +182,13 @@ def _replay(plan: Plan, leaves: list[str], cache: ContextCache) -> list[Quad]:
                 terms.append(term)
         out.append(tuple(terms))
     if len(described) > 1 and cache.compact_form:  # each node described once per graph
-        for node, graph, where in described:
-            walker.describe(_resolve(node, leaves, resolved, walker),
-                            _resolve(graph, leaves, resolved, walker), where)
+        # a described node's id slot was resolved above (its own quads name it)
+        keys = [(resolved[node[1]] if node[0] == "slot" else node,
+                 graph if graph is None or graph[0] != "slot" else resolved[graph[1]])
+                for node, graph, _ in described]
+        if len(set(keys)) != len(keys):
+            for (_, _, where), key in zip(described, keys, strict=True):
+                walker.describe(*key, where)  # raises at the second description
     return out
 
 
