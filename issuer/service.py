@@ -11,11 +11,11 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime
 
-from sqlalchemy import Engine, select
+from sqlalchemy import Engine, select, update
 from sqlalchemy.orm import Session, sessionmaker
 
 from issuer import credentials as build
-from issuer import status
+from issuer import status, status_check
 from issuer.audit import AuditEvent, record_audit_event
 from issuer.decisions import decide
 from issuer.keys import IssuerKeyStore
@@ -331,6 +331,14 @@ class IssuerService:
         return self._signer
 
     # -- status ----------------------------------------------------------------------------
+    def status_check(self, *, repair: bool = False, actor: str = "cli") -> list:
+        """Credentials whose published status bit differs from what is recorded (see
+        `issuer.status_check`); with `repair`, each is corrected with an audit row."""
+        with self.sessions.begin() as s:
+            if repair:
+                return status_check.repair(s, actor)
+            return status_check.find_mismatches(s)
+
     def revoke(self, credential_id: str, reason: str, actor: str) -> None:
         def check(c: IssuedCredential) -> None:
             if c.revoked:
@@ -359,8 +367,13 @@ class IssuerService:
     def _flip(self, credential_id: str, purpose: str, value: bool,
               check: Callable[[IssuedCredential], None], action: str, reason: str,
               actor: str) -> None:
-        """One transaction: the stored flag, the status list bit and the audit row."""
+        """One transaction: the stored flag, the status list bit and the audit row. The
+        credential's row is written first (a no-op update), so that on SQLite the
+        transaction holds the write lock before it reads, and on PostgreSQL the row lock:
+        a concurrent change of the same credential waits, then sees this one."""
         with self.sessions.begin() as s:
+            s.execute(update(IssuedCredential).where(IssuedCredential.id == credential_id)
+                      .values(revoked=IssuedCredential.revoked))
             c = self._credential(s, credential_id)
             check(c)
             if purpose == "revocation":

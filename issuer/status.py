@@ -43,9 +43,11 @@ class StatusSlots:
         current = self._current.get(purpose)
         if current is not None and current.allocated < FILL_LIMIT:
             return current
+        # the row is locked until commit: a concurrent issuer waits instead of drawing an
+        # index from a stale view of the taken ones
         latest = self.session.scalars(
             select(StatusList).where(StatusList.purpose == purpose)
-            .order_by(StatusList.number.desc()).limit(1)).first()
+            .order_by(StatusList.number.desc()).limit(1).with_for_update()).first()
         if latest is None or latest.allocated >= FILL_LIMIT:
             number = 1 if latest is None else latest.number + 1
             latest = StatusList(purpose=purpose, number=number,
@@ -91,8 +93,11 @@ def entries(public_url: str, revocation: tuple[int, int],
 
 
 def set_bit(session: Session, purpose: str, number: int, index: int, value: bool) -> None:
+    """Read, change, write one bit, with the list's row locked (SELECT ... FOR UPDATE), so
+    that concurrent changes to other bits of the list are never lost. The caller's
+    transaction also changes the credential's flag, so both commit or neither does."""
     status_list = session.scalars(select(StatusList).where(
-        StatusList.purpose == purpose, StatusList.number == number)).one()
+        StatusList.purpose == purpose, StatusList.number == number).with_for_update()).one()
     bits = Bitstring.from_bytes(status_list.bits)
     bits.set(index, value)
     status_list.bits = bits.to_bytes()

@@ -289,3 +289,30 @@ def keys_rotate(settings: Settings, actor: str) -> None:
 
 
 COMMANDS.append(keys)
+
+
+@click.group("status")
+def status_group() -> None:
+    """The published status lists against the issuer's records."""
+
+
+@status_group.command("check")
+@click.option("--repair", is_flag=True,
+              help="Make each differing bit say what is recorded (one audit row each).")
+@ACTOR_OPTION
+@click.pass_obj
+def status_check(settings: Settings, repair: bool, actor: str) -> None:
+    """Compare every credential's recorded state (revoked, suspended) with the bits its
+    status lists publish. Exit 0 when they agree (or were repaired), 1 when they differ."""
+    found = issuer_service(settings).status_check(repair=repair, actor=actor)
+    for mismatch in found:
+        click.echo(("repaired: " if repair else "") + mismatch.describe())
+    if not found:
+        click.echo("every published status bit matches the issuer's records")
+    elif not repair:
+        click.echo(f"{len(found)} difference(s); run `s4c status check --repair` to publish "
+                   "what is recorded", err=True)
+        sys.exit(1)
+
+
+COMMANDS.append(status_group)
