@@ -7,6 +7,7 @@ the same file issues nothing twice (assessments, decisions and credentials are i
 """
 import csv
 import io
+import math
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from datetime import date
@@ -55,7 +56,15 @@ def parse_cohort(text: str, summary: BatchSummary) -> list[CohortRow]:
         raise IssuerError(f"the CSV header lacks the column(s) {', '.join(missing)}; "
                           f"expected: {','.join(COLUMNS)}")
     rows = []
-    for i, raw in enumerate(reader):
+    for i in range(MAX_ROWS + 1):
+        try:
+            raw = next(reader)
+        except StopIteration:
+            break
+        except csv.Error as e:  # e.g. a field over csv's 128 KiB limit: this row only
+            summary.rows += 1
+            summary.errors.append(f"line {reader.line_num + 1}: unreadable CSV row ({e})")
+            continue
         line = reader.line_num
         if i >= MAX_ROWS:
             raise IssuerError(f"line {line}: more than {MAX_ROWS} rows")
@@ -81,6 +90,9 @@ def _row(line: int, raw: dict) -> CohortRow:
     except ValueError:
         raise ValueError(f"score {values['score']!r} / max_score {values['max_score']!r} "
                          "must be numbers") from None
+    if not (math.isfinite(score) and math.isfinite(max_score)):
+        raise ValueError(f"score {values['score']!r} / max_score {values['max_score']!r} "
+                         "must be finite numbers")
     try:
         assessed_on = date.fromisoformat(values["assessed_on"])
     except ValueError:

@@ -23,6 +23,8 @@ from issuer.models import Assessment, Candidate, Decision, FrameworkRecord, Issu
 from issuer.records import insert_rows as _insert_rows
 from issuer.rules import RuleError, unit_passed
 from vc import api as vc_api
+from vc.did_resolver import did_method
+from vc.errors import VCError
 from vc.multikey import Ed25519Multikey
 
 
@@ -107,8 +109,12 @@ class IssuerService:
             raise IssuerError(f"{email!r} is not an email address")
         if not name.strip():
             raise IssuerError("a candidate needs a name")
-        if did is not None and not did.startswith("did:"):
-            raise IssuerError(f"{did!r} is not a DID")
+        if did is not None:
+            try:  # DID Core 1.0 §3.1 syntax: it becomes credentialSubject.id, an IRI
+                did_method(did)
+            except VCError:
+                raise IssuerError(f"{did[:120]!r} is not a DID (did:<method>:<id>, no spaces)"
+                                  ) from None
         with self._session(session) as s:
             existing = s.scalars(select(Candidate).where(Candidate.email == email)).first()
             if existing is not None:

@@ -202,3 +202,34 @@ def test_after_key_rotation_old_and_new_credentials_verify(service):
     assert old_vm != new_vm
     for credential in (before.issued[0], after.issued[0]):
         assert api.verify(credential, resolver=resolver).verified
+
+
+def test_bad_cohort_rows_are_reported_by_line_and_the_good_rows_go_through(tmp_path):
+    """Issue 10, failure 4: a DID that is not an IRI, a NaN score and a field over 128 KiB
+    each sank the whole upload with a 500."""
+    from datetime import date, timedelta
+
+    from sqlalchemy import select
+
+    from issuer.batch import issue_cohort
+    from issuer.models import Candidate
+    from web.cli.context import issuer_service
+    from web.settings import Settings
+
+    settings = Settings.from_environment(tmp_path / "data", environ={
+        "S4C_KEY_PASSPHRASE": "cohort test passphrase",
+        "S4C_PUBLIC_URL": "https://certify.example.eu"})
+    service = issuer_service(settings)
+    units = service.framework().role("SCPM").units
+    day = (date.today() - timedelta(days=2)).isoformat()
+    lines = ["name,email,did,unit,score,max_score,assessed_on,exam_body,assessor",
+             f"Bad Did,baddid@example.org,did:x:a b,{units[0]},80,100,{day},Exam,A",
+             f"Nan,nan@example.org,,{units[0]},nan,100,{day},Exam,A",
+             f"Huge,huge@example.org,,{units[0]},80,100,{day},Exam,{'A' * 140_000}"]
+    lines += [f"Good,good@example.org,,{u},80,100,{day},Exam,A" for u in units]
+    summary = issue_cohort(service, "\n".join(lines) + "\n", "test")
+    assert summary.issued == len(units) + 1  # the good candidate's units and role
+    assert [e.split(":")[0] for e in summary.errors] == ["line 2", "line 3", "line 4"]
+    assert "not a DID" in summary.errors[0] and "finite" in summary.errors[1]
+    with service.sessions() as session:  # refused rows create no candidates
+        assert set(session.scalars(select(Candidate.email))) == {"good@example.org"}

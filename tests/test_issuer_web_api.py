@@ -323,3 +323,19 @@ def test_a_share_link_serves_the_credential_until_it_is_revoked(client, service,
     for path in (f"/shares/{share}/credential", "/shares/unknown-token/credential"):
         gone = client.get(path)
         assert gone.status_code == 404 and gone.mimetype == PROBLEM
+
+
+def test_a_did_that_is_not_an_iri_is_a_400_naming_the_field(client, service, token):
+    """Issue 10, failure 4: it raised UndefinedTermError at signing, a 500."""
+    body = _issue_body(service)
+    body["candidate"]["did"] = "did:x:a b"
+    response = client.post("/credentials/issue", json=body, headers=_auth(token))
+    assert response.status_code == 400
+    assert response.mimetype == "application/problem+json"
+    assert "not a DID" in response.get_json()["detail"]
+
+
+def test_a_status_list_number_beyond_any_list_is_a_404(client):
+    response = client.get("/status/revocation/" + "9" * 30)
+    assert response.status_code == 404
+    assert response.mimetype == "application/problem+json"

@@ -14,6 +14,7 @@ from web.issuer_api import issuer_api
 from web.issuer_console import issuer_console
 from web.problems import register_problem_handlers
 from web.registry_setup import register_registry
+from web.security_headers import install_security_headers
 from web.services import EXTENSION_KEY, Services
 from web.settings import Settings
 from web.status_lists import status_lists
@@ -54,4 +55,5 @@ def create_app(settings: Settings | None = None) -> Flask:
         app.add_url_rule("/did.json", "did_json", did_document)
     register_registry(app, settings)
     register_problem_handlers(app, JSON_PATH_PREFIXES)
+    install_security_headers(app, settings.public_url)
     return app

@@ -16,10 +16,13 @@ status_lists = Blueprint("status_lists", __name__)
 
 VC_MEDIA_TYPE = "application/vc+ld+json"
 MAX_AGE_SECONDS = 60
+MAX_LIST_NUMBER = 2**31 - 1
 
 
 @status_lists.get("/status/<purpose>/<int:number>")
 def status_list(purpose: str, number: int) -> Response:
+    if number > MAX_LIST_NUMBER:  # beyond any database integer: there is no such list
+        return problem(404, f"there is no {purpose} status list number {number}")
     document = current_services().issuer.status_list_credential(purpose, number)
     if document is None:
         return problem(404, f"there is no {purpose} status list number {number}")
