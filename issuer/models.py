@@ -135,3 +135,25 @@ class Officer(Base):
     password_hash: Mapped[str] = mapped_column(Text)
     api_token_hash: Mapped[str | None] = mapped_column(Text, unique=True)
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=_now)
+
+
+class ConsoleSession(Base):
+    """A signed-in console session, kept on the server so that logging out ends it: the
+    cookie only names it (by a random id, stored here as its SHA-256)."""
+
+    __tablename__ = "issuer_console_sessions"
+    id_hash: Mapped[str] = mapped_column(Text, primary_key=True)
+    officer: Mapped[str] = mapped_column(Text, index=True)
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=_now)
+    expires_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), index=True)
+
+
+class LoginThrottle(Base):
+    """Failed console logins per account and per client address, in the database so that
+    every worker and every instance counts the same attempts."""
+
+    __tablename__ = "issuer_login_throttle"
+    key: Mapped[str] = mapped_column(Text, primary_key=True)  # "account:…" or "address:…"
+    failures: Mapped[int] = mapped_column(Integer, default=0)
+    window_start: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+    locked_until: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))

@@ -2,10 +2,12 @@
 import hashlib
 import hmac
 import secrets
+from dataclasses import dataclass
 
 from sqlalchemy import select
 from sqlalchemy.orm import sessionmaker
 
+from issuer import login_throttle
 from issuer.audit import record_audit_event
 from issuer.models import Officer
 
@@ -47,13 +49,31 @@ def add_officer(sessions: sessionmaker, username: str, password: str, actor: str
     return token
 
 
-def login(sessions: sessionmaker, username: str, password: str) -> str | None:
+@dataclass(frozen=True)
+class LoginResult:
+    officer: str | None
+    retry_after: int = 0  # seconds: too many failures, every password is refused for now
+
+
+def login(sessions: sessionmaker, username: str, password: str,
+          address: str | None = None) -> LoginResult:
+    """Checks the password, unless the account or the client address is throttled
+    (`issuer.login_throttle`); an unknown account costs the same scrypt as a known one."""
+    gate = login_throttle.gate(sessions, username, address)
+    if not gate.open:
+        return LoginResult(None, gate.retry_after)
     with sessions() as s:
         officer = s.scalars(select(Officer).where(Officer.username == username)).first()
     if officer is None:
         hash_password(password)  # same cost whether or not the user exists
-        return None
-    return officer.username if check_password(officer.password_hash, password) else None
+        ok = False
+    else:
+        ok = check_password(officer.password_hash, password)
+    if not ok:
+        login_throttle.record_failure(sessions, username, address)
+        return LoginResult(None)
+    login_throttle.record_success(sessions, username)
+    return LoginResult(officer.username)
 
 
 def officer_for_token(sessions: sessionmaker, token: str) -> str | None:

@@ -1,17 +1,16 @@
-"""API tokens of the registry's authorities: `<slug>.<secret>`, stored only as a salted scrypt.
+"""API tokens of the registry's authorities: `<slug>.<secret>`, stored only as a SHA-256.
 
-The slug names the authority, so a request costs one scrypt, not one per authority. The
-secret is 256 random bits: no guessing attack needs slowing down, so the scrypt cost
-(RFC 7914, n=2^12, r=8) is modest and only guards a stolen database a little longer.
-Hashes are compared in constant time.
+The secret is 256 random bits, so no guessing attack needs slowing down: a plain SHA-256
+(`sha256$<hex>`) keeps a stolen database from yielding tokens, and costs a request
+microseconds, where a password hash (scrypt) would cost each API call milliseconds (and
+made them an easy way to load the server). Tokens stored as salted scrypt by earlier
+versions still match. Hashes are compared in constant time.
 """
 import base64
 import hashlib
 import hmac
 import secrets
 
-_N, _R, _P = 2**12, 8, 1
-_SALT_BYTES = 16
 MAX_TOKEN_LENGTH = 200
 
 
@@ -33,8 +32,7 @@ def _scrypt(secret: str, salt: bytes, n: int, r: int, p: int) -> bytes:
 
 
 def hash_token(token: str) -> str:
-    salt = secrets.token_bytes(_SALT_BYTES)
-    return f"scrypt${_N}${_R}${_P}${_b64(salt)}${_b64(_scrypt(token, salt, _N, _R, _P))}"
+    return "sha256$" + hashlib.sha256(token.encode("utf-8")).hexdigest()
 
 
 def token_slug(token: str) -> str | None:
@@ -49,7 +47,10 @@ def token_matches(token: str, stored: str | None) -> bool:
     """True when `token` is the one whose hash is `stored` (constant-time comparison)."""
     if not stored:
         return False
-    try:
+    if stored.startswith("sha256$"):
+        actual = hashlib.sha256(token.encode("utf-8")).hexdigest()
+        return hmac.compare_digest(actual.encode(), stored[len("sha256$"):].encode())
+    try:  # the salted scrypt of earlier versions
         scheme, n, r, p, salt, digest = stored.split("$")
         if scheme != "scrypt":
             return False

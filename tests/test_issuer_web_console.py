@@ -307,3 +307,46 @@ def test_the_download_is_the_signed_credential_named_after_its_role(logged_in, s
     assert response.get_json() == service.credential(credential_id).document
     missing = logged_in.get("/credentials/urn:uuid:nope/download")
     assert missing.status_code == 404
+
+
+def test_a_session_cookie_copied_before_logout_no_longer_works(app, logged_in):
+    """Issue 10, failure 8: the cookie used to stay valid for 8 hours after logout."""
+    cookie = logged_in.get_cookie("s4c_session").value
+    assert logged_in.get("/issuer/").status_code == 200
+    assert _post(logged_in, "/issuer/", "/issuer/logout", {}).status_code == 302
+    thief = app.test_client()
+    thief.set_cookie("s4c_session", cookie)
+    answer = thief.get("/issuer/")
+    assert answer.status_code == 302 and "/issuer/login" in answer.headers["Location"]
+
+
+def test_repeated_wrong_passwords_lock_the_account_even_for_the_right_one(app, officer):
+    """Issue 10, failure 6: 40 wrong passwords in 2.7 s, then the right one still worked."""
+    client = app.test_client()
+    for _ in range(5):
+        assert _login(client, password="wrong password 123").status_code == 401
+    locked = _login(client)  # the right password, but too soon
+    assert locked.status_code == 429 and int(locked.headers["Retry-After"]) > 60
+    assert "Too many failed logins" in locked.get_data(as_text=True)
+    assert client.get("/issuer/").status_code == 302  # not logged in
+
+
+def test_an_unknown_account_is_throttled_the_same_way(app, officer):
+    client = app.test_client()
+    token = _csrf(client, "/issuer/login")
+    answers = [client.post("/issuer/login", data={"username": "nobody", "password": "x" * 12,
+                                                  "csrf_token": token}).status_code
+               for _ in range(6)]
+    assert answers == [401] * 5 + [429]
+
+
+def test_one_address_cannot_try_many_accounts(app, officer):
+    client = app.test_client()
+    token = _csrf(client, "/issuer/login")
+    statuses = [client.post("/issuer/login", data={"username": f"user{i}",
+                                                   "password": "wrong password 1",
+                                                   "csrf_token": token}).status_code
+                for i in range(21)]
+    assert statuses[:20] == [401] * 20 and statuses[20] == 429
+    assert _login(client).status_code == 429  # the address is locked, whatever the account
+

@@ -1,5 +1,6 @@
 """The Flask application factory."""
 from flask import Flask
+from werkzeug.middleware.proxy_fix import ProxyFix
 
 from issuer.service import IssuerConfig, IssuerService
 from issuer.shares import lookup_share
@@ -56,4 +57,8 @@ def create_app(settings: Settings | None = None) -> Flask:
     register_registry(app, settings)
     register_problem_handlers(app, JSON_PATH_PREFIXES)
     install_security_headers(app, settings.public_url)
+    if settings.trusted_proxies:
+        # the client's address and scheme as the trusted proxies report them
+        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=settings.trusted_proxies,  # type: ignore[method-assign]
+                                x_proto=settings.trusted_proxies)
     return app

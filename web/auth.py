@@ -1,7 +1,9 @@
 """Officer authentication: console sessions with CSRF tokens, Bearer tokens for the API.
 
-The console keeps the logged-in officer in Flask's signed session cookie; the key that signs
-it is random per data directory (`<data_dir>/flask-secret`, mode 0600), so two data
+The console keeps a random session id in Flask's signed session cookie; the session itself
+lives on the server (`issuer.console_sessions`), so logging out ends it for every copy of
+the cookie. Logins are throttled per account and per client address
+(`issuer.login_throttle`). The key that signs the cookie is random per data directory (`<data_dir>/flask-secret`, mode 0600), so two data
 directories never accept each other's cookies. Every POST form of a protected blueprint
 carries a per-session CSRF token (OWASP "synchronizer token" pattern). The VC-API takes
 `Authorization: Bearer <officer API token>` (RFC 6750) and no cookies, so it needs no CSRF.
@@ -30,6 +32,7 @@ from flask import (
 )
 
 from issuer import officers
+from issuer.console_sessions import end_session, officer_for_session, start_session
 from web.problems import problem
 from web.services import current_services
 from web.settings import Settings
@@ -38,7 +41,7 @@ SECRET_FILE = "flask-secret"
 SECRET_BYTES = 32
 CSRF_FIELD = "csrf_token"
 SESSION_LIFETIME = timedelta(hours=8)
-_OFFICER = "officer"
+_SESSION_ID = "sid"
 _CSRF = "csrf"
 LOGIN_ENDPOINT = "issuer_console.login"
 
@@ -89,28 +92,36 @@ def init_auth(app: Flask, settings: Settings) -> None:
 
 
 # -- console sessions ------------------------------------------------------------------------
-def log_in(username: str, password: str) -> str | None:
+def log_in(username: str, password: str) -> officers.LoginResult:
     """Checks the password; on success starts a fresh session (no fixation) for the officer."""
-    officer = officers.login(current_services().issuer.sessions, username, password)
-    if officer is None:
-        current_app.logger.warning("console login refused for %r from %s", username,
-                                   request.remote_addr)
-        return None
-    current_app.logger.info("officer %r logged in to the console", officer)
+    sessions = current_services().issuer.sessions
+    result = officers.login(sessions, username, password, request.remote_addr)
+    if result.officer is None:
+        current_app.logger.warning("console login refused for %r from %s%s", username,
+                                   request.remote_addr,
+                                   " (throttled)" if result.retry_after else "")
+        return result
+    current_app.logger.info("officer %r logged in to the console", result.officer)
     session.clear()
     session.permanent = True
-    session[_OFFICER] = officer
+    session[_SESSION_ID] = start_session(sessions, result.officer, SESSION_LIFETIME)
     session[_CSRF] = secrets.token_urlsafe(32)
-    return officer
+    return result
 
 
 def log_out() -> None:
+    end_session(current_services().issuer.sessions, session.get(_SESSION_ID))
     session.clear()
 
 
 def current_officer() -> str | None:
-    officer = session.get(_OFFICER)
-    return officer if isinstance(officer, str) else None
+    if _SESSION_ID not in session:
+        return None
+    cached = g.get("s4c_officer_session")
+    if cached is None:
+        cached = g.s4c_officer_session = (officer_for_session(
+            current_services().issuer.sessions, session.get(_SESSION_ID)),)
+    return cached[0]
 
 
 def login_required[F: Callable[..., Any]](view: F) -> F:

@@ -13,6 +13,7 @@ from flask import (
     abort,
     flash,
     g,
+    make_response,
     redirect,
     render_template,
     request,
@@ -90,7 +91,16 @@ def login() -> Any:
         return render_template("issuer/login.html", next_url=next_url)
     username = (request.form.get("username") or "").strip()[:200]
     password = (request.form.get("password") or "")[:1000]
-    if log_in(username, password) is None:
+    result = log_in(username, password)
+    if result.retry_after:
+        minutes = max(1, round(result.retry_after / 60))
+        flash(f"Too many failed logins for this account or from this address. Try again in "
+              f"about {minutes} minute(s).", "error")
+        response = make_response(render_template("issuer/login.html", next_url=next_url,
+                                                 username=username), 429)
+        response.headers["Retry-After"] = str(result.retry_after)
+        return response
+    if result.officer is None:
         flash("Wrong username or password.", "error")
         return render_template("issuer/login.html", next_url=next_url, username=username), 401
     return redirect(next_url)

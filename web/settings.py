@@ -26,6 +26,15 @@ def default_data_dir(environ: Mapping[str, str] = os.environ) -> Path:
     return base / "s4c"
 
 
+def _proxy_count(value: str | None) -> int:
+    if not value:
+        return 0
+    if not value.strip().isdigit() or int(value) > 10:
+        raise ValueError(f"S4C_TRUSTED_PROXIES must be a number of proxies (0-10), not "
+                         f"{value[:40]!r}")
+    return int(value)
+
+
 @dataclass(frozen=True)
 class Settings:
     data_dir: Path
@@ -35,12 +44,17 @@ class Settings:
     key_passphrase: str | None = field(default=None, repr=False)
     # The certification body's name as its credentials show it (S4C_ISSUER_NAME).
     issuer_name: str = DEFAULT_ISSUER_NAME
+    # Reverse proxies in front of s4c whose X-Forwarded-For/-Proto to believe
+    # (S4C_TRUSTED_PROXIES): login throttling counts per client address, which behind a
+    # proxy is only known from that header. 0: take the connection's address.
+    trusted_proxies: int = 0
 
     @classmethod
     def from_environment(
         cls, data_dir: Path | None = None, environ: Mapping[str, str] | None = None
     ) -> "Settings":
-        """Reads S4C_DATA_DIR, DATABASE_URL, S4C_PUBLIC_URL, S4C_KEY_PASSPHRASE, S4C_ISSUER_NAME."""
+        """Reads S4C_DATA_DIR, DATABASE_URL, S4C_PUBLIC_URL, S4C_KEY_PASSPHRASE, S4C_ISSUER_NAME,
+        S4C_TRUSTED_PROXIES."""
         env = os.environ if environ is None else environ
         if data_dir is None:
             data_dir = Path(env["S4C_DATA_DIR"]) if env.get("S4C_DATA_DIR") else default_data_dir(env)
@@ -51,6 +65,7 @@ class Settings:
             public_url=(env.get("S4C_PUBLIC_URL") or DEFAULT_PUBLIC_URL).rstrip("/"),
             key_passphrase=env.get(PASSPHRASE_ENV),
             issuer_name=env.get("S4C_ISSUER_NAME") or DEFAULT_ISSUER_NAME,
+            trusted_proxies=_proxy_count(env.get("S4C_TRUSTED_PROXIES")),
         )
 
     @property

@@ -1,0 +1,37 @@
+"""Login throttling counts per client address: behind a trusted reverse proxy
+(S4C_TRUSTED_PROXIES) that is the forwarded address, so one attacker cannot lock everyone out."""
+import re
+
+from issuer.officers import add_officer
+from web.app import create_app
+from web.datadir import prepare_data_dir
+from web.settings import Settings
+
+PASSWORD = "a long officer password"
+CSRF = re.compile(r'name="csrf_token" value="([^"]+)"')
+
+
+def _csrf(client, path: str) -> str:
+    return CSRF.search(client.get(path).get_data(as_text=True)).group(1)
+
+
+def test_behind_a_trusted_proxy_the_client_address_is_the_forwarded_one(tmp_path, monkeypatch):
+    """Throttling by address must not lock everyone out behind one reverse proxy."""
+    for name in ("S4C_DATA_DIR", "S4C_PUBLIC_URL", "DATABASE_URL", "S4C_KEY_PASSPHRASE"):
+        monkeypatch.delenv(name, raising=False)
+    settings = Settings.from_environment(tmp_path / "data", environ={
+        "S4C_KEY_PASSPHRASE": "proxy test passphrase", "S4C_TRUSTED_PROXIES": "1"})
+    prepare_data_dir(settings)
+    proxied = create_app(settings)
+    add_officer(proxied.extensions["s4c"].issuer.sessions, "olga", PASSWORD, "test")
+    attacker, colleague = proxied.test_client(), proxied.test_client()
+    token = _csrf(attacker, "/issuer/login")
+    for i in range(21):
+        attacker.post("/issuer/login", data={"username": f"u{i}", "password": "wrong pass 1",
+                                             "csrf_token": token},
+                      headers={"X-Forwarded-For": "203.0.113.9"})
+    token = _csrf(colleague, "/issuer/login")
+    ok = colleague.post("/issuer/login", data={"username": "olga", "password": PASSWORD,
+                                               "csrf_token": token},
+                        headers={"X-Forwarded-For": "198.51.100.4"})
+    assert ok.status_code == 302
