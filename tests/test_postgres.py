@@ -181,3 +181,41 @@ def test_concurrent_status_changes_from_six_processes_lose_nothing(settings):
                 else (c.suspension_list, c.suspension_index)
             listed = service.status_list_credential(purpose, number)
             assert Bitstring.decode(listed["credentialSubject"]["encodedList"]).get(index)
+
+
+def test_concurrent_issuing_for_one_candidate_answers_everyone_with_the_same_credentials(
+        settings):
+    """Issue 10, failure 3: two API clients issuing for one candidate at once got a 500."""
+    import threading
+
+    from issuer.officers import add_officer
+    from web.app import create_app
+    from web.datadir import prepare_data_dir
+
+    prepare_data_dir(settings)
+    app = create_app(settings)
+    service = app.extensions["s4c"].issuer
+    token = add_officer(service.sessions, "race", "a long officer password", "test")
+    units = service.framework().role("SCPD").units
+    day = (date.today() - timedelta(days=2)).isoformat()
+    body = {"candidate": {"name": "Race Test", "email": "race@example.org"},
+            "assessments": [{"unit": u, "score": 90, "max_score": 100, "assessed_on": day,
+                             "exam_body": "Exam", "assessor": "A"} for u in units]}
+    answers: list = []
+    start = threading.Barrier(6)
+
+    def client() -> None:
+        start.wait()
+        response = app.test_client().post("/credentials/issue", json=body,
+                                          headers={"Authorization": f"Bearer {token}"})
+        answers.append((response.status_code, response.get_json()))
+
+    threads = [threading.Thread(target=client) for _ in range(6)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join(timeout=120)
+    assert len(answers) == 6
+    assert all(status in (200, 201) for status, _ in answers), answers
+    ids = {frozenset(d["id"] for d in a["issued"] + a["existing"]) for _, a in answers}
+    assert len(ids) == 1 and len(next(iter(ids))) == len(units) + 1

@@ -23,6 +23,7 @@ from datetime import date
 from typing import Any
 
 from flask import Blueprint, Response, g, jsonify, request
+from sqlalchemy.exc import IntegrityError
 
 from issuer.service import IssuerError, NotFound
 from vc.errors import MalformedInputError
@@ -145,31 +146,44 @@ def issue() -> Response:
         return _bad_request(e)
     service = current_services().issuer
     actor: str = g.officer
-    outcomes = []
-    try:
-        # One transaction: a refused assessment leaves nothing recorded and nothing issued.
-        with service.sessions.begin() as session:
-            try:
-                ref = service.add_candidate(name, email, did, actor, session)
-            except IssuerError as e:
-                raise BadField("/candidate", str(e)) from None
-            for i, a in enumerate(inputs):
-                try:
-                    passed = service.record_assessment(ref, a.unit, a.score, a.max_score,
-                                                       a.assessed_on, a.exam_body, a.assessor,
-                                                       actor, session)
-                except IssuerError as e:
-                    raise BadField(f"/assessments/{i}", str(e)) from None
-                outcomes.append({"unit": a.unit, "passed": passed})
-            result = service.certify_and_issue(ref, actor, session)
-    except BadField as e:
-        return _bad_request(e)
-    except IssuerError as e:
-        return problem(400, str(e), title="Cannot issue")
+    for attempt in range(2):
+        outcomes: list[dict] = []
+        try:
+            result = _record_and_issue(service, name, email, did, inputs, actor, outcomes)
+            break
+        except IntegrityError:
+            # another request issued for the same candidate at the same moment: it won the
+            # unique rows; a second try finds them and answers with the same credentials
+            if attempt:
+                return problem(409, "another request is issuing for this candidate right "
+                                    "now; send this one again", title="Conflict")
+        except BadField as e:
+            return _bad_request(e)
+        except IssuerError as e:
+            return problem(400, str(e), title="Cannot issue")
     response = jsonify({"candidate": result.candidate_ref, "assessments": outcomes,
                         "issued": result.issued, "existing": result.existing})
     response.status_code = 201 if result.issued else 200
     return response
+
+
+def _record_and_issue(service, name: str, email: str, did: str | None,
+                      inputs: list, actor: str, outcomes: list[dict]):
+    # One transaction: a refused assessment leaves nothing recorded and nothing issued.
+    with service.sessions.begin() as session:
+        try:
+            ref = service.add_candidate(name, email, did, actor, session)
+        except IssuerError as e:
+            raise BadField("/candidate", str(e)) from None
+        for i, a in enumerate(inputs):
+            try:
+                passed = service.record_assessment(ref, a.unit, a.score, a.max_score,
+                                                   a.assessed_on, a.exam_body, a.assessor,
+                                                   actor, session)
+            except IssuerError as e:
+                raise BadField(f"/assessments/{i}", str(e)) from None
+            outcomes.append({"unit": a.unit, "passed": passed})
+        return service.certify_and_issue(ref, actor, session)
 
 
 @issuer_api.post("/credentials/status")
