@@ -19,7 +19,14 @@ from issuer import status, status_check
 from issuer.audit import AuditEvent, record_audit_event
 from issuer.decisions import decide
 from issuer.keys import IssuerKeyStore
-from issuer.models import Assessment, Candidate, Decision, FrameworkRecord, IssuedCredential
+from issuer.models import (
+    Assessment,
+    Candidate,
+    Decision,
+    FrameworkRecord,
+    IssuedCredential,
+    StatusList,
+)
 from issuer.records import insert_rows as _insert_rows
 from issuer.rules import RuleError, unit_passed
 from vc import api as vc_api
@@ -65,11 +72,15 @@ def _add_years(moment: datetime, years: int) -> datetime:
         return moment.replace(year=moment.year + years, day=28)
 
 
+_LIST_VERSIONS = select(StatusList.purpose, StatusList.number, StatusList.updated_at)
+
+
 class IssuerService:
     def __init__(self, engine: Engine, keys: IssuerKeyStore, config: IssuerConfig,
                  clock: Callable[[], datetime] = _now) -> None:
         self.engine = engine
         self.sessions = sessionmaker(engine, expire_on_commit=False)
+        self.status_changes = 0  # status flips made by this process (see web.own_origin)
         self.keys = keys
         self.config = config
         self.clock = clock
@@ -342,6 +353,7 @@ class IssuerService:
         `issuer.status_check`); with `repair`, each is corrected with an audit row."""
         with self.sessions.begin() as s:
             if repair:
+                self.status_changes += 1
                 return status_check.repair(s, actor)
             return status_check.find_mismatches(s)
 
@@ -389,6 +401,16 @@ class IssuerService:
                 c.suspended = value
                 status.set_bit(s, purpose, c.suspension_list, c.suspension_index, value)
             record_audit_event(s, actor, action, credential_id, {"reason": reason})
+        self.status_changes += 1  # this process's own verifier sees the change at once
+
+    def status_list_versions(self) -> dict[tuple[str, int], str]:
+        """(purpose, number) -> a version that changes whenever the list's bits do (every
+        flip sets `updated_at`): one cheap query that lets this server's own verifier
+        reuse its lists until they change."""
+        # Core, not an ORM session: this runs for every verification of our credentials
+        with self.engine.connect() as connection:
+            return {(purpose, number): str(changed) for purpose, number, changed
+                    in connection.execute(_LIST_VERSIONS)}
 
     def status_list_credential(self, purpose: str, number: int) -> dict | None:
         """The signed BitstringStatusListCredential, re-signed only when the list changed."""

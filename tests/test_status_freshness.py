@@ -91,3 +91,27 @@ def test_a_revocation_on_this_server_is_seen_at_once_by_its_own_verifier(demo_ap
         report = verifier_for_app(app).verify_credential(credential)
     assert report.verdict is Verdict.NOT_VALID_NOW
     assert report.summary["status"] == "revoked"
+
+
+def test_another_worker_sees_the_revocation_within_a_second(demo_app):
+    """Two apps on one database, as two gunicorn workers: the one that did not revoke
+    re-reads its lists' versions at least every second."""
+    import time
+
+    from web.own_origin import VERSIONS_FOR_SECONDS
+
+    app, credentials = demo_app
+    other = create_app(app.extensions["s4c"].settings)
+    name = next(k for k in credentials if k.startswith("competency-"))
+    credential = credentials[name]
+
+    def verdict(on) -> str:
+        return on.test_client().post("/credentials/verify", data=json.dumps(
+            {"verifiableCredential": credential}), content_type="application/json"
+        ).get_json()["verdict"]
+
+    assert verdict(other) == "valid"
+    app.extensions["s4c"].issuer.revoke(credential["id"], reason="test", actor="test")
+    assert verdict(app) == "not-valid-now"  # the worker that revoked: at once
+    time.sleep(VERSIONS_FOR_SECONDS + 0.1)
+    assert verdict(other) == "not-valid-now"  # any other worker: within a second
