@@ -6,6 +6,7 @@ unknown account (no oracle)."""
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 
+from sqlalchemy import delete, or_
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session, sessionmaker
 
@@ -50,6 +51,10 @@ def gate(sessions: sessionmaker, username: str, address: str | None,
 def record_failure(sessions: sessionmaker, username: str, address: str | None,
                    now: datetime | None = None) -> None:
     now = now or datetime.now(UTC)
+    with sessions.begin() as s:  # forget keys whose window and lock are long over
+        s.execute(delete(LoginThrottle).where(
+            LoginThrottle.window_start < now - WINDOW - LOCKOUT,
+            or_(LoginThrottle.locked_until.is_(None), LoginThrottle.locked_until < now)))
     for key, limit in _keys(username, address):
         for _ in range(2):  # a concurrent first failure may insert the row first
             try:

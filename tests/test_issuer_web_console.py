@@ -350,3 +350,4 @@ def test_one_address_cannot_try_many_accounts(app, officer):
     assert statuses[:20] == [401] * 20 and statuses[20] == 429
     assert _login(client).status_code == 429  # the address is locked, whatever the account
 
+

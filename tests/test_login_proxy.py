@@ -35,3 +35,20 @@ def test_behind_a_trusted_proxy_the_client_address_is_the_forwarded_one(tmp_path
                                                "csrf_token": token},
                         headers={"X-Forwarded-For": "198.51.100.4"})
     assert ok.status_code == 302
+
+
+def test_old_throttle_records_are_forgotten(tmp_path):
+    from datetime import UTC, datetime, timedelta
+
+    from issuer import login_throttle
+    from issuer.models import LoginThrottle
+    from web.cli.context import issuer_service
+
+    service = issuer_service(Settings.from_environment(tmp_path / "data", environ={
+        "S4C_KEY_PASSPHRASE": "throttle test passphrase"}))
+    long_ago = datetime.now(UTC) - timedelta(days=2)
+    login_throttle.record_failure(service.sessions, "ghost", "192.0.2.7", now=long_ago)
+    login_throttle.record_failure(service.sessions, "olga", "192.0.2.8")
+    with service.sessions() as s:
+        keys = {row.key for row in s.query(LoginThrottle)}
+    assert keys == {"account:olga", "address:192.0.2.8"}
