@@ -13,6 +13,7 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 
 from sqlalchemy import func, select
+from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session, sessionmaker
 
 from registry import credentials as vcs
@@ -233,8 +234,12 @@ class Registry:
             raise NotAuthorised(f"{actor.did} neither runs this registry nor accredits "
                                 f"{issuer_did}")
         keys = self._own_keys(issuer_did, required=True)
-        with self._sessions.begin() as session:
-            return self._record_body_keys(session, actor.did, issuer_did, keys or {})
+        try:
+            with self._sessions.begin() as session:
+                return self._record_body_keys(session, actor.did, issuer_did, keys or {})
+        except IntegrityError:  # a concurrent refresh recorded the same keys first
+            with self._sessions.begin() as session:
+                return self._record_body_keys(session, actor.did, issuer_did, keys or {})
 
     def _own_keys(self, issuer_did: str, *, required: bool) -> dict[str, str] | None:
         """The body's assertion keys from its own DID document (None: not readable and not
@@ -258,6 +263,8 @@ class Registry:
         """The keys an anchor accepts, which must be keys the body itself lists: a list of
         verification methods, or `{method: publicKeyMultibase}` that must match the body's."""
         if isinstance(named, list):
+            if not all(isinstance(method, str) for method in named):
+                raise InvalidRecord("publicKeys must list key ids (DID#fragment) as strings")
             named = dict.fromkeys(named)
         if not isinstance(named, dict) or len(named) > check.MAX_KEYS:
             raise InvalidRecord(f"publicKeys must name at most {check.MAX_KEYS} keys")

@@ -72,8 +72,11 @@ class SeenSequences:
             self._seen[operator_did] = sequence
             if self._path is not None:
                 tmp = self._path.with_suffix(".tmp")
-                tmp.write_text(json.dumps(self._seen, sort_keys=True), encoding="utf-8")
-                tmp.replace(self._path)
+                try:
+                    tmp.write_text(json.dumps(self._seen, sort_keys=True), encoding="utf-8")
+                    tmp.replace(self._path)
+                except OSError:
+                    pass  # not writable: this process still remembers; the check still runs
 
 
 def list_sequence(document: dict) -> int:

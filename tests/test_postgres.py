@@ -91,6 +91,16 @@ def test_every_migration_runs_and_matches_the_models(settings):
         engine.dispose()
 
 
+def _cohort(units: list[str], prefix: str, candidates: int) -> str:
+    """A cohort CSV in which every candidate passes every unit of a role."""
+    day = (date.today() - timedelta(days=2)).isoformat()
+    lines = ["name,email,did,unit,score,max_score,assessed_on,exam_body,assessor"]
+    for i in range(candidates):
+        lines += [f"{prefix} {i},{prefix}{i}@example.org,,{u},80,100,{day},Exam,A"
+                  for u in units]
+    return "\n".join(lines) + "\n"
+
+
 def test_issue_revoke_and_batch_on_postgresql(settings):
     from issuer.batch import issue_cohort
     from vc.statuslist import Bitstring
@@ -98,11 +108,7 @@ def test_issue_revoke_and_batch_on_postgresql(settings):
 
     service = issuer_service(settings)
     units = service.framework().role("SCPM").units
-    day = (date.today() - timedelta(days=2)).isoformat()
-    lines = ["name,email,did,unit,score,max_score,assessed_on,exam_body,assessor"]
-    for i in range(3):
-        lines += [f"Pg {i},pg{i}@example.org,,{u},80,100,{day},Exam,A" for u in units]
-    text = "\n".join(lines) + "\n"
+    text = _cohort(units, "pg", 3)
     summary = issue_cohort(service, text, "test")
     assert summary.errors == [] and summary.issued == 3 * (len(units) + 1)
     assert issue_cohort(service, text, "test").issued == 0  # idempotent on PostgreSQL too
@@ -157,11 +163,7 @@ def test_concurrent_status_changes_from_six_processes_lose_nothing(settings):
 
     service = issuer_service(settings)
     units = service.framework().role("SCPM").units
-    day = (date.today() - timedelta(days=2)).isoformat()
-    lines = ["name,email,did,unit,score,max_score,assessed_on,exam_body,assessor"]
-    for i in range(18):
-        lines += [f"Con {i},con{i}@example.org,,{u},80,100,{day},Exam,A" for u in units]
-    assert issue_cohort(service, "\n".join(lines) + "\n", "test").errors == []
+    assert issue_cohort(service, _cohort(units, "con", 18), "test").errors == []
     ids = [c.id for c in service.credentials(limit=1000) if not c.revoked
            and not c.suspended][:120]
     assert len(ids) == 120

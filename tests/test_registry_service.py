@@ -353,3 +353,8 @@ def test_an_anchor_can_narrow_the_keys_it_accepts(world: World):
     assert accreditation.accepts([f"{BODY}#key-1"])
     assert not accreditation.accepts([f"{BODY}#key-2"])
     assert len(world.source.issuer(BODY).public_keys) == 2  # the body's own list is whole
+
+
+def test_public_keys_that_are_not_key_ids_are_a_clear_refusal(world: World):
+    with pytest.raises(InvalidRecord, match="key ids"):
+        world.accredit(world.bg, public_keys=[{"id": f"{BODY}#key-1"}])

@@ -5,7 +5,6 @@ like the issuer's (`issuer.keys.IssuerKeyStore`: PKCS#8 encrypted with the key
 passphrase) under `<data_dir>/registry/authorities/<slug>/keys/`. Its DID is the key's
 did:key. Only this module turns a slug into a signing authority.
 """
-import json
 import os
 import threading
 from dataclasses import dataclass, field
@@ -17,7 +16,6 @@ from sqlalchemy import Engine
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import sessionmaker
 
-from issuer.did_web import issuer_did_document
 from issuer.keys import IssuerKeyStore, load_passphrase
 from registry.authority import Authority
 from registry.body_keys import did_document_keys
@@ -33,6 +31,7 @@ from vc.fetch import Fetcher, FetchResult, HttpFetcher
 from web.datadir import open_issuer_keys
 from web.db import make_engine
 from web.settings import Settings
+from web.wellknown import DID_JSON, did_document_json
 
 EXTENSION_KEY = "s4c.registry"
 TRUST_LIST_REISSUE_SECONDS = 3600  # a cached list is re-signed after an hour or a change
@@ -114,10 +113,9 @@ class OwnDidDocument:
               etag: str | None = None) -> FetchResult:
         if url != self._own_url:
             return self._fallback.fetch(url, accept, etag)
-        document = issuer_did_document(self._settings.issuer_did,
-                                       open_issuer_keys(self._settings).all())
-        return FetchResult(url, 200, json.dumps(document).encode(), "application/did+json",
-                           None, max_age=0)
+        body = did_document_json(self._settings.issuer_did,
+                                 open_issuer_keys(self._settings).all())
+        return FetchResult(url, 200, body, DID_JSON, None, max_age=0)
 
 
 def body_key_source(settings: Settings):
