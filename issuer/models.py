@@ -1,4 +1,5 @@
 """The issuer's tables: candidates, assessments, decisions, credentials, status lists, shares."""
+import secrets
 from datetime import UTC, date, datetime
 from typing import Any
 
@@ -115,15 +116,23 @@ class StatusList(Base):
     updated_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=_now)
 
 
+def new_share_link_id() -> str:
+    return secrets.token_hex(16)
+
+
 class ShareLink(Base):
-    """A holder's revocable link to one credential (the token itself is never stored)."""
+    """A holder's revocable link to one credential (the token itself is never stored; the
+    server derives it from `id` with its key, see `issuer.shares`)."""
 
     __tablename__ = "issuer_share_links"
     token_hash: Mapped[str] = mapped_column(Text, primary_key=True)
+    id: Mapped[str] = mapped_column(Text, unique=True, index=True, default=new_share_link_id)
     credential_id: Mapped[str] = mapped_column(ForeignKey("issuer_credentials.id"), index=True)
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=_now)
+    created_by: Mapped[str | None] = mapped_column(Text)  # None for links made before i0003
     expires_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
     revoked_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    uses: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
 
 
 class Officer(Base):

@@ -11,7 +11,7 @@ from flask import Flask
 from flask.testing import FlaskClient
 
 from issuer.officers import add_officer
-from issuer.shares import create_share, revoke_share
+from issuer.shares import create_share, revoke_share, shares_of
 from vc import api
 from vc.did_resolver import DIDResolver
 from vc.did_web import did_web_to_url
@@ -315,11 +315,11 @@ def test_an_unknown_status_list_is_a_404_problem(client, service, token, path):
 # -- share links -------------------------------------------------------------------------
 def test_a_share_link_serves_the_credential_until_it_is_revoked(client, service, token):
     credential = _role_credential(_issue(client, service, token))
-    share = create_share(service.sessions, credential["id"], "test")
+    share = create_share(service.sessions, credential["id"], "test", key=b"k" * 32)
     response = client.get(f"/shares/{share}/credential")
     assert response.status_code == 200 and response.get_json() == credential
     assert response.headers["Cache-Control"] == "no-store"
-    revoke_share(service.sessions, share, "test")
+    revoke_share(service.sessions, shares_of(service.sessions, credential["id"])[0].id, "test")
     for path in (f"/shares/{share}/credential", "/shares/unknown-token/credential"):
         gone = client.get(path)
         assert gone.status_code == 404 and gone.mimetype == PROBLEM

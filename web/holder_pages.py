@@ -2,19 +2,19 @@
 and the public JSON behind a share link.
 
 The QR code on the certificate holds the share link `<public_url>/v/<token>` (the
-verifier's page). Share tokens are stored hashed, so the database cannot show a link again:
-the officer's session remembers the last link made for each credential (never the URL, so
-tokens stay out of access logs), and the certificate reuses it or makes a new one.
+verifier's page): the credential's current link (`issuer.shares.current_share`), the same in
+every session until it is withdrawn or expires. Tokens are derived from a link's id with the
+app's secret key, so only this server, not its database alone, can show a link again.
 """
 import base64
 import json
 import re
 from dataclasses import dataclass
 
-from flask import Blueprint, Response, abort, g, make_response, render_template, session
+from flask import Blueprint, Response, abort, current_app, g, make_response, render_template
 
 from issuer.service import NotFound
-from issuer.shares import create_share, lookup_share
+from issuer.shares import current_share, lookup_share
 from vc.qr import qr_png
 from web import issuer_reads as reads
 from web.auth import login_required
@@ -27,8 +27,6 @@ holder_pages = Blueprint("holder_pages", __name__)
 LANGUAGES = {"en": "English", "bg": "Български", "ro": "Română", "el": "Ελληνικά",
              "es": "Español", "de": "Deutsch"}
 EQF_FRAMEWORK = "European Qualifications Framework"
-_SHARES = "shares"  # session key: {credential id: share token}
-MAX_REMEMBERED_SHARES = 20  # keeps the session cookie small
 
 
 def share_url(token: str) -> str:
@@ -36,21 +34,10 @@ def share_url(token: str) -> str:
     return f"{current_services().settings.public_url}/v/{token}"
 
 
-def remember_share(credential_id: str, token: str) -> None:
-    shares = {k: v for k, v in (session.get(_SHARES) or {}).items() if k != credential_id}
-    shares[credential_id] = token
-    session[_SHARES] = dict(list(shares.items())[-MAX_REMEMBERED_SHARES:])
-
-
-def _share_token(credential_id: str) -> str:
-    """The share token the session remembers for the credential if still valid, else a new one."""
-    sessions = current_services().issuer.sessions
-    token = (session.get(_SHARES) or {}).get(credential_id)
-    shared = lookup_share(sessions, token) if isinstance(token, str) else None
-    if shared is None or shared.get("id") != credential_id:
-        token = create_share(sessions, credential_id, g.officer)
-        remember_share(credential_id, token)
-    return token
+def share_key() -> bytes:
+    """The key share tokens are derived with: the app's secret key (one per data directory)."""
+    key = current_app.secret_key
+    return key if isinstance(key, bytes) else str(key).encode()
 
 
 @dataclass(frozen=True)
@@ -115,7 +102,8 @@ def _record(credential_id: str) -> tuple[reads.CredentialRow, dict]:
 @login_required
 def certificate(credential_id: str) -> Response:
     row, document = _record(credential_id)
-    link = share_url(_share_token(credential_id))
+    link = share_url(current_share(current_services().issuer.sessions, credential_id,
+                                   share_key(), g.officer))
     png, _version = qr_png(link, error_correction="M")
     response = make_response(render_template(
         "holder/certificate.html", row=row, text=certificate_text(document), share_link=link,
@@ -145,7 +133,7 @@ def download(credential_id: str) -> Response:
 def shared_credential(token: str) -> Response:
     document = lookup_share(current_services().issuer.sessions, token)
     if document is None:
-        return problem(404, "This share link is unknown, revoked or expired.")
+        return problem(404, "This share link is unknown, withdrawn or expired.")
     response = Response(json.dumps(document, ensure_ascii=False),
                         mimetype="application/vc+ld+json")
     # A holder may revoke the link at any moment: never serve it from a cache.

@@ -4,7 +4,7 @@ Views translate forms into `IssuerService` calls and show the outcome; the servi
 Every page needs a logged-in officer, every form carries the CSRF token (`web.auth`).
 """
 import json
-from datetime import date
+from datetime import UTC, date, datetime, time, timedelta
 from typing import Any
 
 from flask import (
@@ -23,10 +23,17 @@ from werkzeug.datastructures import FileStorage
 
 from issuer.batch import issue_cohort
 from issuer.service import IssuerError, NotFound
-from issuer.shares import create_share, shares_of
+from issuer.shares import (
+    DEFAULT_SHARE_DAYS,
+    MAX_SHARE_DAYS,
+    ShareError,
+    create_share,
+    revoke_share,
+    shares_of,
+)
 from web import issuer_reads as reads
 from web.auth import current_officer, log_in, log_out, login_required, protect_forms, safe_next
-from web.holder_pages import remember_share, share_url
+from web.holder_pages import share_key, share_url
 from web.services import current_services
 
 issuer_console = Blueprint("issuer_console", __name__, url_prefix="/issuer")
@@ -201,25 +208,26 @@ def credentials() -> str:
                            kinds=reads.KINDS, states=reads.STATES)
 
 
-def _credential_page(credential_id: str, new_share_token: str | None = None) -> str:
+@issuer_console.get("/credentials/<path:credential_id>")
+@login_required
+def credential(credential_id: str) -> Response:
     service = _service()
     try:
         row = reads.credential_row(service, credential_id)
     except NotFound:
         abort(404)
     document = service.credential(credential_id).document
-    return render_template(
+    shares = shares_of(service.sessions, credential_id, share_key())
+    today = datetime.now(UTC).date()
+    response = make_response(render_template(
         "issuer/credential.html", row=row, document_json=json.dumps(
             document, indent=2, ensure_ascii=False),
         audit=reads.audit_trail(service, credential_id),
-        shares=shares_of(service.sessions, credential_id),
-        new_share_url=share_url(new_share_token) if new_share_token else None)
-
-
-@issuer_console.get("/credentials/<path:credential_id>")
-@login_required
-def credential(credential_id: str) -> str:
-    return _credential_page(credential_id)
+        shares=[(s, share_url(s.token) if s.token else None) for s in shares],
+        default_share_days=DEFAULT_SHARE_DAYS, first_expiry=today + timedelta(days=1),
+        last_expiry=today + timedelta(days=MAX_SHARE_DAYS - 1)))
+    response.headers["Cache-Control"] = "private, no-store"  # it shows live share links
+    return response
 
 
 @issuer_console.post("/credentials/<path:credential_id>/status")
@@ -245,14 +253,39 @@ def change_status(credential_id: str) -> Response:
 
 @issuer_console.post("/credentials/<path:credential_id>/share")
 @login_required
-def create_share_link(credential_id: str) -> str:
+def create_share_link(credential_id: str) -> Response:
     try:
-        token = create_share(_service().sessions, credential_id, g.officer)
+        expires_on = (request.form.get("expires_on") or "").strip()
+        expires_at = None  # the default: one year from now
+        if expires_on:
+            try:
+                expires_at = datetime.combine(date.fromisoformat(expires_on), time.min, UTC)
+            except ValueError:
+                raise FormError("the expiry must be a date (YYYY-MM-DD)") from None
+        create_share(_service().sessions, credential_id, g.officer, share_key(), expires_at)
     except LookupError:
         abort(404)
-    remember_share(credential_id, token)  # the printable certificate shows this link
-    # Only the token's hash is stored: this response is the one chance to see the link.
-    return _credential_page(credential_id, new_share_token=token)
+    except (FormError, ShareError) as e:
+        flash(f"Share link not created: {e}.", "error")
+    else:
+        flash("Share link created; the printable certificate now shows it.", "success")
+    return redirect(url_for("issuer_console.credential", credential_id=credential_id))
+
+
+@issuer_console.post("/credentials/<path:credential_id>/shares/withdraw")
+@login_required
+def withdraw_share_link(credential_id: str) -> Response:
+    link_id = (request.form.get("link") or "")[:MAX_FIELD]
+    try:
+        withdrawn = revoke_share(_service().sessions, link_id, g.officer, credential_id)
+    except LookupError:
+        flash("No such share link for this credential.", "error")
+    else:
+        if withdrawn:
+            flash("Share link withdrawn: it no longer opens the credential.", "success")
+        else:
+            flash("This share link was already withdrawn.", "info")
+    return redirect(url_for("issuer_console.credential", credential_id=credential_id))
 
 
 # -- cohorts ---------------------------------------------------------------------------------

@@ -179,13 +179,15 @@ def _share_token(settings: Settings, credential: dict, expires_days: int | None)
     from sqlalchemy.orm import sessionmaker
 
     from issuer.shares import create_share
+    from web.auth import secret_key
     from web.db import make_engine
 
     expires = datetime.now(UTC) + timedelta(days=expires_days) if expires_days else None
     sessions = sessionmaker(make_engine(settings.database_url))
     try:
+        # the web app's key, so that the console can show (and withdraw) this link too
         return create_share(sessions, str(credential.get("id")), actor="s4c qr",
-                            expires_at=expires)
+                            key=secret_key(settings.data_dir), expires_at=expires)
     except LookupError as e:
         _unusable(f"{e}: a link can only be made for a credential issued here")
         raise
@@ -196,14 +198,15 @@ def _share_token(settings: Settings, credential: dict, expires_days: int | None)
 @click.option("--mode", type=click.Choice(["link", "self-contained"]), required=True)
 @click.option("-o", "--output", type=click.Path(dir_okay=False), required=True,
               help="Where to write the PNG.")
-@click.option("--expires-days", type=click.IntRange(1, 3650),
-              help="Link mode: the link stops working after this many days.")
+@click.option("--expires-days", type=click.IntRange(1, 1830),  # shares.MAX_SHARE_DAYS
+              help="Link mode: the link stops working after this many days (default 365).")
 @click.pass_obj
 def qr(settings: Settings, credential_file: str, mode: str, output: str,
        expires_days: int | None) -> None:
     """Write CREDENTIAL.json as a QR code PNG and print its QR version.
 
-    link: a short link to this verifier's page (a revocable share, version <= 6).
+    link: a short link to this verifier's page (a new share link, which the console lists
+    and can withdraw; version <= 6).
     self-contained: the signed credential itself (S4C1:), verifiable offline (version <= 25);
     a credential too large for that becomes a compact summary signed by this issuer.
     """
