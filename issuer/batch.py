@@ -1,24 +1,26 @@
 """Issuing a whole cohort from a CSV file: one row per candidate and unit result.
 
 Columns: name, email, did (may be empty), unit, score, max_score, assessed_on (YYYY-MM-DD),
-exam_body, assessor. A bad row is reported with its line number and the other rows go on;
-each candidate is issued in its own savepoint, so a failure loses nothing else. Re-running
-the same file issues nothing twice (assessments, decisions and credentials are idempotent).
+exam_body, assessor. A bad row is reported with its line number and the other rows go on
+(a candidate whose every row is refused is not created). Candidates are issued in chunks
+(`issuer.cohort_issuing`); re-running the same file issues nothing twice (assessments,
+decisions and credentials are idempotent).
 """
 import csv
 import io
 import math
-from collections.abc import Callable, Iterable
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date
 
+from issuer.cohort_issuing import ChunkResult, issue_chunk
 from issuer.service import IssuerError, IssuerService
 
 COLUMNS = ("name", "email", "did", "unit", "score", "max_score", "assessed_on", "exam_body",
            "assessor")
 MAX_ROWS = 200_000
 MAX_FIELD = 1000
-CANDIDATES_PER_TRANSACTION = 200
+CANDIDATES_PER_CHUNK = 100  # one chunk: two short write transactions, signing between
 
 
 @dataclass(frozen=True)
@@ -103,63 +105,38 @@ def _row(line: int, raw: dict) -> CohortRow:
                      values["assessor"])
 
 
-def issue_cohort(service: IssuerService, text: str, actor: str,
-                 progress: Callable[[int], None] | None = None) -> BatchSummary:
-    summary = BatchSummary()
-    rows = parse_cohort(text, summary)
+def cohort_groups(rows: list[CohortRow]) -> list[list[CohortRow]]:
+    """The rows of each candidate (by e-mail address), in the order of the file."""
     by_candidate: dict[str, list[CohortRow]] = {}
     for row in rows:
-        by_candidate.setdefault(row.email.lower(), []).append(row)
-    summary.candidates = len(by_candidate)
-    groups = list(by_candidate.values())
-    for start in range(0, len(groups), CANDIDATES_PER_TRANSACTION):
-        chunk = groups[start:start + CANDIDATES_PER_TRANSACTION]
-        # Fast path: one transaction for the chunk, bad input refused before any write.
-        # Should anything fail after a write, the chunk rolls back and runs again with a
-        # savepoint per candidate, so one candidate's failure loses nothing else.
-        part = BatchSummary()
-        try:
-            with service.sessions.begin() as session:
-                for group in chunk:
-                    _issue_candidate(service, session, group, actor, part, savepoint=False)
-        except Exception:  # noqa: BLE001 - retried below, where each candidate is isolated
-            part = BatchSummary()
-            with service.sessions.begin() as session:
-                for group in chunk:
-                    _issue_candidate(service, session, group, actor, part, savepoint=True)
-        summary.issued += part.issued
-        summary.already_issued += part.already_issued
-        summary.errors.extend(part.errors)
+        by_candidate.setdefault(row.email.strip().lower(), []).append(row)
+    return list(by_candidate.values())
+
+
+def chunks(groups: list, size: int = CANDIDATES_PER_CHUNK) -> list[list]:
+    return [groups[start:start + size] for start in range(0, len(groups), size)]
+
+
+def add_chunk(summary: BatchSummary, part: ChunkResult) -> None:
+    summary.issued += part.issued
+    summary.already_issued += part.already_issued
+    summary.errors.extend(f"line {line}: {message}" for line, message in part.errors)
+
+
+def sort_errors(errors: list[str]) -> list[str]:
+    return sorted(errors, key=lambda e: int(e.split()[1].rstrip(":")))
+
+
+def issue_cohort(service: IssuerService, text: str, actor: str,
+                 progress: Callable[[int], None] | None = None) -> BatchSummary:
+    """Issues a whole cohort in this process, chunk after chunk (the job queue,
+    `issuer.cohort_jobs`, runs the same chunks on several workers)."""
+    summary = BatchSummary()
+    groups = cohort_groups(parse_cohort(text, summary))
+    summary.candidates = len(groups)
+    for chunk in chunks(groups):
+        add_chunk(summary, issue_chunk(service, chunk, actor))
         if progress:
             progress(len(chunk))
-    summary.errors.sort(key=lambda e: int(e.split()[1].rstrip(":")))
+    summary.errors = sort_errors(summary.errors)
     return summary
-
-
-def _issue_candidate(service: IssuerService, session, group: Iterable[CohortRow], actor: str,
-                     summary: BatchSummary, savepoint: bool) -> None:
-    group = list(group)
-    first = group[0]
-    try:  # validation only: nothing is written when this refuses the candidate
-        ref = service.add_candidate(first.name, first.email, first.did, actor, session)
-    except IssuerError as e:
-        summary.errors.append(f"line {first.line}: {e}")
-        return
-    nested = session.begin_nested() if savepoint else None
-    try:
-        errors = service.record_assessments(ref, [
-            {"line": r.line, "unit": r.unit, "score": r.score, "max_score": r.max_score,
-             "assessed_on": r.assessed_on, "exam_body": r.exam_body, "assessor": r.assessor}
-            for r in group], actor, session)
-        summary.errors.extend(f"line {line}: {message}" for line, message in errors)
-        if len(group) > len(errors):
-            result = service.certify_and_issue(ref, actor, session)
-            summary.issued += len(result.issued)
-            summary.already_issued += len(result.existing)
-        if nested is not None:
-            nested.commit()
-    except IssuerError as e:
-        if nested is None:
-            raise  # the fast path retries the chunk with savepoints
-        nested.rollback()
-        summary.errors.append(f"line {first.line}: {e}")

@@ -166,3 +166,37 @@ class LoginThrottle(Base):
     failures: Mapped[int] = mapped_column(Integer, default=0)
     window_start: Mapped[datetime] = mapped_column(DateTime(timezone=True))
     locked_until: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+
+
+class CohortJob(Base):
+    """A cohort upload being issued in the background (`issuer.cohort_jobs`). The file is
+    kept so that any worker can run any chunk, and a job can resume after a crash."""
+
+    __tablename__ = "issuer_cohort_jobs"
+    id: Mapped[str] = mapped_column(Text, primary_key=True)  # random, in URLs
+    filename: Mapped[str] = mapped_column(Text)
+    text: Mapped[str] = mapped_column(Text)
+    created_by: Mapped[str] = mapped_column(Text)
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=_now)
+    finished_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    rows: Mapped[int] = mapped_column(Integer)
+    candidates: Mapped[int] = mapped_column(Integer)
+    chunk_count: Mapped[int] = mapped_column(Integer)
+    parse_errors: Mapped[list[str]] = mapped_column(JSON)  # "line N: …", found on upload
+
+
+class CohortChunk(Base):
+    """One chunk of a job: candidates [first, first + count) of the file, in file order.
+    `done` and its counts are written in the transaction that stores its credentials."""
+
+    __tablename__ = "issuer_cohort_chunks"
+    job_id: Mapped[str] = mapped_column(ForeignKey("issuer_cohort_jobs.id"),
+                                        primary_key=True)
+    number: Mapped[int] = mapped_column(Integer, primary_key=True)
+    first: Mapped[int] = mapped_column(Integer)
+    count: Mapped[int] = mapped_column(Integer)
+    done: Mapped[bool] = mapped_column(Boolean, default=False)
+    issued: Mapped[int] = mapped_column(Integer, default=0)
+    already_issued: Mapped[int] = mapped_column(Integer, default=0)
+    errors: Mapped[list[str]] = mapped_column(JSON, default=list)
+    done_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))

@@ -19,6 +19,7 @@ from issuer import status, status_check
 from issuer.audit import AuditEvent, record_audit_event
 from issuer.decisions import decide
 from issuer.keys import IssuerKeyStore
+from issuer.minting import Minter
 from issuer.models import (
     Assessment,
     Candidate,
@@ -65,14 +66,74 @@ def _now() -> datetime:
     return datetime.now(UTC).replace(microsecond=0)
 
 
-def _add_years(moment: datetime, years: int) -> datetime:
-    try:
-        return moment.replace(year=moment.year + years)
-    except ValueError:
-        return moment.replace(year=moment.year + years, day=28)
-
-
 _LIST_VERSIONS = select(StatusList.purpose, StatusList.number, StatusList.updated_at)
+
+
+def assessment_problem(fw, row: dict, today: date) -> str | None:
+    """Why an assessment row (unit, score, max_score, assessed_on) cannot be recorded, from
+    the framework and the rules alone; None when it can."""
+    try:
+        unit = fw.unit(row["unit"])
+    except (KeyError, LookupError):
+        return f"unit {row['unit']!r} is not in framework {fw.id}"
+    try:
+        unit_passed(row["score"], row["max_score"], unit.pass_threshold)
+    except RuleError as e:
+        return f"unit {row['unit']}: {e}"
+    if row["assessed_on"] > today:
+        return f"assessment date {row['assessed_on']} is in the future"
+    return None
+
+
+def assessment_rows(candidate_id: int, candidate_ref: str, rows: list[dict],
+                    known: dict[tuple[str, date], dict], fw, now: datetime,
+                    actor: str) -> tuple[list[dict], list[dict], list[tuple[int, str]]]:
+    """The assessment rows to insert, their audit rows, and (line, message) for the rows
+    refused. `known` maps (unit, date) to the score already recorded (updated in place); a
+    row equal to a known one is neither new nor refused."""
+    errors = []
+    new_rows: list[dict] = []
+    audit: list[dict] = []
+    today = now.date()
+    for row in rows:
+        problem = assessment_problem(fw, row, today)
+        if problem is not None:
+            errors.append((row["line"], problem))
+            continue
+        same = known.get((row["unit"], row["assessed_on"]))
+        if same is not None:
+            if (same["score"], same["max_score"]) != (row["score"], row["max_score"]):
+                errors.append((row["line"], (f"unit {row['unit']} on {row['assessed_on']} is "
+                               f"already recorded with score {same['score']:g}/"
+                               f"{same['max_score']:g}")))
+            continue
+        passed = unit_passed(row["score"], row["max_score"], fw.unit(row["unit"]).pass_threshold)
+        known[(row["unit"], row["assessed_on"])] = row
+        new_rows.append({
+            "ref": str(uuid.uuid4()), "candidate_id": candidate_id, "framework_id": fw.id,
+            "unit_code": row["unit"], "score": row["score"], "max_score": row["max_score"],
+            "assessed_on": row["assessed_on"], "exam_body": row["exam_body"],
+            "assessor": row["assessor"], "recorded_by": actor, "recorded_at": now})
+        audit.append({"at": now, "actor": actor, "action": "assessment.recorded",
+                      "subject": candidate_ref,
+                      "detail": {"unit": row["unit"], "score": row["score"],
+                                 "max": row["max_score"], "passed": passed}})
+    return new_rows, audit, errors
+
+
+def candidate_problem(name: str, email: str, did: str | None) -> str | None:
+    """Why a candidate cannot be registered; None when it can."""
+    email = email.strip().lower()
+    if "@" not in email or len(email) > 254:
+        return f"{email!r} is not an email address"
+    if not name.strip():
+        return "a candidate needs a name"
+    if did is not None:
+        try:  # DID Core 1.0 §3.1 syntax: it becomes credentialSubject.id, an IRI
+            did_method(did)
+        except VCError:
+            return f"{did[:120]!r} is not a DID (did:<method>:<id>, no spaces)"
+    return None
 
 
 class IssuerService:
@@ -115,17 +176,10 @@ class IssuerService:
     def add_candidate(self, name: str, email: str, did: str | None, actor: str,
                       session: Session | None = None) -> str:
         """Registers a candidate (idempotent by email); returns the candidate reference."""
+        problem = candidate_problem(name, email, did)
+        if problem is not None:
+            raise IssuerError(problem)
         email = email.strip().lower()
-        if "@" not in email or len(email) > 254:
-            raise IssuerError(f"{email!r} is not an email address")
-        if not name.strip():
-            raise IssuerError("a candidate needs a name")
-        if did is not None:
-            try:  # DID Core 1.0 §3.1 syntax: it becomes credentialSubject.id, an IRI
-                did_method(did)
-            except VCError:
-                raise IssuerError(f"{did[:120]!r} is not a DID (did:<method>:<id>, no spaces)"
-                                  ) from None
         with self._session(session) as s:
             existing = s.scalars(select(Candidate).where(Candidate.email == email)).first()
             if existing is not None:
@@ -178,43 +232,11 @@ class IssuerService:
         """
         candidate = self._candidate(session, candidate_ref)
         fw = self.framework().id
-        today = self.clock().date()
         known = {(a.unit_code, a.assessed_on): {"score": a.score, "max_score": a.max_score}
                  for a in session.scalars(select(Assessment).where(
                      Assessment.candidate_id == candidate.id, Assessment.framework_id == fw))}
-        errors = []
-        new_rows: list[dict] = []
-        audit: list[dict] = []
-        now = self.clock()
-        for row in rows:
-            try:
-                unit = self._unit(row["unit"])
-                passed = unit_passed(row["score"], row["max_score"], unit.pass_threshold)
-            except (IssuerError, RuleError) as e:
-                errors.append((row["line"], f"unit {row['unit']}: {e}" if
-                               isinstance(e, RuleError) else str(e)))
-                continue
-            if row["assessed_on"] > today:
-                errors.append((row["line"], (f"assessment date {row['assessed_on']} is in the "
-                                            "future")))
-                continue
-            same = known.get((row["unit"], row["assessed_on"]))
-            if same is not None:
-                if (same["score"], same["max_score"]) != (row["score"], row["max_score"]):
-                    errors.append((row["line"], (f"unit {row['unit']} on {row['assessed_on']} is "
-                                   f"already recorded with score {same['score']:g}/"
-                                   f"{same['max_score']:g}")))
-                continue
-            known[(row["unit"], row["assessed_on"])] = row
-            new_rows.append({
-                "ref": str(uuid.uuid4()), "candidate_id": candidate.id, "framework_id": fw,
-                "unit_code": row["unit"], "score": row["score"], "max_score": row["max_score"],
-                "assessed_on": row["assessed_on"], "exam_body": row["exam_body"],
-                "assessor": row["assessor"], "recorded_by": actor, "recorded_at": now})
-            audit.append({"at": now, "actor": actor, "action": "assessment.recorded",
-                          "subject": candidate.ref,
-                          "detail": {"unit": row["unit"], "score": row["score"],
-                                     "max": row["max_score"], "passed": passed}})
+        new_rows, audit, errors = assessment_rows(
+            candidate.id, candidate.ref, rows, known, self.framework(), self.clock(), actor)
         if new_rows:
             _insert_rows(session, Assessment, new_rows)
             _insert_rows(session, AuditEvent, audit)
@@ -248,6 +270,14 @@ class IssuerService:
             decide(s, candidate, self.framework(), self.clock(), actor)
         s.flush()
 
+    def minter(self, actor: str) -> Minter:
+        """The builder and signer of the credentials of one issuing run."""
+        key_id, key = self._signing_key()
+        c = self.config
+        return Minter(did=c.did, name=c.name, public_url=c.public_url, suite=c.suite,
+                      role_validity_years=c.role_validity_years, framework=self.framework(),
+                      key_id=key_id, key=key, now=self.clock(), actor=actor)
+
     def _issue_pending(self, s: Session, candidate: Candidate, actor: str) -> CandidateResult:
         result = CandidateResult(candidate.ref)
         issued = {c.decision_id: c for c in s.scalars(select(IssuedCredential).where(
@@ -263,14 +293,21 @@ class IssuerService:
         rows: list[dict] = []
         audit: list[dict] = []
         digests = {c.document["id"]: c.digest for c in issued.values()}
+        minter = self.minter(actor)
         with s.no_autoflush:
             for d in decisions:  # units first ("unit" > "role" descending), then roles
                 if d.id in issued:
                     doc = issued[d.id].document
                     result.existing.append(doc)
                 else:
-                    doc = self._issue_one(s, d, candidate, holder, slots, unit_docs,
-                                          assessments, actor, rows, audit, digests)
+                    minted = minter.mint(
+                        d, candidate.id, candidate.ref, holder, slots.allocate("revocation"),
+                        slots.allocate("suspension"), assessments.get(d.assessment_id),
+                        unit_docs, digests)
+                    doc = minted.document
+                    digests[doc["id"]] = minted.row["digest"]
+                    rows.append(minted.row)  # inserted together at the end (executemany)
+                    audit.append(minted.audit)
                     result.issued.append(doc)
                 if d.kind == "unit":
                     unit_docs[d.code] = doc
@@ -279,52 +316,6 @@ class IssuerService:
             _insert_rows(s, IssuedCredential, rows)
             _insert_rows(s, AuditEvent, audit)
         return result
-
-    def _issue_one(self, s: Session, d: Decision, candidate: Candidate, holder: build.Holder,
-                   slots: status.StatusSlots, unit_docs: dict[str, dict],
-                   assessments: dict[int, Assessment], actor: str, rows: list[dict],
-                   audit: list[dict], digests: dict[str, str]) -> dict:
-        fw = self.framework()
-        now = self.clock()
-        revocation, suspension = slots.allocate("revocation"), slots.allocate("suspension")
-        entries = status.entries(self.config.public_url, revocation, suspension)
-        credential_id = f"urn:uuid:{uuid.uuid4()}"
-        profile = build.IssuerProfile(self.config.did, self.config.name, self.config.public_url)
-        valid_until = None
-        if d.kind == "unit":
-            a = assessments[d.assessment_id]
-            doc = build.competency_credential(
-                credential_id=credential_id, framework=fw, unit=self._unit(d.code),
-                holder=holder, issuer=profile, score=a.score, max_score=a.max_score,
-                assessed_on=a.assessed_on, exam_body=a.exam_body, assessor=a.assessor,
-                assessment_ref=a.ref, valid_from=now, status=entries)
-        else:
-            role = fw.role(d.code)
-            valid_until = _add_years(now, self.config.role_validity_years)
-            doc = build.role_credential(
-                credential_id=credential_id, framework=fw, role=role, holder=holder,
-                issuer=profile, decided_on=d.decided_on, decided_by=d.decided_by,
-                decision_ref=f"{candidate.ref}-{d.id}", valid_from=now,
-                valid_until=valid_until, units=[unit_docs[u] for u in role.units],
-                status=entries, digests=digests)
-        key_id, key = self._signing_key()
-        signed = vc_api.sign(doc, key, suite=self.config.suite,
-                             verification_method=f"{self.config.did}#{key_id}",
-                             created=build.rfc3339(now))
-        digest = build.digest_multibase(signed)
-        digests[credential_id] = digest
-        # plain rows, inserted together at the end of the candidate (executemany)
-        rows.append({
-            "id": credential_id, "decision_id": d.id, "candidate_id": candidate.id,
-            "kind": d.kind, "code": d.code, "document": signed, "digest": digest,
-            "issued_at": now, "valid_until": valid_until,
-            "revocation_list": revocation[0], "revocation_index": revocation[1],
-            "suspension_list": suspension[0], "suspension_index": suspension[1],
-            "revoked": False, "suspended": False})
-        audit.append({"at": now, "actor": actor, "action": "credential.issued",
-                      "subject": credential_id,
-                      "detail": {"candidate": candidate.ref, "kind": d.kind, "code": d.code}})
-        return signed
 
     def rotate_key(self, actor: str):
         """A new active signing key; older keys stay listed so old credentials verify."""

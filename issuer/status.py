@@ -8,7 +8,7 @@ when one is half full, so that random draws stay cheap.
 import secrets
 from datetime import UTC, datetime
 
-from sqlalchemy import select
+from sqlalchemy import select, update
 from sqlalchemy.orm import Session
 
 from issuer.models import StatusList
@@ -82,6 +82,52 @@ class StatusSlots:
                 taken.add(index)
                 status_list.allocated += 1
                 return status_list.number, index
+
+
+def lock_lists(session: Session) -> None:
+    """Takes the status lists' locks first thing in a transaction that reads, then writes:
+    on PostgreSQL the lists' row locks, on SQLite the database's write lock (a no-op
+    UPDATE), so that no concurrent writer commits between this transaction's reads and its
+    writes (SQLite would refuse the late write with "database is locked")."""
+    session.execute(update(StatusList).values(allocated=StatusList.allocated))
+
+
+def ensure_current_lists(session: Session) -> None:
+    """Starts a new list of each purpose when there is none or the latest is full (under
+    the list's lock), so that slots can then be drawn outside the transaction."""
+    slots = StatusSlots.of(session)
+    for purpose in PURPOSES:
+        slots._list_for(purpose)
+
+
+class SlotDraw:
+    """Random slots of one purpose's current list, drawn outside any lock (the cohort
+    path): the caller checks under the list's lock, before storing, that nobody took them
+    meanwhile."""
+
+    @classmethod
+    def current(cls, session: Session, purpose: str) -> "SlotDraw":
+        from issuer.models import IssuedCredential as C
+
+        number = session.scalar(select(StatusList.number).where(
+            StatusList.purpose == purpose).order_by(StatusList.number.desc()).limit(1))
+        if number is None:
+            raise LookupError(f"no {purpose} status list yet")
+        column = C.revocation_index if purpose == "revocation" else C.suspension_index
+        number_col = C.revocation_list if purpose == "revocation" else C.suspension_list
+        return cls(number, set(session.scalars(select(column).where(number_col == number))))
+
+    def __init__(self, number: int, taken: set[int]) -> None:
+        self.number = number
+        self.taken = taken
+
+    def draw(self) -> tuple[int, int]:
+        """(list number, index) of a slot free when the list was read."""
+        while True:
+            index = secrets.randbelow(LIST_BITS)
+            if index not in self.taken:
+                self.taken.add(index)
+                return self.number, index
 
 
 def entries(public_url: str, revocation: tuple[int, int],

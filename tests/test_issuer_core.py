@@ -161,25 +161,31 @@ def test_a_bad_csv_row_is_reported_and_the_others_are_issued(service):
 
 
 def test_a_failure_after_writes_loses_only_that_candidate(service, monkeypatch):
+    from issuer.minting import Minter
+
     units = service.framework().role("SCPD").units
     day = date.today().isoformat()
     lines = ["name,email,did,unit,score,max_score,assessed_on,exam_body,assessor"]
     for who in ("ok1", "boom", "ok2"):
         lines += [f"{who},{who}@example.org,,{u},90,100,{day},Exam,A" for u in units]
-    real = service.certify_and_issue
+    real = Minter.mint
 
-    def failing(ref, actor, session=None):
-        result = real(ref, actor, session)  # writes first, then fails
-        if _email_of(service, ref, session) == "boom@example.org":
+    def failing(self, decision, candidate_id, candidate_ref, holder, *args, **kwargs):
+        if holder.email == "boom@example.org":  # after the candidate's records are written
             raise IssuerError("signing service unavailable")
-        return result
+        return real(self, decision, candidate_id, candidate_ref, holder, *args, **kwargs)
 
-    monkeypatch.setattr(service, "certify_and_issue", failing)
+    monkeypatch.setattr(Minter, "mint", failing)
     summary = issue_cohort(service, "\n".join(lines) + "\n", "test")
     assert summary.issued == 2 * (len(units) + 1)
-    assert any("signing service unavailable" in e for e in summary.errors)
+    boom_line = 2 + len(units)
+    assert f"line {boom_line}: could not issue: signing service unavailable" in summary.errors
     issued_to = {c.candidate_id for c in service.credentials()}
     assert len(issued_to) == 2
+    monkeypatch.setattr(Minter, "mint", real)  # the service is back: a re-run completes it
+    again = issue_cohort(service, "\n".join(lines) + "\n", "test")
+    assert (again.issued, again.already_issued, again.errors) == (
+        len(units) + 1, 2 * (len(units) + 1), [])
 
 
 def _email_of(service, ref, session):

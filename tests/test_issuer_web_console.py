@@ -8,6 +8,7 @@ import stat
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
+import job_workers
 import pytest
 import test_issuer_web_api as shared
 from flask import Flask
@@ -226,22 +227,36 @@ def test_a_refused_console_action_says_why(logged_in, service):
     assert service.credential(credential_id).revoked
 
 
-def test_a_cohort_upload_reports_a_bad_row_by_line_and_issues_the_others(logged_in, service):
+def test_a_cohort_upload_reports_a_bad_row_by_line_and_issues_the_others(logged_in, service,
+                                                                         settings):
     units = service.framework().role("SCPM").units
     lines = ["name,email,did,unit,score,max_score,assessed_on,exam_body,assessor"]
     for unit in units:
         lines.append(f"Ben Row,ben@example.org,,{unit},80,100,{DAY},Exam Centre,A. Assessor")
     lines.append(f"Cleo Row,cleo@example.org,,{units[0]},eighty,100,{DAY},Exam Centre,A")
+    lines.append(f"Dan Row,dan@example.org,,NOPE,80,100,{DAY},Exam Centre,A")
     body = ("\n".join(lines) + "\n").encode()
     response = logged_in.post("/issuer/cohort", content_type="multipart/form-data", data={
         "csrf_token": _csrf(logged_in, "/issuer/cohort"),
         "cohort": (io.BytesIO(body), "cohort.csv")})
-    assert response.status_code == 200
-    html = response.get_data(as_text=True)
-    assert f"line {len(lines)}: score" in html
+    assert response.status_code == 303  # the upload is a job: its page follows it
+    page = response.headers["Location"]
+    job_id = page.rsplit("/", 1)[1]
+    assert page == f"/issuer/cohort/jobs/{job_id}"
+    with job_workers.worker(settings) as process:
+        job_workers.wait_finished(service, job_id, process=process)
+    progress = logged_in.get(f"{page}/progress").get_json()
+    assert progress["finished"] and progress["percent"] == 100
+    assert progress["issued"] == len(units) + 1
+    html = logged_in.get(page).get_data(as_text=True)
+    assert f"line {len(lines) - 1}: score" in html
+    assert f"line {len(lines)}: unit &#39;NOPE&#39; is not in framework" in html
     issued = service.credentials(candidate_ref="ben@example.org")
     assert len(issued) == len(units) + 1
-    assert f"<strong>{len(issued)}</strong><span>credentials issued" in html
+    assert f'<strong data-field="issued">{len(issued)}</strong>' in html
+    # refused rows create no candidates
+    assert {c.email for c in service.candidates()} == {"ben@example.org"}
+    assert "cohort.csv" in logged_in.get("/issuer/cohort").get_data(as_text=True)
 
 
 # -- holder pages ------------------------------------------------------------------------

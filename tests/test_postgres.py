@@ -2,64 +2,23 @@
 real PostgreSQL server (a throwaway cluster on 127.0.0.1, started for this module)."""
 import json
 import os
-import shutil
-import socket
-import subprocess
-import tempfile
 from datetime import date, timedelta
-from pathlib import Path
 
 import pytest
 from sqlalchemy import inspect
 
+from web import throwaway
 from web.settings import Settings
-
-
-def _pg_bin(name: str) -> str | None:
-    found = shutil.which(name)
-    if found:
-        return found
-    versions = sorted(Path("/usr/lib/postgresql").glob("*/bin"), reverse=True)
-    return next((str(v / name) for v in versions if (v / name).exists()), None)
-
-
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
-def _as_postgres(args: list[str]) -> list[str]:
-    # initdb refuses to run as root: use the postgres account when we are root
-    if os.geteuid() == 0 and shutil.which("runuser"):
-        return ["runuser", "-u", "postgres", "--", *args]
-    return args
 
 
 @pytest.fixture(scope="module")
 def database_url():
-    initdb, pg_ctl = _pg_bin("initdb"), _pg_bin("pg_ctl")
-    if not (initdb and pg_ctl):
+    if not throwaway.postgres_available():
         if os.environ.get("CI") == "true":
             pytest.fail("PostgreSQL is not installed (make test installs it)")
         pytest.skip("PostgreSQL server binaries (initdb, pg_ctl) are not installed")
-    tmp = Path(tempfile.mkdtemp(prefix="s4c-pg-"))
-    data = tmp / "data"
-    if os.geteuid() == 0:
-        shutil.chown(tmp, "postgres")
-    port = _free_port()
-    subprocess.run(_as_postgres([initdb, "-D", str(data), "-U", "s4c", "--auth=trust",
-                                 "-E", "UTF8", "--no-sync"]), check=True,
-                   capture_output=True)
-    subprocess.run(_as_postgres([pg_ctl, "-D", str(data), "-w", "-l", str(tmp / "log"),
-                                 "-o", f"-p {port} -h 127.0.0.1 -k {tmp} -F",
-                                 "start"]), check=True, capture_output=True)
-    try:
-        yield f"postgresql+psycopg://s4c@127.0.0.1:{port}/postgres"
-    finally:
-        subprocess.run(_as_postgres([pg_ctl, "-D", str(data), "-m", "immediate", "stop"]),
-                       check=False, capture_output=True)
-        shutil.rmtree(tmp, ignore_errors=True)
+    with throwaway.postgres() as url:
+        yield url
 
 
 @pytest.fixture(scope="module")

@@ -2,17 +2,16 @@
 from flask import Flask
 from werkzeug.middleware.proxy_fix import ProxyFix
 
-from issuer.service import IssuerConfig, IssuerService
 from issuer.shares import lookup_share
 from vc.did_web import did_web_has_path
 from web.aries_pages import aries_pages
 from web.auth import init_auth
-from web.datadir import open_issuer_keys
-from web.db import make_engine
+from web.datadir import issuer_service_for, open_issuer_keys
 from web.holder_pages import holder_pages
 from web.home import home
 from web.issuer_api import issuer_api
 from web.issuer_console import issuer_console
+from web.job_queue import JobQueue
 from web.problems import register_problem_handlers
 from web.registry_setup import register_registry
 from web.security_headers import install_security_headers
@@ -25,7 +24,7 @@ from web.wellknown import did_document, wellknown
 
 MAX_REQUEST_BYTES = 1024 * 1024
 JSON_PATH_PREFIXES = ("/.well-known/", "/credentials/", "/presentations/", "/status/",
-                      "/shares/")
+                      "/shares/", "/cohorts")
 
 
 def create_app(settings: Settings | None = None) -> Flask:
@@ -38,10 +37,10 @@ def create_app(settings: Settings | None = None) -> Flask:
     keys = open_issuer_keys(settings)
     app = Flask(__name__)
     app.config["MAX_CONTENT_LENGTH"] = MAX_REQUEST_BYTES
-    issuer = IssuerService(make_engine(settings.database_url), keys, IssuerConfig(
-        did=settings.issuer_did, name=settings.issuer_name, public_url=settings.public_url))
+    issuer = issuer_service_for(settings, keys)
+    jobs = JobQueue(settings, lambda: issuer_service_for(settings))
     app.extensions[EXTENSION_KEY] = Services(settings=settings, issuer_keys=keys,
-                                             issuer=issuer)
+                                             issuer=issuer, jobs=jobs)
     app.register_blueprint(home)
     app.register_blueprint(wellknown)
     init_auth(app, settings)

@@ -9,12 +9,10 @@ carries a per-session CSRF token (OWASP "synchronizer token" pattern). The VC-AP
 `Authorization: Bearer <officer API token>` (RFC 6750) and no cookies, so it needs no CSRF.
 """
 import hmac
-import os
 import secrets
 from collections.abc import Callable
 from datetime import timedelta
 from functools import wraps
-from pathlib import Path
 from typing import Any
 from urllib.parse import urlsplit
 
@@ -33,49 +31,16 @@ from flask import (
 
 from issuer import officers
 from issuer.console_sessions import end_session, officer_for_session, start_session
+from web.datadir import secret_key
 from web.problems import problem
 from web.services import current_services
 from web.settings import Settings
 
-SECRET_FILE = "flask-secret"
-SECRET_BYTES = 32
 CSRF_FIELD = "csrf_token"
 SESSION_LIFETIME = timedelta(hours=8)
 _SESSION_ID = "sid"
 _CSRF = "csrf"
 LOGIN_ENDPOINT = "issuer_console.login"
-
-
-def secret_key(data_dir: Path) -> bytes:
-    """The data directory's session-signing key, created (0600) on first use.
-
-    Several server workers may start at once: the key is written to a private temporary
-    file and hard-linked into place, so every worker reads the same complete key.
-    """
-    path = data_dir / SECRET_FILE
-    try:
-        return _read_secret(path)
-    except FileNotFoundError:
-        pass
-    tmp = data_dir / f".{SECRET_FILE}.{secrets.token_hex(8)}"
-    fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
-    try:
-        with os.fdopen(fd, "w") as f:
-            f.write(secrets.token_hex(SECRET_BYTES))
-        try:
-            os.link(tmp, path)
-        except FileExistsError:
-            pass  # another worker won the race; use its key
-    finally:
-        tmp.unlink(missing_ok=True)
-    return _read_secret(path)
-
-
-def _read_secret(path: Path) -> bytes:
-    text = path.read_text().strip()
-    if len(text) < 2 * SECRET_BYTES:
-        raise RuntimeError(f"{path} holds no usable session key; delete it to make a new one")
-    return text.encode()
 
 
 def init_auth(app: Flask, settings: Settings) -> None:

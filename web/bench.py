@@ -1,4 +1,5 @@
-"""`s4c bench`: throughput of the hot paths, measured in one process on one core.
+"""`s4c bench`: throughput of the hot paths; signing and verification in one process on
+one core, batch issuing on every core through the job queue.
 
 Rates are steady-state: contexts are processed once per context set (as in a running
 service); every verified credential is a distinct document (its own id, subject, status
@@ -98,37 +99,66 @@ def _verify(document: dict) -> None:
         raise RuntimeError("a benchmark credential failed to verify")
 
 
-def measure_batch_issue(candidates: int = 2000) -> dict:
-    """End-to-end cohort issuing (rules, build, sign, status index, store) into a fresh
-    SQLite data directory: credentials per second over the whole cohort."""
-    import tempfile
+def cohort_csv(fw, candidates: int, prefix: str = "c") -> str:
+    """A cohort file: every candidate passes every unit of one role (roles in turn)."""
     from datetime import date, timedelta
+
+    day = (date.today() - timedelta(days=1)).isoformat()
+    lines = ["name,email,did,unit,score,max_score,assessed_on,exam_body,assessor"]
+    for i in range(candidates):
+        role = fw.roles[i % len(fw.roles)]
+        lines += [f"Candidate {i},{prefix}{i}@example.org,,{u},{70 + i % 30},100,{day},"
+                  "Bench Exam Centre,Assessor" for u in role.units]
+    return "\n".join(lines) + "\n"
+
+
+def measure_batch_issue(candidates: int = 2000, database_url: str | None = None,
+                        workers: int | None = None) -> dict:
+    """End-to-end cohort issuing through the job queue (rules, build, sign, status index,
+    store), into a fresh data directory (SQLite, or the PostgreSQL at `database_url`):
+    credentials per second from the upload until the job is done, with one worker
+    process per core. The workers are started and warmed by a small job first, as in a
+    running deployment."""
+    import tempfile
     from pathlib import Path
 
-    from issuer.batch import issue_cohort
-    from web.cli.context import issuer_service
+    from issuer import cohort_jobs
+    from web.cli.context import issuer_service, job_queue
+    from web.cli.job_commands import default_workers, start_worker_process, stop_worker_process
     from web.settings import Settings
 
-    with tempfile.TemporaryDirectory() as tmp:
-        settings = Settings.from_environment(Path(tmp) / "data", environ={
-            "S4C_PUBLIC_URL": "https://certify.example.eu",
-            "S4C_KEY_PASSPHRASE": "benchmark passphrase"})
+    workers = workers or default_workers()
+    with tempfile.TemporaryDirectory(prefix="s4c-batch-") as tmp:
+        env = {"S4C_DATA_DIR": str(Path(tmp) / "data"),
+               "S4C_PUBLIC_URL": "https://certify.example.eu",
+               "S4C_KEY_PASSPHRASE": "benchmark passphrase"}
+        if database_url:
+            env["DATABASE_URL"] = database_url
+        settings = Settings.from_environment(environ=env)
         service = issuer_service(settings)
+        queue = job_queue(settings)
         fw = service.framework()
-        day = (date.today() - timedelta(days=1)).isoformat()
-        lines = ["name,email,did,unit,score,max_score,assessed_on,exam_body,assessor"]
-        for i in range(candidates):
-            role = fw.roles[i % len(fw.roles)]
-            lines += [f"Candidate {i},c{i}@example.org,,{u},{70 + i % 30},100,{day},"
-                      "Bench Exam Centre,Assessor" for u in role.units]
-        start = time.perf_counter()
-        summary = issue_cohort(service, "\n".join(lines) + "\n", "bench")
-        seconds = time.perf_counter() - start
-        service.engine.dispose()
-    if summary.errors:
-        raise RuntimeError(f"batch benchmark rows failed: {summary.errors[:3]}")
-    return {"batch_issue_per_s": round(summary.issued / seconds, 1),
-            "batch_credentials": summary.issued, "batch_seconds": round(seconds, 2)}
+        process = start_worker_process(settings, workers, env={**os.environ, **env})
+        try:
+            def run_job(text: str) -> tuple[float, cohort_jobs.JobProgress]:
+                start = time.perf_counter()
+                job_id = queue.submit(service, text, "bench.csv", "bench")
+                while not (state := cohort_jobs.progress(service, job_id)).finished:
+                    if process.poll() is not None:
+                        raise RuntimeError("the benchmark's worker exited")
+                    time.sleep(0.05)
+                return time.perf_counter() - start, state
+
+            run_job(cohort_csv(fw, 100 * workers, prefix="warm"))
+            seconds, state = run_job(cohort_csv(fw, candidates))
+        finally:
+            stop_worker_process(process)
+            service.engine.dispose()
+    if state.summary.errors:
+        raise RuntimeError(f"batch benchmark rows failed: {state.summary.errors[:3]}")
+    return {"per_s": round(state.summary.issued / seconds, 1),
+            "credentials": state.summary.issued, "seconds": round(seconds, 2),
+            "workers": workers}
 
 
 def run(n: int = 2000, budget: float = 4.0, batch_candidates: int = 2000,
@@ -168,13 +198,26 @@ def run(n: int = 2000, budget: float = 4.0, batch_candidates: int = 2000,
     results["ed25519_verify_per_s"] = statistics.median(raw_verify)
     results["credential_bytes"] = len(json.dumps(signed[0]).encode())
     if batch_candidates:
-        results.update(measure_batch_issue(batch_candidates))
+        batch = measure_batch_issue(batch_candidates)
+        results.update({"batch_issue_per_s": batch["per_s"],
+                        "batch_credentials": batch["credentials"],
+                        "batch_seconds": batch["seconds"], "batch_workers": batch["workers"]})
+        from web import throwaway
+
+        if throwaway.postgres_available():
+            with throwaway.postgres() as url:
+                batch = measure_batch_issue(batch_candidates, database_url=url)
+            results.update({"batch_issue_pg_per_s": batch["per_s"],
+                            "batch_pg_seconds": batch["seconds"]})
     if api_seconds:
         from web.bench_api import measure_verify_api
 
         api_rates = measure_verify_api(n_seconds=api_seconds)
         results["verify_api_per_s"] = api_rates["verify_api_per_s"]
         results["verify_api_p99_ms"] = api_rates["verify_api_p99_ms"]
+        from web.bench_api import measure_verify_api_cold
+
+        results.update(measure_verify_api_cold())
     if peers:  # a local ACA-Py agent: its own rates, next to ours (needs the `agent` extra)
         from issuer.aries.benchmark import measure_acapy
 
@@ -199,8 +242,10 @@ def run(n: int = 2000, budget: float = 4.0, batch_candidates: int = 2000,
               help="Also measure a local ACA-Py agent: acapy_issue_per_s, acapy_verify_per_s.")
 def bench(as_json: bool, n: int, budget: float, batch_candidates: int,
           api_seconds: float, peers: bool) -> None:
-    """Measure signing, verification and batch issuing rates (one process, one core), and
-    the verification API through the production server under wrk."""
+    """Measure signing and verification rates (one process, one core), batch issuing
+    through the job queue (one worker per core; SQLite, and PostgreSQL when installed), and
+    the verification API through the production server: under wrk, and cold after a
+    start."""
     results = run(n, budget, batch_candidates, api_seconds, peers)
     if as_json:
         click.echo(json.dumps(results))

@@ -137,5 +137,95 @@ def measure_verify_api(n_seconds: float = 10, connections: int = 4) -> dict:
             "verify_api_verdict_valid": still_valid}
 
 
+def measure_verify_api_cold(requests: int = 200, connections: int = 4,
+                            s4c: list[str] | None = None) -> dict:
+    """The latency of the first `requests` verifications after the server starts, with
+    `connections` clients at once: cold caches (DID document, status lists, contexts,
+    schemas) in both workers. Each request verifies a different, freshly issued
+    credential of this server's issuer (the verifier must answer for it from its own
+    database). Returns the p99 and the median in ms."""
+    import statistics
+    from concurrent.futures import ThreadPoolExecutor
+
+    s4c = s4c or S4C
+    port = _free_port()
+    with tempfile.TemporaryDirectory(prefix="s4c-bench-cold-") as tmp:
+        data = Path(tmp) / "data"
+        env = {**os.environ, "S4C_DATA_DIR": str(data), "S4C_PUBLIC_URL":
+               f"http://127.0.0.1:{port}", "S4C_KEY_PASSPHRASE": "benchmark passphrase"}
+        for name in ("DATABASE_URL", "S4C_TRUST_LIST", "S4C_BROKER_URL",
+                     "S4C_ALLOW_LOOPBACK_FETCH"):
+            env.pop(name, None)
+
+        def run(*args: str) -> str:
+            done = subprocess.run([*s4c, *args], check=False, env=env, timeout=600,
+                                  capture_output=True, text=True)
+            if done.returncode != 0:
+                raise BenchError(f"s4c {' '.join(args)} failed: {done.stderr[-500:]}")
+            return done.stdout
+
+        run("init")
+        run("registry", "seed-demo")
+        run("demo", "--export", str(Path(tmp) / "export"))
+        framework = json.loads(run("framework", "show", "--json"))
+        bodies = _fresh_credentials(run, framework, Path(tmp), requests)
+        server = subprocess.Popen(
+            [*s4c, "serve", "--host", "127.0.0.1", "--port", str(port), "--workers", "2"],
+            env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+            start_new_session=True)
+        try:
+            base = f"http://127.0.0.1:{port}"
+            _wait_ready(f"{base}/verify", server)  # a page: no verification warms up
+            url = f"{base}/credentials/verify"
+
+            def timed(body: bytes) -> tuple[float, str]:
+                start = time.perf_counter()
+                verdict = _post(url, body)["verdict"]
+                return (time.perf_counter() - start) * 1000, verdict
+
+            with ThreadPoolExecutor(connections) as pool:
+                outcomes = list(pool.map(timed, bodies))
+        finally:
+            os.killpg(server.pid, signal.SIGTERM)
+            try:
+                server.wait(timeout=20)
+            except subprocess.TimeoutExpired:
+                os.killpg(server.pid, signal.SIGKILL)
+    wrong = [verdict for _, verdict in outcomes if verdict != "valid"]
+    if wrong:
+        raise BenchError(f"{len(wrong)} cold verifications were not valid: {wrong[:3]}")
+    latencies = sorted(ms for ms, _ in outcomes)
+    p99 = latencies[max(0, int(len(latencies) * 0.99 + 0.5) - 1)]
+    return {"verify_api_cold_p99_ms": round(p99, 1),
+            "verify_api_cold_median_ms": round(statistics.median(latencies), 1),
+            "verify_api_cold_max_ms": round(latencies[-1], 1),
+            "verify_api_cold_requests": len(latencies)}
+
+
+def _fresh_credentials(run, framework: dict, tmp: Path, count: int) -> list[bytes]:
+    """`count` role and unit credentials issued now (a cohort), as request bodies."""
+    from datetime import date, timedelta
+
+    day = (date.today() - timedelta(days=1)).isoformat()
+    role = framework["roles"][0]
+    lines = ["name,email,did,unit,score,max_score,assessed_on,exam_body,assessor"]
+    candidates = count // (len(role["units"]) + 1) + 1
+    for i in range(candidates):
+        lines += [f"Cold {i},cold{i}@example.org,,{u},80,100,{day},Exam,A"
+                  for u in role["units"]]
+    (tmp / "cold.csv").write_text("\n".join(lines) + "\n")
+    run("issue-batch", str(tmp / "cold.csv"))
+    import sqlite3
+
+    with sqlite3.connect(tmp / "data" / "s4c.db") as db:
+        documents = [json.loads(row[0]) for row in db.execute(
+            "SELECT document FROM issuer_credentials ORDER BY issued_at DESC LIMIT ?",
+            (count,))]
+    if len(documents) < count:
+        raise BenchError(f"only {len(documents)} fresh credentials to verify")
+    return [json.dumps({"verifiableCredential": d, "options": {"country": "BG"}}).encode()
+            for d in documents]
+
+
 if __name__ == "__main__":
     print(json.dumps(measure_verify_api(float(sys.argv[1]) if len(sys.argv) > 1 else 10)))

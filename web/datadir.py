@@ -1,13 +1,53 @@
-"""Preparing a data directory: database schema and issuer key (what `s4c init` does)."""
+"""Preparing a data directory: database schema, issuer key and cookie secret (`s4c init`)."""
 import os
+import secrets
 from dataclasses import dataclass
+from pathlib import Path
 
 from sqlalchemy.orm import Session
 
 from issuer.audit import record_audit_event
 from issuer.keys import IssuerKeyStore, StoredKey, load_passphrase
+from issuer.service import IssuerConfig, IssuerService
 from web.db import make_engine, upgrade
 from web.settings import Settings
+
+SECRET_FILE = "flask-secret"
+SECRET_BYTES = 32
+
+
+def secret_key(data_dir: Path) -> bytes:
+    """The data directory's session-signing key (cookies, share-link tokens), created
+    (0600) on first use. Every instance of one deployment needs the same key: copy the data
+    directory after `s4c init` (README, production).
+
+    Several server workers may start at once: the key is written to a private temporary
+    file and hard-linked into place, so every worker reads the same complete key.
+    """
+    path = data_dir / SECRET_FILE
+    try:
+        return _read_secret(path)
+    except FileNotFoundError:
+        pass
+    tmp = data_dir / f".{SECRET_FILE}.{secrets.token_hex(8)}"
+    fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+    try:
+        with os.fdopen(fd, "w") as f:
+            f.write(secrets.token_hex(SECRET_BYTES))
+        try:
+            os.link(tmp, path)
+        except FileExistsError:
+            pass  # another worker won the race; use its key
+    finally:
+        tmp.unlink(missing_ok=True)
+    return _read_secret(path)
+
+
+def _read_secret(path: Path) -> bytes:
+    text = path.read_text().strip()
+    if len(text) < 2 * SECRET_BYTES:
+        raise RuntimeError(f"{path} holds no usable session key; delete it to make a new one")
+    return text.encode()
 
 
 @dataclass(frozen=True)
@@ -25,6 +65,14 @@ def open_issuer_keys(settings: Settings, *, create_passphrase: bool = False) -> 
     return IssuerKeyStore(settings.data_dir, passphrase)
 
 
+def issuer_service_for(settings: Settings, keys: IssuerKeyStore | None = None) -> IssuerService:
+    """The issuer of the data directory (the one place an `IssuerService` is built)."""
+    return IssuerService(
+        make_engine(settings.database_url), keys or open_issuer_keys(settings),
+        IssuerConfig(did=settings.issuer_did, name=settings.issuer_name,
+                     public_url=settings.public_url))
+
+
 def prepare_data_dir(settings: Settings) -> PreparedDataDir:
     """Creates what is missing (directory, migrated database, issuer key); idempotent."""
     did = settings.issuer_did  # a bad S4C_PUBLIC_URL fails here, before anything is written
@@ -35,6 +83,7 @@ def prepare_data_dir(settings: Settings) -> PreparedDataDir:
     keys = open_issuer_keys(settings, create_passphrase=True)
     had_key = any(k.is_active for k in keys.all())
     active = keys.ensure_active()
+    secret_key(settings.data_dir)  # made now, so that a copy of the directory carries it
     if not had_key:
         _audit_key_created(settings, f"{did}#{active.key_id}", active)
     return PreparedDataDir(active_key=active, key_created=not had_key)

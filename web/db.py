@@ -1,13 +1,17 @@
 """Database engines and Alembic migrations, run programmatically (no alembic.ini)."""
+import fcntl
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 from alembic import command
 from alembic.config import Config
 from alembic.migration import MigrationContext
-from sqlalchemy import Engine, create_engine, event
+from sqlalchemy import Engine, create_engine, event, text
 from sqlalchemy.engine import make_url
 
 MIGRATIONS_DIR = Path(__file__).resolve().parent / "migrations"
+MIGRATION_LOCK_KEY = 0x5334_4D49  # "S4MI": the advisory lock every s4c instance migrates under
 
 
 def make_engine(url: str) -> Engine:
@@ -42,12 +46,33 @@ def upgrade(url: str, revision: str = "heads") -> None:
     """
     engine = make_engine(url)
     try:
-        with engine.begin() as connection:
+        with _migration_lock(engine), engine.begin() as connection:
+            if engine.dialect.name == "postgresql":
+                # every instance may start at once: the first migrates, the others wait
+                # here, then find nothing left to do (the lock ends with the transaction)
+                connection.execute(text("SELECT pg_advisory_xact_lock(:key)"),
+                                   {"key": MIGRATION_LOCK_KEY})
             config = alembic_config()
             config.attributes["connection"] = connection
             command.upgrade(config, revision)
     finally:
         engine.dispose()
+
+
+@contextmanager
+def _migration_lock(engine: Engine) -> Iterator[None]:
+    """On SQLite, a lock file beside the database serialises migrations of processes
+    started together (PostgreSQL uses an advisory lock instead, across machines)."""
+    database = engine.url.database
+    if engine.dialect.name != "sqlite" or not database or database == ":memory:":
+        yield
+        return
+    with open(f"{database}.migrate-lock", "a") as lock:
+        fcntl.flock(lock, fcntl.LOCK_EX)
+        try:
+            yield
+        finally:
+            fcntl.flock(lock, fcntl.LOCK_UN)
 
 
 def current_revisions(url: str) -> tuple[str, ...]:

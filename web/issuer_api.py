@@ -11,6 +11,10 @@ It records them, certifies and issues in one transaction and answers with the si
 credentials: 201 `{"issued": [...], "existing": [...], "assessments": [...]}` when something
 new was issued, 200 when everything had been issued before (issuing is idempotent).
 
+`POST /cohorts` (a cohort CSV as the body, `Content-Type: text/csv`, `?filename=`) starts a
+background job (`web.job_queue`) and answers 202 with its progress and a `Location`;
+`GET /cohorts/<id>` follows it (`finished`, `percent`, `issued`, `errors` by line).
+
 `POST /credentials/status`:
 
     {"credentialId": "urn:uuid:...", "reason": "...",
@@ -25,6 +29,7 @@ from typing import Any
 from flask import Blueprint, Response, g, jsonify, request
 from sqlalchemy.exc import IntegrityError
 
+from issuer import cohort_jobs
 from issuer.service import IssuerError, NotFound
 from vc.errors import MalformedInputError
 from vc.jcs import loads_strict
@@ -217,3 +222,40 @@ def update_status() -> Response:
     record = service.credential(credential_id)
     return jsonify({"credentialId": credential_id, "revoked": record.revoked,
                     "suspended": record.suspended})
+
+
+# -- cohorts -------------------------------------------------------------------------------------
+MAX_COHORT_BYTES = 16 * 1024 * 1024  # as the console's upload
+
+
+@issuer_api.post("/cohorts")
+@token_required
+def submit_cohort() -> Response:
+    if request.mimetype not in ("text/csv", "text/plain"):
+        return problem(415, "send the cohort as CSV (Content-Type: text/csv; charset=utf-8)",
+                       title="Unsupported Media Type")
+    request.max_content_length = MAX_COHORT_BYTES  # only for an authenticated officer
+    try:
+        text = request.get_data(cache=False).decode("utf-8-sig")
+    except UnicodeDecodeError as e:
+        return problem(400, f"the body is not UTF-8 text (byte {e.start}); send UTF-8 CSV",
+                       title="Cannot read the cohort")
+    services = current_services()
+    filename = (request.args.get("filename") or "cohort.csv")[:200]
+    try:
+        job_id = services.jobs.submit(services.issuer, text, filename, g.officer)
+    except IssuerError as e:
+        return problem(400, str(e), title="Cannot read the cohort")
+    response = jsonify(cohort_jobs.progress(services.issuer, job_id).to_json())
+    response.status_code = 202
+    response.headers["Location"] = f"/cohorts/{job_id}"
+    return response
+
+
+@issuer_api.get("/cohorts/<job_id>")
+@token_required
+def cohort_progress(job_id: str) -> Response:
+    try:
+        return jsonify(cohort_jobs.progress(current_services().issuer, job_id).to_json())
+    except NotFound as e:
+        return problem(404, str(e))

@@ -13,6 +13,7 @@ from flask import (
     abort,
     flash,
     g,
+    jsonify,
     make_response,
     redirect,
     render_template,
@@ -21,7 +22,7 @@ from flask import (
 )
 from werkzeug.datastructures import FileStorage
 
-from issuer.batch import issue_cohort
+from issuer import cohort_jobs
 from issuer.service import IssuerError, NotFound
 from issuer.shares import (
     DEFAULT_SHARE_DAYS,
@@ -292,20 +293,58 @@ def withdraw_share_link(credential_id: str) -> Response:
 @issuer_console.route("/cohort", methods=["GET", "POST"])
 @login_required
 def cohort() -> Any:
+    """Upload a cohort: it becomes a background job (`web.job_queue`); the job's page
+    follows it with a live progress bar."""
+    jobs = cohort_jobs.recent_jobs(_service(), limit=10)
     if request.method == "GET":
-        return render_template("issuer/cohort.html", summary=None)
+        return render_template("issuer/cohort.html", jobs=jobs)
     upload: FileStorage | None = request.files.get("cohort")
     if upload is None or not upload.filename:
         flash("Choose a CSV file to upload.", "error")
-        return render_template("issuer/cohort.html", summary=None), 400
+        return render_template("issuer/cohort.html", jobs=jobs), 400
     try:
         text = upload.read().decode("utf-8-sig")
     except UnicodeDecodeError:
         flash("The file is not UTF-8 text; save the spreadsheet as CSV UTF-8.", "error")
-        return render_template("issuer/cohort.html", summary=None), 400
+        return render_template("issuer/cohort.html", jobs=jobs), 400
     try:
-        summary = issue_cohort(_service(), text, g.officer)
+        job_id = current_services().jobs.submit(_service(), text, upload.filename, g.officer)
     except IssuerError as e:
         flash(f"Nothing issued: {e}", "error")
-        return render_template("issuer/cohort.html", summary=None), 400
-    return render_template("issuer/cohort.html", summary=summary, filename=upload.filename)
+        return render_template("issuer/cohort.html", jobs=jobs), 400
+    return redirect(url_for("issuer_console.cohort_job", job_id=job_id), code=303)
+
+
+def _job(job_id: str) -> cohort_jobs.JobProgress:
+    try:
+        return cohort_jobs.progress(_service(), job_id)
+    except NotFound:
+        abort(404)
+
+
+@issuer_console.get("/cohort/jobs/<job_id>")
+@login_required
+def cohort_job(job_id: str) -> str:
+    return render_template("issuer/cohort_job.html", job=_job(job_id))
+
+
+@issuer_console.get("/cohort/jobs/<job_id>/progress")
+@login_required
+def cohort_job_progress(job_id: str) -> Response:
+    """The job's progress as JSON (the page's progress bar polls it)."""
+    response = jsonify(_job(job_id).to_json())
+    response.headers["Cache-Control"] = "no-store"
+    return response
+
+
+@issuer_console.post("/cohort/jobs/<job_id>/resume")
+@login_required
+def resume_cohort_job(job_id: str) -> Response:
+    """Enqueue the job's unfinished chunks again (when its worker was lost)."""
+    service = _service()
+    job = _job(job_id)
+    numbers = cohort_jobs.chunk_numbers(service, job_id)
+    current_services().jobs.enqueue(job_id, numbers)
+    flash(f"{len(numbers)} part(s) of {job.filename} queued again." if numbers
+          else "This job is complete.", "success")
+    return redirect(url_for("issuer_console.cohort_job", job_id=job_id), code=303)

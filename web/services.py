@@ -5,6 +5,7 @@ from flask import current_app
 
 from issuer.keys import IssuerKeyStore
 from issuer.service import IssuerService
+from web.job_queue import JobQueue
 from web.settings import Settings
 
 EXTENSION_KEY = "s4c"
@@ -15,6 +16,7 @@ class Services:
     settings: Settings
     issuer_keys: IssuerKeyStore
     issuer: IssuerService
+    jobs: JobQueue  # cohort uploads run here (`web.job_queue`)
 
 
 def current_services() -> Services:

@@ -35,6 +35,19 @@ def _proxy_count(value: str | None) -> int:
     return int(value)
 
 
+BROKER_SCHEMES = ("redis", "rediss", "unix")
+
+
+def _broker_url(value: str | None) -> str | None:
+    if not value:
+        return None
+    scheme = value.split("://", 1)[0].lower() if "://" in value else ""
+    if scheme not in BROKER_SCHEMES:
+        raise ValueError("S4C_BROKER_URL must be a Redis URL (redis://host:6379/0, rediss://… "
+                         "or unix://…), or unset for the embedded queue")
+    return value
+
+
 @dataclass(frozen=True)
 class Settings:
     data_dir: Path
@@ -48,13 +61,16 @@ class Settings:
     # (S4C_TRUSTED_PROXIES): login throttling counts per client address, which behind a
     # proxy is only known from that header. 0: take the connection's address.
     trusted_proxies: int = 0
+    # The job queue's broker (S4C_BROKER_URL): None for the embedded SQLite file in the
+    # data directory; redis://host:port/db (or rediss://) in production (`web.job_queue`).
+    broker_url: str | None = field(default=None, repr=False)
 
     @classmethod
     def from_environment(
         cls, data_dir: Path | None = None, environ: Mapping[str, str] | None = None
     ) -> "Settings":
         """Reads S4C_DATA_DIR, DATABASE_URL, S4C_PUBLIC_URL, S4C_KEY_PASSPHRASE, S4C_ISSUER_NAME,
-        S4C_TRUSTED_PROXIES."""
+        S4C_TRUSTED_PROXIES, S4C_BROKER_URL."""
         env = os.environ if environ is None else environ
         if data_dir is None:
             data_dir = Path(env["S4C_DATA_DIR"]) if env.get("S4C_DATA_DIR") else default_data_dir(env)
@@ -66,6 +82,7 @@ class Settings:
             key_passphrase=env.get(PASSPHRASE_ENV),
             issuer_name=env.get("S4C_ISSUER_NAME") or DEFAULT_ISSUER_NAME,
             trusted_proxies=_proxy_count(env.get("S4C_TRUSTED_PROXIES")),
+            broker_url=_broker_url(env.get("S4C_BROKER_URL")),
         )
 
     @property
@@ -81,6 +98,14 @@ class Settings:
     def database_url_for_display(self) -> str:
         """The database URL with any password masked, safe to print or log."""
         return make_url(self.database_url).render_as_string(hide_password=True)
+
+    @property
+    def broker_url_for_display(self) -> str | None:
+        """The broker URL with any password masked."""
+        if self.broker_url is None:
+            return None
+        return make_url(self.broker_url).render_as_string(hide_password=True) \
+            if "@" in self.broker_url else self.broker_url
 
     @property
     def key_passphrase_source(self) -> str:

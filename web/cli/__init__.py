@@ -6,6 +6,7 @@ import click
 from web.bench import bench
 from web.cli.agent_commands import agent
 from web.cli.issuer_commands import COMMANDS as ISSUER_COMMANDS
+from web.cli.job_commands import COMMANDS as JOB_COMMANDS
 from web.cli.registry_commands import registry
 from web.cli.server import init, serve
 from web.cli.vc_commands import vc
@@ -39,7 +40,7 @@ main.add_command(serve)
 
 # --- Command groups of other modules: register them here -------------------------
 main.add_command(vc)
-for command in ISSUER_COMMANDS:
+for command in ISSUER_COMMANDS + JOB_COMMANDS:
     main.add_command(command)
 main.add_command(bench)
 main.add_command(registry)

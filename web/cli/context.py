@@ -4,9 +4,9 @@ from functools import cache
 import click
 
 from issuer.keys import IssuerKeyError
-from issuer.service import IssuerConfig, IssuerService
-from web.datadir import open_issuer_keys, prepare_data_dir
-from web.db import make_engine
+from issuer.service import IssuerService
+from web.datadir import issuer_service_for, prepare_data_dir
+from web.job_queue import JobQueue
 from web.settings import Settings
 
 
@@ -15,8 +15,11 @@ def issuer_service(settings: Settings) -> IssuerService:
     """The issuer of the data directory (prepared first, so a command works on a new one)."""
     try:
         prepare_data_dir(settings)
-        keys = open_issuer_keys(settings)
+        return issuer_service_for(settings)
     except (IssuerKeyError, ValueError, OSError) as e:
         raise click.ClickException(str(e)) from None
-    return IssuerService(make_engine(settings.database_url), keys, IssuerConfig(
-        did=settings.issuer_did, name=settings.issuer_name, public_url=settings.public_url))
+
+
+def job_queue(settings: Settings) -> JobQueue:
+    """The deployment's job queue; its workers build their own issuer after forking."""
+    return JobQueue(settings, lambda: issuer_service_for(settings))

@@ -6,7 +6,6 @@ from pathlib import Path
 
 import click
 
-from issuer.batch import issue_cohort
 from issuer.service import IssuerError, IssuerService
 from web.cli.context import issuer_service
 from web.settings import Settings
@@ -141,29 +140,6 @@ def issue_command(settings: Settings, candidate_ref: str, actor: str) -> None:
         click.echo(f"already issued {doc['id']} {doc['type'][-1]}")
 
 
-@click.command("issue-batch")
-@click.argument("cohort", type=click.Path(exists=True, dir_okay=False))
-@ACTOR_OPTION
-@click.pass_obj
-def issue_batch(settings: Settings, cohort: str, actor: str) -> None:
-    """Issue a cohort from a CSV file (one row per candidate and unit result)."""
-    text = Path(cohort).read_text(encoding="utf-8-sig")
-    service = issuer_service(settings)
-    with click.progressbar(length=max(1, text.count("\n")), label="issuing",
-                           file=sys.stderr) as bar:
-        try:
-            summary = issue_cohort(service, text, actor, progress=bar.update)
-        except IssuerError as e:
-            _fail(e)
-    click.echo(f"{summary.rows} rows, {summary.candidates} candidates: {summary.issued} "
-               f"credentials issued, {summary.already_issued} already issued, "
-               f"{len(summary.errors)} errors")
-    for error in summary.errors:
-        click.echo(f"  {error}", err=True)
-    if summary.errors:
-        sys.exit(1)
-
-
 def _status_command(name: str, doc: str):
     @click.command(name, help=doc)
     @click.argument("credential_id")
@@ -185,8 +161,8 @@ revoke = _status_command("revoke", "Revoke a credential for good.")
 suspend = _status_command("suspend", "Suspend a credential (it can be reinstated).")
 reinstate = _status_command("reinstate", "Lift a suspension (never a revocation).")
 
-COMMANDS = [framework, candidate, assess, certify, issue_command, issue_batch, revoke,
-            suspend, reinstate]
+COMMANDS = [framework, candidate, assess, certify, issue_command, revoke, suspend,
+            reinstate]
 
 
 @click.command()

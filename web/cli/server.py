@@ -6,6 +6,7 @@ from gunicorn.app.base import BaseApplication
 
 from issuer.keys import IssuerKeyError
 from web.app import create_app
+from web.cli.job_commands import default_workers, start_worker_process, stop_worker_process
 from web.datadir import PreparedDataDir, prepare_data_dir
 from web.settings import Settings
 
@@ -27,8 +28,13 @@ def init(settings: Settings) -> None:
               help="Gunicorn worker processes.")
 @click.option("--dev", is_flag=True,
               help="Use Flask's single-process development server instead of gunicorn.")
+@click.option("--job-workers", type=click.IntRange(0, 64), default=None,
+              help="Cohort job worker processes to run beside the web app [default: one "
+                   "per core with the embedded queue; none with S4C_BROKER_URL, where "
+                   "`s4c worker` runs them].")
 @click.pass_obj
-def serve(settings: Settings, host: str, port: int, workers: int, dev: bool) -> None:
+def serve(settings: Settings, host: str, port: int, workers: int, dev: bool,
+          job_workers: int | None) -> None:
     """Serve the s4c web app (home page, DID document, APIs). Runs `init` first
     when the data directory is not ready."""
     _echo_summary(settings, _prepare(settings))
@@ -36,9 +42,20 @@ def serve(settings: Settings, host: str, port: int, workers: int, dev: bool) -> 
         app = create_app(settings)
     except IssuerKeyError as e:
         raise click.ClickException(str(e)) from None
-    if dev:
-        app.run(host=host, port=port, debug=False, use_reloader=False)
-        return
+    if job_workers is None:
+        job_workers = default_workers() if settings.broker_url is None else 0
+    jobs = start_worker_process(settings, job_workers) if job_workers else None
+    try:
+        if dev:
+            app.run(host=host, port=port, debug=False, use_reloader=False)
+        else:
+            _gunicorn(settings, host, port, workers)
+    finally:
+        if jobs is not None:
+            stop_worker_process(jobs)
+
+
+def _gunicorn(settings: Settings, host: str, port: int, workers: int) -> None:
     options = {
         "bind": f"[{host}]:{port}" if _is_ipv6(host) else f"{host}:{port}",
         "workers": workers,

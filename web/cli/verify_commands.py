@@ -179,7 +179,7 @@ def _share_token(settings: Settings, credential: dict, expires_days: int | None)
     from sqlalchemy.orm import sessionmaker
 
     from issuer.shares import create_share
-    from web.auth import secret_key
+    from web.datadir import secret_key
     from web.db import make_engine
 
     expires = datetime.now(UTC) + timedelta(days=expires_days) if expires_days else None

@@ -1,0 +1,173 @@
+"""Cohort jobs from the command line: `s4c issue-batch`, `s4c worker`, `s4c jobs`."""
+import ctypes
+import os
+import signal
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import click
+
+from issuer import cohort_jobs
+from issuer.batch import BatchSummary
+from issuer.service import IssuerError
+from web.cli.context import issuer_service, job_queue
+from web.settings import Settings
+
+ACTOR_OPTION = click.option("--actor", default="cli", show_default=True,
+                            help="Who is acting (recorded in the audit trail).")
+POLL_SECONDS = 0.2
+PR_SET_PDEATHSIG = 1
+
+
+def default_workers() -> int:
+    return max(1, len(os.sched_getaffinity(0)))
+
+
+@click.command()
+@click.option("--workers", type=click.IntRange(1, 64), default=None,
+              help="Worker processes [default: one per core].")
+@click.pass_obj
+def worker(settings: Settings, workers: int | None) -> None:
+    """Run cohort jobs from the queue (S4C_BROKER_URL, else the embedded queue in the
+    data directory). Start one on each machine; unfinished jobs are enqueued again at
+    start, so a job interrupted by a crash resumes. Ctrl-C stops after the current
+    chunks."""
+    service = issuer_service(settings)
+    queue = job_queue(settings)
+    resumed = queue.resume(service)
+    service.engine.dispose()  # forked workers open their own connections
+    workers = workers or default_workers()
+    click.echo(f"s4c worker: {workers} process(es), queue {queue.describe()}"
+               + (f", {resumed} unfinished chunk(s) enqueued again" if resumed else ""),
+               err=True)
+    queue.consumer(workers).run()
+
+
+def start_worker_process(settings: Settings, workers: int,
+                         env: dict[str, str] | None = None) -> subprocess.Popen:
+    """`s4c worker` as a child process in its own session (a terminal's Ctrl-C reaches the
+    parent, which stops it gracefully), that dies with its parent (Linux PDEATHSIG)."""
+    def die_with_parent() -> None:
+        try:
+            ctypes.CDLL("libc.so.6", use_errno=True).prctl(PR_SET_PDEATHSIG, signal.SIGTERM)
+        except OSError:
+            pass
+    return subprocess.Popen(
+        [sys.executable, "-m", "web.cli", "--data-dir", str(settings.data_dir), "worker",
+         "--workers", str(workers)],
+        preexec_fn=die_with_parent,  # noqa: PLW1509 - only prctl, before any thread starts
+        stdout=subprocess.DEVNULL, env=env, start_new_session=True)
+
+
+def stop_worker_process(process: subprocess.Popen) -> None:
+    if process.poll() is None:
+        process.send_signal(signal.SIGINT)  # graceful: the chunk in hand finishes
+        try:
+            process.wait(30)
+        except subprocess.TimeoutExpired:
+            process.kill()
+            process.wait()
+
+
+@click.command("issue-batch")
+@click.argument("cohort", type=click.Path(exists=True, dir_okay=False))
+@click.option("--workers", type=click.IntRange(0, 64), default=None,
+              help="Worker processes to start here for this job [default: one per core "
+                   "with the embedded queue, none with a broker (its workers run it)].")
+@click.option("--wait/--no-wait", default=True, show_default=True,
+              help="Show the progress until the job is done, or only enqueue it.")
+@ACTOR_OPTION
+@click.pass_obj
+def issue_batch(settings: Settings, cohort: str, workers: int | None, wait: bool,
+                actor: str) -> None:
+    """Issue a cohort from a CSV file (one row per candidate and unit result) as a
+    background job; the progress bar follows it."""
+    try:
+        text = Path(cohort).read_text(encoding="utf-8-sig")
+    except UnicodeDecodeError as e:
+        raise click.ClickException(f"{cohort} is not UTF-8 text (byte {e.start}); save it "
+                                   "as UTF-8 CSV") from None
+    service = issuer_service(settings)
+    queue = job_queue(settings)
+    if workers is None:
+        workers = default_workers() if queue.embedded else 0
+    try:
+        job_id = queue.submit(service, text, Path(cohort).name, actor)
+    except IssuerError as e:
+        raise click.ClickException(str(e)) from None
+    click.echo(f"job {job_id}", err=True)
+    if not wait:
+        return
+    process = start_worker_process(settings, workers) if workers else None
+    try:
+        summary = follow(service, job_id)
+    finally:
+        if process is not None:
+            stop_worker_process(process)
+    _report(summary)
+
+
+def follow(service, job_id: str) -> BatchSummary:
+    """A live progress bar (candidates done) until the job finishes; without a terminal
+    (a log, CI), one line each time the count moves."""
+    state = cohort_jobs.progress(service, job_id)
+    if not sys.stderr.isatty():
+        shown = -1
+        while True:
+            state = cohort_jobs.progress(service, job_id)
+            if state.candidates_done != shown:
+                shown = state.candidates_done
+                click.echo(f"issuing: {shown}/{state.candidates} candidates "
+                           f"({state.percent}%)", err=True)
+            if state.finished:
+                return state.summary
+            time.sleep(POLL_SECONDS)
+    with click.progressbar(length=max(state.candidates, 1), label="issuing",
+                           file=sys.stderr, show_pos=True) as bar:
+        shown = 0
+        while True:
+            state = cohort_jobs.progress(service, job_id)
+            bar.update(state.candidates_done - shown)
+            shown = state.candidates_done
+            if state.finished:
+                break
+            time.sleep(POLL_SECONDS)
+    return state.summary
+
+
+def _report(summary: BatchSummary) -> None:
+    click.echo(f"{summary.rows} rows, {summary.candidates} candidates: {summary.issued} "
+               f"credentials issued, {summary.already_issued} already issued, "
+               f"{len(summary.errors)} errors")
+    for error in summary.errors:
+        click.echo(f"  {error}", err=True)
+    if summary.errors:
+        sys.exit(1)
+
+
+@click.group()
+def jobs() -> None:
+    """Cohort jobs: list them, or enqueue the unfinished ones again."""
+
+
+@jobs.command("list")
+@click.pass_obj
+def jobs_list(settings: Settings) -> None:
+    for job in cohort_jobs.recent_jobs(issuer_service(settings)):
+        state = "done" if job.finished else f"{job.percent}%"
+        click.echo(f"{job.id}  {job.created_at:%Y-%m-%d %H:%M}  {state:>5}  "
+                   f"{job.summary.issued} issued  {len(job.summary.errors)} errors  "
+                   f"{job.filename}")
+
+
+@jobs.command("resume")
+@click.pass_obj
+def jobs_resume(settings: Settings) -> None:
+    """Enqueue every unfinished chunk again (after a crash or a lost broker)."""
+    count = job_queue(settings).resume(issuer_service(settings))
+    click.echo(f"{count} chunk(s) enqueued")
+
+
+COMMANDS = [worker, issue_batch, jobs]
