@@ -83,14 +83,14 @@ def issue_chunk(service: IssuerService, groups: list[list], actor: str,
     now = service.clock()
     accepted = _acceptable(service.framework(), groups, now, result)
     try:
-        with service.sessions.begin() as s:
+        with service.write_gate(), service.sessions.begin() as s:
             people = _record(service, s, accepted, actor, now, result)
     except (IntegrityError, OperationalError):
         # another writer added one of these candidates or results at the same moment
         return _one_by_one(service, groups, actor, finish)
     signed, existing = _sign(service, people, actor, result)
     try:
-        with service.sessions.begin() as s:
+        with service.write_gate(), service.sessions.begin() as s:
             _store(service, s, people, signed, existing, actor, result)
             if finish is not None:
                 finish(s, result)
@@ -327,7 +327,7 @@ def _one_by_one(service: IssuerService, groups: list[list], actor: str,
                 finish: Finish | None) -> ChunkResult:
     result = ChunkResult()
     accepted = _acceptable(service.framework(), groups, service.clock(), result)
-    with service.sessions.begin() as s:
+    with service.write_gate(), service.sessions.begin() as s:
         status.lock_lists(s)  # before any read: this transaction will write
         for group in accepted:
             _issue_candidate(service, s, group, actor, result)

@@ -8,6 +8,7 @@ import secrets
 import time
 import uuid
 from collections.abc import Callable
+from contextlib import AbstractContextManager, nullcontext
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime
 
@@ -138,8 +139,11 @@ def candidate_problem(name: str, email: str, did: str | None) -> str | None:
 
 class IssuerService:
     def __init__(self, engine: Engine, keys: IssuerKeyStore, config: IssuerConfig,
-                 clock: Callable[[], datetime] = _now) -> None:
+                 clock: Callable[[], datetime] = _now,
+                 write_gate: Callable[[], AbstractContextManager] = nullcontext) -> None:
         self.engine = engine
+        # entered around the cohort path's write transactions (see web.db.write_gate)
+        self.write_gate = write_gate
         self.sessions = sessionmaker(engine, expire_on_commit=False)
         self.status_changes = 0  # status flips made by this process (see web.own_origin)
         self.keys = keys

@@ -8,7 +8,7 @@ when one is half full, so that random draws stay cheap.
 import secrets
 from datetime import UTC, datetime
 
-from sqlalchemy import select, update
+from sqlalchemy import func, select, update
 from sqlalchemy.orm import Session
 
 from issuer.models import StatusList
@@ -95,9 +95,15 @@ def lock_lists(session: Session) -> None:
 def ensure_current_lists(session: Session) -> None:
     """Starts a new list of each purpose when there is none or the latest is full (under
     the list's lock), so that slots can then be drawn outside the transaction."""
+    room = dict(session.execute(
+        select(StatusList.purpose, func.max(StatusList.number))
+        .where(StatusList.allocated < FILL_LIMIT).group_by(StatusList.purpose)).all())
+    latest = dict(session.execute(select(StatusList.purpose, func.max(StatusList.number))
+                                  .group_by(StatusList.purpose)).all())
     slots = StatusSlots.of(session)
     for purpose in PURPOSES:
-        slots._list_for(purpose)
+        if purpose not in latest or room.get(purpose) != latest[purpose]:
+            slots._list_for(purpose)  # under the list's lock
 
 
 class SlotDraw:

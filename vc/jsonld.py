@@ -120,6 +120,17 @@ class ContextCache:
 
     def expand_iri(self, ctx: dict, value: str, vocab: bool) -> str | None:
         """IRI Expansion (§5.2.2); relative IRIs are left relative (the caller rejects them)."""
+        if not vocab and value[:1] != "@":
+            # §5.2.2 step 6 without the memo: an id that is already an absolute IRI or a
+            # blank node identifier (most ids are unique, e.g. urn:uuid:..., so a memo
+            # entry would never be read again)
+            colon = value.find(":")
+            if colon > 0:
+                if value.startswith("//", colon + 1) or colon == 1 and value[0] == "_":
+                    return value  # step 6.2
+                mapping = ctx["mappings"].get(value[:colon])
+                if not (mapping and mapping["_prefix"]) and _ABSOLUTE_IRI.match(value):
+                    return value  # steps 6.4 (no prefix term), 6.5
         key = (id(ctx), value, vocab)
         try:
             return self._iris[key]

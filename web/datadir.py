@@ -9,7 +9,7 @@ from sqlalchemy.orm import Session
 from issuer.audit import record_audit_event
 from issuer.keys import IssuerKeyStore, StoredKey, load_passphrase
 from issuer.service import IssuerConfig, IssuerService
-from web.db import make_engine, upgrade
+from web.db import make_engine, upgrade, write_gate
 from web.settings import Settings
 
 SECRET_FILE = "flask-secret"
@@ -70,7 +70,8 @@ def issuer_service_for(settings: Settings, keys: IssuerKeyStore | None = None) -
     return IssuerService(
         make_engine(settings.database_url), keys or open_issuer_keys(settings),
         IssuerConfig(did=settings.issuer_did, name=settings.issuer_name,
-                     public_url=settings.public_url))
+                     public_url=settings.public_url),
+        write_gate=write_gate(settings.database_url))
 
 
 def prepare_data_dir(settings: Settings) -> PreparedDataDir:

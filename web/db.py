@@ -1,9 +1,11 @@
 """Database engines and Alembic migrations, run programmatically (no alembic.ini)."""
 import fcntl
-from collections.abc import Iterator
-from contextlib import contextmanager
+import json
+from collections.abc import Callable, Iterator
+from contextlib import AbstractContextManager, contextmanager, nullcontext
 from pathlib import Path
 
+import orjson
 from alembic import command
 from alembic.config import Config
 from alembic.migration import MigrationContext
@@ -18,10 +20,19 @@ def make_engine(url: str) -> Engine:
     """An engine with sane pooling; SQLite gets foreign keys, WAL and a busy timeout."""
     if make_url(url).get_backend_name() != "sqlite":
         return create_engine(url, pool_pre_ping=True, pool_recycle=1800, pool_size=5,
-                             max_overflow=10)
-    engine = create_engine(url, connect_args={"timeout": 15})
+                             max_overflow=10, json_serializer=_json_text)
+    engine = create_engine(url, connect_args={"timeout": 15}, json_serializer=_json_text)
     event.listen(engine, "connect", _sqlite_pragmas)
     return engine
+
+
+def _json_text(value: object) -> str:
+    """JSON columns as compact UTF-8 text, written by orjson (a cohort stores thousands of
+    credentials at once; the stdlib encoder took a tenth of the time)."""
+    try:
+        return orjson.dumps(value).decode()
+    except (TypeError, orjson.JSONEncodeError):  # e.g. an integer beyond 64 bits
+        return json.dumps(value)
 
 
 def _sqlite_pragmas(dbapi_connection, _record) -> None:
@@ -57,6 +68,27 @@ def upgrade(url: str, revision: str = "heads") -> None:
             command.upgrade(config, revision)
     finally:
         engine.dispose()
+
+
+def write_gate(url: str) -> Callable[[], AbstractContextManager]:
+    """What the cohort path's write transactions enter first. On SQLite, an exclusive
+    lock on a file beside the database: a worker waiting for another's write is woken the
+    moment it ends (SQLite's own busy handler sleeps up to 100 ms between tries). On
+    PostgreSQL nothing: row locks do it."""
+    parsed = make_url(url)
+    if parsed.get_backend_name() != "sqlite" or parsed.database in (None, "", ":memory:"):
+        return nullcontext
+    path = f"{parsed.database}.write-lock"
+
+    @contextmanager
+    def gate() -> Iterator[None]:
+        with open(path, "a") as lock:
+            fcntl.flock(lock, fcntl.LOCK_EX)
+            try:
+                yield
+            finally:
+                fcntl.flock(lock, fcntl.LOCK_UN)
+    return gate
 
 
 @contextmanager

@@ -138,6 +138,37 @@ def verifier_for_app(app: Flask) -> Verifier:
     return verifier
 
 
+WARM_UP_CREDENTIALS = 40
+
+
+def warm_up(app: Flask) -> None:
+    """Verifies this server's newest credential of each role and unit once, in process,
+    before a server worker takes requests: the first verifications after a start then find
+    the contexts processed, the RDF plans and JSON Schemas compiled, and this issuer's DID
+    document, status lists and registry entries at hand. Never fatal: a failure is logged
+    and the worker serves cold."""
+    from sqlalchemy import func, select
+
+    from issuer.models import IssuedCredential as C
+
+    try:
+        with app.app_context():
+            issuer = app.extensions["s4c"].issuer
+            with issuer.sessions() as s:
+                latest = s.execute(select(C.kind, C.code, func.max(C.issued_at))
+                                   .group_by(C.kind, C.code)
+                                   .limit(WARM_UP_CREDENTIALS)).all()
+                documents = [s.scalars(select(C.document).where(
+                    C.kind == kind, C.code == code, C.issued_at == at).limit(1)).first()
+                    for kind, code, at in latest]
+            verifier = verifier_for_app(app)
+            for document in documents:
+                if document is not None:
+                    verifier.verify_credential(document)
+    except Exception:  # warming up must never keep a worker from serving
+        log.exception("warming up the verifier failed; the first verifications run cold")
+
+
 def challenges_for_app(app: Flask) -> ChallengeStore:
     store = app.extensions.get(CHALLENGES_KEY)
     if store is None:

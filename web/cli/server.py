@@ -9,6 +9,7 @@ from web.app import create_app
 from web.cli.job_commands import default_workers, start_worker_process, stop_worker_process
 from web.datadir import PreparedDataDir, prepare_data_dir
 from web.settings import Settings
+from web.verify_api import warm_up
 
 
 @click.command()
@@ -47,6 +48,7 @@ def serve(settings: Settings, host: str, port: int, workers: int, dev: bool,
     jobs = start_worker_process(settings, job_workers) if job_workers else None
     try:
         if dev:
+            warm_up(app)
             app.run(host=host, port=port, debug=False, use_reloader=False)
         else:
             _gunicorn(settings, host, port, workers)
@@ -82,7 +84,9 @@ class GunicornServer(BaseApplication):
                 self.cfg.set(name, value)
 
     def load(self):
-        return create_app(self.settings)
+        app = create_app(self.settings)
+        warm_up(app)  # before this worker accepts: no cold first verifications
+        return app
 
 
 def _prepare(settings: Settings) -> PreparedDataDir:
