@@ -19,6 +19,7 @@ ACTOR_OPTION = click.option("--actor", default="cli", show_default=True,
                             help="Who is acting (recorded in the audit trail).")
 POLL_SECONDS = 0.2
 PR_SET_PDEATHSIG = 1
+WORKER_NICENESS = 10
 
 
 def default_workers() -> int:
@@ -48,8 +49,10 @@ def worker(settings: Settings, workers: int | None) -> None:
 def start_worker_process(settings: Settings, workers: int,
                          env: dict[str, str] | None = None) -> subprocess.Popen:
     """`s4c worker` as a child process in its own session (a terminal's Ctrl-C reaches the
-    parent, which stops it gracefully), that dies with its parent (Linux PDEATHSIG)."""
+    parent, which stops it gracefully), that dies with its parent (Linux PDEATHSIG). It
+    runs at a lower CPU priority: beside `s4c serve`, requests come before cohorts."""
     def die_with_parent() -> None:
+        os.nice(WORKER_NICENESS)
         try:
             ctypes.CDLL("libc.so.6", use_errno=True).prctl(PR_SET_PDEATHSIG, signal.SIGTERM)
         except OSError:
