@@ -116,20 +116,21 @@ class ChunkRunner:
             if chunk is None or chunk.done:
                 return False
             job = s.get(CohortJob, job_id)
-            groups = self._groups(job)[chunk.first:chunk.first + chunk.count]
             actor = job.created_by
+            groups = self._groups(s, job_id)[chunk.first:chunk.first + chunk.count]
         issue_chunk(self.service, groups, actor,
                     finish=lambda session, result: _finish(session, job_id, number, result))
         return True
 
-    def _groups(self, job: CohortJob) -> list[list]:
-        groups = self._parsed.get(job.id)
+    def _groups(self, s: Session, job_id: str) -> list[list]:
+        groups = self._parsed.get(job_id)
         if groups is None:
-            groups = cohort_groups(parse_cohort(job.text, BatchSummary()))
-            self._parsed[job.id] = groups
+            text = s.scalar(select(CohortJob.text).where(CohortJob.id == job_id))
+            groups = cohort_groups(parse_cohort(text, BatchSummary()))
+            self._parsed[job_id] = groups
             while len(self._parsed) > PARSED_JOBS_KEPT:
                 self._parsed.popitem(last=False)
-        self._parsed.move_to_end(job.id)
+        self._parsed.move_to_end(job_id)
         return groups
 
 

@@ -175,7 +175,7 @@ class CohortJob(Base):
     __tablename__ = "issuer_cohort_jobs"
     id: Mapped[str] = mapped_column(Text, primary_key=True)  # random, in URLs
     filename: Mapped[str] = mapped_column(Text)
-    text: Mapped[str] = mapped_column(Text)
+    text: Mapped[str] = mapped_column(Text, deferred=True)  # read by workers, not by progress
     created_by: Mapped[str] = mapped_column(Text)
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=_now)
     finished_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))

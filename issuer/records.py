@@ -1,7 +1,53 @@
-"""Writing many rows at once: the cohort path inserts with one Core executemany per table."""
+"""Writing many rows at once: the cohort path's bulk inserts.
+
+One Core executemany per table; on PostgreSQL a `COPY ... FROM STDIN` instead (psycopg 3),
+which costs the client a fraction of a pipelined executemany's CPU (a cohort writes tens
+of thousands of rows: assessments, decisions, credentials and their audit rows).
+"""
+import json
+
+import orjson
+from sqlalchemy import JSON, Table
 from sqlalchemy.orm import Session
 
 
 def insert_rows(session: Session, model: type, rows: list[dict]) -> None:
-    """One Core executemany in the session's transaction (the ORM bulk path costs ~5x)."""
-    session.connection().execute(model.__table__.insert(), rows)
+    """Inserts `rows` (dicts with the same keys) in the session's transaction."""
+    if not rows:
+        return
+    connection = session.connection()
+    table: Table = model.__table__
+    if connection.dialect.name == "postgresql" and _copyable(table, rows[0]):
+        _copy(connection, table, rows)
+        return
+    connection.execute(table.insert(), rows)  # the ORM bulk path costs ~5x
+
+
+def _copyable(table: Table, row: dict) -> bool:
+    # COPY applies the server's defaults only: a column with a Python-side default must be
+    # given (cohort rows give them all; otherwise executemany applies the default)
+    names = {c.name for c in table.columns}
+    return set(row) <= names and all(c.name in row or c.default is None
+                                     for c in table.columns)
+
+
+def _copy(connection, table: Table, rows: list[dict]) -> None:
+    from psycopg.types.json import Json
+
+    names = list(rows[0])
+    json_columns = {c.name for c in table.columns if isinstance(c.type, JSON)}
+    wrap = [name in json_columns for name in names]
+    statement = f'COPY {table.name} ({", ".join(names)}) FROM STDIN'
+    cursor = connection.connection.driver_connection.cursor()
+    with cursor, cursor.copy(statement) as copy:
+        for row in rows:
+            # a JSON column's None is JSON null, as SQLAlchemy's JSON type writes it
+            copy.write_row([Json(row[name], dumps=_json_text) if is_json else row[name]
+                            for name, is_json in zip(names, wrap, strict=True)])
+
+
+def _json_text(value: object) -> str:
+    try:
+        return orjson.dumps(value).decode()
+    except (TypeError, orjson.JSONEncodeError):  # e.g. an integer beyond 64 bits
+        return json.dumps(value)

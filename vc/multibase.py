@@ -9,8 +9,9 @@ from vc.errors import MalformedInputError
 _B58 = "123456789ABCDEFGHJKLMNPQRSTUVWXYZabcdefghijkmnopqrstuvwxyz"
 
 
-_CHUNK = 58**10  # big-integer division by 58^10, then 10 small digits per chunk
+_CHUNK = 58**10  # big-integer division by 58^10, then 5 pairs of digits per chunk
 _POWERS = [58**k for k in range(11)]
+_PAIRS = [_B58[i % 58] + _B58[i // 58] for i in range(58 * 58)]  # low digit first
 
 
 def b58encode(data: bytes) -> str:
@@ -18,13 +19,12 @@ def b58encode(data: bytes) -> str:
     out = []
     while n:
         n, chunk = divmod(n, _CHUNK)
-        for _ in range(10):
-            chunk, r = divmod(chunk, 58)
-            out.append(_B58[r])
-    while out and out[-1] == "1":  # leading zero digits of the top chunk
-        out.pop()
+        for _ in range(5):
+            chunk, r = divmod(chunk, 3364)
+            out.append(_PAIRS[r])
+    text = "".join(out)[::-1].lstrip("1")  # leading zero digits of the top chunk
     pad = len(data) - len(data.lstrip(b"\0"))
-    return "1" * pad + "".join(reversed(out))
+    return "1" * pad + text
 
 
 _B58_DIGITS = bytes(_B58.index(chr(b)) if chr(b) in _B58 else 255 for b in range(256))

@@ -144,7 +144,8 @@ def _template_term(t: Term | None, ops: dict) -> tuple | None:
     return ("slotlit", n, t[2], t[3])
 
 
-Plan = tuple[list[tuple], list[tuple]]  # quad templates; described (node, graph, where)
+# quads as (template, its slots: (position, slot term)); described (node, graph, where)
+Plan = tuple[list[tuple[tuple, tuple]], list[tuple]]
 
 
 def _build(document: dict, cache: ContextCache) -> Plan | None:
@@ -155,9 +156,13 @@ def _build(document: dict, cache: ContextCache) -> Plan | None:
         quads = [tuple(_template_term(t, tracer.ops) for t in quad) for quad in tracer.quads]
         described = [(_template_term(node, tracer.ops), _template_term(graph, tracer.ops),
                       where) for node, graph, where in tracer.described]
-        return quads, described
     except _NoPlan:
         return None
+    # each quad once with the positions to fill: a quad without slots is used as it is
+    compiled = [(quad, tuple((i, t) for i, t in enumerate(quad)
+                             if t is not None and t[0] in ("slot", "slotlit")))
+                for quad in quads]
+    return compiled, described
 
 
 def _replay(plan: Plan, leaves: list[str], cache: ContextCache) -> list[Quad]:
@@ -165,21 +170,22 @@ def _replay(plan: Plan, leaves: list[str], cache: ContextCache) -> list[Quad]:
     out: list[Quad] = []
     resolved: dict[int, Term] = {}
     templates, described = plan
-    for quad in templates:
-        terms = []
-        for t in quad:
-            if t is None or t[0] in ("iri", "bnode", "literal"):
-                terms.append(t)
-            elif t[0] == "slotlit":
-                terms.append(("literal", leaves[t[1]], t[2], t[3]))
-            else:
-                term = resolved.get(t[1])
-                if term is None:
-                    _, n, op, ctx, where = t
-                    term = walker.expand_id(ctx, leaves[n], where) if op == "id" else \
-                        walker.expand_vocab_value(ctx, leaves[n], where)
-                    resolved[n] = term
-                terms.append(term)
+    for quad, slots in templates:
+        if not slots:
+            out.append(quad)
+            continue
+        terms = list(quad)
+        for i, t in slots:
+            if t[0] == "slotlit":
+                terms[i] = ("literal", leaves[t[1]], t[2], t[3])
+                continue
+            term = resolved.get(t[1])
+            if term is None:
+                _, n, op, ctx, where = t
+                term = walker.expand_id(ctx, leaves[n], where) if op == "id" else \
+                    walker.expand_vocab_value(ctx, leaves[n], where)
+                resolved[n] = term
+            terms[i] = term
         out.append(tuple(terms))
     if len(described) > 1 and cache.compact_form:  # each node described once per graph
         # a described node's id slot was resolved above (its own quads name it)

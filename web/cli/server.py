@@ -31,8 +31,8 @@ def init(settings: Settings) -> None:
               help="Use Flask's single-process development server instead of gunicorn.")
 @click.option("--job-workers", type=click.IntRange(0, 64), default=None,
               help="Cohort job worker processes to run beside the web app [default: one "
-                   "per core with the embedded queue; none with S4C_BROKER_URL, where "
-                   "`s4c worker` runs them].")
+                   "per core (one more on SQLite) with the embedded queue; none with "
+                   "S4C_BROKER_URL, where `s4c worker` runs them].")
 @click.pass_obj
 def serve(settings: Settings, host: str, port: int, workers: int, dev: bool,
           job_workers: int | None) -> None:
@@ -44,7 +44,7 @@ def serve(settings: Settings, host: str, port: int, workers: int, dev: bool,
     except IssuerKeyError as e:
         raise click.ClickException(str(e)) from None
     if job_workers is None:
-        job_workers = default_workers() if settings.broker_url is None else 0
+        job_workers = default_workers(settings) if settings.broker_url is None else 0
     jobs = start_worker_process(settings, job_workers) if job_workers else None
     try:
         if dev:
