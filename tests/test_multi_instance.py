@@ -109,13 +109,18 @@ def _cohort(units_of: dict[str, list[str]], prefix: str, count: int) -> bytes:
     return ("\n".join(lines) + "\n").encode()
 
 
-def test_migrations_run_once_whichever_instance_starts_first(servers, tmp_path):
-    database_url, _ = servers
-    url = database_url.rsplit("/", 1)[0] + "/migrate_race"
+def _new_database(database_url: str, name: str) -> str:
+    """An empty database of the cluster; returns its URL."""
     admin = create_engine(database_url, isolation_level="AUTOCOMMIT")
     with admin.connect() as c:
-        c.execute(text("CREATE DATABASE migrate_race"))
+        c.execute(text(f"CREATE DATABASE {name}"))
     admin.dispose()
+    return database_url.rsplit("/", 1)[0] + "/" + name
+
+
+def test_migrations_run_once_whichever_instance_starts_first(servers, tmp_path):
+    database_url, _ = servers
+    url = _new_database(database_url, "migrate_race")
     code = ("import sys; from web.db import upgrade, current_revisions; upgrade(sys.argv[1]); "
             "print(current_revisions(sys.argv[1]))")
     racers = [subprocess.Popen([sys.executable, "-c", code, url], stdout=subprocess.PIPE,
@@ -128,11 +133,7 @@ def test_migrations_run_once_whichever_instance_starts_first(servers, tmp_path):
 
 def test_two_instances_and_two_workers_lose_nothing(servers, tmp_path):
     database_url, broker_url = servers
-    url = database_url.rsplit("/", 1)[0] + "/two_instances"
-    admin = create_engine(database_url, isolation_level="AUTOCOMMIT")
-    with admin.connect() as c:
-        c.execute(text("CREATE DATABASE two_instances"))
-    admin.dispose()
+    url = _new_database(database_url, "two_instances")
     env_a = _env(tmp_path / "a", url, broker_url)
     env_b = _env(tmp_path / "b", url, broker_url)
     # machine 1 prepares the data directory; machine 2 gets a copy (keys, cookie secret)

@@ -67,6 +67,15 @@ def _wait_ready(url: str, server: subprocess.Popen, seconds: float = 60) -> None
     raise BenchError("s4c serve was not ready in time")
 
 
+def _stop(server: subprocess.Popen) -> None:
+    """Stops `s4c serve` and everything it started (its own process group)."""
+    os.killpg(server.pid, signal.SIGTERM)
+    try:
+        server.wait(timeout=20)
+    except subprocess.TimeoutExpired:
+        os.killpg(server.pid, signal.SIGKILL)
+
+
 def parse_wrk(output: str) -> tuple[float, float]:
     """(requests per second, p99 latency in ms) from `wrk --latency` output."""
     rate = re.search(r"Requests/sec:\s+([0-9.]+)", output)
@@ -127,11 +136,7 @@ def measure_verify_api(n_seconds: float = 10, connections: int = 4) -> dict:
                 raise BenchError(f"the server answered errors under load: {done.stdout}")
             still_valid = _post(url, body)["verdict"] == "valid"
         finally:
-            os.killpg(server.pid, signal.SIGTERM)
-            try:
-                server.wait(timeout=20)
-            except subprocess.TimeoutExpired:
-                os.killpg(server.pid, signal.SIGKILL)
+            _stop(server)
     return {"verify_api_per_s": round(rate, 1), "verify_api_p99_ms": round(p99, 2),
             "verify_api_connections": connections, "verify_api_seconds": int(n_seconds),
             "verify_api_verdict_valid": still_valid}
@@ -186,11 +191,7 @@ def measure_verify_api_cold(requests: int = 200, connections: int = 4,
             with ThreadPoolExecutor(connections) as pool:
                 outcomes = list(pool.map(timed, bodies))
         finally:
-            os.killpg(server.pid, signal.SIGTERM)
-            try:
-                server.wait(timeout=20)
-            except subprocess.TimeoutExpired:
-                os.killpg(server.pid, signal.SIGKILL)
+            _stop(server)
     wrong = [verdict for _, verdict in outcomes if verdict != "valid"]
     if wrong:
         raise BenchError(f"{len(wrong)} cold verifications were not valid: {wrong[:3]}")
