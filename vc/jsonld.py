@@ -14,15 +14,13 @@ are refused with a clear message rather than half supported.
 """
 import re
 
-from pyld import jsonld as pyld_jsonld
-from pyld.context_resolver import ContextResolver
-
 from vc.contexts import ContextStore, default_store
 from vc.errors import (
     ContextError,
     MalformedInputError,
     ProtectedTermError,
 )
+from vc.pyld_adapter import JsonLdError, Processor, is_keyword
 
 RDF = "http://www.w3.org/1999/02/22-rdf-syntax-ns#"
 XSD = "http://www.w3.org/2001/XMLSchema#"
@@ -64,15 +62,8 @@ class ContextCache:
         # compact form (see `vc.jsonld_walk`): on wherever a reader will look at the JSON;
         # off only to turn arbitrary JSON-LD into RDF (the JSON-LD test suites)
         self.compact_form = compact_form
-        self._pyld = pyld_jsonld.JsonLdProcessor()
-        self._options = {
-            "documentLoader": self.store.document_loader,
-            "base": "",
-            "processingMode": "json-ld-1.1",
-            "contextResolver": ContextResolver(pyld_jsonld._resolved_context_cache.__class__(
-                1000), self.store.document_loader),
-        }
-        self.initial = self._pyld._get_initial_context(self._options)
+        self._pyld = Processor(self.store.document_loader)
+        self.initial = self._pyld.initial_context()
         self._processed: dict[tuple, tuple] = {}
         self._local_keys: dict[int, tuple] = {}
         self._iris: dict[tuple, str | None] = {}
@@ -102,12 +93,12 @@ class ContextCache:
         if hit is not None:
             return hit[1]
         try:
-            result = self._pyld._process_context(
-                active, _drop_noop_null_vocab(active, local, self.store), self._options,
+            result = self._pyld.process_context(
+                active, _drop_noop_null_vocab(active, local, self.store),
                 override_protected=override_protected, propagate=propagate)
         except ContextError:
             raise
-        except pyld_jsonld.JsonLdError as e:
+        except JsonLdError as e:
             raise _context_error(e) from None
         except (KeyError, TypeError, ValueError, AttributeError) as e:
             # pyld can fail this way on unusual contexts (e.g. {"@vocab": null})
@@ -136,12 +127,10 @@ class ContextCache:
             return self._iris[key]
         except KeyError:
             pass
-        if _KEYWORD_LIKE.match(value) and not pyld_jsonld._is_keyword(value):
+        if _KEYWORD_LIKE.match(value) and not is_keyword(value):
             result = None
         else:
-            # base=None: no document-relative resolution (pyld would resolve against
-            # http://example.org/base/); the walker refuses relative IRIs instead
-            result = self._pyld._expand_iri(ctx, value, vocab=vocab, base=None)
+            result = self._pyld.expand_iri(ctx, value, vocab=vocab)
         if len(self._iris) > 200000:
             self._iris.clear()
         self._iris[key] = result
