@@ -475,16 +475,5 @@ class IssuerService:
     def _session(self, session: Session | None):
         """The caller's transaction, or a new one committed at the end."""
         if session is not None:
-            return _Borrowed(session)
+            return nullcontext(session)
         return self.sessions.begin()
-
-
-class _Borrowed:
-    def __init__(self, session: Session) -> None:
-        self.session = session
-
-    def __enter__(self) -> Session:
-        return self.session
-
-    def __exit__(self, *exc) -> None:
-        return None

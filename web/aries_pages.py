@@ -20,7 +20,7 @@ from verifier.service import Verifier
 from web.auth import login_required, protect_forms
 from web.problems import problem
 from web.services import current_services
-from web.verify_api import LOOPBACK_SETTING, OwnOriginFetcher, verifier_for_app
+from web.verify_api import own_origin_fetcher, verifier_for_app
 
 aries_pages = Blueprint("aries_pages", __name__)
 protect_forms(aries_pages)
@@ -48,9 +48,7 @@ def _aries_verifier() -> Verifier:
     verifier = current_app.extensions.get(VERIFIER_KEY)
     if verifier is None:
         base = verifier_for_app(current_app)
-        settings = current_services().settings
-        loopback = str(current_app.config.get(LOOPBACK_SETTING, "")).lower() in ("1", "true")
-        fetcher = OwnOriginFetcher(settings.public_url if loopback else None)
+        fetcher = own_origin_fetcher(current_services().settings)
         verifier = Verifier(base.trust, DIDResolver(fetcher=fetcher), fetcher,
                             store=aries_context_store())
         current_app.extensions[VERIFIER_KEY] = verifier

@@ -35,6 +35,10 @@ def _proxy_count(value: str | None) -> int:
     return int(value)
 
 
+def _flag(value: str | None) -> bool:
+    return (value or "").strip().lower() in ("1", "true", "yes", "on")
+
+
 BROKER_SCHEMES = ("redis", "rediss", "unix")
 
 
@@ -64,13 +68,21 @@ class Settings:
     # The job queue's broker (S4C_BROKER_URL): None for the embedded SQLite file in the
     # data directory; redis://host:port/db (or rediss://) in production (`web.job_queue`).
     broker_url: str | None = field(default=None, repr=False)
+    # S4C_ALLOW_LOOPBACK_FETCH: let the verifier fetch this server's own loopback http
+    # public URL (dev and tests; `make run` sets it). Never on by default.
+    allow_loopback_fetch: bool = False
+    # S4C_TRUST_LIST, S4C_TRUST_OPERATOR_DID: verify issuer trust from a signed trust-list
+    # file (and the DID of the registry operator that signed it) instead of the registry DB
+    trust_list: str | None = None
+    trust_operator_did: str | None = None
 
     @classmethod
     def from_environment(
         cls, data_dir: Path | None = None, environ: Mapping[str, str] | None = None
     ) -> "Settings":
         """Reads S4C_DATA_DIR, DATABASE_URL, S4C_PUBLIC_URL, S4C_KEY_PASSPHRASE, S4C_ISSUER_NAME,
-        S4C_TRUSTED_PROXIES, S4C_BROKER_URL."""
+        S4C_TRUSTED_PROXIES, S4C_BROKER_URL, S4C_ALLOW_LOOPBACK_FETCH, S4C_TRUST_LIST,
+        S4C_TRUST_OPERATOR_DID: the only place s4c reads its environment."""
         env = os.environ if environ is None else environ
         if data_dir is None:
             data_dir = Path(env["S4C_DATA_DIR"]) if env.get("S4C_DATA_DIR") else default_data_dir(env)
@@ -83,6 +95,9 @@ class Settings:
             issuer_name=env.get("S4C_ISSUER_NAME") or DEFAULT_ISSUER_NAME,
             trusted_proxies=_proxy_count(env.get("S4C_TRUSTED_PROXIES")),
             broker_url=_broker_url(env.get("S4C_BROKER_URL")),
+            allow_loopback_fetch=_flag(env.get("S4C_ALLOW_LOOPBACK_FETCH")),
+            trust_list=env.get("S4C_TRUST_LIST") or None,
+            trust_operator_did=env.get("S4C_TRUST_OPERATOR_DID") or None,
         )
 
     @property

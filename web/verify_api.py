@@ -2,13 +2,14 @@
 `POST /presentations/challenges` (W3C VC-API: verifying; RFC 9457 problem details on bad
 input). Views translate HTTP to `verifier` calls; every rule lives in the verifier."""
 import logging
-import os
 from urllib.parse import urlsplit
 
 from flask import Blueprint, Flask, Response, current_app, jsonify, request
 from sqlalchemy import Engine
 from sqlalchemy.orm import sessionmaker
 
+from registry import trust_source as registry_trust
+from registry.service import Registry
 from vc.did_resolver import DIDResolver
 from vc.errors import VCError
 from vc.fetch import FetchPolicy, FetchResult, HttpFetcher
@@ -28,9 +29,6 @@ verify_api = Blueprint("verify_api", __name__)
 VERIFIER_KEY = "s4c.verifier"
 CHALLENGES_KEY = "s4c.verifier.challenges"
 REGISTRY_KEY = "s4c.registry"  # web.registry_setup.EXTENSION_KEY
-LOOPBACK_SETTING = "S4C_ALLOW_LOOPBACK_FETCH"
-TRUST_LIST_SETTING = "S4C_TRUST_LIST"  # a signed trust-list file, when there is no registry DB
-OPERATOR_SETTING = "S4C_TRUST_OPERATOR_DID"
 MAX_BODY_BYTES = 256 * 1024
 TRUST_TTL_SECONDS = 5  # a registry change shows in verification within this time
 MAX_DEPTH = 64
@@ -43,15 +41,6 @@ class InputProblem(Exception):
     def __init__(self, detail: str, status: int = 400) -> None:
         super().__init__(detail)
         self.status = status
-
-
-def _setting(app: Flask, name: str) -> str | None:
-    value = app.config.get(name)
-    return str(value) if value is not None else os.environ.get(name)
-
-
-def _flag(app: Flask, name: str) -> bool:
-    return (_setting(app, name) or "").strip().lower() in ("1", "true", "yes", "on")
 
 
 class OwnOriginFetcher:
@@ -79,17 +68,17 @@ class OwnOriginFetcher:
         return self._strict.fetch(url, accept, etag)
 
 
+def own_origin_fetcher(settings) -> "OwnOriginFetcher":
+    """HTTPS only, plus this server's own loopback URL when S4C_ALLOW_LOOPBACK_FETCH."""
+    return OwnOriginFetcher(settings.public_url if settings.allow_loopback_fetch else None)
+
+
 def open_trust_source(database_url: str | None, public_url: str,
                       trust_list: str | None = None, operator_did: str | None = None,
                       sequences_file=None):
     """A trust-list file (when named, with its operator's DID), else the registry's
     database; None when the registry is not installed or cannot be opened (issuer trust
     is then 'unknown'). Raises TrustSourceUnavailable for an unusable trust list."""
-    try:
-        from registry import trust_source as registry_trust
-        from registry.service import Registry
-    except ImportError:
-        return None
     if trust_list:
         if not operator_did:
             raise TrustSourceUnavailable("a trust list needs the DID of the registry operator "
@@ -111,14 +100,13 @@ def trust_source_for_app(app: Flask):
     `open_trust_source` finds it (S4C_TRUST_LIST, or the registry database)."""
     settings = app.extensions["s4c"].settings
     registry = app.extensions.get(REGISTRY_KEY)
-    if registry is not None and not _setting(app, TRUST_LIST_SETTING):
+    if registry is not None and not settings.trust_list:
         return registry.trust_source
     try:
         return open_trust_source(settings.database_url, settings.public_url,
-                                 _setting(app, TRUST_LIST_SETTING),
-                                 _setting(app, OPERATOR_SETTING))
+                                 settings.trust_list, settings.trust_operator_did)
     except TrustSourceUnavailable:
-        log.exception("the trust list named by %s is unusable", TRUST_LIST_SETTING)
+        log.exception("the trust list named by S4C_TRUST_LIST is unusable")
         return None
 
 
@@ -128,8 +116,7 @@ def verifier_for_app(app: Flask) -> Verifier:
     if verifier is None:
         settings = app.extensions["s4c"].settings
         # this server's own DID document and status lists: in process, never over HTTP
-        fetcher = InProcessOrigin(app, settings.public_url, OwnOriginFetcher(
-            settings.public_url if _flag(app, LOOPBACK_SETTING) else None))
+        fetcher = InProcessOrigin(app, settings.public_url, own_origin_fetcher(settings))
         trust = trust_source_for_app(app)
         if trust is not None:
             trust = RecentTrustSource(trust, ttl_seconds=TRUST_TTL_SECONDS)

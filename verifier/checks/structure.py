@@ -3,6 +3,7 @@ credentialSchema, type JsonSchema, VC JSON Schema 1.0) when it names one we hold
 import threading
 from collections.abc import Callable
 
+from schemas.json_schemas import load_schema
 from vc.datamodel import DataModelError, validate_credential
 from verifier.checks.base import Category, CheckContext, ReportedCheck, failed, passed, unknown
 
@@ -10,12 +11,8 @@ SchemaLoader = Callable[[str], dict]
 MAX_SCHEMA_ERRORS = 3
 
 
-def default_schema_loader() -> SchemaLoader | None:
-    """The framework's local JSON Schemas (`schemas.json_schemas`), when installed."""
-    try:
-        from schemas.json_schemas import load_schema
-    except ImportError:
-        return None
+def default_schema_loader() -> SchemaLoader:
+    """The framework's local JSON Schemas (`schemas.json_schemas`)."""
     return load_schema
 
 

@@ -1,7 +1,6 @@
 """`s4c verify` (a credential file, '-', a QR text or a QR image) and `s4c qr` (print a link
 QR or a self-contained QR as PNG). Exit codes of verify: 0 verified, 1 not, 2 unusable."""
 import json
-import os
 import sys
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
@@ -30,11 +29,10 @@ from verifier.service import VerificationReport, Verifier
 from web.cli.vc_commands import read_json_input
 from web.settings import Settings
 from web.verify_api import (
-    LOOPBACK_SETTING,
     InputProblem,
-    OwnOriginFetcher,
     bounded_json,
     open_trust_source,
+    own_origin_fetcher,
 )
 
 MAX_INPUT_BYTES = 10 * 1024 * 1024
@@ -86,16 +84,16 @@ def build_verifier(settings: Settings, trust_list: str | None, operator_did: str
         # the highest trust-list sequence seen, kept across runs: an older list is refused
         sequences = settings.data_dir / "trust-list-sequences.json" \
             if settings.data_dir.is_dir() else None
-        trust = open_trust_source(settings.database_url, settings.public_url, trust_list,
-                                  operator_did, sequences)
+        trust = open_trust_source(settings.database_url, settings.public_url,
+                                  trust_list or settings.trust_list,
+                                  operator_did or settings.trust_operator_did, sequences)
     except TrustSourceUnavailable as e:
         _unusable(str(e))
     if offline:
         resolver = TrustedKeyResolver(trust) if trust is not None \
             else DIDResolver(fetcher=StaticFetcher({}))  # did:key only
         return Verifier(trust, resolver, OfflineStatusFetcher(status_lists))
-    loopback = os.environ.get(LOOPBACK_SETTING, "").lower() in ("1", "true", "yes", "on")
-    fetcher = OwnOriginFetcher(settings.public_url if loopback else None)
+    fetcher = own_origin_fetcher(settings)
     status = OfflineStatusFetcher(status_lists) if status_lists else fetcher
     return Verifier(trust, DIDResolver(fetcher=fetcher), status)
 
@@ -125,8 +123,10 @@ def _print_report(report: VerificationReport) -> None:
 @click.option("--json", "as_json", is_flag=True, help="Print the result as one JSON object.")
 @click.option("--country", metavar="CC", help="Show how this country (ISO code) recognises it.")
 @click.option("--lang", default="en", show_default=True, help="Language of names shown.")
-@click.option("--trust-list", type=click.Path(dir_okay=False), help="A signed trust-list file.")
-@click.option("--operator-did", metavar="DID", help="The registry operator that signed it.")
+@click.option("--trust-list", type=click.Path(dir_okay=False),
+              help="A signed trust-list file [default: S4C_TRUST_LIST].")
+@click.option("--operator-did", metavar="DID",
+              help="The registry operator that signed it [default: S4C_TRUST_OPERATOR_DID].")
 @click.option("--offline", is_flag=True,
               help="No network: issuer keys from the trust list, status only from --status-list.")
 @click.option("--status-list", "status_list_files", multiple=True,
