@@ -311,7 +311,6 @@ def test_caches_did_web_documents_for_the_ttl() -> None:
 
 
 def test_resolves_did_key_without_network() -> None:
-    pytest.importorskip("vc.did_key")
     did = "did:key:" + KEY.public_key_multibase
     key = DIDResolver(StaticFetcher({})).resolve_verification_method(
         f"{did}#{KEY.public_key_multibase}"
