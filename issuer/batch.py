@@ -51,7 +51,12 @@ class BatchSummary:
 
 
 def parse_cohort(text: str, summary: BatchSummary) -> list[CohortRow]:
-    """Parses the CSV; bad rows go to `summary.errors` with their line numbers."""
+    """Parses the CSV; bad rows go to `summary.errors` with their line numbers. A file with
+    a NUL character is refused whole: it is not CSV text (PostgreSQL cannot store it)."""
+    nul = text.find("\0")
+    if nul >= 0:
+        raise IssuerError(f"line {text.count(chr(10), 0, nul) + 1}: the file contains a NUL "
+                          "character, so it is not CSV text; save the spreadsheet as CSV UTF-8")
     reader = csv.DictReader(io.StringIO(text))
     missing = [c for c in COLUMNS if c not in (reader.fieldnames or [])]
     if missing:

@@ -42,11 +42,13 @@ def _copy(connection, table: Table, rows: list[dict]) -> None:
     with cursor, cursor.copy(statement) as copy:
         for row in rows:
             # a JSON column's None is JSON null, as SQLAlchemy's JSON type writes it
-            copy.write_row([Json(row[name], dumps=_json_text) if is_json else row[name]
+            copy.write_row([Json(row[name], dumps=json_text) if is_json else row[name]
                             for name, is_json in zip(names, wrap, strict=True)])
 
 
-def _json_text(value: object) -> str:
+def json_text(value: object) -> str:
+    """A JSON column's text: compact UTF-8 by orjson (a tenth of the stdlib encoder's time;
+    every engine uses it, see `web.db.make_engine`)."""
     try:
         return orjson.dumps(value).decode()
     except (TypeError, orjson.JSONEncodeError):  # e.g. an integer beyond 64 bits

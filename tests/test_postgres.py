@@ -180,3 +180,34 @@ def test_concurrent_issuing_for_one_candidate_answers_everyone_with_the_same_cre
     assert all(status in (200, 201) for status, _ in answers), answers
     ids = {frozenset(d["id"] for d in a["issued"] + a["existing"]) for _, a in answers}
     assert len(ids) == 1 and len(next(iter(ids))) == len(units) + 1
+
+
+def test_a_nul_character_is_a_clear_400_not_a_500(settings):
+    """PostgreSQL text cannot hold NUL: an API field, a console field or a cohort file with
+    one is refused with a message, and nothing is stored."""
+    from issuer.officers import add_officer
+    from issuer.service import IssuerError
+    from web.app import create_app
+    from web.cli.context import job_queue
+    from web.datadir import prepare_data_dir
+
+    prepare_data_dir(settings)
+    app = create_app(settings)
+    service = app.extensions["s4c"].issuer
+    token = add_officer(service.sessions, "nul", "a long officer password", "test")
+    unit = service.framework().role("SCPD").units[0]
+    day = (date.today() - timedelta(days=2)).isoformat()
+    response = app.test_client().post("/credentials/issue", headers={
+        "Authorization": f"Bearer {token}"}, json={
+        "candidate": {"name": "Nul\u0000Test", "email": "nul@example.org"},
+        "assessments": [{"unit": unit, "score": 90, "max_score": 100, "assessed_on": day,
+                         "exam_body": "Exam", "assessor": "A"}]})
+    assert response.status_code == 400, response.get_data(as_text=True)
+    assert response.get_json()["detail"].endswith("must not contain a NUL character")
+    text = (f"name,email,did,unit,score,max_score,assessed_on,exam_body,assessor\n"
+            f"Ok,ok-nul@example.org,,{unit},80,100,{day},E,A\n"
+            f"Bad,bad-nul@example.org,,{unit},80,100,{day},E\u0000,A\n")
+    with pytest.raises(IssuerError, match="line 3: the file contains a NUL character"):
+        job_queue(settings).submit(service, text, "nul.csv", "test")
+    emails = {c.email for c in service.candidates()}
+    assert not {"nul@example.org", "ok-nul@example.org"} & emails

@@ -138,7 +138,8 @@ def measure_batch_issue(candidates: int = 2000, database_url: str | None = None,
         service = issuer_service(settings)
         queue = job_queue(settings)
         fw = service.framework()
-        process = start_worker_process(settings, workers, env={**os.environ, **env})
+        process = start_worker_process(settings, workers, env={**os.environ, **env},
+                                       resume=False)  # a fresh queue: nothing to resume
         try:
             def run_job(text: str) -> tuple[float, cohort_jobs.JobProgress]:
                 start = time.perf_counter()

@@ -1,16 +1,16 @@
 """Database engines and Alembic migrations, run programmatically (no alembic.ini)."""
 import fcntl
-import json
 from collections.abc import Callable, Iterator
 from contextlib import AbstractContextManager, contextmanager, nullcontext
 from pathlib import Path
 
-import orjson
 from alembic import command
 from alembic.config import Config
 from alembic.migration import MigrationContext
 from sqlalchemy import Engine, create_engine, event, text
 from sqlalchemy.engine import make_url
+
+from issuer.records import json_text  # JSON columns: compact text by orjson
 
 MIGRATIONS_DIR = Path(__file__).resolve().parent / "migrations"
 MIGRATION_LOCK_KEY = 0x5334_4D49  # "S4MI": the advisory lock every s4c instance migrates under
@@ -20,19 +20,10 @@ def make_engine(url: str) -> Engine:
     """An engine with sane pooling; SQLite gets foreign keys, WAL and a busy timeout."""
     if make_url(url).get_backend_name() != "sqlite":
         return create_engine(url, pool_pre_ping=True, pool_recycle=1800, pool_size=5,
-                             max_overflow=10, json_serializer=_json_text)
-    engine = create_engine(url, connect_args={"timeout": 15}, json_serializer=_json_text)
+                             max_overflow=10, json_serializer=json_text)
+    engine = create_engine(url, connect_args={"timeout": 15}, json_serializer=json_text)
     event.listen(engine, "connect", _sqlite_pragmas)
     return engine
-
-
-def _json_text(value: object) -> str:
-    """JSON columns as compact UTF-8 text, written by orjson (a cohort stores thousands of
-    credentials at once; the stdlib encoder took a tenth of the time)."""
-    try:
-        return orjson.dumps(value).decode()
-    except (TypeError, orjson.JSONEncodeError):  # e.g. an integer beyond 64 bits
-        return json.dumps(value)
 
 
 def _sqlite_pragmas(dbapi_connection, _record) -> None:

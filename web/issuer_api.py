@@ -94,6 +94,8 @@ def _text(obj: dict, key: str, pointer: str, *, required: bool = True) -> str | 
         raise BadField(f"{pointer}/{key}", "must be a non-empty string")
     if len(value) > MAX_TEXT:
         raise BadField(f"{pointer}/{key}", f"must be at most {MAX_TEXT} characters")
+    if "\0" in value:  # not text (and PostgreSQL cannot store it)
+        raise BadField(f"{pointer}/{key}", "must not contain a NUL character")
     return value.strip()
 
 

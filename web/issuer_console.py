@@ -72,6 +72,8 @@ def _text(name: str, label: str, *, required: bool = True) -> str | None:
         return None
     if len(value) > MAX_FIELD:
         raise FormError(f"{label} must be at most {MAX_FIELD} characters")
+    if "\0" in value:  # not text (and PostgreSQL cannot store it)
+        raise FormError(f"{label} must not contain a NUL character")
     return value
 
 

@@ -34,15 +34,17 @@ def default_workers(settings: Settings) -> int:
 @click.command()
 @click.option("--workers", type=click.IntRange(1, 64), default=None,
               help="Worker processes [default: one per core, one more on SQLite].")
+@click.option("--resume/--no-resume", default=True, show_default=True,
+              help="Enqueue the unfinished chunks of every job again at start.")
 @click.pass_obj
-def worker(settings: Settings, workers: int | None) -> None:
+def worker(settings: Settings, workers: int | None, resume: bool) -> None:
     """Run cohort jobs from the queue (S4C_BROKER_URL, else the embedded queue in the
     data directory). Start one on each machine; unfinished jobs are enqueued again at
     start, so a job interrupted by a crash resumes. Ctrl-C stops after the current
     chunks."""
     service = issuer_service(settings)
     queue = job_queue(settings)
-    resumed = queue.resume(service)
+    resumed = queue.resume(service) if resume else 0
     service.engine.dispose()  # forked workers open their own connections
     workers = workers or default_workers(settings)
     click.echo(f"s4c worker: {workers} process(es), queue {queue.describe()}"
@@ -51,8 +53,8 @@ def worker(settings: Settings, workers: int | None) -> None:
     queue.consumer(workers).run()
 
 
-def start_worker_process(settings: Settings, workers: int,
-                         env: dict[str, str] | None = None) -> subprocess.Popen:
+def start_worker_process(settings: Settings, workers: int, env: dict[str, str] | None = None,
+                         resume: bool = True) -> subprocess.Popen:
     """`s4c worker` as a child process in its own session (a terminal's Ctrl-C reaches the
     parent, which stops it gracefully), that dies with its parent (Linux PDEATHSIG). It
     runs at a lower CPU priority: beside `s4c serve`, requests come before cohorts."""
@@ -64,7 +66,7 @@ def start_worker_process(settings: Settings, workers: int,
             pass
     return subprocess.Popen(
         [sys.executable, "-m", "web.cli", "--data-dir", str(settings.data_dir), "worker",
-         "--workers", str(workers)],
+         "--workers", str(workers), "--resume" if resume else "--no-resume"],
         preexec_fn=die_with_parent,  # noqa: PLW1509 - only prctl, before any thread starts
         stdout=subprocess.DEVNULL, env=env, start_new_session=True)
 
@@ -109,7 +111,8 @@ def issue_batch(settings: Settings, cohort: str, workers: int | None, wait: bool
     click.echo(f"job {job_id}", err=True)
     if not wait:
         return
-    process = start_worker_process(settings, workers) if workers else None
+    # this job's chunks are queued already: its workers must not queue them a second time
+    process = start_worker_process(settings, workers, resume=False) if workers else None
     try:
         summary = follow(service, job_id)
     finally:
