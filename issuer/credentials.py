@@ -5,12 +5,11 @@ as `schemas/examples/role-credential.example.json` (1EdTech OB 3.0 §B.1 Achieve
 §B.2 Achievement, §B.1.4 Alignment, §B.1.10 Result, §B.1.8 IdentityObject; VC DM 2.0 §5.3
 relatedResource for the units a role was earned from).
 """
-import base64
 import hashlib
 from dataclasses import dataclass
 from datetime import date, datetime
 
-from vc.jcs import canonicalize_parsed
+from vc.resource_integrity import digest_multibase
 
 V2 = "https://www.w3.org/ns/credentials/v2"
 OB3 = "https://purl.imsglobal.org/spec/ob/v3p0/context-3.0.3.json"
@@ -47,13 +46,6 @@ def rfc3339(moment: datetime | date) -> str:
 def hashed_email(email: str, salt: str) -> str:
     """OB 3.0 §B.1.8 IdentityObject: 'sha256$' + hex SHA-256 of the salted identity."""
     return "sha256$" + hashlib.sha256((email.strip().lower() + salt).encode()).hexdigest()
-
-
-def digest_multibase(document: dict) -> str:
-    """VC DI 1.0 §2.6 resource integrity: multibase base64url of a sha2-256 multihash
-    over the JCS of the document."""
-    digest = hashlib.sha256(canonicalize_parsed(document)).digest()
-    return "u" + base64.urlsafe_b64encode(b"\x12\x20" + digest).rstrip(b"=").decode()
 
 
 def _language_values(texts: dict[str, str]) -> list[dict]:

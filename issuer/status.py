@@ -5,14 +5,20 @@ index drawn at random (Bitstring Status List v1.0 §5.1 Privacy: indexes must no
 the order of issuance). Lists have the minimum size of 131,072 entries; a new list starts
 when one is half full, so that random draws stay cheap.
 """
-import secrets
 from datetime import UTC, datetime
 
 from sqlalchemy import func, select, update
 from sqlalchemy.orm import Session
 
+from issuer.models import IssuedCredential as C
 from issuer.models import StatusList
-from vc.statuslist import MIN_BITS, Bitstring, status_entry, status_list_credential
+from vc.statuslist import (
+    MIN_BITS,
+    Bitstring,
+    random_free_index,
+    status_entry,
+    status_list_credential,
+)
 
 PURPOSES = ("revocation", "suspension")
 LIST_BITS = MIN_BITS
@@ -61,27 +67,24 @@ class StatusSlots:
         key = (status_list.purpose, status_list.number)
         taken = self._taken.get(key)
         if taken is None:
-            from issuer.models import IssuedCredential as C
-
-            column = C.revocation_index if status_list.purpose == "revocation" \
-                else C.suspension_index
-            number_col = C.revocation_list if status_list.purpose == "revocation" \
-                else C.suspension_list
-            taken = set(self.session.scalars(select(column).where(
-                number_col == status_list.number)))
-            self._taken[key] = taken
+            taken = self._taken[key] = taken_indexes(self.session, *key)
         return taken
 
     def allocate(self, purpose: str) -> tuple[int, int]:
         """(list number, index) of a fresh random slot."""
         status_list = self._list_for(purpose)
         taken = self._taken_in(status_list)
-        while True:
-            index = secrets.randbelow(LIST_BITS)
-            if index not in taken:
-                taken.add(index)
-                status_list.allocated += 1
-                return status_list.number, index
+        index = random_free_index(LIST_BITS, taken)
+        taken.add(index)
+        status_list.allocated += 1
+        return status_list.number, index
+
+
+def taken_indexes(session: Session, purpose: str, number: int) -> set[int]:
+    """The indexes of list `number` of `purpose` that issued credentials hold."""
+    column = C.revocation_index if purpose == "revocation" else C.suspension_index
+    number_col = C.revocation_list if purpose == "revocation" else C.suspension_list
+    return set(session.scalars(select(column).where(number_col == number)))
 
 
 def lock_lists(session: Session) -> None:
@@ -113,15 +116,11 @@ class SlotDraw:
 
     @classmethod
     def current(cls, session: Session, purpose: str) -> "SlotDraw":
-        from issuer.models import IssuedCredential as C
-
         number = session.scalar(select(StatusList.number).where(
             StatusList.purpose == purpose).order_by(StatusList.number.desc()).limit(1))
         if number is None:
             raise LookupError(f"no {purpose} status list yet")
-        column = C.revocation_index if purpose == "revocation" else C.suspension_index
-        number_col = C.revocation_list if purpose == "revocation" else C.suspension_list
-        return cls(number, set(session.scalars(select(column).where(number_col == number))))
+        return cls(number, taken_indexes(session, purpose, number))
 
     def __init__(self, number: int, taken: set[int]) -> None:
         self.number = number
@@ -129,11 +128,9 @@ class SlotDraw:
 
     def draw(self) -> tuple[int, int]:
         """(list number, index) of a slot free when the list was read."""
-        while True:
-            index = secrets.randbelow(LIST_BITS)
-            if index not in self.taken:
-                self.taken.add(index)
-                return self.number, index
+        index = random_free_index(LIST_BITS, self.taken)
+        self.taken.add(index)
+        return self.number, index
 
 
 def entries(public_url: str, revocation: tuple[int, int],

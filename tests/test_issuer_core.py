@@ -8,7 +8,6 @@ import jsonschema
 import pytest
 
 from issuer.batch import issue_cohort
-from issuer.credentials import digest_multibase
 from issuer.did_web import issuer_did_document
 from issuer.rules import RuleError, role_outcome, unit_passed
 from issuer.service import IssuerError
@@ -16,6 +15,7 @@ from vc import api
 from vc.did_resolver import DIDResolver
 from vc.did_web import did_web_to_url
 from vc.fetch import StaticFetcher
+from vc.resource_integrity import digest_multibase
 from vc.statuslist import Bitstring
 from web.cli.context import issuer_service
 from web.settings import Settings

@@ -5,7 +5,6 @@ and signed with `vc.api.sign`; status lists are real signed BitstringStatusListC
 The issuer is a did:web whose DID document is served by a StaticFetcher (https URLs, no
 network) or by a loopback server in the tests that need real HTTP.
 """
-import base64
 import hashlib
 import json
 from dataclasses import dataclass, field
@@ -15,8 +14,8 @@ from vc import api
 from vc.contexts import ContextStore, default_store
 from vc.did_resolver import DIDResolver
 from vc.fetch import FetchResult, StaticFetcher
-from vc.jcs import canonicalize_parsed
 from vc.multikey import Ed25519Multikey
+from vc.resource_integrity import digest_multibase
 from vc.statuslist import Bitstring, status_entry, status_list_credential
 from vc.trust import Accreditation, Recognition, TrustedIssuer
 
@@ -97,12 +96,6 @@ def _names(en: str, bg: str | None = None) -> list[dict]:
     if bg:
         out.append({"@value": bg, "@language": "bg"})
     return out
-
-
-def digest_multibase(document: dict) -> str:
-    """Multibase base64url of the sha2-256 multihash of the JCS (VC DM 2.0 §5.3)."""
-    digest = hashlib.sha256(canonicalize_parsed(document)).digest()
-    return "u" + base64.urlsafe_b64encode(b"\x12\x20" + digest).rstrip(b"=").decode()
 
 
 def _eqf(level: int) -> dict:

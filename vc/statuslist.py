@@ -8,7 +8,9 @@ Algorithm, §3.4 Bitstring Expansion Algorithm.
 
 import gzip
 import re
+import secrets
 import zlib
+from collections.abc import Container
 from typing import Any
 
 from vc.errors import MalformedInputError, StatusListError
@@ -153,6 +155,16 @@ def status_list_credential(
         "encodedList": bitstring.encode(),
     }
     return credential
+
+
+def random_free_index(size: int, taken: Container[int]) -> int:
+    """A uniformly random index of a list of `size` entries that is not in `taken`
+    (§6.1 Privacy Considerations: an index must not reveal the order of issuance). The
+    caller keeps the list sparse enough (e.g. at most half full) for the draw to end fast."""
+    while True:
+        index = secrets.randbelow(size)
+        if index not in taken:
+            return index
 
 
 def status_entry(list_url: str, index: int, purpose: str) -> dict[str, str]:

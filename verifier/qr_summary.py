@@ -16,21 +16,14 @@ the same kind of key, and verified by the same checks as any credential:
 Only the issuer can make one (it is signed with an issuer key). Only terms of the W3C VC
 2.0 and OB 3.0 contexts are used, so any conformant verifier can check it.
 """
-import base64
-import hashlib
 
-from vc.jcs import canonicalize_parsed
+from vc.resource_integrity import digest_multibase
 from verifier.facts import as_list
 
 V2 = "https://www.w3.org/ns/credentials/v2"
 OB3 = "https://purl.imsglobal.org/spec/ob/v3p0/context-3.0.3.json"
 SUMMARY_SUFFIX = "#qr-summary"
 _EQF_PREFIX = "http://data.europa.eu/snb/eqf/"
-
-
-def digest_multibase(document: dict) -> str:
-    digest = hashlib.sha256(canonicalize_parsed(document)).digest()
-    return "u" + base64.urlsafe_b64encode(b"\x12\x20" + digest).rstrip(b"=").decode()
 
 
 def compact_summary(credential: dict) -> dict:

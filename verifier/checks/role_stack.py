@@ -1,35 +1,17 @@
 """The role stack: a role credential lists the unit credentials it was earned from in
 `relatedResource` (VC DM 2.0 §5.3 Integrity of Related Resources), each with a
-`digestMultibase`: multibase base64url of the sha2-256 multihash (or plain SHA-256) over
-the JCS (RFC 8785) of the unit credential as signed. When the holder supplies them, each
+`digestMultibase` (`vc.resource_integrity`: a sha2-256 multihash over the JCS of the unit
+credential as signed). When the holder supplies them, each
 must be there, match its digest, and verify as an authentic credential of the same issuer."""
-import base64
-import hashlib
 from collections.abc import Callable
 
 from vc.checks import Outcome
-from vc.errors import VCError
-from vc.jcs import canonicalize_parsed
+from vc.resource_integrity import digest_matches
 from verifier.checks.base import Category, CheckContext, ReportedCheck, failed, passed, unknown
 
-SHA2_256_MULTIHASH = b"\x12\x20"
 MAX_RELATED = 64
 
 AuthenticityCheck = Callable[[dict], list[ReportedCheck]]
-
-
-def digest_matches(digest_multibase: object, document: dict) -> bool:
-    if not isinstance(digest_multibase, str) or not digest_multibase.startswith("u") \
-            or len(digest_multibase) > 100:
-        return False
-    body = digest_multibase[1:]
-    try:
-        raw = base64.urlsafe_b64decode(body + "=" * (-len(body) % 4))
-        canonical = canonicalize_parsed(document)
-    except (ValueError, VCError):
-        return False
-    digest = hashlib.sha256(canonical).digest()
-    return raw in (SHA2_256_MULTIHASH + digest, digest)
 
 
 class RoleStackCheck:
