@@ -12,7 +12,7 @@ from vc.jcs import canonicalize_parsed
 from vc.multibase import decode_base64url, encode_base64url
 
 SHA2_256_MULTIHASH = b"\x12\x20"  # multicodec sha2-256, digest length 32
-MAX_DIGEST_CHARS = 100  # a sha2-256 multihash is 46 characters; anything far longer is junk
+MAX_DIGEST_CHARS = 100  # a sha2-256 multihash is 47 characters; anything far longer is junk
 
 
 def digest_multibase(document: dict) -> str:
