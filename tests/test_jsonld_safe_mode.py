@@ -47,7 +47,7 @@ def test_canonical_form_equals_pyld_on_every_test_credential(vectors, examples_s
     for doc in _credentials(vectors):
         assert canonicalize(doc, cache) == _pyld_canonical(doc, examples_store)
         checked += 1
-    assert checked > 40
+    assert checked >= 75  # today's count (3 samples and the pinned vectors): fewer stopped testing
 
 
 def test_undefined_property_is_refused_at_issue_and_at_verify(issuer):
