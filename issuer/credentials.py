@@ -9,6 +9,7 @@ import hashlib
 from dataclasses import dataclass
 from datetime import date, datetime
 
+from vc.language_maps import language_values
 from vc.resource_integrity import digest_multibase
 
 V2 = "https://www.w3.org/ns/credentials/v2"
@@ -48,10 +49,6 @@ def hashed_email(email: str, salt: str) -> str:
     return "sha256$" + hashlib.sha256((email.strip().lower() + salt).encode()).hexdigest()
 
 
-def _language_values(texts: dict[str, str]) -> list[dict]:
-    return [{"@value": text, "@language": lang} for lang, text in texts.items() if text]
-
-
 def subject(holder: Holder) -> dict:
     """The holder's DID when known; otherwise a hashed, salted email, never in clear."""
     out: dict = {"type": ["AchievementSubject"]}
@@ -85,7 +82,7 @@ def _alignment(item, framework) -> list[dict]:
 
 def _achievement(item, framework, achievement_type: str, criteria: str) -> dict:
     return {"id": item.id, "type": ["Achievement"], "achievementType": achievement_type,
-            "humanCode": item.code, "name": _language_values(item.name),
+            "humanCode": item.code, "name": language_values(item.name),
             "description": item.description["en"],
             "criteria": {"id": f"{item.id}#criteria", "narrative": criteria},
             "alignment": _alignment(item, framework)}
@@ -96,7 +93,7 @@ def _base(credential_id: str, kind: str, name: dict[str, str], issuer: IssuerPro
           status: list[dict]) -> dict:
     doc = {"@context": list(CONTEXT), "id": credential_id,
            "type": ["VerifiableCredential", "OpenBadgeCredential", kind],
-           "name": _language_values(name),
+           "name": language_values(name),
            "issuer": {"id": issuer.did, "type": ["Profile"], "name": issuer.name,
                       "url": issuer.url},
            "validFrom": rfc3339(valid_from)}

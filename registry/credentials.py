@@ -20,10 +20,9 @@ from registry.vocab import (
     CONTEXTS,
     RECOGNITION_CREDENTIAL,
     format_time,
-    language_map,
-    language_values,
     parse_time,
 )
+from vc.language_maps import language_map, language_values
 
 DEMO_NOTE = "Demo data for trying s4c: not a real decision of this body."
 

@@ -1,15 +1,31 @@
 """The public read model: what the registry's pages and JSON API show, from a snapshot.
 
-Everything here is derived from a verified `TrustSnapshot`; the views only render it.
+Everything here is derived from a verified `TrustSnapshot`; the views only render it. The
+words around it (statuses, "no end date") are the pages' own; roles and countries are named
+by the `PageNames` the page passes in, so searching matches what the reader sees.
 """
+from collections.abc import Callable
+from dataclasses import dataclass
 from datetime import datetime
 
-from registry import i18n
 from registry.snapshot import TrustAnchor, TrustSnapshot
-from registry.vocab import ROLE_PREFIX, achievement_code, format_time, pick_language
+from registry.vocab import ROLE_PREFIX, achievement_code, format_time
+from vc.language_maps import pick_language
 from vc.trust import Accreditation, Recognition, TrustedIssuer
 
 MAX_QUERY = 200
+
+
+def _code(code: str) -> str:
+    return code
+
+
+@dataclass(frozen=True)
+class PageNames:
+    """How a page names a role and a country by code, in its reader's language."""
+
+    role: Callable[[str], str] = _code
+    country: Callable[[str], str] = _code
 
 
 def period_status(valid_from: datetime, valid_until: datetime | None, on: datetime,
@@ -58,18 +74,21 @@ def recognition_json(r: Recognition, on: datetime) -> dict:
             "status": period_status(r.valid_from, r.valid_until, on)}
 
 
-def _period_text(lang: str, start: datetime, end: datetime | None) -> str:
-    until = end.date().isoformat() if end else i18n.text(lang, "open_ended")
-    return f"{start.date().isoformat()} – {until}"
+def _period(start: datetime, end: datetime | None) -> dict:
+    """`valid_from` and `valid_until` as dates (`valid_until` None: no end date)."""
+    return {"valid_from": start.date().isoformat(),
+            "valid_until": end.date().isoformat() if end else None}
 
 
-def _scope(lang: str, a: Accreditation) -> list[dict]:
-    return [{"code": achievement_code(x), "name": i18n.role_name(lang, achievement_code(x)),
+def _scope(names: PageNames, a: Accreditation) -> list[dict]:
+    return [{"code": achievement_code(x), "name": names.role(achievement_code(x)),
              "is_role": x.startswith(ROLE_PREFIX)} for x in a.achievements]
 
 
-def body_entries(snapshot: TrustSnapshot, query: str, lang: str, on: datetime) -> list[dict]:
-    """The accredited bodies matching `query` (any name, DID, role or anchor), for a page."""
+def body_entries(snapshot: TrustSnapshot, query: str, lang: str, on: datetime,
+                 names: PageNames = PageNames()) -> list[dict]:
+    """The accredited bodies matching `query` (any name, DID, role or anchor), for a page;
+    `lang` picks from the registry's language maps, `names` names roles and countries."""
     needle = query.strip().casefold()[:MAX_QUERY]
     entries = []
     for issuer in snapshot.issuers.values():
@@ -79,20 +98,20 @@ def body_entries(snapshot: TrustSnapshot, query: str, lang: str, on: datetime) -
                         key=lambda a: (a.revoked, a.country, a.valid_from)):
             anchor = snapshot.anchors.get(a.anchor_did)
             status = period_status(a.valid_from, a.valid_until, on, a.revoked)
-            scope = _scope(lang, a)
-            anchor_name = pick_language(anchor.name, lang) if anchor else a.anchor_name
+            scope = _scope(names, a)
+            anchor_name = (pick_language(anchor.name, lang) if anchor else None) \
+                or a.anchor_name
             accreditations.append({
                 "anchor_name": anchor_name, "country": a.country,
-                "country_name": i18n.country_name(lang, a.country),
+                "country_name": names.country(a.country),
                 "scope": scope, "whole_framework": not scope, "max_eqf": a.max_eqf_level,
-                "period": _period_text(lang, a.valid_from, a.valid_until),
-                "status": status, "status_text": i18n.text(lang, f"status_{status}"),
+                **_period(a.valid_from, a.valid_until), "status": status,
                 "demo": bool(anchor and anchor.demo)})
-            haystack += [anchor_name, a.country, i18n.country_name(lang, a.country),
+            haystack += [anchor_name, a.country, names.country(a.country),
                          *(s["code"] for s in scope), *(s["name"] for s in scope)]
         if needle and not any(needle in h.casefold() for h in haystack):
             continue
-        entries.append({"did": issuer.did, "name": pick_language(issuer.name, lang),
+        entries.append({"did": issuer.did, "name": pick_language(issuer.name, lang) or issuer.did,
                         "accreditations": accreditations,
                         "active": any(x["status"] == "active" for x in accreditations),
                         "demo": any(x["demo"] for x in accreditations)})
@@ -100,8 +119,8 @@ def body_entries(snapshot: TrustSnapshot, query: str, lang: str, on: datetime) -
     return entries
 
 
-def role_entries(snapshot: TrustSnapshot, achievement_id: str, lang: str,
-                 on: datetime) -> list[dict]:
+def role_entries(snapshot: TrustSnapshot, achievement_id: str, lang: str, on: datetime,
+                 names: PageNames = PageNames()) -> list[dict]:
     """The current recognition of an achievement in each country, for a page."""
     entries = []
     for r in snapshot.recognitions_for(achievement_id):
@@ -109,12 +128,13 @@ def role_entries(snapshot: TrustSnapshot, achievement_id: str, lang: str,
             continue
         anchor = snapshot.anchors.get(r.anchor_did)
         entries.append({
-            "country": r.country, "country_name": i18n.country_name(lang, r.country),
+            "country": r.country, "country_name": names.country(r.country),
             "nqf_level": r.nqf_level, "eqf_level": r.eqf_level,
-            "equivalence": pick_language(r.equivalence, lang),
+            "equivalence": pick_language(r.equivalence, lang) or "",
             "legal_basis": r.legal_basis,
-            "anchor_name": pick_language(anchor.name, lang) if anchor else r.anchor_did,
-            "period": _period_text(lang, r.valid_from, r.valid_until),
+            "anchor_name": (pick_language(anchor.name, lang) if anchor else None)
+            or r.anchor_did,
+            **_period(r.valid_from, r.valid_until),
             "demo": bool(anchor and anchor.demo)})
     entries.sort(key=lambda e: e["country_name"].casefold())
     return entries

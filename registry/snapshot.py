@@ -29,7 +29,6 @@ from registry.credentials import (
     read_anchor,
     read_recognition,
 )
-from registry.vocab import pick_language
 from vc.api import verify
 from vc.contexts import ContextStore
 from vc.did_key import public_key_from_did_key
@@ -37,6 +36,7 @@ from vc.did_resolver import DIDResolver
 from vc.errors import VCError
 from vc.fetch import StaticFetcher
 from vc.jcs import canonicalize
+from vc.language_maps import pick_language
 from vc.multikey import public_key_to_multibase
 from vc.statuslist import read_status
 from vc.trust import Accreditation, Recognition, TrustedIssuer
@@ -229,7 +229,7 @@ def _accreditations(data: TrustData, anchors: dict[str, TrustAnchor],
         start, end = _overlap(facts.valid_from, facts.valid_until, anchor)
         found.append((facts, Accreditation(
             id=facts.credential_id, anchor_did=anchor.did,
-            anchor_name=pick_language(anchor.name, "en"), country=anchor.country,
+            anchor_name=pick_language(anchor.name, "en") or anchor.did, country=anchor.country,
             issuer_did=facts.issuer_did, framework=facts.framework,
             achievements=facts.achievements, max_eqf_level=facts.max_eqf_level,
             valid_from=start, valid_until=end, revoked=revoked,

@@ -15,9 +15,10 @@ from typing import Any
 from registry.authority import Authority
 from registry.credentials import issuer_of, new_credential_id, read_accreditation, types_of
 from registry.snapshot import SignatureChecker, TrustData, TrustSnapshot
-from registry.vocab import CONTEXTS, TRUST_LIST_CREDENTIAL, format_time, language_values, parse_time
+from registry.vocab import CONTEXTS, TRUST_LIST_CREDENTIAL, format_time, parse_time
 from vc.api import issue
 from vc.contexts import ContextStore
+from vc.language_maps import language_values
 from vc.trust import TrustSourceUnavailable
 
 TRUST_LIST_TTL = timedelta(hours=24)

@@ -66,25 +66,6 @@ def now() -> datetime:
     return datetime.now(UTC).replace(microsecond=0)
 
 
-def language_values(names: dict[str, str]) -> list[dict[str, str]]:
-    """{"en": "..."} -> [{"@value": "...", "@language": "en"}] (VC Data Model 2.0 §11.1)."""
-    return [{"@value": text, "@language": lang} for lang, text in sorted(names.items())]
-
-
-def language_map(values: object) -> dict[str, str]:
-    """The inverse of `language_values`; a plain string counts as language `und`."""
-    if isinstance(values, str):
-        return {"und": values}
-    result: dict[str, str] = {}
-    for item in values if isinstance(values, list) else [values]:
-        if isinstance(item, str):
-            result.setdefault("und", item)
-        elif isinstance(item, dict) and isinstance(item.get("@value"), str):
-            lang = item.get("@language")
-            result[lang.lower() if isinstance(lang, str) else "und"] = item["@value"]
-    return result
-
-
 def check_language_map(names: object, what: str) -> dict[str, str]:
     """A non-empty {language: text} map with BCP 47-looking keys and short texts."""
     if not isinstance(names, dict) or not names or len(names) > MAX_LANGUAGES:
@@ -97,10 +78,3 @@ def check_language_map(names: object, what: str) -> dict[str, str]:
             raise ValueError(f"{what}[{lang}] must be a non-empty text of at most 2000 chars")
     return {lang.lower(): text.strip() for lang, text in names.items()}
 
-
-def pick_language(names: dict[str, str], lang: str, fallback: str = "en") -> str:
-    """The text in `lang`, else in `fallback`, else any; '' for an empty map."""
-    for candidate in (lang, fallback):
-        if candidate in names:
-            return names[candidate]
-    return next(iter(sorted(names.items())), ("", ""))[1]

@@ -11,6 +11,7 @@ from dataclasses import dataclass, field
 from datetime import datetime
 
 from vc.instants import parse_instant
+from vc.language_maps import language_map, pick_language
 
 EQF_URL = re.compile(r"https?://data\.europa\.eu/snb/eqf/([1-8])")
 ROLE_TYPE = "S4CRoleCredential"
@@ -21,29 +22,6 @@ def as_list(value: object) -> list:
     if value is None:
         return []
     return value if isinstance(value, list) else [value]
-
-
-def language_map(value: object) -> dict[str, str]:
-    """A plain string (language unknown: "") or JSON-LD language values, as language → text
-    (for a language given twice, the first in sorted order: the JSON order does not count)."""
-    out: dict[str, str] = {}
-    items = as_list(value)
-    for item in sorted(items, key=lambda i: i if isinstance(i, str) else str(
-            i.get("@value")) if isinstance(i, dict) else ""):
-        if isinstance(item, str):
-            out.setdefault("", item)
-        elif isinstance(item, dict) and isinstance(item.get("@value"), str):
-            lang = item.get("@language")
-            out.setdefault(lang.lower() if isinstance(lang, str) else "", item["@value"])
-    return out
-
-
-def pick_language(texts: dict[str, str], lang: str) -> str | None:
-    """The text in `lang`, else English, else the untagged one, else any."""
-    for key in (lang, lang.split("-")[0], "en", ""):
-        if key in texts:
-            return texts[key]
-    return next(iter(texts.values()), None)
 
 
 @dataclass(frozen=True)

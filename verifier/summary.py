@@ -4,8 +4,8 @@ the recognition come from what the checks returned (checks write nothing)."""
 from collections.abc import Sequence
 
 from vc.checks import Outcome
+from vc.language_maps import pick_language
 from verifier.checks.base import CheckContext, ReportedCheck
-from verifier.facts import pick_language
 
 
 def _iso(moment) -> str | None:

@@ -4,9 +4,9 @@ The issuer must be accredited by a trust anchor for this achievement and EQF lev
 day the credential became valid (`Accreditation.covers`); the name shown is the registry's.
 Recognition (how the chosen country recognises the achievement) is informational.
 """
+from vc.language_maps import pick_language
 from vc.trust import TrustSource, TrustSourceUnavailable
 from verifier.checks.base import Category, CheckContext, ReportedCheck, failed, passed, unknown
-from verifier.facts import pick_language
 
 
 class IssuerTrustCheck:
