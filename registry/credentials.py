@@ -19,9 +19,8 @@ from registry.vocab import (
     ANCHOR_CREDENTIAL,
     CONTEXTS,
     RECOGNITION_CREDENTIAL,
-    format_time,
-    parse_time,
 )
+from vc.instants import format_instant, read_instant
 from vc.language_maps import language_map, language_values
 
 DEMO_NOTE = "Demo data for trying s4c: not a real decision of this body."
@@ -83,10 +82,10 @@ def _envelope(kind: str, issuer: str, valid_from: datetime, valid_until: datetim
         "id": new_credential_id(),
         "type": ["VerifiableCredential", kind],
         "issuer": issuer,
-        "validFrom": format_time(valid_from),
+        "validFrom": format_instant(valid_from),
     }
     if valid_until is not None:
-        credential["validUntil"] = format_time(valid_until)
+        credential["validUntil"] = format_instant(valid_until)
     if demo:
         credential["description"] = [{"@value": DEMO_NOTE, "@language": "en"}]
     credential["credentialSubject"] = subject
@@ -166,9 +165,9 @@ def _subject(credential: dict) -> dict:
 
 
 def _period(credential: dict) -> tuple[datetime, datetime | None]:
-    valid_from = parse_time(credential.get("validFrom"), "validFrom")
+    valid_from = read_instant(credential.get("validFrom"), "validFrom")
     until = credential.get("validUntil")
-    valid_until = parse_time(until, "validUntil") if until is not None else None
+    valid_until = read_instant(until, "validUntil") if until is not None else None
     return valid_from, valid_until
 
 

@@ -9,7 +9,8 @@ from dataclasses import dataclass
 from datetime import datetime
 
 from registry.snapshot import TrustAnchor, TrustSnapshot
-from registry.vocab import ROLE_PREFIX, achievement_code, format_time
+from registry.vocab import ROLE_PREFIX, achievement_code
+from vc.instants import format_instant
 from vc.language_maps import pick_language
 from vc.trust import Accreditation, Recognition, TrustedIssuer
 
@@ -41,7 +42,7 @@ def period_status(valid_from: datetime, valid_until: datetime | None, on: dateti
 
 
 def _time(value: datetime | None) -> str | None:
-    return None if value is None else format_time(value)
+    return None if value is None else format_instant(value)
 
 
 def anchor_json(anchor: TrustAnchor, slug: str | None = None) -> dict:

@@ -32,10 +32,11 @@ from registry.models import (
 )
 from registry.snapshot import SignatureChecker, TrustData, TrustSnapshot, build_snapshot
 from registry.tokens import hash_token, new_token, token_matches, token_slug
-from registry.vocab import FRAMEWORK, OPERATOR_SLUG, format_time, now
+from registry.vocab import FRAMEWORK, OPERATOR_SLUG, now
 from vc.api import issue
 from vc.contexts import ContextStore
 from vc.errors import VCError
+from vc.instants import format_instant
 from vc.statuslist import status_entry, status_list_credential
 
 
@@ -381,7 +382,7 @@ class Registry:
             rows = session.scalars(select(RegistryAuditEvent).order_by(
                 RegistryAuditEvent.id.desc()).limit(limit)).all()
             # SQLite returns naive datetimes; every time the registry stores is UTC
-            return [{"at": format_time(r.at.replace(tzinfo=r.at.tzinfo or UTC)),
+            return [{"at": format_instant(r.at.replace(tzinfo=r.at.tzinfo or UTC)),
                      "actor": r.actor, "action": r.action,
                      "subject": r.subject, "detail": r.detail} for r in rows]
 
@@ -449,7 +450,7 @@ class Registry:
         bits = db.revocation_bits(session, authority.did)
         url = self.status_list_url(slug)
         signed = self._sign(authority, status_list_credential(
-            url, authority.did, "revocation", bits, valid_from=format_time(self._clock())))
+            url, authority.did, "revocation", bits, valid_from=format_instant(self._clock())))
         session.merge(StatusListRecord(authority_did=authority.did, url=url, credential=signed,
                                        updated_at=self._clock()))
 

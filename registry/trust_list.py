@@ -15,9 +15,10 @@ from typing import Any
 from registry.authority import Authority
 from registry.credentials import issuer_of, new_credential_id, read_accreditation, types_of
 from registry.snapshot import SignatureChecker, TrustData, TrustSnapshot
-from registry.vocab import CONTEXTS, TRUST_LIST_CREDENTIAL, format_time, parse_time
+from registry.vocab import CONTEXTS, TRUST_LIST_CREDENTIAL
 from vc.api import issue
 from vc.contexts import ContextStore
+from vc.instants import format_instant, read_instant
 from vc.language_maps import language_values
 from vc.trust import TrustSourceUnavailable
 
@@ -33,9 +34,9 @@ def _json(value: dict) -> dict:
 
 
 def _period(node: dict[str, Any], start: datetime, end: datetime | None) -> dict[str, Any]:
-    node["validFrom"] = format_time(start)
+    node["validFrom"] = format_instant(start)
     if end is not None:
-        node["validUntil"] = format_time(end)
+        node["validUntil"] = format_instant(end)
     return node
 
 
@@ -98,8 +99,8 @@ def unsigned_trust_list(data: TrustData, snapshot: TrustSnapshot, *, list_url: s
         "id": new_credential_id(),
         "type": ["VerifiableCredential", TRUST_LIST_CREDENTIAL],
         "issuer": data.operator_did,
-        "validFrom": format_time(issued),
-        "validUntil": format_time(issued + ttl),
+        "validFrom": format_instant(issued),
+        "validUntil": format_instant(issued + ttl),
         "credentialSubject": {
             "id": list_url, "type": "S4CTrustList", "sequence": sequence,
             "registryOperator": operator, "trustAnchor": anchors,
@@ -145,16 +146,16 @@ def read_trust_list(document: object, operator_did: str, at: datetime,
         raise TrustSourceUnavailable(f"the trust list is not signed by the registry operator "
                                      f"{operator_did}: {problem}")
     try:
-        valid_from = parse_time(document.get("validFrom"), "validFrom")
-        valid_until = parse_time(document.get("validUntil"), "validUntil")
+        valid_from = read_instant(document.get("validFrom"), "validFrom")
+        valid_until = read_instant(document.get("validUntil"), "validUntil")
     except ValueError as e:
         raise TrustSourceUnavailable(f"the trust list has no usable period: {e}") from None
     if at + CLOCK_SKEW < valid_from:
         raise TrustSourceUnavailable(
-            f"the trust list is not valid before {format_time(valid_from)}")
+            f"the trust list is not valid before {format_instant(valid_from)}")
     if at > valid_until:
         raise TrustSourceUnavailable(
-            f"the trust list expired at {format_time(valid_until)} (its nextUpdate); "
+            f"the trust list expired at {format_instant(valid_until)} (its nextUpdate); "
             "fetch a fresh one")
     try:
         return _carried(document, operator_did), valid_until

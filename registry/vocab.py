@@ -42,26 +42,6 @@ def achievement_code(achievement_id: str) -> str:
     return achievement_id
 
 
-def format_time(value: datetime) -> str:
-    """An XML Schema dateTimeStamp in UTC, to the second (VC Data Model 2.0 §4.9)."""
-    if value.tzinfo is None:
-        raise ValueError("a credential time must carry a time zone")
-    return value.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
-
-
-def parse_time(value: object, what: str = "time") -> datetime:
-    """A time zone-qualified RFC 3339 / dateTimeStamp string as an aware UTC datetime."""
-    if not isinstance(value, str) or len(value) > 40:
-        raise ValueError(f"{what} must be a date-time string, not {value!r}")
-    try:
-        parsed = datetime.fromisoformat(value)
-    except ValueError:
-        raise ValueError(f"{what} {value!r} is not an RFC 3339 date-time") from None
-    if parsed.tzinfo is None:
-        raise ValueError(f"{what} {value!r} has no time zone (add Z for UTC)")
-    return parsed.astimezone(UTC)
-
-
 def now() -> datetime:
     return datetime.now(UTC).replace(microsecond=0)
 

@@ -8,18 +8,11 @@ import re
 from fractions import Fraction
 
 from vc.errors import MalformedInputError
+from vc.instants import instant_seconds
 
 BASE_CONTEXT = "https://www.w3.org/ns/credentials/v2"
 # §4.4: an identifier is a URL; here, anything with a scheme and no whitespace.
 _URL = re.compile(r"[A-Za-z][A-Za-z0-9+.-]*:\S+")
-# §4.9: XML Schema 1.1 dateTimeStamp (the spec's regular expression), time zone required.
-_DATE_TIME_STAMP = re.compile(
-    r"(?P<year>-?(?:[1-9][0-9]{3,}|0[0-9]{3}))-(?P<month>0[1-9]|1[0-2])"
-    r"-(?P<day>0[1-9]|[12][0-9]|3[01])"
-    r"T(?:(?P<hour>[01][0-9]|2[0-3]):(?P<minute>[0-5][0-9]):(?P<second>[0-5][0-9](?:\.[0-9]+)?)"
-    r"|(?P<midnight>24:00:00(?:\.0+)?))"
-    r"(?P<tz>Z|[+-](?:(?:0[0-9]|1[0-3]):[0-5][0-9]|14:00))"
-)
 _LANGUAGE_VALUE_KEYS = frozenset({"@value", "@language", "@direction"})
 
 
@@ -257,7 +250,7 @@ def _check_validity(doc: dict, where: str, problems: list[str]) -> None:
         if key not in doc:
             continue
         value = doc[key]
-        instant = _instant(value) if isinstance(value, str) else None
+        instant = instant_seconds(value) if isinstance(value, str) else None
         if instant is None:
             shown = repr(value) if isinstance(value, str) else _kind(value)
             problems.append(f"{_at(where, key)}: must be an XML Schema dateTimeStamp with a "
@@ -266,42 +259,6 @@ def _check_validity(doc: dict, where: str, problems: list[str]) -> None:
             instants[key] = instant
     if len(instants) == 2 and instants["validUntil"] < instants["validFrom"]:
         problems.append(f"{_at(where, 'validUntil')}: is earlier than validFrom")
-
-
-def _instant(text: str) -> Fraction | None:
-    """Seconds since 1970-01-01T00:00:00Z of a dateTimeStamp, or None if it is not one."""
-    m = _DATE_TIME_STAMP.fullmatch(text)
-    if m is None:
-        return None
-    year, month, day = int(m["year"]), int(m["month"]), int(m["day"])
-    if day > _days_in_month(year, month):
-        return None
-    if m["midnight"]:
-        clock = Fraction(86400)
-    else:
-        clock = int(m["hour"]) * 3600 + int(m["minute"]) * 60 + Fraction(m["second"])
-    offset = 0
-    if m["tz"] != "Z":
-        sign = -1 if m["tz"][0] == "-" else 1
-        offset = sign * (int(m["tz"][1:3]) * 3600 + int(m["tz"][4:6]) * 60)
-    return _days_from_civil(year, month, day) * 86400 + clock - offset
-
-
-def _days_in_month(year: int, month: int) -> int:
-    if month == 2:
-        leap = year % 4 == 0 and (year % 100 != 0 or year % 400 == 0)
-        return 29 if leap else 28
-    return 30 if month in (4, 6, 9, 11) else 31
-
-
-def _days_from_civil(year: int, month: int, day: int) -> int:
-    """Days since 1970-01-01 in the proleptic Gregorian calendar, for any year."""
-    year -= month <= 2
-    era = year // 400
-    year_of_era = year - era * 400
-    day_of_year = (153 * ((month + 9) % 12) + 2) // 5 + day - 1
-    day_of_era = year_of_era * 365 + year_of_era // 4 - year_of_era // 100 + day_of_year
-    return era * 146097 + day_of_era - 719468
 
 
 def _check_typed_objects(doc: dict, key: str, where: str, problems: list[str], *,

@@ -4,12 +4,13 @@ the recognition come from what the checks returned (checks write nothing)."""
 from collections.abc import Sequence
 
 from vc.checks import Outcome
+from vc.instants import format_instant
 from vc.language_maps import pick_language
 from verifier.checks.base import CheckContext, ReportedCheck
 
 
 def _iso(moment) -> str | None:
-    return moment.strftime("%Y-%m-%dT%H:%M:%SZ") if moment is not None else None
+    return format_instant(moment) if moment is not None else None
 
 
 def _status_word(checks: Sequence[ReportedCheck]) -> str:

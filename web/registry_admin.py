@@ -12,7 +12,8 @@ from flask import Blueprint, Response, request
 
 from registry.authority import Authority
 from registry.errors import InvalidRecord
-from registry.vocab import FRAMEWORK, ROLE_CODES, parse_time, role_id
+from registry.vocab import FRAMEWORK, ROLE_CODES, role_id
+from vc.instants import read_instant
 from web.problems import problem
 from web.registry_api import STATUS_BY_ERROR, json_response, registry_problem
 from web.registry_setup import RegistryServices, current_registry
@@ -62,7 +63,7 @@ def _time(body: dict, key: str) -> datetime | None:
     if body.get(key) is None:
         return None
     try:
-        return parse_time(body[key], key)
+        return read_instant(body[key], key)
     except ValueError as e:
         raise InvalidRecord(str(e)) from None
 

@@ -3,7 +3,7 @@ the data directory (the operator's and each anchor's)."""
 import json
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
-from datetime import UTC, datetime
+from datetime import datetime
 from pathlib import Path
 
 import click
@@ -11,7 +11,8 @@ import click
 from issuer.keys import IssuerKeyError
 from registry.directory import anchor_json, issuer_json
 from registry.errors import RegistryError
-from registry.vocab import FRAMEWORK, ROLE_CODES, now, parse_time, role_id
+from registry.vocab import FRAMEWORK, ROLE_CODES, now, role_id
+from vc.instants import read_instant
 from web.datadir import prepare_data_dir
 from web.registry_setup import RegistryServices, open_registry, seed_demo_registry
 from web.settings import Settings
@@ -52,9 +53,8 @@ def _time(value: str | None, option: str) -> datetime | None:
     if value is None:
         return None
     try:
-        if len(value) == 10:  # a date: midnight UTC
-            return datetime.fromisoformat(value).replace(tzinfo=UTC)
-        return parse_time(value, option)
+        # a date alone means its midnight UTC
+        return read_instant(f"{value}T00:00:00Z" if len(value) == 10 else value, option)
     except ValueError as e:
         raise click.BadParameter(str(e), param_hint=option) from None
 
