@@ -9,13 +9,13 @@ from test_aries_support import AriesWorld, aries_world
 
 from issuer.aries.agent import wait_for
 from issuer.aries.process import STOCK_HOLDER_FLAGS, temporary_agent
+from issuer.demo import sample_role_credential
 from vc import api
 from vc.did_key import did_key_from_public_key
 from vc.jcs import canonicalize_parsed
 from vc.multibase import decode_base58btc
 from vc.multikey import Ed25519Multikey
 from verifier.verdict import Verdict
-from web.bench import sample_role_credential
 
 ED2020_CONTEXT = "https://w3id.org/security/suites/ed25519-2020/v1"
 

@@ -22,9 +22,9 @@ import pytest
 from sqlalchemy import func, select
 
 from issuer import cohort_jobs
+from issuer.demo import cohort_csv
 from issuer.models import Candidate, Decision, IssuedCredential
 from web import throwaway
-from web.bench import cohort_csv
 from web.cli.context import issuer_service, job_queue
 from web.settings import Settings
 

@@ -4,13 +4,13 @@ import json
 import pytest
 from pyld import jsonld as pyld
 
+from issuer.demo import sample_role_credential
 from vc import api
+from vc._internal.jsonld import default_cache
+from vc._internal.rdfc import canonicalize
 from vc.did_key import did_key_from_public_key
 from vc.errors import ContextError, ProtectedTermError, UndefinedTermError
-from vc.jsonld import default_cache
 from vc.multikey import Ed25519Multikey
-from vc.rdfc import canonicalize
-from web.bench import sample_role_credential
 
 V2 = "https://www.w3.org/ns/credentials/v2"
 

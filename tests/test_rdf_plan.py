@@ -4,11 +4,11 @@ import json
 
 import pytest
 
+from issuer.demo import sample_role_credential
+from vc._internal.jsonld import default_cache, to_rdf, walk
+from vc._internal.rdf_plan import SLOT
+from vc._internal.rdfc import canonicalize_quads
 from vc.errors import UndefinedTermError, VCError
-from vc.jsonld import default_cache, to_rdf, walk
-from vc.rdf_plan import SLOT
-from vc.rdfc import canonicalize_quads
-from web.bench import sample_role_credential
 
 MIN_COMPARED = 75  # today's count (the vector set is pinned): fewer means it stopped testing
 

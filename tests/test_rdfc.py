@@ -1,7 +1,7 @@
-"""RDFC-1.0 (`vc.rdfc`, `vc.rdfc_labels`) against two independent implementations: pyld's
-URDNA2015 (what ACA-Py signs with) on credentials and presentations of alike credentials
-(§4.8 Hash N-Degree Quads), and digitalbazaar's rdf-canonize (npm, the reference the W3C
-editors maintain) on generated datasets. pyld differs from both when one quad names the
+"""RDFC-1.0 (`vc._internal.rdfc`, `vc._internal.rdfc_labels`) against two independent
+implementations: pyld's URDNA2015 (what ACA-Py signs with) on credentials and presentations
+of alike credentials (§4.8 Hash N-Degree Quads), and digitalbazaar's rdf-canonize (npm, the
+reference the W3C editors maintain) on generated datasets. pyld differs from both when one quad names the
 same blank node twice (it counts the quad twice in §4.6), so generated data goes to
 rdf-canonize."""
 import copy
@@ -12,10 +12,10 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 from pyld import jsonld as pyld
 
-from vc import rdfc
+from issuer.demo import sample_role_credential
+from vc._internal import rdfc
+from vc._internal.jsonld import default_cache, to_rdf
 from vc.errors import CanonicalizationError
-from vc.jsonld import default_cache, to_rdf
-from web.bench import sample_role_credential
 
 V2 = "https://www.w3.org/ns/credentials/v2"
 XSD_STRING = "http://www.w3.org/2001/XMLSchema#string"

@@ -4,10 +4,10 @@ import copy
 import pytest
 from conftest import leaf_paths
 
+from issuer.demo import sample_role_credential
 from vc import api
 from vc.did_key import did_key_from_public_key
 from vc.multikey import Ed25519Multikey
-from web.bench import sample_role_credential
 
 
 @pytest.fixture(scope="module")

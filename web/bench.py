@@ -14,64 +14,12 @@ from collections.abc import Callable
 
 import click
 
+from issuer.demo import cohort_csv, sample_role_credential
 from vc import api
 from vc.did_key import did_key_from_public_key
 from vc.multikey import Ed25519Multikey
 
 ROUNDS = 3
-OB3 = "https://purl.imsglobal.org/spec/ob/v3p0/context-3.0.3.json"
-LIST = "https://certify.example.eu/status/1"
-
-
-def sample_role_credential(i: int, issuer: str) -> dict:
-    """A realistic Open Badges 3.0 role credential (~2.5 KB) with revocation and suspension."""
-    return {
-        "@context": ["https://www.w3.org/ns/credentials/v2", OB3],
-        "id": f"urn:uuid:6a1f0c3e-1b7a-4c55-9a51-{i:012d}",
-        "type": ["VerifiableCredential", "OpenBadgeCredential"],
-        "name": "Smart City Project Manager",
-        "issuer": {"id": issuer, "type": ["Profile"], "name": "Demo Certification Body"},
-        "validFrom": "2026-06-01T00:00:00Z",
-        "validUntil": "2029-06-01T00:00:00Z",
-        "credentialSubject": {
-            "id": f"did:example:holder-{i}",
-            "type": ["AchievementSubject"],
-            "achievement": {
-                "id": "https://certify.example.eu/framework/s4c/roles/project-manager",
-                "type": ["Achievement"],
-                "achievementType": "Certification",
-                "name": "Smart City Project Manager",
-                "description": "Plans, leads and closes smart-city projects: from the city's "
-                               "digital strategy to procurement, delivery and evaluation.",
-                "criteria": {"narrative": "Passed every competency unit of the Skills4Cities "
-                                          "Smart City Project Manager skills card."},
-                "alignment": [
-                    {"type": ["Alignment"], "targetName": "project manager",
-                     "targetUrl": "http://data.europa.eu/esco/occupation/"
-                                  "0d1d8e4c-0b21-4a3c-8d7a-7f6d2c9f7d3b",
-                     "targetFramework": "ESCO", "targetType": "ceterms:Occupation"},
-                    {"type": ["Alignment"], "targetName": "EQF level 6",
-                     "targetUrl": "http://data.europa.eu/snb/eqf/6",
-                     "targetFramework": "European Qualifications Framework"},
-                ],
-            },
-            "result": [{"type": ["Result"], "value": str(60 + i % 40)}],
-        },
-        "evidence": [{"id": f"https://certify.example.eu/assessments/{i}",
-                      "type": ["Evidence"], "name": "Written and practical examination",
-                      "narrative": "Assessed by an accredited examiner on 2026-05-20."}],
-        "credentialSchema": [{"id": "https://purl.imsglobal.org/spec/ob/v3p0/schema/json/"
-                                    "ob_v3p0_achievementcredential_schema.json",
-                              "type": "JsonSchema"}],
-        "credentialStatus": [
-            {"id": f"{LIST}#{i * 7 % 131072}", "type": "BitstringStatusListEntry",
-             "statusPurpose": "revocation", "statusListIndex": str(i * 7 % 131072),
-             "statusListCredential": LIST},
-            {"id": f"{LIST}s#{i * 11 % 131072}", "type": "BitstringStatusListEntry",
-             "statusPurpose": "suspension", "statusListIndex": str(i * 11 % 131072),
-             "statusListCredential": LIST + "s"},
-        ],
-    }
 
 
 def _rate(fn: Callable[[int], object], n: int, budget: float) -> tuple[float, int]:
@@ -97,19 +45,6 @@ def _issue_all(docs: list[dict], key: Ed25519Multikey, suite: str, vm: str, budg
 def _verify(document: dict) -> None:
     if not api.verify(document).verified:
         raise RuntimeError("a benchmark credential failed to verify")
-
-
-def cohort_csv(fw, candidates: int, prefix: str = "c") -> str:
-    """A cohort file: every candidate passes every unit of one role (roles in turn)."""
-    from datetime import date, timedelta
-
-    day = (date.today() - timedelta(days=1)).isoformat()
-    lines = ["name,email,did,unit,score,max_score,assessed_on,exam_body,assessor"]
-    for i in range(candidates):
-        role = fw.roles[i % len(fw.roles)]
-        lines += [f"Candidate {i},{prefix}{i}@example.org,,{u},{70 + i % 30},100,{day},"
-                  "Bench Exam Centre,Assessor" for u in role.units]
-    return "\n".join(lines) + "\n"
 
 
 def measure_batch_issue(candidates: int = 2000, database_url: str | None = None,
