@@ -9,10 +9,10 @@ import copy
 import random
 from dataclasses import dataclass
 
+from vc._internal.jsonld import ContextCache, default_cache
+from vc._internal.jsonld_walk import _Walker
+from vc._internal.rdfc import canonicalize
 from vc.errors import VCError
-from vc.jsonld import ContextCache, default_cache
-from vc.jsonld_walk import _Walker
-from vc.rdfc import canonicalize
 
 XSD = "http://www.w3.org/2001/XMLSchema#"
 KEYWORDS = {"id": "@id", "type": "@type"}

@@ -12,7 +12,7 @@ from schemas.json_schemas import (
     SCHEMA_IDS,
     load_schema,
 )
-from vc.jsonld import to_rdf
+from vc._internal.jsonld import to_rdf
 
 EXAMPLE = Path(__file__).resolve().parent.parent / "schemas" / "examples"
 UNIT = "https://w3id.org/skills4cities/framework/v1/units/U06"

@@ -21,9 +21,9 @@ from test_verifier_support import (
     trusted,
 )
 
-from vc.dataintegrity import add_proof
+from vc._internal.dataintegrity import add_proof
+from vc._internal.jsonld import default_cache
 from vc.did_key import did_key_from_public_key
-from vc.jsonld import default_cache
 from vc.multikey import Ed25519Multikey
 from verifier.presentation import verify_presentation
 from verifier.qr_summary import compact_summary

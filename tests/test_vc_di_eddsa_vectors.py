@@ -8,9 +8,9 @@ import pytest
 from conftest import leaf_paths
 
 from vc import api
+from vc._internal.dataintegrity import add_proof
+from vc._internal.jsonld import default_cache
 from vc.cryptosuites import SUITES
-from vc.dataintegrity import add_proof
-from vc.jsonld import default_cache
 from vc.multibase import encode_base58btc
 from vc.multikey import Ed25519Multikey
 

@@ -25,11 +25,11 @@ from test_verifier_support import (
     unit_credential,
 )
 
-from vc.dataintegrity import add_proof
+from vc._internal.dataintegrity import add_proof
+from vc._internal.jsonld import default_cache
 from vc.did_key import did_key_from_public_key
 from vc.did_resolver import DIDResolver
 from vc.fetch import CachingFetcher
-from vc.jsonld import default_cache
 from vc.multikey import Ed25519Multikey
 from verifier.service import Verifier
 from verifier.verdict import Verdict

@@ -16,8 +16,8 @@ from test_same_rdf_mutations import (
 )
 from test_verifier_support import NOW, role_credential
 
+from vc._internal.dataintegrity import add_proof
 from vc.checks import Outcome
-from vc.dataintegrity import add_proof
 from verifier.challenges import ChallengeStore
 from verifier.holder_binding import PresenterMayDiffer
 from verifier.models import Base

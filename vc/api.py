@@ -3,16 +3,16 @@ from datetime import datetime, timedelta
 
 import pydid
 
+from vc._internal.dataintegrity import DEFAULT_SKEW, add_proof, transform_key, verify_proofs
+from vc._internal.jsonld import default_cache
+from vc._internal.rdfc import canonicalize
+from vc._internal.terms import check_terms
 from vc.checks import Check, Outcome, VerificationResult
 from vc.contexts import ContextStore, default_store
-from vc.dataintegrity import DEFAULT_SKEW, add_proof, transform_key, verify_proofs
 from vc.did_resolver import DIDResolver
 from vc.errors import CanonicalizationError, ContextError, MalformedInputError
 from vc.jcs import canonicalize_parsed as jcs_canonicalize
-from vc.jsonld import default_cache
 from vc.multikey import Ed25519Multikey
-from vc.rdfc import canonicalize
-from vc.terms import check_terms
 
 _RESOLVER: DIDResolver | None = None
 

@@ -9,10 +9,10 @@ import hashlib
 import re
 from dataclasses import dataclass
 
+from vc._internal.jsonld import ContextCache, to_rdf
+from vc._internal.rdfc import canonicalize_quads
 from vc.errors import ProofError
 from vc.jcs import canonicalize_parsed as jcs
-from vc.jsonld import ContextCache, to_rdf
-from vc.rdfc import canonicalize_quads
 
 # XML Schema 1.1 dateTimeStamp-like check for `created`/`expires` (VC DI 1.0 §2.1)
 DATETIME = re.compile(

@@ -9,6 +9,7 @@ from datetime import UTC, datetime, timedelta
 
 from cryptography.exceptions import InvalidSignature
 
+from vc._internal.jsonld import ContextCache
 from vc.checks import Check, Outcome
 from vc.cryptosuites import SUITES, Cryptosuite, suite_for_proof
 from vc.errors import (
@@ -20,7 +21,6 @@ from vc.errors import (
     VCError,
 )
 from vc.instants import parse_instant
-from vc.jsonld import ContextCache
 from vc.multibase import decode_base58btc, encode_base58btc
 from vc.multikey import Ed25519Multikey
 

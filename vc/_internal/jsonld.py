@@ -14,13 +14,13 @@ are refused with a clear message rather than half supported.
 """
 import re
 
+from vc._internal.pyld_adapter import JsonLdError, Processor, is_keyword
 from vc.contexts import ContextStore, default_store
 from vc.errors import (
     ContextError,
     MalformedInputError,
     ProtectedTermError,
 )
-from vc.pyld_adapter import JsonLdError, Processor, is_keyword
 
 RDF = "http://www.w3.org/1999/02/22-rdf-syntax-ns#"
 XSD = "http://www.w3.org/2001/XMLSchema#"
@@ -59,7 +59,7 @@ class ContextCache:
 
     def __init__(self, store: ContextStore | None = None, *, compact_form: bool = True) -> None:
         self.store = store or default_store()
-        # compact form (see `vc.jsonld_walk`): on wherever a reader will look at the JSON;
+        # compact form (see `vc._internal.jsonld_walk`): on wherever a reader will look at the JSON;
         # off only to turn arbitrary JSON-LD into RDF (the JSON-LD test suites)
         self.compact_form = compact_form
         self._pyld = Processor(self.store.document_loader)
@@ -140,7 +140,7 @@ class ContextCache:
     def terms_for(self, ctx: dict, iri: str) -> tuple[str, ...]:
         """The terms of an active context that map to `iri` (or alias the keyword `iri`).
 
-        Compact form (see `vc.jsonld_walk`) uses these to refuse a full IRI, a compact IRI
+        Compact form (see `vc._internal.jsonld_walk`) uses these to refuse a full IRI, a compact IRI
         or a spelled-out keyword where a term of the context says the same thing.
         """
         hit = self._inverse.get(id(ctx))
@@ -220,14 +220,14 @@ def to_rdf(document: dict, cache: ContextCache | None = None) -> list[Quad]:
     if not isinstance(document, dict):
         raise MalformedInputError("a JSON-LD document must be a JSON object")
     cache = cache or default_cache()
-    from vc.rdf_plan import quads_by_plan
+    from vc._internal.rdf_plan import quads_by_plan
 
     return quads_by_plan(document, cache)
 
 
 def walk(document: dict, cache: ContextCache) -> list[Quad]:
     """The full strict walk (what `to_rdf` replays from a plan when it can)."""
-    from vc.jsonld_walk import _Walker
+    from vc._internal.jsonld_walk import _Walker
 
     walker = _Walker(cache)
     walker.node(document, cache.initial, None, None, "$", 0)

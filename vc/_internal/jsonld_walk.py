@@ -1,7 +1,7 @@
 """The strict walk: JSON-LD 1.1 Expansion (§5.1.2) fused with Deserialize JSON-LD to RDF
-(§8.1.2), over contexts processed once by `vc.jsonld.ContextCache`.
+(§8.1.2), over contexts processed once by `vc._internal.jsonld.ContextCache`.
 
-Anything the expansion algorithm would silently drop is an error here (see `vc.jsonld`).
+Anything the expansion algorithm would silently drop is an error here (see `vc._internal.jsonld`).
 
 Compact form. Many JSON documents carry the same RDF, so the same signature: a property
 under its full IRI, `@id` for `id`, a value object for a plain value, an inline context
@@ -16,14 +16,7 @@ and only for what a plain JSON value cannot say (a language tag, a non-native da
 """
 import math
 
-from vc.errors import (
-    CanonicalizationError,
-    ContextError,
-    MalformedInputError,
-    NotCompactError,
-    UndefinedTermError,
-)
-from vc.jsonld import (
+from vc._internal.jsonld import (
     _LANGUAGE_TAG,
     MAX_DEPTH,
     MAX_SAFE_INTEGER,
@@ -41,6 +34,13 @@ from vc.jsonld import (
     Quad,
     Term,
     is_absolute_iri,
+)
+from vc.errors import (
+    CanonicalizationError,
+    ContextError,
+    MalformedInputError,
+    NotCompactError,
+    UndefinedTermError,
 )
 
 

@@ -1,6 +1,6 @@
 """The one place s4c calls pyld's private API.
 
-pyld exposes the JSON-LD algorithms whole (expand, to_rdf); `vc.jsonld` needs their steps:
+pyld exposes the JSON-LD algorithms whole (expand, to_rdf); `vc._internal.jsonld` needs their steps:
 the Context Processing Algorithm (JSON-LD 1.1 API §4.1) and IRI Expansion (§5.2.2) on one
 active context at a time. Those are private methods of `JsonLdProcessor`, so pyproject.toml
 pins pyld to its minor version (3.3.x), and a pyld upgrade means reading this module

@@ -5,15 +5,15 @@ in their string values. A plan is recorded by walking a proxy of the document wh
 leaves are replaced by unforgeable slot markers; the quads it yields are a template in
 which each term is a constant or a slot. Replaying the template for another document of
 the same shape substitutes its strings, checking each id as the walk would (absolute IRI,
-blank node labels), which gives the same quads as `vc.jsonld.walk` at a fraction of the
+blank node labels), which gives the same quads as `vc._internal.jsonld.walk` at a fraction of the
 cost. The shape keeps everything that steers the walk: keys, types, contexts, keyword
 values, numbers and booleans, list lengths, value kinds.
 """
 import secrets
 
+from vc._internal.jsonld import MAX_DEPTH, ContextCache, Quad, Term, walk
+from vc._internal.jsonld_walk import _Walker
 from vc.errors import MalformedInputError
-from vc.jsonld import MAX_DEPTH, ContextCache, Quad, Term, walk
-from vc.jsonld_walk import _Walker
 
 SLOT = f"s4c-slot-{secrets.token_hex(8)}:"  # per process: a document cannot forge it
 _CONSTANT_KEYS = frozenset({"type", "@type", "@context", "proofPurpose"})
@@ -199,7 +199,7 @@ def _replay(plan: Plan, leaves: list[str], cache: ContextCache) -> list[Quad]:
 
 
 def quads_by_plan(document: dict, cache: ContextCache) -> list[Quad]:
-    """`vc.jsonld.walk`, replayed from the plan of the document's shape when there is one."""
+    """`vc._internal.jsonld.walk`, replayed from the plan of the document's shape when there is one."""
     leaves: list[str] = []
     shape, _ = decompose(document, leaves, False)
     plans = cache.__dict__.setdefault("_plans", {})

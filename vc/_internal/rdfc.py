@@ -1,14 +1,14 @@
 """RDF Dataset Canonicalization (RDFC-1.0, W3C Recommendation 2024) of JSON-LD documents.
 
-The dataset comes from `vc.jsonld.to_rdf`; blank nodes are labelled by
-`vc.rdfc_labels`. Output is canonical N-Quads (RDFC-1.0 §4.4 step 7 and RDF 1.2 N-Quads
+The dataset comes from `vc._internal.jsonld.to_rdf`; blank nodes are labelled by
+`vc._internal.rdfc_labels`. Output is canonical N-Quads (RDFC-1.0 §4.4 step 7 and RDF 1.2 N-Quads
 canonical form): one quad per line, lines in code point order.
 """
 import re
 
+from vc._internal.jsonld import XSD_STRING, ContextCache, Quad, to_rdf
+from vc._internal.rdfc_labels import BlankNodeLabeller
 from vc.errors import CanonicalizationError
-from vc.jsonld import XSD_STRING, ContextCache, Quad, to_rdf
-from vc.rdfc_labels import BlankNodeLabeller
 
 MAX_QUADS = 5000  # a credential has tens of quads; bound the work an input can cause
 

@@ -1,18 +1,18 @@
 """Safe mode at issue and verify time: every term of a document is defined by its contexts.
 
-The strict walk (`vc.jsonld.to_rdf`) refuses undefined terms; this runs it once per
+The strict walk (`vc._internal.jsonld.to_rdf`) refuses undefined terms; this runs it once per
 document shape, so that documents of one kind are checked at the cost of computing a key.
 """
 import re
 
-from vc.jsonld import ContextCache, default_cache, to_rdf
-from vc.rdf_plan import decompose
+from vc._internal.jsonld import ContextCache, default_cache, to_rdf
+from vc._internal.rdf_plan import decompose
 
 _PASSED_SHAPES: dict[tuple, bool] = {}
 
 
 # A canonical JSON text with its plain string values blanked keeps what a document's shape
-# (`vc.rdf_plan.decompose`) keeps:
+# (`vc._internal.rdf_plan.decompose`) keeps:
 # structure, keys, numbers, strings in arrays, and the values of the keys below, which are
 # protected first by a NUL after their colon (JSON text never holds a raw NUL, and a quote
 # inside a string is always escaped, so the marker cannot be forged). Used when the
@@ -33,7 +33,7 @@ def check_terms(document: dict, cache: ContextCache | None = None,
                 canonical_json: str | None = None) -> None:
     """Safe mode: raises UndefinedTermError/ContextError unless every term is defined.
 
-    The strict walk runs once per document shape (`vc.rdf_plan.decompose`); `canonical_json`, the
+    The strict walk runs once per document shape (`vc._internal.rdf_plan.decompose`); `canonical_json`, the
     document's JCS text when the caller has it, gives the shape more cheaply.
     """
     cache = cache or default_cache()
