@@ -8,7 +8,8 @@ from pathlib import Path
 import pytest
 
 from vc.errors import CanonicalizationError, MalformedInputError
-from vc.jcs import canonicalize, format_number, loads_strict
+from vc.jcs import canonicalize, format_number
+from vc.json_input import loads_strict
 
 # RFC 8785 Appendix B: IEEE-754 bit pattern -> ECMAScript serialization.
 RFC8785_NUMBERS = [

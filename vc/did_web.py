@@ -4,14 +4,14 @@ did:web:example.com            -> https://example.com/.well-known/did.json
 did:web:example.com:user:alice -> https://example.com/user/alice/did.json
 did:web:localhost%3A8443       -> https://localhost:8443/.well-known/did.json
 """
-import json
 import re
 from urllib.parse import quote, unquote, urlsplit
 
 import pydid
 
-from vc.errors import DIDResolutionError, FetchError
+from vc.errors import DIDResolutionError, FetchError, MalformedInputError
 from vc.fetch import Fetcher
+from vc.json_input import json_depth, loads_strict
 
 PREFIX = "did:web:"
 MAX_DID_LENGTH = 2048
@@ -68,43 +68,15 @@ def did_web_to_url(did: str, scheme: str = "https") -> str:
     return f"{scheme}://{host}/{location}/did.json"
 
 
-def _reject_duplicates(pairs: list[tuple[str, object]]) -> dict:
-    keys = [k for k, _ in pairs]
-    if len(set(keys)) != len(keys):
-        raise ValueError("duplicate key in a JSON object")
-    return dict(pairs)
-
-
-def _reject_constant(name: str) -> None:
-    raise ValueError(f"{name} is not valid JSON")
-
-
-def _depth(value: object) -> int:
-    deepest, stack = 0, [(value, 1)]
-    while stack:
-        item, level = stack.pop()
-        if isinstance(item, dict | list):
-            deepest = max(deepest, level)
-            children = item.values() if isinstance(item, dict) else item
-            stack.extend((child, level + 1) for child in children)
-    return deepest
-
-
 def parse_did_document_json(did: str, body: bytes) -> dict:
-    """A JSON object of bounded depth, without duplicate keys (the size is bounded by the fetch)."""
+    """A JSON object of bounded depth, strict I-JSON (the size is bounded by the fetch)."""
     try:
-        data = json.loads(
-            body.decode("utf-8"),
-            object_pairs_hook=_reject_duplicates,
-            parse_constant=_reject_constant,
-        )
-    except RecursionError:
-        raise DIDResolutionError(f"DID document of {did} is nested too deeply") from None
-    except (UnicodeDecodeError, ValueError) as e:
+        data = loads_strict(body)
+    except MalformedInputError as e:
         raise DIDResolutionError(f"DID document of {did} is not valid JSON: {e}") from None
     if not isinstance(data, dict):
         raise DIDResolutionError(f"DID document of {did} is not a JSON object")
-    if _depth(data) > MAX_JSON_DEPTH:
+    if json_depth(data, MAX_JSON_DEPTH) > MAX_JSON_DEPTH:
         raise DIDResolutionError(
             f"DID document of {did} is nested deeper than {MAX_JSON_DEPTH} levels"
         )

@@ -1,11 +1,9 @@
 """RFC 8785 JSON Canonicalization Scheme (JCS), used by eddsa-jcs-2022.
 
-`canonicalize` turns a parsed JSON value into its canonical UTF-8 bytes;
-`loads_strict` parses JSON text the way JCS input must be parsed (I-JSON, RFC 7493):
-no duplicate keys, no NaN/Infinity, no numbers that overflow a double.
+`canonicalize` turns a parsed JSON value into its canonical UTF-8 bytes. JCS input must be
+I-JSON (RFC 7493): `vc.json_input.loads_strict` parses JSON text that way.
 """
 
-import json
 import math
 import re
 from json.encoder import encode_basestring  # C implementation when available
@@ -13,9 +11,9 @@ from typing import Any
 
 import orjson
 
-from vc.errors import CanonicalizationError, MalformedInputError
+from vc.errors import CanonicalizationError
+from vc.json_input import MAX_DEPTH
 
-MAX_DEPTH = 64
 MAX_SAFE_INTEGER = 2**53 - 1  # RFC 8785 §3.2.2.3 / RFC 7493 §2.2: exact IEEE-754 integers
 
 # Type alias for documentation: what canonicalize accepts.
@@ -202,54 +200,3 @@ def format_number(x: float) -> str:
     if k == 1:
         return sign + digits + "e" + exponent
     return sign + digits[0] + "." + digits[1:] + "e" + exponent
-
-
-def _reject_constant(name: str) -> float:
-    raise MalformedInputError(f"{name} is not valid JSON: NaN and Infinity are not allowed")
-
-
-def _parse_float(text: str) -> float:
-    value = float(text)
-    if not math.isfinite(value):
-        raise MalformedInputError(
-            f"number {text[:40]}{'...' if len(text) > 40 else ''} overflows an IEEE-754 double"
-        )
-    return value
-
-
-def _unique_pairs(pairs: list[tuple[str, Any]]) -> dict[str, Any]:
-    obj = dict(pairs)
-    if len(obj) != len(pairs):
-        seen: set[str] = set()
-        for key, _ in pairs:
-            if key in seen:
-                raise MalformedInputError(
-                    f"duplicate object key {key!r}: a JSON object must not repeat a member name"
-                )
-            seen.add(key)
-    return obj
-
-
-def loads_strict(text: str | bytes) -> Any:
-    """Parse JSON for canonicalization: duplicate keys, NaN/Infinity and overflowing numbers
-    are MalformedInputError (RFC 8785 §3.1 requires I-JSON input, RFC 7493 §2.3, §2.2)."""
-    if isinstance(text, (bytes, bytearray)):
-        try:
-            text = bytes(text).decode("utf-8")  # RFC 8259 §8.1: JSON exchanged as UTF-8
-        except UnicodeDecodeError as e:
-            raise MalformedInputError(f"JSON text is not valid UTF-8: {e}") from None
-    if not isinstance(text, str):
-        raise MalformedInputError(f"expected JSON text (str or bytes), got {type(text).__name__}")
-    try:
-        return json.loads(
-            text,
-            object_pairs_hook=_unique_pairs,
-            parse_constant=_reject_constant,
-            parse_float=_parse_float,
-        )
-    except MalformedInputError:
-        raise
-    except RecursionError:
-        raise MalformedInputError("JSON text is nested too deeply to parse") from None
-    except ValueError as e:  # JSONDecodeError, and int() beyond the digit limit
-        raise MalformedInputError(f"invalid JSON: {e}") from None

@@ -15,7 +15,8 @@ import zlib
 from dataclasses import dataclass
 
 from vc.errors import MalformedInputError
-from vc.jcs import canonicalize_parsed, loads_strict
+from vc.jcs import canonicalize_parsed
+from vc.json_input import loads_strict
 
 BASE45_ALPHABET = "0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZ $%*+-./:"
 _BASE45_VALUE = {c: i for i, c in enumerate(BASE45_ALPHABET)}

@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from urllib.parse import urlsplit
 
 from vc.errors import MalformedInputError
-from vc.jcs import loads_strict
+from vc.json_input import loads_strict
 from vc.qr import PayloadCodec, QRPayloadError, qr_png, read_qr_codes
 
 LINK_MAX_VERSION = 6

@@ -13,7 +13,7 @@ from vc.contexts import ContextStore
 from vc.errors import FetchError, StatusListError, VCError
 from vc.fetch import CachingFetcher, Fetcher
 from vc.instants import parse_instant
-from vc.jcs import loads_strict
+from vc.json_input import loads_strict
 from vc.statuslist import read_status
 
 ACCEPT = "application/vc+ld+json, application/vc+json;q=0.9, application/json;q=0.8"

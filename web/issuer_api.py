@@ -32,7 +32,7 @@ from sqlalchemy.exc import IntegrityError
 from issuer import cohort_jobs
 from issuer.service import IssuerError, NotFound
 from vc.errors import MalformedInputError
-from vc.jcs import loads_strict
+from vc.json_input import loads_strict
 from web.auth import token_required
 from web.problems import problem
 from web.services import current_services

@@ -11,9 +11,9 @@ from sqlalchemy.orm import sessionmaker
 from registry import trust_source as registry_trust
 from registry.service import Registry
 from vc.did_resolver import DIDResolver
-from vc.errors import VCError
+from vc.errors import MalformedInputError
 from vc.fetch import FetchPolicy, FetchResult, HttpFetcher
-from vc.jcs import loads_strict
+from vc.json_input import TooLargeError, loads_bounded
 from vc.trust import TrustSourceUnavailable
 from verifier.challenges import ChallengeStore
 from verifier.presentation import verify_presentation
@@ -31,7 +31,6 @@ CHALLENGES_KEY = "s4c.verifier.challenges"
 REGISTRY_KEY = "s4c.registry"  # web.registry_setup.EXTENSION_KEY
 MAX_BODY_BYTES = 256 * 1024
 TRUST_TTL_SECONDS = 5  # a registry change shows in verification within this time
-MAX_DEPTH = 64
 _LOOPBACK_HOSTS = frozenset({"127.0.0.1", "localhost", "::1"})
 
 
@@ -164,31 +163,14 @@ def challenges_for_app(app: Flask) -> ChallengeStore:
     return store
 
 
-def json_depth(value: object) -> int:
-    """Nesting depth, level by level without recursion (a deep document must not blow the
-    stack); stops counting past MAX_DEPTH."""
-    level = [value] if isinstance(value, (dict, list)) else []
-    depth = 0
-    while level and depth <= MAX_DEPTH:
-        depth += 1
-        below: list = []
-        for item in level:
-            below.extend(c for c in (item.values() if isinstance(item, dict) else item)
-                         if isinstance(c, (dict, list)))
-        level = below
-    return depth
-
-
 def bounded_json(raw: bytes, what: str = "the request body") -> object:
-    if len(raw) > MAX_BODY_BYTES:
-        raise InputProblem(f"{what} is larger than {MAX_BODY_BYTES} bytes", 413)
+    """Strict JSON of at most MAX_BODY_BYTES, nested at most MAX_DEPTH levels."""
     try:
-        value = loads_strict(raw)
-    except VCError as e:
-        raise InputProblem(f"{what} is not valid JSON: {e}") from None
-    if json_depth(value) > MAX_DEPTH:
-        raise InputProblem(f"{what} is nested deeper than {MAX_DEPTH} levels")
-    return value
+        return loads_bounded(raw, what, max_bytes=MAX_BODY_BYTES)
+    except TooLargeError as e:
+        raise InputProblem(str(e), 413) from None
+    except MalformedInputError as e:
+        raise InputProblem(str(e)) from None
 
 
 def _body() -> dict:

@@ -8,16 +8,16 @@ from pathlib import Path
 from flask import Blueprint, Response, abort, current_app, render_template, request, send_file
 
 from vc.errors import VCError
+from vc.json_input import MAX_DEPTH, json_depth
 from vc.qr import MAX_IMAGE_BYTES, QRPayloadError
 from verifier.qr_payload import ScannedInput, parse_image, parse_text
 from verifier.service import VerificationReport
-from web.verify_api import json_depth, verifier_for_app
+from web.verify_api import verifier_for_app
 from web.verify_i18n import COUNTRIES, LANGUAGES, language_of, translator
 
 ShareLookup = Callable[[str], dict | None]
 NODE_MODULES = Path(__file__).resolve().parent / "static" / "verify" / "node_modules"
 JSQR_FILE = NODE_MODULES / "jsqr" / "dist" / "jsQR.js"
-MAX_DEPTH = 64
 
 
 def _lang() -> str:

@@ -10,7 +10,7 @@ from vc.contexts import ContextStore
 from vc.cryptosuites import SIGNING_SUITES
 from vc.did_key import did_key_from_public_key
 from vc.errors import VCError
-from vc.jcs import loads_strict
+from vc.json_input import loads_strict
 from vc.multikey import Ed25519Multikey
 
 MAX_INPUT_BYTES = 2 * 1024 * 1024
