@@ -1,6 +1,6 @@
 """The issuer's did:web DID document (did:web method spec §3.1 Create): one Multikey
 verification method per issuer key; the DID itself comes from `vc.did_web`."""
-from issuer.keys import StoredKey
+from vc.key_store import StoredKey
 
 DID_CONTEXTS = ["https://www.w3.org/ns/did/v1", "https://w3id.org/security/multikey/v1"]
 

@@ -19,7 +19,6 @@ from issuer import credentials as build
 from issuer import status, status_check
 from issuer.audit import AuditEvent, record_audit_event
 from issuer.decisions import decide
-from issuer.keys import IssuerKeyStore
 from issuer.minting import Minter
 from issuer.models import (
     Assessment,
@@ -34,6 +33,7 @@ from issuer.rules import RuleError, unit_passed
 from vc import api as vc_api
 from vc.did_resolver import did_method
 from vc.errors import VCError
+from vc.key_store import KeyStore
 from vc.multikey import Ed25519Multikey
 
 
@@ -138,7 +138,7 @@ def candidate_problem(name: str, email: str, did: str | None) -> str | None:
 
 
 class IssuerService:
-    def __init__(self, engine: Engine, keys: IssuerKeyStore, config: IssuerConfig,
+    def __init__(self, engine: Engine, keys: KeyStore, config: IssuerConfig,
                  clock: Callable[[], datetime] = _now,
                  write_gate: Callable[[], AbstractContextManager] = nullcontext) -> None:
         self.engine = engine

@@ -18,8 +18,8 @@ from sqlalchemy import inspect, select, text
 from sqlalchemy.orm import Session
 
 from issuer.audit import AuditEvent
-from issuer.keys import IssuerKeyError
 from vc.did_web import did_web_from_url
+from vc.key_store import KeyStoreError
 from vc.multikey import Ed25519Multikey, private_key_to_multibase
 from web.app import create_app
 from web.cli import main
@@ -218,7 +218,7 @@ def test_no_response_contains_the_private_key(app: Flask, settings: Settings):
 
 
 def test_create_app_before_init_says_to_run_init(settings: Settings):
-    with pytest.raises(IssuerKeyError, match="s4c init"):
+    with pytest.raises(KeyStoreError, match="s4c init"):
         create_app(settings)
 
 

@@ -30,7 +30,7 @@ JSON_PATH_PREFIXES = ("/.well-known/", "/credentials/", "/presentations/", "/sta
 def create_app(settings: Settings | None = None) -> Flask:
     """The web app of one data directory, which must be initialised (`s4c init`).
 
-    Raises `issuer.keys.IssuerKeyError` when the data directory has no issuer key
+    Raises `vc.key_store.KeyStoreError` when the data directory has no issuer key
     passphrase yet, or the key files cannot be used with it.
     """
     settings = settings or Settings.from_environment()

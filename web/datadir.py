@@ -7,10 +7,12 @@ from pathlib import Path
 from sqlalchemy.orm import Session
 
 from issuer.audit import record_audit_event
-from issuer.keys import IssuerKeyStore, StoredKey, load_passphrase
 from issuer.service import IssuerConfig, IssuerService
+from vc.key_store import KeyStore, StoredKey, load_passphrase
 from web.db import make_engine, upgrade, write_gate
-from web.settings import Settings
+from web.settings import PASSPHRASE_ENV, Settings
+
+SETUP_HINT = "run `s4c init` first"
 
 SECRET_FILE = "flask-secret"
 SECRET_BYTES = 32
@@ -58,14 +60,22 @@ class PreparedDataDir:
     key_created: bool
 
 
-def open_issuer_keys(settings: Settings, *, create_passphrase: bool = False) -> IssuerKeyStore:
-    passphrase = load_passphrase(
-        settings.data_dir, settings.key_passphrase, create=create_passphrase
-    )
-    return IssuerKeyStore(settings.data_dir, passphrase)
+def key_passphrase(settings: Settings, *, create: bool = False) -> bytes:
+    """The passphrase of this data directory's keys: S4C_KEY_PASSPHRASE, else its file."""
+    return load_passphrase(settings.data_dir, settings.key_passphrase, create=create,
+                           given_name=PASSPHRASE_ENV, setup_hint=SETUP_HINT)
 
 
-def issuer_service_for(settings: Settings, keys: IssuerKeyStore | None = None) -> IssuerService:
+def key_store(directory: Path, passphrase: bytes) -> KeyStore:
+    """The key store of `directory` (the data directory, or an authority's)."""
+    return KeyStore(directory, passphrase, passphrase_name=PASSPHRASE_ENV, setup_hint=SETUP_HINT)
+
+
+def open_issuer_keys(settings: Settings, *, create_passphrase: bool = False) -> KeyStore:
+    return key_store(settings.data_dir, key_passphrase(settings, create=create_passphrase))
+
+
+def issuer_service_for(settings: Settings, keys: KeyStore | None = None) -> IssuerService:
     """The issuer of the data directory (the one place an `IssuerService` is built)."""
     return IssuerService(
         make_engine(settings.database_url), keys or open_issuer_keys(settings),

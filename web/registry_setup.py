@@ -1,7 +1,7 @@
 """Wiring of the public registry into one data directory: database, authority keys, app.
 
 Each registry authority (the operator, each trust anchor) has its own Ed25519 key, kept
-like the issuer's (`issuer.keys.IssuerKeyStore`: PKCS#8 encrypted with the key
+like the issuer's (`vc.key_store.KeyStore`: PKCS#8 encrypted with the key
 passphrase) under `<data_dir>/registry/authorities/<slug>/keys/`. Its DID is the key's
 did:key. Only this module turns a slug into a signing authority.
 """
@@ -16,7 +16,6 @@ from sqlalchemy import Engine
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import sessionmaker
 
-from issuer.keys import IssuerKeyStore, load_passphrase
 from registry.authority import Authority
 from registry.body_keys import did_document_keys
 from registry.demo import SeedReport, seed_demo
@@ -28,7 +27,8 @@ from registry.vocab import OPERATOR_SLUG, now
 from vc.did_resolver import DIDResolver
 from vc.did_web import did_web_to_url
 from vc.fetch import Fetcher, FetchResult, HttpFetcher
-from web.datadir import open_issuer_keys
+from vc.key_store import KeyStore
+from web.datadir import key_passphrase, key_store, open_issuer_keys
 from web.db import make_engine
 from web.settings import Settings
 from web.wellknown import DID_JSON, did_document_json
@@ -44,13 +44,13 @@ class AuthorityKeys:
         self._base = Path(data_dir) / "registry" / "authorities"
         self._passphrase = passphrase
 
-    def _store(self, slug: str) -> IssuerKeyStore:
+    def _store(self, slug: str) -> KeyStore:
         check_slug(slug)
         for path in (self._base.parent, self._base, self._base / slug):
             if not path.exists():
                 path.mkdir(mode=0o700, exist_ok=True)
                 os.chmod(path, 0o700)  # mkdir's mode is filtered by the umask
-        return IssuerKeyStore(self._base / slug, self._passphrase)
+        return key_store(self._base / slug, self._passphrase)
 
     def authority(self, slug: str) -> Authority:
         """The authority's did:key and signing key; a key is created on first use."""
@@ -125,7 +125,7 @@ def body_key_source(settings: Settings):
 
 def open_registry(settings: Settings) -> RegistryServices:
     """The registry of an initialised data directory (`s4c init`)."""
-    passphrase = load_passphrase(settings.data_dir, settings.key_passphrase, create=False)
+    passphrase = key_passphrase(settings)
     engine = make_engine(settings.database_url)
     registry = Registry(sessionmaker(engine, expire_on_commit=False), settings.public_url,
                         body_keys=body_key_source(settings))

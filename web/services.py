@@ -3,8 +3,8 @@ from dataclasses import dataclass
 
 from flask import current_app
 
-from issuer.keys import IssuerKeyStore
 from issuer.service import IssuerService
+from vc.key_store import KeyStore
 from web.job_queue import JobQueue
 from web.settings import Settings
 
@@ -14,7 +14,7 @@ EXTENSION_KEY = "s4c"
 @dataclass(frozen=True)
 class Services:
     settings: Settings
-    issuer_keys: IssuerKeyStore
+    issuer_keys: KeyStore
     issuer: IssuerService
     jobs: JobQueue  # cohort uploads run here (`web.job_queue`)
 

@@ -10,7 +10,9 @@ from pathlib import Path
 
 from sqlalchemy.engine import make_url
 
-from issuer.keys import PASSPHRASE_ENV, keys_dir
+from vc.key_store import keys_dir
+
+PASSPHRASE_ENV = "S4C_KEY_PASSPHRASE"
 from vc.did_web import did_web_from_url
 
 DEFAULT_PUBLIC_URL = "http://127.0.0.1:8000"

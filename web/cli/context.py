@@ -3,8 +3,8 @@ from functools import cache
 
 import click
 
-from issuer.keys import IssuerKeyError
 from issuer.service import IssuerService
+from vc.key_store import KeyStoreError
 from web.datadir import issuer_service_for, prepare_data_dir
 from web.job_queue import JobQueue
 from web.settings import Settings
@@ -16,7 +16,7 @@ def issuer_service(settings: Settings) -> IssuerService:
     try:
         prepare_data_dir(settings)
         return issuer_service_for(settings)
-    except (IssuerKeyError, ValueError, OSError) as e:
+    except (KeyStoreError, ValueError, OSError) as e:
         raise click.ClickException(str(e)) from None
 
 

@@ -8,11 +8,11 @@ from pathlib import Path
 
 import click
 
-from issuer.keys import IssuerKeyError
 from registry.directory import anchor_json, issuer_json
 from registry.errors import RegistryError
 from registry.vocab import FRAMEWORK, ROLE_CODES, now, role_id
 from vc.instants import read_instant
+from vc.key_store import KeyStoreError
 from web.datadir import prepare_data_dir
 from web.registry_setup import RegistryServices, open_registry, seed_demo_registry
 from web.settings import Settings
@@ -24,12 +24,12 @@ def _registry(settings: Settings) -> Iterator[RegistryServices]:
     try:
         prepare_data_dir(settings)
         services = open_registry(settings)
-    except (IssuerKeyError, ValueError, OSError) as e:
+    except (KeyStoreError, ValueError, OSError) as e:
         raise click.ClickException(str(e)) from None
     try:
         services.operator()
         yield services
-    except (RegistryError, IssuerKeyError) as e:
+    except (RegistryError, KeyStoreError) as e:
         raise click.ClickException(str(e)) from None
     finally:
         services.close()
@@ -255,7 +255,7 @@ def seed_demo(settings: Settings) -> None:
     try:
         prepare_data_dir(settings)
         report = seed_demo_registry(settings)
-    except (RegistryError, IssuerKeyError, ValueError, OSError) as e:
+    except (RegistryError, KeyStoreError, ValueError, OSError) as e:
         raise click.ClickException(str(e)) from None
     click.echo(f"demo registry: added {report.anchors} anchors, {report.accreditations} "
                f"accreditations, {report.recognitions} recognitions")

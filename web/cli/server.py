@@ -4,7 +4,7 @@ import ipaddress
 import click
 from gunicorn.app.base import BaseApplication
 
-from issuer.keys import IssuerKeyError
+from vc.key_store import KeyStoreError
 from web.app import create_app
 from web.cli.job_commands import default_workers, start_worker_process, stop_worker_process
 from web.datadir import PreparedDataDir, prepare_data_dir
@@ -41,7 +41,7 @@ def serve(settings: Settings, host: str, port: int, workers: int, dev: bool,
     _echo_summary(settings, _prepare(settings))
     try:
         app = create_app(settings)
-    except IssuerKeyError as e:
+    except KeyStoreError as e:
         raise click.ClickException(str(e)) from None
     if job_workers is None:
         job_workers = default_workers(settings) if settings.broker_url is None else 0
@@ -92,7 +92,7 @@ class GunicornServer(BaseApplication):
 def _prepare(settings: Settings) -> PreparedDataDir:
     try:
         return prepare_data_dir(settings)
-    except (IssuerKeyError, ValueError, OSError) as e:
+    except (KeyStoreError, ValueError, OSError) as e:
         raise click.ClickException(str(e)) from None
 
 

@@ -1,15 +1,16 @@
-"""The issuer's Ed25519 signing keys, encrypted at rest under `<data_dir>/keys/`.
+"""Ed25519 signing keys encrypted at rest under `<data_dir>/keys/`: an issuer's keys, and each
+registry authority's (one store per directory).
 
 Layout: `key-N.pem` (PKCS#8 PEM, encrypted with the passphrase), `index.json` (public
 metadata only: key ids, publicKeyMultibase, created/retired times) and, when the
 passphrase is not given by the environment, `passphrase`. Every file is mode 0600
 and the directory 0700.
 
-The passphrase comes from `S4C_KEY_PASSPHRASE` when set; otherwise a random one is
-generated once into `<data_dir>/keys/passphrase`. That default keeps a single-machine
-install working, but it stores the passphrase next to the keys it protects: in
-production set `S4C_KEY_PASSPHRASE` (from a secret store) or keep the passphrase file
-on a different volume than the key files.
+The passphrase is given by the deployment (an environment variable) when set; otherwise a
+random one is generated once into `<data_dir>/keys/passphrase`. That default keeps a
+single-machine install working, but it stores the passphrase next to the keys it protects: in
+production give the passphrase (from a secret store) or keep the passphrase file on a
+different volume than the key files.
 
 Old keys are kept after a rotation, marked retired, so credentials they signed still
 verify. Private key material leaves this module only through `signing_key()`.
@@ -35,18 +36,18 @@ from cryptography.hazmat.primitives.serialization import (
 
 from vc.multikey import Ed25519Multikey, public_key_to_multibase
 
-PASSPHRASE_ENV = "S4C_KEY_PASSPHRASE"
+KEYS_DIR = "keys"
 _KEY_ID = re.compile(r"key-[1-9][0-9]{0,8}")
 _INDEX_VERSION = 1
 
 
-class IssuerKeyError(Exception):
-    """An issuer key cannot be created, found or decrypted. The message says what to do."""
+class KeyStoreError(Exception):
+    """A key cannot be created, found or decrypted. The message says what to do."""
 
 
 @dataclass(frozen=True)
 class StoredKey:
-    """Public metadata of one issuer key; it never holds private material."""
+    """Public metadata of one key; it never holds private material."""
 
     key_id: str
     public_key_multibase: str
@@ -59,33 +60,36 @@ class StoredKey:
 
 
 def keys_dir(data_dir: Path) -> Path:
-    return Path(data_dir) / "keys"
+    return Path(data_dir) / KEYS_DIR
 
 
-def load_passphrase(data_dir: Path, from_env: str | None, *, create: bool = False) -> bytes:
-    """The key passphrase: `from_env` (the value of S4C_KEY_PASSPHRASE) or the passphrase file.
+def load_passphrase(data_dir: Path, given: str | None, *, create: bool = False,
+                    given_name: str = "the passphrase setting",
+                    setup_hint: str = "create the key store first") -> bytes:
+    """The key passphrase: `given` (by the deployment, named `given_name` in messages) or the
+    passphrase file.
 
     With `create`, a missing passphrase file is generated, but only while no key exists:
     keys without a passphrase file were encrypted under an environment passphrase,
     and a fresh random one could never decrypt them.
     """
-    if from_env is not None:
-        if not from_env:
-            raise IssuerKeyError(f"{PASSPHRASE_ENV} is set but empty: give it a passphrase")
-        return from_env.encode("utf-8")
+    if given is not None:
+        if not given:
+            raise KeyStoreError(f"{given_name} is set but empty: give it a passphrase")
+        return given.encode("utf-8")
     path = keys_dir(data_dir) / "passphrase"
     if path.exists():
         value = path.read_bytes().strip()
         if not value:
-            raise IssuerKeyError(f"the key passphrase file {path} is empty")
+            raise KeyStoreError(f"the key passphrase file {path} is empty")
         return value
     if any(keys_dir(data_dir).glob("key-*.pem")):
-        raise IssuerKeyError(
-            f"issuer keys in {keys_dir(data_dir)} are encrypted but there is no passphrase: "
-            f"set {PASSPHRASE_ENV} or restore {path}"
+        raise KeyStoreError(
+            f"the keys in {keys_dir(data_dir)} are encrypted but there is no passphrase: "
+            f"set {given_name} or restore {path}"
         )
     if not create:
-        raise IssuerKeyError(f"no issuer key passphrase in {path}: run `s4c init` first")
+        raise KeyStoreError(f"no key passphrase in {path}: {setup_hint}")
     _make_keys_dir(data_dir)
     try:
         _write_private(path, secrets.token_urlsafe(32).encode("ascii") + b"\n")
@@ -94,17 +98,22 @@ def load_passphrase(data_dir: Path, from_env: str | None, *, create: bool = Fals
     return path.read_bytes().strip()
 
 
-class IssuerKeyStore:
-    """The issuer keys of one data directory (one `IssuerKeyStore` per data directory)."""
+class KeyStore:
+    """The keys of one data directory (one `KeyStore` per data directory). Messages name the
+    passphrase `passphrase_name` and say `setup_hint` when there is no key yet."""
 
-    def __init__(self, data_dir: Path, passphrase: bytes) -> None:
+    def __init__(self, data_dir: Path, passphrase: bytes, *,
+                 passphrase_name: str = "passphrase",
+                 setup_hint: str = "create one first") -> None:
         if not passphrase:
-            raise IssuerKeyError("the issuer key passphrase must not be empty")
+            raise KeyStoreError("the key passphrase must not be empty")
         self._dir = keys_dir(data_dir)
         self._passphrase = passphrase
+        self._passphrase_name = passphrase_name
+        self._setup_hint = setup_hint
 
     def __repr__(self) -> str:
-        return f"IssuerKeyStore({str(self._dir)!r})"
+        return f"KeyStore({str(self._dir)!r})"
 
     def all(self) -> list[StoredKey]:
         """Every key, oldest first, retired ones included (they verify old credentials)."""
@@ -114,7 +123,7 @@ class IssuerKeyStore:
         for key in self._read_index():
             if key.is_active:
                 return key
-        raise IssuerKeyError(f"no active issuer key in {self._dir}: run `s4c init` first")
+        raise KeyStoreError(f"no active key in {self._dir}: {self._setup_hint}")
 
     def ensure_active(self) -> StoredKey:
         """The active key, creating `key-1` when the store is empty."""
@@ -141,20 +150,20 @@ class IssuerKeyStore:
         """Decrypts one key for signing: the only way to obtain private material."""
         stored = next((k for k in self._read_index() if k.key_id == key_id), None)
         if stored is None:
-            raise IssuerKeyError(f"no issuer key {key_id!r} in {self._dir}")
+            raise KeyStoreError(f"no key {key_id!r} in {self._dir}")
         try:
             private = load_pem_private_key(self._pem_path(key_id).read_bytes(), self._passphrase)
         except OSError as e:
-            raise IssuerKeyError(f"cannot read issuer key {key_id}: {e.strerror}") from None
+            raise KeyStoreError(f"cannot read key {key_id}: {e.strerror}") from None
         except (ValueError, TypeError):
-            raise IssuerKeyError(
-                f"cannot decrypt issuer key {key_id}: wrong {PASSPHRASE_ENV}?"
+            raise KeyStoreError(
+                f"cannot decrypt key {key_id}: wrong {self._passphrase_name}?"
             ) from None
         if not isinstance(private, Ed25519PrivateKey):
-            raise IssuerKeyError(f"issuer key {key_id} is not an Ed25519 key")
+            raise KeyStoreError(f"key {key_id} is not an Ed25519 key")
         key = Ed25519Multikey(private.public_key(), private)
         if key.public_key_multibase != stored.public_key_multibase:
-            raise IssuerKeyError(f"issuer key file {key_id} does not match index.json")
+            raise KeyStoreError(f"key file {key_id} does not match index.json")
         return key
 
     # -- files ------------------------------------------------------------------------
@@ -174,7 +183,7 @@ class IssuerKeyStore:
 
     def _pem_path(self, key_id: str) -> Path:
         if not _KEY_ID.fullmatch(key_id):
-            raise IssuerKeyError(f"{key_id!r} is not an issuer key id (key-1, key-2, ...)")
+            raise KeyStoreError(f"{key_id!r} is not a key id (key-1, key-2, ...)")
         return self._dir / f"{key_id}.pem"
 
     def _read_index(self) -> list[StoredKey]:
@@ -184,11 +193,11 @@ class IssuerKeyStore:
         except FileNotFoundError:
             return []
         except (OSError, ValueError) as e:
-            raise IssuerKeyError(f"cannot read {path}: {e}") from None
+            raise KeyStoreError(f"cannot read {path}: {e}") from None
         try:
             return [StoredKey(**entry) for entry in data["keys"]]
         except (KeyError, TypeError) as e:
-            raise IssuerKeyError(f"{path} is not an issuer key index: {e}") from None
+            raise KeyStoreError(f"{path} is not a key index: {e}") from None
 
     def _write_index(self, keys: list[StoredKey]) -> None:
         doc = {"version": _INDEX_VERSION, "keys": [asdict(k) for k in keys]}

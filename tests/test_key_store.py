@@ -1,4 +1,5 @@
-"""Issuer keys: encrypted at rest, rotated without losing old keys, private only via signing_key."""
+"""Key stores (an issuer's, an authority's): encrypted at rest, rotated without losing old keys,
+private only via signing_key."""
 import base64
 import stat
 from pathlib import Path
@@ -11,15 +12,15 @@ from cryptography.hazmat.primitives.serialization import (
     load_pem_private_key,
 )
 
-from issuer.keys import IssuerKeyError, IssuerKeyStore, load_passphrase
+from vc.key_store import KeyStore, KeyStoreError, load_passphrase
 from vc.multikey import Ed25519Multikey, private_key_to_multibase
 
 PASSPHRASE = b"correct horse battery staple"
 
 
 @pytest.fixture
-def store(tmp_path: Path) -> IssuerKeyStore:
-    return IssuerKeyStore(tmp_path, PASSPHRASE)
+def store(tmp_path: Path) -> KeyStore:
+    return KeyStore(tmp_path, PASSPHRASE)
 
 
 def _seed(key: Ed25519Multikey) -> bytes:
@@ -27,7 +28,7 @@ def _seed(key: Ed25519Multikey) -> bytes:
     return key.private_key.private_bytes(Encoding.Raw, PrivateFormat.Raw, NoEncryption())
 
 
-def test_first_use_creates_key_1_in_owner_only_files(tmp_path: Path, store: IssuerKeyStore):
+def test_first_use_creates_key_1_in_owner_only_files(tmp_path: Path, store: KeyStore):
     key = store.ensure_active()
 
     assert key.key_id == "key-1" and key.retired is None
@@ -39,13 +40,13 @@ def test_first_use_creates_key_1_in_owner_only_files(tmp_path: Path, store: Issu
     assert store.active() == key and store.all() == [key]
 
 
-def test_ensure_active_twice_keeps_the_same_key(store: IssuerKeyStore):
+def test_ensure_active_twice_keeps_the_same_key(store: KeyStore):
     first = store.ensure_active()
     assert store.ensure_active() == first
     assert len(store.all()) == 1
 
 
-def test_rotate_keeps_old_key_retired_and_makes_new_one_active(store: IssuerKeyStore):
+def test_rotate_keeps_old_key_retired_and_makes_new_one_active(store: KeyStore):
     old = store.ensure_active()
     new = store.rotate()
 
@@ -59,7 +60,7 @@ def test_rotate_keeps_old_key_retired_and_makes_new_one_active(store: IssuerKeyS
     assert store.signing_key("key-1").public_key_multibase == old.public_key_multibase
 
 
-def test_signing_key_signs_for_its_public_multibase(store: IssuerKeyStore):
+def test_signing_key_signs_for_its_public_multibase(store: KeyStore):
     stored = store.ensure_active()
     signer = store.signing_key(stored.key_id)
     signature = signer.sign(b"credential bytes")
@@ -69,7 +70,7 @@ def test_signing_key_signs_for_its_public_multibase(store: IssuerKeyStore):
     assert not verifier.verify(signature, b"tampered bytes")
 
 
-def test_key_file_holds_neither_seed_nor_its_multibase(tmp_path: Path, store: IssuerKeyStore):
+def test_key_file_holds_neither_seed_nor_its_multibase(tmp_path: Path, store: KeyStore):
     stored = store.ensure_active()
     signer = store.signing_key(stored.key_id)
     seed, secret_multibase = _seed(signer), private_key_to_multibase(signer.private_key)
@@ -84,7 +85,7 @@ def test_key_file_holds_neither_seed_nor_its_multibase(tmp_path: Path, store: Is
         assert seed not in path.read_bytes()
 
 
-def test_key_file_cannot_be_loaded_without_the_passphrase(tmp_path: Path, store: IssuerKeyStore):
+def test_key_file_cannot_be_loaded_without_the_passphrase(tmp_path: Path, store: KeyStore):
     store.ensure_active()
     pem = (tmp_path / "keys" / "key-1.pem").read_bytes()
 
@@ -96,16 +97,16 @@ def test_key_file_cannot_be_loaded_without_the_passphrase(tmp_path: Path, store:
 
 
 def test_wrong_passphrase_is_a_clear_error_without_key_bytes(tmp_path: Path):
-    IssuerKeyStore(tmp_path, PASSPHRASE).ensure_active()
+    KeyStore(tmp_path, PASSPHRASE).ensure_active()
 
-    with pytest.raises(IssuerKeyError) as raised:
-        IssuerKeyStore(tmp_path, b"wrong").signing_key("key-1")
+    with pytest.raises(KeyStoreError) as raised:
+        KeyStore(tmp_path, b"wrong", passphrase_name="S4C_KEY_PASSPHRASE").signing_key("key-1")
 
-    assert str(raised.value) == "cannot decrypt issuer key key-1: wrong S4C_KEY_PASSPHRASE?"
+    assert str(raised.value) == "cannot decrypt key key-1: wrong S4C_KEY_PASSPHRASE?"
     assert raised.value.__cause__ is None and raised.value.__suppress_context__
 
 
-def test_stored_key_and_store_reprs_show_no_private_material(store: IssuerKeyStore):
+def test_stored_key_and_store_reprs_show_no_private_material(store: KeyStore):
     stored = store.ensure_active()
     signer = store.signing_key(stored.key_id)
     secret = private_key_to_multibase(signer.private_key)
@@ -116,16 +117,16 @@ def test_stored_key_and_store_reprs_show_no_private_material(store: IssuerKeySto
     assert not hasattr(stored, "private_key")
 
 
-def test_unknown_or_path_like_key_ids_are_refused(store: IssuerKeyStore):
+def test_unknown_or_path_like_key_ids_are_refused(store: KeyStore):
     store.ensure_active()
     for key_id in ("key-9", "../keys/key-1", "key-1.pem"):
-        with pytest.raises(IssuerKeyError):
+        with pytest.raises(KeyStoreError):
             store.signing_key(key_id)
 
 
 def test_two_data_dirs_never_see_each_others_keys(tmp_path: Path):
-    a = IssuerKeyStore(tmp_path / "a", PASSPHRASE)
-    b = IssuerKeyStore(tmp_path / "b", PASSPHRASE)
+    a = KeyStore(tmp_path / "a", PASSPHRASE)
+    b = KeyStore(tmp_path / "b", PASSPHRASE)
     key_a, key_b = a.ensure_active(), b.ensure_active()
 
     assert key_a.public_key_multibase != key_b.public_key_multibase
@@ -148,11 +149,11 @@ def test_environment_passphrase_wins_and_writes_no_file(tmp_path: Path):
 
 
 def test_keys_without_any_passphrase_source_are_a_clear_error(tmp_path: Path):
-    IssuerKeyStore(tmp_path, b"from-env").ensure_active()
+    KeyStore(tmp_path, b"from-env").ensure_active()
 
     # A fresh random passphrase file would never decrypt these keys: refuse instead.
-    with pytest.raises(IssuerKeyError, match="S4C_KEY_PASSPHRASE"):
-        load_passphrase(tmp_path, None, create=True)
+    with pytest.raises(KeyStoreError, match="set S4C_KEY_PASSPHRASE or restore"):
+        load_passphrase(tmp_path, None, create=True, given_name="S4C_KEY_PASSPHRASE")
     assert not (tmp_path / "keys" / "passphrase").exists()
-    with pytest.raises(IssuerKeyError, match="empty"):
+    with pytest.raises(KeyStoreError, match="empty"):
         load_passphrase(tmp_path, "", create=True)
