@@ -82,3 +82,21 @@ def leaf_paths(value, path=()):
             yield from leaf_paths(v, (*path, i))
     else:
         yield path
+
+
+SIGNATURE_MISMATCH = "does not match the document"  # vc.dataintegrity's reason, either suite
+
+
+def failed_checks(checks) -> dict[str, str]:
+    """The failed checks by id, with their reasons: of `vc.verify`'s result, of a verifier
+    report, or of either's JSON. A tamper test asserts WHICH check caught the change."""
+    failed = {}
+    for c in checks:
+        if isinstance(c, dict):
+            check_id, outcome, reason = c["id"], c["outcome"], c["reason"]
+        else:
+            check = getattr(c, "check", c)  # a verifier's ReportedCheck wraps a vc Check
+            check_id, outcome, reason = check.id, check.outcome, check.reason
+        if str(outcome) == "failed":
+            failed[check_id] = reason
+    return failed
