@@ -1,5 +1,5 @@
 # The two commands a new machine needs: `make run` and `make test`.
-.PHONY: install run test bench lint contexts
+.PHONY: install run test bench lint contexts messages
 
 install:
 	@bash .ci/install
@@ -25,3 +25,11 @@ lint: install
 # Re-extract the pinned JSON-LD contexts from the npm registry and check their SHA-256.
 contexts:
 	bash .ci/fetch-contexts
+
+# The pages' words: extract every _() of web/ into the template, then merge it into each
+# language's .po (new words arrive untranslated, or fuzzy when close to an old one: the
+# translations test fails until a translator fills them in). The .po files are read at start-up.
+messages: install
+	.venv/bin/pybabel extract -F babel.cfg -c Translators: --add-location=file \
+	  --project=s4c --copyright-holder="the s4c authors" -o web/translations/messages.pot .
+	.venv/bin/pybabel update -i web/translations/messages.pot -d web/translations -D messages

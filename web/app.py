@@ -9,6 +9,7 @@ from web.auth import init_auth
 from web.datadir import issuer_service_for, open_issuer_keys
 from web.holder_pages import holder_pages
 from web.home import home
+from web.i18n import init_i18n
 from web.issuer_api import issuer_api
 from web.issuer_console import issuer_console
 from web.job_queue import JobQueue
@@ -37,6 +38,7 @@ def create_app(settings: Settings | None = None) -> Flask:
     keys = open_issuer_keys(settings)
     app = Flask(__name__)
     app.config["MAX_CONTENT_LENGTH"] = MAX_REQUEST_BYTES
+    init_i18n(app)
     issuer = issuer_service_for(settings, keys)
     jobs = JobQueue(settings, lambda: issuer_service_for(settings))
     app.extensions[EXTENSION_KEY] = Services(settings=settings, issuer_keys=keys,
