@@ -14,9 +14,9 @@ from issuer.aries.agent import wait_for
 from issuer.officers import add_officer
 from vc.qr import read_qr_codes
 from web.app import create_app
-from web.aries_pages import VERIFIER_KEY
 from web.cli import main
 from web.settings import Settings
+from web.verifiers import ARIES_VERIFIER_KEY as VERIFIER_KEY
 
 PASSWORD = "a long officer password"
 CSRF = re.compile(r'name="csrf_token" value="([^"]+)"')

@@ -14,7 +14,7 @@ from web.app import create_app
 from web.datadir import prepare_data_dir
 from web.registry_setup import seed_demo_registry
 from web.settings import Settings
-from web.verify_api import verifier_for_app
+from web.verifiers import verifier_for_app
 
 
 @pytest.mark.parametrize(("header", "seconds"), [

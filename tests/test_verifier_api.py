@@ -36,7 +36,8 @@ from verifier.verdict import Verdict
 from web.app import create_app
 from web.datadir import prepare_data_dir
 from web.settings import Settings
-from web.verify_api import MAX_BODY_BYTES, VERIFIER_KEY, OwnOriginFetcher
+from web.verifiers import VERIFIER_KEY, OwnOriginFetcher
+from web.verify_api import MAX_BODY_BYTES
 
 V2 = "https://www.w3.org/ns/credentials/v2"
 

@@ -9,22 +9,18 @@ import uuid
 from flask import Blueprint, Response, abort, current_app, jsonify, render_template, request
 
 from issuer.aries.agent import AgentError
-from issuer.aries.contexts import aries_context_store
 from issuer.aries.exchanges import AriesIssuer
 from issuer.aries.local import agent_client
 from issuer.service import NotFound
-from vc.did_resolver import DIDResolver
 from vc.qr import qr_png
 from verifier.presentation import verify_presentation
-from verifier.service import Verifier
 from web.auth import login_required, protect_forms
 from web.problems import problem
 from web.services import current_services
-from web.verify_api import own_origin_fetcher, verifier_for_app
+from web.verifiers import verifier_for_app
 
 aries_pages = Blueprint("aries_pages", __name__)
 protect_forms(aries_pages)
-VERIFIER_KEY = "s4c.aries.verifier"
 
 
 def _issuer() -> AriesIssuer:
@@ -41,18 +37,6 @@ def _document(credential_id: str) -> dict:
         return current_services().issuer.credential(credential_id).document
     except NotFound:
         abort(404, description=f"no credential {credential_id!r}")
-
-
-def _aries_verifier() -> Verifier:
-    """The app's verifier, with the DIF submission context Aries presentations use."""
-    verifier = current_app.extensions.get(VERIFIER_KEY)
-    if verifier is None:
-        base = verifier_for_app(current_app)
-        fetcher = own_origin_fetcher(current_services().settings)
-        verifier = Verifier(base.trust, DIDResolver(fetcher=fetcher), fetcher,
-                            store=aries_context_store())
-        current_app.extensions[VERIFIER_KEY] = verifier
-    return verifier
 
 
 @aries_pages.route("/credentials/<path:credential_id>/aries", methods=["GET", "POST"])
@@ -121,7 +105,7 @@ def presentation_result(pres_ex_id: str) -> Response:
         return jsonify({"state": record.get("state"), "verification": None}), 202
     asked = ((record.get("by_format") or {}).get("pres_request") or {}).get("dif") or {}
     options = asked.get("options") or {}
-    report = verify_presentation(_aries_verifier(), presentation,
+    report = verify_presentation(verifier_for_app(current_app, aries=True), presentation,
                                  challenge=options.get("challenge"),
                                  domain=options.get("domain"))
     return jsonify({"state": record.get("state"), "verification": report.to_json()})

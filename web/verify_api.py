@@ -6,32 +6,20 @@ from urllib.parse import urlsplit
 
 from flask import Blueprint, Flask, Response, current_app, jsonify, request
 from sqlalchemy import Engine
-from sqlalchemy.orm import sessionmaker
 
-from registry import trust_source as registry_trust
-from registry.service import Registry
-from vc.did_resolver import DIDResolver
 from vc.errors import MalformedInputError
-from vc.fetch import FetchPolicy, FetchResult, HttpFetcher
 from vc.json_input import TooLargeError, loads_bounded
-from vc.trust import TrustSourceUnavailable
 from verifier.challenges import ChallengeStore
 from verifier.presentation import verify_presentation
-from verifier.service import Verifier
-from verifier.trust_cache import RecentTrustSource
 from web.db import make_engine
-from web.own_origin import InProcessOrigin
 from web.problems import problem
 from web.services import current_services
+from web.verifiers import verifier_for_app
 
 log = logging.getLogger(__name__)
 verify_api = Blueprint("verify_api", __name__)
-VERIFIER_KEY = "s4c.verifier"
 CHALLENGES_KEY = "s4c.verifier.challenges"
-REGISTRY_KEY = "s4c.registry"  # web.registry_setup.EXTENSION_KEY
 MAX_BODY_BYTES = 256 * 1024
-TRUST_TTL_SECONDS = 5  # a registry change shows in verification within this time
-_LOOPBACK_HOSTS = frozenset({"127.0.0.1", "localhost", "::1"})
 
 
 class InputProblem(Exception):
@@ -40,88 +28,6 @@ class InputProblem(Exception):
     def __init__(self, detail: str, status: int = 400) -> None:
         super().__init__(detail)
         self.status = status
-
-
-class OwnOriginFetcher:
-    """HTTPS everywhere, except the app's own loopback public URL over plain http, which
-    is allowed only with the explicit S4C_ALLOW_LOOPBACK_FETCH setting (dev and tests).
-    did:web names https, so https://<own host>/ is fetched as http://<own host>/."""
-
-    def __init__(self, public_url: str | None) -> None:
-        self._strict = HttpFetcher()
-        self._own: tuple[str, str] | None = None
-        parts = urlsplit(public_url or "")
-        if parts.scheme == "http" and parts.hostname in _LOOPBACK_HOSTS:
-            origin = f"{parts.hostname}:{parts.port or 80}"
-            self._own = (f"http://{origin}/", f"https://{origin}/")
-            self._loopback = HttpFetcher(FetchPolicy(allow_http_loopback=True))
-
-    def fetch(self, url: str, accept: str = "application/json",
-              etag: str | None = None) -> FetchResult:
-        if self._own is not None and isinstance(url, str):
-            http_origin, https_origin = self._own
-            if url.startswith(https_origin):
-                url = http_origin + url[len(https_origin):]
-            if url.startswith(http_origin):
-                return self._loopback.fetch(url, accept, etag)
-        return self._strict.fetch(url, accept, etag)
-
-
-def own_origin_fetcher(settings) -> "OwnOriginFetcher":
-    """HTTPS only, plus this server's own loopback URL when S4C_ALLOW_LOOPBACK_FETCH."""
-    return OwnOriginFetcher(settings.public_url if settings.allow_loopback_fetch else None)
-
-
-def open_trust_source(database_url: str | None, public_url: str,
-                      trust_list: str | None = None, operator_did: str | None = None,
-                      sequences_file=None):
-    """A trust-list file (when named, with its operator's DID), else the registry's
-    database; None when the registry is not installed or cannot be opened (issuer trust
-    is then 'unknown'). Raises TrustSourceUnavailable for an unusable trust list."""
-    if trust_list:
-        if not operator_did:
-            raise TrustSourceUnavailable("a trust list needs the DID of the registry operator "
-                                         "that signed it")
-        return registry_trust.TrustListTrustSource.from_file(
-            trust_list, operator_did, seen=registry_trust.SeenSequences(sequences_file))
-    if database_url is None:
-        return None
-    try:
-        sessions = sessionmaker(make_engine(database_url))
-        return registry_trust.DatabaseTrustSource(Registry(sessions, public_url))
-    except Exception:  # a registry that cannot start must not take verification down
-        log.exception("the registry trust source could not be opened; issuer trust is unknown")
-        return None
-
-
-def trust_source_for_app(app: Flask):
-    """The app's registry (`s4c.registry` extension) when registered, else as
-    `open_trust_source` finds it (S4C_TRUST_LIST, or the registry database)."""
-    settings = app.extensions["s4c"].settings
-    registry = app.extensions.get(REGISTRY_KEY)
-    if registry is not None and not settings.trust_list:
-        return registry.trust_source
-    try:
-        return open_trust_source(settings.database_url, settings.public_url,
-                                 settings.trust_list, settings.trust_operator_did)
-    except TrustSourceUnavailable:
-        log.exception("the trust list named by S4C_TRUST_LIST is unusable")
-        return None
-
-
-def verifier_for_app(app: Flask) -> Verifier:
-    """The app's Verifier, built once per process from its settings."""
-    verifier = app.extensions.get(VERIFIER_KEY)
-    if verifier is None:
-        settings = app.extensions["s4c"].settings
-        # this server's own DID document and status lists: in process, never over HTTP
-        fetcher = InProcessOrigin(app, settings.public_url, own_origin_fetcher(settings))
-        trust = trust_source_for_app(app)
-        if trust is not None:
-            trust = RecentTrustSource(trust, ttl_seconds=TRUST_TTL_SECONDS)
-        verifier = Verifier(trust, DIDResolver(fetcher=fetcher), fetcher)
-        app.extensions[VERIFIER_KEY] = verifier
-    return verifier
 
 
 WARM_UP_CREDENTIALS = 40

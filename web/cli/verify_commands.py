@@ -8,12 +8,9 @@ from pathlib import Path
 import click
 
 from vc import api
-from vc.did_resolver import DIDResolver
 from vc.errors import VCError
-from vc.fetch import StaticFetcher
 from vc.qr import QRPayloadError, qr_version_for
 from vc.trust import TrustSourceUnavailable
-from verifier.offline import OfflineStatusFetcher, TrustedKeyResolver
 from verifier.qr_payload import (
     SELF_CONTAINED_MAX_VERSION,
     ScannedInput,
@@ -26,14 +23,10 @@ from verifier.qr_payload import (
 )
 from verifier.qr_summary import compact_summary
 from verifier.service import VerificationReport, Verifier
+from web import verifiers
 from web.cli.vc_commands import read_json_input
 from web.settings import Settings
-from web.verify_api import (
-    InputProblem,
-    bounded_json,
-    open_trust_source,
-    own_origin_fetcher,
-)
+from web.verify_api import InputProblem, bounded_json
 
 MAX_INPUT_BYTES = 10 * 1024 * 1024
 IMAGE_MAGIC = (b"\x89PNG\r\n\x1a\n", b"\xff\xd8\xff")
@@ -84,18 +77,12 @@ def build_verifier(settings: Settings, trust_list: str | None, operator_did: str
         # the highest trust-list sequence seen, kept across runs: an older list is refused
         sequences = settings.data_dir / "trust-list-sequences.json" \
             if settings.data_dir.is_dir() else None
-        trust = open_trust_source(settings.database_url, settings.public_url,
+        trust = verifiers.open_trust_source(settings.database_url, settings.public_url,
                                   trust_list or settings.trust_list,
                                   operator_did or settings.trust_operator_did, sequences)
     except TrustSourceUnavailable as e:
         _unusable(str(e))
-    if offline:
-        resolver = TrustedKeyResolver(trust) if trust is not None \
-            else DIDResolver(fetcher=StaticFetcher({}))  # did:key only
-        return Verifier(trust, resolver, OfflineStatusFetcher(status_lists))
-    fetcher = own_origin_fetcher(settings)
-    status = OfflineStatusFetcher(status_lists) if status_lists else fetcher
-    return Verifier(trust, DIDResolver(fetcher=fetcher), status)
+    return verifiers.build_verifier(settings, trust, offline=offline, status_lists=status_lists)
 
 
 def _print_report(report: VerificationReport) -> None:

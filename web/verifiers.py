@@ -1,0 +1,133 @@
+"""How this deployment assembles a `Verifier`: the one place, for the VC-API, the employer's
+page, the Aries pages and the command line.
+
+A server verifies with its own registry (or a trust list named by S4C_TRUST_LIST), answers
+its own DID document and status lists in process, and fetches everything else over HTTPS
+only (plus its own loopback URL when S4C_ALLOW_LOOPBACK_FETCH, for development and tests).
+"""
+import logging
+from pathlib import Path
+from urllib.parse import urlsplit
+
+from flask import Flask
+from sqlalchemy.orm import sessionmaker
+
+from issuer.aries.contexts import aries_context_store
+from registry import trust_source as registry_trust
+from registry.service import Registry
+from vc.contexts import ContextStore
+from vc.did_resolver import DIDResolver
+from vc.fetch import FetchPolicy, FetchResult, HttpFetcher, StaticFetcher
+from vc.trust import TrustSource, TrustSourceUnavailable
+from verifier.offline import OfflineStatusFetcher, TrustedKeyResolver
+from verifier.service import Verifier
+from verifier.trust_cache import RecentTrustSource
+from web.db import make_engine
+from web.own_origin import InProcessOrigin
+from web.settings import Settings
+
+log = logging.getLogger(__name__)
+VERIFIER_KEY = "s4c.verifier"
+ARIES_VERIFIER_KEY = "s4c.aries.verifier"
+REGISTRY_KEY = "s4c.registry"  # web.registry_setup.EXTENSION_KEY
+TRUST_TTL_SECONDS = 5  # a registry change shows in verification within this time
+_LOOPBACK_HOSTS = frozenset({"127.0.0.1", "localhost", "::1"})
+
+
+class OwnOriginFetcher:
+    """HTTPS everywhere, except the app's own loopback public URL over plain http, which
+    is allowed only with the explicit S4C_ALLOW_LOOPBACK_FETCH setting (dev and tests).
+    did:web names https, so https://<own host>/ is fetched as http://<own host>/."""
+
+    def __init__(self, public_url: str | None) -> None:
+        self._strict = HttpFetcher()
+        self._own: tuple[str, str] | None = None
+        parts = urlsplit(public_url or "")
+        if parts.scheme == "http" and parts.hostname in _LOOPBACK_HOSTS:
+            origin = f"{parts.hostname}:{parts.port or 80}"
+            self._own = (f"http://{origin}/", f"https://{origin}/")
+            self._loopback = HttpFetcher(FetchPolicy(allow_http_loopback=True))
+
+    def fetch(self, url: str, accept: str = "application/json",
+              etag: str | None = None) -> FetchResult:
+        if self._own is not None and isinstance(url, str):
+            http_origin, https_origin = self._own
+            if url.startswith(https_origin):
+                url = http_origin + url[len(https_origin):]
+            if url.startswith(http_origin):
+                return self._loopback.fetch(url, accept, etag)
+        return self._strict.fetch(url, accept, etag)
+
+
+def own_origin_fetcher(settings: Settings) -> OwnOriginFetcher:
+    """HTTPS only, plus this server's own loopback URL when S4C_ALLOW_LOOPBACK_FETCH."""
+    return OwnOriginFetcher(settings.public_url if settings.allow_loopback_fetch else None)
+
+
+def open_trust_source(database_url: str | None, public_url: str,
+                      trust_list: str | None = None, operator_did: str | None = None,
+                      sequences_file: Path | None = None) -> TrustSource | None:
+    """A trust-list file (when named, with its operator's DID), else the registry's
+    database; None when the registry is not installed or cannot be opened (issuer trust
+    is then 'unknown'). Raises TrustSourceUnavailable for an unusable trust list."""
+    if trust_list:
+        if not operator_did:
+            raise TrustSourceUnavailable("a trust list needs the DID of the registry operator "
+                                         "that signed it")
+        return registry_trust.TrustListTrustSource.from_file(
+            trust_list, operator_did, seen=registry_trust.SeenSequences(sequences_file))
+    if database_url is None:
+        return None
+    try:
+        sessions = sessionmaker(make_engine(database_url))
+        return registry_trust.DatabaseTrustSource(Registry(sessions, public_url))
+    except Exception:  # a registry that cannot start must not take verification down
+        log.exception("the registry trust source could not be opened; issuer trust is unknown")
+        return None
+
+
+def trust_source_for_app(app: Flask) -> TrustSource | None:
+    """The app's registry (`s4c.registry` extension) when registered, else as
+    `open_trust_source` finds it (S4C_TRUST_LIST, or the registry database)."""
+    settings = app.extensions["s4c"].settings
+    registry = app.extensions.get(REGISTRY_KEY)
+    if registry is not None and not settings.trust_list:
+        return registry.trust_source
+    try:
+        return open_trust_source(settings.database_url, settings.public_url,
+                                 settings.trust_list, settings.trust_operator_did)
+    except TrustSourceUnavailable:
+        log.exception("the trust list named by S4C_TRUST_LIST is unusable")
+        return None
+
+
+def build_verifier(settings: Settings, trust: TrustSource | None, *, app: Flask | None = None,
+                   offline: bool = False, status_lists: list[dict] | None = None,
+                   store: ContextStore | None = None) -> Verifier:
+    """A Verifier for this deployment. `app`: answer this server's own documents in process.
+    `offline`: nothing is fetched (keys from the trust list, status only from
+    `status_lists`). `status_lists`: status list credentials given by the caller."""
+    if offline:
+        resolver = TrustedKeyResolver(trust) if trust is not None \
+            else DIDResolver(fetcher=StaticFetcher({}))  # did:key only
+        return Verifier(trust, resolver, OfflineStatusFetcher(status_lists or []), store=store)
+    fetcher = own_origin_fetcher(settings)
+    if app is not None:
+        fetcher = InProcessOrigin(app, settings.public_url, fetcher)
+    status = OfflineStatusFetcher(status_lists) if status_lists else fetcher
+    return Verifier(trust, DIDResolver(fetcher=fetcher), status, store=store)
+
+
+def verifier_for_app(app: Flask, *, aries: bool = False) -> Verifier:
+    """The app's Verifier, built once per process from its settings; `aries`: the one that
+    also accepts the DIF submission context of Aries presentations."""
+    key = ARIES_VERIFIER_KEY if aries else VERIFIER_KEY
+    verifier = app.extensions.get(key)
+    if verifier is None:
+        trust = trust_source_for_app(app)
+        if trust is not None:
+            trust = RecentTrustSource(trust, ttl_seconds=TRUST_TTL_SECONDS)
+        verifier = build_verifier(app.extensions["s4c"].settings, trust, app=app,
+                                  store=aries_context_store() if aries else None)
+        app.extensions[key] = verifier
+    return verifier
