@@ -3,10 +3,12 @@ Chromium (Debian's, via Playwright) uploading a real QR image; plus `s4c qr`."""
 import io
 import json
 import os
+import re
 import threading
 from pathlib import Path
 
 import pytest
+from babel.messages.pofile import read_po
 from click.testing import CliRunner
 from flask import Flask
 from test_verifier_support import (
@@ -35,12 +37,19 @@ from web import verify_page
 from web.app import create_app
 from web.cli import main
 from web.datadir import open_issuer_keys, prepare_data_dir
+from web.i18n import LANGUAGES, po_path, read_catalogues
 from web.settings import Settings
 from web.verifiers import VERIFIER_KEY
-from web.verify_i18n import LANGUAGES, T
 
 CHROMIUM = Path("/usr/bin/chromium")
 TOKEN = "c2hhcmVkLWJ5LXRoZS1ob2xkZXI"
+TITLE = "Check a Skills4Cities credential"
+LINK_NOT_FOUND = "This link is unknown, was withdrawn by its holder, or has expired."
+
+
+def words(lang: str, msgid: str) -> str:
+    """`msgid` as the page says it in `lang`, read from that language's .po file."""
+    return read_catalogues()[lang].gettext(msgid)
 
 
 @pytest.fixture
@@ -74,12 +83,32 @@ def test_the_page_speaks_six_languages(app):
     client = app.test_client()
     for lang in LANGUAGES:
         html = client.get(f"/verify?lang={lang}").get_data(as_text=True)
-        assert T[lang]["title"] in html and f'lang="{lang}"' in html
-    assert T["de"]["title"] in client.get(
+        assert words(lang, TITLE) in html and f'lang="{lang}"' in html
+    assert words("de", TITLE) in client.get(
         "/verify", headers={"Accept-Language": "de-AT,de;q=0.9"}).get_data(as_text=True)
-    assert set(T["en"]) == set(T["bg"]) == set(T["ro"]) == set(T["el"]) == set(T["es"]) \
-        == set(T["de"])
-    assert len({T[lang]["verdict.valid"] for lang in LANGUAGES}) == 6
+    msgids = {lang: {(m.context, m.id) for m in read_po(po_path(lang).open("rb"))}
+              for lang in LANGUAGES}
+    assert msgids["en"] == msgids["bg"] == msgids["ro"] == msgids["el"] == msgids["es"] \
+        == msgids["de"]
+    assert len({words(lang, "Valid") for lang in LANGUAGES}) == 6
+
+
+@pytest.mark.parametrize("lang", list(LANGUAGES))
+def test_a_verdict_page_is_worded_from_its_language_catalogue(app, issuer, lang):
+    credential = json.dumps(issuer.sign(role_credential(issuer)))
+    response = app.test_client().post("/verify", data={"text": credential, "lang": lang})
+    html = response.get_data(as_text=True)
+    assert response.status_code == 200 and f'<html lang="{lang}">' in html
+    assert 'data-verdict="valid"' in html and 'data-check="proof" data-outcome="passed"' in html
+    for msgid in ("Check a Skills4Cities credential", "Valid",
+                  "Authentic, current, and issued by an accredited body.", "Holder",
+                  "Certified for", "Kind", "Role certification", "EQF level", "Issued by",
+                  "Valid from", "Valid until", "Status", "active", "Checks", "Signature",
+                  "Check another", "Credential JSON or link", "Recognition in"):
+        assert re.search(rf">\s*{re.escape(words(lang, msgid))}\s*<", html), msgid
+    assert f"</strong> — {words(lang, 'passed')}" in html
+    english_only = "Authentic, current, and issued by an accredited body."
+    assert (english_only in html) == (lang == "en")
 
 
 def test_uploading_a_qr_photo_shows_the_verdict_checks_and_summary(app, issuer):
@@ -88,10 +117,10 @@ def test_uploading_a_qr_photo_shows_the_verdict_checks_and_summary(app, issuer):
         "photo": (io.BytesIO(png), "qr.png"), "country": "BG", "lang": "bg"})
     html = response.get_data(as_text=True)
     assert response.status_code == 200
-    assert 'data-verdict="valid"' in html and T["bg"]["verdict.valid"] in html
+    assert 'data-verdict="valid"' in html and words("bg", "Valid") in html
     assert 'data-check="proof" data-outcome="passed"' in html
     assert "Демо сертифициращ орган" in html  # the registry's name, in Bulgarian
-    assert T["bg"]["kind.competency"] in html
+    assert words("bg", "Competency unit") in html
 
 
 def test_pasting_json_or_a_revoked_credential(app, issuer):
@@ -124,10 +153,10 @@ def test_a_bad_upload_is_a_clear_error(app):
 def test_a_shared_link_shows_its_credential_and_an_unknown_one_is_not_found(app):
     client = app.test_client()
     html = client.get(f"/v/{TOKEN}?lang=es").get_data(as_text=True)
-    assert 'data-verdict="valid"' in html and T["es"]["shared"] in html
+    assert 'data-verdict="valid"' in html and words("es", "Shared by its holder") in html
     missing = client.get("/v/AAAAAAAAAAAAAAAAAAAAAA?lang=el")
     assert missing.status_code == 404
-    assert T["el"]["link_not_found"] in missing.get_data(as_text=True)
+    assert words("el", LINK_NOT_FOUND) in missing.get_data(as_text=True)
     pasted = client.post("/verify", data={"text": link_text("https://x.example", TOKEN)})
     assert 'data-verdict="valid"' in pasted.get_data(as_text=True)
 
@@ -211,16 +240,16 @@ def test_the_page_in_headless_chromium_uploads_a_qr_image(served, issuer, tmp_pa
         try:
             page = browser.new_page()
             page.goto(f"{served}/verify?lang=de")
-            assert page.locator("h1").inner_text() == T["de"]["title"]
+            assert page.locator("h1").inner_text() == words("de", TITLE)
             page.set_input_files("#photo", str(tmp_path / "qr.png"))
             page.select_option("#country", "BG")
             page.click("#submit")
             page.wait_for_selector("#verdict")
-            assert page.locator("#verdict").inner_text() == T["de"]["verdict.valid"]
+            assert page.locator("#verdict").inner_text() == words("de", "Valid")
             checks = page.locator("#checks li")
             assert checks.count() >= 9
             proof = page.locator('#checks li[data-check="proof"]')
-            assert T["de"]["check.proof"] in proof.inner_text()
+            assert words("de", "Signature") in proof.inner_text()
             assert "valid eddsa-rdfc-2022 signature" in proof.inner_text()
             assert "Demo Certification Body (registry)" in page.locator("#issuer").inner_text()
             page.screenshot(path=str(tmp_path / "verify.png"), full_page=True)

@@ -6,23 +6,31 @@ from collections.abc import Callable
 from pathlib import Path
 
 from flask import Blueprint, Response, abort, current_app, render_template, request, send_file
+from flask_babel import gettext as _
 
 from vc.errors import VCError
 from vc.json_input import MAX_DEPTH, json_depth
 from vc.qr import MAX_IMAGE_BYTES, QRPayloadError
 from verifier.qr_payload import ScannedInput, parse_image, parse_text
 from verifier.service import VerificationReport
+from web.i18n import LANGUAGES, choose_language_with, current_language, verify_page_language
 from web.verifiers import verifier_for_app
-from web.verify_i18n import COUNTRIES, LANGUAGES, language_of, translator
+from web.verify_words import id_words
 
 ShareLookup = Callable[[str], dict | None]
 NODE_MODULES = Path(__file__).resolve().parent / "static" / "verify" / "node_modules"
 JSQR_FILE = NODE_MODULES / "jsqr" / "dist" / "jsQR.js"
 
-
-def _lang() -> str:
-    best = request.accept_languages.best_match(list(LANGUAGES))
-    return language_of(request.values.get("lang"), best)
+# EU/EEA countries by their own names, so the list needs no translation.
+COUNTRIES = {
+    "AT": "Österreich", "BE": "België / Belgique", "BG": "България", "CY": "Κύπρος",
+    "CZ": "Česko", "DE": "Deutschland", "DK": "Danmark", "EE": "Eesti",
+    "ES": "España", "FI": "Suomi", "FR": "France", "GR": "Ελλάδα", "HR": "Hrvatska",
+    "HU": "Magyarország", "IE": "Éire / Ireland", "IS": "Ísland", "IT": "Italia",
+    "LI": "Liechtenstein", "LT": "Lietuva", "LU": "Luxembourg", "LV": "Latvija",
+    "MT": "Malta", "NL": "Nederland", "NO": "Norge", "PL": "Polska", "PT": "Portugal",
+    "RO": "România", "SE": "Sverige", "SI": "Slovenija", "SK": "Slovensko",
+}
 
 
 def _country() -> str | None:
@@ -32,31 +40,34 @@ def _country() -> str | None:
 
 def _render(report: VerificationReport | None = None, error: str | None = None,
             source: str | None = None, status: int = 200) -> tuple[str, int]:
-    lang = _lang()
-    return render_template("verify/page.html", t=translator(lang), lang=lang,
-                           languages=LANGUAGES, countries=COUNTRIES, country=_country(),
+    words = id_words()
+    return render_template("verify/page.html", word=lambda key: words.get(key, key),
+                           lang=current_language(), languages=LANGUAGES,
+                           countries=COUNTRIES, country=_country(),
                            report=report.to_json() if report else None, error=error,
                            source=source), status
 
 
 def _verify(scanned: ScannedInput, lookup: ShareLookup | None) -> tuple[str, int]:
-    t = translator(_lang())
     credential = scanned.credential
     if scanned.token is not None:
         lookup = current_app.config.get("S4C_SHARE_LOOKUP") or lookup
         credential = lookup(scanned.token) if lookup is not None else None
         if credential is None:
-            return _render(error=t("link_not_found"), status=404)
+            return _render(error=_("This link is unknown, was withdrawn by its holder, or has "
+                                    "expired."), status=404)
     if json_depth(credential) > MAX_DEPTH:
-        return _render(error=f"{t('error')}: the document is nested too deeply", status=400)
+        return _render(error=f"{_('This could not be read')}: the document is nested too "
+                             "deeply", status=400)
     report = verifier_for_app(current_app).verify_credential(credential, country=_country(),
-                                                             lang=_lang())
+                                                             lang=current_language())
     return _render(report, source=scanned.source)
 
 
 def verify_page_blueprint(share_lookup: ShareLookup | None = None) -> Blueprint:
     """The page's blueprint; `share_lookup(token)` returns a shared credential or None."""
     page = Blueprint("verify_page", __name__)
+    choose_language_with(page, verify_page_language)
 
     @page.get("/verify")
     def form() -> tuple[str, int]:
@@ -65,7 +76,6 @@ def verify_page_blueprint(share_lookup: ShareLookup | None = None) -> Blueprint:
     @page.post("/verify")
     def submit() -> tuple[str, int]:
         request.max_content_length = MAX_IMAGE_BYTES + 64 * 1024  # phone photos are large
-        t = translator(_lang())
         try:
             photo = request.files.get("photo")
             if photo is not None and photo.filename:
@@ -73,7 +83,7 @@ def verify_page_blueprint(share_lookup: ShareLookup | None = None) -> Blueprint:
             else:
                 scanned = parse_text(request.form.get("text", ""))
         except (QRPayloadError, VCError) as e:
-            return _render(error=f"{t('error')}: {e}", status=400)
+            return _render(error=f"{_('This could not be read')}: {e}", status=400)
         return _verify(scanned, share_lookup)
 
     @page.get("/v/<token>")
