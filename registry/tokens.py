@@ -18,10 +18,6 @@ def new_token(slug: str) -> str:
     return f"{slug}.{secrets.token_urlsafe(32)}"
 
 
-def _b64(data: bytes) -> str:
-    return base64.urlsafe_b64encode(data).decode("ascii").rstrip("=")
-
-
 def _unb64(text: str) -> bytes:
     return base64.urlsafe_b64decode(text + "=" * (-len(text) % 4))
 

@@ -20,7 +20,6 @@ ROLE_PREFIX = f"{FRAMEWORK}/roles/"
 UNIT_PREFIX = f"{FRAMEWORK}/units/"
 ROLE_CODES = ("SCPD", "SCPM", "SCPMC")
 ROLES = tuple(ROLE_PREFIX + code for code in ROLE_CODES)
-EQF_LEVELS = range(1, 9)
 
 OPERATOR_SLUG = "operator"
 # Slugs name authorities in URLs (/registry/status/<slug>) and key directories.

@@ -9,25 +9,13 @@ class Outcome(StrEnum):
     UNKNOWN = "unknown"  # could not be checked (e.g. a key or list was unreachable)
 
 
+@dataclass(frozen=True, slots=True)
 class Check:
-    """One check's outcome and its reason (immutable by convention; a plain slotted class
-    because verification creates several per credential on the hot path)."""
+    """One check's outcome and its reason."""
 
-    __slots__ = ("id", "outcome", "reason")
-
-    def __init__(self, id: str, outcome: Outcome, reason: str) -> None:
-        self.id = id
-        self.outcome = outcome
-        self.reason = reason
-
-    def __repr__(self) -> str:
-        return f"Check({self.id!r}, {self.outcome!s}, {self.reason!r})"
-
-    def __eq__(self, other: object) -> bool:
-        return isinstance(other, Check) and (self.id, self.outcome, self.reason) == (
-            other.id, other.outcome, other.reason)
-
-    __hash__ = None  # type: ignore[assignment]
+    id: str
+    outcome: Outcome
+    reason: str
 
     def to_json(self) -> dict:
         return {"id": self.id, "outcome": str(self.outcome), "reason": self.reason}

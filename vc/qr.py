@@ -9,7 +9,6 @@ Base45 keeps the text inside the QR alphanumeric set (ISO/IEC 18004 §7.4.4), wh
 5.5 bits per character instead of 8. Decompression is bounded: a payload that expands
 beyond `max_output` bytes (a compression bomb) is refused before it is fully inflated.
 """
-import hashlib
 import io
 import zlib
 from dataclasses import dataclass
@@ -24,10 +23,6 @@ DEFAULT_MAX_OUTPUT = 64 * 1024
 MAX_PAYLOAD_CHARS = 8000  # above QR version 40's alphanumeric capacity (4296 at level L)
 MAX_IMAGE_BYTES = 10 * 1024 * 1024
 MAX_IMAGE_PIXELS = 40_000_000  # a 12-megapixel phone photo fits; a decompression bomb not
-# ISO/IEC 18004 Table 7: alphanumeric capacity at error correction level M, versions 1-40.
-ALNUM_CAPACITY_M = (20, 38, 61, 90, 122, 154, 178, 221, 262, 311, 366, 419, 483, 528, 600,
-                    656, 734, 816, 909, 970, 1035, 1134, 1248, 1326, 1451, 1542, 1637, 1732,
-                    1839, 1994, 2113, 2238, 2369, 2506, 2632, 2780, 2894, 3054, 3220, 3391)
 
 
 class QRPayloadError(MalformedInputError):
@@ -114,10 +109,6 @@ class PayloadCodec:
     prefix: str
     zdict: bytes = b""
     max_output: int = DEFAULT_MAX_OUTPUT
-
-    @property
-    def dictionary_sha256(self) -> str:
-        return hashlib.sha256(self.zdict).hexdigest()
 
     def encode(self, document: dict) -> str:
         return self.prefix + base45_encode(compress(canonicalize_parsed(document), self.zdict))

@@ -36,7 +36,6 @@ class CredentialFacts:
 
     types: tuple[str, ...]
     issuer_did: str | None
-    issuer_claimed_name: str | None
     achievement_id: str | None
     achievement_type: str | None
     achievement_names: dict[str, str]
@@ -74,7 +73,6 @@ def read_facts(credential: dict) -> CredentialFacts:
     return CredentialFacts(
         types=tuple(sorted(t for t in as_list(credential.get("type")) if isinstance(t, str))),
         issuer_did=issuer_did if isinstance(issuer_did, str) else None,
-        issuer_claimed_name=_text(issuer.get("name")) if isinstance(issuer, dict) else None,
         achievement_id=_str(_one(achievement, "id", problems)),
         achievement_type=_str(_one(achievement, "achievementType", problems)),
         achievement_names=language_map(achievement.get("name") or credential.get("name")),

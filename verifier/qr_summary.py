@@ -61,6 +61,3 @@ def compact_summary(credential: dict) -> dict:
     return summary
 
 
-def is_summary(credential: dict) -> bool:
-    cid = credential.get("id")
-    return isinstance(cid, str) and cid.endswith(SUMMARY_SUFFIX)

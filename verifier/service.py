@@ -18,7 +18,6 @@ from verifier.checks.base import (
     CredentialCheck,
     ReportedCheck,
     failed,
-    unknown,
 )
 from verifier.checks.currency import StatusCheck, ValidityPeriodCheck
 from verifier.checks.proof import KeyBindingCheck, ProofCheck
@@ -140,14 +139,3 @@ class Verifier:
         if not isinstance(credential, dict):
             return [failed("structure", Category.AUTHENTICITY, "not a JSON object")]
         return self._unit_authenticity(credential)
-
-
-def unusable(reason: str) -> VerificationReport:
-    """A report for input that could not even be read as a credential."""
-    return VerificationReport(Verdict.FORGED_OR_MALFORMED,
-                              (failed("structure", Category.AUTHENTICITY, reason),), {})
-
-
-def could_not_check(reason: str) -> VerificationReport:
-    return VerificationReport(Verdict.COULD_NOT_CHECK,
-                              (unknown("input", Category.AUTHENTICITY, reason),), {})

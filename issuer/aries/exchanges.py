@@ -29,7 +29,6 @@ FAILED = ("abandoned", "deleted")
 class Invitation:
     url: str  # what the QR code carries (`...?oob=<base64url invitation>`)
     invitation_msg_id: str
-    oob_id: str
     message: dict  # the invitation itself (what `receive-invitation` takes)
 
 
@@ -82,7 +81,7 @@ class AriesIssuer:
     def invite(self, alias: str | None = None) -> Invitation:
         created = self.agent.create_invitation(alias)
         return Invitation(created["invitation_url"], created["invi_msg_id"],
-                          created.get("oob_id", ""), created["invitation"])
+                          created["invitation"])
 
     def connection(self, invitation_msg_id: str) -> dict | None:
         """The wallet's connection once it is usable, else None."""
@@ -103,9 +102,6 @@ class AriesIssuer:
         record = self.agent.offer_credential(connection_id, unsigned(credential),
                                              self.verification_method, comment)
         return record["cred_ex_id"]
-
-    def exchange_state(self, cred_ex_id: str) -> str:
-        return self.agent.credential_exchange(cred_ex_id)["cred_ex_record"]["state"]
 
     def issued_credential(self, cred_ex_id: str) -> dict | None:
         """The credential as the agent signed and sent it, once issued."""
