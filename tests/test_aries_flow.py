@@ -8,6 +8,7 @@ import threading
 import uuid
 
 import pytest
+from conftest import failed_checks
 from test_aries_support import AriesWorld, aries_world
 
 from issuer.aries.agent import AgentError, wait_for
@@ -148,6 +149,8 @@ def test_a_presentation_over_didcomm_verifies_only_for_our_challenge(connected):
     wrong = verify_presentation(verifier, presentation, challenge=str(uuid.uuid4()),
                                 domain=DOMAIN)
     assert wrong.verdict is Verdict.FORGED_OR_MALFORMED
+    assert list(failed_checks(wrong.checks)) == ["challenge"], wrong.to_json()
     elsewhere = verify_presentation(verifier, presentation, challenge=challenge,
                                     domain="https://other.example.org")
     assert elsewhere.verdict is Verdict.FORGED_OR_MALFORMED
+    assert list(failed_checks(elsewhere.checks)) == ["domain"], elsewhere.to_json()

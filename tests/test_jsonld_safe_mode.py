@@ -2,6 +2,7 @@
 import json
 
 import pytest
+from conftest import failed_checks
 from pyld import jsonld as pyld
 
 from issuer.demo import sample_role_credential
@@ -61,9 +62,9 @@ def test_undefined_property_is_refused_at_issue_and_at_verify(issuer):
         doc, {"documentLoader": default_cache().store.document_loader}))
     signed = api.sign(sample_role_credential(1, did), key, verification_method=vm)
     signed["credentialSubject"]["favouriteColour"] = "green"
-    result = api.verify(signed)
-    assert not result.verified
-    assert result.checks[0].id == "terms" and "favouriteColour" in result.checks[0].reason
+    failed = failed_checks(api.verify(signed).checks)
+    # the term check names it; RDFC cannot canonicalise it, so the proof fails the same way
+    assert "favouriteColour" in failed["terms"] and failed["proof"] == failed["terms"]
 
 
 @pytest.mark.parametrize("suite", ["eddsa-rdfc-2022", "eddsa-jcs-2022"])
@@ -130,8 +131,8 @@ def test_a_context_list_changed_in_place_is_processed_again(issuer):
     signed = api.sign(doc, key, verification_method=vm)
     assert api.verify(signed).verified
     signed["@context"].append("https://contexts.example/never-fetched.jsonld")
-    result = api.verify(signed)
-    assert not result.verified and "unknown JSON-LD context" in result.checks[0].reason
+    failed = failed_checks(api.verify(signed).checks)
+    assert "unknown JSON-LD context" in failed["terms"] and failed["proof"] == failed["terms"]
 
 
 def test_json_typed_terms_keep_objects_and_arrays_as_one_literal(examples_store):

@@ -4,6 +4,7 @@ import io
 import zlib
 
 import pytest
+from conftest import failed_checks
 from PIL import Image
 from test_verifier_support import (
     NOW,
@@ -163,6 +164,7 @@ def test_a_role_credential_self_contained_qr_fits_version_25_as_a_signed_summary
     other = issuer.sign(role_credential(issuer, n=2, units=units))
     unbound = verifier.verify_credential(scanned.credential, related=[{**other, "id": role["id"]}])
     assert unbound.verdict is Verdict.FORGED_OR_MALFORMED
+    assert list(failed_checks(unbound.checks)) == ["role-stack"], unbound.to_json()
 
 
 def test_the_summary_verifies_offline_with_keys_from_the_trust_source():

@@ -7,6 +7,7 @@ from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 import pytest
+from conftest import SIGNATURE_MISMATCH
 from registry_bodies import Bodies
 from sqlalchemy.orm import sessionmaker
 
@@ -158,15 +159,26 @@ def test_changing_any_single_value_of_the_trust_list_is_refused(small: Registry)
     TrustListTrustSource(document, operator, now=ISSUED)  # the untouched list is accepted
     leaves = list(_leaves(document))
     assert len(leaves) > 150
+    by_signature = 0
     for path, value in leaves:
         tampered = copy.deepcopy(document)
         node = tampered
         for step in path[:-1]:
             node = node[step]
         node[path[-1]] = _changed(value)
-        with pytest.raises(TrustSourceUnavailable):
+        where = ".".join(map(str, path))
+        with pytest.raises(TrustSourceUnavailable) as refused:
             TrustListTrustSource(tampered, operator, now=ISSUED)
-            pytest.fail(f"a change at {'.'.join(map(str, path))} was accepted")
+            pytest.fail(f"a change at {where} was accepted")
+        reason = str(refused.value)
+        if path[0] in ("proof", "issuer", "@context") or "type" in path[-2:]:
+            continue  # refused before the signature: a proof option, the signer, a term
+        # a value: the operator's signature covers it
+        assert "not signed by the registry operator" in reason, (where, reason)
+        assert "proof: the eddsa-jcs-2022 signature" in reason, (where, reason)
+        assert SIGNATURE_MISMATCH in reason, (where, reason)
+        by_signature += 1
+    assert by_signature >= 129  # today's count: fewer means the test stopped testing
 
 
 def test_removing_or_adding_an_entry_is_refused(small: Registry):

@@ -6,6 +6,7 @@ from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
+from conftest import SIGNATURE_MISMATCH
 from sqlalchemy.orm import sessionmaker
 from test_verifier_support import (
     NOW,
@@ -121,6 +122,9 @@ def test_cli_reads_a_credential_file_stdin_and_qr_text(demo_registry, tmp_path):
     (tmp_path / "t.json").write_text(json.dumps(tampered))
     result = runner.invoke(main, [*base, str(tmp_path / "t.json")])
     assert result.exit_code == 1 and result.output.startswith("FORGED OR MALFORMED")
+    failed = [line for line in result.output.splitlines() if line.startswith("  [FAIL]")]
+    assert len(failed) == 1 and failed[0].startswith("  [FAIL] proof: ")
+    assert SIGNATURE_MISMATCH in failed[0]
 
 
 @pytest.mark.parametrize("source", ["S4C1:BB8A", "not a credential", "S4C7:ABC"])

@@ -6,6 +6,7 @@ tested in test_verifier_registry.py)."""
 import copy
 
 import pytest
+from conftest import SIGNATURE_MISMATCH, failed_checks
 from test_verifier_support import (
     NOW,
     ROLE_SCM,
@@ -83,8 +84,8 @@ def test_a_tampered_credential_is_forged(issuer, world, suite):
         "http://data.europa.eu/snb/eqf/8"
     report = make_verifier(issuer, world).verify_credential(tampered)
     assert report.verdict is Verdict.FORGED_OR_MALFORMED
-    assert outcomes(report)["proof"] == "failed"
-    assert "altered" in next(c.check.reason for c in report.checks if c.id == "proof")
+    failed = failed_checks(report.checks)
+    assert list(failed) == ["proof"] and SIGNATURE_MISMATCH in failed["proof"]
 
 
 def test_a_credential_signed_with_another_key_under_the_issuer_s_name_is_forged(issuer, world):
@@ -92,7 +93,8 @@ def test_a_credential_signed_with_another_key_under_the_issuer_s_name_is_forged(
     report = make_verifier(issuer, world).verify_credential(
         issuer.sign(role_credential(issuer), key=forger))
     assert report.verdict is Verdict.FORGED_OR_MALFORMED
-    assert outcomes(report)["proof"] == "failed"
+    failed = failed_checks(report.checks)
+    assert list(failed) == ["proof"] and SIGNATURE_MISMATCH in failed["proof"]
 
 
 def test_a_valid_signature_by_a_key_that_is_not_the_issuer_s_is_forged(issuer, world):
