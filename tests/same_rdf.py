@@ -9,8 +9,9 @@ import copy
 import random
 from dataclasses import dataclass
 
-from vc._internal.jsonld import ContextCache, default_cache
-from vc._internal.jsonld_walk import _Walker
+from vc._internal.context_cache import ContextCache
+from vc._internal.jsonld import default_cache
+from vc._internal.jsonld_walk import Walker
 from vc._internal.rdfc import canonicalize
 from vc.errors import VCError
 
@@ -25,7 +26,7 @@ SPELLING = ("iri", "keyword", "value-object", "array", "embedded-context", "grap
             "context-order")
 
 
-class _Recorder(_Walker):
+class _Recorder(Walker):
     """The strict walk, remembering for each JSON path the IRI and definition of its key."""
 
     def __init__(self, cache: ContextCache) -> None:

@@ -5,7 +5,8 @@ import json
 import pytest
 
 from issuer.demo import sample_role_credential
-from vc._internal.jsonld import default_cache, to_rdf, walk
+from vc._internal.jsonld import default_cache, to_rdf
+from vc._internal.jsonld_walk import walk
 from vc._internal.rdf_plan import SLOT
 from vc._internal.rdfc import canonicalize_quads
 from vc.errors import UndefinedTermError, VCError

@@ -10,6 +10,7 @@ from collections.abc import Mapping
 from functools import cached_property
 from pathlib import Path
 
+from vc._internal.context_cache import ContextCache
 from vc.errors import ContextError
 
 # schemas/ is data: reading its files does not import any of its code.
@@ -46,6 +47,9 @@ class ContextStore:
         self._pinned_dir = pinned_dir
         self._extra_sources = dict(extra or {})
         self._loaded: dict[str, dict] = {}
+        # the contexts processed for vc's JSON-LD engine, one cache per compact_form: whoever
+        # owns the store owns them (a service keeps one store for its lifetime)
+        self._caches: dict[bool, ContextCache] = {}
         overrides = sorted(set(self._extra_sources) & set(self.manifest))
         if overrides:
             raise ContextError(f"{overrides[0]} is a pinned context: a local file cannot "
@@ -94,6 +98,16 @@ class ContextStore:
     def document_loader(self, url: str, options: dict | None = None) -> dict:
         """A pyld-compatible document loader."""
         return {"contextUrl": None, "documentUrl": url, "document": self.load(url)}
+
+    def cache(self, *, compact_form: bool = True) -> ContextCache:
+        """This store's processed contexts and memo tables (vc's JSON-LD engine), made once.
+
+        `compact_form=False` only to turn arbitrary JSON-LD into RDF (the JSON-LD tests)."""
+        cache = self._caches.get(compact_form)
+        if cache is None:
+            cache = self._caches.setdefault(compact_form,
+                                            ContextCache(self, compact_form=compact_form))
+        return cache
 
 
 _DEFAULT: ContextStore | None = None

@@ -9,7 +9,8 @@ import hashlib
 import re
 from dataclasses import dataclass
 
-from vc._internal.jsonld import ContextCache, to_rdf
+from vc._internal.context_cache import ContextCache
+from vc._internal.jsonld import default_cache, to_rdf
 from vc._internal.rdfc import canonicalize_quads
 from vc.errors import ProofError
 from vc.jcs import canonicalize_parsed as jcs
@@ -18,9 +19,6 @@ from vc.jcs import canonicalize_parsed as jcs
 DATETIME = re.compile(
     r"^-?\d{4,}-(0[1-9]|1[0-2])-(0[1-9]|[12]\d|3[01])T([01]\d|2[0-3]):[0-5]\d:[0-5]\d"
     r"(\.\d+)?(Z|[+-]([01]\d|2[0-3]):[0-5]\d)?$")
-
-
-_CONFIG_MEMO: dict[tuple, bytes] = {}
 
 
 @dataclass(frozen=True)
@@ -55,14 +53,13 @@ class Cryptosuite:
             config["@context"] = document["@context"]
         if self.canonical == "rdfc":
             # proof options repeat across credentials (same key, purpose, often the same
-            # second): their canonical form is memoised by their exact JSON
-            memo_key = (id(cache), jcs(config))
-            hit = _CONFIG_MEMO.get(memo_key)
+            # second): their canonical form is memoised by their exact JSON, in the cache
+            cache = cache or default_cache()
+            memo_key = jcs(config)
+            hit = cache.proof_configs.get(memo_key)
             if hit is None:
-                hit = canonicalize_quads(to_rdf(config, cache)).encode("utf-8")
-                if len(_CONFIG_MEMO) > 4096:
-                    _CONFIG_MEMO.clear()
-                _CONFIG_MEMO[memo_key] = hit
+                hit = cache.proof_configs[memo_key] = \
+                    canonicalize_quads(to_rdf(config, cache)).encode("utf-8")
             return hit
         return jcs(config)
 

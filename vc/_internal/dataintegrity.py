@@ -9,7 +9,7 @@ from datetime import UTC, datetime, timedelta
 
 from cryptography.exceptions import InvalidSignature
 
-from vc._internal.jsonld import ContextCache
+from vc._internal.context_cache import ContextCache
 from vc.checks import Check, Outcome
 from vc.cryptosuites import SUITES, Cryptosuite, suite_for_proof
 from vc.errors import (

@@ -1,7 +1,11 @@
 """The strict walk: JSON-LD 1.1 Expansion (§5.1.2) fused with Deserialize JSON-LD to RDF
-(§8.1.2), over contexts processed once by `vc._internal.jsonld.ContextCache`.
+(§8.1.2), over contexts processed once by `vc._internal.context_cache.ContextCache`.
 
-Anything the expansion algorithm would silently drop is an error here (see `vc._internal.jsonld`).
+Safe mode: anything the expansion algorithm would silently drop is an error here (a
+property or type that the contexts do not define, a relative IRI, an invalid value
+object), because a dropped term is not signed and could be changed without breaking a
+signature. JSON-LD features credentials do not use (maps, @reverse, @nest, @included)
+are refused with a clear message rather than half supported.
 
 Compact form. Many JSON documents carry the same RDF, so the same signature: a property
 under its full IRI, `@id` for `id`, a value object for a plain value, an inline context
@@ -15,11 +19,12 @@ and only for what a plain JSON value cannot say (a language tag, a non-native da
 `@json`), never with `@direction` or `@index`.
 """
 import math
+import re
+from typing import Any
 
-from vc._internal.jsonld import (
-    _LANGUAGE_TAG,
-    MAX_DEPTH,
-    MAX_SAFE_INTEGER,
+from vc._internal.context_cache import ContextCache
+from vc._internal.pyld_adapter import ActiveContext
+from vc._internal.rdf_terms import (
     RDF_FIRST,
     RDF_JSON,
     RDF_LANGSTRING,
@@ -30,10 +35,8 @@ from vc._internal.jsonld import (
     XSD_DOUBLE,
     XSD_INTEGER,
     XSD_STRING,
-    ContextCache,
     Quad,
     Term,
-    is_absolute_iri,
 )
 from vc.errors import (
     CanonicalizationError,
@@ -42,10 +45,17 @@ from vc.errors import (
     NotCompactError,
     UndefinedTermError,
 )
+from vc.jcs import canonicalize
+
+MAX_DEPTH = 32
+MAX_SAFE_INTEGER = 2**53 - 1
+_LANGUAGE_TAG = re.compile(r"^[a-zA-Z]{1,8}(-[a-zA-Z0-9]{1,8})*$")
+ExpandedKeys = dict[str, str | None]  # a node object's keys and their expanded IRIs
 
 
-def _term(ctx: dict, key: str) -> dict | None:
-    return ctx["mappings"].get(key)
+def _term(ctx: ActiveContext, key: str | None) -> dict[str, Any] | None:
+    definition: dict[str, Any] | None = ctx["mappings"].get(key)
+    return definition
 
 
 # datatypes a plain JSON value already says (JSON-LD 1.1 API §8.6): a value object with one
@@ -59,7 +69,8 @@ def _not_compact(where: str, what: str) -> NotCompactError:
     return NotCompactError(f"{where}: not in compact form: {what}{_COMPACT_HINT}")
 
 
-def _compact_name(cache: ContextCache, ctx: dict, name: str, expanded: str | None) -> bool:
+def _compact_name(cache: ContextCache, ctx: ActiveContext, name: str,
+                  expanded: str | None) -> bool:
     """Is `name` how compaction writes `expanded`: a term, or (with no term for it) the IRI
     itself or its suffix after @vocab (IRI Compaction, JSON-LD 1.1 API §6.2.2)?"""
     if _term(ctx, name) is not None:
@@ -76,7 +87,11 @@ def _inline_terms(local: object) -> list[str]:
     return [k for item in items if isinstance(item, dict) for k in item if k[:1] != "@"]
 
 
-class _Walker:
+def _as_list(value: object) -> list[Any]:
+    return value if isinstance(value, list) else [value]
+
+
+class Walker:
     """One document's walk: Expansion (§5.1.2) fused with Deserialize to RDF (§8.1.2)."""
 
     def __init__(self, cache: ContextCache) -> None:
@@ -86,6 +101,7 @@ class _Walker:
         self._counter = 0
         self.described: list[tuple[Term, Term | None, str]] = []  # (node, graph, where)
         self._described_keys: set[tuple[Term, Term | None]] = set()
+        self._is_absolute = cache.is_absolute_iri
 
     # -- terms -----------------------------------------------------------------------------
     def fresh(self) -> Term:
@@ -98,12 +114,12 @@ class _Walker:
             if t is None:
                 t = self._bnodes[iri] = self.fresh()
             return t
-        if not is_absolute_iri(iri):
+        if not self._is_absolute(iri):
             raise UndefinedTermError(f"{where}: {iri!r} is not an absolute IRI (relative "
                                      "references are dropped by JSON-LD, so they are refused)")
         return ("iri", iri)
 
-    def expand_id(self, ctx: dict, value: object, where: str) -> Term:
+    def expand_id(self, ctx: ActiveContext, value: object, where: str) -> Term:
         if not isinstance(value, str):
             raise MalformedInputError(f"{where}: an id must be a string")
         expanded = self.cache.expand_iri(ctx, value, vocab=False)
@@ -114,7 +130,7 @@ class _Walker:
                                       "write the IRI itself")
         return self.id_term(expanded, where)
 
-    def expand_vocab_value(self, ctx: dict, value: str, where: str) -> Term:
+    def expand_vocab_value(self, ctx: ActiveContext, value: str, where: str) -> Term:
         """A string value of a property coerced with `"@type": "@vocab"`."""
         expanded = self.cache.expand_iri(ctx, value, vocab=True)
         if expanded is not None and self.cache.compact_form and \
@@ -126,7 +142,7 @@ class _Walker:
     def json_literal(self, value: object) -> Term:
         return _json_literal(value)
 
-    def expand_vocab(self, ctx: dict, value: object, where: str) -> Term:
+    def expand_vocab(self, ctx: ActiveContext, value: object, where: str) -> Term:
         if not isinstance(value, str):
             raise MalformedInputError(f"{where}: expected a string, got {type(value).__name__}")
         expanded = self.cache.expand_iri(ctx, value, vocab=True)
@@ -134,7 +150,7 @@ class _Walker:
             raise UndefinedTermError(f"{where}: {value!r} is not defined by the contexts")
         if expanded.startswith("_:"):
             raise UndefinedTermError(f"{where}: {value!r} expands to a blank node")
-        if not is_absolute_iri(expanded):
+        if not self._is_absolute(expanded):
             raise UndefinedTermError(
                 f"{where}: the term {value!r} is not defined by the document's contexts")
         if self.cache.compact_form and not _compact_name(self.cache, ctx, value, expanded):
@@ -142,7 +158,7 @@ class _Walker:
                                       f"defines a term for {expanded[:120]!r}")
         return ("iri", expanded)
 
-    def require_new_terms(self, ctx: dict, local: object, where: str) -> None:
+    def require_new_terms(self, ctx: ActiveContext, local: object, where: str) -> None:
         """Compact form: an inline context may add terms, never a second name for an IRI
         that already has one (a reader looking up the first name would miss the fact)."""
         for term in _inline_terms(local):
@@ -163,84 +179,127 @@ class _Walker:
         self.described.append((node, graph, where))
 
     # -- nodes -----------------------------------------------------------------------------
-    def node(self, element: dict, ctx: dict, active_property: str | None, graph: Term | None,
-             path: str, depth: int, from_ctx: dict | None = None) -> Term | None:
-        """Expands one node object, emits its quads, returns its subject (or a value term)."""
+    def node(self, element: dict[str, Any], ctx: ActiveContext, active_property: str | None,
+             graph: Term | None, path: str, depth: int,
+             from_ctx: ActiveContext | None = None) -> Term | None:
+        """Expands one node object, emits its quads, returns its subject (or a value term).
+
+        `from_ctx`: the context the active property was defined in, when it differs from
+        `ctx` (the property's own scoped context was applied to `ctx` already)."""
         if depth > MAX_DEPTH:
             raise MalformedInputError(f"{path}: nested deeper than {MAX_DEPTH} levels")
         outer = from_ctx if from_ctx is not None else ctx
-        scoped = _term(outer, active_property)["@context"] if (
-            active_property and _term(outer, active_property)
-            and "@context" in _term(outer, active_property)) else None
-        type_scoped = ctx if ctx.get("previousContext") else None
-        revert = True
-        if type_scoped is not None and len(element) <= 2 and "@context" not in element:
-            for key in sorted(element):
-                kw = self.cache.expand_iri(type_scoped, key, vocab=True)
-                if kw == "@value":
-                    revert, ctx = False, type_scoped
-                    break
-                if kw == "@id" and len(element) == 1:
-                    revert = False
-                    break
-        if revert and ctx.get("previousContext"):
-            ctx = ctx["previousContext"]
-        if scoped is not None:
-            ctx = self.cache.process(ctx, scoped, override_protected=True)
-        compact = self.cache.compact_form
-        if "@context" in element:
-            ctx = self.cache.process(ctx, element["@context"], from_document=True)
-            if compact:
+        ctx = self._node_context(element, ctx, outer, active_property, path)
+        keys, ctx, type_ctx = self._expand_keys(element, ctx)
+        if "@value" in keys.values():
+            return self._value_object_node(element, keys, ctx, outer, active_property, path)
+        if self.cache.compact_form:
+            self._require_terms(keys, ctx, type_ctx, path)
+        if "@list" in keys.values() or "@set" in keys.values():
+            raise ContextError(f"{path}: a list or set object cannot stand here")
+        subject, props = self._subject_and_properties(element, keys, ctx, path)
+        if subject is None:
+            subject = self.fresh()
+        elif self.cache.compact_form and len(keys) > 1:
+            self.describe(subject, graph, path)
+        self._emit_types(element, keys, subject, type_ctx, graph, path)
+        for key, expanded in props:
+            value, where = element[key], f"{path}.{key}"
+            if expanded == "@graph":
+                for item in _as_list(value):
+                    if isinstance(item, dict):
+                        self.node(item, ctx, key, graph, where, depth + 1)
+            else:
+                self.property(subject, key, expanded, value, ctx, graph, where, depth)
+        return subject
+
+    def _node_context(self, element: dict[str, Any], ctx: ActiveContext,
+                      outer: ActiveContext, active_property: str | None,
+                      path: str) -> ActiveContext:
+        """The active context inside a node object (Expansion §5.1.2 steps 7-9)."""
+        definition = _term(outer, active_property) if active_property else None
+        if ctx.get("previousContext") and not self._keeps_type_scope(element, ctx):
+            ctx = ctx["previousContext"]  # step 7: a type-scoped context does not propagate
+        if definition is not None and definition.get("@context") is not None:
+            # step 8: the active property's scoped context, as `outer` defines it
+            ctx = self.cache.process_scoped(ctx, outer, active_property or "",
+                                            override_protected=True)
+        if "@context" in element:  # step 9: the node's own (embedded) context
+            ctx = self.cache.process_document_context(ctx, element["@context"])
+            if self.cache.compact_form:
                 self.require_new_terms(ctx, element["@context"], f"{path}.@context")
+        return ctx
+
+    def _keeps_type_scope(self, element: dict[str, Any], ctx: ActiveContext) -> bool:
+        """§5.1.2 step 7: a value object, or a node that is only an @id, stays in the
+        type-scoped context around it."""
+        if len(element) > 2 or "@context" in element:
+            return False
+        for key in sorted(element):
+            keyword = self.cache.expand_iri(ctx, key, vocab=True)
+            if keyword == "@value" or keyword == "@id" and len(element) == 1:
+                return True
+        return False
+
+    def _expand_keys(self, element: dict[str, Any], ctx: ActiveContext
+                     ) -> tuple[ExpandedKeys, ActiveContext, ActiveContext]:
+        """The node's keys and their IRIs under the contexts its types scope (§5.1.2 steps
+        10-11); returns them with the active context and the type-scoped context."""
         type_ctx = ctx
-        keys = {}
+        keys: ExpandedKeys = {}
         for key in sorted(element):
             if key == "@context":
                 continue
-            expanded = self.cache.expand_iri(ctx, key, vocab=True)
-            keys[key] = expanded
+            expanded = keys[key] = self.cache.expand_iri(ctx, key, vocab=True)
             if expanded == "@type":
-                types = element[key]
-                for t in sorted(t for t in (types if isinstance(types, list) else [types])
-                                if isinstance(t, str)):
-                    td = _term(type_ctx, t)
-                    if td and td.get("@context") is not None:
-                        ctx = self.cache.process(ctx, td["@context"], propagate=False)
-        # keys were expanded before type-scoped contexts applied: re-expand the others
-        for key, kw in list(keys.items()):
-            if kw != "@type":
-                keys[key] = self.cache.expand_iri(ctx, key, vocab=True)
-        if any(v == "@value" for v in keys.values()):
-            td = _term(outer, active_property) if active_property else None
-            if compact and td is not None and "@type" in td:
-                raise _not_compact(path, f"{active_property!r} already gives its values a "
-                                         "type: write the plain value, not a value object")
-            return self.value_object(element, keys, ctx, path)
-        for key, expanded in keys.items() if compact else ():
+                for t in sorted(t for t in _as_list(element[key]) if isinstance(t, str)):
+                    definition = _term(type_ctx, t)
+                    if definition and definition.get("@context") is not None:
+                        ctx = self.cache.process_scoped(ctx, type_ctx, t, propagate=False)
+        if ctx is not type_ctx:  # keys expanded before a type-scoped context: expand again
+            for key, keyword in keys.items():
+                if keyword != "@type":
+                    keys[key] = self.cache.expand_iri(ctx, key, vocab=True)
+        return keys, ctx, type_ctx
+
+    def _value_object_node(self, element: dict[str, Any], keys: ExpandedKeys,
+                           ctx: ActiveContext, outer: ActiveContext,
+                           active_property: str | None, path: str) -> Term | None:
+        definition = _term(outer, active_property) if active_property else None
+        if self.cache.compact_form and definition is not None and "@type" in definition:
+            raise _not_compact(path, f"{active_property!r} already gives its values a "
+                                     "type: write the plain value, not a value object")
+        return self.value_object(element, keys, ctx, path)
+
+    def _require_terms(self, keys: ExpandedKeys, ctx: ActiveContext,
+                       type_ctx: ActiveContext, path: str) -> None:
+        """Compact form: every key of a node object is a term of its contexts."""
+        for key, expanded in keys.items():
             if _term(type_ctx, key) is None and (
                     expanded is None or expanded[:1] == "@"
                     or not _compact_name(self.cache, ctx, key, expanded)):
                 raise _not_compact(f"{path}.{key}", f"{key[:120]!r} is not a term of the "
                                                     "document's contexts")
-        if any(v in ("@list", "@set") for v in keys.values()):
-            raise ContextError(f"{path}: a list or set object cannot stand here")
 
+    def _subject_and_properties(self, element: dict[str, Any], keys: ExpandedKeys,
+                                ctx: ActiveContext, path: str
+                                ) -> tuple[Term | None, list[tuple[str, str]]]:
+        """The node's @id (§5.1.2 step 13.4.3) and the keys that become properties or a
+        graph; safe mode refuses undefined and unsupported keys."""
         subject: Term | None = None
         props: list[tuple[str, str]] = []
         for key, expanded in keys.items():
             where = f"{path}.{key}"
-            if expanded is None or not (expanded.startswith("@") or is_absolute_iri(expanded)):
+            if expanded is None or not (expanded.startswith("@") or self._is_absolute(expanded)):
                 raise UndefinedTermError(
                     f"{where}: the property {key!r} is not defined by the document's contexts")
             if expanded == "@id":
                 subject = self.expand_id(ctx, element[key], where)
-            elif expanded in ("@type", "@context"):
+            elif expanded in ("@type", "@context", "@index"):
                 continue
             elif expanded == "@graph":
                 props.append((key, expanded))
             elif expanded.startswith("@"):
-                if expanded in ("@index",):
-                    continue
                 raise ContextError(f"{where}: the JSON-LD keyword {expanded} is not "
                                    "supported in credentials")
             elif expanded.startswith("_:"):
@@ -250,29 +309,21 @@ class _Walker:
         if any(e == "@graph" for _, e in props) and (subject is not None or len(props) > 1):
             raise ContextError(f"{path}: named graphs (@graph beside other properties) are "
                                "not supported in credentials")
-        if subject is None:
-            subject = self.fresh()
-        elif compact and len(keys) > 1:
-            self.describe(subject, graph, path)
+        return subject, props
+
+    def _emit_types(self, element: dict[str, Any], keys: ExpandedKeys, subject: Term,
+                    type_ctx: ActiveContext, graph: Term | None, path: str) -> None:
+        """rdf:type quads (Object to RDF, §8.1.2 step 1.3.2.3), types expanded in the
+        context around the node (§5.1.2 step 13.4.4)."""
         for key, expanded in keys.items():
             if expanded == "@type":
-                values = element[key]
-                for t in values if isinstance(values, list) else [values]:
+                for t in _as_list(element[key]):
                     self.quads.append((subject, ("iri", RDF_TYPE),
                                        self.expand_vocab(type_ctx, t, f"{path}.{key}"), graph))
-        for key, expanded in props:
-            value = element[key]
-            where = f"{path}.{key}"
-            if expanded == "@graph":
-                for item in value if isinstance(value, list) else [value]:
-                    if isinstance(item, dict):
-                        self.node(item, ctx, key, graph, where, depth + 1)
-                continue
-            self.property(subject, key, expanded, value, ctx, graph, where, depth)
-        return subject
 
-    def property(self, subject: Term, key: str, predicate: str, value: object, ctx: dict,
-                 graph: Term | None, where: str, depth: int) -> None:
+    def property(self, subject: Term, key: str, predicate: str, value: object,
+                 ctx: ActiveContext, graph: Term | None, where: str, depth: int) -> None:
+        """The quads of one property of a node (§5.1.2 step 13.7 onwards, §8.1.2)."""
         td = _term(ctx, key) or {}
         if td.get("reverse"):
             raise ContextError(f"{where}: reverse properties are not supported in credentials")
@@ -283,7 +334,7 @@ class _Walker:
             return
         term_ctx = ctx
         if td.get("@context") is not None:
-            term_ctx = self.cache.process(ctx, td["@context"], override_protected=True)
+            term_ctx = self.cache.process_scoped(ctx, ctx, key, override_protected=True)
         container = td.get("@container") or ()
         if isinstance(value, dict) and any(c in container for c in
                                            ("@language", "@index", "@id", "@type")):
@@ -291,12 +342,11 @@ class _Walker:
                                "supported in credentials")
         pred = ("iri", predicate)
         if "@list" in container:
-            items = value if isinstance(value, list) else [value]
-            head = self.rdf_list(items, term_ctx, key, graph, where, depth, ctx)
+            head = self.rdf_list(_as_list(value), term_ctx, key, graph, where, depth, ctx)
             self.quads.append((subject, pred, head, graph))
             return
         is_graph = "@graph" in container
-        for item in value if isinstance(value, list) else [value]:
+        for item in _as_list(value):
             if item is None:
                 continue
             if isinstance(item, list):
@@ -316,8 +366,8 @@ class _Walker:
             if obj is not None:
                 self.quads.append((subject, pred, obj, graph))
 
-    def value(self, item: object, ctx: dict, key: str, graph: Term | None, where: str,
-              depth: int, from_ctx: dict | None = None) -> Term | None:
+    def value(self, item: object, ctx: ActiveContext, key: str, graph: Term | None, where: str,
+              depth: int, from_ctx: ActiveContext | None = None) -> Term | None:
         if isinstance(item, dict):
             lk = next((k for k in item if k == "@list" or (
                 len(item) == 1 and self.cache.expand_iri(ctx, k, vocab=True) == "@list")), None)
@@ -325,8 +375,7 @@ class _Walker:
                 if len(item) != 1:
                     raise ContextError(f"{where}: a list object may only hold @list")
                 inner = item[lk]
-                return self.rdf_list(inner if isinstance(inner, list) else [inner], ctx, key,
-                                     graph, where, depth, ctx)
+                return self.rdf_list(_as_list(inner), ctx, key, graph, where, depth, ctx)
             return self.node(item, ctx, key, graph, where, depth + 1, from_ctx=from_ctx)
         td = _term(ctx, key) or {}
         coerce = td.get("@type")
@@ -345,11 +394,12 @@ class _Walker:
             return _literal(item, None, lang, where)
         return _literal(item, None, None, where)
 
-    def value_object(self, element: dict, keys: dict, ctx: dict, path: str) -> Term | None:
+    def value_object(self, element: dict[str, Any], keys: ExpandedKeys, ctx: ActiveContext,
+                     path: str) -> Term | None:
         # Expansion §5.1.2 step 15: a value object has @value plus @type or @language/@direction
         parts: dict[str, object] = {}
         for key, kw in keys.items():
-            if kw not in ("@value", "@type", "@language", "@direction", "@index"):
+            if kw is None or kw not in ("@value", "@type", "@language", "@direction", "@index"):
                 raise ContextError(f"{path}: a value object cannot contain {key!r}")
             parts[kw] = element[key]
         value = parts["@value"]
@@ -371,7 +421,7 @@ class _Walker:
             expanded = self.cache.expand_iri(ctx, dtype, vocab=True)
             if expanded == "@json":
                 return self.json_literal(value)
-            if expanded is None or expanded.startswith("_:") or not is_absolute_iri(expanded):
+            if expanded is None or expanded.startswith("_:") or not self._is_absolute(expanded):
                 raise UndefinedTermError(f"{path}: datatype {dtype!r} is not an absolute IRI")
             if isinstance(value, (dict, list)):
                 raise ContextError(f"{path}: @value must not be an object or an array")
@@ -392,10 +442,10 @@ class _Walker:
             lang = lang.lower()  # Expansion §5.1.2 step 13.4.8.2 lowercases the tag
         return _literal(value, None, lang, path)
 
-    def rdf_list(self, items: list, ctx: dict, key: str, graph: Term | None, where: str,
-                 depth: int, outer: dict) -> Term:
+    def rdf_list(self, items: list[Any], ctx: ActiveContext, key: str, graph: Term | None,
+                 where: str, depth: int, outer: ActiveContext) -> Term:
         # Deserialize JSON-LD to RDF §8.1.2, List Conversion (§8.1.4)
-        terms = []
+        terms: list[Term] = []
         for item in items:
             if item is None:
                 continue
@@ -450,6 +500,11 @@ def _literal(value: object, datatype: str | None, language: str | None, where: s
 
 
 def _json_literal(value: object) -> Term:
-    from vc.jcs import canonicalize
-
     return ("literal", canonicalize(value).decode("utf-8"), RDF_JSON, None)
+
+
+def walk(document: dict[str, Any], cache: ContextCache) -> list[Quad]:
+    """The full strict walk of a document (what `to_rdf` replays from a plan when it can)."""
+    walker = Walker(cache)
+    walker.node(document, cache.initial, None, None, "$", 0)
+    return walker.quads

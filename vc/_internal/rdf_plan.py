@@ -5,26 +5,30 @@ in their string values. A plan is recorded by walking a proxy of the document wh
 leaves are replaced by unforgeable slot markers; the quads it yields are a template in
 which each term is a constant or a slot. Replaying the template for another document of
 the same shape substitutes its strings, checking each id as the walk would (absolute IRI,
-blank node labels), which gives the same quads as `vc._internal.jsonld.walk` at a fraction of the
-cost. The shape keeps everything that steers the walk: keys, types, contexts, keyword
-values, numbers and booleans, list lengths, value kinds.
+blank node labels), which gives the same quads as `vc._internal.jsonld_walk.walk` at a
+fraction of the cost. The shape keeps everything that steers the walk: keys, types,
+contexts, keyword values, numbers and booleans, list lengths, value kinds. Plans are kept
+in the ContextCache's bounded `plans` LRU.
 """
 import secrets
+from typing import Any
 
-from vc._internal.jsonld import MAX_DEPTH, ContextCache, Quad, Term, walk
-from vc._internal.jsonld_walk import _Walker
+from vc._internal.context_cache import ContextCache
+from vc._internal.jsonld_walk import MAX_DEPTH, Walker, walk
+from vc._internal.pyld_adapter import ActiveContext
+from vc._internal.rdf_terms import Quad, Term
 from vc.errors import MalformedInputError
 
 SLOT = f"s4c-slot-{secrets.token_hex(8)}:"  # per process: a document cannot forge it
 _CONSTANT_KEYS = frozenset({"type", "@type", "@context", "proofPurpose"})
-MAX_PLANS = 2000
 
 
 class _NoPlan(Exception):
     """This shape cannot be replayed (e.g. it embeds @json values): walk it every time."""
 
 
-def decompose(value: object, leaves: list[str], proxy: bool, depth: int = 0):
+def decompose(value: object, leaves: list[str], proxy: bool,
+              depth: int = 0) -> tuple[object, object]:
     """(shape, proxy document): string leaves go to `leaves` (DFS order) or become slots."""
     if not proxy:
         return _shape(value, leaves, 0), None
@@ -46,9 +50,9 @@ def _shape(value: object, leaves: list[str], depth: int) -> object:
         raise MalformedInputError(f"the document is nested deeper than {MAX_DEPTH} levels")
     cls = value.__class__
     if cls is dict:
-        shape = []
+        shape: list[object] = []
         append = shape.append
-        for k, v in value.items():
+        for k, v in value.items():  # type: ignore[attr-defined]
             vc = v.__class__
             if k in _CONSTANT_KEYS or k[:1] == "@":
                 append((k, _constant(v)))
@@ -62,7 +66,7 @@ def _shape(value: object, leaves: list[str], depth: int) -> object:
         return tuple(shape)
     if cls is list:
         shape = []
-        for v in value:
+        for v in value:  # type: ignore[attr-defined]
             vc = v.__class__
             if vc is str:
                 leaves.append(v)
@@ -81,7 +85,7 @@ def _shape(value: object, leaves: list[str], depth: int) -> object:
 def _proxy(value: object, counter: list[int], depth: int) -> object:
     """The document with each string leaf replaced by its slot marker (same DFS order)."""
     if isinstance(value, dict):
-        out = {}
+        out: dict[str, object] = {}
         for k, v in value.items():
             if k in _CONSTANT_KEYS or k[:1] == "@":
                 out[k] = v
@@ -97,20 +101,28 @@ def _proxy(value: object, counter: list[int], depth: int) -> object:
     return value
 
 
-class _Tracer(_Walker):
+Op = tuple[str, ActiveContext, str]  # how a slot became a term: ("id" | "vocab", ctx, where)
+TemplateTerm = tuple[Any, ...]  # a term, ("slot", n, op, ctx, where) or ("slotlit", n, dt, lang)
+Template = tuple[TemplateTerm | None, ...]
+# quads as (template, its slots: (position, slot term)); described (node, graph, where)
+Plan = tuple[list[tuple[Template, tuple[tuple[int, TemplateTerm], ...]]],
+             list[tuple[TemplateTerm, TemplateTerm | None, str]]]
+
+
+class _Tracer(Walker):
     """The walk over a proxy document, recording how each slot became a term."""
 
     def __init__(self, cache: ContextCache) -> None:
         super().__init__(cache)
-        self.ops: dict[str, tuple] = {}
+        self.ops: dict[str, Op] = {}
 
-    def expand_id(self, ctx: dict, value: object, where: str) -> Term:
+    def expand_id(self, ctx: ActiveContext, value: object, where: str) -> Term:
         if isinstance(value, str) and value.startswith(SLOT):
             self.ops[value] = ("id", ctx, where)
             return ("iri", value)
         return super().expand_id(ctx, value, where)
 
-    def expand_vocab_value(self, ctx: dict, value: str, where: str) -> Term:
+    def expand_vocab_value(self, ctx: ActiveContext, value: str, where: str) -> Term:
         if value.startswith(SLOT):
             self.ops[value] = ("vocab", ctx, where)
             return ("iri", value)
@@ -120,7 +132,7 @@ class _Tracer(_Walker):
         raise _NoPlan()
 
 
-class _Replayer(_Walker):
+class _Replayer(Walker):
     def fresh(self) -> Term:  # labels distinct from the template's own blank nodes
         self._counter += 1
         return ("bnode", f"r{self._counter}")
@@ -130,7 +142,7 @@ def _slot(text: str) -> int | None:
     return int(text[len(SLOT):]) if text.startswith(SLOT) else None
 
 
-def _template_term(t: Term | None, ops: dict) -> tuple | None:
+def _template_term(t: Term | None, ops: dict[str, Op]) -> TemplateTerm | None:
     if t is None or t[0] == "bnode":
         return t
     n = _slot(t[1])
@@ -144,14 +156,10 @@ def _template_term(t: Term | None, ops: dict) -> tuple | None:
     return ("slotlit", n, t[2], t[3])
 
 
-# quads as (template, its slots: (position, slot term)); described (node, graph, where)
-Plan = tuple[list[tuple[tuple, tuple]], list[tuple]]
-
-
-def _build(document: dict, cache: ContextCache) -> Plan | None:
+def _build(document: dict[str, Any], cache: ContextCache) -> Plan | None:
     _, proxy = decompose(document, [], True)
     tracer = _Tracer(cache)
-    tracer.node(proxy, cache.initial, None, None, "$", 0)
+    tracer.node(proxy, cache.initial, None, None, "$", 0)  # type: ignore[arg-type]
     try:
         quads = [tuple(_template_term(t, tracer.ops) for t in quad) for quad in tracer.quads]
         described = [(_template_term(node, tracer.ops), _template_term(graph, tracer.ops),
@@ -162,7 +170,7 @@ def _build(document: dict, cache: ContextCache) -> Plan | None:
     compiled = [(quad, tuple((i, t) for i, t in enumerate(quad)
                              if t is not None and t[0] in ("slot", "slotlit")))
                 for quad in quads]
-    return compiled, described
+    return compiled, described  # type: ignore[return-value]
 
 
 def _replay(plan: Plan, leaves: list[str], cache: ContextCache) -> list[Quad]:
@@ -172,7 +180,7 @@ def _replay(plan: Plan, leaves: list[str], cache: ContextCache) -> list[Quad]:
     templates, described = plan
     for quad, slots in templates:
         if not slots:
-            out.append(quad)
+            out.append(quad)  # type: ignore[arg-type]
             continue
         terms = list(quad)
         for i, t in slots:
@@ -186,7 +194,7 @@ def _replay(plan: Plan, leaves: list[str], cache: ContextCache) -> list[Quad]:
                     walker.expand_vocab_value(ctx, leaves[n], where)
                 resolved[n] = term
             terms[i] = term
-        out.append(tuple(terms))
+        out.append(tuple(terms))  # type: ignore[arg-type]
     if len(described) > 1 and cache.compact_form:  # each node described once per graph
         # a described node's id slot was resolved above (its own quads name it)
         keys = [(resolved[node[1]] if node[0] == "slot" else node,
@@ -198,20 +206,19 @@ def _replay(plan: Plan, leaves: list[str], cache: ContextCache) -> list[Quad]:
     return out
 
 
-def quads_by_plan(document: dict, cache: ContextCache) -> list[Quad]:
-    """`vc._internal.jsonld.walk`, replayed from the plan of the document's shape when there is one."""
+def quads_by_plan(document: dict[str, Any], cache: ContextCache) -> list[Quad]:
+    """`vc._internal.jsonld_walk.walk`, replayed from the plan of the document's shape when
+    there is one."""
     leaves: list[str] = []
     shape, _ = decompose(document, leaves, False)
-    plans = cache.__dict__.setdefault("_plans", {})
-    plan = plans.get(shape, False)
-    if plan is False:
+    hit = cache.plans.get(shape)
+    if hit is None:
         try:
             plan = _build(document, cache)
         except _NoPlan:
             plan = None
-        if len(plans) >= MAX_PLANS:
-            plans.clear()
-        plans[shape] = plan
+        cache.plans[shape] = hit = (plan,)
+    plan = hit[0]
     if plan is None:
         return walk(document, cache)
     return _replay(plan, leaves, cache)

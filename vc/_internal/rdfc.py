@@ -6,7 +6,9 @@ canonical form): one quad per line, lines in code point order.
 """
 import re
 
-from vc._internal.jsonld import XSD_STRING, ContextCache, Quad, to_rdf
+from vc._internal.context_cache import ContextCache
+from vc._internal.jsonld import to_rdf
+from vc._internal.rdf_terms import XSD_STRING, Quad
 from vc._internal.rdfc_labels import BlankNodeLabeller
 from vc.errors import CanonicalizationError
 

@@ -2,14 +2,14 @@
 
 The strict walk (`vc._internal.jsonld.to_rdf`) refuses undefined terms; this runs it once per
 document shape, so that documents of one kind are checked at the cost of computing a key.
+Shapes that passed are kept in the ContextCache's bounded `checked_shapes` LRU.
 """
 import re
+from typing import Any
 
-from vc._internal.jsonld import ContextCache, default_cache, to_rdf
+from vc._internal.context_cache import ContextCache
+from vc._internal.jsonld import default_cache, to_rdf
 from vc._internal.rdf_plan import decompose
-
-_PASSED_SHAPES: dict[tuple, bool] = {}
-
 
 # A canonical JSON text with its plain string values blanked keeps what a document's shape
 # (`vc._internal.rdf_plan.decompose`) keeps:
@@ -29,21 +29,19 @@ def _json_shape_key(text: str) -> str:
     return _STRING_VALUE.sub(':""', text)
 
 
-def check_terms(document: dict, cache: ContextCache | None = None,
+def check_terms(document: dict[str, Any], cache: ContextCache | None = None,
                 canonical_json: str | None = None) -> None:
     """Safe mode: raises UndefinedTermError/ContextError unless every term is defined.
 
-    The strict walk runs once per document shape (`vc._internal.rdf_plan.decompose`); `canonical_json`, the
-    document's JCS text when the caller has it, gives the shape more cheaply.
+    The strict walk runs once per document shape (`vc._internal.rdf_plan.decompose`);
+    `canonical_json`, the document's JCS text when the caller has it, gives the shape more
+    cheaply.
     """
     cache = cache or default_cache()
-    if canonical_json is not None:
-        key = (id(cache), _json_shape_key(canonical_json))
-    else:
-        key = (id(cache), decompose(document, [], False)[0])
-    if key in _PASSED_SHAPES:
+    # a text key (JSON shape) and a tuple key (document shape) never collide
+    key = _json_shape_key(canonical_json) if canonical_json is not None else \
+        decompose(document, [], False)[0]
+    if key in cache.checked_shapes:
         return
     to_rdf(document, cache)
-    if len(_PASSED_SHAPES) > 10000:
-        _PASSED_SHAPES.clear()
-    _PASSED_SHAPES[key] = True
+    cache.checked_shapes[key] = True
