@@ -77,7 +77,8 @@ def format_instant(moment: datetime) -> str:
     """A dateTimeStamp in UTC, to the second: how s4c writes every instant."""
     if moment.tzinfo is None:
         raise ValueError("an instant must carry a time zone")
-    return moment.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
+    m = moment.astimezone(UTC)  # str.format: a third of strftime's cost (issuing path)
+    return f"{m.year:04d}-{m.month:02d}-{m.day:02d}T{m.hour:02d}:{m.minute:02d}:{m.second:02d}Z"
 
 
 def _offset_seconds(tz: str) -> int:

@@ -8,6 +8,7 @@ from flask import Blueprint, Flask, Response, current_app, jsonify, request
 from sqlalchemy import Engine
 
 from vc.errors import MalformedInputError
+from vc.instants import format_instant
 from vc.json_input import TooLargeError, loads_bounded
 from verifier.challenges import ChallengeStore
 from verifier.presentation import verify_presentation
@@ -151,7 +152,7 @@ def new_challenge() -> Response:
     challenge, expires = challenges_for_app(current_app).issue()
     settings = current_services().settings
     response = jsonify({"challenge": challenge, "domain": urlsplit(settings.public_url).netloc,
-                        "expires": expires.strftime("%Y-%m-%dT%H:%M:%SZ")})
+                        "expires": format_instant(expires)})
     response.status_code = 201
     response.headers["Cache-Control"] = "no-store"
     return response
