@@ -33,17 +33,18 @@ _HIGH_LEAD_BYTES = (b"\xee", b"\xef", b"\xf0", b"\xf1", b"\xf2", b"\xf3", b"\xf4
 def canonicalize_parsed(value: dict) -> bytes:
     """`canonicalize` for a document parsed from JSON text (string keys, lists, no tuples).
 
-    orjson (Rust) writes the JCS bytes for documents with only strings, small integers,
-    booleans and null, keys below U+E000 and shallow nesting: it escapes like
-    JSON.stringify and sorts keys by code point, which equals UTF-16 order below U+E000.
-    Anything else takes the exact path. It would turn tuples into arrays, so it is only
-    for parsed documents.
+    orjson (Rust) writes the JCS bytes for documents with only strings, small integers and
+    booleans, keys below U+E000 and shallow nesting: it escapes like JSON.stringify and
+    sorts keys by code point, which equals UTF-16 order below U+E000. Anything else takes
+    the exact path. It would turn tuples into arrays, so it is only for parsed documents.
     """
     try:
         data = orjson.dumps(value, option=orjson.OPT_SORT_KEYS)
     except (TypeError, orjson.JSONEncodeError):
         return canonicalize(value)  # big integers, lone surrogates, non-JSON types
-    if (data.count(b"{") + data.count(b"[") > MAX_DEPTH or _may_hold_risky_number(data)
+    # orjson writes NaN and Infinity as null: the exact path refuses them
+    if (data.count(b"{") + data.count(b"[") > MAX_DEPTH or b"null" in data
+            or _may_hold_risky_number(data)
             or (not data.isascii() and any(b in data for b in _HIGH_LEAD_BYTES))):
         return canonicalize(value)
     return data
