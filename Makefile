@@ -12,7 +12,8 @@ run: install
 	# DID document and status lists over loopback http (never allowed by default)
 	S4C_ALLOW_LOOPBACK_FETCH=1 .venv/bin/s4c serve --host 127.0.0.1 --port 8000
 
-test: install
+# Static checks first (ruff with the rule sets in pyproject.toml), so CI fails on either.
+test: lint
 	bash .ci/install-test-deps
 	.venv/bin/python -m pytest
 

@@ -1,4 +1,5 @@
 """Preparing a data directory: database schema, issuer key and cookie secret (`s4c init`)."""
+import contextlib
 import os
 import secrets
 from dataclasses import dataclass
@@ -14,7 +15,7 @@ from web.settings import PASSPHRASE_ENV, Settings
 
 SETUP_HINT = "run `s4c init` first"
 
-SECRET_FILE = "flask-secret"
+SECRET_FILE = "flask-secret"  # noqa: S105 - a file name under the data directory
 SECRET_BYTES = 32
 
 
@@ -36,10 +37,8 @@ def secret_key(data_dir: Path) -> bytes:
     try:
         with os.fdopen(fd, "w") as f:
             f.write(secrets.token_hex(SECRET_BYTES))
-        try:
+        with contextlib.suppress(FileExistsError):  # another worker won the race; use its key
             os.link(tmp, path)
-        except FileExistsError:
-            pass  # another worker won the race; use its key
     finally:
         tmp.unlink(missing_ok=True)
     return _read_secret(path)

@@ -10,10 +10,10 @@ from pathlib import Path
 
 from sqlalchemy.engine import make_url
 
+from vc.did_web import did_web_from_url
 from vc.key_store import keys_dir
 
-PASSPHRASE_ENV = "S4C_KEY_PASSPHRASE"
-from vc.did_web import did_web_from_url
+PASSPHRASE_ENV = "S4C_KEY_PASSPHRASE"  # noqa: S105 - the variable's name, not a passphrase
 
 DEFAULT_PUBLIC_URL = "http://127.0.0.1:8000"
 

@@ -1,4 +1,5 @@
 """Cohort jobs from the command line: `s4c issue-batch`, `s4c worker`, `s4c jobs`."""
+import contextlib
 import ctypes
 import os
 import signal
@@ -60,10 +61,8 @@ def start_worker_process(settings: Settings, workers: int, env: dict[str, str] |
     runs at a lower CPU priority: beside `s4c serve`, requests come before cohorts."""
     def die_with_parent() -> None:
         os.nice(WORKER_NICENESS)
-        try:
+        with contextlib.suppress(OSError):  # not Linux: the worker outlives a killed parent
             ctypes.CDLL("libc.so.6", use_errno=True).prctl(PR_SET_PDEATHSIG, signal.SIGTERM)
-        except OSError:
-            pass
     return subprocess.Popen(
         [sys.executable, "-m", "web.cli", "--data-dir", str(settings.data_dir), "worker",
          "--workers", str(workers), "--resume" if resume else "--no-resume"],
