@@ -60,9 +60,12 @@ def _csv_rows(path: Path, required: tuple[str, ...], prefixes: tuple[str, ...]):
 
 def _csv_int(row: Mapping, column: str, where: str, low: int, high: int) -> int:
     value = row[column]
-    if not (value.isascii() and value.isdigit()) or not low <= int(value) <= high:
-        raise FrameworkError(f"{where}: {column} {value or '(empty)'} is not {low}..{high}")
-    return int(value)
+    digits = value.lstrip("0") or "0"  # int() refuses a 4,301-digit cell with a ValueError
+    if not (value.isascii() and value.isdigit()) or len(digits) > len(str(high)) \
+            or not low <= int(digits) <= high:
+        shown = value[:20] + ("..." if len(value) > 20 else "")
+        raise FrameworkError(f"{where}: {column} {shown or '(empty)'} is not {low}..{high}")
+    return int(digits)
 
 
 def _csv_texts(row: Mapping, prefix: str, where: str, require_languages: bool) -> dict:
