@@ -11,7 +11,9 @@ from datetime import datetime
 
 from issuer import credentials as build
 from issuer import status
+from schemas.jsonld_contexts import CONTEXTS_DIR
 from vc import api as vc_api
+from vc.contexts import shared_store
 from vc.multikey import Ed25519Multikey
 
 
@@ -72,7 +74,7 @@ class Minter:
                 decision_ref=f"{candidate_ref}-{decision.id}", valid_from=self.now,
                 valid_until=valid_until, units=[unit_docs[u] for u in role.units],
                 status=entries, digests=digests or {})
-        signed = vc_api.sign(doc, self.key, suite=self.suite,
+        signed = vc_api.sign(doc, self.key, store=shared_store(CONTEXTS_DIR), suite=self.suite,
                              verification_method=f"{self.did}#{self.key_id}",
                              created=build.rfc3339(self.now))
         digest = build.digest_multibase(signed)

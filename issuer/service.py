@@ -30,7 +30,9 @@ from issuer.models import (
 )
 from issuer.records import insert_rows as _insert_rows
 from issuer.rules import RuleError, unit_passed
+from schemas.jsonld_contexts import CONTEXTS_DIR
 from vc import api as vc_api
+from vc.contexts import shared_store
 from vc.did_resolver import did_method
 from vc.errors import VCError
 from vc.key_store import KeyStore
@@ -421,7 +423,8 @@ class IssuerService:
         if cached is None:
             key_id, signer = self._signing_key()
             # created = the list's own time: every worker signs the same bytes (same ETag)
-            cached = vc_api.sign(doc, signer, suite=self.config.suite,
+            cached = vc_api.sign(doc, signer, store=shared_store(CONTEXTS_DIR),
+                                 suite=self.config.suite,
                                  verification_method=f"{self.config.did}#{key_id}",
                                  created=doc.get("validFrom"))
             self._list_cache = {k: v for k, v in self._list_cache.items()

@@ -33,8 +33,9 @@ from registry.models import (
 from registry.snapshot import SignatureChecker, TrustData, TrustSnapshot, build_snapshot
 from registry.tokens import hash_token, new_token, token_matches, token_slug
 from registry.vocab import FRAMEWORK, OPERATOR_SLUG, now
+from schemas.jsonld_contexts import CONTEXTS_DIR
 from vc.api import issue
-from vc.contexts import ContextStore
+from vc.contexts import ContextStore, shared_store
 from vc.errors import VCError
 from vc.instants import format_instant
 from vc.statuslist import status_entry, status_list_credential
@@ -56,9 +57,9 @@ class Registry:
         self._sessions = session_factory
         self._body_keys = body_keys  # a body's keys come only from its own DID document
         self.public_url = public_url.rstrip("/")
-        self._store = store
+        self._store = store or shared_store(CONTEXTS_DIR)
         self._clock = clock
-        self.checker = SignatureChecker(store)
+        self.checker = SignatureChecker(self._store)
         self._snapshot: tuple[int, TrustSnapshot] | None = None
         self._lock = threading.Lock()
 

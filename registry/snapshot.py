@@ -29,8 +29,10 @@ from registry.credentials import (
     read_anchor,
     read_recognition,
 )
+from schemas.jsonld_contexts import CONTEXTS_DIR
 from vc.api import verify
-from vc.contexts import ContextStore
+from vc.contexts import ContextStore, shared_store
+from vc.cryptosuites import ALL_SUITES
 from vc.did_key import public_key_from_did_key
 from vc.did_resolver import DIDResolver
 from vc.errors import VCError
@@ -88,7 +90,7 @@ class SignatureChecker:
     """Verifies registry credentials offline (did:key) and remembers the outcome by digest."""
 
     def __init__(self, store: ContextStore | None = None) -> None:
-        self._store = store
+        self._store = store or shared_store(CONTEXTS_DIR)
         # did:key needs no fetch; a did:web signer fails as "could not fetch", never online.
         self._resolver = DIDResolver(fetcher=StaticFetcher({}))
         self._cache: OrderedDict[bytes, str | None] = OrderedDict()
@@ -122,7 +124,8 @@ class SignatureChecker:
             method = proof.get("verificationMethod") if isinstance(proof, dict) else None
             if not isinstance(method, str) or method.split("#", 1)[0] != signer:
                 return f"signed with a key that is not {signer}'s"
-        result = verify(credential, resolver=self._resolver, store=self._store)
+        result = verify(credential, resolver=self._resolver, store=self._store,
+                        suites=ALL_SUITES)
         failed = [c for c in result.checks if c.outcome != "passed"]
         return f"{failed[0].id}: {failed[0].reason}" if failed else None
 

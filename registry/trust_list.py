@@ -16,8 +16,9 @@ from registry.authority import Authority
 from registry.credentials import issuer_of, new_credential_id, read_accreditation, types_of
 from registry.snapshot import SignatureChecker, TrustData, TrustSnapshot
 from registry.vocab import CONTEXTS, TRUST_LIST_CREDENTIAL
+from schemas.jsonld_contexts import CONTEXTS_DIR
 from vc.api import issue
-from vc.contexts import ContextStore
+from vc.contexts import ContextStore, shared_store
 from vc.instants import format_instant, read_instant
 from vc.language_maps import language_values
 from vc.trust import TrustSourceUnavailable
@@ -112,7 +113,8 @@ def unsigned_trust_list(data: TrustData, snapshot: TrustSnapshot, *, list_url: s
 def sign_trust_list(document: dict, operator: Authority,
                     store: ContextStore | None = None) -> dict:
     return issue(document, operator.key, suite=SUITE,
-                 verification_method=operator.verification_method, store=store)
+                 verification_method=operator.verification_method,
+                 store=store or shared_store(CONTEXTS_DIR))
 
 
 def _literal(node: object, key: str) -> dict | None:

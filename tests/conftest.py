@@ -84,7 +84,8 @@ def leaf_paths(value, path=()):
         yield path
 
 
-SIGNATURE_MISMATCH = "does not match the document"  # vc.dataintegrity's reason, either suite
+# the reason vc._internal.dataintegrity gives, either suite
+SIGNATURE_MISMATCH = "does not match the document"
 
 
 def failed_checks(checks) -> dict[str, str]:

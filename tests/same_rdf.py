@@ -10,7 +10,6 @@ import random
 from dataclasses import dataclass
 
 from vc._internal.context_cache import ContextCache
-from vc._internal.jsonld import default_cache
 from vc._internal.jsonld_walk import Walker
 from vc._internal.rdfc import canonicalize
 from vc.errors import VCError
@@ -39,7 +38,7 @@ class _Recorder(Walker):
 
 
 def lenient_cache(store) -> ContextCache:
-    return default_cache(store, compact_form=False)
+    return store.cache(compact_form=False)
 
 
 def key_table(document: dict, store) -> dict[str, tuple[str, dict]]:

@@ -5,6 +5,7 @@ from pathlib import Path
 
 import pytest
 from jsonschema import Draft202012Validator
+from vc_calls import STORE
 
 from schemas.json_schemas import (
     COMPETENCY_CREDENTIAL_SCHEMA_ID,
@@ -100,7 +101,7 @@ def test_example_role_credential_is_valid():
 def test_competency_credential_is_valid_and_defined_by_our_contexts():
     credential = competency_credential()
     assert errors(COMPETENCY_CREDENTIAL_SCHEMA_ID, credential) == []
-    assert to_rdf(credential)  # strict JSON-LD: every term is defined by a pinned context
+    assert to_rdf(credential, STORE.cache())  # strict JSON-LD: every term is defined by a pinned context
     signed = credential | {"proof": {"type": "DataIntegrityProof"}}
     assert errors(COMPETENCY_CREDENTIAL_SCHEMA_ID, signed) == []
 

@@ -6,12 +6,12 @@ from pathlib import Path
 
 import jsonschema
 import pytest
+import vc_calls
 
 from issuer.batch import issue_cohort
 from issuer.did_web import issuer_did_document
 from issuer.rules import RuleError, role_outcome, unit_passed
 from issuer.service import IssuerError
-from vc import api
 from vc.did_resolver import DIDResolver
 from vc.did_web import did_web_to_url
 from vc.fetch import StaticFetcher
@@ -73,7 +73,7 @@ def test_every_credential_validates_against_its_schema_and_verifies(service, res
     for doc in result.issued:
         schema = load_schema(doc["credentialSchema"][0]["id"])
         jsonschema.Draft202012Validator(schema).validate(doc)
-        verified = api.verify(doc, resolver=resolver)
+        verified = vc_calls.verify(doc, resolver=resolver)
         assert verified.verified, verified.to_json()
         assert "ana@example.org" not in json.dumps(doc)  # the email is hashed, never in clear
 
@@ -123,7 +123,7 @@ def test_revoke_suspend_reinstate_flip_the_right_bit(service, resolver):
     service.revoke(a["id"], "fraud", "test")
     flipped, listed = _bit(service, a, "revocation")
     assert flipped is True and _bit(service, b, "revocation")[0] is False
-    assert api.verify(listed, resolver=resolver).verified
+    assert vc_calls.verify(listed, resolver=resolver).verified
     service.suspend(b["id"], "inquiry", "test")
     assert _bit(service, b, "suspension")[0] is True
     service.reinstate(b["id"], "cleared", "test")
@@ -207,7 +207,7 @@ def test_after_key_rotation_old_and_new_credentials_verify(service):
     new_vm = after.issued[0]["proof"]["verificationMethod"]
     assert old_vm != new_vm
     for credential in (before.issued[0], after.issued[0]):
-        assert api.verify(credential, resolver=resolver).verified
+        assert vc_calls.verify(credential, resolver=resolver).verified
 
 
 def test_bad_cohort_rows_are_reported_by_line_and_the_good_rows_go_through(tmp_path):

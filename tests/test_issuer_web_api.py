@@ -6,13 +6,13 @@ from pathlib import Path
 from typing import ClassVar
 
 import pytest
+import vc_calls
 from cryptography.hazmat.primitives.serialization import Encoding, NoEncryption, PrivateFormat
 from flask import Flask
 from flask.testing import FlaskClient
 
 from issuer.officers import add_officer
 from issuer.shares import create_share, revoke_share, shares_of
-from vc import api
 from vc.did_resolver import DIDResolver
 from vc.did_web import did_web_to_url
 from vc.fetch import StaticFetcher
@@ -167,7 +167,7 @@ def test_issued_credentials_verify_with_the_apps_own_did_document(client, servic
     assert {d["credentialSubject"]["achievement"]["humanCode"] for d in issued} >= \
         {*units, "SCPM"}
     for document in issued:
-        result = api.verify(document, resolver=resolver)
+        result = vc_calls.verify(document, resolver=resolver)
         assert result.verified, result.to_json()
         assert document["issuer"]["id"] == service.config.did
 
@@ -242,7 +242,7 @@ def test_revoking_through_the_api_sets_the_bit_in_a_list_that_verifies(client, s
     assert _bit(client, credential, "revocation")
     listing = client.get("/status/revocation/1")
     assert listing.mimetype == "application/vc+ld+json"
-    result = api.verify(listing.get_json(), resolver=resolver)
+    result = vc_calls.verify(listing.get_json(), resolver=resolver)
     assert result.verified, result.to_json()
 
 

@@ -3,9 +3,10 @@ import copy
 import json
 
 import pytest
+from vc_calls import STORE
 
 from issuer.demo import sample_role_credential
-from vc._internal.jsonld import default_cache, to_rdf
+from vc._internal.jsonld import to_rdf
 from vc._internal.jsonld_walk import walk
 from vc._internal.rdf_plan import SLOT
 from vc._internal.rdfc import canonicalize_quads
@@ -19,7 +20,7 @@ def _same(doc, cache):
 
 
 def test_replay_equals_the_full_walk_on_every_test_document(vectors, examples_store):
-    cache = default_cache(examples_store)
+    cache = examples_store.cache()
     docs = [json.loads(p.read_text()) for p in sorted((vectors / "vc-di-eddsa").rglob(
         "*.json")) if "employ" not in str(p) and "keyPair" not in p.name
         and "multiKey" not in p.name]
@@ -41,7 +42,7 @@ def test_replay_equals_the_full_walk_on_every_test_document(vectors, examples_st
 
 
 def test_documents_of_one_shape_share_a_plan_and_keep_their_values():
-    cache = default_cache()
+    cache = STORE.cache()
     first, second = sample_role_credential(1, "did:web:a.example"), \
         sample_role_credential(2, "did:web:b.example")
     _same(first, cache)
@@ -50,7 +51,7 @@ def test_documents_of_one_shape_share_a_plan_and_keep_their_values():
 
 
 def test_a_relative_id_is_refused_even_when_the_shape_has_a_plan():
-    cache = default_cache()
+    cache = STORE.cache()
     to_rdf(sample_role_credential(3, "did:web:a.example"), cache)
     bad = sample_role_credential(4, "did:web:a.example")
     bad["credentialSubject"]["id"] = "not-absolute"
@@ -60,7 +61,7 @@ def test_a_relative_id_is_refused_even_when_the_shape_has_a_plan():
 
 def test_blank_node_ids_and_slot_lookalikes_are_plain_values():
     # one blank node described in two places: the RDF engine, not compact form (refused)
-    cache = default_cache(compact_form=False)
+    cache = STORE.cache(compact_form=False)
     doc = sample_role_credential(5, "did:web:a.example")
     doc["credentialSubject"]["id"] = "_:holder"
     doc["evidence"][0]["id"] = "_:holder"

@@ -5,10 +5,10 @@ from pathlib import Path
 import pytest
 from flask import Flask
 from flask.testing import FlaskClient
+from vc_calls import verify
 
 from registry.trust_source import TrustListTrustSource
 from registry.vocab import role_id
-from vc.api import verify
 from vc.statuslist import read_status
 from web.app import create_app
 from web.datadir import prepare_data_dir

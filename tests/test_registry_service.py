@@ -7,6 +7,7 @@ import pytest
 from registry_bodies import Bodies
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session, sessionmaker
+from vc_calls import issue
 
 from registry.authority import Authority
 from registry.credentials import accreditation_credential
@@ -15,7 +16,6 @@ from registry.models import CredentialRecord, RegistryAuditEvent
 from registry.service import Registry
 from registry.trust_source import DatabaseTrustSource
 from registry.vocab import role_id
-from vc.api import issue
 from vc.multikey import Ed25519Multikey
 from web.db import make_engine, upgrade
 

@@ -10,6 +10,7 @@ import pytest
 from conftest import SIGNATURE_MISMATCH
 from registry_bodies import Bodies
 from sqlalchemy.orm import sessionmaker
+from vc_calls import verify
 
 from registry.authority import Authority
 from registry.service import Registry
@@ -17,7 +18,6 @@ from registry.snapshot import SignatureChecker, build_snapshot
 from registry.trust_list import sign_trust_list, unsigned_trust_list
 from registry.trust_source import DatabaseTrustSource, SeenSequences, TrustListTrustSource
 from registry.vocab import role_id
-from vc.api import verify
 from vc.fetch import StaticFetcher
 from vc.multikey import Ed25519Multikey
 from vc.trust import TrustSourceUnavailable

@@ -22,7 +22,6 @@ from test_verifier_support import (
 )
 
 from vc._internal.dataintegrity import add_proof
-from vc._internal.jsonld import default_cache
 from vc.did_key import did_key_from_public_key
 from vc.multikey import Ed25519Multikey
 from verifier.presentation import verify_presentation
@@ -48,7 +47,7 @@ def _presentation(credential: dict, key: Ed25519Multikey, did: str) -> dict:
     return add_proof(vp, key, verification_method=f"{did}#{key.public_key_multibase}",
                      proof_purpose="authentication", created="2026-06-01T00:00:00Z",
                      extra={"challenge": CHALLENGE, "domain": DOMAIN},
-                     cache=default_cache(STORE, compact_form=False))
+                     cache=STORE.cache(compact_form=False))
 
 
 def _originals() -> dict[str, tuple[dict, str]]:

@@ -10,16 +10,15 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner
 from same_rdf import SPELLING, rdf_of, rewrite, sites
+from vc_calls import STORE
 
 from issuer.demo import seed_demo
-from vc.contexts import default_store
 from web.app import create_app
 from web.cli import main
 from web.datadir import prepare_data_dir
 from web.registry_setup import EXTENSION_KEY, seed_demo_registry
 from web.settings import Settings
 
-STORE = default_store()
 ENV = {"S4C_PUBLIC_URL": "https://certify.example.eu",
        "S4C_KEY_PASSPHRASE": "agreement test passphrase"}
 

@@ -26,7 +26,6 @@ from test_verifier_support import (
 )
 
 from vc._internal.dataintegrity import add_proof
-from vc._internal.jsonld import default_cache
 from vc.did_key import did_key_from_public_key
 from vc.did_resolver import DIDResolver
 from vc.fetch import CachingFetcher
@@ -147,7 +146,7 @@ def presentation(holder, credentials: list[dict], challenge: str, domain: str) -
     return add_proof(vp, key, verification_method=f"{did}#{key.public_key_multibase}",
                      proof_purpose="authentication", extra={"challenge": challenge,
                                                             "domain": domain},
-                     cache=default_cache(STORE))
+                     cache=STORE.cache())
 
 
 def new_challenge(client) -> tuple[str, str]:
@@ -207,7 +206,7 @@ def test_a_presentation_signed_for_assertion_is_not_authentication(app, issuer, 
     vp = {"@context": [V2], "type": ["VerifiablePresentation"], "holder": did}
     vp = add_proof(vp, key, verification_method=f"{did}#{key.public_key_multibase}",
                    proof_purpose="assertionMethod",
-                   extra={"challenge": challenge, "domain": domain}, cache=default_cache(STORE))
+                   extra={"challenge": challenge, "domain": domain}, cache=STORE.cache())
     _, body, _ = post(client, "/presentations/verify", {
         "verifiablePresentation": vp, "options": {"challenge": challenge, "domain": domain}})
     assert {c["id"]: c["outcome"] for c in body["checks"]}["proof"] == "failed"

@@ -8,6 +8,7 @@ import threading
 from pathlib import Path
 
 import pytest
+import vc_calls
 from babel.messages.pofile import read_po
 from click.testing import CliRunner
 from flask import Flask
@@ -27,7 +28,6 @@ from test_verifier_support import (
 from werkzeug.serving import make_server
 
 from issuer.did_web import issuer_did_document
-from vc import api
 from vc.did_resolver import DIDResolver
 from vc.fetch import StaticFetcher
 from vc.qr import read_qr_codes
@@ -185,7 +185,7 @@ def test_s4c_qr_writes_a_self_contained_png_and_a_summary_for_a_large_role(setti
     did = settings.issuer_did
     own = DemoIssuer(host=did.removeprefix("did:web:").replace("%3A", ":"),
                      key=keys.signing_key(key_id))
-    role = api.sign(role_credential(own, units=[own.sign(unit_credential(own, i))
+    role = vc_calls.sign(role_credential(own, units=[own.sign(unit_credential(own, i))
                                                 for i in range(1, 7)]),
                     own.key, verification_method=f"{did}#{key_id}", store=STORE)
     (tmp_path / "role.json").write_text(json.dumps(role))
@@ -201,7 +201,7 @@ def test_s4c_qr_writes_a_self_contained_png_and_a_summary_for_a_large_role(setti
     document = issuer_did_document(did, keys.all())
     resolver = DIDResolver(fetcher=StaticFetcher({
         f"https://{own.host}/.well-known/did.json": json.dumps(document).encode()}))
-    assert api.verify(summary, resolver=resolver, store=STORE).verified
+    assert vc_calls.verify(summary, resolver=resolver, store=STORE).verified
 
     foreign = DemoIssuer()
     (tmp_path / "foreign.json").write_text(json.dumps(foreign.sign(role_credential(

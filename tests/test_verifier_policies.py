@@ -15,6 +15,7 @@ from test_same_rdf_mutations import (
     _presentation,
 )
 from test_verifier_support import NOW, role_credential
+from vc_calls import STORE
 
 from vc._internal.dataintegrity import add_proof
 from vc.checks import Outcome
@@ -59,7 +60,7 @@ def test_a_junk_presentation_does_not_use_up_the_challenge():
     good = add_proof(unsigned, ALICE, verification_method=f"{ALICE_DID}#"
                      f"{ALICE.public_key_multibase}", proof_purpose="authentication",
                      created="2026-06-01T00:00:00Z",
-                     extra={"challenge": challenge, "domain": DOMAIN})
+                     extra={"challenge": challenge, "domain": DOMAIN}, cache=STORE.cache())
     junk = {**good, "proof": {**good["proof"], "proofValue": "z" + "1" * 86}}
     first = verify_presentation(VERIFIER, junk, challenge=challenge, domain=DOMAIN,
                                 challenges=store)
@@ -76,7 +77,8 @@ def test_a_junk_presentation_does_not_use_up_the_challenge():
 def _signed_at(created: str, expires: str | None = None) -> dict:
     extra = {"expires": expires} if expires else None
     return add_proof(role_credential(ISSUER, n=14), ISSUER.key,
-                     verification_method=ISSUER.vm, created=created, extra=extra)
+                     verification_method=ISSUER.vm, created=created, extra=extra,
+                     cache=STORE.cache())
 
 
 def test_a_proof_created_in_the_future_beyond_the_skew_fails():

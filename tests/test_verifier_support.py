@@ -10,8 +10,10 @@ import json
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 
+from vc_calls import STORE as PROJECT_STORE
+
 from vc import api
-from vc.contexts import ContextStore, default_store
+from vc.contexts import ContextStore
 from vc.did_resolver import DIDResolver
 from vc.fetch import FetchResult, StaticFetcher
 from vc.multikey import Ed25519Multikey
@@ -40,7 +42,7 @@ _FALLBACK_S4C_CONTEXT = {"@context": {
 
 def context_store() -> ContextStore:
     """The pinned contexts; plus a minimal s4c context if the framework has not pinned it."""
-    store = default_store()
+    store = PROJECT_STORE
     if S4C in store.manifest:
         return store
     return ContextStore({S4C: _FALLBACK_S4C_CONTEXT})

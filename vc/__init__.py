@@ -1,18 +1,34 @@
-"""s4c's standards core: W3C Verifiable Credentials with Data Integrity EdDSA proofs.
+"""W3C Verifiable Credentials with Data Integrity EdDSA proofs: vc knows the standards and
+nothing about any application, and could be published alone.
 
-Nothing here knows about smart cities. The public API:
+The public surface (everything else lives in `vc._internal` and may change without notice):
 
-- `sign(document, key, suite=..., verification_method=...)` adds a Data Integrity proof;
-- `verify(document, resolver=...)` checks the terms (safe mode) and every proof, returning a
-  `VerificationResult` (a list of `Check`s, each passed/failed/unknown with a reason);
-- `resolve(did)` resolves did:key and did:web (bounded fetches) to a DID document;
-- `load_document(url)` returns a pinned JSON-LD context; unknown URLs are an error.
-
-Errors are the typed exceptions of `vc.errors`.
+- `vc.api`: `sign`, `issue` (VC Data Model 2.0 validation, then `sign`) and `verify`
+  (safe-mode term check and every proof, returning a `VerificationResult`: a list of
+  `Check`s, each passed/failed/unknown with a reason), `resolve`, `load_document`. Nothing
+  is defaulted that could reach the network or accept more than the caller chose: `verify`
+  takes the DID resolver, the context store and the accepted cryptosuites; `sign` and
+  `issue` take the context store.
+- `vc.contexts`: `ContextStore` (the only document loader: pinned local contexts, never
+  the network), `PinnedContexts`, `standard_contexts()` (the W3C and 1EdTech contexts
+  shipped in `vc/pinned_contexts/`), `shared_store(*directories)`.
+- `vc.cryptosuites`: `eddsa-rdfc-2022`, `eddsa-jcs-2022`, `Ed25519Signature2020`
+  (`ALL_SUITES`, `SIGNING_SUITES`).
+- `vc.checks` (results), `vc.errors` (typed exceptions), `vc.datamodel` (VC Data Model
+  2.0 checks), `vc.instants`, `vc.language_maps`, `vc.resource_integrity`.
+- Keys and DIDs: `vc.multikey`, `vc.multibase`, `vc.key_store`, `vc.did_key`,
+  `vc.did_web`, `vc.did_resolver` (`DIDResolver`), `vc.fetch` (bounded HTTP, static and
+  caching fetchers).
+- `vc.statuslist` (Bitstring Status List v1.0), `vc.trust` (trust sources), `vc.qr`
+  (the QR payload codec), `vc.jcs` (RFC 8785 JSON canonicalization), `vc.json_input`
+  (strict, bounded JSON from outside).
 """
-from vc.api import ContextStore, issue, load_document, resolve, sign, verify
+from vc.api import issue, load_document, resolve, sign, verify
 from vc.checks import Check, Outcome, VerificationResult
+from vc.contexts import ContextStore, PinnedContexts, shared_store, standard_contexts
+from vc.cryptosuites import ALL_SUITES
 from vc.multikey import Ed25519Multikey
 
-__all__ = ["Check", "ContextStore", "Ed25519Multikey", "Outcome", "VerificationResult",
-           "issue", "load_document", "resolve", "sign", "verify"]
+__all__ = ["ALL_SUITES", "Check", "ContextStore", "Ed25519Multikey", "Outcome",
+           "PinnedContexts", "VerificationResult", "issue", "load_document", "resolve",
+           "shared_store", "sign", "standard_contexts", "verify"]

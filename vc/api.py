@@ -1,36 +1,43 @@
-"""The small public API of `vc` (re-exported by the package)."""
+"""The small public API of `vc` (re-exported by the package).
+
+Nothing here has a global default that could reach the network or accept more than the
+caller chose: as in digitalbazaar's `vc` (`verifyCredential` takes its suites, document
+loader, purpose and clock from the caller), `verify` takes the DID resolver, the context
+store and the accepted cryptosuites from its caller, and `sign`/`issue` the context store.
+"""
+from collections.abc import Collection
 from datetime import datetime, timedelta
+from typing import Any, Protocol
 
 import pydid
 
 from vc._internal.dataintegrity import DEFAULT_SKEW, add_proof, transform_key, verify_proofs
-from vc._internal.jsonld import default_cache
 from vc._internal.rdfc import canonicalize
 from vc._internal.terms import check_terms
 from vc.checks import Check, Outcome, VerificationResult
-from vc.contexts import ContextStore, default_store
-from vc.did_resolver import DIDResolver
+from vc.contexts import ContextStore
+from vc.cryptosuites import Cryptosuite
+from vc.datamodel import validate
+from vc.did_resolver import DIDResolver, VerificationKey
 from vc.errors import CanonicalizationError, ContextError, MalformedInputError
 from vc.jcs import canonicalize_parsed as jcs_canonicalize
 from vc.multikey import Ed25519Multikey
 
-_RESOLVER: DIDResolver | None = None
+
+class VerificationMethodResolver(Protocol):
+    """What `verify` needs of a DID resolver (a `DIDResolver`, or a trust list's keys)."""
+
+    def resolve_verification_method(self, vm_url: str, purpose: str) -> VerificationKey: ...
 
 
-def _default_resolver() -> DIDResolver:
-    global _RESOLVER
-    if _RESOLVER is None:
-        _RESOLVER = DIDResolver()
-    return _RESOLVER
-
-
-def sign(document: dict, key: Ed25519Multikey, *, suite: str = "eddsa-rdfc-2022",
-         verification_method: str, proof_purpose: str = "assertionMethod",
-         created: str | None = None, store: ContextStore | None = None) -> dict:
-    """Adds a proof. Refuses (ContextError) a document whose terms its contexts do not define."""
+def sign(document: dict[str, Any], key: Ed25519Multikey, *, store: ContextStore,
+         suite: str = "eddsa-rdfc-2022", verification_method: str,
+         proof_purpose: str = "assertionMethod", created: str | None = None) -> dict[str, Any]:
+    """Adds a proof (VC Data Integrity 1.0 §4.2). Refuses (ContextError) a document whose
+    terms the store's contexts do not define."""
     if not isinstance(document, dict):
         raise MalformedInputError("only a JSON object can be signed")
-    cache = default_cache(store)
+    cache = store.cache()
     unsecured = {k: v for k, v in document.items() if k != "proof"}
     transformed = None
     if suite == "eddsa-jcs-2022":
@@ -44,20 +51,22 @@ def sign(document: dict, key: Ed25519Multikey, *, suite: str = "eddsa-rdfc-2022"
                      transformed=transformed)
 
 
-def verify(document: dict, *, resolver: DIDResolver | None = None,
-           store: ContextStore | None = None,
-           purpose: str | None = "assertionMethod", now: datetime | None = None,
-           skew: timedelta = DEFAULT_SKEW) -> VerificationResult:
-    """Checks the document's terms and every proof; never raises for a bad document.
+def verify(document: object, *, resolver: VerificationMethodResolver, store: ContextStore,
+           suites: Collection[Cryptosuite], purpose: str = "assertionMethod",
+           now: datetime | None = None, skew: timedelta = DEFAULT_SKEW) -> VerificationResult:
+    """Checks the document's terms and every proof (VC Data Integrity 1.0 §4.4, §4.5); never
+    raises for a bad document.
 
-    `now`: the verifier's clock for the proofs' `created` and `expires` (default: system)."""
+    `resolver` finds each proof's key, `store` holds the accepted contexts, `suites` the
+    accepted cryptosuites (a proof of another suite fails); `now` is the verifier's clock
+    for the proofs' `created` and `expires` (default: the system clock)."""
     result = VerificationResult()
     if not isinstance(document, dict):
         result.checks.append(Check("structure", Outcome.FAILED, "not a JSON object"))
         return result
-    cache = default_cache(store)
+    cache = store.cache()
     unsecured = {k: v for k, v in document.items() if k != "proof"}
-    transforms: dict = {}
+    transforms: dict[tuple[Any, ...], bytes] = {}
     try:
         if _signed_with_rdfc(document):
             # the RDFC transformation walks the document strictly: it is the term check too
@@ -71,14 +80,13 @@ def verify(document: dict, *, resolver: DIDResolver | None = None,
                                    "every property and type is defined by accepted contexts"))
     except (ContextError, MalformedInputError, CanonicalizationError) as e:
         result.checks.append(Check("terms", Outcome.FAILED, str(e)))
-    resolver = resolver or _default_resolver()
     result.checks.extend(verify_proofs(document, resolver.resolve_verification_method,
-                                       purpose=purpose, cache=cache, transforms=transforms,
-                                       now=now, skew=skew))
+                                       suites=suites, purpose=purpose, cache=cache,
+                                       transforms=transforms, now=now, skew=skew))
     return result
 
 
-def _signed_with_rdfc(document: dict) -> bool:
+def _signed_with_rdfc(document: dict[str, Any]) -> bool:
     proofs = document.get("proof")
     for p in proofs if isinstance(proofs, list) else [proofs]:
         if isinstance(p, dict) and "previousProof" not in p and "@context" not in p and (
@@ -88,20 +96,20 @@ def _signed_with_rdfc(document: dict) -> bool:
     return False
 
 
-def resolve(did: str, resolver: DIDResolver | None = None) -> pydid.DIDDocument:
-    return (resolver or _default_resolver()).resolve(did)
+def resolve(did: str, resolver: DIDResolver) -> pydid.DIDDocument:
+    """The DID document of `did` (DID Core 1.0 §7.1), through the caller's resolver."""
+    return resolver.resolve(did)
 
 
-def load_document(url: str, store: ContextStore | None = None) -> dict:
-    return (store or default_store()).load(url)
+def load_document(url: str, store: ContextStore) -> dict[str, Any]:
+    """The context document at `url`, if `store` accepts it (ContextError otherwise)."""
+    return store.load(url)
 
 
-def issue(document: dict, key: Ed25519Multikey, *, suite: str = "eddsa-rdfc-2022",
-          verification_method: str, created: str | None = None,
-          store: ContextStore | None = None) -> dict:
+def issue(document: dict[str, Any], key: Ed25519Multikey, *, store: ContextStore,
+          suite: str = "eddsa-rdfc-2022", verification_method: str,
+          created: str | None = None) -> dict[str, Any]:
     """The issuing path: VC Data Model 2.0 validation, safe-mode term check, then a proof."""
-    from vc.datamodel import validate
-
     validate(document)
-    return sign(document, key, suite=suite, verification_method=verification_method,
-                created=created, store=store)
+    return sign(document, key, store=store, suite=suite,
+                verification_method=verification_method, created=created)

@@ -10,7 +10,7 @@ import re
 from dataclasses import dataclass
 
 from vc._internal.context_cache import ContextCache
-from vc._internal.jsonld import default_cache, to_rdf
+from vc._internal.jsonld import to_rdf
 from vc._internal.rdfc import canonicalize_quads
 from vc.errors import ProofError
 from vc.jcs import canonicalize_parsed as jcs
@@ -30,14 +30,14 @@ class Cryptosuite:
     canonical: str  # "rdfc" or "jcs"
     proof_carries_context: bool  # whether the emitted proof repeats the document @context
 
-    def transform(self, document: dict, cache: ContextCache | None) -> bytes:
+    def transform(self, document: dict, cache: ContextCache) -> bytes:
         """Transformation (§3.3.3 / §3.4.3): the canonical bytes of the unsecured document."""
         if self.canonical == "rdfc":
             return canonicalize_quads(to_rdf(document, cache)).encode("utf-8")
         return jcs(document)
 
     def proof_configuration(self, options: dict, document: dict,
-                            cache: ContextCache | None) -> bytes:
+                            cache: ContextCache) -> bytes:
         """Proof Configuration (§3.3.5 / §3.4.5): canonical bytes of the proof options."""
         if options.get("type") != self.proof_type:
             raise ProofError(f"proof type must be {self.proof_type!r} for {self.name}")
@@ -54,7 +54,6 @@ class Cryptosuite:
         if self.canonical == "rdfc":
             # proof options repeat across credentials (same key, purpose, often the same
             # second): their canonical form is memoised by their exact JSON, in the cache
-            cache = cache or default_cache()
             memo_key = jcs(config)
             hit = cache.proof_configs.get(memo_key)
             if hit is None:
@@ -73,7 +72,9 @@ EDDSA_JCS_2022 = Cryptosuite("eddsa-jcs-2022", "DataIntegrityProof", "jcs", True
 ED25519_SIGNATURE_2020 = Cryptosuite("Ed25519Signature2020", "Ed25519Signature2020", "rdfc",
                                      False)
 
-SUITES = {s.name: s for s in (EDDSA_RDFC_2022, EDDSA_JCS_2022, ED25519_SIGNATURE_2020)}
+# every suite vc implements; a verifier passes the ones it accepts to `vc.api.verify`
+ALL_SUITES = (EDDSA_RDFC_2022, EDDSA_JCS_2022, ED25519_SIGNATURE_2020)
+SUITES = {s.name: s for s in ALL_SUITES}
 SIGNING_SUITES = ("eddsa-rdfc-2022", "eddsa-jcs-2022", "Ed25519Signature2020")
 
 

@@ -2,7 +2,7 @@
 
 Only what the data model states as MUST is checked (SHOULDs are left to policy). Whether
 every term is defined by the contexts is not checked here: that is the JSON-LD safe-mode
-check in `vc.jsonld`, which `vc.api.issue` runs after this one.
+check in `vc._internal.jsonld_walk`, which `vc.api.issue` runs after this one.
 """
 import re
 from fractions import Fraction

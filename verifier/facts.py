@@ -28,10 +28,10 @@ def as_list(value: object) -> list:
 class CredentialFacts:
     """What the checks and the summary use, read from the credential as signed.
 
-    The verifier reads only documents in compact form (`vc.jsonld_walk`), so each fact has
-    one spelling; what is still ambiguous in compact form (two `validUntil` values, two EQF
-    levels, a status entry that is not an object) is a `problem`, never a silent default,
-    and nothing depends on the order of JSON keys or array items.
+    The verifier reads only documents in compact form (`vc._internal.jsonld_walk`), so each
+    fact has one spelling; what is still ambiguous in compact form (two `validUntil` values,
+    two EQF levels, a status entry that is not an object) is a `problem`, never a silent
+    default, and nothing depends on the order of JSON keys or array items.
     """
 
     types: tuple[str, ...]

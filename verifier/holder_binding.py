@@ -4,7 +4,7 @@ The data model lets anyone present a credential (a holder need not be its subjec
 whether the presenter must be the subject is the verifier's policy. s4c's default,
 `SubjectMustPresent`, fails a credential whose subject is a DID unless that DID signed the
 presentation; `PresenterMayDiffer` only reports the difference. Both read the subject ids
-from credentials in compact form (`vc.jsonld_walk`): `@id` cannot stand in for `id`.
+from credentials in compact form (`vc._internal.jsonld_walk`): `@id` cannot stand in for `id`.
 """
 from dataclasses import dataclass
 from typing import Protocol

@@ -5,6 +5,7 @@ credential in it is verified, the others serving as a role credential's unit cre
 from dataclasses import dataclass
 
 from vc import api
+from vc.cryptosuites import ALL_SUITES
 from vc.datamodel import DataModelError, validate_presentation
 from verifier.challenges import ChallengeResult, ChallengeStore
 from verifier.checks.base import Category, ReportedCheck, failed, passed
@@ -99,7 +100,8 @@ def verify_presentation(verifier: Verifier, presentation: dict, *, challenge: st
         checks.append(failed("structure", A, "the presentation is malformed: "
                                              + "; ".join(e.problems[:5])))
     result = api.verify(presentation, resolver=UnreachableAwareResolver(verifier.resolver),
-                        store=verifier.store, purpose="authentication", now=verifier.clock())
+                        store=verifier.store, suites=ALL_SUITES, purpose="authentication",
+                        now=verifier.clock())
     checks += [as_reported(c.id, c.outcome, c.reason) for c in result.checks]
     proof = _first_proof(presentation)
     checks += _challenge_checks(proof, challenge, domain, challenges, result.verified)

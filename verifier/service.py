@@ -8,8 +8,9 @@ from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 
+from schemas.jsonld_contexts import CONTEXTS_DIR
 from vc.checks import Outcome
-from vc.contexts import ContextStore
+from vc.contexts import ContextStore, shared_store
 from vc.fetch import Fetcher
 from vc.trust import TrustSource, TrustSourceUnavailable
 from verifier.checks.base import (
@@ -73,7 +74,7 @@ class Verifier:
         self.trust = trust
         self.resolver = resolver
         self.clock = clock
-        self.store = store
+        self.store = store = store or shared_store(CONTEXTS_DIR)
         skew = timedelta(seconds=skew_seconds)
         self.status_reader = StatusListReader(status_fetcher, resolver, store,
                                               ttl_seconds=status_ttl_seconds, skew=skew)

@@ -10,6 +10,7 @@ from datetime import datetime, timedelta
 
 from vc import api
 from vc.contexts import ContextStore
+from vc.cryptosuites import ALL_SUITES
 from vc.errors import FetchError, StatusListError, VCError
 from vc.fetch import CachingFetcher, Fetcher
 from vc.instants import parse_instant
@@ -34,7 +35,7 @@ class _VerifiedList:
 
 
 class StatusListReader:
-    def __init__(self, fetcher: Fetcher, resolver, store: ContextStore | None = None,
+    def __init__(self, fetcher: Fetcher, resolver, store: ContextStore,
                  ttl_seconds: float = 300, skew: timedelta = timedelta(minutes=5)) -> None:
         self._fetcher = fetcher if isinstance(fetcher, CachingFetcher) \
             else CachingFetcher(fetcher, ttl_seconds=ttl_seconds)
@@ -94,7 +95,8 @@ class StatusListReader:
             raise StatusUnavailable(f"the status list {url} is not JSON: {e}") from None
         if not isinstance(credential, dict):
             raise StatusUnavailable(f"the status list {url} is not a JSON object")
-        result = api.verify(credential, resolver=self._resolver, store=self._store)
+        result = api.verify(credential, resolver=self._resolver, store=self._store,
+                            suites=ALL_SUITES)
         bad = next((c for c in result.checks if c.outcome.value != "passed"), None)
         if bad is not None:
             raise StatusUnavailable(f"the status list {url} is not properly signed: {bad.reason}")

@@ -1,4 +1,4 @@
-"""The one JSON-LD context an Aries presentation adds to s4c's pinned set.
+"""The one JSON-LD context an Aries presentation adds to s4c's pinned sets.
 
 A DIF Presentation Exchange presentation from an ACA-Py wallet has the type
 `PresentationSubmission` and the property `presentation_submission`, defined by the DIF
@@ -9,7 +9,8 @@ pinned here by its SHA-256 like every context s4c accepts.
 import hashlib
 from pathlib import Path
 
-from vc.contexts import ContextStore
+from schemas.jsonld_contexts import CONTEXTS_DIR
+from vc.contexts import ContextStore, PinnedContexts, standard_contexts
 from vc.errors import ContextError
 
 PRESENTATION_SUBMISSION_V1 = "https://identity.foundation/presentation-exchange/submission/v1"
@@ -22,4 +23,5 @@ def aries_context_store() -> ContextStore:
     raw = SUBMISSION_FILE.read_bytes()
     if hashlib.sha256(raw).hexdigest() != SUBMISSION_SHA256:
         raise ContextError(f"{SUBMISSION_FILE} does not match its pinned SHA-256")
-    return ContextStore({PRESENTATION_SUBMISSION_V1: SUBMISSION_FILE})
+    return ContextStore({PRESENTATION_SUBMISSION_V1: SUBMISSION_FILE},
+                        pinned=[standard_contexts(), PinnedContexts(CONTEXTS_DIR)])

@@ -199,5 +199,5 @@ def _context_error(e: Exception) -> ContextError:
     if code in ("loading remote context failed", "loading document failed"):
         url = (getattr(e, "details", None) or {}).get("url", "?")
         return ContextError(
-            f"unknown JSON-LD context {url!r}: s4c only accepts its pinned contexts")
+            f"unknown JSON-LD context {url!r}: only the pinned contexts are accepted")
     return ContextError(f"invalid JSON-LD context ({code or 'error'}): {text}")

@@ -4,7 +4,7 @@
 already signed); `verify_proofs` implements §4.4 Verify Proof for every proof in a set,
 following `previousProof` references as §4.5 Verify Proof Sets and Chains describes.
 """
-from collections.abc import Callable
+from collections.abc import Callable, Collection
 from datetime import UTC, datetime, timedelta
 
 from cryptography.exceptions import InvalidSignature
@@ -43,7 +43,7 @@ def _proofs_of(document: dict) -> list:
 def add_proof(document: dict, key: Ed25519Multikey, *, suite: str = "eddsa-rdfc-2022",
               verification_method: str, proof_purpose: str = "assertionMethod",
               created: str | None = None, extra: dict | None = None,
-              cache: ContextCache | None = None, transformed: bytes | None = None) -> dict:
+              cache: ContextCache, transformed: bytes | None = None) -> dict:
     """Returns a copy of `document` with one more proof (VC DI 1.0 §4.2, §4.3).
 
     `transformed` may carry the suite's transformation of the unsecured document when the
@@ -109,12 +109,16 @@ def _check_proof_times(proof: dict, now: datetime, skew: timedelta) -> None:
 
 
 def _verify_one(document: dict, proofs: list, proof: object, resolve_key: KeyResolver,
-                purpose: str | None, cache: ContextCache | None,
-                transforms: dict, now: datetime, skew: timedelta) -> tuple[Outcome, str]:
+                suites: Collection[Cryptosuite], purpose: str | None,
+                cache: ContextCache, transforms: dict, now: datetime,
+                skew: timedelta) -> tuple[Outcome, str]:
     if not isinstance(proof, dict):
         return Outcome.FAILED, "a proof must be a JSON object"
     try:
         suite: Cryptosuite = suite_for_proof(proof)
+        if suite not in suites:
+            raise ProofError(f"{suite.name} proofs are not accepted here (accepted: "
+                             f"{', '.join(s.name for s in suites) or 'none'})")
         vm = proof.get("verificationMethod")
         if not isinstance(vm, str) or not vm:
             raise ProofError("the proof has no verificationMethod")
@@ -183,14 +187,16 @@ def transform_key(canonical: str, unsecured: dict) -> tuple:
     return canonical, None if proof is None else repr(proof), ctx_key
 
 
-def verify_proofs(document: dict, resolve_key: KeyResolver, *, purpose: str | None = None,
-                  cache: ContextCache | None = None,
+def verify_proofs(document: dict, resolve_key: KeyResolver, *,
+                  suites: Collection[Cryptosuite], purpose: str | None = None,
+                  cache: ContextCache,
                   transforms: dict | None = None, now: datetime | None = None,
                   skew: timedelta = DEFAULT_SKEW) -> list[Check]:
     """One check per proof; a document with no proof gets one failed check.
 
-    `transforms` may hold transformations already computed (see `transform_key`); `now` is
-    the verifier's clock (default: the system clock).
+    `suites`: the accepted cryptosuites; `transforms` may hold transformations already
+    computed (see `transform_key`); `now` is the verifier's clock (default: the system
+    clock).
     """
     now = now or datetime.now(UTC)
     proofs = _proofs_of(document)
@@ -199,7 +205,7 @@ def verify_proofs(document: dict, resolve_key: KeyResolver, *, purpose: str | No
     transforms = {} if transforms is None else transforms
     checks = []
     for i, proof in enumerate(proofs):
-        outcome, reason = _verify_one(document, proofs, proof, resolve_key, purpose, cache,
-                                      transforms, now, skew)
+        outcome, reason = _verify_one(document, proofs, proof, resolve_key, suites, purpose,
+                                      cache, transforms, now, skew)
         checks.append(Check("proof" if len(proofs) == 1 else f"proof[{i}]", outcome, reason))
     return checks

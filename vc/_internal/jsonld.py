@@ -14,19 +14,12 @@ from typing import Any
 from vc._internal.context_cache import ContextCache
 from vc._internal.rdf_plan import quads_by_plan
 from vc._internal.rdf_terms import Quad
-from vc.contexts import ContextStore, default_store
 from vc.errors import MalformedInputError
 
 
-def to_rdf(document: dict[str, Any], cache: ContextCache | None = None) -> list[Quad]:
+def to_rdf(document: dict[str, Any], cache: ContextCache) -> list[Quad]:
     """Deserializes a compacted JSON-LD document to RDF quads, strictly (JSON-LD 1.1 API
     §8.1.2 over the Expansion of §5.1.2; see `vc._internal.jsonld_walk`)."""
     if not isinstance(document, dict):
         raise MalformedInputError("a JSON-LD document must be a JSON object")
-    return quads_by_plan(document, cache or default_cache())
-
-
-def default_cache(store: ContextStore | None = None, *,
-                  compact_form: bool = True) -> ContextCache:
-    """The processed contexts of `store` (default: the default store); the store owns them."""
-    return (store or default_store()).cache(compact_form=compact_form)
+    return quads_by_plan(document, cache)

@@ -499,7 +499,7 @@ def _literal(value: object, datatype: str | None, language: str | None, where: s
     raise MalformedInputError(f"{where}: unsupported value of type {type(value).__name__}")
 
 
-def _json_literal(value: object) -> Term:
+def _json_literal(value: Any) -> Term:
     return ("literal", canonicalize(value).decode("utf-8"), RDF_JSON, None)
 
 

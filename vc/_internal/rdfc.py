@@ -70,6 +70,6 @@ def canonicalize_quads(quads: list[Quad]) -> str:
         for row in rows))
 
 
-def canonicalize(document: dict, cache: ContextCache | None = None) -> str:
+def canonicalize(document: dict, cache: ContextCache) -> str:
     """JSON-LD document → canonical N-Quads (the `eddsa-rdfc-2022` transformation)."""
     return canonicalize_quads(to_rdf(document, cache))

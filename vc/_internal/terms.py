@@ -8,7 +8,7 @@ import re
 from typing import Any
 
 from vc._internal.context_cache import ContextCache
-from vc._internal.jsonld import default_cache, to_rdf
+from vc._internal.jsonld import to_rdf
 from vc._internal.rdf_plan import decompose
 
 # A canonical JSON text with its plain string values blanked keeps what a document's shape
@@ -29,7 +29,7 @@ def _json_shape_key(text: str) -> str:
     return _STRING_VALUE.sub(':""', text)
 
 
-def check_terms(document: dict[str, Any], cache: ContextCache | None = None,
+def check_terms(document: dict[str, Any], cache: ContextCache,
                 canonical_json: str | None = None) -> None:
     """Safe mode: raises UndefinedTermError/ContextError unless every term is defined.
 
@@ -37,7 +37,6 @@ def check_terms(document: dict[str, Any], cache: ContextCache | None = None,
     `canonical_json`, the document's JCS text when the caller has it, gives the shape more
     cheaply.
     """
-    cache = cache or default_cache()
     # a text key (JSON shape) and a tuple key (document shape) never collide
     key = _json_shape_key(canonical_json) if canonical_json is not None else \
         decompose(document, [], False)[0]

@@ -6,6 +6,7 @@ from datetime import timedelta
 from vc import api
 from vc.checks import Outcome
 from vc.contexts import ContextStore
+from vc.cryptosuites import ALL_SUITES
 from vc.did_resolver import VerificationKey
 from vc.errors import DIDResolutionError, FetchError
 from verifier.checks.base import (
@@ -38,7 +39,7 @@ class UnreachableAwareResolver:
 class ProofCheck:
     """The JSON-LD terms are all defined (safe mode) and every proof verifies."""
 
-    def __init__(self, resolver, store: ContextStore | None = None,
+    def __init__(self, resolver, store: ContextStore,
                  skew: timedelta = timedelta(minutes=5)) -> None:
         self._resolver = UnreachableAwareResolver(resolver)
         self._store = store
@@ -46,7 +47,8 @@ class ProofCheck:
 
     def run(self, context: CheckContext) -> list[ReportedCheck]:
         result = api.verify(context.credential, resolver=self._resolver, store=self._store,
-                            purpose="assertionMethod", now=context.now, skew=self._skew)
+                            suites=ALL_SUITES, purpose="assertionMethod", now=context.now,
+                            skew=self._skew)
         return [as_reported(c.id, c.outcome, c.reason) for c in result.checks]
 
 

@@ -5,10 +5,12 @@ from pathlib import Path
 
 import click
 
+from schemas.jsonld_contexts import CONTEXTS_DIR
 from vc import api
-from vc.contexts import ContextStore
-from vc.cryptosuites import SIGNING_SUITES
+from vc.contexts import ContextStore, PinnedContexts, shared_store, standard_contexts
+from vc.cryptosuites import ALL_SUITES, SIGNING_SUITES
 from vc.did_key import did_key_from_public_key
+from vc.did_resolver import DIDResolver
 from vc.errors import VCError
 from vc.json_input import loads_strict
 from vc.multikey import Ed25519Multikey
@@ -37,7 +39,8 @@ def read_json_input(path: str) -> dict:
     return doc
 
 
-def parse_contexts(values: tuple[str, ...]) -> ContextStore | None:
+def parse_contexts(values: tuple[str, ...]) -> ContextStore:
+    """The project's pinned contexts, plus the local files given as --context URL=FILE."""
     extra: dict[str, Path] = {}
     for value in values:
         url, sep, file = value.partition("=")
@@ -47,9 +50,9 @@ def parse_contexts(values: tuple[str, ...]) -> ContextStore | None:
             raise click.BadParameter(f"{file}: no such file", param_hint="--context")
         extra[url] = Path(file)
     if not extra:
-        return None
+        return shared_store(CONTEXTS_DIR)
     try:
-        store = ContextStore(extra)
+        store = ContextStore(extra, pinned=[standard_contexts(), PinnedContexts(CONTEXTS_DIR)])
         store.preload()
     except VCError as e:
         raise click.BadParameter(str(e), param_hint="--context") from None
@@ -86,8 +89,8 @@ def sign(key_file: str, suite: str, created: str | None, verification_method: st
         if verification_method is None:
             did = did_key_from_public_key(key.public_key)
             verification_method = f"{did}#{key.public_key_multibase}"
-        signed = api.sign(document, key, suite=suite, verification_method=verification_method,
-                          created=created, store=store)
+        signed = api.sign(document, key, store=store, suite=suite,
+                          verification_method=verification_method, created=created)
     except VCError as e:
         click.echo(f"error: {e}", err=True)
         sys.exit(2)
@@ -102,6 +105,7 @@ def verify(contexts: tuple[str, ...], input_file: str) -> None:
     2 unusable input."""
     store = parse_contexts(contexts)
     document = read_json_input(input_file)
-    result = api.verify(document, store=store)
+    # did:web keys are fetched over HTTPS (bounded, public addresses only)
+    result = api.verify(document, resolver=DIDResolver(), store=store, suites=ALL_SUITES)
     click.echo(json.dumps(result.to_json(), indent=2, ensure_ascii=False))
     sys.exit(0 if result.verified else 1)

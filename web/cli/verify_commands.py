@@ -7,7 +7,9 @@ from pathlib import Path
 
 import click
 
+from schemas.jsonld_contexts import CONTEXTS_DIR
 from vc import api
+from vc.contexts import shared_store
 from vc.errors import VCError
 from vc.qr import QRPayloadError, qr_version_for
 from vc.trust import TrustSourceUnavailable
@@ -159,6 +161,7 @@ def _signed_summary(settings: Settings, credential: dict) -> dict:
     keys = open_issuer_keys(settings)
     active = keys.active()
     return api.sign(compact_summary(credential), keys.signing_key(active.key_id),
+                    store=shared_store(CONTEXTS_DIR),
                     verification_method=f"{settings.issuer_did}#{active.key_id}")
 
 

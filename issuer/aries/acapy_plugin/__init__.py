@@ -4,8 +4,9 @@ s4c's pinned files, never from the network.
 ACA-Py 1.7 loads only the contexts of its own static cache; any other context URL is fetched
 over HTTP. This plugin replaces the agent's `DocumentLoader` with `PinnedDocumentLoader`:
 - http(s) URLs are answered from `vc.contexts.ContextStore` (the contexts pinned by SHA-256
-  in `schemas/contexts/manifest.json`), then from the files ACA-Py bundles (security v1/v2,
-  which it frames keys with, DIF submission, ...); any other URL is an error, not a fetch;
+  in `vc/pinned_contexts/` and `schemas/contexts/`), then from the files ACA-Py bundles
+  (security v1/v2, which it frames keys with, DIF submission, ...); any other URL is an
+  error, not a fetch;
 - DIDs listed in the file named by `--plugin-config-value s4c.did_documents=FILE` (a JSON
   object DID -> DID document, e.g. the issuer's did:web written by `s4c agent start`) are
   answered from it; other DIDs go to the agent's resolvers (did:key, did:peer, ...).
@@ -25,7 +26,8 @@ from acapy_agent.vc.ld_proofs.document_downloader import StaticCacheJsonLdDownlo
 from acapy_agent.vc.ld_proofs.document_loader import DocumentLoader
 from acapy_agent.vc.ld_proofs.error import LinkedDataProofException
 
-from vc.contexts import ContextStore
+from schemas.jsonld_contexts import CONTEXTS_DIR
+from vc.contexts import ContextStore, shared_store
 from vc.errors import ContextError
 
 LOGGER = logging.getLogger(__name__)
@@ -90,7 +92,7 @@ def read_did_documents(path: str | None) -> dict[str, dict]:
 async def setup(context: InjectionContext) -> None:
     """Called by ACA-Py when it loads the plugin; rebinds the loader on startup."""
     settings = plugin_settings(context)
-    store = ContextStore()
+    store = shared_store(CONTEXTS_DIR)
     for url in store.urls():
         store.load(url)  # a changed pinned file stops the agent now, with its SHA-256 error
     did_documents = read_did_documents(settings.get("did_documents"))
