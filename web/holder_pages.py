@@ -15,17 +15,16 @@ from flask import Blueprint, Response, abort, current_app, g, make_response, ren
 
 from issuer.service import NotFound
 from issuer.shares import current_share, lookup_share
+from vc.language_maps import language_map
 from vc.qr import qr_png
 from web import issuer_reads as reads
 from web.auth import login_required
+from web.i18n import LANGUAGES  # the partner languages, in the order a certificate lists them
 from web.problems import problem
 from web.services import current_services
 
 holder_pages = Blueprint("holder_pages", __name__)
 
-# The Skills4Cities partner languages, in the order a certificate lists them.
-LANGUAGES = {"en": "English", "bg": "Български", "ro": "Română", "el": "Ελληνικά",
-             "es": "Español", "de": "Deutsch"}
 EQF_FRAMEWORK = "European Qualifications Framework"
 
 
@@ -53,20 +52,10 @@ class CertificateText:
     result: str | None
 
 
-def _language_values(value: object) -> dict[str, str]:
-    if isinstance(value, str):
-        return {"en": value}
-    out: dict[str, str] = {}
-    for item in value if isinstance(value, list) else []:
-        if isinstance(item, dict) and isinstance(item.get("@value"), str):
-            out.setdefault(str(item.get("@language", "")), item["@value"])
-    return out
-
-
 def certificate_text(document: dict) -> CertificateText:
     subject = document.get("credentialSubject") or {}
     achievement = subject.get("achievement") or {}
-    by_lang = _language_values(achievement.get("name") or document.get("name"))
+    by_lang = language_map(achievement.get("name") or document.get("name"))
     names = [(code, label, by_lang[code]) for code, label in LANGUAGES.items()
              if code in by_lang]
     alignment = [a for a in achievement.get("alignment") or [] if isinstance(a, dict)]
@@ -78,7 +67,7 @@ def certificate_text(document: dict) -> CertificateText:
     results = subject.get("result") or []
     return CertificateText(
         names=names, eqf_level=eqf, framework=framework,
-        issuer_name=issuer.get("name", issuer.get("id", "")) if isinstance(issuer, dict)
+        issuer_name=str(issuer.get("name", issuer.get("id", ""))) if isinstance(issuer, dict)
         else str(issuer),
         valid_from=str(document.get("validFrom", ""))[:10],
         valid_until=str(document["validUntil"])[:10] if document.get("validUntil") else None,
