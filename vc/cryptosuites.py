@@ -8,6 +8,7 @@ verify sit side by side so that they cannot drift apart.
 import hashlib
 import re
 from dataclasses import dataclass
+from typing import Any
 
 from vc._internal.context_cache import ContextCache
 from vc._internal.jsonld import to_rdf
@@ -30,13 +31,13 @@ class Cryptosuite:
     canonical: str  # "rdfc" or "jcs"
     proof_carries_context: bool  # whether the emitted proof repeats the document @context
 
-    def transform(self, document: dict, cache: ContextCache) -> bytes:
+    def transform(self, document: dict[str, Any], cache: ContextCache) -> bytes:
         """Transformation (§3.3.3 / §3.4.3): the canonical bytes of the unsecured document."""
         if self.canonical == "rdfc":
             return canonicalize_quads(to_rdf(document, cache)).encode("utf-8")
         return jcs(document)
 
-    def proof_configuration(self, options: dict, document: dict,
+    def proof_configuration(self, options: dict[str, Any], document: dict[str, Any],
                             cache: ContextCache) -> bytes:
         """Proof Configuration (§3.3.5 / §3.4.5): canonical bytes of the proof options."""
         if options.get("type") != self.proof_type:
@@ -78,7 +79,7 @@ SUITES = {s.name: s for s in ALL_SUITES}
 SIGNING_SUITES = ("eddsa-rdfc-2022", "eddsa-jcs-2022", "Ed25519Signature2020")
 
 
-def suite_for_proof(proof: dict) -> Cryptosuite:
+def suite_for_proof(proof: dict[str, Any]) -> Cryptosuite:
     """Selects the cryptosuite a proof names, or raises ProofError."""
     if proof.get("type") == "DataIntegrityProof":
         name = proof.get("cryptosuite")

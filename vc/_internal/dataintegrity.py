@@ -6,12 +6,14 @@ following `previousProof` references as §4.5 Verify Proof Sets and Chains descr
 """
 from collections.abc import Callable, Collection
 from datetime import UTC, datetime, timedelta
+from typing import Any
 
 from cryptography.exceptions import InvalidSignature
 
 from vc._internal.context_cache import ContextCache
 from vc.checks import Check, Outcome
 from vc.cryptosuites import SUITES, Cryptosuite, suite_for_proof
+from vc.did_resolver import VerificationKey
 from vc.errors import (
     ContextError,
     DIDResolutionError,
@@ -25,7 +27,7 @@ from vc.multibase import decode_base58btc, encode_base58btc
 from vc.multikey import Ed25519Multikey
 
 # resolves a verification method URL for a proof purpose to an Ed25519 public key holder
-KeyResolver = Callable[[str, str], object]
+KeyResolver = Callable[[str, str], VerificationKey]
 DEFAULT_SKEW = timedelta(minutes=5)
 
 
@@ -33,17 +35,17 @@ def now_rfc3339() -> str:
     return datetime.now(UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
 
 
-def _proofs_of(document: dict) -> list:
+def _proofs_of(document: dict[str, Any]) -> list[Any]:
     proof = document.get("proof")
     if proof is None:
         return []
     return proof if isinstance(proof, list) else [proof]
 
 
-def add_proof(document: dict, key: Ed25519Multikey, *, suite: str = "eddsa-rdfc-2022",
+def add_proof(document: dict[str, Any], key: Ed25519Multikey, *, suite: str = "eddsa-rdfc-2022",
               verification_method: str, proof_purpose: str = "assertionMethod",
-              created: str | None = None, extra: dict | None = None,
-              cache: ContextCache, transformed: bytes | None = None) -> dict:
+              created: str | None = None, extra: dict[str, Any] | None = None,
+              cache: ContextCache, transformed: bytes | None = None) -> dict[str, Any]:
     """Returns a copy of `document` with one more proof (VC DI 1.0 §4.2, §4.3).
 
     `transformed` may carry the suite's transformation of the unsecured document when the
@@ -56,7 +58,7 @@ def add_proof(document: dict, key: Ed25519Multikey, *, suite: str = "eddsa-rdfc-
         raise ProofError(f"unknown cryptosuite {suite!r}; choose one of {', '.join(SUITES)}")
     existing = _proofs_of(document)
     unsecured = {k: v for k, v in document.items() if k != "proof"}
-    options: dict = {"type": cs.proof_type}
+    options: dict[str, Any] = {"type": cs.proof_type}
     if cs.proof_type == "DataIntegrityProof":
         options["cryptosuite"] = cs.name
     options["created"] = created or now_rfc3339()
@@ -79,7 +81,7 @@ def add_proof(document: dict, key: Ed25519Multikey, *, suite: str = "eddsa-rdfc-
     return signed
 
 
-def _matching_proofs(all_proofs: list, previous: object) -> list | dict:
+def _matching_proofs(all_proofs: list[Any], previous: object) -> Any:
     ids = previous if isinstance(previous, list) else [previous]
     found = []
     for pid in ids:
@@ -90,7 +92,7 @@ def _matching_proofs(all_proofs: list, previous: object) -> list | dict:
     return found[0] if len(found) == 1 else found
 
 
-def _check_proof_times(proof: dict, now: datetime, skew: timedelta) -> None:
+def _check_proof_times(proof: dict[str, Any], now: datetime, skew: timedelta) -> None:
     """VC DI 1.0 §2.1: `created` is when the proof was made, so not in the future (beyond
     the clock skew); `expires` is an instant compared with the verifier's clock."""
     if "created" in proof:
@@ -108,9 +110,10 @@ def _check_proof_times(proof: dict, now: datetime, skew: timedelta) -> None:
             raise ProofError(f"the proof expired at {proof['expires']}")
 
 
-def _verify_one(document: dict, proofs: list, proof: object, resolve_key: KeyResolver,
+def _verify_one(document: dict[str, Any], proofs: list[Any], proof: object,
+                resolve_key: KeyResolver,
                 suites: Collection[Cryptosuite], purpose: str | None,
-                cache: ContextCache, transforms: dict, now: datetime,
+                cache: ContextCache, transforms: dict[tuple[Any, ...], bytes], now: datetime,
                 skew: timedelta) -> tuple[Outcome, str]:
     if not isinstance(proof, dict):
         return Outcome.FAILED, "a proof must be a JSON object"
@@ -127,7 +130,7 @@ def _verify_one(document: dict, proofs: list, proof: object, resolve_key: KeyRes
             raise ProofError("the proof has no proofPurpose")
         if purpose is not None and proof_purpose != purpose:
             raise ProofError(f"proofPurpose is {proof_purpose!r}, expected {purpose!r}")
-        value = proof.get("proofValue")
+        value: Any = proof.get("proofValue")
         try:
             signature = decode_base58btc(value)
         except MalformedInputError:
@@ -176,7 +179,7 @@ def _verify_one(document: dict, proofs: list, proof: object, resolve_key: KeyRes
         return Outcome.FAILED, str(e)
 
 
-def transform_key(canonical: str, unsecured: dict) -> tuple:
+def transform_key(canonical: str, unsecured: dict[str, Any]) -> tuple[Any, ...]:
     """Proofs over the same unsecured document share one transformation."""
     ctx = unsecured.get("@context")
     if isinstance(ctx, list) and all(isinstance(c, str) for c in ctx):
@@ -187,10 +190,11 @@ def transform_key(canonical: str, unsecured: dict) -> tuple:
     return canonical, None if proof is None else repr(proof), ctx_key
 
 
-def verify_proofs(document: dict, resolve_key: KeyResolver, *,
+def verify_proofs(document: dict[str, Any], resolve_key: KeyResolver, *,
                   suites: Collection[Cryptosuite], purpose: str | None = None,
                   cache: ContextCache,
-                  transforms: dict | None = None, now: datetime | None = None,
+                  transforms: dict[tuple[Any, ...], bytes] | None = None,
+                  now: datetime | None = None,
                   skew: timedelta = DEFAULT_SKEW) -> list[Check]:
     """One check per proof; a document with no proof gets one failed check.
 

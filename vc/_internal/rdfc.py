@@ -5,10 +5,11 @@ The dataset comes from `vc._internal.jsonld.to_rdf`; blank nodes are labelled by
 canonical form): one quad per line, lines in code point order.
 """
 import re
+from typing import Any
 
 from vc._internal.context_cache import ContextCache
 from vc._internal.jsonld import to_rdf
-from vc._internal.rdf_terms import XSD_STRING, Quad
+from vc._internal.rdf_terms import XSD_STRING, Quad, Term
 from vc._internal.rdfc_labels import BlankNodeLabeller
 from vc.errors import CanonicalizationError
 
@@ -21,12 +22,12 @@ _ECHAR = {"\b": "\\b", "\t": "\\t", "\n": "\\n", "\f": "\\f", "\r": "\\r", '"': 
           "\\": "\\\\"}
 
 
-def _escape_char(m: re.Match) -> str:
+def _escape_char(m: re.Match[str]) -> str:
     c = m.group(0)
     return _ECHAR.get(c) or f"\\u{ord(c):04X}"
 
 
-def _literal(t: tuple) -> str:
+def _literal(t: Term) -> str:
     value = t[1]
     if _NEEDS_ESCAPE.search(value):
         value = _NEEDS_ESCAPE.sub(_escape_char, value)
@@ -38,9 +39,9 @@ def _literal(t: tuple) -> str:
 
 
 def _serialize_terms(quads: list[Quad]) -> list[tuple[str, str, str, str | None]]:
-    names: dict[tuple, str] = {}
+    names: dict[Term, str] = {}
 
-    def name(t: tuple) -> str:
+    def name(t: Term) -> str:
         s = names.get(t)
         if s is None:
             kind = t[0]
@@ -66,10 +67,12 @@ def canonicalize_quads(quads: list[Quad]) -> str:
         return "".join(sorted(_line(*row) for row in rows))
     labels = labeller.labels()
     return "".join(sorted(
-        _line(*[labels[t] if t is not None and t[0] == "_" else t for t in row])
-        for row in rows))
+        _line(labels[s] if s[0] == "_" else s, labels[p] if p[0] == "_" else p,
+              labels[o] if o[0] == "_" else o,
+              g if g is None or g[0] != "_" else labels[g])
+        for s, p, o, g in rows))
 
 
-def canonicalize(document: dict, cache: ContextCache) -> str:
+def canonicalize(document: dict[str, Any], cache: ContextCache) -> str:
     """JSON-LD document → canonical N-Quads (the `eddsa-rdfc-2022` transformation)."""
     return canonicalize_quads(to_rdf(document, cache))

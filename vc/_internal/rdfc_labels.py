@@ -18,7 +18,7 @@ from vc.errors import CanonicalizationError
 MAX_N_DEGREE_CALLS = 2000  # §6: bound the work a poison dataset can cause
 MAX_ARRANGEMENTS = 40320  # paths tried at once in §4.8 step 5.4 (8 distinct nodes: 8!)
 
-Row = tuple  # (subject, predicate, object, graph | None), each already serialized
+Row = tuple[str, str, str, str | None]  # (subject, predicate, object, graph), serialized
 LineOf = Callable[..., str]
 
 
