@@ -35,18 +35,14 @@ from sqlalchemy.orm import Session
 
 from issuer import credentials as build
 from issuer import status
+from issuer.assessments import assessment_problem, new_assessments
 from issuer.audit import AuditEvent
+from issuer.candidates import candidate_problem
 from issuer.decisions import new_decisions
-from issuer.minting import Minted
+from issuer.minting import Minted, Recipient
 from issuer.models import Assessment, Candidate, Decision, IssuedCredential, StatusList
 from issuer.records import insert_rows
-from issuer.service import (
-    IssuerError,
-    IssuerService,
-    assessment_problem,
-    assessment_rows,
-    candidate_problem,
-)
+from issuer.service import IssuerError, IssuerService
 
 log = logging.getLogger(__name__)
 C, A, D, I = (Candidate.__table__, Assessment.__table__, Decision.__table__,
@@ -168,12 +164,12 @@ def _record(service: IssuerService, s: Session, groups: list[list], actor: str,
     assessments, assessment_audit = [], []
     for email, group in by_email.items():
         p = people[email]
-        rows, rows_audit, errors = assessment_rows(
-            p.id, p.ref, [_as_dict(r) for r in group], known[p.id], fw, now, actor)
-        assessments += rows
-        assessment_audit += rows_audit
-        result.errors.extend(errors)
-        if len(group) > len(errors):
+        new = new_assessments(p.id, p.ref, [_as_dict(r) for r in group], known[p.id], fw,
+                              now, actor)
+        assessments += new.rows
+        assessment_audit += new.audit
+        result.errors.extend(new.errors)
+        if len(group) > len(new.errors):
             certify[p.id] = _Person(p.id, p.ref, build.Holder(p.name, p.email, p.salt, p.did),
                                     group[0].line)
     if assessments:
@@ -245,22 +241,16 @@ def _sign(service: IssuerService, people: dict[int, _Person], actor: str,
                    A.c.assessor).where(A.c.id.in_(wanted)))} if wanted else {}
         draws = {purpose: status.SlotDraw.current(s, purpose) for purpose in status.PURPOSES}
     minter = service.minter(actor)
-    signed: dict[int, list[Minted]] = defaultdict(list)
+    signed: dict[int, list[Minted]] = {}
     for cid, decisions in groupby(pending, key=lambda d: d.candidate_id):
         person = people[cid]
+        recipient = Recipient(person.id, person.ref, person.holder, unit_docs[cid],
+                              digests[cid])
         try:
-            for d in decisions:
-                minted = minter.mint(d, person.id, person.ref, person.holder,
-                                     draws["revocation"].draw(), draws["suspension"].draw(),
-                                     assessments.get(d.assessment_id), unit_docs[cid],
-                                     digests[cid])
-                if d.kind == "unit":
-                    unit_docs[cid][d.code] = minted.document
-                digests[cid][minted.document["id"]] = minted.row["digest"]
-                signed[cid].append(minted)
+            signed[cid] = minter.mint_all(decisions, recipient, assessments,
+                                          lambda purpose: draws[purpose].draw())
         except Exception as e:  # one candidate's failure is reported, by its line
             log.exception("cohort: could not issue for the candidate of line %s", person.line)
-            signed.pop(cid, None)
             failed.add(cid)
             result.errors.append((person.line, f"could not issue: {e}"))
     for cid in failed:
@@ -342,7 +332,8 @@ def _issue_candidate(service: IssuerService, s: Session, group: list, actor: str
     nested = s.begin_nested()
     try:
         ref = service.add_candidate(first.name, first.email, first.did, actor, s)
-        errors = service.record_assessments(ref, [_as_dict(r) for r in group], actor, s)
+        errors = service.record_assessments(ref, [_as_dict(r) for r in group], actor,
+                                            s).errors
         if len(group) > len(errors):
             done = service.certify_and_issue(ref, actor, s)
             result.issued += len(done.issued)

@@ -170,10 +170,10 @@ def test_a_failure_after_writes_loses_only_that_candidate(service, monkeypatch):
         lines += [f"{who},{who}@example.org,,{u},90,100,{day},Exam,A" for u in units]
     real = Minter.mint
 
-    def failing(self, decision, candidate_id, candidate_ref, holder, *args, **kwargs):
-        if holder.email == "boom@example.org":  # after the candidate's records are written
-            raise IssuerError("signing service unavailable")
-        return real(self, decision, candidate_id, candidate_ref, holder, *args, **kwargs)
+    def failing(self, decision, recipient, *args, **kwargs):
+        if recipient.holder.email == "boom@example.org":  # after the candidate's records
+            raise IssuerError("signing service unavailable")  # are written
+        return real(self, decision, recipient, *args, **kwargs)
 
     monkeypatch.setattr(Minter, "mint", failing)
     summary = issue_cohort(service, "\n".join(lines) + "\n", "test")

@@ -1,0 +1,59 @@
+"""Candidates: who may be assessed and certified. One candidate per email address."""
+import secrets
+import uuid
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from issuer.audit import record_audit_event
+from issuer.errors import IssuerError, NotFound
+from issuer.models import Candidate
+from vc.did_resolver import did_method
+from vc.errors import VCError
+
+
+def candidate_problem(name: str, email: str, did: str | None) -> str | None:
+    """Why a candidate cannot be registered; None when it can."""
+    email = email.strip().lower()
+    if "@" not in email or len(email) > 254:
+        return f"{email!r} is not an email address"
+    if not name.strip():
+        return "a candidate needs a name"
+    if did is not None:
+        try:  # DID Core 1.0 §3.1 syntax: it becomes credentialSubject.id, an IRI
+            did_method(did)
+        except VCError:
+            return f"{did[:120]!r} is not a DID (did:<method>:<id>, no spaces)"
+    return None
+
+
+def register_candidate(s: Session, name: str, email: str, did: str | None, actor: str) -> str:
+    """Registers a candidate (idempotent by email); returns the candidate reference."""
+    problem = candidate_problem(name, email, did)
+    if problem is not None:
+        raise IssuerError(problem)
+    email = email.strip().lower()
+    existing = s.scalars(select(Candidate).where(Candidate.email == email)).first()
+    if existing is not None:
+        if did and not existing.did:
+            existing.did = did
+        return existing.ref
+    ref = str(uuid.uuid4())
+    s.add(Candidate(ref=ref, name=name.strip(), email=email, did=did,
+                    salt=secrets.token_urlsafe(16)))
+    record_audit_event(s, actor, "candidate.added", ref, {"name": name.strip()})
+    return ref
+
+
+def find_candidate(s: Session, ref: str) -> Candidate:
+    """The candidate of a reference or an email address."""
+    # two indexed lookups: SQLite does not use both unique indexes for an OR
+    c = s.scalars(select(Candidate).where(Candidate.ref == ref)).first() or \
+        s.scalars(select(Candidate).where(Candidate.email == ref.strip().lower())).first()
+    if c is None:
+        raise NotFound(f"no candidate {ref!r}")
+    return c
+
+
+def all_candidates(s: Session) -> list[Candidate]:
+    return list(s.scalars(select(Candidate).order_by(Candidate.name)))
