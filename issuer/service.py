@@ -2,17 +2,19 @@
 
 This is the front the web console, the API, the command line and the cohort workers call;
 the work is done by the modules of each responsibility (`issuer.candidates`,
-`issuer.assessments`, `issuer.issuing`, `issuer.lifecycle`, `issuer.signing`). Every state change that matters is one transaction with an audit row:
+`issuer.assessments`, `issuer.issuing`, `issuer.lifecycle`, `issuer.qr_summary`,
+`issuer.signing`). Every state change that matters is one transaction with an audit row:
 a method opens it, or joins the caller's (`session`).
 """
 from collections.abc import Callable
 from contextlib import AbstractContextManager, nullcontext
 from datetime import UTC, date, datetime
+from typing import Any
 
 from sqlalchemy import Engine, select
 from sqlalchemy.orm import Session, sessionmaker
 
-from issuer import assessments, issuing, lifecycle
+from issuer import assessments, issuing, lifecycle, qr_summary
 from issuer.candidates import all_candidates, find_candidate, register_candidate
 from issuer.errors import IssuerError, NotFound
 from issuer.frameworks import FrameworkInUse
@@ -108,6 +110,12 @@ class IssuerService:
     def minter(self, actor: str) -> Minter:
         """The builder and signer of the credentials of one issuing run."""
         return Minter(self.config, self.framework(), self.signer, self.clock(), actor)
+
+    def signed_summary(self, credential: dict[str, Any], actor: str) -> dict[str, Any]:
+        """The compact summary of one of this issuer's credentials for a QR code, signed
+        (see `issuer.qr_summary`), with an audit row."""
+        with self.sessions.begin() as s:
+            return qr_summary.sign_summary(s, self.signer, credential, actor)
 
     # -- status ------------------------------------------------------------------------------
     def revoke(self, credential_id: str, reason: str, actor: str) -> None:

@@ -19,6 +19,7 @@ from test_verifier_support import (
     unit_credential,
 )
 
+from issuer.qr_summary import compact_summary
 from vc.qr import (
     PayloadCodec,
     QRPayloadError,
@@ -41,7 +42,6 @@ from verifier.qr_payload import (
     self_contained_png,
     self_contained_text,
 )
-from verifier.qr_summary import compact_summary
 from verifier.service import Verifier
 from verifier.verdict import Verdict
 

@@ -21,11 +21,11 @@ from test_verifier_support import (
     trusted,
 )
 
+from issuer.qr_summary import compact_summary
 from vc._internal.dataintegrity import add_proof
 from vc.did_key import did_key_from_public_key
 from vc.multikey import Ed25519Multikey
 from verifier.presentation import verify_presentation
-from verifier.qr_summary import compact_summary
 from verifier.service import Verifier
 from verifier.verdict import Verdict
 

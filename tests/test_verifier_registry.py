@@ -18,6 +18,7 @@ from test_verifier_support import (
     status_list,
 )
 
+from issuer.qr_summary import compact_summary
 from registry.authority import Authority
 from registry.body_keys import did_document_keys
 from registry.demo import seed_demo
@@ -27,7 +28,6 @@ from registry.trust_source import DatabaseTrustSource, TrustListTrustSource
 from vc.multikey import Ed25519Multikey
 from vc.qr import qr_png
 from verifier.qr_payload import self_contained_png, self_contained_text
-from verifier.qr_summary import compact_summary
 from verifier.service import Verifier
 from verifier.verdict import Verdict
 from web.cli import main

@@ -7,9 +7,7 @@ from pathlib import Path
 
 import click
 
-from schemas.jsonld_contexts import CONTEXTS_DIR
-from vc import api
-from vc.contexts import shared_store
+from issuer.service import IssuerError
 from vc.errors import VCError
 from vc.qr import QRPayloadError, qr_version_for
 from vc.trust import TrustSourceUnavailable
@@ -23,9 +21,9 @@ from verifier.qr_payload import (
     self_contained_png,
     self_contained_text,
 )
-from verifier.qr_summary import compact_summary
 from verifier.service import VerificationReport, Verifier
 from web import verifiers
+from web.cli.context import issuer_service
 from web.cli.vc_commands import read_json_input
 from web.settings import Settings
 from web.verify_api import InputProblem, bounded_json
@@ -61,7 +59,7 @@ def read_input(value: str) -> ScannedInput:
         raise QRPayloadError("the input is neither UTF-8 text nor a PNG/JPEG image") from None
 
 
-def _status_lists(paths: tuple[str, ...]) -> list[dict]:
+def _status_lists(paths: tuple[str, ...]) -> list[object]:
     lists = []
     for path in paths:
         try:
@@ -74,7 +72,7 @@ def _status_lists(paths: tuple[str, ...]) -> list[dict]:
 
 
 def build_verifier(settings: Settings, trust_list: str | None, operator_did: str | None,
-                   offline: bool, status_lists: list[dict]) -> Verifier:
+                   offline: bool, status_lists: list[object]) -> Verifier:
     try:
         # the highest trust-list sequence seen, kept across runs: an older list is refused
         sequences = settings.data_dir / "trust-list-sequences.json" \
@@ -150,19 +148,13 @@ def verify(settings: Settings, source: str, as_json: bool, country: str | None, 
 
 
 def _signed_summary(settings: Settings, credential: dict) -> dict:
-    """The compact summary, signed with this instance's active issuer key."""
-    from web.datadir import open_issuer_keys
-
-    issuer = credential.get("issuer")
-    issuer = issuer.get("id") if isinstance(issuer, dict) else issuer
-    if issuer != settings.issuer_did:
+    """The compact summary, signed by this instance's issuer (which records it)."""
+    try:
+        return issuer_service(settings).signed_summary(credential, actor="s4c qr")
+    except IssuerError as e:
         _unusable(f"the credential does not fit a QR code of version {SELF_CONTAINED_MAX_VERSION}"
-                  f", and only its issuer ({issuer}) can sign a compact summary; use --mode link")
-    keys = open_issuer_keys(settings)
-    active = keys.active()
-    return api.sign(compact_summary(credential), keys.signing_key(active.key_id),
-                    store=shared_store(CONTEXTS_DIR),
-                    verification_method=f"{settings.issuer_did}#{active.key_id}")
+                  f", and {e}; use --mode link")
+        raise
 
 
 def _share_token(settings: Settings, credential: dict, expires_days: int | None) -> str:

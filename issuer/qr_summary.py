@@ -13,27 +13,41 @@ the same kind of key, and verified by the same checks as any credential:
   (sha2-256 multihash of the JCS of the full signed credential). When the full credential is
   supplied too, the role-stack check compares the digest and verifies it.
 
-Only the issuer can make one (it is signed with an issuer key). Only terms of the W3C VC
-2.0 and OB 3.0 contexts are used, so any conformant verifier can check it.
+Only the issuer can make one (it is signed with an issuer key, and leaves an audit row).
+Only terms of the W3C VC 2.0 and OB 3.0 contexts are used, so any conformant verifier can
+check it.
 """
+from typing import Any
 
+from sqlalchemy.orm import Session
+
+from issuer.audit import record_audit_event
+from issuer.credentials import OB3, V2
+from issuer.errors import IssuerError
+from issuer.signing import IssuerSigner
 from vc.resource_integrity import digest_multibase
-from verifier.facts import as_list
 
-V2 = "https://www.w3.org/ns/credentials/v2"
-OB3 = "https://purl.imsglobal.org/spec/ob/v3p0/context-3.0.3.json"
 SUMMARY_SUFFIX = "#qr-summary"
 _EQF_PREFIX = "http://data.europa.eu/snb/eqf/"
 
 
-def compact_summary(credential: dict) -> dict:
-    """The unsigned summary of a signed credential (see the module docstring)."""
+def _as_list(value: object) -> list[Any]:
+    if value is None:
+        return []
+    return value if isinstance(value, list) else [value]
+
+
+def issuer_id(credential: dict[str, Any]) -> object:
     issuer = credential.get("issuer")
-    issuer_id = issuer.get("id") if isinstance(issuer, dict) else issuer
-    subject = next(s for s in as_list(credential.get("credentialSubject"))
+    return issuer.get("id") if isinstance(issuer, dict) else issuer
+
+
+def compact_summary(credential: dict[str, Any]) -> dict[str, Any]:
+    """The unsigned summary of a signed credential (see the module docstring)."""
+    subject = next(s for s in _as_list(credential.get("credentialSubject"))
                    if isinstance(s, dict))
     achievement = subject.get("achievement") or {}
-    alignment = [a for a in as_list(achievement.get("alignment"))
+    alignment = [a for a in _as_list(achievement.get("alignment"))
                  if isinstance(a, dict) and str(a.get("targetUrl", "")).startswith(_EQF_PREFIX)]
     compact_achievement = {"id": achievement.get("id"), "type": ["Achievement"],
                            "achievementType": achievement.get("achievementType"),
@@ -48,7 +62,7 @@ def compact_summary(credential: dict) -> dict:
         "@context": [V2, OB3],
         "id": f"{credential.get('id')}{SUMMARY_SUFFIX}",
         "type": ["VerifiableCredential", "OpenBadgeCredential"],
-        "issuer": issuer_id,
+        "issuer": issuer_id(credential),
         "validFrom": credential.get("validFrom"),
     }
     if "validUntil" in credential:
@@ -61,3 +75,15 @@ def compact_summary(credential: dict) -> dict:
     return summary
 
 
+def sign_summary(s: Session, signer: IssuerSigner, credential: dict[str, Any],
+                 actor: str) -> dict[str, Any]:
+    """The compact summary of one of this issuer's credentials, signed with its active key;
+    the audit row goes into the caller's transaction."""
+    issuer = issuer_id(credential)
+    if issuer != signer.config.did:
+        raise IssuerError(f"only its issuer ({issuer}) can sign a compact summary")
+    summary = signer.sign(compact_summary(credential))
+    record_audit_event(s, actor, "credential.summary.signed", str(credential.get("id")),
+                       {"summary": summary["id"],
+                        "verificationMethod": summary["proof"]["verificationMethod"]})
+    return summary
