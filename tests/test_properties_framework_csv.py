@@ -71,20 +71,17 @@ def _line(cells: list[str]) -> str:
     return out.getvalue()
 
 
-ANY_UNITS = st.one_of(
-    st.text(max_size=300),
-    st.lists(st.lists(CELLS, max_size=8), max_size=6).map(
-        lambda rows: "".join(_line(r) for r in [UNIT_COLUMNS[:6], *rows])),
-    st.lists(st.lists(CELLS, max_size=8), max_size=4).map(
-        lambda rows: VALID_UNITS + "".join(_line(r) for r in rows)),
-)
-ANY_ELEMENTS = st.one_of(
-    st.text(max_size=200),
-    st.lists(st.lists(CELLS, max_size=5), max_size=6).map(
-        lambda rows: "".join(_line(r) for r in [ELEMENT_COLUMNS[:4], *rows])),
-    st.lists(st.lists(CELLS, max_size=5), max_size=4).map(
-        lambda rows: VALID_ELEMENTS + "".join(_line(r) for r in rows)),
-)
+def _any_csv(header: list[str], valid: str, cells: int):
+    """Any text; rows of any cells under the real header; or such rows after a valid file."""
+    rows = st.lists(st.lists(CELLS, max_size=cells), max_size=6)
+    return st.one_of(
+        st.text(max_size=300),
+        rows.map(lambda found: "".join(_line(r) for r in [header, *found])),
+        rows.map(lambda found: valid + "".join(_line(r) for r in found)))
+
+
+ANY_UNITS = _any_csv(UNIT_COLUMNS[:6], VALID_UNITS, 8)
+ANY_ELEMENTS = _any_csv(ELEMENT_COLUMNS[:4], VALID_ELEMENTS, 5)
 WHERE = re.compile(r"(units|elements)\.csv( line (\d+))?[: ]|role [A-Z]+: units must be")
 
 
