@@ -111,7 +111,9 @@ def test_a_share_link_round_trips_to_its_token(public_url, token):
 
 
 @settings(max_examples=10, deadline=None, suppress_health_check=[HealthCheck.too_slow])
-@given(CREDENTIALS)
+@given(CREDENTIALS.map(lambda c: c | {"credentialSubject": dict(
+    list(c["credentialSubject"].items())[:1])}).filter(  # QR version 25 holds ~1.4 KB
+    lambda c: len(self_contained_text(c)) <= 1200))
 def test_a_credential_round_trips_through_its_qr_image(credential):
     png, _version = self_contained_png(credential)
     assert parse_image(png).credential == credential
