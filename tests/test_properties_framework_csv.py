@@ -85,7 +85,7 @@ ANY_ELEMENTS = _any_csv(ELEMENT_COLUMNS[:4], VALID_ELEMENTS, 5)
 WHERE = re.compile(r"(units|elements)\.csv( line (\d+))?[: ]|role [A-Z]+: units must be")
 
 
-@_settings(300)
+@_settings(200)
 @given(units=ANY_UNITS | st.just(VALID_UNITS), elements=ANY_ELEMENTS | st.just(VALID_ELEMENTS))
 def test_any_csv_text_is_a_framework_or_a_framework_error_that_says_where(folder, units,
                                                                           elements):
@@ -187,7 +187,7 @@ def _as_csv(units: list[dict]) -> tuple[str, str]:
     return _csv(UNIT_COLUMNS, unit_rows), _csv(ELEMENT_COLUMNS, element_rows)
 
 
-@_settings(60)
+@_settings(40)
 @given(generated=st.booleans().flatmap(lambda all_languages: st.tuples(
     st.just(all_languages), frameworks(require_all=all_languages))))
 def test_a_generated_framework_loads_back_as_itself(folder, generated):

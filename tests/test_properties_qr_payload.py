@@ -75,7 +75,7 @@ TEXTS = st.one_of(
 )
 
 
-@settings(max_examples=400, deadline=None)
+@settings(max_examples=300, deadline=None)
 @given(TEXTS)
 @example("S4C1:" + base45_encode(_zlib(b"[1, 2]")))  # JSON, not an object
 @example("S4C1:" + base45_encode(_zlib(b"{" * 200_000)))  # compresses to a few hundred bytes
@@ -95,7 +95,7 @@ def test_anything_but_text_is_refused_as_such(value):
         parse_text(value)
 
 
-@settings(max_examples=200, deadline=None)
+@settings(max_examples=120, deadline=None)
 @given(CREDENTIALS)
 def test_a_credential_round_trips_through_its_s4c1_text(credential):
     scanned = parse_text(self_contained_text(credential))

@@ -134,7 +134,7 @@ def _first_degree_suffices(nquads: str) -> bool:
     return len(hashes) == len(nodes)
 
 
-@settings(max_examples=120, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@settings(max_examples=100, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(CREDENTIALS)
 def test_canonical_n_quads_equal_pyld_and_pyoxigraph(credential):
     ours = canonicalize(credential, CACHE)
