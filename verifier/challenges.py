@@ -5,8 +5,9 @@ import secrets
 from collections.abc import Callable
 from datetime import UTC, datetime, timedelta
 from enum import StrEnum
+from typing import Any, cast
 
-from sqlalchemy import Engine, delete, select, update
+from sqlalchemy import CursorResult, Engine, delete, select, update
 from sqlalchemy.orm import Session
 
 from verifier.models import PresentationChallenge
@@ -53,9 +54,10 @@ class ChallengeStore:
         now = self._clock()
         table = PresentationChallenge
         with Session(self._engine) as session, session.begin():
-            won = session.execute(
+            # an UPDATE returns a CursorResult (with its rowcount); execute() is typed Result
+            won = cast(CursorResult[Any], session.execute(
                 update(table).where(table.challenge == challenge, table.used_at.is_(None),
-                                    table.expires_at >= now).values(used_at=now))
+                                    table.expires_at >= now).values(used_at=now)))
             if won.rowcount == 1:
                 return ChallengeResult.ACCEPTED
             row = session.execute(select(table.used_at, table.expires_at).where(

@@ -9,6 +9,7 @@ achieved; its `alignment` (§B.1.4) carries the EQF level as
 import re
 from dataclasses import dataclass, field
 from datetime import datetime
+from typing import Any
 
 from vc.instants import parse_instant
 from vc.language_maps import language_map, pick_language
@@ -18,7 +19,7 @@ ROLE_TYPE = "S4CRoleCredential"
 COMPETENCY_TYPE = "S4CCompetencyCredential"
 
 
-def as_list(value: object) -> list:
+def as_list(value: object) -> list[Any]:
     if value is None:
         return []
     return value if isinstance(value, list) else [value]
@@ -44,10 +45,10 @@ class CredentialFacts:
     holder_hashed_email: bool
     valid_from: datetime | None
     valid_until: datetime | None
-    status_entries: tuple[dict, ...]
-    related: tuple[dict, ...]
+    status_entries: tuple[dict[str, Any], ...]
+    related: tuple[dict[str, Any], ...]
     schema_ids: tuple[str, ...]
-    proofs: tuple[dict, ...] = field(default_factory=tuple)
+    proofs: tuple[dict[str, Any], ...] = field(default_factory=tuple)
     problems: tuple[str, ...] = field(default_factory=tuple)
 
     @property
@@ -61,7 +62,7 @@ class CredentialFacts:
             self.achievement_type or "")
 
 
-def read_facts(credential: dict) -> CredentialFacts:
+def read_facts(credential: dict[str, Any]) -> CredentialFacts:
     problems: list[str] = []
     issuer = _one(credential, "issuer", problems)
     issuer_did = issuer.get("id") if isinstance(issuer, dict) else issuer
@@ -93,7 +94,7 @@ def read_facts(credential: dict) -> CredentialFacts:
     )
 
 
-def _one(node: dict, key: str, problems: list[str]) -> object:
+def _one(node: dict[str, Any], key: str, problems: list[str]) -> object:
     """A single-valued property: a one-element array is the same value; more is ambiguous."""
     value = node.get(key)
     if isinstance(value, list):
@@ -104,7 +105,7 @@ def _one(node: dict, key: str, problems: list[str]) -> object:
     return value
 
 
-def _instant(node: dict, key: str, problems: list[str]) -> datetime | None:
+def _instant(node: dict[str, Any], key: str, problems: list[str]) -> datetime | None:
     value = _one(node, key, problems)
     if value is None:
         return None
@@ -114,8 +115,8 @@ def _instant(node: dict, key: str, problems: list[str]) -> datetime | None:
     return moment
 
 
-def _objects(node: dict, key: str, required: tuple[str, ...],
-             problems: list[str]) -> tuple[dict, ...]:
+def _objects(node: dict[str, Any], key: str, required: tuple[str, ...],
+             problems: list[str]) -> tuple[dict[str, Any], ...]:
     """Every entry of a list of objects, each with its `required` string members; in a
     stable order (by id and purpose), so that reordering the array changes no reason."""
     out = []
@@ -131,11 +132,11 @@ def _objects(node: dict, key: str, required: tuple[str, ...],
     return tuple(sorted(out, key=_stable_key))
 
 
-def _stable_key(entry: dict) -> tuple[str, str]:
+def _stable_key(entry: dict[str, Any]) -> tuple[str, str]:
     return str(entry.get("id")), str(entry.get("statusPurpose"))
 
 
-def purpose_of(entry: dict) -> str | None:
+def purpose_of(entry: dict[str, Any]) -> str | None:
     """A status entry's statusPurpose (read_facts guarantees one string)."""
     value = entry.get("statusPurpose")
     value = value[0] if isinstance(value, list) and len(value) == 1 else value
@@ -150,7 +151,7 @@ def _text(value: object) -> str | None:
     return pick_language(language_map(value), "en")
 
 
-def _eqf_level(achievement: dict, problems: list[str]) -> int | None:
+def _eqf_level(achievement: dict[str, Any], problems: list[str]) -> int | None:
     levels = set()
     for alignment in as_list(achievement.get("alignment")):
         if isinstance(alignment, dict):

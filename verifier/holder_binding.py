@@ -7,7 +7,7 @@ presentation; `PresenterMayDiffer` only reports the difference. Both read the su
 from credentials in compact form (`vc._internal.jsonld_walk`): `@id` cannot stand in for `id`.
 """
 from dataclasses import dataclass
-from typing import Protocol
+from typing import Any, Protocol
 
 from verifier.checks.base import Category, ReportedCheck, failed, passed, unknown
 from verifier.facts import as_list
@@ -24,10 +24,10 @@ def subject_dids(credential: object) -> list[str]:
 
 
 class HolderBinding(Protocol):
-    def run(self, presenter: str | None, credentials: list) -> list[ReportedCheck]: ...
+    def run(self, presenter: str | None, credentials: list[Any]) -> list[ReportedCheck]: ...
 
 
-def _mismatches(presenter: str | None, credentials: list) -> list[str]:
+def _mismatches(presenter: str | None, credentials: list[Any]) -> list[str]:
     return [did for c in credentials for did in subject_dids(c) if did != presenter]
 
 
@@ -35,7 +35,7 @@ def _mismatches(presenter: str | None, credentials: list) -> list[str]:
 class SubjectMustPresent:
     """Default: a credential about a DID is presented by that DID, or the check fails."""
 
-    def run(self, presenter: str | None, credentials: list) -> list[ReportedCheck]:
+    def run(self, presenter: str | None, credentials: list[Any]) -> list[ReportedCheck]:
         others = _mismatches(presenter, credentials)
         if others:
             return [failed("holder-binding", A, f"a credential is about {others[0]}, but "
@@ -48,7 +48,7 @@ class SubjectMustPresent:
 class PresenterMayDiffer:
     """VC DM 2.0 allows a holder who is not the subject: reported, never failed."""
 
-    def run(self, presenter: str | None, credentials: list) -> list[ReportedCheck]:
+    def run(self, presenter: str | None, credentials: list[Any]) -> list[ReportedCheck]:
         others = _mismatches(presenter, credentials)
         if others:
             return [unknown("holder-binding", Category.INFO,

@@ -45,7 +45,7 @@ class TrustedKeyResolver:
 class OfflineStatusFetcher(StaticFetcher):
     """Status list credentials given as files; any other URL is 'not available offline'."""
 
-    def __init__(self, lists: Iterable[dict] = ()) -> None:
+    def __init__(self, lists: Iterable[object] = ()) -> None:
         super().__init__({doc["id"]: json.dumps(doc).encode() for doc in lists
                           if isinstance(doc, dict) and isinstance(doc.get("id"), str)})
 

@@ -3,6 +3,7 @@
 for this verifier (domain) and this request (a challenge accepted only once), then every
 credential in it is verified, the others serving as a role credential's unit credentials."""
 from dataclasses import dataclass
+from typing import Any
 
 from vc import api
 from vc.cryptosuites import ALL_SUITES
@@ -35,17 +36,17 @@ class PresentationReport:
     def verified(self) -> bool:
         return self.verdict is Verdict.VALID
 
-    def to_json(self) -> dict:
+    def to_json(self) -> dict[str, Any]:
         return {"verified": self.verified, "verdict": str(self.verdict),
                 "checks": [c.to_json() for c in self.checks],
                 "credentials": [r.to_json() for r in self.credentials]}
 
 
-def _first_proof(presentation: dict) -> dict:
+def _first_proof(presentation: dict[str, Any]) -> dict[str, Any]:
     return next((p for p in as_list(presentation.get("proof")) if isinstance(p, dict)), {})
 
 
-def _challenge_checks(proof: dict, challenge: str | None, domain: str | None,
+def _challenge_checks(proof: dict[str, Any], challenge: str | None, domain: str | None,
                       store: ChallengeStore | None, proof_verified: bool) -> list[ReportedCheck]:
     out = []
     given = proof.get("challenge")
@@ -72,7 +73,7 @@ def _challenge_checks(proof: dict, challenge: str | None, domain: str | None,
     return out
 
 
-def _holder_checks(presentation: dict, proof: dict,
+def _holder_checks(presentation: dict[str, Any], proof: dict[str, Any],
                    binding: HolderBinding) -> list[ReportedCheck]:
     vm = proof.get("verificationMethod")
     signer = vm.split("#", 1)[0] if isinstance(vm, str) else None
@@ -84,7 +85,7 @@ def _holder_checks(presentation: dict, proof: dict,
             *binding.run(signer, as_list(presentation.get("verifiableCredential")))]
 
 
-def verify_presentation(verifier: Verifier, presentation: dict, *, challenge: str | None,
+def verify_presentation(verifier: Verifier, presentation: object, *, challenge: str | None,
                         domain: str | None = None, challenges: ChallengeStore | None = None,
                         country: str | None = None, lang: str = "en",
                         holder_binding: HolderBinding = DEFAULT_HOLDER_BINDING

@@ -11,6 +11,7 @@
 import hashlib
 import re
 from dataclasses import dataclass
+from typing import Any
 from urllib.parse import urlsplit
 
 from vc.errors import MalformedInputError
@@ -84,12 +85,12 @@ S4C1 = PayloadCodec("S4C1:", zdict=S4C1_DICTIONARY)
 class ScannedInput:
     """What a QR code or a paste held: a credential, or a share link's token."""
 
-    credential: dict | None = None
+    credential: dict[str, Any] | None = None
     token: str | None = None
     source: str = "json"  # json | self-contained | link
 
 
-def self_contained_text(credential: dict) -> str:
+def self_contained_text(credential: dict[str, Any]) -> str:
     return S4C1.encode(credential)
 
 
@@ -97,7 +98,7 @@ def link_text(public_url: str, token: str) -> str:
     return f"{public_url.rstrip('/')}/v/{token}"
 
 
-def self_contained_png(credential: dict) -> tuple[bytes, int]:
+def self_contained_png(credential: dict[str, Any]) -> tuple[bytes, int]:
     """The self-contained QR (PNG bytes, version); QRPayloadError above version 25."""
     return qr_png(self_contained_text(credential), max_version=SELF_CONTAINED_MAX_VERSION)
 

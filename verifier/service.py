@@ -7,8 +7,10 @@ and a summary for display. It never raises for a bad credential.
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
+from typing import Any
 
 from schemas.jsonld_contexts import CONTEXTS_DIR
+from vc.api import VerificationMethodResolver
 from vc.checks import Outcome
 from vc.contexts import ContextStore, shared_store
 from vc.fetch import Fetcher
@@ -47,13 +49,13 @@ def utc_now() -> datetime:
 class VerificationReport:
     verdict: Verdict
     checks: tuple[ReportedCheck, ...]
-    summary: dict
+    summary: dict[str, Any]
 
     @property
     def verified(self) -> bool:
         return self.verdict is Verdict.VALID
 
-    def to_json(self) -> dict:
+    def to_json(self) -> dict[str, Any]:
         return {"verified": self.verified, "verdict": str(self.verdict),
                 "checks": [c.to_json() for c in self.checks], "summary": self.summary}
 
@@ -67,7 +69,8 @@ class Verifier:
     `vc.fetch.Fetcher`; it is wrapped in a CachingFetcher (TTL + ETag) unless it is one.
     """
 
-    def __init__(self, trust: TrustSource | None, resolver, status_fetcher: Fetcher, *,
+    def __init__(self, trust: TrustSource | None, resolver: VerificationMethodResolver,
+                 status_fetcher: Fetcher, *,
                  clock: Clock = utc_now, skew_seconds: float = 300,
                  store: ContextStore | None = None, status_ttl_seconds: float = 300,
                  schema_loader: SchemaLoader | None = None) -> None:
@@ -90,9 +93,10 @@ class Verifier:
             RecognitionCheck(trust),
         ]
 
-    def verify_credential(self, credential: dict, *, country: str | None = None,
-                          lang: str = "en", related: Iterable[dict] = ()) -> VerificationReport:
-        """`related`: credentials supplied with it (a role credential's unit credentials)."""
+    def verify_credential(self, credential: object, *, country: str | None = None,
+                          lang: str = "en", related: Iterable[object] = ()) -> VerificationReport:
+        """`credential`: any parsed JSON (anything but an object fails as malformed).
+        `related`: credentials supplied with it (a role credential's unit credentials)."""
         if not isinstance(credential, dict):
             check = failed("structure", Category.AUTHENTICITY, "the credential is not a JSON "
                                                                "object")
@@ -109,8 +113,8 @@ class Verifier:
             checks.extend(policy.run(context))
         return VerificationReport(decide(checks), tuple(checks), summarize(context, checks))
 
-    def _context(self, credential: dict, country: str | None, lang: str,
-                 related: Iterable[dict]) -> CheckContext:
+    def _context(self, credential: dict[str, Any], country: str | None, lang: str,
+                 related: Iterable[object]) -> CheckContext:
         facts = read_facts(credential)
         supplied = {}
         for item in list(related)[:MAX_RELATED_SUPPLIED]:
@@ -128,14 +132,14 @@ class Verifier:
                 context.trust_problem = f"the registry could not be consulted: {e}"
         return context
 
-    def _unit_authenticity(self, unit: dict) -> list[ReportedCheck]:
+    def _unit_authenticity(self, unit: dict[str, Any]) -> list[ReportedCheck]:
         context = CheckContext(credential=unit, facts=read_facts(unit), now=self.clock())
         out: list[ReportedCheck] = []
         for policy in self.authenticity_checks:
             out.extend(policy.run(context))
         return out
 
-    def authenticity(self, credential: dict) -> Sequence[ReportedCheck]:
+    def authenticity(self, credential: object) -> Sequence[ReportedCheck]:
         """Only the authenticity checks (structure, schema, terms, proof, key binding)."""
         if not isinstance(credential, dict):
             return [failed("structure", Category.AUTHENTICITY, "not a JSON object")]

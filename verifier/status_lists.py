@@ -7,6 +7,7 @@ import threading
 from collections import OrderedDict
 from dataclasses import dataclass
 from datetime import datetime, timedelta
+from typing import Any
 
 from vc import api
 from vc.contexts import ContextStore
@@ -27,7 +28,7 @@ class StatusUnavailable(Exception):
 
 @dataclass(frozen=True)
 class _VerifiedList:
-    credential: dict
+    credential: dict[str, Any]
     issuer: str
     valid_from: datetime | None
     valid_until: datetime | None
@@ -35,8 +36,9 @@ class _VerifiedList:
 
 
 class StatusListReader:
-    def __init__(self, fetcher: Fetcher, resolver, store: ContextStore,
-                 ttl_seconds: float = 300, skew: timedelta = timedelta(minutes=5)) -> None:
+    def __init__(self, fetcher: Fetcher, resolver: api.VerificationMethodResolver,
+                 store: ContextStore, ttl_seconds: float = 300,
+                 skew: timedelta = timedelta(minutes=5)) -> None:
         self._fetcher = fetcher if isinstance(fetcher, CachingFetcher) \
             else CachingFetcher(fetcher, ttl_seconds=ttl_seconds)
         self._resolver = resolver
@@ -46,7 +48,7 @@ class StatusListReader:
         self._ttls: dict[str, float] = {}  # url -> the last verified list's own ttl
         self._lock = threading.Lock()
 
-    def is_set(self, entry: dict, issuer_did: str, now: datetime) -> bool:
+    def is_set(self, entry: dict[str, Any], issuer_did: str, now: datetime) -> bool:
         """The entry's bit (True: revoked/suspended). StatusUnavailable when it cannot be read
         from a list that the credential's own issuer signed and that is valid now."""
         url = entry.get("statusListCredential")
@@ -102,8 +104,8 @@ class StatusListReader:
             raise StatusUnavailable(f"the status list {url} is not properly signed: {bad.reason}")
         issuer = credential.get("issuer")
         issuer = issuer.get("id") if isinstance(issuer, dict) else issuer
-        for proof in credential.get("proof") if isinstance(credential.get("proof"), list) \
-                else [credential.get("proof")]:
+        proofs = credential.get("proof")
+        for proof in proofs if isinstance(proofs, list) else [proofs]:
             vm = proof.get("verificationMethod") if isinstance(proof, dict) else None
             if not isinstance(vm, str) or vm.split("#", 1)[0] != issuer:
                 raise StatusUnavailable(f"the status list {url} was not signed by its issuer")

@@ -2,14 +2,17 @@
 from the trust source (the registry), never from the credential's own claim; the status and
 the recognition come from what the checks returned (checks write nothing)."""
 from collections.abc import Sequence
+from datetime import datetime
+from typing import Any
 
 from vc.checks import Outcome
 from vc.instants import format_instant
 from vc.language_maps import pick_language
+from vc.trust import Recognition
 from verifier.checks.base import CheckContext, ReportedCheck
 
 
-def _iso(moment) -> str | None:
+def _iso(moment: datetime | None) -> str | None:
     return format_instant(moment) if moment is not None else None
 
 
@@ -25,11 +28,11 @@ def _status_word(checks: Sequence[ReportedCheck]) -> str:
     return "active"
 
 
-def summarize(context: CheckContext, checks: Sequence[ReportedCheck]) -> dict:
+def summarize(context: CheckContext, checks: Sequence[ReportedCheck]) -> dict[str, Any]:
     facts = context.facts
     issuer = context.trusted_issuer
     recognition = next((c.detail for c in checks if c.id == "recognition"
-                        and c.detail is not None), None)
+                        and isinstance(c.detail, Recognition)), None)
     holder_display = facts.holder_did or ("hashed email" if facts.holder_hashed_email
                                           else "not named")
     return {

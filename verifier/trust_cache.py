@@ -5,6 +5,7 @@ import threading
 import time
 from collections import OrderedDict
 from collections.abc import Callable
+from typing import cast
 
 from vc.trust import Recognition, TrustedIssuer, TrustSource
 
@@ -17,15 +18,16 @@ class RecentTrustSource:
         self.inner = inner
         self._ttl = ttl_seconds
         self._clock = clock
-        self._entries: OrderedDict[tuple, tuple[float, object]] = OrderedDict()
+        self._entries: OrderedDict[tuple[str | None, ...], tuple[float, object]] = OrderedDict()
         self._lock = threading.Lock()
 
-    def _remembered(self, key: tuple, ask: Callable[[], object]) -> object:
+    def _remembered[T](self, key: tuple[str | None, ...], ask: Callable[[], T]) -> T:
         now = self._clock()
         with self._lock:
             hit = self._entries.get(key)
         if hit is not None and now - hit[0] < self._ttl:
-            return hit[1]
+            # stored from `ask` under this same key, whose first item names the question
+            return cast(T, hit[1])
         value = ask()  # TrustSourceUnavailable propagates and is not remembered
         with self._lock:
             self._entries[key] = (now, value)

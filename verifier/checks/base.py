@@ -7,7 +7,7 @@ decides how an outcome counts in the verdict (see `verifier.verdict`).
 from dataclasses import dataclass, field
 from datetime import datetime
 from enum import StrEnum
-from typing import Protocol
+from typing import Any, Protocol
 
 from vc.checks import Check, Outcome
 from vc.trust import TrustedIssuer
@@ -40,7 +40,7 @@ class ReportedCheck:
     def outcome(self) -> Outcome:
         return self.check.outcome
 
-    def to_json(self) -> dict:
+    def to_json(self) -> dict[str, Any]:
         return {**self.check.to_json(), "category": str(self.category)}
 
 
@@ -48,12 +48,12 @@ class ReportedCheck:
 class CheckContext:
     """One credential under verification, with what the verifier already looked up."""
 
-    credential: dict
+    credential: dict[str, Any]
     facts: CredentialFacts
     now: datetime
     country: str | None = None
     lang: str = "en"
-    related: dict[str, dict] = field(default_factory=dict)  # supplied credentials by id
+    related: dict[str, dict[str, Any]] = field(default_factory=dict)  # supplied credentials by id
     trusted_issuer: TrustedIssuer | None = None
     trust_problem: str | None = None  # why the trust source could not answer, if it could not
 

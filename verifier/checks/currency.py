@@ -1,6 +1,6 @@
 """Is the credential good now: its validity period (VC DM 2.0 §4.9, with a small clock skew)
 and its status (Bitstring Status List v1.0 §3.2: revocation and suspension)."""
-from datetime import timedelta
+from datetime import datetime, timedelta
 
 from verifier.checks.base import Category, CheckContext, ReportedCheck, failed, passed, unknown
 from verifier.facts import purpose_of
@@ -10,7 +10,7 @@ STATUS_WORDS = {"revocation": ("revoked", "not revoked"),
                 "suspension": ("suspended", "not suspended")}
 
 
-def _day(moment) -> str:
+def _day(moment: datetime) -> str:
     return moment.strftime("%Y-%m-%d %H:%M UTC")
 
 
@@ -39,8 +39,8 @@ class StatusCheck:
         self._reader = reader
 
     def run(self, context: CheckContext) -> list[ReportedCheck]:
-        entries = [(purpose_of(e), e) for e in context.facts.status_entries
-                   if purpose_of(e) in STATUS_WORDS]
+        entries = [(purpose, e) for e in context.facts.status_entries
+                   if (purpose := purpose_of(e)) is not None and purpose in STATUS_WORDS]
         if not entries:
             return [passed("status", Category.CURRENCY,
                            "the issuer gave it no revocation or suspension status")]

@@ -23,7 +23,7 @@ class UnreachableAwareResolver:
     """A resolver whose failures to *fetch* a DID document stay FetchErrors (so the proof
     is `unknown`, not `failed`): `vc.did_web` wraps them in DIDResolutionError."""
 
-    def __init__(self, inner) -> None:
+    def __init__(self, inner: api.VerificationMethodResolver) -> None:
         self.inner = inner
 
     def resolve_verification_method(self, vm_url: str,
@@ -39,7 +39,7 @@ class UnreachableAwareResolver:
 class ProofCheck:
     """The JSON-LD terms are all defined (safe mode) and every proof verifies."""
 
-    def __init__(self, resolver, store: ContextStore,
+    def __init__(self, resolver: api.VerificationMethodResolver, store: ContextStore,
                  skew: timedelta = timedelta(minutes=5)) -> None:
         self._resolver = UnreachableAwareResolver(resolver)
         self._store = store
@@ -63,7 +63,7 @@ def as_reported(check_id: str, outcome: Outcome, reason: str) -> ReportedCheck:
 class KeyBindingCheck:
     """Every proof's verification method is a key of the issuer DID, under assertionMethod."""
 
-    def __init__(self, resolver) -> None:
+    def __init__(self, resolver: api.VerificationMethodResolver) -> None:
         self._resolver = UnreachableAwareResolver(resolver)
 
     def run(self, context: CheckContext) -> list[ReportedCheck]:

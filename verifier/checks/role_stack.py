@@ -4,6 +4,7 @@
 credential as signed). When the holder supplies them, each
 must be there, match its digest, and verify as an authentic credential of the same issuer."""
 from collections.abc import Callable
+from typing import Any
 
 from vc.checks import Outcome
 from vc.resource_integrity import digest_matches
@@ -11,7 +12,7 @@ from verifier.checks.base import Category, CheckContext, ReportedCheck, failed, 
 
 MAX_RELATED = 64
 
-AuthenticityCheck = Callable[[dict], list[ReportedCheck]]
+AuthenticityCheck = Callable[[dict[str, Any]], list[ReportedCheck]]
 
 
 class RoleStackCheck:

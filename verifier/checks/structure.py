@@ -2,12 +2,16 @@
 credentialSchema, type JsonSchema, VC JSON Schema 1.0) when it names one we hold locally."""
 import threading
 from collections.abc import Callable
+from typing import TYPE_CHECKING, Any
 
 from schemas.json_schemas import load_schema
 from vc.datamodel import DataModelError, validate_credential
 from verifier.checks.base import Category, CheckContext, ReportedCheck, failed, passed, unknown
 
-SchemaLoader = Callable[[str], dict]
+if TYPE_CHECKING:  # imported when first needed (see JsonSchemaCheck._validator)
+    from jsonschema_rs import Validator
+
+SchemaLoader = Callable[[str], dict[str, Any]]
 MAX_SCHEMA_ERRORS = 3
 
 
@@ -16,7 +20,7 @@ def default_schema_loader() -> SchemaLoader:
     return load_schema
 
 
-def _no_remote_refs(uri: str) -> dict:
+def _no_remote_refs(uri: str) -> dict[str, Any]:
     """A schema's $ref is never fetched: only what the schema holds counts."""
     raise ValueError(f"remote $ref {uri[:200]} is not fetched")
 
@@ -56,10 +60,10 @@ class JsonSchemaCheck:
 
     def __init__(self, loader: SchemaLoader | None = None) -> None:
         self._loader = loader if loader is not None else default_schema_loader()
-        self._validators: dict[str, object] = {}
+        self._validators: dict[str, Validator] = {}
         self._lock = threading.Lock()
 
-    def _validator(self, schema_id: str):
+    def _validator(self, schema_id: str) -> "Validator":
         with self._lock:
             cached = self._validators.get(schema_id)
         if cached is not None:

@@ -24,7 +24,9 @@ class IssuerTrustCheck:
             return [failed("issuer-trust", Category.TRUST,
                            "the credential does not say what was achieved or when")]
         level = facts.eqf_level
-        signers = [p.get("verificationMethod") for p in facts.proofs]
+        # a proof naming no key as a string gets "", which no accreditation accepts
+        signers = [vm if isinstance(vm := p.get("verificationMethod"), str) else ""
+                   for p in facts.proofs]
         for accreditation in issuer.accreditations:
             if accreditation.covers(facts.achievement_id, level, facts.valid_from) \
                     and accreditation.accepts(signers):
