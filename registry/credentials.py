@@ -152,7 +152,7 @@ def issuer_of(credential: dict) -> str:
     raise ValueError("the credential has no issuer")
 
 
-def types_of(credential: dict) -> list[str]:
+def types_of(credential: dict) -> list[object]:
     value = credential.get("type")
     return value if isinstance(value, list) else [value]
 

@@ -7,6 +7,7 @@ by the `PageNames` the page passes in, so searching matches what the reader sees
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime
+from typing import Any
 
 from registry.snapshot import TrustAnchor, TrustSnapshot
 from registry.vocab import ROLE_PREFIX, achievement_code
@@ -91,7 +92,7 @@ def body_entries(snapshot: TrustSnapshot, query: str, lang: str, on: datetime,
     """The accredited bodies matching `query` (any name, DID, role or anchor), for a page;
     `lang` picks from the registry's language maps, `names` names roles and countries."""
     needle = query.strip().casefold()[:MAX_QUERY]
-    entries = []
+    entries: list[dict[str, Any]] = []
     for issuer in snapshot.issuers.values():
         accreditations = []
         haystack = [issuer.did, *issuer.name.values()]

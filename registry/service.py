@@ -191,7 +191,8 @@ class Registry:
                  achievements: tuple[str, ...] | list[str] = (), max_eqf_level: int,
                  valid_from: datetime | None = None, valid_until: datetime | None = None,
                  framework: str = FRAMEWORK, country: str | None = None,
-                 public_keys: dict[str, str] | None = None, demo: bool = False) -> dict:
+                 public_keys: list[str] | dict[str, str] | None = None,
+                 demo: bool = False) -> dict:
         """The anchor accredits `issuer_did` for `achievements` (empty: the whole framework)."""
         check.did(issuer_did, "certification body DID")
         names = check.names(names, "name")

@@ -56,7 +56,8 @@ def revocation_bits(session: Session, issuer_did: str) -> Bitstring:
             CredentialRecord.issuer_did == issuer_did,
             CredentialRecord.revoked_at.is_not(None),
             CredentialRecord.status_index.is_not(None))):
-        bits.set(index, True)
+        if index is not None:  # excluded by the query; the column itself is nullable
+            bits.set(index, True)
     return bits
 
 

@@ -44,8 +44,8 @@ def token_matches(token: str, stored: str | None) -> bool:
     if not stored:
         return False
     if stored.startswith("sha256$"):
-        actual = hashlib.sha256(token.encode("utf-8")).hexdigest()
-        return hmac.compare_digest(actual.encode(), stored[len("sha256$"):].encode())
+        hex_digest = hashlib.sha256(token.encode("utf-8")).hexdigest()
+        return hmac.compare_digest(hex_digest.encode(), stored[len("sha256$"):].encode())
     try:  # the salted scrypt of earlier versions
         scheme, n, r, p, salt, digest = stored.split("$")
         if scheme != "scrypt":

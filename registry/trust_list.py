@@ -187,16 +187,20 @@ def _carried(document: dict, operator_did: str) -> TrustData:
         keys[did] = {k["id"]: k["publicKeyMultibase"] for k in _nodes(node, "publicKey")}
         for entry in _nodes(node, "accreditation"):
             credential = _literal(entry, "credential")
+            if credential is None:
+                raise ValueError("an entry lacks its signed credential")
             if read_accreditation(credential).issuer_did != did:
                 raise ValueError(f"an accreditation listed under {did} is for another body")
             accreditations.append(credential)
     recognitions = [_literal(n, "credential") for n in _nodes(subject, "recognition")]
-    if any(c is None for c in [*anchors, *accreditations, *recognitions]):
+    signed_anchors = tuple(c for c in anchors if c is not None)
+    signed_recognitions = tuple(c for c in recognitions if c is not None)
+    if len(signed_anchors) < len(anchors) or len(signed_recognitions) < len(recognitions):
         raise ValueError("an entry lacks its signed credential")
     return TrustData(
-        operator_did=operator_did, anchor_credentials=tuple(anchors),
+        operator_did=operator_did, anchor_credentials=signed_anchors,
         accreditation_credentials=tuple(accreditations),
-        recognition_credentials=tuple(recognitions),
+        recognition_credentials=signed_recognitions,
         status_lists={str(v.get("id")): v for v in lists},
         issuer_keys={did: k for did, k in keys.items() if not did.startswith("did:key:")})
 

@@ -79,8 +79,8 @@ class SeenSequences:
                     pass  # not writable: this process still remembers; the check still runs
 
 
-def list_sequence(document: dict) -> int:
-    subject = document.get("credentialSubject")
+def list_sequence(document: object) -> int:
+    subject = document.get("credentialSubject") if isinstance(document, dict) else None
     sequence = subject.get("sequence") if isinstance(subject, dict) else None
     if type(sequence) is not int or sequence < 0:
         raise TrustSourceUnavailable("the trust list has no sequence number")

@@ -146,23 +146,23 @@ def load_units_csv(framework_meta: Mapping, units_csv: str | PathLike,
     for line, row in _csv_rows(elements_path, ("unit_code", "code", "kind", "text_en"),
                                ("text_",)):
         where = f"{elements_path.name} line {line}"
-        unit = units.get(row["unit_code"])
-        if unit is None:
+        owner = units.get(row["unit_code"])
+        if owner is None:
             raise FrameworkError(f"{where}: unit {row['unit_code'] or '(empty)'} is not in "
                                  f"{units_path.name}")
-        if len(unit["elements"]) >= MAX_ELEMENTS_PER_UNIT:
-            raise FrameworkError(f"{where}: unit {unit['code']} has more than "
+        if len(owner["elements"]) >= MAX_ELEMENTS_PER_UNIT:
+            raise FrameworkError(f"{where}: unit {owner['code']} has more than "
                                  f"{MAX_ELEMENTS_PER_UNIT} elements")
-        code = row["code"] if row["code"].startswith(unit["code"] + ".") \
-            else f"{unit['code']}.{row['code']}"
+        code = row["code"] if row["code"].startswith(owner["code"] + ".") \
+            else f"{owner['code']}.{row['code']}"
         if row["kind"] not in ELEMENT_KINDS:
             raise FrameworkError(f"{where}: kind {row['kind'] or '(empty)'} is not one of "
                                  f"{', '.join(ELEMENT_KINDS)}")
-        if any(e["code"] == code for e in unit["elements"]):
+        if any(e["code"] == code for e in owner["elements"]):
             raise FrameworkError(f"{where}: duplicate element code {code}")
-        unit["elements"].append({"code": _code(code, where, pattern=_ELEMENT_CODE),
-                                 "kind": row["kind"],
-                                 "text": _csv_texts(row, "text_", where, require_languages)})
+        owner["elements"].append({"code": _code(code, where, pattern=_ELEMENT_CODE),
+                                  "kind": row["kind"],
+                                  "text": _csv_texts(row, "text_", where, require_languages)})
     for unit in units.values():
         if not unit["elements"]:
             raise FrameworkError(f"{elements_path.name}: unit {unit['code']} has no elements")

@@ -7,6 +7,7 @@ import base64
 import uuid
 
 from flask import Blueprint, Response, abort, current_app, jsonify, render_template, request
+from flask.typing import ResponseReturnValue
 
 from issuer.aries.agent import AgentError
 from issuer.aries.exchanges import AriesIssuer
@@ -81,7 +82,7 @@ def offer() -> Response:
 
 @aries_pages.post("/aries/connections/<connection_id>/presentation-requests")
 @login_required
-def request_presentation(connection_id: str) -> Response:
+def request_presentation(connection_id: str) -> ResponseReturnValue:
     """Asks the wallet, for an employer, to present its role credential."""
     challenge = str(uuid.uuid4())  # ACA-Py's DIF options want a UUID4 challenge
     domain = current_services().settings.public_url
@@ -92,7 +93,7 @@ def request_presentation(connection_id: str) -> Response:
 
 @aries_pages.get("/aries/presentations/<pres_ex_id>")
 @login_required
-def presentation_result(pres_ex_id: str) -> Response:
+def presentation_result(pres_ex_id: str) -> ResponseReturnValue:
     """The wallet's presentation verified with our verifier, against the challenge and
     domain of the request our own agent sent (read back from its exchange record)."""
     issuer = _issuer()

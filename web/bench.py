@@ -11,6 +11,7 @@ import os
 import statistics
 import time
 from collections.abc import Callable
+from functools import partial
 
 import click
 
@@ -53,6 +54,10 @@ def _verify(document: dict, resolver: DIDResolver) -> None:
     if not api.verify(document, resolver=resolver, store=shared_store(CONTEXTS_DIR),
                       suites=ALL_SUITES).verified:
         raise RuntimeError("a benchmark credential failed to verify")
+
+
+def _verify_at(documents: list[dict], resolver: DIDResolver, i: int) -> None:
+    _verify(documents[i], resolver)
 
 
 def measure_batch_issue(candidates: int = 2000, database_url: str | None = None,
@@ -137,7 +142,7 @@ def run(n: int = 2000, budget: float = 4.0, batch_candidates: int = 2000,
             issue_rates.append(sink["rate"])
             gc.collect()
             gc.freeze()  # the credentials to verify are input, not garbage of the verifier
-            verify_rates.append(_rate(lambda i, s=signed: _verify(s[i], resolver), len(signed),
+            verify_rates.append(_rate(partial(_verify_at, signed, resolver), len(signed),
                                       budget / ROUNDS)[0])
         results[f"issue_{tag}_per_s"] = statistics.median(issue_rates)
         results[f"verify_{tag}_per_s"] = statistics.median(verify_rates)

@@ -70,7 +70,7 @@ class _Catalogues(Babel):
                          locale_selector=_chosen_language)
 
     @property
-    def domain_instance(self) -> Domain:  # type: ignore[override]
+    def domain_instance(self) -> Domain:
         return self._po_domain
 
 

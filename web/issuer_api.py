@@ -65,7 +65,8 @@ def _bad_request(error: BadField) -> Response:
 def _with_body(response: Response, body: dict) -> Response:
     replacement = jsonify(body)
     replacement.status_code = response.status_code
-    replacement.mimetype = response.mimetype
+    if response.mimetype is not None:  # a problem() always has one
+        replacement.mimetype = response.mimetype
     return replacement
 
 

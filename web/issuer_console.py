@@ -21,6 +21,7 @@ from flask import (
     url_for,
 )
 from werkzeug.datastructures import FileStorage
+from werkzeug.wrappers import Response as BaseResponse  # what redirect() returns
 
 from issuer import cohort_jobs
 from issuer.service import IssuerError, NotFound
@@ -117,7 +118,7 @@ def login() -> Any:
 
 
 @issuer_console.post("/logout")
-def logout() -> Response:
+def logout() -> BaseResponse:
     log_out()
     flash("You are logged out.", "info")
     return redirect(url_for("issuer_console.login"))
@@ -140,7 +141,7 @@ def candidates() -> str:
 
 @issuer_console.post("/candidates")
 @login_required
-def add_candidate() -> Response:
+def add_candidate() -> BaseResponse:
     try:
         ref = _service().add_candidate(_text("name", "Name") or "", _text("email", "Email") or "",
                                        _text("did", "DID", required=False), g.officer)
@@ -169,7 +170,7 @@ def candidate(ref: str) -> str:
 
 @issuer_console.post("/candidates/<ref>/assessments")
 @login_required
-def record_assessment(ref: str) -> Response:
+def record_assessment(ref: str) -> BaseResponse:
     try:
         unit = _text("unit", "Unit") or ""
         passed = _service().record_assessment(
@@ -186,7 +187,7 @@ def record_assessment(ref: str) -> Response:
 
 @issuer_console.post("/candidates/<ref>/certify")
 @login_required
-def certify(ref: str) -> Response:
+def certify(ref: str) -> BaseResponse:
     try:
         result = _service().certify_and_issue(ref, g.officer)
     except IssuerError as e:
@@ -235,7 +236,7 @@ def credential(credential_id: str) -> Response:
 
 @issuer_console.post("/credentials/<path:credential_id>/status")
 @login_required
-def change_status(credential_id: str) -> Response:
+def change_status(credential_id: str) -> BaseResponse:
     service = _service()
     action = request.form.get("action")
     changes = {"revoke": service.revoke, "suspend": service.suspend,
@@ -256,7 +257,7 @@ def change_status(credential_id: str) -> Response:
 
 @issuer_console.post("/credentials/<path:credential_id>/share")
 @login_required
-def create_share_link(credential_id: str) -> Response:
+def create_share_link(credential_id: str) -> BaseResponse:
     try:
         expires_on = (request.form.get("expires_on") or "").strip()
         expires_at = None  # the default: one year from now
@@ -277,7 +278,7 @@ def create_share_link(credential_id: str) -> Response:
 
 @issuer_console.post("/credentials/<path:credential_id>/shares/withdraw")
 @login_required
-def withdraw_share_link(credential_id: str) -> Response:
+def withdraw_share_link(credential_id: str) -> BaseResponse:
     link_id = (request.form.get("link") or "")[:MAX_FIELD]
     try:
         withdrawn = revoke_share(_service().sessions, link_id, g.officer, credential_id)
@@ -341,7 +342,7 @@ def cohort_job_progress(job_id: str) -> Response:
 
 @issuer_console.post("/cohort/jobs/<job_id>/resume")
 @login_required
-def resume_cohort_job(job_id: str) -> Response:
+def resume_cohort_job(job_id: str) -> BaseResponse:
     """Enqueue the job's unfinished chunks again (when its worker was lost)."""
     service = _service()
     job = _job(job_id)

@@ -5,6 +5,7 @@ Queries only: nothing here changes state or decides anything. Every change goes 
 """
 from dataclasses import dataclass
 from datetime import UTC, date, datetime
+from typing import overload
 
 from sqlalchemy import func, select
 
@@ -40,6 +41,10 @@ class Counts:
     suspended: int
 
 
+@overload
+def _aware(moment: datetime) -> datetime: ...
+@overload
+def _aware(moment: datetime | None) -> datetime | None: ...
 def _aware(moment: datetime | None) -> datetime | None:
     if moment is not None and moment.tzinfo is None:
         return moment.replace(tzinfo=UTC)  # SQLite returns naive UTC datetimes

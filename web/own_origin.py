@@ -98,7 +98,9 @@ class InProcessOrigin:
         return answer
 
     def _render(self, url: str, endpoint: str, args: dict) -> FetchResult:
-        response = self._app.make_response(self._app.view_functions[endpoint](**args))
+        # as Flask dispatches a request (Flask.dispatch_request): the view, made synchronous
+        view = self._app.ensure_sync(self._app.view_functions[endpoint])
+        response = self._app.make_response(view(**args))
         if response.status_code != 200:
             raise FetchError(f"this server has nothing at {url[:200]} "
                              f"(HTTP status {response.status_code})")

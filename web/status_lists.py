@@ -8,6 +8,7 @@ import hashlib
 import json
 
 from flask import Blueprint, Response, request
+from werkzeug.wrappers import Response as BaseResponse  # what make_conditional() returns
 
 from web.problems import problem
 from web.services import current_services
@@ -20,7 +21,7 @@ MAX_LIST_NUMBER = 2**31 - 1
 
 
 @status_lists.get("/status/<purpose>/<int:number>")
-def status_list(purpose: str, number: int) -> Response:
+def status_list(purpose: str, number: int) -> BaseResponse:
     if number > MAX_LIST_NUMBER:  # beyond any database integer: there is no such list
         return problem(404, f"there is no {purpose} status list number {number}")
     document = current_services().issuer.status_list_credential(purpose, number)

@@ -17,7 +17,7 @@ from registry import trust_source as registry_trust
 from registry.service import Registry
 from vc.contexts import ContextStore
 from vc.did_resolver import DIDResolver
-from vc.fetch import FetchPolicy, FetchResult, HttpFetcher, StaticFetcher
+from vc.fetch import Fetcher, FetchPolicy, FetchResult, HttpFetcher, StaticFetcher
 from vc.trust import TrustSource, TrustSourceUnavailable
 from verifier.offline import OfflineStatusFetcher, TrustedKeyResolver
 from verifier.service import Verifier
@@ -102,16 +102,17 @@ def trust_source_for_app(app: Flask) -> TrustSource | None:
 
 
 def build_verifier(settings: Settings, trust: TrustSource | None, *, app: Flask | None = None,
-                   offline: bool = False, status_lists: list[dict] | None = None,
+                   offline: bool = False, status_lists: list[object] | None = None,
                    store: ContextStore | None = None) -> Verifier:
     """A Verifier for this deployment. `app`: answer this server's own documents in process.
     `offline`: nothing is fetched (keys from the trust list, status only from
-    `status_lists`). `status_lists`: status list credentials given by the caller."""
+    `status_lists`). `status_lists`: status list credentials given by the caller (what is not
+    a JSON object with an id is ignored)."""
     if offline:
         resolver = TrustedKeyResolver(trust) if trust is not None \
             else DIDResolver(fetcher=StaticFetcher({}))  # did:key only
         return Verifier(trust, resolver, OfflineStatusFetcher(status_lists or []), store=store)
-    fetcher = own_origin_fetcher(settings)
+    fetcher: Fetcher = own_origin_fetcher(settings)
     if app is not None:
         fetcher = InProcessOrigin(app, settings.public_url, fetcher)
     status = OfflineStatusFetcher(status_lists) if status_lists else fetcher

@@ -40,6 +40,8 @@ def start(settings: Settings, port: int) -> None:
         raise click.BadParameter("choose a port between 1025 and 65535", param_hint="--port")
     service = issuer_service(settings)
     config = local_agent_config(settings.data_dir, port)
+    if config.did_documents is None:  # the local agent's config always names the file
+        raise click.ClickException("the local agent's configuration names no DID documents")
     write_did_documents(config.did_documents,
                         [issuer_did_document(service.config.did, service.keys.all())])
     process = AgentProcess(config)

@@ -175,11 +175,15 @@ def recognise(settings: Settings, anchor_slug: str, role: str | None,
               achievement: str | None, nqf_level: str, eqf_level: int, notes: tuple[str, ...],
               legal_basis: str, valid_from: str | None, valid_until: str | None) -> None:
     """An anchor records how its country recognises a role; prints the signed credential."""
-    if (role is None) == (achievement is None):
+    if role is not None and achievement is None:
+        achievement_id = role_id(role)
+    elif role is None and achievement is not None:
+        achievement_id = achievement
+    else:
         raise click.UsageError("give exactly one of --role and --achievement")
     with _registry(settings) as services:
         credential = services.registry.recognise(
-            services.keys.authority(anchor_slug), role_id(role) if role else achievement,
+            services.keys.authority(anchor_slug), achievement_id,
             nqf_level=nqf_level, eqf_level=eqf_level,
             equivalence=_pairs(notes, "--equivalence"), legal_basis=legal_basis,
             valid_from=_time(valid_from, "--valid-from"),

@@ -20,7 +20,10 @@ def run_online() -> None:
     if connection is not None:
         _run(connection)
         return
-    engine = make_engine(config.get_main_option("sqlalchemy.url"))
+    url = config.get_main_option("sqlalchemy.url")
+    if url is None:
+        raise RuntimeError("alembic: no connection was passed in and sqlalchemy.url is not set")
+    engine = make_engine(url)
     try:
         with engine.begin() as connection:
             _run(connection)
