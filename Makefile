@@ -12,7 +12,7 @@ run: install
 	# DID document and status lists over loopback http (never allowed by default)
 	S4C_ALLOW_LOOPBACK_FETCH=1 .venv/bin/s4c serve --host 127.0.0.1 --port 8000
 
-# Static checks first (ruff with the rule sets in pyproject.toml), so CI fails on either.
+# Static checks first (ruff and mypy, configured in pyproject.toml), so CI fails on either.
 test: lint
 	bash .ci/install-test-deps
 	.venv/bin/python -m pytest
@@ -22,6 +22,7 @@ bench: install
 
 lint: install
 	.venv/bin/ruff check .
+	.venv/bin/mypy
 
 # Re-extract the pinned JSON-LD contexts from the npm registry and check their SHA-256.
 contexts:
