@@ -12,8 +12,8 @@ from typing import Any
 import orjson
 
 from vc.errors import CanonicalizationError
-from vc.json_input import MAX_DEPTH
 
+MAX_DEPTH = 64  # deeper than any credential; every JSON reader and writer of vc bounds by it
 MAX_SAFE_INTEGER = 2**53 - 1  # RFC 8785 §3.2.2.3 / RFC 7493 §2.2: exact IEEE-754 integers
 
 # Type alias for documentation: what canonicalize accepts.

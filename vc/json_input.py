@@ -7,18 +7,20 @@ import math
 from typing import Any
 
 from vc.errors import MalformedInputError
+from vc.jcs import MAX_DEPTH, MAX_SAFE_INTEGER, format_number
 
-MAX_DEPTH = 64  # deeper than any credential; bounds recursion in every reader of the value
+# MAX_DEPTH is the one nesting bound of vc, shared with the JCS writer
+__all__ = ["MAX_DEPTH", "TooLargeError", "json_depth", "loads_bounded", "loads_strict"]
 
 
 def json_depth(value: object, stop_after: int = MAX_DEPTH) -> int:
     """Nesting depth of a parsed JSON value (a scalar is 0), counted level by level without
     recursion (a deep value must not blow the stack); stops counting past `stop_after`."""
-    level = [value] if isinstance(value, dict | list) else []
+    level: list[dict[str, Any] | list[Any]] = [value] if isinstance(value, dict | list) else []
     depth = 0
     while level and depth <= stop_after:
         depth += 1
-        below: list[object] = []
+        below: list[dict[str, Any] | list[Any]] = []
         for item in level:
             below.extend(c for c in (item.values() if isinstance(item, dict) else item)
                          if isinstance(c, dict | list))
@@ -58,6 +60,18 @@ def _parse_float(text: str) -> float:
     return value
 
 
+def _parse_int(text: str) -> int | float:
+    """An integer token beyond ±(2**53 - 1) that is how JCS writes a double (an integral
+    double below 1e21, RFC 8785 §3.2.2.3) is read as that double, as JSON.parse does, so that
+    what was signed reads back as the same number; any other stays an integer, which JCS
+    refuses rather than round."""
+    value = int(text)
+    if -MAX_SAFE_INTEGER <= value <= MAX_SAFE_INTEGER or len(text) > 23:
+        return value
+    as_double = float(value)
+    return as_double if format_number(as_double) == text else value
+
+
 def _unique_pairs(pairs: list[tuple[str, Any]]) -> dict[str, Any]:
     obj = dict(pairs)
     if len(obj) != len(pairs):
@@ -87,6 +101,7 @@ def loads_strict(text: str | bytes) -> Any:
             object_pairs_hook=_unique_pairs,
             parse_constant=_reject_constant,
             parse_float=_parse_float,
+            parse_int=_parse_int,
         )
     except MalformedInputError:
         raise
