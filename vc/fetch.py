@@ -192,8 +192,7 @@ def _connect_any(rows: tuple, timeout: float) -> socket.socket:
             return _open_socket(row, timeout)
         except OSError as e:
             error = e
-    assert error is not None
-    raise error
+    raise error or OSError("no address to connect to")
 
 
 class _PinnedHTTPConnection(http.client.HTTPConnection):

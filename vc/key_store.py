@@ -15,6 +15,7 @@ different volume than the key files.
 Old keys are kept after a rotation, marked retired, so credentials they signed still
 verify. Private key material leaves this module only through `signing_key()`.
 """
+import contextlib
 import fcntl
 import json
 import os
@@ -91,10 +92,8 @@ def load_passphrase(data_dir: Path, given: str | None, *, create: bool = False,
     if not create:
         raise KeyStoreError(f"no key passphrase in {path}: {setup_hint}")
     _make_keys_dir(data_dir)
-    try:
+    with contextlib.suppress(FileExistsError):  # another process made it first: use theirs
         _write_private(path, secrets.token_urlsafe(32).encode("ascii") + b"\n")
-    except FileExistsError:
-        pass  # another process generated it first: use theirs
     return path.read_bytes().strip()
 
 
@@ -103,7 +102,7 @@ class KeyStore:
     passphrase `passphrase_name` and say `setup_hint` when there is no key yet."""
 
     def __init__(self, data_dir: Path, passphrase: bytes, *,
-                 passphrase_name: str = "passphrase",
+                 passphrase_name: str = "passphrase",  # noqa: S107 (a word in messages)
                  setup_hint: str = "create one first") -> None:
         if not passphrase:
             raise KeyStoreError("the key passphrase must not be empty")
