@@ -1,6 +1,7 @@
 """Verification results: a list of checks, each passed, failed or unknown, with a reason."""
 from dataclasses import dataclass, field
 from enum import StrEnum
+from typing import Any
 
 
 class Outcome(StrEnum):
@@ -17,7 +18,7 @@ class Check:
     outcome: Outcome
     reason: str
 
-    def to_json(self) -> dict:
+    def to_json(self) -> dict[str, Any]:
         return {"id": self.id, "outcome": str(self.outcome), "reason": self.reason}
 
 
@@ -29,5 +30,5 @@ class VerificationResult:
     def verified(self) -> bool:
         return bool(self.checks) and all(c.outcome is Outcome.PASSED for c in self.checks)
 
-    def to_json(self) -> dict:
+    def to_json(self) -> dict[str, Any]:
         return {"verified": self.verified, "checks": [c.to_json() for c in self.checks]}

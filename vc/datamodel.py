@@ -6,6 +6,7 @@ check in `vc._internal.jsonld_walk`, which `vc.api.issue` runs after this one.
 """
 import re
 from fractions import Fraction
+from typing import Any
 
 from vc.errors import MalformedInputError
 from vc.instants import instant_seconds
@@ -24,7 +25,7 @@ class DataModelError(MalformedInputError):
         super().__init__("not a valid VC Data Model 2.0 document: " + "; ".join(self.problems))
 
 
-def validate(document: dict) -> None:
+def validate(document: dict[str, Any]) -> None:
     """Raises DataModelError unless `document` is a valid credential or presentation."""
     if not isinstance(document, dict):
         raise DataModelError(["the document must be a JSON object"])
@@ -34,19 +35,19 @@ def validate(document: dict) -> None:
         validate_credential(document)
 
 
-def validate_credential(credential: dict) -> None:
+def validate_credential(credential: dict[str, Any]) -> None:
     problems = _credential_problems(credential, "")
     if problems:
         raise DataModelError(problems)
 
 
-def validate_presentation(presentation: dict) -> None:
+def validate_presentation(presentation: dict[str, Any]) -> None:
     problems = _presentation_problems(presentation)
     if problems:
         raise DataModelError(problems)
 
 
-def _values(value: object) -> list:
+def _values(value: object) -> list[Any]:
     return value if isinstance(value, list) else [value]
 
 
@@ -85,7 +86,7 @@ def _credential_problems(doc: object, where: str) -> list[str]:
     return problems
 
 
-def _presentation_problems(doc: dict) -> list[str]:
+def _presentation_problems(doc: dict[str, Any]) -> list[str]:
     problems: list[str] = []
     # §4.13 Verifiable Presentations: §4.3, §4.4 and §4.5 apply as for credentials.
     _check_context(doc, "", problems)
@@ -125,7 +126,7 @@ def _check_presented_credential(item: object, where: str, problems: list[str]) -
     problems.extend(_credential_problems(item, where))
 
 
-def _check_context(doc: dict, where: str, problems: list[str]) -> None:
+def _check_context(doc: dict[str, Any], where: str, problems: list[str]) -> None:
     # §4.3 Contexts: an ordered set whose first item is the base context URL.
     path = _at(where, "@context")
     if "@context" not in doc:
@@ -148,7 +149,7 @@ def _check_id(value: object, path: str, problems: list[str]) -> None:
         problems.append(f"{path}: must be a URL (scheme:...), got {shown}")
 
 
-def _check_type(doc: dict, where: str, required: str | None, problems: list[str]) -> None:
+def _check_type(doc: dict[str, Any], where: str, required: str | None, problems: list[str]) -> None:
     # §4.5 Types: present, one or more strings (terms or URLs), including `required`.
     path = _at(where, "type")
     need = f"must include {required}" if required else ""
@@ -167,7 +168,7 @@ def _check_type(doc: dict, where: str, required: str | None, problems: list[str]
         problems.append(f"{path}: {need}")
 
 
-def _check_names(doc: dict, where: str, problems: list[str]) -> None:
+def _check_names(doc: dict[str, Any], where: str, problems: list[str]) -> None:
     # §4.6 Names and Descriptions: a string or a language value object (§11.1), or a list.
     for key in ("name", "description"):
         if key not in doc:
@@ -200,7 +201,7 @@ def _language_string_problem(value: object) -> str | None:
     return None
 
 
-def _check_issuer(doc: dict, where: str, problems: list[str]) -> None:
+def _check_issuer(doc: dict[str, Any], where: str, problems: list[str]) -> None:
     # §4.7 Issuer: required; a URL or an object containing an id that is a URL.
     path = _at(where, "issuer")
     if "issuer" not in doc:
@@ -223,7 +224,7 @@ def _check_url_or_object_with_id(value: object, path: str, problems: list[str]) 
         problems.append(f"{path}: must be a URL or an object with an id URL, got {shown}")
 
 
-def _check_subjects(doc: dict, where: str, problems: list[str]) -> None:
+def _check_subjects(doc: dict[str, Any], where: str, problems: list[str]) -> None:
     # §4.8 Credential Subject: one or more objects, each the subject of at least one claim.
     path = _at(where, "credentialSubject")
     if "credentialSubject" not in doc:
@@ -243,7 +244,7 @@ def _check_subjects(doc: dict, where: str, problems: list[str]) -> None:
             _check_id(subject["id"], f"{at}.id", problems)
 
 
-def _check_validity(doc: dict, where: str, problems: list[str]) -> None:
+def _check_validity(doc: dict[str, Any], where: str, problems: list[str]) -> None:
     # §4.9 Validity Period: dateTimeStamps; validUntil not earlier than validFrom.
     instants: dict[str, Fraction] = {}
     for key in ("validFrom", "validUntil"):
@@ -261,7 +262,7 @@ def _check_validity(doc: dict, where: str, problems: list[str]) -> None:
         problems.append(f"{_at(where, 'validUntil')}: is earlier than validFrom")
 
 
-def _check_typed_objects(doc: dict, key: str, where: str, problems: list[str], *,
+def _check_typed_objects(doc: dict[str, Any], key: str, where: str, problems: list[str], *,
                          id_required: bool = False) -> None:
     if key not in doc:
         return
@@ -281,7 +282,7 @@ def _check_typed_objects(doc: dict, key: str, where: str, problems: list[str], *
             problems.append(f"{at}.id: missing; it must be a URL")
 
 
-def _check_proofs(doc: dict, where: str, problems: list[str]) -> None:
+def _check_proofs(doc: dict[str, Any], where: str, problems: list[str]) -> None:
     # §4.12 Securing Mechanisms (VC Data Integrity 1.0 §2.1): every embedded proof has a type.
     if "proof" not in doc:
         return

@@ -4,6 +4,7 @@ did:key:z6Mk... is "did:key:" + publicKeyMultibase, where publicKeyMultibase is
 'z' + base58btc(multicodec ed25519-pub 0xed01 + 32-byte key). The DID document is derived
 from the identifier alone: nothing is fetched.
 """
+from typing import Any
 
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PublicKey
 from pydid import DIDDocument, DIDError
@@ -48,7 +49,7 @@ def resolve_did_key(did: str) -> DIDDocument:
     did, _ = _parse(did)
     multibase = did[len(DID_KEY_PREFIX) :]
     vm_id = f"{did}#{multibase}"
-    document: dict = {
+    document: dict[str, Any] = {
         "@context": [DID_CONTEXT, MULTIKEY_CONTEXT],
         "id": did,
         # §3.1.2 Create Verification Method: Multikey, controller is the DID itself.

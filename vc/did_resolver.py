@@ -9,6 +9,7 @@ import time
 from collections import OrderedDict
 from collections.abc import Callable
 from dataclasses import dataclass
+from typing import Any
 
 import pydid
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PublicKey
@@ -145,7 +146,7 @@ def _absolute(ref: object, did: str) -> object:
     return did + ref if isinstance(ref, str) and ref.startswith("#") else ref
 
 
-def _methods(raw: dict) -> list[dict]:
+def _methods(raw: dict[str, Any]) -> list[dict[str, Any]]:
     """Every verification method dict: listed, or embedded in a relationship."""
     found = [m for m in raw.get("verificationMethod") or [] if isinstance(m, dict)]
     for name in RELATIONSHIPS:
@@ -153,7 +154,7 @@ def _methods(raw: dict) -> list[dict]:
     return found
 
 
-def _find_method(raw: dict, did: str, vm_url: str) -> dict:
+def _find_method(raw: dict[str, Any], did: str, vm_url: str) -> dict[str, Any]:
     matches = [m for m in _methods(raw) if _absolute(m.get("id"), did) == vm_url]
     if not matches:
         raise DIDResolutionError(f"DID document of {did} has no verification method {vm_url}")
@@ -163,7 +164,7 @@ def _find_method(raw: dict, did: str, vm_url: str) -> dict:
     return matches[0]
 
 
-def _is_authorised(raw: dict, did: str, vm_url: str, purpose: str) -> bool:
+def _is_authorised(raw: dict[str, Any], did: str, vm_url: str, purpose: str) -> bool:
     for entry in raw.get(purpose) or []:
         ref = entry.get("id") if isinstance(entry, dict) else entry
         if _absolute(ref, did) == vm_url:
@@ -171,7 +172,7 @@ def _is_authorised(raw: dict, did: str, vm_url: str, purpose: str) -> bool:
     return False
 
 
-def _public_key(method: dict, vm_url: str) -> Ed25519PublicKey:
+def _public_key(method: dict[str, Any], vm_url: str) -> Ed25519PublicKey:
     kind = method.get("type")
     for field in ("publicKeyMultibase", "publicKeyBase58"):
         value = method.get(field)

@@ -5,6 +5,7 @@ did:web:example.com:user:alice -> https://example.com/user/alice/did.json
 did:web:localhost%3A8443       -> https://localhost:8443/.well-known/did.json
 """
 import re
+from typing import Any
 from urllib.parse import quote, unquote, urlsplit
 
 import pydid
@@ -68,7 +69,7 @@ def did_web_to_url(did: str, scheme: str = "https") -> str:
     return f"{scheme}://{host}/{location}/did.json"
 
 
-def parse_did_document_json(did: str, body: bytes) -> dict:
+def parse_did_document_json(did: str, body: bytes) -> dict[str, Any]:
     """A JSON object of bounded depth, strict I-JSON (the size is bounded by the fetch)."""
     try:
         data = loads_strict(body)
@@ -83,7 +84,7 @@ def parse_did_document_json(did: str, body: bytes) -> dict:
     return data
 
 
-def document_from_json(did: str, data: dict) -> pydid.DIDDocument:
+def document_from_json(did: str, data: dict[str, Any]) -> pydid.DIDDocument:
     """Checks that the document is about this DID (§3.2) and models it with pydid."""
     if data.get("id") != did:
         raise DIDResolutionError(

@@ -15,7 +15,7 @@ import time
 from collections import OrderedDict
 from collections.abc import Callable
 from dataclasses import dataclass, replace
-from typing import Protocol
+from typing import Any, Protocol
 from urllib.parse import urljoin, urlsplit
 
 from vc.errors import FetchError
@@ -61,7 +61,7 @@ class _Target:
     host: str
     port: int
     request_path: str
-    addresses: tuple[tuple, ...]  # getaddrinfo rows, every one already checked
+    addresses: tuple[tuple[Any, ...], ...]  # getaddrinfo rows, every one already checked
 
 
 def _shown(url: str) -> str:
@@ -157,7 +157,7 @@ def _parse(url: str, policy: FetchPolicy) -> tuple[str, str, int, str, IPAddress
     return scheme, host, port or (443 if scheme == "https" else 80), path, ip
 
 
-def _resolve(url: str, host: str, port: int, scheme: str, policy: FetchPolicy) -> tuple:
+def _resolve(url: str, host: str, port: int, scheme: str, policy: FetchPolicy) -> tuple[Any, ...]:
     try:
         rows = socket.getaddrinfo(host, port, type=socket.SOCK_STREAM, proto=socket.IPPROTO_TCP)
     except (OSError, UnicodeError) as e:
@@ -172,7 +172,7 @@ def _resolve(url: str, host: str, port: int, scheme: str, policy: FetchPolicy) -
     return tuple(rows)
 
 
-def _open_socket(row: tuple, timeout: float) -> socket.socket:
+def _open_socket(row: tuple[Any, ...], timeout: float) -> socket.socket:
     """Connects to the exact resolved address: no second DNS lookup (DNS rebinding)."""
     family, socktype, proto, _, sockaddr = row
     sock = socket.socket(family, socktype, proto)
@@ -185,7 +185,7 @@ def _open_socket(row: tuple, timeout: float) -> socket.socket:
     return sock
 
 
-def _connect_any(rows: tuple, timeout: float) -> socket.socket:
+def _connect_any(rows: tuple[Any, ...], timeout: float) -> socket.socket:
     error: OSError | None = None
     for row in rows:
         try:
@@ -199,9 +199,10 @@ class _PinnedHTTPConnection(http.client.HTTPConnection):
     def __init__(self, target: _Target, timeout: float) -> None:
         super().__init__(target.host, target.port, timeout=timeout)
         self._rows = target.addresses
+        self._timeout = timeout
 
     def connect(self) -> None:
-        self.sock = _connect_any(self._rows, self.timeout)
+        self.sock = _connect_any(self._rows, self._timeout)
 
 
 class _PinnedHTTPSConnection(http.client.HTTPSConnection):
@@ -209,10 +210,11 @@ class _PinnedHTTPSConnection(http.client.HTTPSConnection):
         super().__init__(target.host, target.port, timeout=timeout, context=context)
         self._rows = target.addresses
         self._tls = context
+        self._timeout = timeout
 
     def connect(self) -> None:
         # The certificate is checked against the host name, the socket goes to the pinned IP.
-        sock = _connect_any(self._rows, self.timeout)
+        sock = _connect_any(self._rows, self._timeout)
         try:
             self.sock = self._tls.wrap_socket(sock, server_hostname=self.host)
         except BaseException:
@@ -235,7 +237,7 @@ class HttpFetcher:
         if ip is not None:
             family = socket.AF_INET6 if ip.version == 6 else socket.AF_INET
             sockaddr = (str(ip), port, 0, 0) if ip.version == 6 else (str(ip), port)
-            rows: tuple = ((family, socket.SOCK_STREAM, socket.IPPROTO_TCP, "", sockaddr),)
+            rows: tuple[Any, ...] = ((family, socket.SOCK_STREAM, socket.IPPROTO_TCP, "", sockaddr),)
         else:
             rows = _resolve(url, host, port, scheme, self.policy)
         return _Target(url, scheme, host, port, path, rows)

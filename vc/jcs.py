@@ -30,7 +30,7 @@ _RISKY_NUMBER = re.compile(
 _HIGH_LEAD_BYTES = (b"\xee", b"\xef", b"\xf0", b"\xf1", b"\xf2", b"\xf3", b"\xf4")
 
 
-def canonicalize_parsed(value: dict) -> bytes:
+def canonicalize_parsed(value: dict[str, Any]) -> bytes:
     """`canonicalize` for a document parsed from JSON text (string keys, lists, no tuples).
 
     orjson (Rust) writes the JCS bytes for documents with only strings, small integers and
@@ -138,7 +138,7 @@ def _serialize(value: Any, parts: list[str], depth: int) -> None:
         )
 
 
-def _sorted_keys(obj: dict) -> list[str]:
+def _sorted_keys(obj: dict[str, Any]) -> list[str]:
     """RFC 8785 §3.2.3: sort member names by their UTF-16 code units."""
     ascii_only = True
     for key in obj:

@@ -6,6 +6,7 @@ secretKeyMultibase = 'z' + base58btc(0x80 0x26 + 32-byte seed).
 import json
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 from cryptography.exceptions import InvalidSignature
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey, Ed25519PublicKey
@@ -73,7 +74,7 @@ class Ed25519Multikey:
         return cls(pk, sk)
 
     @classmethod
-    def from_json(cls, data: dict) -> "Ed25519Multikey":
+    def from_json(cls, data: dict[str, Any]) -> "Ed25519Multikey":
         """Reads {"publicKeyMultibase", "privateKeyMultibase" | "secretKeyMultibase"}."""
         if not isinstance(data, dict) or "publicKeyMultibase" not in data:
             raise KeyFormatError("a key file needs 'publicKeyMultibase' (and a private key to sign)")

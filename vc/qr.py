@@ -12,10 +12,14 @@ beyond `max_output` bytes (a compression bomb) is refused before it is fully inf
 import io
 import zlib
 from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any
 
 from vc.errors import MalformedInputError
 from vc.jcs import canonicalize_parsed
 from vc.json_input import loads_strict
+
+if TYPE_CHECKING:  # qrcode, zxingcpp and PIL are imported when an image is made or read
+    from qrcode.main import QRCode
 
 BASE45_ALPHABET = "0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZ $%*+-./:"
 _BASE45_VALUE = {c: i for i, c in enumerate(BASE45_ALPHABET)}
@@ -33,7 +37,7 @@ class QRPayloadError(MalformedInputError):
 
 def base45_encode(data: bytes) -> str:
     """RFC 9285 §4: two bytes become three characters, a last single byte two."""
-    out = []
+    out: list[str] = []
     for i in range(0, len(data) - 1, 2):
         n = data[i] * 256 + data[i + 1]
         n, c = divmod(n, 45)
@@ -110,13 +114,13 @@ class PayloadCodec:
     zdict: bytes = b""
     max_output: int = DEFAULT_MAX_OUTPUT
 
-    def encode(self, document: dict) -> str:
+    def encode(self, document: dict[str, Any]) -> str:
         return self.prefix + base45_encode(compress(canonicalize_parsed(document), self.zdict))
 
     def matches(self, text: str) -> bool:
         return isinstance(text, str) and text.startswith(self.prefix)
 
-    def decode(self, text: str) -> dict:
+    def decode(self, text: str) -> dict[str, Any]:
         """The JSON object in the payload; QRPayloadError with a reason otherwise."""
         if not isinstance(text, str):
             raise QRPayloadError("a QR payload is text")
@@ -141,10 +145,10 @@ class PayloadCodec:
 
 def qr_version_for(text: str, error_correction: str = "M") -> int:
     """The smallest QR version that holds `text` (as the qrcode package encodes it)."""
-    return _make(text, error_correction).version
+    return int(_make(text, error_correction).version)
 
 
-def _make(text: str, error_correction: str):
+def _make(text: str, error_correction: str) -> "QRCode[Any]":
     import qrcode
     from qrcode import constants
 
@@ -185,5 +189,5 @@ def read_qr_codes(image: bytes, max_bytes: int = MAX_IMAGE_BYTES) -> list[str]:
             gray = picture.convert("L")
     except (UnidentifiedImageError, OSError, Image.DecompressionBombError) as e:
         raise QRPayloadError(f"the file is not a readable PNG or JPEG image: {e}") from None
-    results = zxingcpp.read_barcodes(gray, formats=zxingcpp.BarcodeFormat.QRCode)
+    results = zxingcpp.read_barcodes(gray, formats=zxingcpp.BarcodeFormats(zxingcpp.BarcodeFormat.QRCode))
     return [r.text for r in results if r.valid and r.text]

@@ -126,7 +126,7 @@ def _check_purpose(purpose: object) -> str:
         raise StatusListError(
             f"statusPurpose {purpose!r} is not supported; use one of {sorted(STATUS_PURPOSES)}"
         )
-    return purpose  # type: ignore[return-value]
+    return purpose
 
 
 def status_list_credential(
@@ -185,7 +185,7 @@ def _single(value: Any) -> Any:
     return value[0] if isinstance(value, list) and len(value) == 1 else value
 
 
-def _types(value: Any) -> list:
+def _types(value: Any) -> list[Any]:
     return value if isinstance(value, list) else [value]
 
 
