@@ -139,7 +139,7 @@ def test_resolves_a_did_web_document_from_a_loopback_server() -> None:
         alice = server.did + ":user:alice"
         files["/.well-known/did.json"] = json.dumps(did_document(server.did)).encode()
         files["/user/alice/did.json"] = json.dumps(did_document(alice)).encode()
-        fetcher = HttpFetcher(FetchPolicy(allow_http_loopback=True, timeout=2))
+        fetcher = HttpFetcher(FetchPolicy(unsafe_allow_http_loopback=True, timeout=2))
         doc = resolve_did_web(server.did, fetcher, scheme="http")
         assert doc.id == server.did
         assert doc.verification_method[0].public_key_multibase == KEY.public_key_multibase
@@ -157,7 +157,7 @@ def test_resolves_a_did_web_document_from_a_loopback_server() -> None:
 
 def test_production_resolver_refuses_a_loopback_did_web() -> None:
     with pytest.raises(DIDResolutionError, match="address 127.0.0.1 is loopback"):
-        DIDResolver().resolve("did:web:127.0.0.1%3A9")
+        DIDResolver(fetcher=HttpFetcher()).resolve("did:web:127.0.0.1%3A9")
 
 
 def test_rejects_a_document_whose_id_is_not_the_did() -> None:

@@ -23,7 +23,7 @@ import vc.fetch
 from vc.errors import FetchError
 from vc.fetch import CachingFetcher, FetchPolicy, FetchResult, HttpFetcher, StaticFetcher
 
-LOOPBACK = FetchPolicy(allow_http_loopback=True, timeout=2.0)
+LOOPBACK = FetchPolicy(unsafe_allow_http_loopback=True, timeout=2.0)
 Route = Callable[[BaseHTTPRequestHandler], None]
 
 
@@ -133,7 +133,7 @@ def test_refuses_plain_http_to_a_public_host_before_any_lookup(policy: FetchPoli
         ("https://10.0.0.1/x", "address 10.0.0.1 is private"),
         ("https://192.168.1.1/", "address 192.168.1.1 is private"),
         ("https://169.254.169.254/latest/meta-data", "address 169.254.169.254 is link-local"),
-        ("https://[::1]/did.json", "address ::1 is loopback (allowed only with allow_http_loopback)"),
+        ("https://[::1]/did.json", "address ::1 is loopback (allowed only with unsafe_allow_http_loopback)"),
         ("https://0.0.0.0/", "address 0.0.0.0 is unspecified"),
         ("https://[::ffff:10.0.0.1]/", "address ::ffff:10.0.0.1 is private"),
         ("https://100.64.0.1/", "address 100.64.0.1 is not globally routable"),
@@ -205,7 +205,7 @@ def test_refuses_a_response_larger_than_max_bytes(server: SimpleNamespace, decla
     server.routes["/declared"] = lambda h: reply(h, 200, big)
     server.routes["/chunked"] = chunked
     server.routes["/close"] = close_delimited
-    fetcher = HttpFetcher(FetchPolicy(allow_http_loopback=True, max_bytes=1000))
+    fetcher = HttpFetcher(FetchPolicy(unsafe_allow_http_loopback=True, max_bytes=1000))
     if declared:
         with pytest.raises(FetchError, match="Content-Length 5000 exceeds 1000 bytes"):
             fetcher.fetch(server.base + "/declared")
@@ -213,7 +213,7 @@ def test_refuses_a_response_larger_than_max_bytes(server: SimpleNamespace, decla
     for path in ("/chunked", "/close"):
         with pytest.raises(FetchError, match="response is larger than 1000 bytes"):
             fetcher.fetch(server.base + path)
-    exact = HttpFetcher(FetchPolicy(allow_http_loopback=True, max_bytes=5000))
+    exact = HttpFetcher(FetchPolicy(unsafe_allow_http_loopback=True, max_bytes=5000))
     assert exact.fetch(server.base + "/chunked").body == big
     assert exact.fetch(server.base + "/close").body == big
 
@@ -235,7 +235,7 @@ def test_a_server_that_does_not_answer_times_out_quickly(server: SimpleNamespace
 
     server.routes["/silent"] = silent
     server.routes["/trickle"] = trickle
-    fetcher = HttpFetcher(FetchPolicy(allow_http_loopback=True, timeout=0.5))
+    fetcher = HttpFetcher(FetchPolicy(unsafe_allow_http_loopback=True, timeout=0.5))
     for path in ("/silent", "/trickle"):
         start = time.monotonic()
         with pytest.raises(FetchError, match="timeout"):
@@ -269,7 +269,7 @@ def test_follows_redirects_and_rechecks_each_target(server: SimpleNamespace) -> 
 
 def test_refuses_too_many_redirects(server: SimpleNamespace) -> None:
     server.routes["/loop"] = lambda h: reply(h, 302, Location="/loop")
-    fetcher = HttpFetcher(FetchPolicy(allow_http_loopback=True, max_redirects=3))
+    fetcher = HttpFetcher(FetchPolicy(unsafe_allow_http_loopback=True, max_redirects=3))
     with pytest.raises(FetchError, match="more than 3 redirects"):
         fetcher.fetch(server.base + "/loop")
     assert server.hits["/loop"] == 4

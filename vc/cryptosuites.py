@@ -85,8 +85,8 @@ def suite_for_proof(proof: dict[str, Any]) -> Cryptosuite:
         name = proof.get("cryptosuite")
         suite = SUITES.get(name) if isinstance(name, str) else None
         if suite is None or suite.proof_type != "DataIntegrityProof":
-            raise ProofError(f"unsupported cryptosuite {name!r} (s4c verifies eddsa-rdfc-2022, "
-                             "eddsa-jcs-2022 and Ed25519Signature2020)")
+            raise ProofError(f"unsupported cryptosuite {name!r} (the known suites are "
+                             "eddsa-rdfc-2022, eddsa-jcs-2022 and Ed25519Signature2020)")
         return suite
     if proof.get("type") == "Ed25519Signature2020":
         return ED25519_SIGNATURE_2020

@@ -14,9 +14,10 @@ from typing import Any
 import pydid
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PublicKey
 
+from vc.did_key import resolve_did_key
 from vc.did_web import resolve_did_web
 from vc.errors import DIDResolutionError, KeyFormatError, MalformedInputError
-from vc.fetch import Fetcher, HttpFetcher
+from vc.fetch import Fetcher
 from vc.multibase import b58decode
 from vc.multikey import public_key_from_multibase
 
@@ -58,12 +59,12 @@ class DIDResolver:
 
     def __init__(
         self,
-        fetcher: Fetcher | None = None,
+        fetcher: Fetcher,
         web_scheme: str = "https",
         cache_ttl: float = 300,
         clock: Callable[[], float] = time.monotonic,
     ) -> None:
-        self._fetcher = fetcher if fetcher is not None else HttpFetcher()
+        self._fetcher = fetcher
         self._web_scheme = web_scheme
         self._ttl = cache_ttl
         self._clock = clock
@@ -76,8 +77,6 @@ class DIDResolver:
         """The DID document. Treat it as read-only: did:web documents are shared via the cache."""
         method = did_method(did)
         if method == "key":
-            from vc.did_key import resolve_did_key  # written alongside; imported when needed
-
             return resolve_did_key(did)
         if method == "web":
             return self._resolve_web(did)

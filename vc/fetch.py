@@ -29,7 +29,8 @@ IPAddress = ipaddress.IPv4Address | ipaddress.IPv6Address
 
 @dataclass(frozen=True)
 class FetchPolicy:
-    allow_http_loopback: bool = False  # tests only: permits http:// to 127.0.0.1/::1/localhost
+    # development and tests only: permits http:// to 127.0.0.1/::1/localhost
+    unsafe_allow_http_loopback: bool = False
     timeout: float = 5.0  # seconds, for connect and for the whole response
     max_bytes: int = 1_000_000
     max_redirects: int = 3
@@ -109,10 +110,10 @@ def _check_address(url: str, addr: IPAddress, policy: FetchPolicy) -> None:
     problem = _address_problem(addr)
     if problem is None:
         return
-    if problem == "loopback" and policy.allow_http_loopback:
+    if problem == "loopback" and policy.unsafe_allow_http_loopback:
         return
     if problem == "loopback":
-        raise _refuse(url, f"address {addr} is loopback (allowed only with allow_http_loopback)")
+        raise _refuse(url, f"address {addr} is loopback (allowed only with unsafe_allow_http_loopback)")
     raise _refuse(url, f"address {addr} is {problem}")
 
 
@@ -147,7 +148,7 @@ def _parse(url: str, policy: FetchPolicy) -> tuple[str, str, int, str, IPAddress
     if ip is not None:  # an address literal: its own reason is the most useful message
         _check_address(url, ip, policy)
     if scheme == "http":
-        if not policy.allow_http_loopback:
+        if not policy.unsafe_allow_http_loopback:
             raise _refuse(url, "plain http is not allowed, only https")
         if (ip is None and host not in _LOOPBACK_NAMES) or (ip is not None and not ip.is_loopback):
             raise _refuse(url, "plain http is allowed only to loopback (tests)")

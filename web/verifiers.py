@@ -46,7 +46,7 @@ class OwnOriginFetcher:
         if parts.scheme == "http" and parts.hostname in _LOOPBACK_HOSTS:
             origin = f"{parts.hostname}:{parts.port or 80}"
             self._own = (f"http://{origin}/", f"https://{origin}/")
-            self._loopback = HttpFetcher(FetchPolicy(allow_http_loopback=True))
+            self._loopback = HttpFetcher(FetchPolicy(unsafe_allow_http_loopback=True))
 
     def fetch(self, url: str, accept: str = "application/json",
               etag: str | None = None) -> FetchResult:

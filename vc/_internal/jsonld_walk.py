@@ -61,8 +61,8 @@ def _term(ctx: ActiveContext, key: str | None) -> dict[str, Any] | None:
 # datatypes a plain JSON value already says (JSON-LD 1.1 API §8.6): a value object with one
 # of them is the same RDF as the plain value, so only the plain value is compact form
 _NATIVE_DATATYPES = frozenset({XSD_STRING, XSD_BOOLEAN, XSD_INTEGER, XSD_DOUBLE})
-_COMPACT_HINT = ("; s4c reads every fact from the one compact form the contexts define, so "
-                 "it refuses other spellings of the same data")
+_COMPACT_HINT = ("; every fact is read from the one compact form the contexts define, so "
+                 "other spellings of the same data are refused")
 
 
 def _not_compact(where: str, what: str) -> NotCompactError:

@@ -12,6 +12,7 @@ from vc.cryptosuites import ALL_SUITES, SIGNING_SUITES
 from vc.did_key import did_key_from_public_key
 from vc.did_resolver import DIDResolver
 from vc.errors import VCError
+from vc.fetch import HttpFetcher
 from vc.json_input import loads_strict
 from vc.multikey import Ed25519Multikey
 
@@ -106,6 +107,7 @@ def verify(contexts: tuple[str, ...], input_file: str) -> None:
     store = parse_contexts(contexts)
     document = read_json_input(input_file)
     # did:web keys are fetched over HTTPS (bounded, public addresses only)
-    result = api.verify(document, resolver=DIDResolver(), store=store, suites=ALL_SUITES)
+    result = api.verify(document, resolver=DIDResolver(fetcher=HttpFetcher()), store=store,
+                        suites=ALL_SUITES)
     click.echo(json.dumps(result.to_json(), indent=2, ensure_ascii=False))
     sys.exit(0 if result.verified else 1)
