@@ -28,6 +28,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import datetime
 from itertools import groupby
+from typing import TYPE_CHECKING
 
 from sqlalchemy import func, select, update
 from sqlalchemy.exc import IntegrityError, OperationalError
@@ -43,6 +44,10 @@ from issuer.minting import Minted, Recipient
 from issuer.models import Assessment, Candidate, Decision, IssuedCredential, StatusList
 from issuer.records import insert_rows
 from issuer.service import IssuerError, IssuerService
+from schemas.framework import Framework
+
+if TYPE_CHECKING:
+    from issuer.batch import CohortRow  # batch imports this module
 
 log = logging.getLogger(__name__)
 C, A, D, I = (Candidate.__table__, Assessment.__table__, Decision.__table__,
@@ -96,7 +101,8 @@ def issue_chunk(service: IssuerService, groups: list[list], actor: str,
 
 
 # -- step 0: what can be refused without reading the database --------------------------------
-def _acceptable(fw, groups: list[list], now: datetime, result: ChunkResult) -> list[list]:
+def _acceptable(fw: Framework, groups: list[list], now: datetime,
+                result: ChunkResult) -> list[list]:
     """The groups with only their acceptable rows; refused rows become errors, and a group
     left with no row is dropped (its candidate is never created)."""
     today = now.date()
@@ -119,7 +125,7 @@ def _acceptable(fw, groups: list[list], now: datetime, result: ChunkResult) -> l
     return accepted
 
 
-def _as_dict(row) -> dict:
+def _as_dict(row: "CohortRow") -> dict:
     return {"line": row.line, "unit": row.unit, "score": row.score,
             "max_score": row.max_score, "assessed_on": row.assessed_on,
             "exam_body": row.exam_body, "assessor": row.assessor}
@@ -181,7 +187,7 @@ def _record(service: IssuerService, s: Session, groups: list[list], actor: str,
     return certify
 
 
-def _decide(s: Session, fw, people: dict[int, _Person], now: datetime, actor: str,
+def _decide(s: Session, fw: Framework, people: dict[int, _Person], now: datetime, actor: str,
             audit: list[dict]) -> None:
     if not people:
         return
