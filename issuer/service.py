@@ -3,8 +3,8 @@
 This is the front the web console, the API, the command line and the cohort workers call;
 the work is done by the modules of each responsibility (`issuer.candidates`,
 `issuer.assessments`, `issuer.issuing`, `issuer.lifecycle`, `issuer.qr_summary`,
-`issuer.signing`, `issuer.frameworks`). Every state change that matters is one transaction with an audit row:
-a method opens it, or joins the caller's (`session`).
+`issuer.signing`, `issuer.frameworks`). Every state change that matters is one transaction
+with an audit row: a method opens it, or joins the caller's (`session`).
 """
 from collections.abc import Callable
 from contextlib import AbstractContextManager, nullcontext
