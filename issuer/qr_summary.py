@@ -19,12 +19,15 @@ check it.
 """
 from typing import Any
 
+from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from issuer.audit import record_audit_event
 from issuer.credentials import OB3, V2
 from issuer.errors import IssuerError
+from issuer.models import IssuedCredential
 from issuer.signing import IssuerSigner
+from vc.jcs import canonicalize_parsed
 from vc.resource_integrity import digest_multibase
 
 SUMMARY_SUFFIX = "#qr-summary"
@@ -82,6 +85,13 @@ def sign_summary(s: Session, signer: IssuerSigner, credential: dict[str, Any],
     issuer = issuer_id(credential)
     if issuer != signer.config.did:
         raise IssuerError(f"only its issuer ({issuer}) can sign a compact summary")
+    # the issuer vouches for what it issued, never for a file that merely names it: an
+    # edited copy would otherwise get a genuine signature on its summary
+    stored = s.scalar(select(IssuedCredential.document).where(
+        IssuedCredential.id == str(credential.get("id"))))
+    if stored is None or canonicalize_parsed(stored) != canonicalize_parsed(credential):
+        raise IssuerError(f"{str(credential.get('id'))[:200]} is not a credential as this issuer "
+                          "issued it (unknown, or changed since): no summary is signed")
     summary = signer.sign(compact_summary(credential))
     record_audit_event(s, actor, "credential.summary.signed", str(credential.get("id")),
                        {"summary": summary["id"],

@@ -65,6 +65,17 @@ def test_a_summary_of_another_issuers_credential_is_refused_and_not_recorded(ser
     assert _summary_events(service) == []
 
 
+@pytest.mark.parametrize("edit", [
+    lambda d: {**d, "validUntil": "2099-01-01T00:00:00Z"},                 # changed copy
+    lambda d: {**d, "id": "urn:uuid:00000000-0000-4000-8000-000000000000"},  # never issued
+])
+def test_a_summary_is_signed_only_for_a_credential_as_it_was_issued(service, edit):
+    role = _role_credential(service)
+    with pytest.raises(IssuerError, match="not a credential as this issuer issued it"):
+        service.signed_summary(edit(role), "test")
+    assert _summary_events(service) == []
+
+
 def test_s4c_qr_signs_the_summary_through_the_issuer_and_records_it(settings, service,
                                                                     tmp_path):
     role = _role_credential(service)

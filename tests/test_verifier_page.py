@@ -5,6 +5,7 @@ import json
 import os
 import re
 import threading
+from datetime import date, timedelta
 from pathlib import Path
 
 import pytest
@@ -36,6 +37,7 @@ from verifier.service import Verifier
 from web import verify_page
 from web.app import create_app
 from web.cli import main
+from web.cli.context import issuer_service
 from web.datadir import open_issuer_keys, prepare_data_dir
 from web.i18n import LANGUAGES, po_path, read_catalogues
 from web.settings import Settings
@@ -181,13 +183,15 @@ def test_without_the_camera_decoder_its_url_is_a_404_naming_the_install(app, mon
 
 def test_s4c_qr_writes_a_self_contained_png_and_a_summary_for_a_large_role(settings, tmp_path):
     keys = open_issuer_keys(settings)
-    key_id = keys.active().key_id
     did = settings.issuer_did
-    own = DemoIssuer(host=did.removeprefix("did:web:").replace("%3A", ":"),
-                     key=keys.signing_key(key_id))
-    role = vc_calls.sign(role_credential(own, units=[own.sign(unit_credential(own, i))
-                                                for i in range(1, 7)]),
-                    own.key, verification_method=f"{did}#{key_id}", store=STORE)
+    host = did.removeprefix("did:web:").replace("%3A", ":")
+    service = issuer_service(settings)  # a summary is signed only for what was issued here
+    ref = service.add_candidate("Ana Test", "ana@example.org", None, "test")
+    for j, unit in enumerate(service.framework().role("SCPM").units):
+        service.record_assessment(ref, unit, 80, 100, date.today() - timedelta(days=j),
+                                  "Exam Centre", "Assessor A", "test")
+    role = next(d for d in service.certify_and_issue(ref, "test").issued
+                if "S4CRoleCredential" in d["type"])
     (tmp_path / "role.json").write_text(json.dumps(role))
     result = CliRunner().invoke(main, ["--data-dir", str(settings.data_dir), "qr",
                                        str(tmp_path / "role.json"), "--mode", "self-contained",
@@ -200,7 +204,7 @@ def test_s4c_qr_writes_a_self_contained_png_and_a_summary_for_a_large_role(setti
     assert summary["relatedResource"][0]["id"] == role["id"]
     document = issuer_did_document(did, keys.all())
     resolver = DIDResolver(fetcher=StaticFetcher({
-        f"https://{own.host}/.well-known/did.json": json.dumps(document).encode()}))
+        f"https://{host}/.well-known/did.json": json.dumps(document).encode()}))
     assert vc_calls.verify(summary, resolver=resolver, store=STORE).verified
 
     foreign = DemoIssuer()
@@ -210,10 +214,14 @@ def test_s4c_qr_writes_a_self_contained_png_and_a_summary_for_a_large_role(setti
                                         str(tmp_path / "foreign.json"), "--mode",
                                         "self-contained", "-o", str(tmp_path / "f.png")])
     assert refused.exit_code == 2 and "use --mode link" in refused.output
-    unit = CliRunner().invoke(main, ["--data-dir", str(settings.data_dir), "qr",
+    unknown = CliRunner().invoke(main, ["--data-dir", str(settings.data_dir), "qr",
+                                        str(tmp_path / "foreign.json"), "--mode", "link",
+                                        "-o", str(tmp_path / "l.png")])
+    assert unknown.exit_code == 2 and "issued here" in unknown.output
+    link = CliRunner().invoke(main, ["--data-dir", str(settings.data_dir), "qr",
                                      str(tmp_path / "role.json"), "--mode", "link",
                                      "-o", str(tmp_path / "l.png")])
-    assert unit.exit_code == 2 and "issued here" in unit.output
+    assert link.exit_code == 0, link.output
 
 
 @pytest.fixture
