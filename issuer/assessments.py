@@ -9,9 +9,10 @@ A row is a dict: unit, score, max_score, assessed_on, exam_body, assessor, and `
 errors point: a line of the cohort file).
 """
 import uuid
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime
+from typing import Any
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
@@ -53,8 +54,9 @@ def assessment_problem(fw: Framework, row: Mapping, today: date) -> str | None:
     return None
 
 
-def new_assessments(candidate_id: int, candidate_ref: str, rows: list[Mapping],
-                    known: Known, fw: Framework, now: datetime, actor: str) -> NewAssessments:
+def new_assessments(candidate_id: int, candidate_ref: str,
+                    rows: Sequence[Mapping[str, Any]], known: Known, fw: Framework,
+                    now: datetime, actor: str) -> NewAssessments:
     """The rows to insert for `rows`, which `assessment_problem` accepted. A row equal to a
     known one is neither new nor refused; one with another score for the same unit and
     date is refused. `known` gains the new rows."""
@@ -82,7 +84,8 @@ def new_assessments(candidate_id: int, candidate_ref: str, rows: list[Mapping],
     return out
 
 
-def record_assessments(s: Session, candidate_ref: str, rows: list[Mapping], fw: Framework,
+def record_assessments(s: Session, candidate_ref: str, rows: Sequence[Mapping[str, Any]],
+                       fw: Framework,
                        now: datetime, actor: str) -> NewAssessments:
     """Records the acceptable rows of one candidate in the caller's transaction; the others
     are in `errors`, by line."""

@@ -170,12 +170,12 @@ def _record(service: IssuerService, s: Session, groups: list[list], actor: str,
     assessments, assessment_audit = [], []
     for email, group in by_email.items():
         p = people[email]
-        new = new_assessments(p.id, p.ref, [_as_dict(r) for r in group], known[p.id], fw,
-                              now, actor)
-        assessments += new.rows
-        assessment_audit += new.audit
-        result.errors.extend(new.errors)
-        if len(group) > len(new.errors):
+        fresh = new_assessments(p.id, p.ref, [_as_dict(r) for r in group], known[p.id], fw,
+                                now, actor)
+        assessments += fresh.rows
+        assessment_audit += fresh.audit
+        result.errors.extend(fresh.errors)
+        if len(group) > len(fresh.errors):
             certify[p.id] = _Person(p.id, p.ref, build.Holder(p.name, p.email, p.salt, p.did),
                                     group[0].line)
     if assessments:
@@ -229,7 +229,7 @@ def _sign(service: IssuerService, people: dict[int, _Person], actor: str,
             .select_from(D.outerjoin(I, I.c.decision_id == D.c.id))
             .where(D.c.candidate_id.in_(ids), I.c.id.is_(None))
             .order_by(D.c.candidate_id, D.c.kind.desc(), D.c.id)).all()
-        existing = Counter(dict(s.execute(
+        existing: Counter[int] = Counter(dict(s.execute(
             select(I.c.candidate_id, func.count()).where(I.c.candidate_id.in_(ids))
             .group_by(I.c.candidate_id)).all()))
         with_roles = {d.candidate_id for d in pending if d.kind == "role"}

@@ -11,8 +11,9 @@ import secrets
 from collections import OrderedDict
 from dataclasses import dataclass
 from datetime import UTC, datetime
+from typing import Any, cast
 
-from sqlalchemy import exists, select, update
+from sqlalchemy import CursorResult, exists, select, update
 from sqlalchemy.orm import Session
 
 from issuer.audit import record_audit_event
@@ -116,6 +117,8 @@ class ChunkRunner:
             if chunk is None or chunk.done:
                 return False
             job = s.get(CohortJob, job_id)
+            if job is None:
+                return False
             actor = job.created_by
             groups = self._groups(s, job_id)[chunk.first:chunk.first + chunk.count]
         issue_chunk(self.service, groups, actor,
@@ -126,6 +129,8 @@ class ChunkRunner:
         groups = self._parsed.get(job_id)
         if groups is None:
             text = s.scalar(select(CohortJob.text).where(CohortJob.id == job_id))
+            if text is None:
+                raise NotFound(f"no cohort job {job_id!r}")
             groups = cohort_groups(parse_cohort(text, BatchSummary()))
             self._parsed[job_id] = groups
             while len(self._parsed) > PARSED_JOBS_KEPT:
@@ -138,12 +143,12 @@ def _finish(s: Session, job_id: str, number: int, result: ChunkResult) -> None:
     """Marks the chunk done (once: a second run of the same chunk records nothing) and the
     job finished when it was the last chunk."""
     now = _now()
-    marked = s.execute(update(CohortChunk).where(
+    marked = cast(CursorResult[Any], s.execute(update(CohortChunk).where(
         CohortChunk.job_id == job_id, CohortChunk.number == number,
         CohortChunk.done.is_(False)).values(
         done=True, issued=result.issued, already_issued=result.already_issued,
         errors=[f"line {line}: {message}" for line, message in result.errors],
-        done_at=now)).rowcount
+        done_at=now))).rowcount
     if marked:
         s.execute(update(CohortJob).where(
             CohortJob.id == job_id, CohortJob.finished_at.is_(None),

@@ -11,6 +11,7 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session, sessionmaker
 
 from issuer.models import LoginThrottle
+from issuer.records import as_utc
 
 WINDOW = timedelta(minutes=15)
 LOCKOUT = timedelta(minutes=15)
@@ -31,18 +32,13 @@ def _keys(username: str, address: str | None) -> list[tuple[str, int]]:
     return keys
 
 
-def _aware(moment: datetime | None) -> datetime | None:
-    return moment.replace(tzinfo=UTC) if moment is not None and moment.tzinfo is None \
-        else moment
-
-
 def gate(sessions: sessionmaker, username: str, address: str | None,
          now: datetime | None = None) -> Gate:
     now = now or datetime.now(UTC)
     with sessions() as s:
         for key, _ in _keys(username, address):
             row = s.get(LoginThrottle, key)
-            locked = _aware(row.locked_until) if row is not None else None
+            locked = as_utc(row.locked_until) if row is not None else None
             if locked is not None and locked > now:
                 return Gate(False, int((locked - now).total_seconds()) + 1)
     return Gate(True)
@@ -70,7 +66,7 @@ def _count(s: Session, key: str, limit: int, now: datetime) -> None:
     if row is None:
         s.add(LoginThrottle(key=key, failures=1, window_start=now, locked_until=None))
         return
-    if now - _aware(row.window_start) > WINDOW:
+    if now - as_utc(row.window_start) > WINDOW:
         row.failures, row.window_start = 0, now
     row.failures += 1
     if row.failures >= limit:

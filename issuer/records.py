@@ -5,13 +5,15 @@ which costs the client a fraction of a pipelined executemany's CPU (a cohort wri
 of thousands of rows: assessments, decisions, credentials and their audit rows).
 """
 import json
+from datetime import UTC, datetime
+from typing import Any, overload
 
 import orjson
 from sqlalchemy import JSON, Table
 from sqlalchemy.orm import Session
 
 
-def insert_rows(session: Session, model: type, rows: list[dict]) -> None:
+def insert_rows(session: Session, model: type[Any], rows: list[dict[str, Any]]) -> None:
     """Inserts `rows` (dicts with the same keys) in the session's transaction."""
     if not rows:
         return
@@ -53,3 +55,14 @@ def json_text(value: object) -> str:
         return orjson.dumps(value).decode()
     except (TypeError, orjson.JSONEncodeError):  # e.g. an integer beyond 64 bits
         return json.dumps(value)
+
+
+@overload
+def as_utc(moment: datetime) -> datetime: ...
+@overload
+def as_utc(moment: None) -> None: ...
+def as_utc(moment: datetime | None) -> datetime | None:
+    """A stored time as an aware UTC datetime (SQLite returns naive UTC datetimes)."""
+    if moment is not None and moment.tzinfo is None:
+        return moment.replace(tzinfo=UTC)
+    return moment

@@ -18,6 +18,7 @@ from sqlalchemy.orm import sessionmaker
 
 from issuer.audit import record_audit_event
 from issuer.models import IssuedCredential, ShareLink, new_share_link_id
+from issuer.records import as_utc
 
 TOKEN_CHARS = 22  # 132 bits of base64url: keeps the link QR small (version 4 at M)
 MAX_TOKEN_CHARS = 64
@@ -57,16 +58,10 @@ def _hash(token: str) -> str:
     return hashlib.sha256(token.encode()).hexdigest()
 
 
-def _aware(moment: datetime | None) -> datetime | None:
-    if moment is not None and moment.tzinfo is None:
-        return moment.replace(tzinfo=UTC)  # SQLite returns naive UTC datetimes
-    return moment
-
-
 def _state(link: ShareLink, now: datetime) -> ShareState:
     if link.revoked_at is not None:
         return "withdrawn"
-    expires = _aware(link.expires_at)
+    expires = as_utc(link.expires_at)
     return "expired" if expires is not None and expires <= now else "active"
 
 
@@ -75,8 +70,8 @@ def _shown(link: ShareLink, key: bytes | None, now: datetime) -> Share:
     if token is not None and not hmac.compare_digest(_hash(token), link.token_hash):
         token = None  # made before links had ids, or under another key
     return Share(id=link.id, credential_id=link.credential_id,
-                 created_at=_aware(link.created_at), created_by=link.created_by,
-                 expires_at=_aware(link.expires_at), revoked_at=_aware(link.revoked_at),
+                 created_at=as_utc(link.created_at), created_by=link.created_by,
+                 expires_at=as_utc(link.expires_at), revoked_at=as_utc(link.revoked_at),
                  uses=link.uses, state=_state(link, now), token=token)
 
 
@@ -87,7 +82,7 @@ def create_share(sessions: sessionmaker, credential_id: str, actor: str, key: by
     now = datetime.now(UTC)
     if expires_at is None:
         expires_at = now + timedelta(days=DEFAULT_SHARE_DAYS)
-    expires_at = _aware(expires_at)
+    expires_at = as_utc(expires_at)
     if expires_at <= now:
         raise ShareError("the expiry must be after today")
     if expires_at > now + timedelta(days=MAX_SHARE_DAYS):
