@@ -47,8 +47,10 @@ def issuer_id(credential: dict[str, Any]) -> object:
 
 def compact_summary(credential: dict[str, Any]) -> dict[str, Any]:
     """The unsigned summary of a signed credential (see the module docstring)."""
-    subject = next(s for s in _as_list(credential.get("credentialSubject"))
-                   if isinstance(s, dict))
+    subject = next((s for s in _as_list(credential.get("credentialSubject"))
+                    if isinstance(s, dict)), None)
+    if subject is None:
+        raise IssuerError("the credential has no credentialSubject object to summarise")
     achievement = subject.get("achievement") or {}
     alignment = [a for a in _as_list(achievement.get("alignment"))
                  if isinstance(a, dict) and str(a.get("targetUrl", "")).startswith(_EQF_PREFIX)]

@@ -9,7 +9,7 @@ from click.testing import CliRunner
 from sqlalchemy import select
 
 from issuer.audit import AuditEvent
-from issuer.qr_summary import SUMMARY_SUFFIX
+from issuer.qr_summary import SUMMARY_SUFFIX, compact_summary
 from issuer.service import IssuerError
 from web.cli import main
 from web.cli.context import issuer_service
@@ -88,3 +88,8 @@ def test_s4c_qr_signs_the_summary_through_the_issuer_and_records_it(settings, se
     assert "signed compact summary" in made.output
     [event] = _summary_events(service)
     assert (event.actor, event.subject) == ("s4c qr", role["id"])
+
+
+def test_a_credential_without_a_subject_object_is_a_clear_error():
+    with pytest.raises(IssuerError, match="no credentialSubject object"):
+        compact_summary({"id": "urn:x", "credentialSubject": ["not an object"]})
