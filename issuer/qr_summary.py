@@ -28,16 +28,11 @@ from issuer.errors import IssuerError
 from issuer.models import IssuedCredential
 from issuer.signing import IssuerSigner
 from vc.jcs import canonicalize_parsed
+from vc.json_input import as_list
 from vc.resource_integrity import digest_multibase
 
 SUMMARY_SUFFIX = "#qr-summary"
 _EQF_PREFIX = "http://data.europa.eu/snb/eqf/"
-
-
-def _as_list(value: object) -> list[Any]:
-    if value is None:
-        return []
-    return value if isinstance(value, list) else [value]
 
 
 def issuer_id(credential: dict[str, Any]) -> object:
@@ -47,12 +42,12 @@ def issuer_id(credential: dict[str, Any]) -> object:
 
 def compact_summary(credential: dict[str, Any]) -> dict[str, Any]:
     """The unsigned summary of a signed credential (see the module docstring)."""
-    subject = next((s for s in _as_list(credential.get("credentialSubject"))
+    subject = next((s for s in as_list(credential.get("credentialSubject"))
                     if isinstance(s, dict)), None)
     if subject is None:
         raise IssuerError("the credential has no credentialSubject object to summarise")
     achievement = subject.get("achievement") or {}
-    alignment = [a for a in _as_list(achievement.get("alignment"))
+    alignment = [a for a in as_list(achievement.get("alignment"))
                  if isinstance(a, dict) and str(a.get("targetUrl", "")).startswith(_EQF_PREFIX)]
     compact_achievement = {"id": achievement.get("id"), "type": ["Achievement"],
                            "achievementType": achievement.get("achievementType"),

@@ -10,7 +10,16 @@ from vc.errors import MalformedInputError
 from vc.jcs import MAX_DEPTH, MAX_SAFE_INTEGER, format_number
 
 # MAX_DEPTH is the one nesting bound of vc, shared with the JCS writer
-__all__ = ["MAX_DEPTH", "TooLargeError", "json_depth", "loads_bounded", "loads_strict"]
+__all__ = ["MAX_DEPTH", "TooLargeError", "as_list", "json_depth", "loads_bounded",
+           "loads_strict"]
+
+
+def as_list(value: object) -> list[Any]:
+    """A property's values: JSON-LD writes one value alone and several as an array (absent:
+    none)."""
+    if value is None:
+        return []
+    return value if isinstance(value, list) else [value]
 
 
 def json_depth(value: object, stop_after: int = MAX_DEPTH) -> int:

@@ -12,17 +12,12 @@ from datetime import datetime
 from typing import Any
 
 from vc.instants import parse_instant
+from vc.json_input import as_list
 from vc.language_maps import language_map, pick_language
 
 EQF_URL = re.compile(r"https?://data\.europa\.eu/snb/eqf/([1-8])")
 ROLE_TYPE = "S4CRoleCredential"
 COMPETENCY_TYPE = "S4CCompetencyCredential"
-
-
-def as_list(value: object) -> list[Any]:
-    if value is None:
-        return []
-    return value if isinstance(value, list) else [value]
 
 
 @dataclass(frozen=True)

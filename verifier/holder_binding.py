@@ -9,8 +9,8 @@ from credentials in compact form (`vc._internal.jsonld_walk`): `@id` cannot stan
 from dataclasses import dataclass
 from typing import Any, Protocol
 
+from vc.json_input import as_list
 from verifier.checks.base import Category, ReportedCheck, failed, passed, unknown
-from verifier.facts import as_list
 
 A = Category.AUTHENTICITY
 

@@ -8,10 +8,10 @@ from typing import Any
 from vc import api
 from vc.cryptosuites import ALL_SUITES
 from vc.datamodel import DataModelError, validate_presentation
+from vc.json_input import as_list
 from verifier.challenges import ChallengeResult, ChallengeStore
 from verifier.checks.base import Category, ReportedCheck, failed, passed
 from verifier.checks.proof import UnreachableAwareResolver, as_reported
-from verifier.facts import as_list
 from verifier.holder_binding import HolderBinding, SubjectMustPresent
 from verifier.service import VerificationReport, Verifier
 from verifier.verdict import Verdict, decide, worst
