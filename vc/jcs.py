@@ -13,7 +13,7 @@ import orjson
 
 from vc.errors import CanonicalizationError
 
-MAX_DEPTH = 64  # deeper than any credential; every JSON reader and writer of vc bounds by it
+MAX_DEPTH = 64  # JSON nesting every reader and writer of JSON text in vc allows (vc.json_input)
 MAX_SAFE_INTEGER = 2**53 - 1  # RFC 8785 §3.2.2.3 / RFC 7493 §2.2: exact IEEE-754 integers
 
 # Type alias for documentation: what canonicalize accepts.

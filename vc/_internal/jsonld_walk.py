@@ -47,7 +47,7 @@ from vc.errors import (
 )
 from vc.jcs import canonicalize
 
-MAX_DEPTH = 32
+MAX_DEPTH = 32  # of nested nodes the walk follows: stricter than vc.jcs.MAX_DEPTH (JSON text)
 MAX_SAFE_INTEGER = 2**53 - 1
 _LANGUAGE_TAG = re.compile(r"^[a-zA-Z]{1,8}(-[a-zA-Z0-9]{1,8})*$")
 ExpandedKeys = dict[str, str | None]  # a node object's keys and their expanded IRIs
