@@ -50,15 +50,18 @@ def hashed_email(email: str, salt: str) -> str:
 
 
 def subject(holder: Holder) -> dict:
-    """The holder's DID when known; otherwise a hashed, salted email, never in clear."""
+    """Whose credential it is (OB 3.0 §B.1.8 IdentityObject): the holder's DID when known,
+    the salted hash of their e-mail (never the address), and their name in clear
+    (`identityType` "name", `hashed` false) for the employer to compare with an identity
+    document. The e-mail comes first so the QR dictionary's strings still match."""
     out: dict = {"type": ["AchievementSubject"]}
     if holder.did:
         out["id"] = holder.did
-    else:
-        out["identifier"] = [{"type": ["IdentityObject"],
-                              "identityHash": hashed_email(holder.email, holder.salt),
-                              "identityType": "emailAddress", "hashed": True,
-                              "salt": holder.salt}]
+    out["identifier"] = [
+        {"type": ["IdentityObject"], "identityHash": hashed_email(holder.email, holder.salt),
+         "identityType": "emailAddress", "hashed": True, "salt": holder.salt},
+        {"type": ["IdentityObject"], "identityHash": holder.name.strip(),
+         "identityType": "name", "hashed": False}]
     return out
 
 

@@ -39,6 +39,10 @@ def competency_credential() -> dict:
         "credentialSubject": {
             "type": ["AchievementSubject"],
             "id": "did:key:z6MkhaXgBZDvotDkL5257faiztiGiC2QtKLGpbnnEGta2doK",
+            "identifier": [{"type": ["IdentityObject"], "identityHash": "sha256$0a1b",
+                            "identityType": "emailAddress", "hashed": True, "salt": "c2FsdA"},
+                           {"type": ["IdentityObject"], "identityHash": "Maria Ivanova",
+                            "identityType": "name", "hashed": False}],
             "achievement": {
                 "id": UNIT,
                 "type": ["Achievement"],
@@ -136,6 +140,21 @@ def with_bad_email_hash(credential: dict) -> dict:
     return credential
 
 
+def with_hashed_name(credential: dict) -> dict:
+    """A name is shown to the employer in clear: one marked hashed is refused."""
+    name = next(i for i in credential["credentialSubject"]["identifier"]
+                if i["identityType"] == "name")
+    name["hashed"] = True
+    return credential
+
+
+def with_blank_name(credential: dict) -> dict:
+    name = next(i for i in credential["credentialSubject"]["identifier"]
+                if i["identityType"] == "name")
+    name["identityHash"] = "   "
+    return credential
+
+
 def without_holder(credential: dict) -> dict:
     credential["credentialSubject"].pop("id", None)
     credential["credentialSubject"].pop("identifier", None)
@@ -164,6 +183,8 @@ BREAKS = [
     (with_clear_email, "credentialSubject"),
     (without_status_index, "credentialStatus/1"),
     (with_bad_email_hash, "credentialSubject/identifier/0/identityHash"),
+    (with_hashed_name, "credentialSubject/identifier/1/hashed"),
+    (with_blank_name, "credentialSubject/identifier/1/identityHash"),
     (without_holder, "credentialSubject"),
     (with_context_out_of_order, "@context/0"),
     (with_one_status_purpose_twice, "credentialStatus"),

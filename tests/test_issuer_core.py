@@ -78,6 +78,24 @@ def test_every_credential_validates_against_its_schema_and_verifies(service, res
         assert "ana@example.org" not in json.dumps(doc)  # the email is hashed, never in clear
 
 
+@pytest.mark.parametrize("did", [None, "did:key:z6MkhaXgBZDvotDkL5257faiztiGiC2QtKLGpbnnEGta2doK"])
+def test_every_credential_names_its_holder_and_hashes_the_email(service, did):
+    """OB 3.0 §B.1.8: the name in clear for the employer, the e-mail only salted and hashed,
+    with or without the holder's DID."""
+    from issuer.credentials import hashed_email
+
+    _, result = _certify_role(service, did=did)
+    for doc in result.issued:
+        subject = doc["credentialSubject"]
+        assert subject.get("id") == did
+        by_type = {i["identityType"]: i for i in subject["identifier"]}
+        assert by_type["name"] == {"type": ["IdentityObject"], "identityHash": "Ana Test",
+                                   "identityType": "name", "hashed": False}
+        email = by_type["emailAddress"]
+        assert email["hashed"] is True
+        assert email["identityHash"] == hashed_email("ANA@example.org ", email["salt"])
+
+
 def test_the_role_credential_references_its_unit_credentials_by_digest(service):
     _, result = _certify_role(service)
     role = next(d for d in result.issued if "S4CRoleCredential" in d["type"])
