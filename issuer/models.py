@@ -200,3 +200,38 @@ class CohortChunk(Base):
     already_issued: Mapped[int] = mapped_column(Integer, default=0)
     errors: Mapped[list[str]] = mapped_column(JSON, default=list)
     done_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+
+
+class WalletGrant(Base):
+    """An OpenID4VCI offer of a holder's credentials to their wallet (issue 11): a
+    pre-authorized code, used once, optionally guarded by a transaction code (`tx_code`)
+    sent to the holder apart from the offer. Only hashes of the code and tx_code are kept."""
+
+    __tablename__ = "issuer_wallet_grants"
+    id: Mapped[str] = mapped_column(Text, primary_key=True)  # random, names the offer
+    code_hash: Mapped[str] = mapped_column(Text, unique=True)  # SHA-256 of the code
+    tx_code_hash: Mapped[str | None] = mapped_column(Text)  # scrypt of the tx_code
+    candidate_id: Mapped[int] = mapped_column(ForeignKey("issuer_candidates.id"), index=True)
+    offered: Mapped[dict[str, str]] = mapped_column(JSON)  # configuration id -> original id
+    created_by: Mapped[str] = mapped_column(Text)
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=_now)
+    expires_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+    redeemed_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    failed_attempts: Mapped[int] = mapped_column(Integer, default=0)
+
+
+class WalletCopy(Base):
+    """One credential issued into a wallet: a copy of an issued credential bound to the
+    wallet's key. A copy's status follows its original (revoking the original revokes every
+    copy); SD-JWT copies each have their own random index in a Token Status List."""
+
+    __tablename__ = "issuer_wallet_copies"
+    __table_args__ = (UniqueConstraint("token_list", "token_index", name="uq_token_slot"),)
+    id: Mapped[str] = mapped_column(Text, primary_key=True)  # the copy's id or jti
+    original_id: Mapped[str] = mapped_column(ForeignKey("issuer_credentials.id"), index=True)
+    grant_id: Mapped[str] = mapped_column(ForeignKey("issuer_wallet_grants.id"), index=True)
+    format: Mapped[str] = mapped_column(Text)  # "ldp_vc" | "dc+sd-jwt"
+    holder_key: Mapped[str] = mapped_column(Text)  # JWK thumbprint (RFC 7638) of the wallet key
+    issued_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=_now)
+    token_list: Mapped[int | None] = mapped_column(Integer)  # SD-JWT copies only
+    token_index: Mapped[int | None] = mapped_column(Integer)

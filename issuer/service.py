@@ -3,7 +3,7 @@
 This is the front the web console, the API, the command line and the cohort workers call;
 the work is done by the modules of each responsibility (`issuer.candidates`,
 `issuer.assessments`, `issuer.issuing`, `issuer.lifecycle`, `issuer.qr_summary`,
-`issuer.signing`, `issuer.frameworks`). Every state change that matters is one transaction
+`issuer.signing`, `issuer.frameworks`, `issuer.wallet_issuing`). Every state change that matters is one transaction
 with an audit row: a method opens it, or joins the caller's (`session`).
 """
 from collections.abc import Callable
@@ -23,6 +23,7 @@ from issuer.minting import Minter
 from issuer.models import Candidate, IssuedCredential
 from issuer.signing import IssuerConfig, IssuerSigner
 from issuer.status_check import StatusMismatch
+from issuer.wallet_issuing import WalletIssuing
 from schemas.framework import Framework
 from vc.key_store import KeyStore, StoredKey
 
@@ -48,6 +49,7 @@ class IssuerService:
         self.frameworks = FrameworkInUse(self.sessions)
         self.lifecycle = lifecycle.CredentialLifecycle(self.sessions)
         self.published_lists = lifecycle.PublishedLists(engine, self.sessions, self.signer)
+        self.wallets = WalletIssuing(self)  # offers to wallets, copies bound to their keys
 
     # -- framework and keys -----------------------------------------------------------------
     def framework(self) -> Framework:

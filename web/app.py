@@ -13,6 +13,7 @@ from web.i18n import init_i18n
 from web.issuer_api import issuer_api
 from web.issuer_console import issuer_console
 from web.job_queue import JobQueue
+from web.oid4vci.endpoints import oid4vci
 from web.problems import register_problem_handlers
 from web.registry_setup import register_registry
 from web.security_headers import install_security_headers
@@ -25,7 +26,7 @@ from web.wellknown import did_document, wellknown
 
 MAX_REQUEST_BYTES = 1024 * 1024
 JSON_PATH_PREFIXES = ("/.well-known/", "/credentials/", "/presentations/", "/status/",
-                      "/shares/", "/cohorts")
+                      "/shares/", "/cohorts", "/oid4vci/")
 
 
 def create_app(settings: Settings | None = None) -> Flask:
@@ -45,6 +46,7 @@ def create_app(settings: Settings | None = None) -> Flask:
                                              issuer=issuer, jobs=jobs)
     app.register_blueprint(home)
     app.register_blueprint(wellknown)
+    app.register_blueprint(oid4vci)
     init_auth(app, settings)
     for blueprint in (issuer_console, issuer_api, status_lists, holder_pages):
         app.register_blueprint(blueprint)

@@ -292,3 +292,40 @@ def status_check(settings: Settings, repair: bool, actor: str) -> None:
 
 
 COMMANDS.append(status_group)
+
+
+@click.command("offer")
+@click.argument("email_or_credential_id")
+@click.option("--format", "fmt", type=click.Choice(["dc+sd-jwt", "ldp_vc"]), default="ldp_vc",
+              show_default=True, help="The credential format the wallet receives.")
+@click.option("--flow", type=click.Choice(["pre-authorized"]), default="pre-authorized",
+              show_default=True, help="The OpenID4VCI flow the offer starts.")
+@click.option("--no-tx-code", is_flag=True,
+              help="Offer without a transaction code (anyone who sees the QR code could "
+                   "take the credential: only for a holder's own screen).")
+@click.option("-o", "--output", type=click.Path(dir_okay=False, writable=True),
+              help="Also write the offer as a QR code PNG.")
+@ACTOR_OPTION
+@click.pass_obj
+def offer(settings: Settings, email_or_credential_id: str, fmt: str, flow: str,
+          no_tx_code: bool, output: str | None, actor: str) -> None:
+    """An OpenID4VCI offer of one credential (by id) or of every active credential of a
+    holder (by e-mail) to their wallet: prints the openid-credential-offer:// URI and the
+    transaction code to give the holder apart from it (it is valid for 30 minutes)."""
+    from vc.qr import qr_png
+    from web.oid4vci.offers import offer_uri
+
+    try:
+        made = issuer_service(settings).wallets.offer(email_or_credential_id, [fmt], actor,
+                                                      with_tx_code=not no_tx_code)
+    except (IssuerError, ValueError) as e:
+        _fail(e)
+    uri = offer_uri(settings.public_url, made)
+    click.echo(uri)
+    if made.tx_code:
+        click.echo(f"tx_code: {made.tx_code}", err=True)
+    if output:
+        Path(output).write_bytes(qr_png(uri, error_correction="L")[0])
+
+
+COMMANDS.append(offer)

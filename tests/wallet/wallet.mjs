@@ -1,0 +1,111 @@
+// The holder's wallet in s4c's OpenID4VCI tests: the OpenWallet Foundation's
+// @openid4vc/openid4vci and @openid4vc/oauth2 (not our code) run the pre-authorized code
+// flow against a running `s4c serve`. Keys and JWT signatures use node:crypto.
+//
+//   node wallet.mjs '<json options>'
+//   options: {offer, txCode, alg: "ES256"|"EdDSA", copies, scenario}
+//   scenario: "good" | "reuse" (redeem the code twice) | "stale-nonce" (a proof with a nonce
+//   of our own making) | "foreign-key" (a proof whose header names another key)
+// Prints one JSON line: {ok: true, credentials, metadata} or {ok: false, stage, error}.
+import crypto from 'node:crypto'
+import { setGlobalConfig } from '@openid4vc/utils'
+import { clientAuthenticationAnonymous } from '@openid4vc/oauth2'
+import { Openid4vciClient } from '@openid4vc/openid4vci'
+
+// The test server listens on http://127.0.0.1 (loopback, no TLS): allowed for this run only.
+setGlobalConfig({ allowInsecureUrls: true })
+
+const options = JSON.parse(process.argv[2])
+const b64u = (buf) => Buffer.from(buf).toString('base64url')
+
+function newKey (alg) {
+  const pair = alg === 'EdDSA'
+    ? crypto.generateKeyPairSync('ed25519')
+    : crypto.generateKeyPairSync('ec', { namedCurve: 'P-256' })
+  const jwk = pair.publicKey.export({ format: 'jwk' })
+  return { alg, privateKey: pair.privateKey, publicJwk: jwk }
+}
+
+const keys = new Map() // JSON of a public JWK -> its key
+function keyFor (jwk) {
+  const found = keys.get(JSON.stringify({ kty: jwk.kty, crv: jwk.crv, x: jwk.x, y: jwk.y }))
+  if (!found) throw new Error('no private key for this JWK')
+  return found
+}
+function remember (key) {
+  const j = key.publicJwk
+  keys.set(JSON.stringify({ kty: j.kty, crv: j.crv, x: j.x, y: j.y }), key)
+  return key
+}
+
+function sign (key, header, payload) {
+  const input = `${b64u(JSON.stringify(header))}.${b64u(JSON.stringify(payload))}`
+  const signature = key.alg === 'EdDSA'
+    ? crypto.sign(null, Buffer.from(input), key.privateKey)
+    : crypto.sign('sha256', Buffer.from(input), { key: key.privateKey, dsaEncoding: 'ieee-p1363' })
+  return `${input}.${b64u(signature)}`
+}
+
+let signWith = null // a key that signs instead of the one the header names (foreign-key)
+const callbacks = {
+  fetch,
+  hash: (data, alg) => new Uint8Array(crypto.createHash(alg.replace('-', '')).update(data).digest()),
+  generateRandom: (n) => new Uint8Array(crypto.randomBytes(n)),
+  clientAuthentication: clientAuthenticationAnonymous(),
+  signJwt: async (signer, { header, payload }) => {
+    if (signer.method !== 'jwk') throw new Error(`signer ${signer.method} not supported here`)
+    const key = keyFor(signer.publicJwk)
+    return { jwt: sign(signWith ?? key, header, payload), signerJwk: signer.publicJwk }
+  }
+}
+
+async function main () {
+  const client = new Openid4vciClient({ callbacks })
+  let stage = 'offer'
+  try {
+    const offer = await client.resolveCredentialOffer(options.offer)
+    stage = 'metadata'
+    const issuerMetadata = await client.resolveIssuerMetadata(offer.credential_issuer)
+    const dpopKey = remember(newKey('ES256'))
+    const dpop = { signer: { method: 'jwk', alg: 'ES256', publicJwk: dpopKey.publicJwk } }
+    stage = 'token'
+    const { accessTokenResponse } = await client.retrievePreAuthorizedCodeAccessTokenFromOffer({
+      credentialOffer: offer, issuerMetadata, txCode: options.txCode, dpop
+    })
+    if (options.scenario === 'reuse') {
+      stage = 'token-again'
+      await client.retrievePreAuthorizedCodeAccessTokenFromOffer({
+        credentialOffer: offer, issuerMetadata, txCode: options.txCode, dpop
+      })
+    }
+    const credentials = []
+    for (const configurationId of offer.credential_configuration_ids) {
+      stage = 'nonce'
+      let { c_nonce: nonce } = await client.requestNonce({ issuerMetadata })
+      if (options.scenario === 'stale-nonce') nonce = `${Math.floor(Date.now() / 1000) - 10}.x.y`
+      const proofs = []
+      for (let i = 0; i < (options.copies ?? 1); i++) {
+        const holderKey = remember(newKey(options.alg ?? 'ES256'))
+        if (options.scenario === 'foreign-key') signWith = remember(newKey(holderKey.alg))
+        const { jwt } = await client.createCredentialRequestJwtProof({
+          issuerMetadata, credentialConfigurationId: configurationId, nonce,
+          signer: { method: 'jwk', alg: holderKey.alg, publicJwk: holderKey.publicJwk }
+        })
+        signWith = null
+        proofs.push(jwt)
+      }
+      stage = 'credential'
+      const response = await client.retrieveCredentials({
+        issuerMetadata, credentialConfigurationId: configurationId,
+        proofs: { jwt: proofs }, accessToken: accessTokenResponse.access_token, dpop
+      })
+      credentials.push({ configurationId, credentials: response.credentialResponse.credentials })
+    }
+    console.log(JSON.stringify({ ok: true, credentials, tokenType: accessTokenResponse.token_type }))
+  } catch (error) {
+    const detail = error.response?.body ?? error.errorResponse ?? error.message
+    console.log(JSON.stringify({ ok: false, stage, error: String(error.message), detail }))
+  }
+}
+
+main()

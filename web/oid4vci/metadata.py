@@ -1,0 +1,79 @@
+"""What a wallet reads before it asks: the Credential Issuer Metadata (OpenID4VCI 1.0 §12.2)
+and the Authorization Server Metadata (RFC 8414, with OpenID4VCI §12.3 and RFC 9449 §5.1).
+
+One credential configuration per role and unit of the loaded framework and per format:
+`ldp_vc` (the Open Badges 3.0 credential with its Data Integrity proof, Appendix A.1.2) and
+`dc+sd-jwt` (SD-JWT VC, Appendix A.3) once that format is enabled. Names and descriptions are
+given in the six languages of the framework (§12.2.4 `display`).
+"""
+from typing import Any
+
+from issuer.wallet_grants import configuration_id
+from schemas.framework import Framework, localized
+
+LANGUAGES = ("en", "bg", "ro", "el", "es", "de")
+BATCH_SIZE = 10  # copies per request (§12.2.4 batch_credential_issuance), for unlinkability
+PROOF_ALGORITHMS = ["ES256", "EdDSA"]
+CONTEXTS = ["https://www.w3.org/ns/credentials/v2",
+            "https://purl.imsglobal.org/spec/ob/v3p0/context-3.0.3.json",
+            "https://w3id.org/skills4cities/v1"]
+TYPES = {"role": ["VerifiableCredential", "OpenBadgeCredential", "S4CRoleCredential"],
+         "unit": ["VerifiableCredential", "OpenBadgeCredential", "S4CCompetencyCredential"]}
+
+TOKEN_PATH = "/oid4vci/token"  # noqa: S105 (a path, not a password)
+NONCE_PATH = "/oid4vci/nonce"
+CREDENTIAL_PATH = "/oid4vci/credential"
+
+
+def _display(name: dict[str, str] | Any, description: dict[str, str] | Any) -> list[dict]:
+    return [{"name": localized(name, lang), "locale": lang,
+             "description": localized(description, lang),
+             "background_color": "#12355b", "text_color": "#ffffff"} for lang in LANGUAGES]
+
+
+def _items(framework: Framework) -> list[tuple[str, Any]]:
+    return [("role", r) for r in framework.roles] + [("unit", u) for u in framework.units]
+
+
+def credential_configurations(framework: Framework, formats: tuple[str, ...]) -> dict:
+    out: dict[str, dict] = {}
+    for kind, item in _items(framework):
+        display = _display(item.name, item.description)
+        if "ldp_vc" in formats:
+            out[configuration_id(item.code, "ldp_vc")] = {
+                "format": "ldp_vc",
+                "credential_definition": {"@context": CONTEXTS, "type": TYPES[kind]},
+                "cryptographic_binding_methods_supported": ["did:jwk"],
+                "credential_signing_alg_values_supported": ["eddsa-rdfc-2022"],
+                "proof_types_supported": {
+                    "jwt": {"proof_signing_alg_values_supported": PROOF_ALGORITHMS}},
+                "credential_metadata": {"display": display},
+            }
+    return out
+
+
+def credential_issuer_metadata(public_url: str, issuer_name: str, framework: Framework,
+                               formats: tuple[str, ...]) -> dict:
+    """§12.2.4. This server is its own authorization server, so `authorization_servers` is
+    left out (§12.2.4: the Credential Issuer is then the authorization server)."""
+    return {
+        "credential_issuer": public_url,
+        "credential_endpoint": public_url + CREDENTIAL_PATH,
+        "nonce_endpoint": public_url + NONCE_PATH,
+        "batch_credential_issuance": {"batch_size": BATCH_SIZE},
+        "display": [{"name": issuer_name, "locale": lang} for lang in LANGUAGES],
+        "credential_configurations_supported": credential_configurations(framework, formats),
+    }
+
+
+def authorization_server_metadata(public_url: str) -> dict:
+    """RFC 8414 §2; `pre-authorized_grant_anonymous_access_supported` (OpenID4VCI §12.3):
+    a wallet needs no client registration to redeem a pre-authorized code."""
+    return {
+        "issuer": public_url,
+        "token_endpoint": public_url + TOKEN_PATH,
+        "grant_types_supported": ["urn:ietf:params:oauth:grant-type:pre-authorized_code"],
+        "pre-authorized_grant_anonymous_access_supported": True,
+        "dpop_signing_alg_values_supported": PROOF_ALGORITHMS,
+        "token_endpoint_auth_methods_supported": ["none"],
+    }
