@@ -1,4 +1,5 @@
-"""Compact JWS for the JWT-based formats (SD-JWT, SD-JWT VC, Token Status List), on joserfc.
+"""Compact JWS for the JWT-based formats (SD-JWT, SD-JWT VC, Token Status List): verified with
+joserfc, signed with `cryptography` directly (see `JwsSigner._signature`).
 
 Why a module of our own around joserfc: every JWT these formats carry comes from outside, so
 it is parsed once, strictly (RFC 7515 §5.2: the header and payload are I-JSON, RFC 7493, no
@@ -17,6 +18,10 @@ from collections.abc import Collection, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
+from cryptography.exceptions import UnsupportedAlgorithm
+from cryptography.hazmat.primitives import hashes
+from cryptography.hazmat.primitives.asymmetric import ec, ed25519
+from cryptography.hazmat.primitives.asymmetric.utils import decode_dss_signature
 from joserfc import jwk, jws
 from joserfc.errors import JoseError
 from joserfc.jws import JWSRegistry
@@ -130,6 +135,10 @@ def _registry(alg: str) -> JWSRegistry:
     found = _REGISTRIES.get(key)
     if found is None:
         found = _REGISTRIES[key] = JWSRegistry(algorithms=[alg], strict_check_header=False)
+        # our own bounds apply first (MAX_JWS_CHARS); joserfc's 512-byte header would refuse
+        # any x5c chain
+        found.max_header_length = MAX_JWS_CHARS
+        found.max_payload_length = MAX_JWS_CHARS
     return found
 
 
@@ -166,6 +175,32 @@ def public_key_from_jwk(value: object, what: str = "the key") -> PublicKey:
                    "OKP Ed25519 are accepted")
 
 
+def checked_public_jwk(value: object, what: str = "the key") -> dict[str, str]:
+    """The public members of an EC P-256 or OKP Ed25519 JWK, after checking the point is a
+    valid public key (on the curve), without building a joserfc key: the issuer's hot path
+    (a wallet's key goes into every credential's `cnf`)."""
+    if not isinstance(value, Mapping):
+        raise JwsError(f"{what} is not a JWK object")
+    if "d" in value:
+        raise JwsError(f"{what} contains a private key ('d'); only public keys belong here")
+    kty, crv, x = value.get("kty"), value.get("crv"), value.get("x")
+    try:
+        if kty == "EC" and crv == "P-256":
+            y = value.get("y")
+            xb, yb = b64url_decode(str(x), "x"), b64url_decode(str(y), "y")
+            if len(xb) != 32 or len(yb) != 32:
+                raise ValueError("x and y must be 32 bytes")
+            ec.EllipticCurvePublicKey.from_encoded_point(ec.SECP256R1(), b"\x04" + xb + yb)
+            return {"crv": "P-256", "kty": "EC", "x": str(x), "y": str(y)}
+        if kty == "OKP" and crv == "Ed25519":
+            ed25519.Ed25519PublicKey.from_public_bytes(b64url_decode(str(x), "x"))
+            return {"crv": "Ed25519", "kty": "OKP", "x": str(x)}
+    except (JwsError, ValueError, UnsupportedAlgorithm) as e:
+        raise JwsError(f"{what} is not a valid {kty} {crv} public key: {e}") from None
+    raise JwsError(f"{what} is a {str(kty)[:10]} {str(crv)[:10]} key; only EC P-256 and "
+                   "OKP Ed25519 are accepted")
+
+
 def public_jwk(key: PublicKey) -> dict[str, str]:
     """The public members only (RFC 7517 §4), in the order RFC 7638 lists them."""
     members = ("crv", "kty", "x", "y") if isinstance(key, jwk.ECKey) else ("crv", "kty", "x")
@@ -190,6 +225,8 @@ class JwsSigner:
     x5c: tuple[str, ...] = ()
     alg: str = field(init=False)
     public: PublicKey = field(init=False)
+    _headers: dict[str, str] = field(init=False, default_factory=dict, repr=False,
+                                     compare=False)
 
     def __post_init__(self) -> None:
         if not self.key.is_private:
@@ -220,12 +257,29 @@ class JwsSigner:
     def sign(self, typ: str, claims: Mapping[str, Any],
              extra_header: Mapping[str, Any] | None = None) -> str:
         """A compact JWS of `claims` with header `alg`, `typ`, and this signer's `kid`/`x5c`."""
-        header: dict[str, Any] = {"alg": self.alg, "typ": typ}
-        if self.kid is not None:
-            header["kid"] = self.kid
-        if self.x5c:
-            header["x5c"] = list(self.x5c)
-        if extra_header:
-            header.update(extra_header)
-        return jws.serialize_compact(header, json_bytes(claims), self.key,
-                                     algorithms=[self.alg], registry=_registry(self.alg))
+        encoded = None if extra_header else self._headers.get(typ)
+        if encoded is None:
+            header: dict[str, Any] = {"alg": self.alg, "typ": typ}
+            if self.kid is not None:
+                header["kid"] = self.kid
+            if self.x5c:
+                header["x5c"] = list(self.x5c)
+            if extra_header:
+                header.update(extra_header)
+            encoded = b64url_encode(json_bytes(header))
+            if not extra_header:
+                self._headers[typ] = encoded  # the same bytes for every token of this type
+        signing_input = encoded + "." + b64url_encode(json_bytes(claims))
+        return signing_input + "." + b64url_encode(self._signature(signing_input.encode()))
+
+    def _signature(self, data: bytes) -> bytes:
+        """RFC 7518 §3.4 (ES256: R and S as 32 bytes each), RFC 8037 §3.1 (EdDSA). Signed
+        with `cryptography` directly, the key already parsed: ~50 µs where a generic JWS
+        call costs several times that; joserfc verifies what this makes (tests)."""
+        private = self.key.private_key
+        if isinstance(private, ec.EllipticCurvePrivateKey):
+            r, s = decode_dss_signature(private.sign(data, ec.ECDSA(hashes.SHA256())))
+            return r.to_bytes(32, "big") + s.to_bytes(32, "big")
+        if isinstance(private, ed25519.Ed25519PrivateKey):
+            return private.sign(data)
+        raise JwsError(f"cannot sign with {type(private).__name__}")

@@ -107,25 +107,31 @@ def _as_path(path: str | Iterable[str | int]) -> ClaimPath:
 
 class _Concealer:
     """§5: replaces each disclosable claim by a digest, innermost first (a Disclosure of an
-    object carries the digests of its own disclosable members)."""
+    object carries the digests of its own disclosable members). Subtrees holding no
+    disclosable path are only checked for reserved names (the issuer's hot path)."""
 
     def __init__(self, paths: set[ClaimPath], decoys: int) -> None:
         self.paths = paths
+        self.prefixes = {p[:i] for p in paths for i in range(len(p))}
         self.decoys = decoys
         self.found: set[ClaimPath] = set()
         self.disclosures: list[Disclosure] = []
 
     def conceal(self, node: Any, at: ClaimPath) -> Any:
-        if isinstance(node, Mapping):
+        if at not in self.prefixes:
+            _check_reserved(node)
+            return node
+        if isinstance(node, dict):
             out: dict[str, Any] = {}
             digests = []
             for key, value in node.items():
                 if key in RESERVED:
                     raise SdJwtFormatError(f"the claim name {key!r} is reserved by SD-JWT "
                                            "(RFC 9901 §4.2.4)")
-                child = self.conceal(value, (*at, key))
-                if (*at, key) in self.paths:
-                    digests.append(self._disclose(key, child, (*at, key)))
+                path = (*at, key)
+                child = self.conceal(value, path)
+                if path in self.paths:
+                    digests.append(self._disclose(key, child, path))
                 else:
                     out[key] = child
             if digests:
@@ -138,9 +144,10 @@ class _Concealer:
         if isinstance(node, list):
             items = []
             for index, value in enumerate(node):
-                child = self.conceal(value, (*at, index))
-                if (*at, index) in self.paths:
-                    items.append({"...": self._disclose(None, child, (*at, index))})
+                path = (*at, index)
+                child = self.conceal(value, path)
+                if path in self.paths:
+                    items.append({"...": self._disclose(None, child, path)})
                 else:
                     items.append(child)
             return items
@@ -153,12 +160,25 @@ class _Concealer:
         return disclosure.digest
 
 
+def _check_reserved(node: Any) -> None:
+    stack = [node]
+    while stack:
+        item = stack.pop()
+        if isinstance(item, dict):
+            if not RESERVED.isdisjoint(item):
+                raise SdJwtFormatError(f"the claim names {sorted(RESERVED & set(item))} are "
+                                       "reserved by SD-JWT (RFC 9901 §4.2.4)")
+            stack.extend(item.values())
+        elif isinstance(item, list):
+            stack.extend(item)
+
+
 def conceal_claims(claims: Mapping[str, Any], disclosable: Iterable[str | Iterable[str | int]],
                    decoys: int = 0) -> tuple[dict[str, Any], list[Disclosure]]:
     """The payload with `_sd`/`...` digests and `_sd_alg`, and the Disclosures (§5)."""
     paths = {_as_path(p) for p in disclosable}
     concealer = _Concealer(paths, decoys)
-    payload = concealer.conceal(claims, ())
+    payload = concealer.conceal(dict(claims), ())
     missing = paths - concealer.found
     if missing:
         raise SdJwtFormatError(f"the claims have nothing at the disclosable path(s) "
