@@ -133,3 +133,24 @@ def _from_metadata(jws: CompactJws, iss: str, fetcher: Fetcher) -> IssuerKey:
     except JwsError as e:
         raise IssuerKeyError(str(e)) from None
     return IssuerKey(key, "jwt-vc-issuer", iss)
+
+
+def resolve_status_list_key(jws: CompactJws, issuer: IssuerKey,
+                            policy: IssuerKeyPolicy) -> PublicKey:
+    """The key of a Status List Token that speaks for `issuer` (draft-ietf-oauth-status-list
+    §11.3, same Issuer and Status Issuer): its own x5c chain to a trust anchor with a leaf for
+    the same issuer (HAIP 1.0 §6.1), or the key with its `kid` in the same issuer's JWT VC
+    Issuer Metadata, or else the very key that signed the credential."""
+    if "x5c" in jws.header and policy.trust_anchors:
+        if issuer.method == "x5c" and issuer.chain is not None \
+                and not issuer.issuer.startswith("https://"):
+            chain = _from_x5c(jws.header["x5c"], None, policy)
+            if chain.issuer != issuer.issuer:
+                raise IssuerKeyError("the Status List Token's certificate names another "
+                                     "subject than the credential's")
+            return chain.key
+        return _from_x5c(jws.header["x5c"], issuer.issuer, policy).key
+    if issuer.issuer.startswith("https://") and policy.metadata_fetcher is not None \
+            and "kid" in jws.header:
+        return _from_metadata(jws, issuer.issuer, policy.metadata_fetcher).key
+    return issuer.key
