@@ -37,3 +37,67 @@ def record_copy(s: Session, copy_id: str, original_id: str, grant_id: str, fmt: 
                      holder_key=holder_key, issued_at=now,
                      token_list=token_slot[0] if token_slot else None,
                      token_index=token_slot[1] if token_slot else None))
+
+
+# -- SD-JWT VC copies --------------------------------------------------------------------------
+# Claims named as in the EU Learning Credential (urn:eu.europa.ec.eudi:learning:credential:1:
+# issuing_authority, date_of_issuance, date_of_expiry, achievement_title,
+# achievement_description, learning_outcomes, assessment_grade), s4c's own next to them
+# under `achievement` (framework code, ESCO and EQF URIs). s4c records one full name, so it
+# is `name` (OpenID Connect's claim), not split into given and family names.
+PERSONAL = ("name", "assessment_grade")  # selectively disclosable, each on its own
+TOKEN_LIST_SIZE = 131_072  # entries of 2 bits: 32 KiB before compression
+EQF_URI = "http://data.europa.eu/snb/eqf/"
+
+
+def _english(value: Any) -> str | None:
+    if isinstance(value, str):
+        return value
+    for entry in value if isinstance(value, list) else []:
+        if isinstance(entry, dict) and entry.get("@language") == "en":
+            return str(entry.get("@value"))
+    return None
+
+
+def _by_language(value: Any) -> dict[str, str]:
+    if isinstance(value, str):
+        return {"en": value}
+    return {str(e["@language"]): str(e["@value"]) for e in value or []
+            if isinstance(e, dict) and "@language" in e and "@value" in e}
+
+
+def sd_jwt_claims(original: dict[str, Any], learning_outcomes: list[str]) -> dict[str, Any]:
+    """The SD-JWT VC claims of a signed W3C credential: the same facts, read from it."""
+    subject = original["credentialSubject"]
+    achievement = subject["achievement"]
+    alignment = [a for a in achievement.get("alignment") or [] if isinstance(a, dict)]
+    eqf = next((a["targetUrl"] for a in alignment
+                if str(a.get("targetUrl", "")).startswith(EQF_URI)), None)
+    name = next((i["identityHash"] for i in subject.get("identifier") or []
+                 if i.get("identityType") == "name"), None)
+    claims: dict[str, Any] = {
+        "issuing_authority": original["issuer"].get("name", original["issuer"]["id"]),
+        "date_of_issuance": original["validFrom"][:10],
+        "achievement_title": _english(achievement.get("name")),
+        "achievement_description": _english(achievement.get("description")),
+        "achievement": {
+            "id": achievement["id"], "type": achievement.get("achievementType"),
+            "code": achievement.get("humanCode"),
+            "title": _by_language(achievement.get("name")),
+            "eqf_level": int(eqf.rsplit("/", 1)[1]) if eqf else None,
+            "eqf": eqf,
+            "esco": [a["targetUrl"] for a in alignment if a.get("targetFramework") == "ESCO"],
+            "framework": next((a.get("targetFramework") for a in alignment
+                               if a.get("targetCode") == achievement.get("humanCode")), None),
+        },
+    }
+    if learning_outcomes:
+        claims["learning_outcomes"] = learning_outcomes
+    if original.get("validUntil"):
+        claims["date_of_expiry"] = original["validUntil"][:10]
+    results = subject.get("result") or []
+    if results and isinstance(results[0], dict) and results[0].get("value"):
+        claims["assessment_grade"] = str(results[0]["value"])
+    if name:
+        claims["name"] = name
+    return {k: v for k, v in claims.items() if v is not None}

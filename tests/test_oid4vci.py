@@ -21,8 +21,8 @@ def server(tmp_path_factory):
         yield running
 
 
-def _offer(server, who=HOLDER, *extra) -> tuple[str, str | None]:
-    done = server.s4c("offer", who, "--format", "ldp_vc", *extra)
+def _offer(server, who=HOLDER, *extra, fmt="ldp_vc") -> tuple[str, str | None]:
+    done = server.s4c("offer", who, "--format", fmt, *extra)
     tx = [line.split(": ", 1)[1] for line in done.stderr.splitlines()
           if line.startswith("tx_code: ")]
     return done.stdout.strip(), tx[0] if tx else None
@@ -135,10 +135,10 @@ def test_a_revoked_credential_is_not_issued_and_its_copies_turn_revoked(server, 
     assert "revoked" in json.dumps(refused)
 
 
-def _holder_credential(server, tmp_path: Path) -> str:
+def _holder_credential(server, tmp_path: Path, pick: int = 0) -> str:
     """A unit credential of a demo holder nobody else revokes (`s4c demo` is idempotent)."""
     server.s4c("demo", "--export", str(tmp_path / "demo"))
-    first = min((tmp_path / "demo").glob("competency-*-jonas-gruber.json"))
+    first = sorted((tmp_path / "demo").glob("competency-*-jonas-gruber.json"))[pick]
     return json.loads(first.read_text())["id"]
 
 
@@ -158,3 +158,96 @@ def test_the_offer_qr_code_holds_the_offer(server, tmp_path: Path):
     png = tmp_path / "offer.png"
     uri, _ = _offer(server, HOLDER, "-o", str(png))
     assert read_qr_codes(png.read_bytes()) == [uri]
+
+
+def _sd_jwt_node(request: dict) -> dict:
+    import subprocess
+
+    script = Path(__file__).parent / "interop" / "sd_jwt.mjs"
+    done = subprocess.run(["node", str(script)], cwd=script.parent, input=json.dumps(request),
+                          capture_output=True, text=True, timeout=60, check=False)
+    assert done.returncode == 0, done.stderr[-2000:]
+    return json.loads(done.stdout)
+
+
+def _issuer_jwk(sd_jwt: str) -> dict:
+    from cryptography import x509
+    from joserfc.jwk import ECKey
+
+    header = json.loads(base64.urlsafe_b64decode(sd_jwt.split(".")[0] + "=="))
+    leaf = x509.load_der_x509_certificate(base64.b64decode(header["x5c"][0]))
+    return ECKey.import_key(leaf.public_key()).as_dict(private=False)
+
+
+def _payload(sd_jwt: str) -> dict:
+    body = sd_jwt.split(".")[1]
+    return json.loads(base64.urlsafe_b64decode(body + "=" * (-len(body) % 4)))
+
+
+def _status_token(server, uri: str) -> str:
+    import urllib.request
+
+    with urllib.request.urlopen(uri, timeout=30) as response:  # loopback
+        assert response.headers["Content-Type"] == "application/statuslist+jwt"
+        return response.read().decode()
+
+
+def test_the_wallet_receives_sd_jwt_vcs_that_the_npm_verifier_accepts(server):
+    uri, tx_code = _offer(server, fmt="dc+sd-jwt")
+    result = run_wallet(offer=uri, txCode=tx_code, alg="ES256", copies=2)
+    assert result["ok"], result
+    assert all(c["configurationId"].endswith("-sd_jwt") for c in result["credentials"])
+    indexes = set()
+    for issued in result["credentials"]:
+        for entry in issued["credentials"]:
+            sd_jwt = entry["credential"]
+            payload = _payload(sd_jwt)
+            assert payload["vct"].startswith(server.base + "/vct/")
+            assert "name" not in payload  # personal claims are disclosures, not plain claims
+            assert payload["cnf"]["jwk"]["kty"] == "EC"
+            reference = payload["status"]["status_list"]
+            indexes.add((reference["uri"], reference["idx"]))
+            answer = _sd_jwt_node({"op": "verify", "sdJwt": sd_jwt,
+                                   "issuerJwk": _issuer_jwk(sd_jwt),
+                                   "statusListToken": _status_token(server, reference["uri"])})
+            assert answer["ok"], answer
+            assert answer["payload"]["name"] == "Maria Ivanova (DEMO)"
+            assert answer["payload"]["achievement"]["eqf_level"] in range(1, 9)
+    assert len(indexes) == 2 * len(result["credentials"])  # a random index per copy
+    type_metadata = server.get(urllib.parse.urlsplit(payload["vct"]).path)
+    assert type_metadata["vct"] == payload["vct"]
+
+
+def test_revoking_turns_the_token_status_list_and_the_w3c_list_to_revoked(server, tmp_path):
+    credential_id = _holder_credential(server, tmp_path / "second", pick=1)
+    uri, tx_code = _offer(server, credential_id, fmt="dc+sd-jwt")
+    result = run_wallet(offer=uri, txCode=tx_code)
+    assert result["ok"], result
+    sd_jwt = result["credentials"][0]["credentials"][0]["credential"]
+    reference = _payload(sd_jwt)["status"]["status_list"]
+    before = _sd_jwt_node({"op": "status", "token": _status_token(server, reference["uri"]),
+                           "jwk": _issuer_jwk(sd_jwt), "idx": reference["idx"]})
+    assert before["status"] == 0
+    server.s4c("suspend", credential_id, "--reason", "test: suspended")
+    suspended = _sd_jwt_node({"op": "status", "token": _status_token(server, reference["uri"]),
+                              "jwk": _issuer_jwk(sd_jwt), "idx": reference["idx"]})
+    assert suspended["status"] == 2
+    server.s4c("reinstate", credential_id, "--reason", "test: reinstated")
+    server.s4c("revoke", credential_id, "--reason", "test: revoked")
+    token = _status_token(server, reference["uri"])
+    after = _sd_jwt_node({"op": "status", "token": token, "jwk": _issuer_jwk(sd_jwt),
+                          "idx": reference["idx"]})
+    assert after["status"] == 1
+    refused = _sd_jwt_node({"op": "verify", "sdJwt": sd_jwt, "issuerJwk": _issuer_jwk(sd_jwt),
+                            "statusListToken": token})
+    assert not refused["ok"]
+    w3c = _w3c_report(server, tmp_path / "second", credential_id)
+    assert w3c["verified"] is False and "revoked" in json.dumps(w3c).lower()
+
+
+def _w3c_report(server, folder: Path, credential_id: str) -> dict:
+    for path in (folder / "demo").glob("*.json"):
+        document = json.loads(path.read_text())
+        if document["id"] == credential_id:
+            return _verify(server, document)
+    raise AssertionError(f"{credential_id} not exported")

@@ -77,6 +77,11 @@ class Settings:
     # file (and the DID of the registry operator that signed it) instead of the registry DB
     trust_list: str | None = None
     trust_operator_did: str | None = None
+    # S4C_SD_JWT_KEY, S4C_SD_JWT_CHAIN: the body's ES256 key (PEM) and certificate chain (PEM,
+    # leaf first) for SD-JWT VCs; unset: a demo CA and key in the data directory
+    # (`web.sd_jwt_keys`)
+    sd_jwt_key: str | None = None
+    sd_jwt_chain: str | None = None
 
     @classmethod
     def from_environment(
@@ -84,7 +89,7 @@ class Settings:
     ) -> "Settings":
         """Reads S4C_DATA_DIR, DATABASE_URL, S4C_PUBLIC_URL, S4C_KEY_PASSPHRASE, S4C_ISSUER_NAME,
         S4C_TRUSTED_PROXIES, S4C_BROKER_URL, S4C_ALLOW_LOOPBACK_FETCH, S4C_TRUST_LIST,
-        S4C_TRUST_OPERATOR_DID: the only place s4c reads its environment."""
+        S4C_TRUST_OPERATOR_DID, S4C_SD_JWT_KEY, S4C_SD_JWT_CHAIN: the only place s4c reads its environment."""
         env = os.environ if environ is None else environ
         if data_dir is None:
             data_dir = Path(env["S4C_DATA_DIR"]) if env.get("S4C_DATA_DIR") else default_data_dir(env)
@@ -100,6 +105,8 @@ class Settings:
             allow_loopback_fetch=_flag(env.get("S4C_ALLOW_LOOPBACK_FETCH")),
             trust_list=env.get("S4C_TRUST_LIST") or None,
             trust_operator_did=env.get("S4C_TRUST_OPERATOR_DID") or None,
+            sd_jwt_key=env.get("S4C_SD_JWT_KEY") or None,
+            sd_jwt_chain=env.get("S4C_SD_JWT_CHAIN") or None,
         )
 
     @property

@@ -296,7 +296,7 @@ COMMANDS.append(status_group)
 
 @click.command("offer")
 @click.argument("email_or_credential_id")
-@click.option("--format", "fmt", type=click.Choice(["dc+sd-jwt", "ldp_vc"]), default="ldp_vc",
+@click.option("--format", "fmt", type=click.Choice(["dc+sd-jwt", "ldp_vc"]), default="dc+sd-jwt",
               show_default=True, help="The credential format the wallet receives.")
 @click.option("--flow", type=click.Choice(["pre-authorized"]), default="pre-authorized",
               show_default=True, help="The OpenID4VCI flow the offer starts.")

@@ -24,17 +24,28 @@ from web.oid4vci.tokens import (
     make_c_nonce,
     read_access_token,
 )
+from web.sd_jwt_keys import SdJwtIssuerKey, sd_jwt_issuer_key
 from web.services import current_services
 
 oid4vci = Blueprint("oid4vci", __name__)
 PROOF_TYP = "openid4vci-proof+jwt"
 PROOF_MAX_AGE_S = 300
-FORMATS = ("ldp_vc",)  # dc+sd-jwt joins when its issuing is in place
+FORMATS = ("dc+sd-jwt", "ldp_vc")
+SD_JWT_KEY = "s4c.sd_jwt_key"
 
 
 def _key() -> bytes:
     key = current_app.secret_key
     return key if isinstance(key, bytes) else str(key).encode()
+
+
+def sd_jwt_key() -> SdJwtIssuerKey:
+    """The SD-JWT signing key, read once per worker."""
+    found = current_app.extensions.get(SD_JWT_KEY)
+    if found is None:
+        found = current_app.extensions[SD_JWT_KEY] = sd_jwt_issuer_key(
+            current_services().settings)
+    return found
 
 
 def _public_url() -> str:
@@ -69,6 +80,32 @@ def issuer_metadata() -> Response:
 @oid4vci.get("/.well-known/oauth-authorization-server")
 def authorization_server_metadata() -> Response:
     response = jsonify(metadata.authorization_server_metadata(_public_url()))
+    response.headers["Access-Control-Allow-Origin"] = "*"
+    return response
+
+
+@oid4vci.get("/vct/<kind>-v1")
+def vct_type_metadata(kind: str) -> Response:
+    """SD-JWT VC Type Metadata at the URL that `vct` names (draft-ietf-oauth-sd-jwt-vc §6.3.1)."""
+    if kind not in metadata.KIND_NAMES:
+        return _error("not_found", f"no credential type {kind!r} here", 404)
+    response = Response(metadata.type_metadata(_public_url(), kind).to_bytes(),
+                        mimetype="application/json")
+    response.headers["Access-Control-Allow-Origin"] = "*"
+    return response
+
+
+@oid4vci.get("/status/token/<int:number>")
+def token_status_list(number: int) -> Response:
+    """A Status List Token (draft-ietf-oauth-status-list §5, §8.1): the state of every SD-JWT
+    VC copy indexed in list `number`, from its original's (revoked 1, suspended 2)."""
+    services = current_services()
+    token = services.issuer.wallets.status_list_token(
+        number, sd_jwt_key().signer, _public_url())
+    if token is None:
+        return _error("not_found", f"there is no token status list {number}", 404)
+    response = Response(token, mimetype="application/statuslist+jwt")
+    response.headers["Cache-Control"] = "max-age=60"
     response.headers["Access-Control-Allow-Origin"] = "*"
     return response
 
@@ -180,8 +217,10 @@ def credential() -> Response:
         return _error("unknown_credential_configuration", f"{config_id!r} is not issued here")
     try:
         keys = _holder_keys(body.get("proofs"), now)
-        copies = services.issuer.wallets.issue_ldp_vc(grant, config_id, keys,
-                                                      datetime.now(UTC))
+        wallets = services.issuer.wallets
+        copies: list = wallets.issue_ldp_vc(grant, config_id, keys, datetime.now(UTC)) \
+            if parsed[1] == "ldp_vc" else wallets.issue_sd_jwt(
+                grant, config_id, keys, datetime.now(UTC), sd_jwt_key().signer, _public_url())
     except _Refused as e:
         return _error(e.error, e.description, e.status)
     except NotFound as e:

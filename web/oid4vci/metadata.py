@@ -9,7 +9,9 @@ given in the six languages of the framework (§12.2.4 `display`).
 from typing import Any
 
 from issuer.wallet_grants import configuration_id
+from issuer.wallet_issuing import vct_url
 from schemas.framework import Framework, localized
+from vc.sd_jwt_vc_type_metadata import ClaimDisplay, ClaimMetadata, TypeDisplay, TypeMetadata
 
 LANGUAGES = ("en", "bg", "ro", "el", "es", "de")
 BATCH_SIZE = 10  # copies per request (§12.2.4 batch_credential_issuance), for unlinkability
@@ -35,10 +37,52 @@ def _items(framework: Framework) -> list[tuple[str, Any]]:
     return [("role", r) for r in framework.roles] + [("unit", u) for u in framework.units]
 
 
-def credential_configurations(framework: Framework, formats: tuple[str, ...]) -> dict:
+# The claims of our SD-JWT VCs (issuer.wallet_copies.sd_jwt_claims), with their labels;
+# `sd` per SD-JWT VC §6.3 (personal claims "always" disclosable one by one, others "never").
+CLAIMS = [(("name",), "Holder's name", "always"),
+          (("achievement_title",), "Title", "never"),
+          (("achievement_description",), "Description", "never"),
+          (("issuing_authority",), "Issuing authority", "never"),
+          (("date_of_issuance",), "Date of issuance", "never"),
+          (("date_of_expiry",), "Date of expiry", "never"),
+          (("learning_outcomes",), "Learning outcomes", "never"),
+          (("assessment_grade",), "Assessment grade", "always"),
+          (("achievement", "eqf_level"), "EQF level", "never")]
+KIND_NAMES = {"role": ("Skills4Cities role certification",
+                       "A smart-city role, certified after every competency unit was passed"),
+              "unit": ("Skills4Cities competency unit",
+                       "A competency unit of the Skills4Cities framework, assessed and passed")}
+
+
+def type_metadata(public_url: str, kind: str) -> TypeMetadata:
+    """SD-JWT VC Type Metadata (draft-ietf-oauth-sd-jwt-vc §6) of role or unit credentials."""
+    name, description = KIND_NAMES[kind]
+    return TypeMetadata(
+        vct=vct_url(public_url, kind), name=name, description=description,
+        display=(TypeDisplay("en", name, description),),
+        claims=tuple(ClaimMetadata(path, (ClaimDisplay("en", label),), sd)
+                     for path, label, sd in CLAIMS))
+
+
+def credential_configurations(framework: Framework, formats: tuple[str, ...],
+                              public_url: str = "") -> dict:
     out: dict[str, dict] = {}
     for kind, item in _items(framework):
         display = _display(item.name, item.description)
+        if "dc+sd-jwt" in formats:
+            out[configuration_id(item.code, "dc+sd-jwt")] = {
+                "format": "dc+sd-jwt",
+                "vct": vct_url(public_url, kind),
+                "cryptographic_binding_methods_supported": ["jwk"],
+                "credential_signing_alg_values_supported": ["ES256"],
+                "proof_types_supported": {
+                    "jwt": {"proof_signing_alg_values_supported": PROOF_ALGORITHMS}},
+                "credential_metadata": {
+                    "display": display,
+                    "claims": [{"path": list(path), "display": [{"name": label,
+                                                                  "locale": "en"}]}
+                               for path, label, _ in CLAIMS]},
+            }
         if "ldp_vc" in formats:
             out[configuration_id(item.code, "ldp_vc")] = {
                 "format": "ldp_vc",
@@ -62,7 +106,8 @@ def credential_issuer_metadata(public_url: str, issuer_name: str, framework: Fra
         "nonce_endpoint": public_url + NONCE_PATH,
         "batch_credential_issuance": {"batch_size": BATCH_SIZE},
         "display": [{"name": issuer_name, "locale": lang} for lang in LANGUAGES],
-        "credential_configurations_supported": credential_configurations(framework, formats),
+        "credential_configurations_supported": credential_configurations(framework, formats,
+                                                                         public_url),
     }
 
 
