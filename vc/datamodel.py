@@ -22,6 +22,7 @@ V1_BASE_CONTEXT = "https://www.w3.org/2018/credentials/v1"
 BASE_CONTEXTS = {BASE_CONTEXT: "2.0", V1_BASE_CONTEXT: "1.1"}
 MAX_RELATED_RESOURCES = 256
 # SRI §3.5 hash-expression: hash-algo "-" base64-value, then any "?" options
+_MULTIBASE = re.compile(r"\S{2,1024}")
 _SRI = re.compile(r"(?:sha256|sha384|sha512)-[A-Za-z0-9+/]+={0,2}(?:\?[!-~]*)?")
 # §4.4: an identifier is a URL; here, anything with a scheme and no whitespace.
 _URL = re.compile(r"[A-Za-z][A-Za-z0-9+.-]*:\S+")
@@ -328,6 +329,8 @@ def _check_related_resources(doc: dict[str, Any], where: str, problems: list[str
         return
     seen: set[str] = set()
     for i, item in enumerate(items):
+        if _plain_related_resource(item, seen):  # the common case, without building messages
+            continue
         at = f"{path}[{i}]" if isinstance(doc["relatedResource"], list) else path
         if not isinstance(item, dict):
             problems.append(f"{at}: must be an object with an id and a digest, not "
@@ -354,14 +357,25 @@ def _check_related_resources(doc: dict[str, Any], where: str, problems: list[str
                     problems.append(f"{at}.{key}: must be {what}, or a list of them")
 
 
+def _plain_related_resource(item: object, seen: set[str]) -> bool:
+    """A well-formed entry with one digestMultibase (what s4c issues); adds its id to `seen`."""
+    if not isinstance(item, dict) or "digestSRI" in item:
+        return False
+    rid, digest = item.get("id"), item.get("digestMultibase")
+    if not (isinstance(rid, str) and rid not in seen and _URL.fullmatch(rid)
+            and isinstance(digest, str) and _MULTIBASE.fullmatch(digest)):
+        return False
+    seen.add(rid)
+    return True
+
+
 def _is_sri(value: object) -> bool:
     return isinstance(value, str) and len(value) <= 1024 and _SRI.fullmatch(value) is not None
 
 
 def _is_multibase(value: object) -> bool:
     # VC DI 1.0 §2.6: a Multibase value (a one-character base prefix, then the encoding)
-    return isinstance(value, str) and 2 <= len(value) <= 1024 and not any(
-        c.isspace() for c in value)
+    return isinstance(value, str) and _MULTIBASE.fullmatch(value) is not None
 
 
 def _check_typed_objects(doc: dict[str, Any], key: str, where: str, problems: list[str], *,
