@@ -93,8 +93,9 @@ def cli(no_network):
 
 # --- real subprocess: the main contract ----------------------------------------------------
 
-@pytest.mark.parametrize("suite", ["eddsa-rdfc-2022", "eddsa-jcs-2022"])
+@pytest.mark.parametrize("suite", ["eddsa-rdfc-2022", "eddsa-jcs-2022", "Ed25519Signature2020"])
 def test_sign_reproduces_the_signed_vector_for_each_suite(vectors, tmp_path, suite):
+    # Ed25519Signature2020: the signer adds the suite's context the unsigned input lacks
     done = run_s4c(sign_args(vectors, suite), tmp_path)
 
     assert done.returncode == 0, done.stderr
@@ -372,3 +373,29 @@ def test_a_broken_context_file_is_unusable_input_for_sign_and_verify(tmp_path):
         result = CliRunner().invoke(main, args)
         assert result.exit_code == 2, (command, result.output)
         assert "not valid JSON" in result.output
+
+
+def test_sign_with_ed25519_signature_2020_adds_its_context_to_a_vc_1_1_credential(vectors, cli,
+                                                                                tmp_path):
+    unsigned = tmp_path / "v1.json"
+    unsigned.write_text(json.dumps({
+        "@context": ["https://www.w3.org/2018/credentials/v1"],
+        "type": ["VerifiableCredential"], "issuer": "did:example:issuer",
+        "issuanceDate": "2024-01-01T00:00:00Z",
+        "credentialSubject": {"id": "did:example:subject"}}))
+    key = str(vectors / "vc-di-eddsa" / "keyPair.json")
+    signed = cli(["vc", "sign", "--key", key, "--suite", "Ed25519Signature2020", str(unsigned)])
+
+    assert signed.exit_code == 0, signed.output
+    assert json.loads(signed.stdout)["@context"] == [
+        "https://www.w3.org/2018/credentials/v1",
+        "https://w3id.org/security/suites/ed25519-2020/v1"]
+    verified = cli(["vc", "verify", "-"], stdin=signed.stdout)
+    assert verified.exit_code == 0, verified.output
+
+    # a second proof cannot add a context under the first one: refused, not broken
+    again = cli(["vc", "sign", "--key", key, "--suite", "eddsa-rdfc-2022", "-"],
+                stdin=signed.stdout)
+    assert again.exit_code == 2
+    assert "https://w3id.org/security/data-integrity/v2" in again.stderr
+    assert "already signed" in again.stderr

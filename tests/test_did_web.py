@@ -220,9 +220,32 @@ def test_accepts_a_method_embedded_in_the_relationship() -> None:
 def test_rejects_a_method_defined_twice() -> None:
     twice = {"id": "#key-1", "type": "Multikey", "controller": DID,
              "publicKeyMultibase": OTHER_KEY.public_key_multibase}
-    resolver = static_resolver(did_document(assertionMethod=[twice]))
-    with pytest.raises(DIDResolutionError, match="more than once"):
-        resolver.resolve_verification_method(DID + "#key-1")
+    for written in (twice, {**twice, "id": DID + "#key-1"}):
+        resolver = static_resolver(did_document(assertionMethod=[written]))
+        with pytest.raises(DIDResolutionError, match="#key-1 more than once, differently"):
+            resolver.resolve_verification_method(DID + "#key-1")
+
+
+def test_rejects_two_different_methods_with_one_id_in_the_method_list() -> None:
+    doc = did_document()
+    doc["verificationMethod"][1]["id"] = "#key-1"  # OTHER_KEY under key-1's id
+    with pytest.raises(DIDResolutionError, match="more than once, differently"):
+        static_resolver(doc).resolve_verification_method(DID + "#key-1")
+
+
+@pytest.mark.parametrize("where", ["embedded", "listed twice", "absolute and relative"])
+def test_accepts_the_same_method_listed_twice_identically(where) -> None:
+    doc = did_document()
+    same = dict(doc["verificationMethod"][0])
+    if where == "embedded":
+        doc["assertionMethod"] = [same]  # listed, and embedded in the relationship
+    elif where == "listed twice":
+        doc["verificationMethod"].append(same)
+    else:
+        doc["assertionMethod"] = [{**same, "id": DID + "#key-1"}]
+    key = static_resolver(doc).resolve_verification_method(DID + "#key-1")
+    assert key.public_key.public_bytes_raw() == raw(KEY)
+    assert key.controller == DID
 
 
 def test_rejects_a_method_with_another_controller() -> None:

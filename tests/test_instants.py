@@ -4,7 +4,14 @@ from fractions import Fraction
 
 import pytest
 
-from vc.instants import format_instant, instant_seconds, parse_instant, read_instant
+from vc.instants import (
+    date_time_seconds,
+    format_instant,
+    instant_seconds,
+    parse_date_time,
+    parse_instant,
+    read_instant,
+)
 
 
 @pytest.mark.parametrize("text, expected", [
@@ -53,3 +60,30 @@ def test_read_instant_says_what_is_wrong_and_format_writes_utc_seconds():
     assert format_instant(moment) == "2025-01-31T09:00:00Z"
     with pytest.raises(ValueError):
         format_instant(datetime(2025, 1, 1))
+
+
+@pytest.mark.parametrize(("text", "expected"), [
+    ("2025-01-09T16:23:24Z", datetime(2025, 1, 9, 16, 23, 24, tzinfo=UTC)),
+    ("2025-01-09T18:23:24+02:00", datetime(2025, 1, 9, 16, 23, 24, tzinfo=UTC)),
+    # VC DM 1.1: an XML Schema dateTime may leave out its time zone; read as UTC
+    ("2025-01-09T16:23:24", datetime(2025, 1, 9, 16, 23, 24, tzinfo=UTC)),
+    ("2023-08-02T17:43:32.903", datetime(2023, 8, 2, 17, 43, 32, 903000, tzinfo=UTC)),
+    ("2025-01-09T24:00:00", datetime(2025, 1, 10, tzinfo=UTC)),
+])
+def test_an_xml_schema_date_time_is_read_with_or_without_its_time_zone(text, expected):
+    assert parse_date_time(text) == expected
+    since = expected - datetime(1970, 1, 1, tzinfo=UTC)
+    assert date_time_seconds(text) == since.days * 86400 + since.seconds + Fraction(
+        since.microseconds, 10**6)
+
+
+@pytest.mark.parametrize("text", ["2025-01-09", "2025-01-09 16:23:24", "2025-02-30T00:00:00",
+                                  "2025-01-09T16:23:24z", "20250109T162324Z", ""])
+def test_what_is_not_an_xml_schema_date_time_is_refused(text):
+    assert parse_date_time(text) is None
+    assert date_time_seconds(text) is None
+
+
+def test_a_date_time_stamp_still_needs_its_time_zone():
+    assert parse_instant("2025-01-09T16:23:24") is None
+    assert instant_seconds("2025-01-09T16:23:24") is None

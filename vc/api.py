@@ -16,10 +16,10 @@ from vc._internal.rdfc import canonicalize
 from vc._internal.terms import check_terms
 from vc.checks import Check, Outcome, VerificationResult
 from vc.contexts import ContextStore
-from vc.cryptosuites import Cryptosuite
-from vc.datamodel import validate
+from vc.cryptosuites import SUITES, Cryptosuite, with_suite_context
+from vc.datamodel import validate, validate_related_resources
 from vc.did_resolver import DIDResolver, VerificationKey
-from vc.errors import CanonicalizationError, ContextError, MalformedInputError
+from vc.errors import CanonicalizationError, ContextError, MalformedInputError, ProofError
 from vc.jcs import canonicalize_parsed as jcs_canonicalize
 from vc.multikey import Ed25519Multikey
 
@@ -34,9 +34,18 @@ def sign(document: dict[str, Any], key: Ed25519Multikey, *, store: ContextStore,
          suite: str = "eddsa-rdfc-2022", verification_method: str,
          proof_purpose: str = "assertionMethod", created: str | None = None) -> dict[str, Any]:
     """Adds a proof (VC Data Integrity 1.0 §4.2). Refuses (ContextError) a document whose
-    terms the store's contexts do not define."""
+    terms the store's contexts do not define, and (DataModelError) related resources that
+    break VC DM 2.0 §5.3. When the document's @context does not define the suite's proof
+    type, the suite's context is added to it first (`vc.cryptosuites.with_suite_context`),
+    so that other verifiers read the proof as meant."""
     if not isinstance(document, dict):
         raise MalformedInputError("only a JSON object can be signed")
+    cs = SUITES.get(suite)
+    if cs is None:
+        raise ProofError(f"unknown cryptosuite {suite!r}; choose one of {', '.join(SUITES)}")
+    document = with_suite_context(document, cs)
+    if "relatedResource" in document:
+        validate_related_resources(document)
     cache = store.cache()
     unsecured = {k: v for k, v in document.items() if k != "proof"}
     transformed = None

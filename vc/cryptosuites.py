@@ -30,6 +30,9 @@ class Cryptosuite:
     proof_type: str
     canonical: str  # "rdfc" or "jcs"
     proof_carries_context: bool  # whether the emitted proof repeats the document @context
+    # contexts that define the proof's terms; a signer adds the first when the document
+    # names none of them (as digitalbazaar's suites do, whose verifiers require one)
+    contexts: tuple[str, ...] = ()
 
     def transform(self, document: dict[str, Any], cache: ContextCache) -> bytes:
         """Transformation (§3.3.3 / §3.4.3): the canonical bytes of the unsecured document."""
@@ -68,15 +71,44 @@ class Cryptosuite:
         return hashlib.sha256(config).digest() + hashlib.sha256(transformed).digest()
 
 
-EDDSA_RDFC_2022 = Cryptosuite("eddsa-rdfc-2022", "DataIntegrityProof", "rdfc", False)
-EDDSA_JCS_2022 = Cryptosuite("eddsa-jcs-2022", "DataIntegrityProof", "jcs", True)
+# VC DI EdDSA 1.0 §2.2.1: DataIntegrityProof is defined by the VC DM 2.0 base context, and
+# for other documents (e.g. VC DM 1.1) by the Data Integrity context (VC DI 1.0 §2.1).
+DATA_INTEGRITY_CONTEXTS = ("https://w3id.org/security/data-integrity/v2",
+                           "https://w3id.org/security/data-integrity/v1",
+                           "https://www.w3.org/ns/credentials/v2")
+# Ed25519Signature2020 §3 (draft): its terms are defined only by the suite's own context.
+ED25519_2020_CONTEXTS = ("https://w3id.org/security/suites/ed25519-2020/v1",)
+
+EDDSA_RDFC_2022 = Cryptosuite("eddsa-rdfc-2022", "DataIntegrityProof", "rdfc", False,
+                              DATA_INTEGRITY_CONTEXTS)
+EDDSA_JCS_2022 = Cryptosuite("eddsa-jcs-2022", "DataIntegrityProof", "jcs", True,
+                             DATA_INTEGRITY_CONTEXTS)
 ED25519_SIGNATURE_2020 = Cryptosuite("Ed25519Signature2020", "Ed25519Signature2020", "rdfc",
-                                     False)
+                                     False, ED25519_2020_CONTEXTS)
 
 # every suite vc implements; a verifier passes the ones it accepts to `vc.api.verify`
 ALL_SUITES = (EDDSA_RDFC_2022, EDDSA_JCS_2022, ED25519_SIGNATURE_2020)
 SUITES = {s.name: s for s in ALL_SUITES}
 SIGNING_SUITES = ("eddsa-rdfc-2022", "eddsa-jcs-2022", "Ed25519Signature2020")
+
+
+def with_suite_context(document: dict[str, Any], suite: Cryptosuite) -> dict[str, Any]:
+    """`document` itself when its @context already defines the suite's proof, else a copy
+    with the suite's context appended (the last, so it redefines none of the others). A
+    document that is already signed cannot take a new context without breaking its proofs:
+    ProofError."""
+    if not suite.contexts or "@context" not in document:
+        return document
+    current = document["@context"]
+    contexts = current if isinstance(current, list) else [current]
+    if any(c in suite.contexts for c in contexts if isinstance(c, str)):
+        return document
+    if "proof" in document:
+        raise ProofError(f"the document's @context lacks {suite.contexts[0]}, which defines "
+                         f"{suite.proof_type} proofs, and the document is already signed: "
+                         "adding the context now would break its proofs; sign a document "
+                         "that names the context")
+    return {**document, "@context": [*contexts, suite.contexts[0]]}
 
 
 def suite_for_proof(proof: dict[str, Any]) -> Cryptosuite:

@@ -1,28 +1,49 @@
-"""Structural validation of the W3C Verifiable Credentials Data Model 2.0 (Recommendation, 2025).
+"""Structural validation of the W3C Verifiable Credentials Data Model 2.0 (Recommendation, 2025),
+and of VC Data Model 1.1 (Recommendation, 2022) for credentials issued before 2.0.
 
-Only what the data model states as MUST is checked (SHOULDs are left to policy). Whether
-every term is defined by the contexts is not checked here: that is the JSON-LD safe-mode
-check in `vc._internal.jsonld_walk`, which `vc.api.issue` runs after this one.
+A document is read under the version its first context names (VC DM 2.0 §4.3, VC DM 1.1
+§4.1): `https://www.w3.org/ns/credentials/v2` or `https://www.w3.org/2018/credentials/v1`.
+The two differ in their dates: 2.0 has the optional `validFrom`/`validUntil` (§4.9); 1.1 a
+required `issuanceDate` (§4.6 Issuance Date) and an optional `expirationDate` (§4.8
+Expiration). Only what the data model states as MUST is checked (SHOULDs are left to
+policy). Whether every term is defined by the contexts is not checked here: that is the
+JSON-LD safe-mode check in `vc._internal.jsonld_walk`, which `vc.api.issue` runs after this
+one.
 """
 import re
 from fractions import Fraction
 from typing import Any
 
 from vc.errors import MalformedInputError
-from vc.instants import instant_seconds
+from vc.instants import date_time_seconds, instant_seconds
 
 BASE_CONTEXT = "https://www.w3.org/ns/credentials/v2"
+V1_BASE_CONTEXT = "https://www.w3.org/2018/credentials/v1"
+BASE_CONTEXTS = {BASE_CONTEXT: "2.0", V1_BASE_CONTEXT: "1.1"}
+MAX_RELATED_RESOURCES = 256
+# SRI §3.5 hash-expression: hash-algo "-" base64-value, then any "?" options
+_MULTIBASE = re.compile(r"\S{2,1024}")
+_SRI = re.compile(r"(?:sha256|sha384|sha512)-[A-Za-z0-9+/]+={0,2}(?:\?[!-~]*)?")
 # §4.4: an identifier is a URL; here, anything with a scheme and no whitespace.
 _URL = re.compile(r"[A-Za-z][A-Za-z0-9+.-]*:\S+")
 _LANGUAGE_VALUE_KEYS = frozenset({"@value", "@language", "@direction"})
 
 
 class DataModelError(MalformedInputError):
-    """A credential or presentation breaks VC Data Model 2.0; `problems` lists every breach."""
+    """A credential or presentation breaks the VC Data Model; `problems` lists every breach."""
 
-    def __init__(self, problems: list[str]) -> None:
+    def __init__(self, problems: list[str], version: str = "2.0") -> None:
         self.problems = list(problems)
-        super().__init__("not a valid VC Data Model 2.0 document: " + "; ".join(self.problems))
+        super().__init__(f"not a valid VC Data Model {version} document: "
+                         + "; ".join(self.problems))
+
+
+def data_model_version(document: object) -> str | None:
+    """"2.0" or "1.1", from the document's first context; None when it names neither."""
+    if not isinstance(document, dict):
+        return None
+    first = _values(document.get("@context"))[:1]
+    return BASE_CONTEXTS.get(first[0]) if first and isinstance(first[0], str) else None
 
 
 def validate(document: dict[str, Any]) -> None:
@@ -38,13 +59,21 @@ def validate(document: dict[str, Any]) -> None:
 def validate_credential(credential: dict[str, Any]) -> None:
     problems = _credential_problems(credential, "")
     if problems:
-        raise DataModelError(problems)
+        raise DataModelError(problems, data_model_version(credential) or "2.0")
 
 
 def validate_presentation(presentation: dict[str, Any]) -> None:
     problems = _presentation_problems(presentation)
     if problems:
-        raise DataModelError(problems)
+        raise DataModelError(problems, data_model_version(presentation) or "2.0")
+
+
+def validate_related_resources(document: dict[str, Any]) -> None:
+    """Only the §5.3 relatedResource rules: what a signer checks of any document it signs."""
+    problems: list[str] = []
+    _check_related_resources(document, "", problems)
+    if problems:
+        raise DataModelError(problems, data_model_version(document) or "2.0")
 
 
 def _values(value: object) -> list[Any]:
@@ -68,14 +97,18 @@ def _credential_problems(doc: object, where: str) -> list[str]:
     if not isinstance(doc, dict):
         return [f"{where or 'credential'}: must be an object, not {_kind(doc)}"]
     problems: list[str] = []
-    _check_context(doc, where, problems)
+    version = _check_context(doc, where, problems)
     if "id" in doc:
         _check_id(doc["id"], _at(where, "id"), problems)
     _check_type(doc, where, "VerifiableCredential", problems)
-    _check_names(doc, where, problems)
+    if version != "1.1":  # §4.6 Names and Descriptions are 2.0's (1.1 has none)
+        _check_names(doc, where, problems)
     _check_issuer(doc, where, problems)
     _check_subjects(doc, where, problems)
+    if version == "1.1":
+        _check_v1_dates(doc, where, problems)
     _check_validity(doc, where, problems)
+    _check_related_resources(doc, where, problems)
     # §4.10 Status, §4.11 Data Schemas, §5.4 Refreshing, §5.5 Terms of Use, §5.6 Evidence:
     # each object MUST say its type; an id, where present, follows §4.4.
     _check_typed_objects(doc, "credentialStatus", where, problems)
@@ -126,18 +159,22 @@ def _check_presented_credential(item: object, where: str, problems: list[str]) -
     problems.extend(_credential_problems(item, where))
 
 
-def _check_context(doc: dict[str, Any], where: str, problems: list[str]) -> None:
-    # §4.3 Contexts: an ordered set whose first item is the base context URL.
+def _check_context(doc: dict[str, Any], where: str, problems: list[str]) -> str | None:
+    # §4.3 Contexts (1.1: §4.1): an ordered set whose first item is the base context URL,
+    # which says the version of the data model the document follows.
     path = _at(where, "@context")
     if "@context" not in doc:
         problems.append(f"{path}: missing; it must start with {BASE_CONTEXT}")
-        return
+        return None
     items = _values(doc["@context"])
-    if not items or items[0] != BASE_CONTEXT:
-        problems.append(f"{path}: the first context must be {BASE_CONTEXT}")
+    version = BASE_CONTEXTS.get(items[0]) if items and isinstance(items[0], str) else None
+    if version is None:
+        problems.append(f"{path}: the first context must be {BASE_CONTEXT} (or "
+                        f"{V1_BASE_CONTEXT} for a VC Data Model 1.1 document)")
     for i, item in enumerate(items[1:], start=1):
         if not isinstance(item, str | dict):
             problems.append(f"{path}[{i}]: must be a URL or a context object, not {_kind(item)}")
+    return version
 
 
 def _check_id(value: object, path: str, problems: list[str]) -> None:
@@ -260,6 +297,85 @@ def _check_validity(doc: dict[str, Any], where: str, problems: list[str]) -> Non
             instants[key] = instant
     if len(instants) == 2 and instants["validUntil"] < instants["validFrom"]:
         problems.append(f"{_at(where, 'validUntil')}: is earlier than validFrom")
+
+
+def _check_v1_dates(doc: dict[str, Any], where: str, problems: list[str]) -> None:
+    # VC DM 1.1 §4.6 Issuance Date: required; §4.8 Expiration: optional. Both are XML Schema
+    # 1.1 dateTime values, whose time zone is optional (read as UTC by `vc.instants`).
+    for key, required in (("issuanceDate", True), ("expirationDate", False)):
+        if key not in doc:
+            if required:
+                problems.append(f"{_at(where, key)}: missing; a VC Data Model 1.1 credential "
+                                "must say when it was issued")
+            continue
+        value = doc[key]
+        if not isinstance(value, str) or date_time_seconds(value) is None:
+            shown = repr(value) if isinstance(value, str) else _kind(value)
+            problems.append(f"{_at(where, key)}: must be an XML Schema dateTime, e.g. "
+                            f"2025-01-31T09:00:00Z; got {shown}")
+
+
+def _check_related_resources(doc: dict[str, Any], where: str, problems: list[str]) -> None:
+    # §5.3 Integrity of Related Resources: one or more objects, each with an id (§4.4) unique
+    # in the list and at least a digestSRI (SRI §3.5 hash-expression) or a digestMultibase.
+    if "relatedResource" not in doc:
+        return
+    path = _at(where, "relatedResource")
+    items = _values(doc["relatedResource"])
+    if not items:
+        problems.append(f"{path}: must hold at least one object")
+    if len(items) > MAX_RELATED_RESOURCES:
+        problems.append(f"{path}: holds more than {MAX_RELATED_RESOURCES} resources")
+        return
+    seen: set[str] = set()
+    for i, item in enumerate(items):
+        if _plain_related_resource(item, seen):  # the common case, without building messages
+            continue
+        at = f"{path}[{i}]" if isinstance(doc["relatedResource"], list) else path
+        if not isinstance(item, dict):
+            problems.append(f"{at}: must be an object with an id and a digest, not "
+                            f"{_kind(item)}")
+            continue
+        if "id" not in item:
+            problems.append(f"{at}.id: missing; a related resource must say what it is")
+        else:
+            _check_id(item["id"], f"{at}.id", problems)
+            if isinstance(item["id"], str):
+                if item["id"] in seen:
+                    problems.append(f"{at}.id: {item['id'][:200]} is listed more than once; "
+                                    "each related resource must be listed once")
+                seen.add(item["id"])
+        if "digestSRI" not in item and "digestMultibase" not in item:
+            problems.append(f"{at}: has no digestSRI or digestMultibase; a related resource "
+                            "must carry the digest it is checked against")
+        for key, valid in (("digestSRI", _is_sri), ("digestMultibase", _is_multibase)):
+            if key in item:
+                digests = _values(item[key])
+                if not digests or not all(valid(d) for d in digests):
+                    what = ("an SRI hash expression such as sha384-<base64>" if key == "digestSRI"
+                            else "a multibase-encoded multihash such as u<base64url>")
+                    problems.append(f"{at}.{key}: must be {what}, or a list of them")
+
+
+def _plain_related_resource(item: object, seen: set[str]) -> bool:
+    """A well-formed entry with one digestMultibase (what s4c issues); adds its id to `seen`."""
+    if not isinstance(item, dict) or "digestSRI" in item:
+        return False
+    rid, digest = item.get("id"), item.get("digestMultibase")
+    if not (isinstance(rid, str) and rid not in seen and _URL.fullmatch(rid)
+            and isinstance(digest, str) and _MULTIBASE.fullmatch(digest)):
+        return False
+    seen.add(rid)
+    return True
+
+
+def _is_sri(value: object) -> bool:
+    return isinstance(value, str) and len(value) <= 1024 and _SRI.fullmatch(value) is not None
+
+
+def _is_multibase(value: object) -> bool:
+    # VC DI 1.0 §2.6: a Multibase value (a one-character base prefix, then the encoding)
+    return isinstance(value, str) and _MULTIBASE.fullmatch(value) is not None
 
 
 def _check_typed_objects(doc: dict[str, Any], key: str, where: str, problems: list[str], *,

@@ -157,10 +157,17 @@ def _find_method(raw: dict[str, Any], did: str, vm_url: str) -> dict[str, Any]:
     matches = [m for m in _methods(raw) if _absolute(m.get("id"), did) == vm_url]
     if not matches:
         raise DIDResolutionError(f"DID document of {did} has no verification method {vm_url}")
-    if len(matches) > 1:
-        # DID Core §5.2: ids are unique; two definitions would make the key ambiguous
-        raise DIDResolutionError(f"DID document of {did} defines {vm_url} more than once")
+    # DID Core §5.2: ids are unique, so two different definitions make the key ambiguous. The
+    # same method written twice (listed under verificationMethod and embedded again in a
+    # relationship, as some DID documents do) is one method: compared with its id absolute.
+    if not all(_same_method(m, matches[0], did) for m in matches[1:]):
+        raise DIDResolutionError(f"DID document of {did} defines {vm_url} more than once, "
+                                 "differently")
     return matches[0]
+
+
+def _same_method(a: dict[str, Any], b: dict[str, Any], did: str) -> bool:
+    return {**a, "id": _absolute(a.get("id"), did)} == {**b, "id": _absolute(b.get("id"), did)}
 
 
 def _is_authorised(raw: dict[str, Any], did: str, vm_url: str, purpose: str) -> bool:

@@ -9,6 +9,7 @@ from typing import Any
 from urllib.parse import quote, unquote, urlsplit
 
 import pydid
+from pydid.doc.doc import IdentifiedResourceMismatch
 
 from vc.errors import DIDResolutionError, FetchError, MalformedInputError
 from vc.fetch import Fetcher
@@ -92,10 +93,35 @@ def document_from_json(did: str, data: dict[str, Any]) -> pydid.DIDDocument:
             "the id must equal the DID"
         )
     try:
-        return pydid.DIDDocument.deserialize(data)
-    except (ValueError, TypeError, AttributeError, KeyError) as e:  # what pydid 0.5.3 raises
+        return pydid.DIDDocument.deserialize(_absolute_method_ids(data, did))
+    except IdentifiedResourceMismatch as e:
+        # DID Core §5.2: a verification method id is unique; the same id with two different
+        # definitions makes the key ambiguous (the same definition twice is one method)
+        shown = str(e).split(" already found", 1)[0].removeprefix("ID ")[:200]
+        raise DIDResolutionError(f"DID document of {did} defines {shown} more than once, "
+                                 "differently") from None
+    except (ValueError, TypeError, AttributeError, KeyError,  # what pydid 0.5.3 raises
+            pydid.DIDError, pydid.DIDDocumentError) as e:
         first = str(e).strip().splitlines()[:3]
         raise DIDResolutionError(f"DID document of {did} is invalid: {' '.join(first)}") from None
+
+
+_METHOD_LISTS = ("verificationMethod", "authentication", "assertionMethod", "keyAgreement",
+                 "capabilityInvocation", "capabilityDelegation")
+
+
+def _absolute_method_ids(data: dict[str, Any], did: str) -> dict[str, Any]:
+    """A copy whose verification methods have absolute ids (DID Core §3.2.2: "#key-1" is
+    relative to the document's id), so that one method written twice, once with a relative
+    and once with an absolute id, is seen as the same method."""
+    out = dict(data)
+    for name in _METHOD_LISTS:
+        items = data.get(name)
+        if isinstance(items, list):
+            out[name] = [{**m, "id": did + m["id"]} if isinstance(m, dict)
+                         and isinstance(m.get("id"), str) and m["id"].startswith("#") else m
+                         for m in items]
+    return out
 
 
 def resolve_did_web(did: str, fetcher: Fetcher, scheme: str = "https") -> pydid.DIDDocument:

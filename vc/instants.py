@@ -2,6 +2,11 @@
 a time zone) that VC DM 2.0 §4.9 (`validFrom`, `validUntil`) and VC Data Integrity 1.0 §2.1
 (`created`, `expires`) require. The one parser and the one formatter of s4c.
 
+VC DM 1.1 (§4.6 `issuanceDate`, §4.8 `expirationDate`) allows any XML Schema 1.1 dateTime,
+whose time zone is optional: `date_time_seconds` and `parse_date_time` read one without a
+time zone as UTC (every VC DM 1.1 example is in UTC; XML Schema leaves such a value's
+instant open by up to 14 hours).
+
 `instant_seconds` is exact for any dateTimeStamp the grammar allows (any year, any number of
 fractional digits, 24:00:00); `parse_instant` gives the `datetime` the services compute
 with, and None for what a datetime cannot hold (years outside 1..9999).
@@ -11,20 +16,32 @@ from datetime import UTC, datetime, timedelta
 from fractions import Fraction
 
 MAX_INSTANT_CHARS = 64
-# VC DM 2.0 §4.9: the dateTimeStamp regular expression, time zone required.
-DATE_TIME_STAMP = re.compile(
+_DATE_TIME = (
     r"(?P<year>-?(?:[1-9][0-9]{3,}|0[0-9]{3}))-(?P<month>0[1-9]|1[0-2])"
     r"-(?P<day>0[1-9]|[12][0-9]|3[01])"
     r"T(?:(?P<hour>[01][0-9]|2[0-3]):(?P<minute>[0-5][0-9]):(?P<second>[0-5][0-9](?:\.[0-9]+)?)"
     r"|(?P<midnight>24:00:00(?:\.0+)?))"
-    r"(?P<tz>Z|[+-](?:(?:0[0-9]|1[0-3]):[0-5][0-9]|14:00))"
 )
+_ZONE = r"(?P<tz>Z|[+-](?:(?:0[0-9]|1[0-3]):[0-5][0-9]|14:00))"
+# VC DM 2.0 §4.9: the dateTimeStamp regular expression, time zone required.
+DATE_TIME_STAMP = re.compile(_DATE_TIME + _ZONE)
+# XML Schema 1.1 Part 2 §3.3.7 dateTime (VC DM 1.1): the time zone is optional.
+DATE_TIME = re.compile(_DATE_TIME + _ZONE + "?")
 
 
 def instant_seconds(text: str) -> Fraction | None:
     """Exact seconds since 1970-01-01T00:00:00Z of a dateTimeStamp, or None if it is not one
     (including a day the month does not have)."""
-    m = DATE_TIME_STAMP.fullmatch(text) if len(text) <= MAX_INSTANT_CHARS else None
+    return _seconds(text, DATE_TIME_STAMP)
+
+
+def date_time_seconds(text: str) -> Fraction | None:
+    """`instant_seconds` of an XML Schema dateTime, whose time zone may be left out (UTC)."""
+    return _seconds(text, DATE_TIME)
+
+
+def _seconds(text: str, grammar: re.Pattern[str]) -> Fraction | None:
+    m = grammar.fullmatch(text) if len(text) <= MAX_INSTANT_CHARS else None
     if m is None:
         return None
     year, month, day = int(m["year"]), int(m["month"]), int(m["day"])
@@ -40,9 +57,18 @@ def instant_seconds(text: str) -> Fraction | None:
 def parse_instant(value: object) -> datetime | None:
     """An aware UTC datetime (to the microsecond), or None for anything that is not a
     dateTimeStamp or lies outside the years 1..9999."""
+    return _datetime(value, DATE_TIME_STAMP)
+
+
+def parse_date_time(value: object) -> datetime | None:
+    """`parse_instant` of an XML Schema dateTime, whose time zone may be left out (UTC)."""
+    return _datetime(value, DATE_TIME)
+
+
+def _datetime(value: object, grammar: re.Pattern[str]) -> datetime | None:
     if not isinstance(value, str) or len(value) > MAX_INSTANT_CHARS:
         return None
-    m = DATE_TIME_STAMP.fullmatch(value)
+    m = grammar.fullmatch(value)
     if m is None or len(m["year"]) != 4 or m["year"] == "0000":
         return None
     second = m["second"] or "00"
@@ -81,8 +107,8 @@ def format_instant(moment: datetime) -> str:
     return f"{m.year:04d}-{m.month:02d}-{m.day:02d}T{m.hour:02d}:{m.minute:02d}:{m.second:02d}Z"
 
 
-def _offset_seconds(tz: str) -> int:
-    if tz == "Z":
+def _offset_seconds(tz: str | None) -> int:
+    if tz is None or tz == "Z":
         return 0
     sign = -1 if tz[0] == "-" else 1
     return sign * (int(tz[1:3]) * 3600 + int(tz[4:6]) * 60)

@@ -2,6 +2,11 @@
 
 publicKeyMultibase = 'z' + base58btc(0xed 0x01 + 32-byte key);
 secretKeyMultibase = 'z' + base58btc(0x80 0x26 + 32-byte seed).
+
+Many tools export the 64-byte form of an Ed25519 secret key instead (RFC 8032 §5.1.5 seed
+followed by the public key; NaCl, libsodium, digitalbazaar's Ed25519VerificationKey2020 and
+2018 key files): it is read too, once its second half is checked against the public key its
+seed derives.
 """
 import json
 from dataclasses import dataclass
@@ -13,7 +18,7 @@ from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey,
 from cryptography.hazmat.primitives.serialization import Encoding, PublicFormat
 
 from vc.errors import KeyFormatError, MalformedInputError
-from vc.multibase import decode_base58btc, encode_base58btc
+from vc.multibase import b58decode, decode_base58btc, encode_base58btc
 
 ED25519_PUB_HEADER = b"\xed\x01"
 ED25519_PRIV_HEADER = b"\x80\x26"
@@ -39,9 +44,23 @@ def private_key_from_multibase(value: str) -> Ed25519PrivateKey:
         raw = decode_base58btc(value)
     except MalformedInputError as e:
         raise KeyFormatError(f"secret key is not base58btc multibase: {e}") from None
-    if len(raw) != 34 or raw[:2] != ED25519_PRIV_HEADER:
-        raise KeyFormatError("secret key is not an Ed25519 Multikey secret (0x8026 + 32 bytes)")
-    return Ed25519PrivateKey.from_private_bytes(raw[2:])
+    if len(raw) not in (34, 66) or raw[:2] != ED25519_PRIV_HEADER:
+        raise KeyFormatError("secret key is not an Ed25519 Multikey secret (0x8026 + a 32-byte "
+                             "seed, or + the 64-byte seed and public key)")
+    return private_key_from_bytes(raw[2:])
+
+
+def private_key_from_bytes(raw: bytes) -> Ed25519PrivateKey:
+    """A 32-byte seed, or the 64-byte seed || public key whose second half must be the public
+    key the seed derives (otherwise the file is corrupt or pairs two different keys)."""
+    if len(raw) not in (32, 64):
+        raise KeyFormatError(f"an Ed25519 secret key is 32 or 64 bytes, not {len(raw)}")
+    key = Ed25519PrivateKey.from_private_bytes(raw[:32])
+    if len(raw) == 64 and key.public_key().public_bytes_raw() != raw[32:]:
+        raise KeyFormatError("the 64-byte Ed25519 secret key is inconsistent: its second half "
+                             "is not the public key derived from its first half (the seed); "
+                             "the key file is corrupt or mixes two keys")
+    return key
 
 
 def private_key_to_multibase(key: Ed25519PrivateKey) -> str:
@@ -75,11 +94,37 @@ class Ed25519Multikey:
 
     @classmethod
     def from_json(cls, data: dict[str, Any]) -> "Ed25519Multikey":
-        """Reads {"publicKeyMultibase", "privateKeyMultibase" | "secretKeyMultibase"}."""
+        """Reads {"publicKeyMultibase", "privateKeyMultibase" | "secretKeyMultibase"}, or an
+        Ed25519VerificationKey2018 file {"publicKeyBase58", "privateKeyBase58"}."""
+        if isinstance(data, dict) and "publicKeyMultibase" not in data \
+                and "publicKeyBase58" in data:
+            return cls._from_base58(data)
         if not isinstance(data, dict) or "publicKeyMultibase" not in data:
             raise KeyFormatError("a key file needs 'publicKeyMultibase' (and a private key to sign)")
         private = data.get("privateKeyMultibase") or data.get("secretKeyMultibase")
         return cls.from_multibase(data["publicKeyMultibase"], private)
+
+    @classmethod
+    def _from_base58(cls, data: dict[str, Any]) -> "Ed25519Multikey":
+        def raw(field: str) -> bytes:
+            value = data[field]
+            if not isinstance(value, str) or len(value) > 128:
+                raise KeyFormatError(f"{field} must be a base58 string")
+            try:
+                return b58decode(value)
+            except MalformedInputError as e:
+                raise KeyFormatError(f"{field} is not base58: {e}") from None
+
+        public = raw("publicKeyBase58")
+        if len(public) != 32:
+            raise KeyFormatError(f"publicKeyBase58 is {len(public)} bytes, not 32")
+        pk = Ed25519PublicKey.from_public_bytes(public)
+        if "privateKeyBase58" not in data:
+            return cls(pk)
+        sk = private_key_from_bytes(raw("privateKeyBase58"))
+        if sk.public_key().public_bytes_raw() != public:
+            raise KeyFormatError("the secret key does not match publicKeyBase58")
+        return cls(pk, sk)
 
     @classmethod
     def from_file(cls, path: str | Path) -> "Ed25519Multikey":

@@ -7,11 +7,13 @@ achieved; its `alignment` (§B.1.4) carries the EQF level as
 §5.3 relatedResource.
 """
 import re
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
 
-from vc.instants import parse_instant
+from vc.datamodel import data_model_version
+from vc.instants import parse_date_time, parse_instant
 from vc.json_input import as_list
 from vc.language_maps import language_map, pick_language
 
@@ -78,8 +80,8 @@ def read_facts(credential: dict[str, Any]) -> CredentialFacts:
             isinstance(i, dict) and i.get("hashed") is True
             and i.get("identityType") == "emailAddress"
             for i in as_list(subject.get("identifier"))),
-        valid_from=_instant(credential, "validFrom", problems),
-        valid_until=_instant(credential, "validUntil", problems),
+        valid_from=_validity(credential, "validFrom", problems),
+        valid_until=_validity(credential, "validUntil", problems),
         status_entries=_objects(credential, "credentialStatus", ("statusPurpose",), problems),
         related=_objects(credential, "relatedResource", ("id",), problems),
         schema_ids=tuple(sorted(s["id"] for s in _objects(credential, "credentialSchema",
@@ -100,14 +102,33 @@ def _one(node: dict[str, Any], key: str, problems: list[str]) -> object:
     return value
 
 
-def _instant(node: dict[str, Any], key: str, problems: list[str]) -> datetime | None:
+def _instant(node: dict[str, Any], key: str, problems: list[str],
+             parse: Callable[[object], datetime | None] = parse_instant) -> datetime | None:
     value = _one(node, key, problems)
     if value is None:
         return None
-    moment = parse_instant(value)
+    moment = parse(value)
     if moment is None:
         problems.append(f"{key} is not a date-time with a time zone")
     return moment
+
+
+# VC DM 1.1 §4.6 issuanceDate, §4.8 expirationDate: the 1.1 words for when it counts
+V1_DATES = {"validFrom": "issuanceDate", "validUntil": "expirationDate"}
+
+
+def _validity(credential: dict[str, Any], key: str, problems: list[str]) -> datetime | None:
+    """When the credential starts or stops counting. A VC DM 1.1 credential says it with
+    issuanceDate/expirationDate, and its context also defines validFrom/validUntil: both
+    bound it, so it counts from the later start until the earlier end."""
+    moment = _instant(credential, key, problems)
+    if data_model_version(credential) != "1.1":
+        return moment
+    v1_moment = _instant(credential, V1_DATES[key], problems, parse=parse_date_time)
+    found = [m for m in (moment, v1_moment) if m is not None]
+    if not found:
+        return None
+    return max(found) if key == "validFrom" else min(found)
 
 
 def _objects(node: dict[str, Any], key: str, required: tuple[str, ...],

@@ -1,7 +1,14 @@
 """Fetching and trusting Bitstring Status List credentials (Bitstring Status List v1.0 §3.2
 Validate Algorithm, steps 3-4: retrieve the list, verify its proof; VC DM 2.0 §4.9 its
 validity period). Lists come through a CachingFetcher (TTL, then ETag revalidation); a list
-verified once is remembered by the digest of its body, so a cached list is not re-verified."""
+verified once is remembered by the digest of its body, so a cached list is not re-verified.
+
+The list's issuer may differ from the credential's (Bitstring Status List v1.0 §2.2
+BitstringStatusListCredential: "the issuer value of a verifiable credential containing a
+BitstringStatusListEntry MAY be different from the issuer value of a
+BitstringStatusListCredential"): the credential's own signed entry names the list's URL,
+the list must be signed by a key of the list's issuer, and each reading names that issuer,
+so that the verifier can see whom it is trusting (§3.2, last note)."""
 import hashlib
 import threading
 from collections import OrderedDict
@@ -27,6 +34,15 @@ class StatusUnavailable(Exception):
 
 
 @dataclass(frozen=True)
+class StatusReading:
+    """One status bit, read from a verified list; `list_issuer` signed that list."""
+
+    is_set: bool
+    list_issuer: str
+    url: str
+
+
+@dataclass(frozen=True)
 class _VerifiedList:
     credential: dict[str, Any]
     issuer: str
@@ -48,23 +64,21 @@ class StatusListReader:
         self._ttls: dict[str, float] = {}  # url -> the last verified list's own ttl
         self._lock = threading.Lock()
 
-    def is_set(self, entry: dict[str, Any], issuer_did: str, now: datetime) -> bool:
-        """The entry's bit (True: revoked/suspended). StatusUnavailable when it cannot be read
-        from a list that the credential's own issuer signed and that is valid now."""
+    def read(self, entry: dict[str, Any], now: datetime) -> StatusReading:
+        """The entry's bit (True: revoked/suspended) and who signed the list. StatusUnavailable
+        when it cannot be read from a list that its own issuer signed and that is valid now."""
         url = entry.get("statusListCredential")
         if not isinstance(url, str):
             raise StatusUnavailable("the status entry names no status list")
         status_list = self._list(url)
-        if status_list.issuer != issuer_did:
-            raise StatusUnavailable(f"the status list {url} is issued by {status_list.issuer}, "
-                                    f"not by the credential's issuer {issuer_did}")
         if status_list.valid_from is not None and now + self._skew < status_list.valid_from:
             raise StatusUnavailable(f"the status list {url} is not valid yet")
         if status_list.valid_until is not None and now - self._skew > status_list.valid_until:
             raise StatusUnavailable(f"the status list {url} expired at "
                                     f"{status_list.valid_until.isoformat()}")
         try:
-            return read_status(entry, status_list.credential)
+            return StatusReading(read_status(entry, status_list.credential), status_list.issuer,
+                                 url)
         except StatusListError as e:
             raise StatusUnavailable(f"the status list {url} cannot be read: {e}") from None
 

@@ -44,20 +44,24 @@ class StatusCheck:
         if not entries:
             return [passed("status", Category.CURRENCY,
                            "the issuer gave it no revocation or suspension status")]
-        issuer = context.facts.issuer_did or ""
+        issuer = context.facts.issuer_did
         out = []
         for purpose, entry in entries:
             check_id = f"status.{purpose}"
             on, off = STATUS_WORDS[purpose]
             try:
-                is_set = self._reader.is_set(entry, issuer, context.now)
+                reading = self._reader.read(entry, context.now)
             except StatusUnavailable as e:
                 out.append(unknown(check_id, Category.CURRENCY,
                                    f"could not check whether it is {on}: {e}"))
                 continue
-            if is_set:
-                out.append(failed(check_id, Category.CURRENCY, f"the issuer has {on} it"))
+            # Bitstring Status List v1.0 §2.2: the list's issuer MAY differ; say who it is
+            keeper = "the issuer" if reading.list_issuer == issuer else \
+                f"{reading.list_issuer}, which keeps its status list,"
+            source = "the issuer's signed status list" if reading.list_issuer == issuer else \
+                f"the status list signed by {reading.list_issuer} (not the credential's issuer)"
+            if reading.is_set:
+                out.append(failed(check_id, Category.CURRENCY, f"{keeper} has {on} it"))
             else:
-                out.append(passed(check_id, Category.CURRENCY,
-                                  f"{off}, according to the issuer's signed status list"))
+                out.append(passed(check_id, Category.CURRENCY, f"{off}, according to {source}"))
         return out

@@ -5,7 +5,7 @@ from collections.abc import Callable
 from typing import TYPE_CHECKING, Any
 
 from schemas.json_schemas import load_schema
-from vc.datamodel import DataModelError, validate_credential
+from vc.datamodel import DataModelError, data_model_version, validate_credential
 from verifier.checks.base import Category, CheckContext, ReportedCheck, failed, passed, unknown
 
 if TYPE_CHECKING:  # imported when first needed (see JsonSchemaCheck._validator)
@@ -26,7 +26,8 @@ def _no_remote_refs(uri: str) -> dict[str, Any]:
 
 
 class DataModelCheck:
-    """VC Data Model 2.0 MUSTs: a failure means the credential is malformed."""
+    """VC Data Model 2.0 MUSTs (1.1's for a 1.1 credential): a failure means the credential
+    is malformed."""
 
     def run(self, context: CheckContext) -> list[ReportedCheck]:
         try:
@@ -34,8 +35,10 @@ class DataModelCheck:
         except DataModelError as e:
             return [failed("structure", Category.AUTHENTICITY,
                            "the credential is malformed: " + "; ".join(e.problems[:5]))]
+        version = data_model_version(context.credential)
         return [passed("structure", Category.AUTHENTICITY,
-                       "the credential has the structure of a W3C Verifiable Credential 2.0")]
+                       f"the credential has the structure of a W3C Verifiable Credential "
+                       f"{version}")]
 
 
 class ReadableFactsCheck:

@@ -72,9 +72,12 @@ def vc() -> None:
 
 @vc.command()
 @click.option("--key", "key_file", required=True, type=click.Path(dir_okay=False),
-              help="Key file: a Multikey pair {publicKeyMultibase, privateKeyMultibase}.")
+              help="Key file: a Multikey pair {publicKeyMultibase, privateKeyMultibase} (a "
+                   "32-byte seed or the 64-byte seed and public key), or an Ed25519 2018 "
+                   "pair {publicKeyBase58, privateKeyBase58}.")
 @click.option("--suite", type=click.Choice(SIGNING_SUITES), default="eddsa-rdfc-2022",
-              show_default=True, help="Cryptosuite of the proof.")
+              show_default=True, help="Cryptosuite of the proof; its context is added to "
+                                      "the document's @context when missing.")
 @click.option("--created", metavar="RFC3339", help="Proof creation time (default: now).")
 @click.option("--verification-method", metavar="URL",
               help="Verification method URL (default: the key's did:key).")
