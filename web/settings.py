@@ -41,6 +41,16 @@ def _flag(value: str | None) -> bool:
     return (value or "").strip().lower() in ("1", "true", "yes", "on")
 
 
+def _extra_contexts(value: str | None) -> Path | None:
+    if not value:
+        return None
+    folder = Path(value).expanduser().resolve()
+    if not (folder / "manifest.json").is_file():
+        raise ValueError(f"S4C_EXTRA_CONTEXTS must be a folder holding a manifest.json of "
+                         f"the extra contexts (URL -> file and sha256); {folder} has none")
+    return folder
+
+
 BROKER_SCHEMES = ("redis", "rediss", "unix")
 
 
@@ -77,6 +87,11 @@ class Settings:
     # file (and the DID of the registry operator that signed it) instead of the registry DB
     trust_list: str | None = None
     trust_operator_did: str | None = None
+    # S4C_EXTRA_CONTEXTS: a folder of JSON-LD contexts the verifier accepts besides the
+    # pinned ones, listed in its manifest.json with each file's SHA-256 (the format of
+    # vc/pinned_contexts). For the W3C conformance suites, whose credentials use the W3C
+    # examples context; never set in production (off by default).
+    extra_contexts: Path | None = None
 
     @classmethod
     def from_environment(
@@ -84,7 +99,8 @@ class Settings:
     ) -> "Settings":
         """Reads S4C_DATA_DIR, DATABASE_URL, S4C_PUBLIC_URL, S4C_KEY_PASSPHRASE, S4C_ISSUER_NAME,
         S4C_TRUSTED_PROXIES, S4C_BROKER_URL, S4C_ALLOW_LOOPBACK_FETCH, S4C_TRUST_LIST,
-        S4C_TRUST_OPERATOR_DID: the only place s4c reads its environment."""
+        S4C_TRUST_OPERATOR_DID, S4C_EXTRA_CONTEXTS: the only place s4c reads its
+        environment."""
         env = os.environ if environ is None else environ
         if data_dir is None:
             data_dir = Path(env["S4C_DATA_DIR"]) if env.get("S4C_DATA_DIR") else default_data_dir(env)
@@ -100,6 +116,7 @@ class Settings:
             allow_loopback_fetch=_flag(env.get("S4C_ALLOW_LOOPBACK_FETCH")),
             trust_list=env.get("S4C_TRUST_LIST") or None,
             trust_operator_did=env.get("S4C_TRUST_OPERATOR_DID") or None,
+            extra_contexts=_extra_contexts(env.get("S4C_EXTRA_CONTEXTS")),
         )
 
     @property
