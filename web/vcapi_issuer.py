@@ -59,7 +59,11 @@ def _strings(value: Any) -> bool:
 
 
 def check_shape(credential: Any, issuer_did: str) -> None:
-    """The VC DM 2.0 shape of an unsigned credential, and that it names this issuer."""
+    """The VC DM 2.0 shape of an unsigned credential, and that it names this issuer.
+
+    Each required property's presence and JSON type first, then the values (the first
+    context, the VerifiableCredential type, this issuer): a missing property is named as
+    such even in a credential that s4c would refuse anyway (e.g. a VC 1.1 one)."""
     if not isinstance(credential, dict):
         raise Invalid("/credential", "must be a JSON object, the unsigned credential")
     p = "/credential"
@@ -71,17 +75,11 @@ def check_shape(credential: Any, issuer_did: str) -> None:
     if not all(isinstance(c, str) for c in context):
         raise Invalid(f"{p}/@context", "s4c signs with its pinned contexts, named by URL: "
                                        "every item must be a string")
-    if context[0] != V2:
-        detail = "VC Data Model 1.1 credentials are not issued" if context[0] == V1 else ""
-        raise Invalid(f"{p}/@context/0", f"must be {V2} (VC DM 2.0 §4.3)"
-                      + (f"; {detail}" if detail else ""))
     types = credential.get("type")
     if types is None:
         raise Invalid(f"{p}/type", "is required (VC DM 2.0 §4.5)")
     if not _strings(types):
         raise Invalid(f"{p}/type", "must be an array of type names (VC DM 2.0 §4.5)")
-    if "VerifiableCredential" not in types:
-        raise Invalid(f"{p}/type", "must include VerifiableCredential (VC DM 2.0 §4.5)")
     issuer = credential.get("issuer")
     if issuer is None:
         raise Invalid(f"{p}/issuer", "is required (VC DM 2.0 §4.7)")
@@ -89,15 +87,20 @@ def check_shape(credential: Any, issuer_did: str) -> None:
     if not isinstance(issuer_id, str):
         raise Invalid(f"{p}/issuer", "must be a URL or an object whose id is a URL "
                                      "(VC DM 2.0 §4.7)")
-    if issuer_id != issuer_did:
-        raise Invalid(f"{p}/issuer", f"must be this issuer, {issuer_did}: s4c signs only "
-                                     "as itself")
     subject = credential.get("credentialSubject")
     if subject is None:
         raise Invalid(f"{p}/credentialSubject", "is required (VC DM 2.0 §4.8)")
     if not isinstance(subject, dict):
         raise Invalid(f"{p}/credentialSubject", "must be one object, the holder with the "
                                                 "achievement (VC DM 2.0 §4.8)")
+    if context[0] != V2:
+        detail = "; VC Data Model 1.1 credentials are not issued" if context[0] == V1 else ""
+        raise Invalid(f"{p}/@context/0", f"must be {V2} (VC DM 2.0 §4.3){detail}")
+    if "VerifiableCredential" not in types:
+        raise Invalid(f"{p}/type", "must include VerifiableCredential (VC DM 2.0 §4.5)")
+    if issuer_id != issuer_did:
+        raise Invalid(f"{p}/issuer", f"must be this issuer, {issuer_did}: s4c signs only "
+                                     "as itself")
     for old, new in VC11_DATES.items():
         if old in credential:
             raise Invalid(f"{p}/{old}", f"is VC Data Model 1.1: use {new} (VC DM 2.0 §4.9)")
