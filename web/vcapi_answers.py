@@ -69,8 +69,9 @@ def verdict_for(checks: Iterable[ReportedCheck], groups: tuple[str, ...]) -> Ver
 def problem_type(verdict: Verdict, checks: Sequence[ReportedCheck]) -> tuple[str, str]:
     """(type URI, title) of an answer that is not verified."""
     if verdict is Verdict.FORGED_OR_MALFORMED:
-        failed = {c.id for c in checks if c.outcome is Outcome.FAILED}
-        if failed & CRYPTO_CHECKS:
+        # the first failure says which: the checks run structure and terms before the proof
+        first = next((c.id for c in checks if c.outcome is Outcome.FAILED), "")
+        if first in CRYPTO_CHECKS:
             return VCDM_PROBLEMS + "CRYPTOGRAPHIC_SECURITY_ERROR", "Forged or altered"
         return VCDM_PROBLEMS + "MALFORMED_VALUE_ERROR", "Malformed"
     if verdict is Verdict.NOT_VALID_NOW:

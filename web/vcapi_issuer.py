@@ -23,7 +23,7 @@ from vc.errors import MalformedInputError
 from vc.json_input import loads_strict
 from web import issuer_api
 from web.auth import token_required
-from web.problems import problem
+from web.problems import PROBLEM_JSON, problem
 from web.services import current_services
 
 vcapi_issuer = Blueprint("vcapi_issuer", __name__)
@@ -50,7 +50,7 @@ def _refusal(status: int, pointer: str, detail: str, type_: str, title: str) -> 
     body["errors"] = [{"pointer": f"#{pointer}", "detail": detail}]  # RFC 9457 §3.2
     replacement = jsonify(body)
     replacement.status_code = status
-    replacement.mimetype = response.mimetype
+    replacement.mimetype = PROBLEM_JSON
     return replacement
 
 
@@ -135,7 +135,8 @@ def issue_credential() -> Response:
         return _refusal(400, "", str(e), "https://www.w3.org/TR/vc-data-model#PARSING_ERROR",
                         "Invalid request")
     if isinstance(body, dict) and _is_legacy(body):
-        response = issuer_api.issue.__wrapped__()  # the officer is already authenticated
+        # the officer is already authenticated: the undecorated view (functools.wraps)
+        response = issuer_api.issue.__wrapped__()  # type: ignore[attr-defined]
         response.headers["Deprecation"] = "true"
         response.headers["Link"] = '</assessments>; rel="successor-version"'
         return response

@@ -14,12 +14,11 @@ from vc.errors import MalformedInputError
 from vc.instants import format_instant
 from vc.json_input import TooLargeError, loads_bounded
 from verifier.challenges import ChallengeStore
-from verifier.presentation import verify_presentation
-from web.db import make_engine
-from verifier.presentation import PresentationReport
+from verifier.presentation import PresentationReport, verify_presentation
 from verifier.service import VerificationReport
 from verifier.verdict import Verdict, worst
 from web import vcapi_answers as answers
+from web.db import make_engine
 from web.problems import PROBLEM_JSON, problem
 from web.services import current_services
 from web.verifiers import verifier_for_app
