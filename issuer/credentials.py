@@ -91,6 +91,20 @@ def _achievement(item, framework, achievement_type: str, criteria: str) -> dict:
             "alignment": _alignment(item, framework)}
 
 
+def unit_achievement(unit, framework) -> dict:
+    """A unit as the OB 3.0 `Achievement` of its competency credentials."""
+    criteria = (f"Assessed against the unit's learning elements; passed at or above "
+                f"{unit.pass_threshold:g}% of the maximum score.")
+    return _achievement(unit, framework, "Competency", criteria)
+
+
+def role_achievement(role, framework) -> dict:
+    """A role as the OB 3.0 `Achievement` of its role credentials."""
+    criteria = ("Holds every competency unit of the role's skills card, each passed at or "
+                f"above its threshold within {framework.validity_years} years.")
+    return _achievement(role, framework, "Certification", criteria)
+
+
 def _base(credential_id: str, kind: str, name: dict[str, str], issuer: IssuerProfile,
           valid_from: datetime, valid_until: datetime | None, schema: str,
           status: list[dict]) -> dict:
@@ -114,11 +128,9 @@ def competency_credential(*, credential_id: str, framework, unit, holder: Holder
                           status: list[dict]) -> dict:
     doc = _base(credential_id, "S4CCompetencyCredential", unit.name, issuer, valid_from,
                 None, COMPETENCY_SCHEMA, status)
-    criteria = (f"Assessed against the unit's learning elements; passed at or above "
-                f"{unit.pass_threshold:g}% of the maximum score.")
     doc["credentialSubject"] = {
         **subject(holder),
-        "achievement": _achievement(unit, framework, "Competency", criteria),
+        "achievement": unit_achievement(unit, framework),
         "result": [{"type": ["Result"], "status": "Completed",
                     "value": f"{score:g}/{max_score:g}"}],
     }
@@ -138,11 +150,9 @@ def role_credential(*, credential_id: str, framework, role, holder: Holder,
     their digestMultibase values already computed (by credential id)."""
     doc = _base(credential_id, "S4CRoleCredential", role.name, issuer, valid_from,
                 valid_until, ROLE_SCHEMA, status)
-    criteria = ("Holds every competency unit of the role's skills card, each passed at or "
-                f"above its threshold within {framework.validity_years} years.")
     doc["credentialSubject"] = {
         **subject(holder),
-        "achievement": _achievement(role, framework, "Certification", criteria),
+        "achievement": role_achievement(role, framework),
         "result": [{"type": ["Result"], "status": "Completed",
                     "value": f"{len(units)}/{len(role.units)} units"}],
     }

@@ -1,5 +1,5 @@
-"""The issuer's HTTP API: Bearer auth, VC-API issue and status, the public status lists and
-share links, and no private key material in any response or log."""
+"""The issuer's HTTP API: Bearer auth, assessments, the VC-API issuer, status, the public
+status lists and share links, and no private key material in any response or log."""
 import logging
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
@@ -106,7 +106,7 @@ def _issue_body(service, role: str = "SCPM", email: str = "ana@example.org",
 
 
 def _issue(client, service, token, **kwargs) -> list[dict]:
-    response = client.post("/credentials/issue", json=_issue_body(service, **kwargs),
+    response = client.post("/assessments", json=_issue_body(service, **kwargs),
                            headers=_auth(token))
     assert response.status_code == 201, response.get_json()
     return response.get_json()["issued"]
@@ -141,7 +141,7 @@ def resolver(client, settings: Settings) -> DIDResolver:
                                     "Bearer "])
 def test_issue_without_a_valid_token_is_refused(client, service, token, header):
     headers = {"Authorization": header} if header is not None else {}
-    response = client.post("/credentials/issue", json=_issue_body(service), headers=headers)
+    response = client.post("/assessments", json=_issue_body(service), headers=headers)
     assert response.status_code == 401
     assert response.mimetype == PROBLEM
     assert response.headers["WWW-Authenticate"].startswith("Bearer")
@@ -174,7 +174,7 @@ def test_issued_credentials_verify_with_the_apps_own_did_document(client, servic
 
 def test_issuing_twice_returns_the_same_credentials_and_no_second_one(client, service, token):
     first = _issue(client, service, token)
-    again = client.post("/credentials/issue", json=_issue_body(service), headers=_auth(token))
+    again = client.post("/assessments", json=_issue_body(service), headers=_auth(token))
     assert again.status_code == 200
     body = again.get_json()
     assert body["issued"] == []
@@ -183,7 +183,7 @@ def test_issuing_twice_returns_the_same_credentials_and_no_second_one(client, se
 
 
 def test_a_failed_unit_is_recorded_and_issues_nothing(client, service, token):
-    response = client.post("/credentials/issue", headers=_auth(token),
+    response = client.post("/assessments", headers=_auth(token),
                            json=_issue_body(service, score=10))
     assert response.status_code == 200
     body = response.get_json()
@@ -208,7 +208,7 @@ def test_a_bad_issue_request_names_the_field_and_changes_nothing(client, service
                                                                  change, pointer):
     body = _issue_body(service)
     change(body)
-    response = client.post("/credentials/issue", json=body, headers=_auth(token))
+    response = client.post("/assessments", json=body, headers=_auth(token))
     assert response.status_code == 400, response.get_json()
     problem = response.get_json()
     assert response.mimetype == PROBLEM and problem["status"] == 400
@@ -224,7 +224,7 @@ def test_a_bad_issue_request_names_the_field_and_changes_nothing(client, service
     ("[]", "application/json"),
 ])
 def test_a_body_that_is_not_a_json_object_is_a_problem(client, token, body, content_type):
-    response = client.post("/credentials/issue", data=body, headers=_auth(token),
+    response = client.post("/assessments", data=body, headers=_auth(token),
                            content_type=content_type)
     assert response.status_code == 400 and response.mimetype == PROBLEM
     assert response.get_json()["errors"][0]["pointer"] == "#"
@@ -329,7 +329,7 @@ def test_a_did_that_is_not_an_iri_is_a_400_naming_the_field(client, service, tok
     """Issue 10, failure 4: it raised UndefinedTermError at signing, a 500."""
     body = _issue_body(service)
     body["candidate"]["did"] = "did:x:a b"
-    response = client.post("/credentials/issue", json=body, headers=_auth(token))
+    response = client.post("/assessments", json=body, headers=_auth(token))
     assert response.status_code == 400
     assert response.mimetype == "application/problem+json"
     assert "not a DID" in response.get_json()["detail"]
@@ -339,3 +339,164 @@ def test_a_status_list_number_beyond_any_list_is_a_404(client):
     response = client.get("/status/revocation/" + "9" * 30)
     assert response.status_code == 404
     assert response.mimetype == "application/problem+json"
+
+
+# -- the VC-API issuer: POST /credentials/issue with {credential, options} ------------------
+HOLDER_DID = "did:key:z6MkhTNL7i2etLerDK8Acz5t528giE5KA4p75T6ka1E1D74r"
+OB3 = "https://purl.imsglobal.org/spec/ob/v3p0/context-3.0.3.json"
+
+
+@pytest.fixture
+def candidate(service) -> str:
+    return service.add_candidate("Ana Test", "ana@example.org", HOLDER_DID, "test")
+
+
+def _unsigned(settings: Settings, achievement: dict, **extra) -> dict:
+    return {"@context": ["https://www.w3.org/ns/credentials/v2", OB3],
+            "type": ["VerifiableCredential", "OpenBadgeCredential"],
+            "issuer": settings.issuer_did, "name": "Competency unit",
+            "credentialSubject": {"id": HOLDER_DID, "type": ["AchievementSubject"],
+                                  "achievement": achievement}, **extra}
+
+
+def _vcapi_issue(client, token, credential, **options):
+    body = {"credential": credential, **({"options": options} if options else {})}
+    return client.post("/credentials/issue", json=body, headers=_auth(token))
+
+
+def _audit(service, action: str) -> list:
+    from sqlalchemy import select
+
+    from issuer.audit import AuditEvent
+    with service.sessions() as s:
+        return list(s.scalars(select(AuditEvent).where(AuditEvent.action == action)))
+
+
+def test_vcapi_issues_a_framework_achievement_that_verifies_and_can_be_revoked(
+        client, service, token, settings, candidate, resolver):
+    unit = service.framework().units[0]
+    response = _vcapi_issue(client, token, _unsigned(settings, {"id": unit.id}))
+    assert response.status_code == 201, response.get_json()
+    signed = response.get_json()["verifiableCredential"]
+    # the framework's achievement, filled in from its id: name and EQF level as s4c gives them
+    from issuer.credentials import unit_achievement
+    assert signed["credentialSubject"]["achievement"] == unit_achievement(
+        unit, service.framework())
+    assert {e["statusPurpose"] for e in signed["credentialStatus"]} == {"revocation",
+                                                                        "suspension"}
+    assert vc_calls.verify(signed, resolver=resolver).verified
+    record = service.credential(signed["id"])
+    assert (record.kind, record.code, record.candidate_id is not None) == ("unit", unit.code,
+                                                                           True)
+    audit = [a for a in _audit(service, "credential.issued") if a.subject == signed["id"]]
+    assert len(audit) == 1 and audit[0].actor == "olga" and audit[0].detail["via"] == "vc-api"
+    assert not _bit(client, signed, "revocation")
+    assert _set_status(client, token, signed["id"], "revoked").status_code == 200
+    assert _bit(client, signed, "revocation")
+
+
+def test_vcapi_accepts_the_achievement_exactly_as_the_framework_has_it_once(
+        client, service, token, settings, candidate):
+    from issuer.credentials import role_achievement
+    role = service.framework().roles[0]
+    credential = _unsigned(settings, role_achievement(role, service.framework()))
+    first = _vcapi_issue(client, token, credential)
+    assert first.status_code == 201, first.get_json()
+    again = _vcapi_issue(client, token, credential)
+    assert again.status_code == 409 and again.mimetype == PROBLEM
+    assert first.get_json()["verifiableCredential"]["id"] in again.get_json()["detail"]
+
+
+def _refused(response, status: int, pointer: str, words: str) -> None:
+    body = response.get_json()
+    assert response.status_code == status and response.mimetype == PROBLEM, body
+    assert body["errors"][0]["pointer"] == f"#{pointer}", body
+    assert words in body["detail"], body
+
+
+def test_vcapi_refuses_an_achievement_outside_the_framework_or_altered(
+        client, service, token, settings, candidate):
+    unit = service.framework().units[0]
+    from issuer.credentials import unit_achievement
+    altered = unit_achievement(unit, service.framework())
+    altered["alignment"][-1]["targetCode"] = "8"  # a higher EQF level than the framework's
+    eqf = f"/credential/credentialSubject/achievement/alignment/{len(altered['alignment']) - 1}"
+    cases = [
+        (_unsigned(settings, {"id": "https://example.org/not-ours"}),
+         "/credential/credentialSubject/achievement/id", "not a unit or role"),
+        (_unsigned(settings, altered), f"{eqf}/targetCode", "differs from the framework"),
+        (dict(_unsigned(settings, {"id": unit.id}), type=["VerifiableCredential"]),
+         "/credential/type", "Open Badges"),
+        (_unsigned(settings, {"id": unit.id}, credentialStatus=[]),
+         "/credential/credentialStatus", "assigned by the issuer"),
+        (dict(_unsigned(settings, {"id": unit.id}),
+              credentialSubject={"id": "did:example:stranger",
+                                 "achievement": {"id": unit.id}}),
+         "/credential/credentialSubject/id", "no registered candidate"),
+        (_unsigned(settings, {"id": unit.id}, favouriteColour="green"),
+         "/credential", "cannot be signed"),
+    ]
+    for credential, pointer, words in cases:
+        _refused(_vcapi_issue(client, token, credential), 422, pointer, words)
+    assert service.credentials() == []
+    assert _audit(service, "credential.issued") == []
+
+
+@pytest.mark.parametrize(("change", "pointer", "words"), [
+    (lambda c: c.pop("@context"), "/credential/@context", "is required"),
+    (lambda c: c.update({"@context": 4}), "/credential/@context", "must be an array"),
+    (lambda c: c.update({"@context": [{"@vocab": "https://e.example/"}]}),
+     "/credential/@context", "must be a string"),
+    (lambda c: c.update({"@context": ["https://www.w3.org/2018/credentials/v1"]}),
+     "/credential/@context/0", "1.1 credentials are not issued"),
+    (lambda c: c.pop("type"), "/credential/type", "is required"),
+    (lambda c: c.update({"type": [4]}), "/credential/type", "must be an array of type"),
+    (lambda c: c.update({"type": ["OpenBadgeCredential"]}), "/credential/type",
+     "must include VerifiableCredential"),
+    (lambda c: c.pop("issuer"), "/credential/issuer", "is required"),
+    (lambda c: c.update({"issuer": []}), "/credential/issuer", "must be a URL"),
+    (lambda c: c.update({"issuer": "did:key:z6MkhTNL7i2etLerDK8Acz5t528giE5KA4p75T6ka1E1D74r"}),
+     "/credential/issuer", "must be this issuer"),
+    (lambda c: c.pop("credentialSubject"), "/credential/credentialSubject", "is required"),
+    (lambda c: c.update({"credentialSubject": [{}]}), "/credential/credentialSubject",
+     "must be one object"),
+    (lambda c: c.update({"issuanceDate": "2026-01-01T00:00:00Z"}),
+     "/credential/issuanceDate", "use validFrom"),
+])
+def test_vcapi_a_malformed_credential_is_a_400_naming_the_field(
+        client, service, token, settings, candidate, change, pointer, words):
+    credential = _unsigned(settings, {"id": service.framework().units[0].id})
+    change(credential)
+    _refused(_vcapi_issue(client, token, credential), 400, pointer, words)
+    assert service.credentials() == []
+
+
+def test_vcapi_request_shape_and_unknown_options_are_400(client, token, settings, service,
+                                                         candidate):
+    credential = _unsigned(settings, {"id": service.framework().units[0].id})
+    response = client.post("/credentials/issue", headers=_auth(token),
+                           json={"verifiableCredential": credential})
+    _refused(response, 400, "/credential", "is required")
+    response = _vcapi_issue(client, token, credential, mandatoryPointers=["/issuer"])
+    _refused(response, 400, "/options/mandatoryPointers", "not an option")
+    assert response.get_json()["type"].endswith("#UNKNOWN_OPTION_PROVIDED")
+    response = _vcapi_issue(client, token, credential, credentialId="urn:uuid:not-a-uuid")
+    _refused(response, 422, "/credential/id", "urn:uuid")
+
+
+def test_vcapi_issue_needs_an_officer_token(client, settings, service, candidate, token):
+    credential = _unsigned(settings, {"id": service.framework().units[0].id})
+    response = client.post("/credentials/issue", json={"credential": credential})
+    assert response.status_code == 401 and response.mimetype == PROBLEM
+    assert service.credentials() == []
+
+
+def test_the_old_assessments_body_on_credentials_issue_still_works_deprecated(
+        client, service, token):
+    response = client.post("/credentials/issue", json=_issue_body(service),
+                           headers=_auth(token))
+    assert response.status_code == 201, response.get_json()
+    assert response.headers["Deprecation"] == "true"
+    assert response.headers["Link"] == '</assessments>; rel="successor-version"'
+    assert len(response.get_json()["issued"]) == len(
+        service.framework().role("SCPM").units) + 1

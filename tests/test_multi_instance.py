@@ -181,7 +181,7 @@ def _run_workload(bases: list[str], token: str, units_of: dict[str, list[str]],
                 "assessments": [{"unit": u, "score": 80, "max_score": 100,
                                  "assessed_on": day, "exam_body": "Exam", "assessor": "A"}
                                 for u in units_of[role]]}
-        status, answer = _request(f"{bases[i % 2]}/credentials/issue",
+        status, answer = _request(f"{bases[i % 2]}/assessments",
                                   json.dumps(body).encode(), token)
         assert status == 201, answer
         return [c["id"] for c in answer["issued"]]

@@ -167,7 +167,7 @@ def test_concurrent_issuing_for_one_candidate_answers_everyone_with_the_same_cre
 
     def client() -> None:
         start.wait()
-        response = app.test_client().post("/credentials/issue", json=body,
+        response = app.test_client().post("/assessments", json=body,
                                           headers={"Authorization": f"Bearer {token}"})
         answers.append((response.status_code, response.get_json()))
 
@@ -197,7 +197,7 @@ def test_a_nul_character_is_a_clear_400_not_a_500(settings):
     token = add_officer(service.sessions, "nul", "a long officer password", "test")
     unit = service.framework().role("SCPD").units[0]
     day = (date.today() - timedelta(days=2)).isoformat()
-    response = app.test_client().post("/credentials/issue", headers={
+    response = app.test_client().post("/assessments", headers={
         "Authorization": f"Bearer {token}"}, json={
         "candidate": {"name": "Nul\u0000Test", "email": "nul@example.org"},
         "assessments": [{"unit": unit, "score": 90, "max_score": 100, "assessed_on": day,

@@ -78,10 +78,39 @@ def test_verify_a_credential_over_the_api(app, issuer):
     assert body["summary"]["recognition"]["country"] == "BG"
 
 
-def test_a_revoked_credential_over_the_api_is_not_verified(app, issuer):
-    _, body, _ = post(app.test_client(), "/credentials/verify", {
+def test_a_revoked_credential_over_the_api_is_a_400_problem_carrying_the_report(app, issuer):
+    status, body, mimetype = post(app.test_client(), "/credentials/verify", {
         "verifiableCredential": issuer.sign(role_credential(issuer, revocation_index=7))})
+    # VC-API "Verify Credential": 200 when verified, 400 otherwise (RFC 9457 problem details)
+    assert status == 400 and mimetype == "application/problem+json"
+    assert body["status"] == 400 and body["type"].endswith("/problems/not-valid-now")
+    assert body["detail"].startswith("status.revocation: ")
     assert body["verified"] is False and body["verdict"] == "not-valid-now"
+    assert {c["id"]: c["outcome"] for c in body["checks"]}["status.revocation"] == "failed"
+
+
+def test_options_checks_decide_what_verified_means_but_authenticity_always_counts(app, issuer):
+    client = app.test_client()
+    revoked = issuer.sign(role_credential(issuer, revocation_index=7))
+    status, body, _ = post(client, "/credentials/verify", {
+        "verifiableCredential": revoked, "options": {"checks": ["proof"]}})
+    assert status == 200 and body["verified"] is True, body
+    assert body["checksApplied"] == ["proof"]
+    assert body["verdict"] == "not-valid-now"  # s4c's whole verdict is still reported
+    status, body, _ = post(client, "/credentials/verify", {
+        "verifiableCredential": revoked, "options": {"checks": ["proof", "credentialStatus"]}})
+    assert status == 400 and body["verified"] is False
+    forged = copy.deepcopy(revoked)
+    forged["validUntil"] = "2099-01-01T00:00:00Z"
+    status, body, _ = post(client, "/credentials/verify", {
+        "verifiableCredential": forged, "options": {"checks": ["credentialStatus"]}})
+    assert status == 400 and body["verdict"] == "forged-or-malformed"
+    assert body["type"] == "https://www.w3.org/TR/vc-data-model#CRYPTOGRAPHIC_SECURITY_ERROR"
+    assert body["checksApplied"] == ["proof", "credentialStatus"]
+    status, body, _ = post(client, "/credentials/verify", {
+        "verifiableCredential": revoked, "options": {"checks": ["everything-is-fine"]}})
+    assert status == 400 and "unknown check 'everything-is-fine'" in body["detail"]
+    assert "verified" not in body  # unusable input: no verification was made
 
 
 def test_unit_credentials_can_be_supplied_with_a_role_credential(app, issuer):
@@ -120,7 +149,8 @@ def test_undefined_terms_and_unknown_contexts_are_reported_as_failed_checks(app,
     bad_context["@context"] = [*bad_context["@context"], "https://evil.example/ctx"]
     for document, words in ((bad_term, "favouriteColour"), (bad_context, "unknown JSON-LD")):
         status, body, _ = post(client, "/credentials/verify", {"verifiableCredential": document})
-        assert status == 200 and body["verdict"] == "forged-or-malformed"
+        assert status == 400 and body["verdict"] == "forged-or-malformed"
+        assert body["type"] == "https://www.w3.org/TR/vc-data-model#MALFORMED_VALUE_ERROR"
         terms = next(c for c in body["checks"] if c["id"] == "terms")
         assert terms["outcome"] == "failed" and words in terms["reason"]
 
@@ -172,8 +202,10 @@ def test_a_presentation_with_a_fresh_challenge_verifies_once(app, issuer, holder
         "structure": "passed", "terms": "passed", "proof": "passed", "challenge": "passed",
         "domain": "passed", "holder": "passed", "holder-binding": "passed"}
 
-    _, replay, _ = post(client, "/presentations/verify", request)
+    status, replay, mimetype = post(client, "/presentations/verify", request)
+    assert status == 400 and mimetype == "application/problem+json"
     assert replay["verified"] is False and replay["verdict"] == "forged-or-malformed"
+    assert replay["detail"].startswith("challenge: ")
     reason = next(c["reason"] for c in replay["checks"] if c["id"] == "challenge")
     assert "already used" in reason
 

@@ -20,13 +20,14 @@ from web.security_headers import install_security_headers
 from web.services import EXTENSION_KEY, Services
 from web.settings import Settings
 from web.status_lists import status_lists
+from web.vcapi_issuer import vcapi_issuer
 from web.verify_api import verify_api
 from web.verify_page import verify_page_blueprint
 from web.wellknown import did_document, wellknown
 
 MAX_REQUEST_BYTES = 1024 * 1024
 JSON_PATH_PREFIXES = ("/.well-known/", "/credentials/", "/presentations/", "/status/",
-                      "/shares/", "/cohorts", "/oid4vci/")
+                      "/shares/", "/cohorts", "/assessments", "/oid4vci/")
 
 
 def create_app(settings: Settings | None = None) -> Flask:
@@ -48,7 +49,7 @@ def create_app(settings: Settings | None = None) -> Flask:
     app.register_blueprint(wellknown)
     app.register_blueprint(oid4vci)
     init_auth(app, settings)
-    for blueprint in (issuer_console, issuer_api, status_lists, holder_pages):
+    for blueprint in (issuer_console, issuer_api, vcapi_issuer, status_lists, holder_pages):
         app.register_blueprint(blueprint)
     app.register_blueprint(verify_api)
     app.register_blueprint(aries_pages)

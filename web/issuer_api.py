@@ -1,7 +1,8 @@
-"""The issuer's VC-API endpoints (W3C VC-API §3.2 issuing, §3.2.2 status), Bearer-authenticated.
+"""The issuer's certification API, Bearer-authenticated: assessments, status, cohorts.
 
-Our issuer builds credentials from certification decisions, not from a client's unsigned
-credential, so `POST /credentials/issue` takes the assessments to record:
+The VC-API issuer (`POST /credentials/issue` with `{credential, options}`) is
+`web.vcapi_issuer`. Here the certification body's own path: `POST /assessments` records
+exam results, applies the rules and issues what they earn. It takes:
 
     {"candidate": {"name": "...", "email": "...", "did": "did:..." (optional)},
      "assessments": [{"unit": "SCPM-U1", "score": 80, "max_score": 100,
@@ -137,7 +138,7 @@ def _json_body() -> dict:
 
 
 # -- routes ----------------------------------------------------------------------------------
-@issuer_api.post("/credentials/issue")
+@issuer_api.post("/assessments")
 @token_required
 def issue() -> Response:
     try:

@@ -41,6 +41,16 @@ def _flag(value: str | None) -> bool:
     return (value or "").strip().lower() in ("1", "true", "yes", "on")
 
 
+def _extra_contexts(value: str | None) -> Path | None:
+    if not value:
+        return None
+    folder = Path(value).expanduser().resolve()
+    if not (folder / "manifest.json").is_file():
+        raise ValueError(f"S4C_EXTRA_CONTEXTS must be a folder holding a manifest.json of "
+                         f"the extra contexts (URL -> file and sha256); {folder} has none")
+    return folder
+
+
 BROKER_SCHEMES = ("redis", "rediss", "unix")
 
 
@@ -82,6 +92,11 @@ class Settings:
     # (`web.sd_jwt_keys`)
     sd_jwt_key: str | None = None
     sd_jwt_chain: str | None = None
+    # S4C_EXTRA_CONTEXTS: a folder of JSON-LD contexts the verifier accepts besides the
+    # pinned ones, listed in its manifest.json with each file's SHA-256 (the format of
+    # vc/pinned_contexts). For the W3C conformance suites, whose credentials use the W3C
+    # examples context; never set in production (off by default).
+    extra_contexts: Path | None = None
 
     @classmethod
     def from_environment(
@@ -89,7 +104,8 @@ class Settings:
     ) -> "Settings":
         """Reads S4C_DATA_DIR, DATABASE_URL, S4C_PUBLIC_URL, S4C_KEY_PASSPHRASE, S4C_ISSUER_NAME,
         S4C_TRUSTED_PROXIES, S4C_BROKER_URL, S4C_ALLOW_LOOPBACK_FETCH, S4C_TRUST_LIST,
-        S4C_TRUST_OPERATOR_DID, S4C_SD_JWT_KEY, S4C_SD_JWT_CHAIN: the only place s4c reads its environment."""
+        S4C_TRUST_OPERATOR_DID, S4C_EXTRA_CONTEXTS, S4C_SD_JWT_KEY, S4C_SD_JWT_CHAIN: the only
+        place s4c reads its environment."""
         env = os.environ if environ is None else environ
         if data_dir is None:
             data_dir = Path(env["S4C_DATA_DIR"]) if env.get("S4C_DATA_DIR") else default_data_dir(env)
@@ -107,6 +123,7 @@ class Settings:
             trust_operator_did=env.get("S4C_TRUST_OPERATOR_DID") or None,
             sd_jwt_key=env.get("S4C_SD_JWT_KEY") or None,
             sd_jwt_chain=env.get("S4C_SD_JWT_CHAIN") or None,
+            extra_contexts=_extra_contexts(env.get("S4C_EXTRA_CONTEXTS")),
         )
 
     @property

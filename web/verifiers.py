@@ -15,7 +15,8 @@ from sqlalchemy.orm import sessionmaker
 from issuer.aries.contexts import aries_context_store
 from registry import trust_source as registry_trust
 from registry.service import Registry
-from vc.contexts import ContextStore
+from schemas.jsonld_contexts import CONTEXTS_DIR
+from vc.contexts import ContextStore, shared_store
 from vc.did_resolver import DIDResolver
 from vc.fetch import Fetcher, FetchPolicy, FetchResult, HttpFetcher, StaticFetcher
 from vc.trust import TrustSource, TrustSourceUnavailable
@@ -119,6 +120,15 @@ def build_verifier(settings: Settings, trust: TrustSource | None, *, app: Flask 
     return Verifier(trust, DIDResolver(fetcher=fetcher), status, store=store)
 
 
+def context_store_for(settings: Settings) -> ContextStore | None:
+    """The contexts this deployment's verifier accepts: the pinned ones (None: the
+    verifier's default store), plus S4C_EXTRA_CONTEXTS when set (the conformance suites'
+    configuration; each extra file is pinned by its SHA-256 in that folder's manifest)."""
+    if settings.extra_contexts is None:
+        return None
+    return shared_store(CONTEXTS_DIR, settings.extra_contexts)
+
+
 def verifier_for_app(app: Flask, *, aries: bool = False) -> Verifier:
     """The app's Verifier, built once per process from its settings; `aries`: the one that
     also accepts the DIF submission context of Aries presentations."""
@@ -128,7 +138,9 @@ def verifier_for_app(app: Flask, *, aries: bool = False) -> Verifier:
         trust = trust_source_for_app(app)
         if trust is not None:
             trust = RecentTrustSource(trust, ttl_seconds=TRUST_TTL_SECONDS)
-        verifier = build_verifier(app.extensions["s4c"].settings, trust, app=app,
-                                  store=aries_context_store() if aries else None)
+        settings = app.extensions["s4c"].settings
+        verifier = build_verifier(settings, trust, app=app,
+                                  store=aries_context_store() if aries
+                                  else context_store_for(settings))
         app.extensions[key] = verifier
     return verifier

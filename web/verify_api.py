@@ -1,6 +1,9 @@
 """VC-API verification: `POST /credentials/verify`, `POST /presentations/verify` and
-`POST /presentations/challenges` (W3C VC-API: verifying; RFC 9457 problem details on bad
-input). Views translate HTTP to `verifier` calls; every rule lives in the verifier."""
+`POST /presentations/challenges` (W3C VC-API (VCALM) "Verifying"). Views translate HTTP to
+`verifier` calls; every rule lives in the verifier.
+
+200 with the report when verified; 400 when not, as RFC 9457 problem details carrying the
+same report (`web.vcapi_answers`); 400/413 problem details for unusable input."""
 import logging
 from urllib.parse import urlsplit
 
@@ -11,9 +14,12 @@ from vc.errors import MalformedInputError
 from vc.instants import format_instant
 from vc.json_input import TooLargeError, loads_bounded
 from verifier.challenges import ChallengeStore
-from verifier.presentation import verify_presentation
+from verifier.presentation import PresentationReport, verify_presentation
+from verifier.service import VerificationReport
+from verifier.verdict import Verdict, worst
+from web import vcapi_answers as answers
 from web.db import make_engine
-from web.problems import problem
+from web.problems import PROBLEM_JSON, problem
 from web.services import current_services
 from web.verifiers import verifier_for_app
 
@@ -100,7 +106,33 @@ def _options(body: dict) -> dict:
     if country is not None and not (len(country) == 2 and country.isascii()
                                     and country.isalpha()):
         raise InputProblem("options.country must be an ISO 3166-1 alpha-2 code, e.g. BG")
+    try:
+        options["checks"] = answers.requested_checks(options.get("checks"))
+    except answers.UnknownCheck as e:
+        raise InputProblem(str(e)) from None
     return options
+
+
+def _answer(report: VerificationReport | PresentationReport, verdict: Verdict,
+            groups: tuple[str, ...]) -> Response:
+    """200 with the report when `verdict` is valid, else a 400 problem carrying it."""
+    verified = verdict is Verdict.VALID
+    body = answers.answer_fields(report.to_json(), verified, groups)
+    if verified:
+        return jsonify(body)
+    checks = list(report.checks)
+    if isinstance(report, PresentationReport) and not checks_failed(checks):
+        checks += [c for r in report.credentials for c in r.checks]
+    type_, title = answers.problem_type(verdict, checks)
+    response = jsonify({"type": type_, "title": title, "status": 400,
+                        "detail": answers.first_reason(checks, verdict), **body})
+    response.status_code = 400
+    response.mimetype = PROBLEM_JSON
+    return response
+
+
+def checks_failed(checks: list) -> bool:
+    return any(str(c.outcome) == "failed" for c in checks)
 
 
 def _object(body: dict, key: str) -> dict:
@@ -132,7 +164,8 @@ def verify_credential() -> Response:
     report = verifier_for_app(current_app).verify_credential(
         credential, country=options.get("country"), lang=options.get("lang", "en"),
         related=related)
-    return jsonify(report.to_json())
+    groups = options["checks"]
+    return _answer(report, answers.verdict_for(report.checks, groups), groups)
 
 
 @verify_api.post("/presentations/verify")
@@ -144,7 +177,13 @@ def verify_presentation_view() -> Response:
         verifier_for_app(current_app), presentation, challenge=options.get("challenge"),
         domain=options.get("domain"), challenges=challenges_for_app(current_app),
         country=options.get("country"), lang=options.get("lang", "en"))
-    return jsonify(report.to_json())
+    groups = options["checks"]
+    verdict = answers.verdict_for(report.checks, groups)
+    if verdict is not Verdict.FORGED_OR_MALFORMED:
+        # the presentation holds: each credential decides by the checks asked about
+        verdict = worst([verdict, *(answers.verdict_for(r.checks, groups)
+                                    for r in report.credentials)])
+    return _answer(report, verdict, groups)
 
 
 @verify_api.post("/presentations/challenges")

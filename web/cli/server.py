@@ -33,11 +33,20 @@ def init(settings: Settings) -> None:
               help="Cohort job worker processes to run beside the web app [default: one "
                    "per core (one more on SQLite) with the embedded queue; none with "
                    "S4C_BROKER_URL, where `s4c worker` runs them].")
+@click.option("--certfile", type=click.Path(exists=True, dir_okay=False), default=None,
+              help="Serve HTTPS with this PEM certificate (with --keyfile); normally a "
+                   "reverse proxy terminates TLS.")
+@click.option("--keyfile", type=click.Path(exists=True, dir_okay=False), default=None,
+              help="The PEM private key of --certfile.")
 @click.pass_obj
 def serve(settings: Settings, host: str, port: int, workers: int, dev: bool,
-          job_workers: int | None) -> None:
+          job_workers: int | None, certfile: str | None, keyfile: str | None) -> None:
     """Serve the s4c web app (home page, DID document, APIs). Runs `init` first
     when the data directory is not ready."""
+    if (certfile is None) != (keyfile is None):
+        raise click.UsageError("--certfile and --keyfile go together")
+    if certfile is not None and dev:
+        raise click.UsageError("--certfile serves through gunicorn: leave out --dev")
     _echo_summary(settings, _prepare(settings))
     try:
         app = create_app(settings)
@@ -51,14 +60,15 @@ def serve(settings: Settings, host: str, port: int, workers: int, dev: bool,
             warm_up(app)
             app.run(host=host, port=port, debug=False, use_reloader=False)
         else:
-            _gunicorn(settings, host, port, workers)
+            _gunicorn(settings, host, port, workers, certfile, keyfile)
     finally:
         if jobs is not None:
             stop_worker_process(jobs)
 
 
-def _gunicorn(settings: Settings, host: str, port: int, workers: int) -> None:
-    options = {
+def _gunicorn(settings: Settings, host: str, port: int, workers: int,
+              certfile: str | None = None, keyfile: str | None = None) -> None:
+    options: dict[str, object] = {
         "bind": f"[{host}]:{port}" if _is_ipv6(host) else f"{host}:{port}",
         "workers": workers,
         "accesslog": "-",
@@ -67,6 +77,8 @@ def _gunicorn(settings: Settings, host: str, port: int, workers: int) -> None:
         # Gunicorn >= 25.1 opens a control socket in ~/.gunicorn, shared by every instance.
         "control_socket_disable": True,
     }
+    if certfile is not None:
+        options.update(certfile=certfile, keyfile=keyfile)
     GunicornServer(settings, options).run()
 
 
