@@ -61,8 +61,10 @@ def test_a_genuine_current_accredited_credential_is_valid(issuer, world):
         "status.revocation": "passed", "status.suspension": "passed",
         "issuer-trust": "passed", "recognition": "unknown"}
     summary = report.summary
-    assert summary["achievement"] == {"id": ROLE_SCM, "name": "Smart City Project Manager",
-                                      "kind": "role", "eqfLevel": 6}
+    assert summary["achievement"] == {
+        "id": ROLE_SCM, "name": "Smart City Project Manager", "kind": "role", "eqfLevel": 6,
+        "names": {"en": "Smart City Project Manager",
+                  "bg": "Мениджър на проекти за интелигентни градове"}}
     assert summary["holder"]["display"] == "hashed email"
     assert summary["status"] == "active"
 

@@ -2,9 +2,10 @@
 
 Open Badges 3.0 §B.1 AchievementCredential: `credentialSubject.achievement` names what was
 achieved; its `alignment` (§B.1.4) carries the EQF level as
-`http://data.europa.eu/snb/eqf/{1..8}`; `credentialSubject.id` or a hashed `identifier`
-(§B.1.8 IdentityObject) names the holder. VC DM 2.0 §4.9 validity, §4.10 status,
-§5.3 relatedResource.
+`http://data.europa.eu/snb/eqf/{1..8}`; `credentialSubject.id` or an `identifier` (§B.1.8
+IdentityObject) names the holder: a salted hash of their e-mail (`identityType`
+"emailAddress", `hashed` true) and, since issue 11, their name in clear (`identityType`
+"name", `hashed` false). VC DM 2.0 §4.9 validity, §4.10 status, §5.3 relatedResource.
 """
 import re
 from collections.abc import Callable
@@ -47,6 +48,10 @@ class CredentialFacts:
     schema_ids: tuple[str, ...]
     proofs: tuple[dict[str, Any], ...] = field(default_factory=tuple)
     problems: tuple[str, ...] = field(default_factory=tuple)
+    # the holder's name as the issuer signed it (None: the credential names none)
+    holder_name: str | None = None
+    # (identityHash, salt) of each hashed e-mail identifier; never shown, only compared
+    holder_email_hashes: tuple[tuple[str, str], ...] = field(default_factory=tuple)
 
     @property
     def kind(self) -> str | None:
@@ -68,6 +73,8 @@ def read_facts(credential: dict[str, Any]) -> CredentialFacts:
     subject = subjects[0] if len(subjects) == 1 else {}
     achievement = _one(subject, "achievement", problems)
     achievement = achievement if isinstance(achievement, dict) else {}
+    identities = [i for i in as_list(subject.get("identifier")) if isinstance(i, dict)]
+    holder_name = _holder_name(identities, problems)
     return CredentialFacts(
         types=tuple(sorted(t for t in as_list(credential.get("type")) if isinstance(t, str))),
         issuer_did=issuer_did if isinstance(issuer_did, str) else None,
@@ -76,10 +83,8 @@ def read_facts(credential: dict[str, Any]) -> CredentialFacts:
         achievement_names=language_map(achievement.get("name") or credential.get("name")),
         eqf_level=_eqf_level(achievement, problems),
         holder_did=_str(_one(subject, "id", problems)),
-        holder_hashed_email=any(
-            isinstance(i, dict) and i.get("hashed") is True
-            and i.get("identityType") == "emailAddress"
-            for i in as_list(subject.get("identifier"))),
+        holder_hashed_email=any(i.get("hashed") is True and i.get("identityType") ==
+                                "emailAddress" for i in identities),
         valid_from=_validity(credential, "validFrom", problems),
         valid_until=_validity(credential, "validUntil", problems),
         status_entries=_objects(credential, "credentialStatus", ("statusPurpose",), problems),
@@ -88,6 +93,11 @@ def read_facts(credential: dict[str, Any]) -> CredentialFacts:
                                                           ("id",), problems))),
         proofs=tuple(p for p in as_list(credential.get("proof")) if isinstance(p, dict)),
         problems=tuple(problems),
+        holder_name=holder_name,
+        holder_email_hashes=tuple(sorted(
+            (i["identityHash"], i["salt"]) for i in identities
+            if i.get("identityType") == "emailAddress" and i.get("hashed") is True
+            and isinstance(i.get("identityHash"), str) and isinstance(i.get("salt"), str))),
     )
 
 
@@ -179,3 +189,23 @@ def _eqf_level(achievement: dict[str, Any], problems: list[str]) -> int | None:
         problems.append(f"the achievement names {len(levels)} different EQF levels")
         return None
     return levels.pop() if levels else None
+
+
+MAX_NAME_CHARS = 200
+
+
+def _holder_name(identities: list[dict[str, Any]], problems: list[str]) -> str | None:
+    """The name in clear (OB 3.0 §B.1.8, `identityType` "name", `hashed` false). Two
+    different names make the credential ambiguous about whose it is: a problem, never the
+    first one found (that would depend on the array's order)."""
+    names = {" ".join(i["identityHash"].split()) for i in identities
+             if i.get("identityType") == "name" and i.get("hashed") is False
+             and isinstance(i.get("identityHash"), str) and i["identityHash"].strip()}
+    if len(names) > 1:
+        problems.append(f"the credential names {len(names)} different holders")
+        return None
+    name = names.pop() if names else None
+    if name is not None and len(name) > MAX_NAME_CHARS:
+        problems.append(f"the holder's name is longer than {MAX_NAME_CHARS} characters")
+        return None
+    return name

@@ -14,6 +14,7 @@ from vc.api import VerificationMethodResolver
 from vc.checks import Outcome
 from vc.contexts import ContextStore, shared_store
 from vc.fetch import Fetcher
+from vc.instants import format_instant
 from vc.trust import TrustSource, TrustSourceUnavailable
 from verifier.checks.base import (
     Category,
@@ -32,7 +33,8 @@ from verifier.checks.structure import (
     SchemaLoader,
 )
 from verifier.checks.trust import IssuerTrustCheck, RecognitionCheck
-from verifier.facts import read_facts
+from verifier.facts import purpose_of, read_facts
+from verifier.headline import Headline, headline_of
 from verifier.status_lists import StatusListReader
 from verifier.summary import summarize
 from verifier.verdict import Verdict, decide
@@ -50,13 +52,21 @@ class VerificationReport:
     verdict: Verdict
     checks: tuple[ReportedCheck, ...]
     summary: dict[str, Any]
+    checked_at: datetime | None = None  # the verifier's clock when the checks ran
 
     @property
     def verified(self) -> bool:
         return self.verdict is Verdict.VALID
 
+    @property
+    def headline(self) -> Headline:
+        """The one specific state to show first (`verifier.headline`)."""
+        return headline_of(self.verdict, self.checks, self.summary, self.checked_at)
+
     def to_json(self) -> dict[str, Any]:
         return {"verified": self.verified, "verdict": str(self.verdict),
+                "headline": self.headline.to_json(),
+                "checkedAt": format_instant(self.checked_at) if self.checked_at else None,
                 "checks": [c.to_json() for c in self.checks], "summary": self.summary}
 
 
@@ -100,7 +110,7 @@ class Verifier:
         if not isinstance(credential, dict):
             check = failed("structure", Category.AUTHENTICITY, "the credential is not a JSON "
                                                                "object")
-            return VerificationReport(Verdict.FORGED_OR_MALFORMED, (check,), {})
+            return VerificationReport(Verdict.FORGED_OR_MALFORMED, (check,), {}, self.clock())
         context = self._context(credential, country, lang, related)
         checks: list[ReportedCheck] = []
         for policy in self.authenticity_checks:
@@ -108,10 +118,29 @@ class Verifier:
         if any(c.outcome is Outcome.FAILED for c in checks):
             # forged or malformed: nothing it says was signed, so nothing more is read from
             # it and no summary is shown (ARCHITECTURE.md: a verdict rests on signed data)
-            return VerificationReport(Verdict.FORGED_OR_MALFORMED, tuple(checks), {})
+            return VerificationReport(Verdict.FORGED_OR_MALFORMED, tuple(checks), {},
+                                      context.now)
         for policy in self.checks:
             checks.extend(policy.run(context))
-        return VerificationReport(decide(checks), tuple(checks), summarize(context, checks))
+        summary = summarize(context, checks, self._status_list_dates(context, checks))
+        return VerificationReport(decide(checks), tuple(checks), summary, context.now)
+
+    def _status_list_dates(self, context: CheckContext,
+                           checks: Sequence[ReportedCheck]) -> dict[str, datetime]:
+        """For each status purpose whose bit is set, when its list was signed."""
+        dates = {}
+        for check in checks:
+            purpose = check.id.removeprefix("status.")
+            if check.outcome is not Outcome.FAILED or purpose == check.id:
+                continue
+            for entry in context.facts.status_entries:
+                url = entry.get("statusListCredential")
+                if purpose_of(entry) == purpose and isinstance(url, str):
+                    signed = self.status_reader.signed_at(url)
+                    if signed is not None:
+                        dates[purpose] = signed
+                    break
+        return dates
 
     def _context(self, credential: dict[str, Any], country: str | None, lang: str,
                  related: Iterable[object]) -> CheckContext:

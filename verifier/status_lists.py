@@ -82,6 +82,21 @@ class StatusListReader:
         except StatusListError as e:
             raise StatusUnavailable(f"the status list {url} cannot be read: {e}") from None
 
+    def signed_at(self, url: str) -> datetime | None:
+        """When the issuer signed the list at `url` (its validFrom, else its proof's
+        `created`), read from the verified list (cached: no new fetch within its TTL). A
+        Bitstring Status List has no date per entry, so this is the latest time at which a
+        set bit is known to have been set. None when the list cannot be read now."""
+        try:
+            verified = self._list(url)
+        except StatusUnavailable:
+            return None
+        if verified.valid_from is not None:
+            return verified.valid_from
+        proof = verified.credential.get("proof")
+        proof = proof[0] if isinstance(proof, list) and len(proof) == 1 else proof
+        return parse_instant(proof.get("created")) if isinstance(proof, dict) else None
+
     def _list(self, url: str) -> _VerifiedList:
         try:
             # kept no longer than the publisher says: max-age, or the list's own ttl

@@ -1,7 +1,7 @@
 """What an employer is shown about a credential, beside the checks. The issuer's name comes
 from the trust source (the registry), never from the credential's own claim; the status and
 the recognition come from what the checks returned (checks write nothing)."""
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from datetime import datetime
 from typing import Any
 
@@ -28,7 +28,16 @@ def _status_word(checks: Sequence[ReportedCheck]) -> str:
     return "active"
 
 
-def summarize(context: CheckContext, checks: Sequence[ReportedCheck]) -> dict[str, Any]:
+# Shown under the holder's name wherever it is shown (page, CLI, API): the name alone proves
+# nothing about the person in front of the employer.
+COMPARE_NAME = ("Compare this name with an identity document: the credential belongs to "
+                "the person it names, not to whoever shows it.")
+
+
+def summarize(context: CheckContext, checks: Sequence[ReportedCheck],
+              status_list_dates: Mapping[str, datetime] | None = None) -> dict[str, Any]:
+    """`status_list_dates`: for each status purpose whose bit is set, when the issuer signed
+    the list that says so (see `verifier.headline`)."""
     facts = context.facts
     issuer = context.trusted_issuer
     recognition = next((c.detail for c in checks if c.id == "recognition"
@@ -36,10 +45,14 @@ def summarize(context: CheckContext, checks: Sequence[ReportedCheck]) -> dict[st
     holder_display = facts.holder_did or ("hashed email" if facts.holder_hashed_email
                                           else "not named")
     return {
-        "holder": {"id": facts.holder_did, "display": holder_display},
+        "holder": {"id": facts.holder_did, "display": holder_display,
+                   "name": facts.holder_name,
+                   "nameNotice": COMPARE_NAME if facts.holder_name else None,
+                   "emailHashed": facts.holder_hashed_email},
         "achievement": {
             "id": facts.achievement_id,
             "name": pick_language(facts.achievement_names, context.lang),
+            "names": dict(facts.achievement_names),
             "kind": facts.kind,
             "eqfLevel": facts.eqf_level,
         },
@@ -52,11 +65,14 @@ def summarize(context: CheckContext, checks: Sequence[ReportedCheck]) -> dict[st
         "validFrom": _iso(facts.valid_from),
         "validUntil": _iso(facts.valid_until),
         "status": _status_word(checks),
+        "statusListDates": {purpose: format_instant(moment) for purpose, moment
+                            in sorted((status_list_dates or {}).items())},
         "recognition": None if recognition is None else {
             "country": recognition.country,
             "nqfLevel": recognition.nqf_level,
             "eqfLevel": recognition.eqf_level,
             "note": pick_language(recognition.equivalence, context.lang),
+            "notes": dict(recognition.equivalence),
             "legalBasis": recognition.legal_basis,
         },
         "country": context.country,

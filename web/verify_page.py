@@ -1,25 +1,64 @@
 """The employer's page: `/verify` (scan, upload a photo, or paste) and `/v/<token>` (a
 credential its holder shared by link). Photos are decoded on the server (zxing-cpp); the
 camera is decoded in the browser by jsQR, installed from npm into
-`web/static/verify/node_modules` and served from there (never copied into the repo)."""
+`web/static/verify/node_modules` and served from there (never copied into the repo).
+
+After each check the page redirects (POST, then GET) to the result kept for an hour under a
+random id (`verifier.kept_results`, in the database so every worker finds it): reloading does
+not check again, and the language can be changed, the page printed, or a signed receipt
+downloaded, all from what was checked then. The holder e-mail field posts to the result and
+answers on the same page.
+"""
 from collections.abc import Callable
 from pathlib import Path
+from typing import Any
 
-from flask import Blueprint, Response, abort, current_app, render_template, request, send_file
+from flask import (
+    Blueprint,
+    Flask,
+    Response,
+    abort,
+    current_app,
+    jsonify,
+    redirect,
+    render_template,
+    request,
+    send_file,
+    url_for,
+)
 from flask_babel import gettext as _
+from werkzeug.wrappers import Response as WerkzeugResponse
 
 from vc.errors import VCError
 from vc.json_input import MAX_DEPTH, json_depth
 from vc.qr import MAX_IMAGE_BYTES, QRPayloadError
+from verifier.facts import read_facts
+from verifier.holder_identity import MAX_EMAIL_CHARS, email_matches
+from verifier.kept_results import KeptResults
 from verifier.qr_payload import ScannedInput, parse_image, parse_text
-from verifier.service import VerificationReport
+from verifier.receipts import credential_digest, receipt_document
+from web.check_reasons import explain_input_error
+from web.db import make_engine
 from web.i18n import LANGUAGES, choose_language_with, current_language, verify_page_language
+from web.services import current_services
+from web.verifier_identity import signed_by_verifier, verifier_did, verifier_did_document
 from web.verifiers import verifier_for_app
+from web.verify_view import (
+    ICONS,
+    TONES,
+    achievement_view,
+    check_rows,
+    day,
+    headline_words,
+    moment,
+    recognition_note,
+)
 from web.verify_words import id_words
 
 ShareLookup = Callable[[str], dict | None]
 NODE_MODULES = Path(__file__).resolve().parent / "static" / "verify" / "node_modules"
 JSQR_FILE = NODE_MODULES / "jsqr" / "dist" / "jsQR.js"
+KEPT_KEY = "s4c.verify.kept"
 
 # EU/EEA countries by their own names, so the list needs no translation.
 COUNTRIES = {
@@ -33,35 +72,99 @@ COUNTRIES = {
 }
 
 
+def kept_results(app: Flask) -> KeptResults:
+    store = app.extensions.get(KEPT_KEY)
+    if store is None:
+        store = app.extensions[KEPT_KEY] = KeptResults(
+            make_engine(app.extensions["s4c"].settings.database_url))
+    return store
+
+
 def _country() -> str | None:
     country = (request.values.get("country") or "").upper()
     return country if country in COUNTRIES else None
 
 
-def _render(report: VerificationReport | None = None, error: str | None = None,
-            source: str | None = None, status: int = 200) -> tuple[str, int]:
+def _page(status: int = 200, **context: Any) -> tuple[str, int]:
     words = id_words()
+    context.setdefault("country", _country())
     return render_template("verify/page.html", word=lambda key: words.get(key, key),
                            lang=current_language(), languages=LANGUAGES,
-                           countries=COUNTRIES, country=_country(),
-                           report=report.to_json() if report else None, error=error,
-                           source=source), status
+                           countries=COUNTRIES, **context), status
 
 
-def _verify(scanned: ScannedInput, lookup: ShareLookup | None) -> tuple[str, int]:
+def _error(message: str, status: int) -> tuple[str, int]:
+    """A page that says why the input could not be checked, and nothing else."""
+    return _page(status, error=explain_input_error(message))
+
+
+def _framework():  # the framework in use, for descriptions; None when it cannot be read
+    try:
+        return current_services().issuer.framework()
+    except Exception:  # a description is a courtesy: never let it take the answer down
+        current_app.logger.exception("the framework could not be read for the verify page")
+        return None
+
+
+def _result_page(result_id: str, record: dict[str, Any], status: int = 200,
+                 email: str | None = None) -> tuple[str, int]:
+    """The kept result in the page's language."""
+    lang = current_language()
+    report = record["report"]
+    headline = report.get("headline") or {}
+    state = str(headline.get("state"))
+    title, advice = headline_words(headline)
+    summary = report.get("summary") or {}
+    forged = report.get("verdict") == "forged-or-malformed"
+    settings = current_services().settings
+    return _page(
+        status, result_id=result_id, state=state, icon=ICONS.get(state, "?"),
+        tone=TONES.get(state, "unknown"), title=title, advice=advice, forged=forged,
+        verdict=report.get("verdict"), s=None if forged else summary,
+        achievement=None if forged else achievement_view(summary, _framework(), lang),
+        recognition_note=recognition_note(summary, lang), checks=check_rows(report),
+        source=record.get("source"), country=record.get("country"),
+        checked_at=moment(report.get("checkedAt")), credential_id=record.get("credentialId"),
+        valid_from=day(summary.get("validFrom")), valid_until=day(summary.get("validUntil")),
+        verifier_address=settings.public_url + url_for("verify_page.form"),
+        verifier_did=verifier_did(settings), email=email,
+        can_compare_email=bool(record.get("canCompareEmail")))
+
+
+def _keep_and_show(scanned: ScannedInput, lookup: ShareLookup | None,
+                   country: str | None) -> tuple[str, int] | WerkzeugResponse:
     credential = scanned.credential
     if scanned.token is not None:
         lookup = current_app.config.get("S4C_SHARE_LOOKUP") or lookup
         credential = lookup(scanned.token) if lookup is not None else None
         if credential is None:
-            return _render(error=_("This link is unknown, was withdrawn by its holder, or has "
-                                    "expired."), status=404)
+            return _page(404, error_text=_(
+                "This link is unknown, was withdrawn by its holder, or has expired."))
     if json_depth(credential) > MAX_DEPTH:
-        return _render(error=f"{_('This could not be read')}: the document is nested too "
-                             "deeply", status=400)
-    report = verifier_for_app(current_app).verify_credential(credential, country=_country(),
+        return _error("the document is nested too deeply", 400)
+    report = verifier_for_app(current_app).verify_credential(credential, country=country,
                                                              lang=current_language())
-    return _render(report, source=scanned.source)
+    authentic = isinstance(credential, dict) and report.verdict != "forged-or-malformed"
+    hashes = read_facts(credential).holder_email_hashes \
+        if authentic and isinstance(credential, dict) else ()
+    credential_id = credential.get("id") if isinstance(credential, dict) else None
+    record = {"report": report.to_json(), "source": scanned.source, "country": country,
+              "credentialId": credential_id if isinstance(credential_id, str) else None,
+              "credentialDigest": credential_digest(credential)
+              if isinstance(credential, dict) else None,
+              "canCompareEmail": bool(hashes)}
+    result_id = kept_results(current_app).keep(record, hashes)
+    return redirect(url_for("verify_page.result", result_id=result_id,
+                            lang=current_language()), 303)
+
+
+def _kept(result_id: str) -> dict[str, Any] | None:
+    return kept_results(current_app).get(result_id)
+
+
+def _gone() -> tuple[str, int]:
+    return _page(404, error_text=_("This result is no longer kept (results are kept for an "
+                                   "hour). Check the credential again."))
 
 
 def verify_page_blueprint(share_lookup: ShareLookup | None = None) -> Blueprint:
@@ -71,10 +174,10 @@ def verify_page_blueprint(share_lookup: ShareLookup | None = None) -> Blueprint:
 
     @page.get("/verify")
     def form() -> tuple[str, int]:
-        return _render()
+        return _page()
 
     @page.post("/verify")
-    def submit() -> tuple[str, int]:
+    def submit() -> tuple[str, int] | WerkzeugResponse:
         request.max_content_length = MAX_IMAGE_BYTES + 64 * 1024  # phone photos are large
         try:
             photo = request.files.get("photo")
@@ -83,18 +186,63 @@ def verify_page_blueprint(share_lookup: ShareLookup | None = None) -> Blueprint:
             else:
                 scanned = parse_text(request.form.get("text", ""))
         except (QRPayloadError, VCError) as e:
-            return _render(error=f"{_('This could not be read')}: {e}", status=400)
-        return _verify(scanned, share_lookup)
+            return _error(str(e), 400)
+        return _keep_and_show(scanned, share_lookup, _country())
 
     @page.get("/v/<token>")
-    def shared(token: str) -> tuple[str, int]:
-        return _verify(ScannedInput(token=token, source="link"), share_lookup)
+    def shared(token: str) -> tuple[str, int] | WerkzeugResponse:
+        return _keep_and_show(ScannedInput(token=token, source="link"), share_lookup,
+                              _country())
+
+    @page.get("/verify/r/<result_id>")
+    def result(result_id: str) -> tuple[str, int]:
+        record = _kept(result_id)
+        return _gone() if record is None else _result_page(result_id, record)
+
+    @page.post("/verify/r/<result_id>/email")
+    def compare_email(result_id: str) -> tuple[str, int]:
+        record = _kept(result_id)
+        if record is None:
+            return _gone()
+        typed = request.form.get("email", "")[:MAX_EMAIL_CHARS + 1]
+        hashes = kept_results(current_app).email_hashes(result_id)
+        if hashes is None:
+            return _result_page(result_id, record, 429, email="exhausted")
+        match = email_matches(hashes, typed)
+        answer = "none" if match is None else ("yes" if match else "no")
+        return _result_page(result_id, record, email=answer)
+
+    @page.get("/verify/r/<result_id>/receipt.json")
+    def receipt(result_id: str) -> Response | tuple[str, int]:
+        record = _kept(result_id)
+        if record is None:
+            return _gone()
+        report = record["report"]
+        settings = current_services().settings
+        document = receipt_document(
+            verifier_did=verifier_did(settings), report=report,
+            checked_at=report.get("checkedAt"),
+            checked_by=settings.public_url + url_for("verify_page.form"),
+            credential_id=record.get("credentialId"),
+            credential_digest=record.get("credentialDigest"))
+        signed = signed_by_verifier(current_app, document,
+                                    verifier_for_app(current_app).store)
+        response = jsonify(signed)
+        response.headers["Content-Disposition"] = \
+            f'attachment; filename="verification-receipt-{day(report.get("checkedAt"))}.json"'
+        return response
+
+    @page.get("/verifier/did.json")
+    def verifier_did_json() -> Response:
+        response = jsonify(verifier_did_document(current_app))
+        response.mimetype = "application/did+json"
+        response.headers["Access-Control-Allow-Origin"] = "*"  # public, fetched by anyone
+        return response
 
     @page.get("/verify/vendor/jsQR.js")
     def jsqr() -> Response:
         if not JSQR_FILE.is_file():
             abort(404, "jsQR is not installed: run `npm ci --prefix web/static/verify`")
-        response = send_file(JSQR_FILE, mimetype="text/javascript", max_age=86400)
-        return response
+        return send_file(JSQR_FILE, mimetype="text/javascript", max_age=86400)
 
     return page

@@ -21,6 +21,7 @@ from verifier.qr_payload import (
     self_contained_png,
     self_contained_text,
 )
+from verifier.receipts import check_receipt, is_receipt
 from verifier.service import VerificationReport, Verifier
 from web import verifiers
 from web.cli.context import issuer_service
@@ -86,11 +87,19 @@ def build_verifier(settings: Settings, trust_list: str | None, operator_did: str
 
 
 def _print_report(report: VerificationReport) -> None:
-    click.echo(VERDICT_WORDS[str(report.verdict)])
+    headline = report.headline
+    date = f" ({headline.date_meaning}: {headline.date})" if headline.date else ""
+    reached = f" (could not reach: {', '.join(headline.unreachable)})" \
+        if headline.unreachable else ""
+    click.echo(f"{VERDICT_WORDS[str(report.verdict)]}: {headline.state}{date}{reached}")
     s = report.summary
     if s:
         issuer = s["issuer"]
-        click.echo(f"  holder:      {s['holder']['display']}")
+        if s["holder"].get("name"):
+            click.echo(f"  holder:      {s['holder']['name']}")
+            click.echo(f"               {s['holder']['nameNotice']}")
+        else:
+            click.echo(f"  holder:      {s['holder']['display']}")
         click.echo(f"  achievement: {s['achievement']['name'] or s['achievement']['id']} "
                    f"({s['achievement']['kind'] or '?'}, EQF {s['achievement']['eqfLevel']})")
         click.echo(f"  issuer:      {issuer['name'] or '(not in the registry)'} {issuer['id']}")
@@ -125,7 +134,8 @@ def verify(settings: Settings, source: str, as_json: bool, country: str | None, 
            trust_list: str | None, operator_did: str | None, offline: bool,
            status_list_files: tuple[str, ...], related_files: tuple[str, ...]) -> None:
     """Verify INPUT: a credential JSON file, '-' (stdin), a QR text (S4C1:... or a share
-    link) or a PNG/JPEG image of the QR code. Exit 0 verified, 1 not, 2 unusable input."""
+    link) or a PNG/JPEG image of the QR code; or a verification receipt downloaded from a
+    verify page (is it genuine?). Exit 0 verified, 1 not, 2 unusable input."""
     if country is not None and not (len(country) == 2 and country.isalpha()):
         _unusable("--country must be a two-letter ISO 3166-1 code, e.g. BG")
     try:
@@ -138,6 +148,8 @@ def verify(settings: Settings, source: str, as_json: bool, country: str | None, 
     related = [read_json_input(path) for path in related_files]
     verifier = build_verifier(settings, trust_list, operator_did, offline,
                               _status_lists(status_list_files))
+    if is_receipt(scanned.credential):
+        _check_receipt(verifier, scanned.credential, as_json)
     report = verifier.verify_credential(scanned.credential, country=country, lang=lang,
                                         related=related)
     if as_json:
@@ -145,6 +157,21 @@ def verify(settings: Settings, source: str, as_json: bool, country: str | None, 
     else:
         _print_report(report)
     sys.exit(0 if report.verified else 1)
+
+
+def _check_receipt(verifier: Verifier, receipt: dict, as_json: bool) -> None:
+    """A verification receipt (`verifier.receipts`) downloaded from a verify page: genuine
+    and unaltered, signed by the verifier it names? Exit 0 genuine, 1 not."""
+    result = check_receipt(receipt, verifier.resolver, verifier.store)
+    if as_json:
+        click.echo(json.dumps(result.to_json(), indent=2, ensure_ascii=False))
+    else:
+        click.echo("GENUINE RECEIPT" if result.genuine else "NOT A GENUINE RECEIPT")
+        click.echo(f"  {result.reason}")
+        if result.genuine:
+            click.echo(f"  it says: {result.state} ({result.verdict}), checked at "
+                       f"{result.checked_at}, credential {result.credential_id or '?'}")
+    sys.exit(0 if result.genuine else 1)
 
 
 def _signed_summary(settings: Settings, credential: dict) -> dict:

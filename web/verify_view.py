@@ -1,0 +1,150 @@
+"""What the employer's page shows for one kept result, in the reader's language: the state at
+a glance, whose credential it is, what it certifies (with the framework's description and a
+link to the registry), and each check with its reason.
+
+Nothing here decides anything: the state comes from the verifier (`verifier.headline`), and
+a forged or unreadable credential shows only why it failed, never a summary of what it
+claims (none of it is backed by a valid signature).
+"""
+from typing import Any
+
+from flask import url_for
+from flask_babel import gettext as _
+
+from registry.vocab import ROLE_CODES
+from schemas.framework import Framework, localized
+from vc.language_maps import pick_language
+from web.check_reasons import explain
+from web.verify_words import id_words
+
+# Each state's icon (decorative: the headline says it in words) and colour class.
+ICONS = {"valid": "✔", "revoked": "⊘", "suspended": "⏸", "expired": "⌛",
+         "not-yet-valid": "⏳", "not-accredited": "⚠", "forged": "✖",
+         "could-not-check": "?", "not-valid-now": "!"}
+TONES = {"valid": "good", "revoked": "bad", "forged": "bad", "suspended": "warn",
+         "expired": "warn", "not-yet-valid": "warn", "not-accredited": "warn",
+         "not-valid-now": "warn", "could-not-check": "unknown"}
+CHECK_ICONS = {"passed": "✔", "failed": "✘", "unknown": "?", "info": "ℹ"}
+
+
+def day(instant: str | None) -> str | None:
+    """An ISO 8601 instant's calendar day (UTC): unambiguous in every language."""
+    return instant[:10] if instant else None
+
+
+def moment(instant: str | None) -> str | None:
+    return f"{instant[:10]} {instant[11:16]} UTC" if instant and len(instant) >= 16 else instant
+
+
+def headline_words(headline: dict[str, Any]) -> tuple[str, str]:
+    """The state's headline and the sentence under it."""
+    state, date = headline.get("state"), day(headline.get("date"))
+    what = headline.get("unreachable") or []
+    if state == "valid":
+        return _("Valid"), _("Authentic, current, and issued by an accredited body.")
+    if state == "revoked":
+        if date:
+            return (_("Revoked (list of %(date)s)", date=date),
+                    _("The issuer has withdrawn it: do not accept it. Status lists record no "
+                      "date, so this says it was revoked on or before %(date)s, when the "
+                      "issuer signed the list that marks it.", date=date))
+        return _("Revoked"), _("The issuer has withdrawn it: do not accept it.")
+    if state == "suspended":
+        return _("Suspended"), _("The issuer has suspended it for now: do not accept it "
+                                 "unless it is reinstated.")
+    if state == "expired":
+        return (_("Expired on %(date)s", date=date),
+                _("It was really issued, but its validity has ended. Ask the holder for a "
+                  "renewed credential."))
+    if state == "not-yet-valid":
+        return (_("Not yet valid"),
+                _("It was really issued, but it becomes valid only on %(date)s.", date=date))
+    if state == "not-accredited":
+        return (_("Issuer not accredited for this"),
+                _("It was really issued by its signer, but the registry does not list that "
+                  "body as accredited to certify this, at this level, on that date."))
+    if state == "forged":
+        return (_("Forged or altered"),
+                _("Do not accept it: it was altered, or was not issued by who it claims."))
+    if state == "could-not-check":
+        reached = ", ".join(unreachable_words().get(w, unreachable_words()["other"])
+                            for w in what) or unreachable_words()["other"]
+        return (_("Could not be checked"),
+                _("Could not reach %(what)s. Do not read this as valid; try again later.",
+                  what=reached))
+    return (_("Authentic, but not valid now"),
+            _("It was really issued, but it does not count today. See why below."))
+
+
+def unreachable_words() -> dict[str, str]:
+    return {"issuer-keys": _("the issuer's public keys (its DID document)"),
+            "status-list": _("the issuer's status list"),
+            "registry": _("the registry of accredited bodies"),
+            "unit-credentials": _("the keys of the unit credentials"),
+            "other": _("a source a check needs")}
+
+
+def check_rows(report: dict[str, Any]) -> list[dict[str, Any]]:
+    """Each check with its label, outcome and reason in the page's language. Of a forged or
+    malformed credential only the failed checks are shown: they are the answer."""
+    words = id_words()
+    forged = report.get("verdict") == "forged-or-malformed"
+    rows = []
+    for check in report.get("checks", []):
+        outcome = check.get("outcome")
+        if forged and outcome != "failed":
+            continue
+        # an unknown that does not change the verdict (units not supplied, no country
+        # chosen) is information, not a warning
+        tone = "info" if outcome == "unknown" and check.get("category") == "info" else outcome
+        explained = explain(str(check.get("id")), str(outcome), str(check.get("reason")))
+        base = str(check.get("id"))
+        label = words.get(f"check.{base}") or words.get(
+            f"check.{base.split('[', 1)[0]}") or base
+        rows.append({"id": check.get("id"), "outcome": outcome, "tone": tone,
+                     "icon": CHECK_ICONS.get(str(tone), "?"), "label": label,
+                     "outcome_word": words["outcome.info"] if tone == "info"
+                     else words.get(f"outcome.{outcome}", str(outcome)),
+                     "text": explained.text, "detail": explained.detail})
+    return rows
+
+
+def achievement_view(summary: dict[str, Any], framework: Framework | None,
+                     lang: str) -> dict[str, Any]:
+    """What was certified: its name in the reader's language, the framework's one-line
+    description and links to its page(s) in the registry."""
+    achievement = summary.get("achievement") or {}
+    names = achievement.get("names") or {}
+    out: dict[str, Any] = {
+        "id": achievement.get("id"),
+        "name": pick_language(names, lang) if names else achievement.get("name"),
+        "kind": achievement.get("kind"), "eqfLevel": achievement.get("eqfLevel"),
+        "description": None, "links": []}
+    if framework is None or not out["id"]:
+        return out
+    role = next((r for r in framework.roles if r.id == out["id"]), None)
+    unit = next((u for u in framework.units if u.id == out["id"]), None)
+    if role is not None:
+        out["description"] = _first_sentence(localized(role.description, lang))
+        roles = [role]
+    elif unit is not None:
+        out["description"] = _first_sentence(localized(unit.description, lang))
+        roles = list(framework.roles_with_unit(unit.code))
+    else:
+        return out
+    out["links"] = [{"name": localized(r.name, lang),
+                     "url": url_for("registry_pages.role", code=r.code, lang=lang)}
+                    for r in roles if r.code in ROLE_CODES]
+    return out
+
+
+def _first_sentence(text: str) -> str:
+    """One line: the description up to its first full stop."""
+    head, dot, _rest = text.partition(". ")
+    return head + "." if dot else text
+
+
+def recognition_note(summary: dict[str, Any], lang: str) -> str | None:
+    recognition = summary.get("recognition") or {}
+    notes = recognition.get("notes") or {}
+    return pick_language(notes, lang) if notes else recognition.get("note")
