@@ -211,7 +211,7 @@ def test_the_employer_compares_the_holder_s_email(served, browser, credentials):
 
 
 def test_the_printed_report_is_one_clean_page(served, browser, credentials):
-    base, settings, _env = served
+    base, _settings, _env = served
     page = browser.new_page(viewport=DESKTOP)
     try:
         check(page, base, credentials["valid"])

@@ -29,14 +29,17 @@ from flask import (
 from flask_babel import gettext as _
 from werkzeug.wrappers import Response as WerkzeugResponse
 
+from vc.checks import Outcome
 from vc.errors import VCError
 from vc.json_input import MAX_DEPTH, json_depth
 from vc.qr import MAX_IMAGE_BYTES, QRPayloadError
+from verifier.checks.base import Category
 from verifier.facts import read_facts
 from verifier.holder_identity import MAX_EMAIL_CHARS, email_matches
 from verifier.kept_results import KeptResults
 from verifier.qr_payload import ScannedInput, parse_image, parse_text
 from verifier.receipts import credential_digest, receipt_document
+from verifier.verdict import Verdict
 from web.check_reasons import explain_input_error
 from web.db import make_engine
 from web.i18n import LANGUAGES, choose_language_with, current_language, verify_page_language
@@ -128,6 +131,7 @@ def _result_page(result_id: str, record: dict[str, Any], status: int = 200,
         valid_from=day(summary.get("validFrom")), valid_until=day(summary.get("validUntil")),
         verifier_address=settings.public_url + url_for("verify_page.form"),
         verifier_did=verifier_did(settings), email=email,
+        authentic=bool(record.get("authentic")),
         can_compare_email=bool(record.get("canCompareEmail")))
 
 
@@ -144,15 +148,18 @@ def _keep_and_show(scanned: ScannedInput, lookup: ShareLookup | None,
         return _error("the document is nested too deeply", 400)
     report = verifier_for_app(current_app).verify_credential(credential, country=country,
                                                              lang=current_language())
-    authentic = isinstance(credential, dict) and report.verdict != "forged-or-malformed"
-    hashes = read_facts(credential).holder_email_hashes \
-        if authentic and isinstance(credential, dict) else ()
-    credential_id = credential.get("id") if isinstance(credential, dict) else None
+    document = credential if isinstance(credential, dict) else {}
+    # the holder's name is shown, and the e-mail hashes compared, only when the signature
+    # was verified: an unknown proof (keys unreachable) covers nothing yet
+    authentic = report.verdict is not Verdict.FORGED_OR_MALFORMED and all(
+        c.outcome is Outcome.PASSED for c in report.checks
+        if c.category is Category.AUTHENTICITY and c.unknown_matters)
+    hashes = read_facts(document).holder_email_hashes if authentic else ()
+    credential_id = document.get("id")
     record = {"report": report.to_json(), "source": scanned.source, "country": country,
               "credentialId": credential_id if isinstance(credential_id, str) else None,
-              "credentialDigest": credential_digest(credential)
-              if isinstance(credential, dict) else None,
-              "canCompareEmail": bool(hashes)}
+              "credentialDigest": credential_digest(document) if document else None,
+              "canCompareEmail": bool(hashes), "authentic": authentic}
     result_id = kept_results(current_app).keep(record, hashes)
     return redirect(url_for("verify_page.result", result_id=result_id,
                             lang=current_language()), 303)
