@@ -261,7 +261,7 @@ def test_the_page_in_headless_chromium_uploads_a_qr_image(served, issuer, tmp_pa
             assert checks.count() >= 9
             proof = page.locator('#checks li[data-check="proof"]')
             assert words("de", "Signature") in proof.inner_text()
-            assert "valid eddsa-rdfc-2022 signature" in proof.inner_text()
+            assert "Gültige eddsa-rdfc-2022-Signatur" in proof.inner_text()  # reasons translated
             assert "Demo Certification Body (registry)" in page.locator("#issuer").inner_text()
             page.screenshot(path=str(tmp_path / "verify.png"), full_page=True)
         finally:
