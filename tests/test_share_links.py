@@ -121,7 +121,7 @@ def test_a_withdrawn_link_no_longer_opens_the_credential(logged_in, service, cre
     link = _certificate_link(logged_in, credential_id)
     token = _token(link)
     assert logged_in.get(f"/shares/{token}/credential").status_code == 200
-    assert logged_in.get(f"/v/{token}").status_code == 200
+    assert logged_in.get(f"/v/{token}", follow_redirects=True).status_code == 200
     link_id = WITHDRAW_FORM.search(_console(logged_in, credential_id)).group(1)
     html = _withdraw(logged_in, credential_id, link_id).get_data(as_text=True)
     assert "Share link withdrawn" in html
