@@ -15,7 +15,7 @@ The public surface (everything else lives in `vc._internal` and may change witho
 - `vc.cryptosuites`: `eddsa-rdfc-2022`, `eddsa-jcs-2022`, `Ed25519Signature2020`
   (`ALL_SUITES`, `SIGNING_SUITES`).
 - `vc.checks` (results), `vc.errors` (typed exceptions), `vc.datamodel` (VC Data Model
-  2.0 checks), `vc.instants`, `vc.language_maps`, `vc.resource_integrity`.
+  2.0 checks, and 1.1's for credentials issued before 2.0), `vc.instants`, `vc.language_maps`, `vc.resource_integrity`.
 - Keys and DIDs: `vc.multikey`, `vc.multibase`, `vc.key_store`, `vc.did_key`,
   `vc.did_web`, `vc.did_resolver` (`DIDResolver`), `vc.fetch` (bounded HTTP, static and
   caching fetchers).

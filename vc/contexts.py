@@ -76,7 +76,7 @@ class PinnedContexts:
 def standard_contexts() -> PinnedContexts:
     """The W3C and 1EdTech contexts vc ships: credentials v1 and v2, Data Integrity v1 and
     v2, DID v1, Multikey v1, Ed25519Signature2020 v1, Bitstring Status List v1, Open
-    Badges 3.0."""
+    Badges 3.0.1, 3.0.2, 3.0.3 and its extensions context."""
     return PinnedContexts(STANDARD_CONTEXTS_DIR)
 
 
