@@ -43,6 +43,8 @@ class Candidate(Base):
     did: Mapped[str | None] = mapped_column(Text)
     salt: Mapped[str] = mapped_column(Text)  # for the hashed email identifier
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=_now)
+    # the language the holder's e-mails are written in (en bg ro el es de); None: English
+    language: Mapped[str | None] = mapped_column(Text, nullable=True)
 
 
 class Assessment(Base):
@@ -235,3 +237,20 @@ class WalletCopy(Base):
     issued_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=_now)
     token_list: Mapped[int | None] = mapped_column(Integer)  # SD-JWT copies only
     token_index: Mapped[int | None] = mapped_column(Integer)
+
+
+class HolderSignIn(Base):
+    """A holder's personal sign-in link, sent by e-mail (issue 11): it works once, before it
+    expires, and then becomes the holder's session on that browser. Only SHA-256 hashes of
+    the link's token and of the session's token are kept."""
+
+    __tablename__ = "issuer_holder_sign_ins"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    token_hash: Mapped[str] = mapped_column(Text, unique=True)
+    candidate_id: Mapped[int] = mapped_column(ForeignKey("issuer_candidates.id"), index=True)
+    created_by: Mapped[str] = mapped_column(Text)
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=_now)
+    expires_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+    used_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    session_hash: Mapped[str | None] = mapped_column(Text, unique=True)
+    session_expires_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))

@@ -8,6 +8,7 @@ from web.aries_pages import aries_pages
 from web.auth import init_auth
 from web.datadir import issuer_service_for, open_issuer_keys
 from web.holder_pages import holder_pages
+from web.holder_portal import holder_portal
 from web.home import home
 from web.i18n import init_i18n
 from web.issuer_api import issuer_api
@@ -49,7 +50,8 @@ def create_app(settings: Settings | None = None) -> Flask:
     app.register_blueprint(wellknown)
     app.register_blueprint(oid4vci)
     init_auth(app, settings)
-    for blueprint in (issuer_console, issuer_api, vcapi_issuer, status_lists, holder_pages):
+    for blueprint in (issuer_console, issuer_api, vcapi_issuer, status_lists, holder_pages,
+                      holder_portal):
         app.register_blueprint(blueprint)
     app.register_blueprint(verify_api)
     app.register_blueprint(aries_pages)

@@ -3,6 +3,7 @@
 Views translate forms into `IssuerService` calls and show the outcome; the service decides.
 Every page needs a logged-in officer, every form carries the CSRF token (`web.auth`).
 """
+import base64
 import json
 from datetime import UTC, date, datetime, time, timedelta
 from typing import Any
@@ -18,6 +19,7 @@ from flask import (
     redirect,
     render_template,
     request,
+    session,
     url_for,
 )
 from werkzeug.datastructures import FileStorage
@@ -33,9 +35,14 @@ from issuer.shares import (
     revoke_share,
     shares_of,
 )
+from vc.qr import qr_png
 from web import issuer_reads as reads
 from web.auth import current_officer, log_in, log_out, login_required, protect_forms, safe_next
+from web.holder_mail import send_sign_in
 from web.holder_pages import share_key, share_url
+from web.i18n import LANGUAGES
+from web.mailer import MailError
+from web.oid4vci.offers import offer_uri
 from web.services import current_services
 
 issuer_console = Blueprint("issuer_console", __name__, url_prefix="/issuer")
@@ -165,7 +172,23 @@ def candidate(ref: str) -> str:
         assessments=reads.assessments(service, ref),
         credentials=reads.credential_rows(service, candidate_ref=ref, limit=500),
         today=service.clock().date().isoformat(),
-        exam_body=current_services().settings.issuer_name)
+        exam_body=current_services().settings.issuer_name, languages=LANGUAGES)
+
+
+@issuer_console.post("/candidates/<ref>/invite")
+@login_required
+def invite_holder(ref: str) -> BaseResponse:
+    """E-mails the holder a personal sign-in link in the chosen language (issue 11 §2)."""
+    service = _service()
+    try:
+        person = reads.candidate(service, ref)
+        send_sign_in(current_services().settings, service.sessions, person.email, g.officer,
+                     request.form.get("lang") or None)
+    except (NotFound, MailError, ValueError) as e:
+        flash(f"No e-mail sent: {e}", "error")
+    else:
+        flash(f"Sign-in link sent to {person.email}.", "success")
+    return redirect(url_for("issuer_console.candidate", ref=ref))
 
 
 @issuer_console.post("/candidates/<ref>/assessments")
@@ -229,9 +252,35 @@ def credential(credential_id: str) -> Response:
         audit=reads.audit_trail(service, credential_id),
         shares=[(s, share_url(s.token) if s.token else None) for s in shares],
         default_share_days=DEFAULT_SHARE_DAYS, first_expiry=today + timedelta(days=1),
-        last_expiry=today + timedelta(days=MAX_SHARE_DAYS - 1)))
+        last_expiry=today + timedelta(days=MAX_SHARE_DAYS - 1), offer=_shown_offer(row.id)))
     response.headers["Cache-Control"] = "private, no-store"  # it shows live share links
     return response
+
+
+def _shown_offer(credential_id: str) -> dict | None:
+    """The wallet offer made a moment ago for this credential (shown once)."""
+    offer = session.pop("console_offer", None)
+    if not isinstance(offer, dict) or offer.get("credential") != credential_id:
+        return None
+    png, _version = qr_png(offer["uri"], error_correction="L")
+    return {**offer, "qr": "data:image/png;base64," + base64.b64encode(png).decode()}
+
+
+@issuer_console.post("/credentials/<path:credential_id>/wallet-offer")
+@login_required
+def wallet_offer(credential_id: str) -> BaseResponse:
+    """An OpenID4VCI offer of this credential, as `s4c offer` makes (issue 11 §3)."""
+    fmt = request.form.get("format", "dc+sd-jwt")
+    services = current_services()
+    try:
+        made = services.issuer.wallets.offer(credential_id, [fmt], g.officer)
+    except (NotFound, ValueError) as e:
+        flash(f"No offer made: {e}", "error")
+    else:
+        session["console_offer"] = {"credential": credential_id, "tx_code": made.tx_code,
+                                    "uri": offer_uri(services.settings.public_url, made)}
+    return redirect(url_for("issuer_console.credential", credential_id=credential_id)
+                    + "#wallet")
 
 
 @issuer_console.post("/credentials/<path:credential_id>/status")

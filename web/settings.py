@@ -54,6 +54,14 @@ def _extra_contexts(value: str | None) -> Path | None:
 BROKER_SCHEMES = ("redis", "rediss", "unix")
 
 
+def _smtp_url(value: str | None) -> str | None:
+    if not value:
+        return None
+    if not value.startswith(("smtp://", "smtp+starttls://", "smtps://")):
+        raise ValueError("S4C_SMTP_URL must start with smtp://, smtp+starttls:// or smtps://")
+    return value
+
+
 def _broker_url(value: str | None) -> str | None:
     if not value:
         return None
@@ -97,6 +105,11 @@ class Settings:
     # vc/pinned_contexts). For the W3C conformance suites, whose credentials use the W3C
     # examples context; never set in production (off by default).
     extra_contexts: Path | None = None
+    # S4C_SMTP_URL: where holders' e-mails are sent: smtp://host:port (plain, for a relay on
+    # the same host), smtp+starttls://user:password@host:587 or smtps://user:password@host:465.
+    # Unset: no e-mail is sent, and the console says so. S4C_MAIL_FROM: the sender address.
+    smtp_url: str | None = field(default=None, repr=False)
+    mail_from: str = "s4c@localhost"
 
     @classmethod
     def from_environment(
@@ -104,8 +117,8 @@ class Settings:
     ) -> "Settings":
         """Reads S4C_DATA_DIR, DATABASE_URL, S4C_PUBLIC_URL, S4C_KEY_PASSPHRASE, S4C_ISSUER_NAME,
         S4C_TRUSTED_PROXIES, S4C_BROKER_URL, S4C_ALLOW_LOOPBACK_FETCH, S4C_TRUST_LIST,
-        S4C_TRUST_OPERATOR_DID, S4C_EXTRA_CONTEXTS, S4C_SD_JWT_KEY, S4C_SD_JWT_CHAIN: the only
-        place s4c reads its environment."""
+        S4C_TRUST_OPERATOR_DID, S4C_EXTRA_CONTEXTS, S4C_SD_JWT_KEY, S4C_SD_JWT_CHAIN,
+        S4C_SMTP_URL, S4C_MAIL_FROM: the only place s4c reads its environment."""
         env = os.environ if environ is None else environ
         if data_dir is None:
             data_dir = Path(env["S4C_DATA_DIR"]) if env.get("S4C_DATA_DIR") else default_data_dir(env)
@@ -123,6 +136,8 @@ class Settings:
             trust_operator_did=env.get("S4C_TRUST_OPERATOR_DID") or None,
             sd_jwt_key=env.get("S4C_SD_JWT_KEY") or None,
             sd_jwt_chain=env.get("S4C_SD_JWT_CHAIN") or None,
+            smtp_url=_smtp_url(env.get("S4C_SMTP_URL")),
+            mail_from=env.get("S4C_MAIL_FROM") or "s4c@localhost",
             extra_contexts=_extra_contexts(env.get("S4C_EXTRA_CONTEXTS")),
         )
 

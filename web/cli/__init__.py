@@ -5,6 +5,7 @@ import click
 
 from web.bench import bench
 from web.cli.agent_commands import agent
+from web.cli.holder_commands import COMMANDS as HOLDER_COMMANDS
 from web.cli.issuer_commands import COMMANDS as ISSUER_COMMANDS
 from web.cli.job_commands import COMMANDS as JOB_COMMANDS
 from web.cli.registry_commands import registry
@@ -45,6 +46,8 @@ for command in ISSUER_COMMANDS + JOB_COMMANDS:
 main.add_command(bench)
 main.add_command(registry)
 main.add_command(agent)
+for command in HOLDER_COMMANDS:
+    main.add_command(command)
 for command in VERIFY_COMMANDS:
     main.add_command(command)
 # ---------------------------------------------------------------------------------

@@ -1,0 +1,35 @@
+"""`s4c holder invite`: e-mail a holder their personal sign-in link (issue 11 §2)."""
+import click
+
+from issuer.errors import NotFound
+from web.cli.context import issuer_service
+from web.holder_mail import send_sign_in
+from web.i18n import LANGUAGES
+from web.mailer import MailError
+from web.settings import Settings
+
+
+@click.group("holder")
+def holder() -> None:
+    """Holders' access to their own page."""
+
+
+@holder.command("invite")
+@click.argument("email")
+@click.option("--lang", type=click.Choice(list(LANGUAGES)), default=None,
+              help="The language of the e-mail (remembered for the holder); default: the "
+                   "one chosen before, else English.")
+@click.option("--actor", default="cli", show_default=True,
+              help="Who is acting (recorded in the audit trail).")
+@click.pass_obj
+def invite(settings: Settings, email: str, lang: str | None, actor: str) -> None:
+    """Send EMAIL's holder a personal sign-in link to their page (S4C_SMTP_URL)."""
+    service = issuer_service(settings)
+    try:
+        found = send_sign_in(settings, service.sessions, email, actor, lang)
+    except (NotFound, MailError, ValueError) as e:
+        raise click.ClickException(str(e)) from e
+    click.echo(f"sign-in link sent to {found.email}")
+
+
+COMMANDS = [holder]

@@ -1,0 +1,66 @@
+"""The e-mail that gives a holder their personal sign-in link, in their language (issue 11).
+
+Sent by the officer (console or `s4c holder invite`) or after a cohort is issued. The words
+are gettext messages (marked with `N_`, extracted by `make messages`) looked up in the
+holder's language's catalogue, so the same text serves the console, the command line and the
+workers, with or without a request.
+"""
+from datetime import UTC, datetime
+
+from sqlalchemy.orm import sessionmaker
+
+from issuer.errors import NotFound
+from issuer.holder_sign_in import LINK_HOURS, Holder, find_holder, make_link, set_language
+from web.i18n import LANGUAGES, read_catalogues
+from web.mailer import Mail, MailError, send_mail
+from web.settings import Settings
+
+
+def N_(text: str) -> str:  # gettext's name for "mark for extraction"
+    return text
+
+
+SUBJECT = N_("Your Skills4Cities credentials: your personal sign-in link")
+BODY = N_("Hello %(name)s,\n\n"
+          "your certification body %(issuer)s has issued Skills4Cities credentials to you. "
+          "Open this personal link to see them, download them, print your certificate, share "
+          "them with employers and add them to your wallet:\n\n"
+          "%(link)s\n\n"
+          "The link works once and for %(hours)s hours. Do not forward it: whoever opens it "
+          "signs in as you. If it has expired, ask for a new one on %(sign_in)s.\n")
+
+
+def _translated(text: str, lang: str) -> str:
+    catalogue = read_catalogues().get(lang)
+    return catalogue.gettext(text) if catalogue else text
+
+
+def sign_in_mail(settings: Settings, holder: Holder, token: str, lang: str) -> Mail:
+    link = f"{settings.public_url}/holder/sign-in/{token}"
+    body = _translated(BODY, lang) % {
+        "name": holder.name, "issuer": settings.issuer_name, "link": link,
+        "hours": LINK_HOURS, "sign_in": f"{settings.public_url}/holder/sign-in"}
+    return Mail(holder.email, _translated(SUBJECT, lang), body, lang)
+
+
+def send_sign_in(settings: Settings, sessions: sessionmaker, email: str, actor: str,
+                 language: str | None = None) -> Holder:
+    """Makes a sign-in link for the holder with this e-mail address and sends it, in
+    `language` (remembered for later e-mails) or the one chosen before, else English.
+    Raises NotFound for an unknown address, `web.mailer.MailError` when sending fails (the
+    link is then not kept)."""
+    if language is not None and language not in LANGUAGES:
+        raise ValueError(f"unknown language {language!r}: use one of {', '.join(LANGUAGES)}")
+    if not settings.smtp_url:
+        raise MailError("no SMTP server is configured: set S4C_SMTP_URL (and S4C_MAIL_FROM)")
+    with sessions.begin() as s:
+        holder = find_holder(s, email)
+        if holder is None:
+            raise NotFound(f"no candidate has the e-mail address {email}")
+        if language is not None:
+            set_language(s, holder, language)
+        lang = language or holder.language or "en"
+        token = make_link(s, holder, actor, datetime.now(UTC))
+        send_mail(settings, sign_in_mail(settings, holder, token, lang))  # in the transaction:
+        # a link whose e-mail was not sent is rolled back with it
+    return holder
