@@ -220,6 +220,13 @@ class WalletGrant(Base):
     expires_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
     redeemed_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
     failed_attempts: Mapped[int] = mapped_column(Integer, default=0)
+    # the authorization code flow (i0007): the code is bound to the wallet's PKCE challenge
+    # (S256), its redirect URI and client id; an offer for that flow has none of them
+    flow: Mapped[str] = mapped_column(Text, default="pre-authorized",
+                                      server_default="pre-authorized")
+    pkce_challenge: Mapped[str | None] = mapped_column(Text)
+    redirect_uri: Mapped[str | None] = mapped_column(Text)
+    client_id: Mapped[str | None] = mapped_column(Text)
 
 
 class WalletCopy(Base):
@@ -254,3 +261,16 @@ class HolderSignIn(Base):
     used_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
     session_hash: Mapped[str | None] = mapped_column(Text, unique=True)
     session_expires_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+
+
+class WalletAuthorizationRequest(Base):
+    """A wallet's pushed authorization request (RFC 9126), kept until the holder answers it
+    on the authorization page or it expires; used once."""
+
+    __tablename__ = "issuer_wallet_requests"
+    id: Mapped[str] = mapped_column(Text, primary_key=True)  # in the request_uri
+    client_id: Mapped[str] = mapped_column(Text)
+    parameters: Mapped[dict[str, str]] = mapped_column(JSON)
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=_now)
+    expires_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+    used_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))

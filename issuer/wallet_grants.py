@@ -106,7 +106,8 @@ def redeem(sessions: sessionmaker, code: str, tx_code: str | None, now: datetime
     the offer, in its own transaction, before the error is raised."""
     with sessions.begin() as s:
         row = s.scalars(select(WalletGrant).where(
-            WalletGrant.code_hash == _code_hash(code))).first()
+            WalletGrant.code_hash == _code_hash(code),
+            WalletGrant.flow == "pre-authorized")).first()
         if row is None:
             raise GrantError("invalid_grant", "this pre-authorized code is not known")
         if row.redeemed_at is not None:

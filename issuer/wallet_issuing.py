@@ -15,8 +15,9 @@ from sqlalchemy.orm import Session
 from issuer.audit import record_audit_event
 from issuer.errors import NotFound
 from issuer.models import Candidate, IssuedCredential, WalletCopy
+from issuer.wallet_authorization import AuthorizationOffer, offer_for_authorization
 from issuer.wallet_copies import TOKEN_LIST_SIZE, ldp_vc_copy, record_copy, sd_jwt_claims
-from issuer.wallet_grants import Grant, Offer, create_offer
+from issuer.wallet_grants import FORMATS, Grant, Offer, create_offer
 from schemas.framework import Framework
 from vc.jose import JwsSigner
 from vc.sd_jwt_vc import issue_sd_jwt_vc
@@ -46,12 +47,24 @@ class WalletIssuing:
 
     def offer(self, email_or_credential_id: str, formats: list[str], actor: str,
               with_tx_code: bool = True) -> Offer:
-        """An offer of one credential (by its id) or of every active credential of the
-        holder with this e-mail address."""
+        """A pre-authorized offer of one credential (by its id) or of every active
+        credential of the holder with this e-mail address."""
         with self.service.sessions.begin() as s:
             candidate, credentials = _offered(s, email_or_credential_id.strip())
             return create_offer(s, candidate, credentials, formats, actor,
                                 self.service.clock(), with_tx_code)
+
+    def authorization_offer(self, email_or_credential_id: str, formats: list[str],
+                            actor: str) -> AuthorizationOffer:
+        """The same, for the authorization code flow: the holder signs in to agree."""
+        unknown = [f for f in formats if f not in FORMATS]
+        if unknown or not formats:
+            raise ValueError(f"unknown format {', '.join(unknown) or '(none)'}: "
+                             f"use {' or '.join(FORMATS)}")
+        with self.service.sessions.begin() as s:
+            candidate, credentials = _offered(s, email_or_credential_id.strip())
+            return offer_for_authorization(s, candidate, credentials, formats, actor,
+                                           self.service.clock())
 
     def issue_ldp_vc(self, grant: Grant, config_id: str, keys: list[HolderKey],
                      now: datetime) -> list[dict[str, Any]]:

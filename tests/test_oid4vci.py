@@ -251,3 +251,66 @@ def _w3c_report(server, folder: Path, credential_id: str) -> dict:
         if document["id"] == credential_id:
             return _verify(server, document)
     raise AssertionError(f"{credential_id} not exported")
+
+
+# -- the authorization code flow (PAR, PKCE, the holder agreeing on their page) ---------------
+def _holder_cookie(server, email: str = HOLDER) -> str:
+    """The holder signs in on their page, as the e-mailed link does (made here directly)."""
+    import http.cookiejar
+    import urllib.request
+    from datetime import UTC, datetime
+
+    from issuer.holder_sign_in import find_holder, make_link
+    from web.cli.context import issuer_service
+    from web.settings import Settings
+
+    settings = Settings.from_environment(environ=server.env)
+    with issuer_service(settings).sessions.begin() as s:
+        token = make_link(s, find_holder(s, email), "test", datetime.now(UTC))
+    jar = http.cookiejar.CookieJar()
+    opener = urllib.request.build_opener(urllib.request.HTTPCookieProcessor(jar))
+    opener.open(f"{server.base}/holder/sign-in/{token}", timeout=30).read()  # loopback
+    return "; ".join(f"{c.name}={c.value}" for c in jar)
+
+
+@pytest.mark.parametrize("fmt", ["dc+sd-jwt", "ldp_vc"])
+def test_the_authorization_code_flow_with_par_and_pkce(server, fmt):
+    uri, tx_code = _offer(server, HOLDER, "--flow", "authorization-code", fmt=fmt)
+    assert tx_code is None
+    offer = json.loads(urllib.parse.unquote(uri.split("=", 1)[1]))
+    assert set(offer["grants"]) == {"authorization_code"}
+    result = run_wallet(offer=uri, cookie=_holder_cookie(server))
+    assert result["ok"], result
+    suffix = "-sd_jwt" if fmt == "dc+sd-jwt" else "-ldp_vc"
+    assert all(c["configurationId"].endswith(suffix) for c in result["credentials"])
+    assert result["tokenType"] == "DPoP"
+
+
+def test_the_authorization_code_flow_needs_the_holder_signed_in(server):
+    uri, _ = _offer(server, HOLDER, "--flow", "authorization-code")
+    result = run_wallet(offer=uri, cookie="")
+    assert not result["ok"] and result["stage"] == "authorize", result
+    assert "/holder/sign-in" in result["error"]
+
+
+def test_another_holder_cannot_agree_to_an_offer_made_for_someone_else(server):
+    uri, _ = _offer(server, HOLDER, "--flow", "authorization-code")
+    result = run_wallet(offer=uri, cookie=_holder_cookie(server, "jonas-gruber@example.org"))
+    assert not result["ok"] and result["stage"] == "authorize", result
+
+
+def test_a_wrong_pkce_verifier_gets_no_token(server):
+    uri, _ = _offer(server, HOLDER, "--flow", "authorization-code")
+    result = run_wallet(offer=uri, cookie=_holder_cookie(server), scenario="wrong-verifier")
+    assert not result["ok"] and result["stage"] == "token", result
+    assert "PKCE" in json.dumps(result)
+
+
+def test_a_pushed_request_without_pkce_is_refused(server):
+    body = urllib.parse.urlencode({"response_type": "code", "client_id": "w",
+                                   "redirect_uri": "https://wallet.example/cb",
+                                   "scope": "SCPM-sd_jwt"}).encode()
+    status, answer = server.post("/oid4vci/par", body,
+                                 {"Content-Type": "application/x-www-form-urlencoded"})
+    assert status == 400 and answer["error"] == "invalid_request"
+    assert "PKCE" in answer["error_description"]

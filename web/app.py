@@ -14,6 +14,7 @@ from web.i18n import init_i18n
 from web.issuer_api import issuer_api
 from web.issuer_console import issuer_console
 from web.job_queue import JobQueue
+from web.oid4vci.authorization import oid4vci_authorization
 from web.oid4vci.endpoints import oid4vci
 from web.problems import register_problem_handlers
 from web.registry_setup import register_registry
@@ -49,6 +50,7 @@ def create_app(settings: Settings | None = None) -> Flask:
     app.register_blueprint(home)
     app.register_blueprint(wellknown)
     app.register_blueprint(oid4vci)
+    app.register_blueprint(oid4vci_authorization)
     init_auth(app, settings)
     for blueprint in (issuer_console, issuer_api, vcapi_issuer, status_lists, holder_pages,
                       holder_portal):

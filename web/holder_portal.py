@@ -47,7 +47,7 @@ NEXT_KEY = "holder_next"
 LINKEDIN_ADD = "https://www.linkedin.com/profile/add"
 
 
-def _language() -> str:
+def holder_language() -> str:
     asked = request.args.get("lang", "")
     if asked in LANGUAGES:
         session["holder_lang"] = asked
@@ -61,7 +61,7 @@ def _language() -> str:
     return request.accept_languages.best_match(list(LANGUAGES), default="en")
 
 
-choose_language_with(holder_portal, _language)
+choose_language_with(holder_portal, holder_language)
 
 
 def _now() -> datetime:
@@ -90,7 +90,7 @@ def _page(template: str, status: int = 200, **context) -> Response:
 # -- signing in ------------------------------------------------------------------------------
 @holder_portal.get("/sign-in")
 def sign_in_form() -> Response:
-    return _page("holder/sign_in.html")
+    return _page("holder/sign_in.html", wallet=request.args.get("wallet") == "1")
 
 
 @holder_portal.post("/sign-in")
@@ -133,7 +133,7 @@ def sign_out() -> BaseResponse:
 
 
 # -- the holder's credentials ----------------------------------------------------------------
-def _title(document: dict) -> str:
+def credential_title(document: dict) -> str:
     achievement = (document.get("credentialSubject") or {}).get("achievement") or {}
     names = language_map(achievement.get("name") or document.get("name"))
     return pick_language(names, current_language()) or str(achievement.get("humanCode", ""))
@@ -156,7 +156,7 @@ def home() -> Response:
     _signed_in()
     service = current_services().issuer
     rows = reads.credential_rows(service, candidate_ref=g.holder.ref, limit=200)
-    titles = {r.id: _title(service.credential(r.id).document) for r in rows}
+    titles = {r.id: credential_title(service.credential(r.id).document) for r in rows}
     return _page("holder/home.html", rows=rows, titles=titles)
 
 
@@ -165,7 +165,7 @@ def linkedin_url(document: dict, row: reads.CredentialRow, verify_link: str) -> 
     issue month and the public verification URL (LinkedIn's "Add to Profile" parameters)."""
     issuer = document.get("issuer")
     organisation = issuer.get("name", "") if isinstance(issuer, dict) else str(issuer)
-    params = {"startTask": "CERTIFICATION_NAME", "name": _title(document),
+    params = {"startTask": "CERTIFICATION_NAME", "name": credential_title(document),
               "organizationName": organisation, "issueYear": row.issued_at.year,
               "issueMonth": row.issued_at.month, "certUrl": verify_link, "certId": row.id}
     if row.valid_until is not None:
@@ -193,7 +193,7 @@ def credential(credential_id: str) -> Response:
         offer_qr = _png_data_url(qr_png(offer["uri"], error_correction="L")[0])
     else:
         offer = None
-    return _page("holder/credential.html", row=row, title=_title(document),
+    return _page("holder/credential.html", row=row, title=credential_title(document),
                  text=certificate_text(document), shares=shares, share_link=link,
                  link_qr=link_qr, full_qr=full_qr, offer=offer, offer_qr=offer_qr,
                  linkedin=linkedin_url(document, row, link) if link else None,

@@ -3,9 +3,13 @@
 // flow against a running `s4c serve`. Keys and JWT signatures use node:crypto.
 //
 //   node wallet.mjs '<json options>'
-//   options: {offer, txCode, alg: "ES256"|"EdDSA", copies, scenario}
+//   options: {offer, txCode, alg: "ES256"|"EdDSA", copies, scenario, cookie}
 //   scenario: "good" | "reuse" (redeem the code twice) | "stale-nonce" (a proof with a nonce
-//   of our own making) | "foreign-key" (a proof whose header names another key)
+//   of our own making) | "foreign-key" (a proof whose header names another key) |
+//   "wrong-verifier" (authorization code flow: a PKCE verifier not of the challenge)
+// An offer with an `authorization_code` grant runs that flow: PAR and PKCE by the library;
+// the holder's browser step (sign-in cookie `cookie`, then "Add them to my wallet") is
+// played here with fetch, as a browser would.
 // Prints one JSON line: {ok: true, credentials, metadata} or {ok: false, stage, error}.
 import crypto from 'node:crypto'
 import { setGlobalConfig } from '@openid4vc/utils'
@@ -59,6 +63,44 @@ const callbacks = {
   }
 }
 
+const REDIRECT_URI = 'https://wallet.example/callback'
+
+// The holder's browser: the authorization page with their session cookie, then agreeing.
+async function agree (url) {
+  const headers = { cookie: options.cookie ?? '' }
+  const page = await fetch(url, { headers, redirect: 'manual' })
+  if (page.status !== 200) throw new Error(`authorization page answered ${page.status} ${page.headers.get('location') ?? ''}`)
+  const html = await page.text()
+  const field = (name) => html.match(new RegExp(`name="${name}" value="([^"]*)"`))?.[1]
+  const form = new URLSearchParams({
+    csrf_token: field('csrf_token'), request_uri: field('request_uri').replaceAll('&#34;', '"'),
+    client_id: field('client_id'), decision: 'allow'
+  })
+  const answer = await fetch(url, {
+    method: 'POST', body: form, redirect: 'manual',
+    headers: { ...headers, 'content-type': 'application/x-www-form-urlencoded' }
+  })
+  const location = answer.headers.get('location')
+  if (answer.status !== 303 || !location?.startsWith(REDIRECT_URI)) throw new Error(`no redirect to the wallet: ${answer.status} ${location}`)
+  return new URL(location)
+}
+
+async function authorizationCodeFlow (client, offer, issuerMetadata, dpop, setStage) {
+  setStage('par')
+  const started = await client.initiateAuthorization({
+    credentialOffer: offer, issuerMetadata, clientId: 's4c-test-wallet', redirectUri: REDIRECT_URI, dpop
+  })
+  setStage('authorize')
+  const back = await agree(started.authorizationRequestUrl)
+  if (back.searchParams.get('iss') !== issuerMetadata.credentialIssuer.credential_issuer) throw new Error('no iss in the response (RFC 9207)')
+  setStage('token')
+  const verifier = options.scenario === 'wrong-verifier' ? 'x'.repeat(64) : started.pkce.codeVerifier
+  return await client.retrieveAuthorizationCodeAccessTokenFromOffer({
+    credentialOffer: offer, issuerMetadata, authorizationCode: back.searchParams.get('code'),
+    pkceCodeVerifier: verifier, redirectUri: REDIRECT_URI, dpop
+  })
+}
+
 async function main () {
   const client = new Openid4vciClient({ callbacks })
   let stage = 'offer'
@@ -69,9 +111,11 @@ async function main () {
     const dpopKey = remember(newKey('ES256'))
     const dpop = { signer: { method: 'jwk', alg: 'ES256', publicJwk: dpopKey.publicJwk } }
     stage = 'token'
-    const { accessTokenResponse } = await client.retrievePreAuthorizedCodeAccessTokenFromOffer({
-      credentialOffer: offer, issuerMetadata, txCode: options.txCode, dpop
-    })
+    const { accessTokenResponse } = offer.grants?.authorization_code
+      ? await authorizationCodeFlow(client, offer, issuerMetadata, dpop, (s) => { stage = s })
+      : await client.retrievePreAuthorizedCodeAccessTokenFromOffer({
+        credentialOffer: offer, issuerMetadata, txCode: options.txCode, dpop
+      })
     if (options.scenario === 'reuse') {
       stage = 'token-again'
       await client.retrievePreAuthorizedCodeAccessTokenFromOffer({

@@ -7,7 +7,10 @@ from pathlib import Path
 import click
 
 from issuer.service import IssuerError, IssuerService
+from issuer.wallet_grants import Offer
+from vc.qr import qr_png
 from web.cli.context import issuer_service
+from web.oid4vci.offers import offer_uri
 from web.settings import Settings
 
 ACTOR_OPTION = click.option("--actor", default="cli", show_default=True,
@@ -298,8 +301,10 @@ COMMANDS.append(status_group)
 @click.argument("email_or_credential_id")
 @click.option("--format", "fmt", type=click.Choice(["dc+sd-jwt", "ldp_vc"]), default="dc+sd-jwt",
               show_default=True, help="The credential format the wallet receives.")
-@click.option("--flow", type=click.Choice(["pre-authorized"]), default="pre-authorized",
-              show_default=True, help="The OpenID4VCI flow the offer starts.")
+@click.option("--flow", type=click.Choice(["pre-authorized", "authorization-code"]),
+              default="pre-authorized", show_default=True,
+              help="The OpenID4VCI flow the offer starts: a pre-authorized code with a "
+                   "transaction code, or the holder signing in on their page to agree.")
 @click.option("--no-tx-code", is_flag=True,
               help="Offer without a transaction code (anyone who sees the QR code could "
                    "take the credential: only for a holder's own screen).")
@@ -312,17 +317,16 @@ def offer(settings: Settings, email_or_credential_id: str, fmt: str, flow: str,
     """An OpenID4VCI offer of one credential (by id) or of every active credential of a
     holder (by e-mail) to their wallet: prints the openid-credential-offer:// URI and the
     transaction code to give the holder apart from it (it is valid for 30 minutes)."""
-    from vc.qr import qr_png
-    from web.oid4vci.offers import offer_uri
-
     try:
-        made = issuer_service(settings).wallets.offer(email_or_credential_id, [fmt], actor,
-                                                      with_tx_code=not no_tx_code)
+        wallets = issuer_service(settings).wallets
+        made = wallets.authorization_offer(email_or_credential_id, [fmt], actor) \
+            if flow == "authorization-code" else wallets.offer(
+                email_or_credential_id, [fmt], actor, with_tx_code=not no_tx_code)
     except (IssuerError, ValueError) as e:
         _fail(e)
     uri = offer_uri(settings.public_url, made)
     click.echo(uri)
-    if made.tx_code:
+    if isinstance(made, Offer) and made.tx_code:
         click.echo(f"tx_code: {made.tx_code}", err=True)
     if output:
         Path(output).write_bytes(qr_png(uri, error_correction="L")[0])

@@ -11,6 +11,7 @@ from typing import Any
 from flask import Blueprint, Response, current_app, jsonify, request
 
 from issuer.errors import NotFound
+from issuer.wallet_authorization import redeem_code
 from issuer.wallet_grants import GrantError, find_grant, parse_configuration_id, redeem
 from issuer.wallet_issuing import HolderKey
 from web.oid4vci import metadata
@@ -112,22 +113,32 @@ def token_status_list(number: int) -> Response:
 
 @oid4vci.post(metadata.TOKEN_PATH)
 def token() -> Response:
-    """§6.1 Token Request, pre-authorized code grant, with a DPoP proof (RFC 9449 §5)."""
+    """§6.1 Token Request (pre-authorized code, or authorization code with PKCE), with a
+    DPoP proof (RFC 9449 §5)."""
     try:
         proof = check_dpop(request.headers.getlist("DPoP"), "POST",
                            _public_url() + metadata.TOKEN_PATH)
     except DpopError as e:
         return _error("invalid_dpop_proof", str(e))
     form = request.form
-    if form.get("grant_type") != PRE_AUTHORIZED_GRANT:
-        return _error("unsupported_grant_type",
-                      f"grant_type must be {PRE_AUTHORIZED_GRANT}")
-    code = form.get("pre-authorized_code")
-    if not code:
-        return _error("invalid_request", "pre-authorized_code is missing")
+    grant_type = form.get("grant_type")
+    sessions = current_services().issuer.sessions
     try:
-        grant = redeem(current_services().issuer.sessions, code, form.get("tx_code"),
-                       datetime.now(UTC))
+        if grant_type == PRE_AUTHORIZED_GRANT:
+            code = form.get("pre-authorized_code")
+            if not code:
+                return _error("invalid_request", "pre-authorized_code is missing")
+            grant = redeem(sessions, code, form.get("tx_code"), datetime.now(UTC))
+        elif grant_type == "authorization_code":
+            code = form.get("code")
+            if not code:
+                return _error("invalid_request", "code is missing")
+            grant = redeem_code(sessions, code, form.get("code_verifier"),
+                                form.get("redirect_uri"), form.get("client_id"),
+                                datetime.now(UTC))
+        else:
+            return _error("unsupported_grant_type", "grant_type must be authorization_code "
+                          f"or {PRE_AUTHORIZED_GRANT}")
     except GrantError as e:
         return _error(e.error, str(e))
     return _json({"access_token": make_access_token(_key(), grant.id, proof.thumbprint),

@@ -25,6 +25,8 @@ TYPES = {"role": ["VerifiableCredential", "OpenBadgeCredential", "S4CRoleCredent
 TOKEN_PATH = "/oid4vci/token"  # noqa: S105 (a path, not a password)
 NONCE_PATH = "/oid4vci/nonce"
 CREDENTIAL_PATH = "/oid4vci/credential"
+PAR_PATH = "/oid4vci/par"
+AUTHORIZE_PATH = "/oid4vci/authorize"
 
 
 def _display(name: dict[str, str] | Any, description: dict[str, str] | Any) -> list[dict]:
@@ -72,6 +74,7 @@ def credential_configurations(framework: Framework, formats: tuple[str, ...],
         if "dc+sd-jwt" in formats:
             out[configuration_id(item.code, "dc+sd-jwt")] = {
                 "format": "dc+sd-jwt",
+                "scope": configuration_id(item.code, "dc+sd-jwt"),
                 "vct": vct_url(public_url, kind),
                 "cryptographic_binding_methods_supported": ["jwk"],
                 "credential_signing_alg_values_supported": ["ES256"],
@@ -86,6 +89,7 @@ def credential_configurations(framework: Framework, formats: tuple[str, ...],
         if "ldp_vc" in formats:
             out[configuration_id(item.code, "ldp_vc")] = {
                 "format": "ldp_vc",
+                "scope": configuration_id(item.code, "ldp_vc"),
                 "credential_definition": {"@context": CONTEXTS, "type": TYPES[kind]},
                 "cryptographic_binding_methods_supported": ["did:jwk"],
                 "credential_signing_alg_values_supported": ["eddsa-rdfc-2022"],
@@ -117,7 +121,13 @@ def authorization_server_metadata(public_url: str) -> dict:
     return {
         "issuer": public_url,
         "token_endpoint": public_url + TOKEN_PATH,
-        "grant_types_supported": ["urn:ietf:params:oauth:grant-type:pre-authorized_code"],
+        "authorization_endpoint": public_url + AUTHORIZE_PATH,
+        "pushed_authorization_request_endpoint": public_url + PAR_PATH,
+        "require_pushed_authorization_requests": True,  # HAIP 1.0: PAR only
+        "code_challenge_methods_supported": ["S256"],
+        "response_types_supported": ["code"],
+        "grant_types_supported": ["authorization_code",
+                                  "urn:ietf:params:oauth:grant-type:pre-authorized_code"],
         "pre-authorized_grant_anonymous_access_supported": True,
         "dpop_signing_alg_values_supported": PROOF_ALGORITHMS,
         "token_endpoint_auth_methods_supported": ["none"],

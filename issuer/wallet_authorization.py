@@ -1,0 +1,223 @@
+"""The OpenID4VCI authorization code flow (OpenID4VCI 1.0 §5, with RFC 9126 pushed
+authorization requests and RFC 7636 PKCE, as HAIP 1.0 asks): the wallet pushes its request,
+the holder signs in on their own page and agrees, the wallet trades the code for a token.
+
+An offer for this flow names its credentials by `issuer_state`: only the holder they were
+issued to can agree to it. Without an offer, the request's `scope` names configurations
+(`SCPM-sd_jwt`), and the signed-in holder's own active credentials of those are granted.
+Codes are single use, live `CODE_SECONDS`, and are bound to the PKCE challenge (S256 only),
+the redirect URI and the client id of the request.
+"""
+import base64
+import hashlib
+import hmac
+import re
+import secrets
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+
+from sqlalchemy import select, update
+from sqlalchemy.orm import Session, sessionmaker
+
+from issuer.audit import record_audit_event
+from issuer.holder_sign_in import Holder
+from issuer.models import IssuedCredential, WalletAuthorizationRequest, WalletGrant
+from issuer.records import as_utc
+from issuer.wallet_grants import (
+    FORMATS,
+    OFFER_MINUTES,
+    Grant,
+    GrantError,
+    configuration_id,
+    parse_configuration_id,
+)
+
+REQUEST_SECONDS = 600  # a pushed request waits this long for the holder to sign in
+CODE_SECONDS = 60
+_VERIFIER = re.compile(r"[A-Za-z0-9\-._~]{43,128}")  # RFC 7636 §4.1
+_REQUEST_URI = "urn:ietf:params:oauth:request_uri:"
+
+
+def _hash(text: str) -> str:
+    return hashlib.sha256(text.encode()).hexdigest()
+
+
+def s256(verifier: str) -> str:
+    """RFC 7636 §4.2 code_challenge for method S256."""
+    return base64.urlsafe_b64encode(hashlib.sha256(verifier.encode("ascii")).digest()) \
+        .decode().rstrip("=")
+
+
+@dataclass(frozen=True)
+class AuthorizationOffer:
+    grant_id: str  # the offer's issuer_state
+    configuration_ids: list[str]
+    expires_at: datetime
+
+
+@dataclass(frozen=True)
+class PendingRequest:
+    id: str
+    client_id: str
+    parameters: dict[str, str]
+
+    @property
+    def request_uri(self) -> str:
+        return _REQUEST_URI + self.id
+
+
+def offer_for_authorization(s: Session, candidate_id: int, credentials: list[IssuedCredential],
+                            formats: list[str], actor: str, now: datetime
+                            ) -> AuthorizationOffer:
+    offered = {configuration_id(c.code, f): c.id for c in credentials for f in formats}
+    grant_id = secrets.token_urlsafe(16)
+    expires = now + timedelta(minutes=OFFER_MINUTES)
+    s.add(WalletGrant(id=grant_id, code_hash=_hash(secrets.token_urlsafe(32)),
+                      candidate_id=candidate_id, offered=offered, created_by=actor,
+                      created_at=now, expires_at=expires, failed_attempts=0,
+                      flow="authorization-offer"))
+    record_audit_event(s, actor, "wallet.offer.created", grant_id,
+                       {"credentials": sorted({c.id for c in credentials}),
+                        "formats": formats, "flow": "authorization-code"})
+    return AuthorizationOffer(grant_id, list(offered), expires)
+
+
+class RequestError(ValueError):
+    """A pushed authorization request refused: `error` is RFC 6749 §4.1.2.1's code."""
+
+    def __init__(self, error: str, message: str) -> None:
+        super().__init__(message)
+        self.error = error
+
+
+def push_request(sessions: sessionmaker, form: dict[str, str], now: datetime
+                 ) -> PendingRequest:
+    """RFC 9126 §2.1: checks the request as an authorization request and keeps it."""
+    if form.get("response_type") != "code":
+        raise RequestError("unsupported_response_type", "response_type must be code")
+    if not form.get("client_id"):
+        raise RequestError("invalid_request", "client_id is missing")
+    if not form.get("redirect_uri"):
+        raise RequestError("invalid_request", "redirect_uri is missing")
+    if form.get("code_challenge_method") != "S256" or not form.get("code_challenge"):
+        raise RequestError("invalid_request", "PKCE is required: send code_challenge with "
+                           "code_challenge_method S256 (RFC 7636)")
+    if "request_uri" in form:
+        raise RequestError("invalid_request", "request_uri must not be pushed (RFC 9126)")
+    if not form.get("issuer_state") and not form.get("scope"):
+        raise RequestError("invalid_scope", "name the credentials: issuer_state from an "
+                           "offer, or scope with configuration ids")
+    request = PendingRequest(secrets.token_urlsafe(24), form["client_id"], dict(form))
+    with sessions.begin() as s:
+        s.add(WalletAuthorizationRequest(id=request.id, client_id=request.client_id,
+                                         parameters=request.parameters, created_at=now,
+                                         expires_at=now + timedelta(seconds=REQUEST_SECONDS)))
+    return request
+
+
+def pending_request(sessions: sessionmaker, request_uri: str, client_id: str,
+                    now: datetime) -> PendingRequest | None:
+    if not request_uri.startswith(_REQUEST_URI):
+        return None
+    with sessions() as s:
+        row = s.get(WalletAuthorizationRequest, request_uri.removeprefix(_REQUEST_URI))
+        if row is None or row.used_at is not None or as_utc(row.expires_at) <= now \
+                or row.client_id != client_id:
+            return None
+        return PendingRequest(row.id, row.client_id, dict(row.parameters))
+
+
+def requested_credentials(s: Session, request: PendingRequest, holder: Holder,
+                          now: datetime) -> dict[str, str]:
+    """What the holder is asked to agree to: configuration id -> their credential's id."""
+    state = request.parameters.get("issuer_state")
+    if state:
+        offer = s.get(WalletGrant, state)
+        if offer is None or offer.flow != "authorization-offer" \
+                or offer.redeemed_at is not None or as_utc(offer.expires_at) <= now:
+            raise RequestError("invalid_request", "this offer was used or has expired: "
+                               "ask for a new one")
+        if offer.candidate_id != holder.candidate_id:
+            raise RequestError("access_denied", "this offer is for someone else: sign in "
+                               "as the holder it was made for")
+        return dict(offer.offered)
+    wanted = request.parameters.get("scope", "").split()
+    credentials = s.scalars(select(IssuedCredential).where(
+        IssuedCredential.candidate_id == holder.candidate_id,
+        IssuedCredential.revoked.is_(False), IssuedCredential.suspended.is_(False))
+        .order_by(IssuedCredential.issued_at)).all()
+    granted: dict[str, str] = {}
+    for scope in wanted:
+        parsed = parse_configuration_id(scope)
+        if parsed is None or parsed[1] not in FORMATS:
+            continue
+        for credential in credentials:  # the newest of that code wins
+            if credential.code == parsed[0]:
+                granted[scope] = credential.id
+    if not granted:
+        raise RequestError("invalid_scope", "you hold no active credential the wallet asks "
+                           "for")
+    return granted
+
+
+def authorize(sessions: sessionmaker, request: PendingRequest, holder: Holder,
+              now: datetime) -> str:
+    """The holder agreed: a new authorization code (returned once; only its hash is kept)."""
+    code = secrets.token_urlsafe(32)
+    with sessions.begin() as s:
+        offered = requested_credentials(s, request, holder, now)
+        used = s.execute(update(WalletAuthorizationRequest).where(
+            WalletAuthorizationRequest.id == request.id,
+            WalletAuthorizationRequest.used_at.is_(None)).values(used_at=now))
+        if used.rowcount != 1:
+            raise RequestError("invalid_request", "this request was already answered")
+        state = request.parameters.get("issuer_state")
+        if state:
+            s.execute(update(WalletGrant).where(WalletGrant.id == state)
+                      .values(redeemed_at=now))
+        grant_id = secrets.token_urlsafe(16)
+        s.add(WalletGrant(id=grant_id, code_hash=_hash(code),
+                          candidate_id=holder.candidate_id, offered=offered,
+                          created_by="holder", created_at=now,
+                          expires_at=now + timedelta(seconds=CODE_SECONDS), failed_attempts=0,
+                          flow="authorization-code",
+                          pkce_challenge=request.parameters["code_challenge"],
+                          redirect_uri=request.parameters["redirect_uri"],
+                          client_id=request.client_id))
+        record_audit_event(s, "holder", "wallet.authorized", grant_id,
+                           {"client_id": request.client_id, "credentials": sorted(offered)})
+    return code
+
+
+def deny(sessions: sessionmaker, request: PendingRequest, now: datetime) -> None:
+    with sessions.begin() as s:
+        s.execute(update(WalletAuthorizationRequest).where(
+            WalletAuthorizationRequest.id == request.id).values(used_at=now))
+
+
+def redeem_code(sessions: sessionmaker, code: str, verifier: str | None,
+                redirect_uri: str | None, client_id: str | None, now: datetime) -> Grant:
+    """§6.1 with RFC 7636 §4.6: the code, once, with the verifier of its challenge."""
+    with sessions.begin() as s:
+        row = s.scalars(select(WalletGrant).where(WalletGrant.code_hash == _hash(code),
+                                                  WalletGrant.flow == "authorization-code")
+                        ).first()
+        if row is None:
+            raise GrantError("invalid_grant", "this authorization code is not known")
+        if as_utc(row.expires_at) <= now:
+            raise GrantError("invalid_grant", "this authorization code has expired")
+        if not verifier or not _VERIFIER.fullmatch(verifier) or not hmac.compare_digest(
+                s256(verifier), row.pkce_challenge or ""):
+            raise GrantError("invalid_grant", "the code_verifier does not match the "
+                             "code_challenge (PKCE S256)")
+        if redirect_uri != row.redirect_uri:
+            raise GrantError("invalid_grant", "redirect_uri differs from the authorization "
+                             "request's")
+        if client_id is not None and client_id != row.client_id:
+            raise GrantError("invalid_grant", "this code was issued to another client")
+        used = s.execute(update(WalletGrant).where(
+            WalletGrant.id == row.id, WalletGrant.redeemed_at.is_(None)).values(
+            redeemed_at=now))
+        if used.rowcount != 1:
+            raise GrantError("invalid_grant", "this authorization code was already used")
+        return Grant(row.id, row.candidate_id, dict(row.offered))

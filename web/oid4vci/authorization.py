@@ -1,0 +1,111 @@
+"""The authorization code flow's two front doors (OpenID4VCI 1.0 §5.1, HAIP 1.0):
+
+- `POST /oid4vci/par`: the wallet pushes its authorization request (RFC 9126), with PKCE;
+- `GET /oid4vci/authorize?client_id&request_uri`: the holder's browser arrives here. A holder
+  not signed in is sent to sign in (the e-mailed link brings them back); a signed-in holder
+  sees which credentials the wallet asks for, and agrees or refuses (a form with the CSRF
+  token of the session), after which the browser returns to the wallet's redirect URI with
+  a code (and `iss`, RFC 9207) or `error=access_denied`.
+"""
+from datetime import UTC, datetime
+from urllib.parse import urlencode, urlsplit
+
+from flask import Blueprint, Response, make_response, redirect, render_template, request, session
+from flask import url_for as flask_url_for
+from werkzeug.wrappers import Response as BaseResponse
+
+from issuer.holder_sign_in import holder_for_session
+from issuer.models import IssuedCredential
+from issuer.wallet_authorization import (
+    REQUEST_SECONDS,
+    PendingRequest,
+    RequestError,
+    authorize,
+    deny,
+    pending_request,
+    push_request,
+    requested_credentials,
+)
+from web.auth import CSRF_FIELD, check_csrf
+from web.holder_portal import NEXT_KEY, SESSION_KEY, credential_title, holder_language
+from web.i18n import LANGUAGES, choose_language_with, current_language
+from web.oid4vci import metadata
+from web.services import current_services
+
+oid4vci_authorization = Blueprint("oid4vci_authorization", __name__)
+choose_language_with(oid4vci_authorization, holder_language)
+
+
+def _now() -> datetime:
+    return datetime.now(UTC)
+
+
+def _redirect_back(pending: PendingRequest, **params: str) -> BaseResponse:
+    """To the wallet's redirect URI, with `state` and `iss` (RFC 9207) added."""
+    target = pending.parameters["redirect_uri"]
+    state = pending.parameters.get("state")
+    values = {**params, **({"state": state} if state else {}),
+              "iss": current_services().settings.public_url}
+    separator = "&" if urlsplit(target).query else "?"
+    return redirect(target + separator + urlencode(values), code=303)
+
+
+@oid4vci_authorization.post(metadata.PAR_PATH)
+def pushed_authorization_request() -> Response:
+    form = dict(request.form.items())
+    try:
+        pending = push_request(current_services().issuer.sessions, form, _now())
+    except RequestError as e:
+        response = make_response({"error": e.error, "error_description": str(e)}, 400)
+    else:
+        response = make_response({"request_uri": pending.request_uri,
+                                  "expires_in": REQUEST_SECONDS}, 201)
+    response.headers["Cache-Control"] = "no-store"
+    return response
+
+
+def _page(pending: PendingRequest, status: int = 200, **context) -> Response:
+    response = make_response(render_template(
+        "holder/authorize.html", lang=current_language(), languages=LANGUAGES,
+        csrf_field=CSRF_FIELD, pending=pending, **context), status)
+    response.headers["Cache-Control"] = "private, no-store"
+    return response
+
+
+@oid4vci_authorization.route(metadata.AUTHORIZE_PATH, methods=["GET", "POST"])
+def authorization() -> BaseResponse:
+    services = current_services()
+    sessions = services.issuer.sessions
+    pending = pending_request(sessions, request.values.get("request_uri", ""),
+                              request.values.get("client_id", ""), _now())
+    if pending is None:
+        return make_response(render_template(
+            "holder/authorize.html", lang=current_language(), languages=LANGUAGES,
+            csrf_field=CSRF_FIELD, pending=None, holder=None), 400)
+    holder = holder_for_session(sessions, session.get(SESSION_KEY), _now())
+    if holder is None:
+        session[NEXT_KEY] = request.full_path
+        return redirect(flask_url_for("holder_portal.sign_in_form", wallet=1))
+    if request.method == "POST":
+        check_csrf()
+        if request.form.get("decision") != "allow":
+            deny(sessions, pending, _now())
+            return _redirect_back(pending, error="access_denied",
+                                  error_description="the holder refused")
+        try:
+            code = authorize(sessions, pending, holder, _now())
+        except RequestError as e:
+            return _page(pending, 400, holder=holder, problem=str(e))
+        return _redirect_back(pending, code=code)
+    try:
+        with sessions() as s:
+            asked = requested_credentials(s, pending, holder, _now())
+            titles = []
+            for config, credential_id in asked.items():
+                found = s.get(IssuedCredential, credential_id)
+                if found is not None:
+                    titles.append((credential_title(found.document),
+                                   "SD-JWT VC" if config.endswith("-sd_jwt") else "W3C VC"))
+    except RequestError as e:
+        return _page(pending, 403, holder=holder, problem=str(e))
+    return _page(pending, holder=holder, asked=titles)
