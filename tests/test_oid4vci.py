@@ -314,3 +314,48 @@ def test_a_pushed_request_without_pkce_is_refused(server):
                                  {"Content-Type": "application/x-www-form-urlencoded"})
     assert status == 400 and answer["error"] == "invalid_request"
     assert "PKCE" in answer["error_description"]
+
+
+# -- verifying what the wallet received: the API, the command line and the page --------------
+def test_our_verifier_checks_the_sd_jwt_vcs_it_issued_everywhere(server, tmp_path):
+    uri, tx_code = _offer(server, fmt="dc+sd-jwt")
+    result = run_wallet(offer=uri, txCode=tx_code)
+    assert result["ok"], result
+    sd_jwt = result["credentials"][0]["credentials"][0]["credential"]
+    # the VC-API, with the text and as an EnvelopedVerifiableCredential (VC DM 2.0 §4.13)
+    for given in (sd_jwt, {"@context": ["https://www.w3.org/ns/credentials/v2"],
+                           "type": "EnvelopedVerifiableCredential",
+                           "id": "data:application/dc+sd-jwt," + sd_jwt}):
+        status, report = server.post("/credentials/verify",
+                                     json.dumps({"verifiableCredential": given}).encode(),
+                                     {"Content-Type": "application/json"})
+        assert status == 200 and report["verified"] is True, _failed(report)
+        assert report["summary"]["holder"]["name"] == "Maria Ivanova (DEMO)"
+        assert {c["id"] for c in report["checks"]} >= {"proof", "disclosures", "issuer-trust"}
+    # a disclosure altered: forged
+    jwt, *disclosures = sd_jwt.split("~")
+    altered = "~".join([jwt, disclosures[0][:-2] + ("AA" if disclosures[0][-2:] != "AA"
+                                                    else "BB"), *disclosures[1:]])
+    status, report = server.post("/credentials/verify",
+                                 json.dumps({"verifiableCredential": altered}).encode(),
+                                 {"Content-Type": "application/json"})
+    assert status == 400 and report["verdict"] == "forged-or-malformed"
+    # the command line
+    path = tmp_path / "credential.sd-jwt"
+    path.write_text(sd_jwt)
+    import subprocess
+    import sys
+
+    done = subprocess.run([sys.executable, "-m", "web.cli", "verify", str(path)],
+                          env=server.env, capture_output=True, text=True, timeout=120,
+                          check=False)
+    assert done.returncode == 0, done.stdout + done.stderr
+    assert "Maria Ivanova (DEMO)" in done.stdout
+    # the employer's page
+    import urllib.request
+
+    request = urllib.request.Request(f"{server.base}/verify", data=urllib.parse.urlencode(
+        {"text": sd_jwt, "lang": "en"}).encode(), method="POST")
+    with urllib.request.urlopen(request, timeout=60) as response:  # loopback
+        page = response.read().decode()
+    assert 'data-state="valid"' in page and "Maria Ivanova (DEMO)" in page

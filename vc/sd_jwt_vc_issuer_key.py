@@ -143,7 +143,7 @@ def resolve_status_list_key(jws: CompactJws, issuer: IssuerKey,
     Issuer Metadata, or else the very key that signed the credential."""
     if "x5c" in jws.header and policy.trust_anchors:
         if issuer.method == "x5c" and issuer.chain is not None \
-                and not issuer.issuer.startswith("https://"):
+                and not issuer.issuer.startswith(("https://", "http://")):
             chain = _from_x5c(jws.header["x5c"], None, policy)
             if chain.issuer != issuer.issuer:
                 raise IssuerKeyError("the Status List Token's certificate names another "

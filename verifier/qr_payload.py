@@ -17,6 +17,7 @@ from urllib.parse import urlsplit
 from vc.errors import MalformedInputError
 from vc.json_input import loads_strict
 from vc.qr import PayloadCodec, QRPayloadError, qr_png, read_qr_codes
+from verifier.enveloped import sd_jwt_text
 
 LINK_MAX_VERSION = 6
 SELF_CONTAINED_MAX_VERSION = 25
@@ -87,7 +88,8 @@ class ScannedInput:
 
     credential: dict[str, Any] | None = None
     token: str | None = None
-    source: str = "json"  # json | self-contained | link
+    source: str = "json"  # json | self-contained | link | sd-jwt
+    sd_jwt: str | None = None  # an SD-JWT VC's compact text (`verifier.enveloped`)
 
 
 def self_contained_text(credential: dict[str, Any]) -> str:
@@ -129,9 +131,12 @@ def parse_text(text: str) -> ScannedInput:
     token = link_token(text)
     if token is not None:
         return ScannedInput(token=token, source="link")
+    sd_jwt = sd_jwt_text(text)
+    if sd_jwt is not None:
+        return ScannedInput(sd_jwt=sd_jwt, source="sd-jwt")
     shown = text[:16] + ("..." if len(text) > 16 else "")
-    raise QRPayloadError(f"{shown!r} is neither a credential (JSON), an s4c QR payload "
-                         "(S4C1:...) nor an s4c share link (.../v/<token>)")
+    raise QRPayloadError(f"{shown!r} is neither a credential (JSON or SD-JWT VC), an s4c QR "
+                         "payload (S4C1:...) nor an s4c share link (.../v/<token>)")
 
 
 def link_token(text: str) -> str | None:

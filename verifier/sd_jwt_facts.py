@@ -43,12 +43,16 @@ class S4cClaims:
 
 
 S4C_CLAIMS = S4cClaims()
+_LOOPBACK_HTTP = ("http://127.0.0.1:", "http://localhost:")
 
 
 def did_web_for(iss: str | None) -> str | None:
     """`https://host[:port][/path]` → `did:web:host[%3Aport][:path:segments]`, or None when
-    `iss` is not such a URL (no query, fragment or userinfo; DNS host names only)."""
-    if not iss or not iss.startswith("https://"):
+    `iss` is not such a URL (no query, fragment or userinfo; DNS host names only). A loopback
+    `http://127.0.0.1:port` or `http://localhost:port` (a demo on one machine, whose W3C
+    credentials name `did:web:127.0.0.1%3Aport` too) maps the same way: the key must still
+    chain to a trust anchor whose certificate names that URL."""
+    if not iss or not (iss.startswith("https://") or iss.startswith(_LOOPBACK_HTTP)):
         return None
     try:
         parts = urlsplit(iss)
@@ -114,6 +118,9 @@ def read_sd_jwt_facts(verified: VerifiedSdJwtVc,
         eqf_level=_eqf(_at(claims, names.eqf_level), problems),
         holder_did=None,
         holder_hashed_email=False,
+        # the holder's name when the holder disclosed it (a selectively disclosable claim)
+        holder_name=claims["name"].strip() if isinstance(claims.get("name"), str)
+        and claims["name"].strip() else None,
         valid_from=_moment(verified.not_before if verified.not_before is not None
                            else verified.issued_at),
         valid_until=_moment(verified.expires_at),

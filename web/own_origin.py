@@ -18,7 +18,8 @@ from vc.errors import FetchError
 from vc.fetch import Fetcher, FetchResult, static_etag
 
 # the only views answered in process: public documents a verifier reads
-OWN_DOCUMENTS = frozenset({"wellknown.did_document", "status_lists.status_list"})
+OWN_DOCUMENTS = frozenset({"wellknown.did_document", "status_lists.status_list",
+                           "oid4vci.token_status_list", "oid4vci.vct_type_metadata"})
 MAX_KEPT = 64
 
 

@@ -19,16 +19,20 @@ from schemas.jsonld_contexts import CONTEXTS_DIR
 from vc.contexts import ContextStore, shared_store
 from vc.did_resolver import DIDResolver
 from vc.fetch import Fetcher, FetchPolicy, FetchResult, HttpFetcher, StaticFetcher
+from vc.sd_jwt_vc_issuer_key import IssuerKeyPolicy
 from vc.trust import TrustSource, TrustSourceUnavailable
 from verifier.offline import OfflineStatusFetcher, TrustedKeyResolver
+from verifier.sd_jwt_vc import SdJwtVcVerifier
 from verifier.service import Verifier
 from verifier.trust_cache import RecentTrustSource
 from web.db import make_engine
 from web.own_origin import InProcessOrigin
+from web.sd_jwt_keys import sd_jwt_issuer_key
 from web.settings import Settings
 
 log = logging.getLogger(__name__)
 VERIFIER_KEY = "s4c.verifier"
+SD_JWT_VERIFIER_KEY = "s4c.verifier.sd_jwt"
 ARIES_VERIFIER_KEY = "s4c.aries.verifier"
 REGISTRY_KEY = "s4c.registry"  # web.registry_setup.EXTENSION_KEY
 TRUST_TTL_SECONDS = 5  # a registry change shows in verification within this time
@@ -144,3 +148,30 @@ def verifier_for_app(app: Flask, *, aries: bool = False) -> Verifier:
                                   else context_store_for(settings))
         app.extensions[key] = verifier
     return verifier
+
+
+def sd_jwt_verifier_for_app(app: Flask) -> SdJwtVcVerifier:
+    """The app's SD-JWT VC verifier, built once per process: issuer keys from an x5c chain to
+    this deployment's SD-JWT trust anchors (the demo CA of the data directory, or none when
+    the body's own chain is configured: then JWT VC Issuer Metadata), Status List Tokens and
+    metadata fetched like every other document (this server's own in process)."""
+    verifier = app.extensions.get(SD_JWT_VERIFIER_KEY)
+    if verifier is None:
+        settings = app.extensions["s4c"].settings
+        trust = trust_source_for_app(app)
+        if trust is not None:
+            trust = RecentTrustSource(trust, ttl_seconds=TRUST_TTL_SECONDS)
+        fetcher: Fetcher = InProcessOrigin(app, settings.public_url,
+                                           own_origin_fetcher(settings))
+        verifier = app.extensions[SD_JWT_VERIFIER_KEY] = build_sd_jwt_verifier(
+            settings, trust, fetcher)
+    return verifier
+
+
+def build_sd_jwt_verifier(settings: Settings, trust: TrustSource | None,
+                          fetcher: Fetcher | None = None) -> SdJwtVcVerifier:
+    """An SD-JWT VC verifier for this deployment (the page, the API, the command line)."""
+    fetcher = fetcher or own_origin_fetcher(settings)
+    anchors = sd_jwt_issuer_key(settings).anchors
+    return SdJwtVcVerifier(trust, IssuerKeyPolicy(trust_anchors=anchors,
+                                                  metadata_fetcher=fetcher), fetcher)

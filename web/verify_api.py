@@ -14,6 +14,7 @@ from vc.errors import MalformedInputError
 from vc.instants import format_instant
 from vc.json_input import TooLargeError, loads_bounded
 from verifier.challenges import ChallengeStore
+from verifier.enveloped import sd_jwt_text
 from verifier.presentation import PresentationReport, verify_presentation
 from verifier.service import VerificationReport
 from verifier.verdict import Verdict, worst
@@ -21,7 +22,7 @@ from web import vcapi_answers as answers
 from web.db import make_engine
 from web.problems import PROBLEM_JSON, problem
 from web.services import current_services
-from web.verifiers import verifier_for_app
+from web.verifiers import sd_jwt_verifier_for_app, verifier_for_app
 
 log = logging.getLogger(__name__)
 verify_api = Blueprint("verify_api", __name__)
@@ -156,8 +157,14 @@ def _too_deep(_error: RecursionError) -> Response:
 @verify_api.post("/credentials/verify")
 def verify_credential() -> Response:
     body = _body()
-    credential = _object(body, "verifiableCredential")
     options = _options(body)
+    sd_jwt = sd_jwt_text(body.get("verifiableCredential"))
+    if sd_jwt is not None:  # an SD-JWT VC, as text or enveloped (VC DM 2.0 §4.13)
+        report = sd_jwt_verifier_for_app(current_app).verify(
+            sd_jwt, country=options.get("country"), lang=options.get("lang", "en"))
+        groups = options["checks"]
+        return _answer(report, answers.verdict_for(report.checks, groups), groups)
+    credential = _object(body, "verifiableCredential")
     related = body.get("relatedCredentials", [])
     if not isinstance(related, list):
         raise InputProblem("relatedCredentials must be a list of credentials")

@@ -45,7 +45,7 @@ from web.db import make_engine
 from web.i18n import LANGUAGES, choose_language_with, current_language, verify_page_language
 from web.services import current_services
 from web.verifier_identity import signed_by_verifier, verifier_did, verifier_did_document
-from web.verifiers import verifier_for_app
+from web.verifiers import sd_jwt_verifier_for_app, verifier_for_app
 from web.verify_view import (
     ICONS,
     TONES,
@@ -144,10 +144,15 @@ def _keep_and_show(scanned: ScannedInput, lookup: ShareLookup | None,
         if credential is None:
             return _page(404, error_text=_(
                 "This link is unknown, was withdrawn by its holder, or has expired."))
-    if json_depth(credential) > MAX_DEPTH:
+    if scanned.sd_jwt is not None:
+        report = sd_jwt_verifier_for_app(current_app).verify(
+            scanned.sd_jwt, country=country, lang=current_language())
+        credential = None
+    elif json_depth(credential) > MAX_DEPTH:
         return _error("the document is nested too deeply", 400)
-    report = verifier_for_app(current_app).verify_credential(credential, country=country,
-                                                             lang=current_language())
+    else:
+        report = verifier_for_app(current_app).verify_credential(credential, country=country,
+                                                                 lang=current_language())
     document = credential if isinstance(credential, dict) else {}
     # the holder's name is shown, and the e-mail hashes compared, only when the signature
     # was verified: an unknown proof (keys unreachable) covers nothing yet

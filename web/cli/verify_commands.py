@@ -10,7 +10,7 @@ import click
 from issuer.service import IssuerError
 from vc.errors import VCError
 from vc.qr import QRPayloadError, qr_version_for
-from vc.trust import TrustSourceUnavailable
+from vc.trust import TrustSource, TrustSourceUnavailable
 from verifier.qr_payload import (
     SELF_CONTAINED_MAX_VERSION,
     ScannedInput,
@@ -72,17 +72,24 @@ def _status_lists(paths: tuple[str, ...]) -> list[object]:
     return lists
 
 
-def build_verifier(settings: Settings, trust_list: str | None, operator_did: str | None,
-                   offline: bool, status_lists: list[object]) -> Verifier:
+def _trust(settings: Settings, trust_list: str | None, operator_did: str | None
+           ) -> TrustSource | None:
     try:
         # the highest trust-list sequence seen, kept across runs: an older list is refused
         sequences = settings.data_dir / "trust-list-sequences.json" \
             if settings.data_dir.is_dir() else None
-        trust = verifiers.open_trust_source(settings.database_url, settings.public_url,
-                                  trust_list or settings.trust_list,
-                                  operator_did or settings.trust_operator_did, sequences)
+        return verifiers.open_trust_source(settings.database_url, settings.public_url,
+                                           trust_list or settings.trust_list,
+                                           operator_did or settings.trust_operator_did,
+                                           sequences)
     except TrustSourceUnavailable as e:
         _unusable(str(e))
+        raise
+
+
+def build_verifier(settings: Settings, trust_list: str | None, operator_did: str | None,
+                   offline: bool, status_lists: list[object]) -> Verifier:
+    trust = _trust(settings, trust_list, operator_did)
     return verifiers.build_verifier(settings, trust, offline=offline, status_lists=status_lists)
 
 
@@ -142,6 +149,15 @@ def verify(settings: Settings, source: str, as_json: bool, country: str | None, 
         scanned = read_input(source)
     except (QRPayloadError, VCError, OSError) as e:
         _unusable(str(e))
+    if scanned.sd_jwt is not None:
+        trust = _trust(settings, trust_list, operator_did)
+        report = verifiers.build_sd_jwt_verifier(settings, trust).verify(
+            scanned.sd_jwt, country=country, lang=lang)
+        if as_json:
+            click.echo(json.dumps(report.to_json(), indent=2, ensure_ascii=False))
+        else:
+            _print_report(report)
+        sys.exit(0 if report.verified else 1)
     if scanned.credential is None:
         _unusable("a share link is checked on the page it opens (or with the credential file); "
                   "the command line cannot look it up")
