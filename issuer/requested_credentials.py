@@ -15,7 +15,7 @@ The client's credential arrives checked for shape (`web.vcapi_issuer`). Here:
 """
 import uuid
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import datetime, timedelta
 from typing import Any
 
 from sqlalchemy import select
@@ -33,6 +33,9 @@ from vc.instants import parse_instant
 
 BADGE_TYPES = ("OpenBadgeCredential", "AchievementCredential")
 ISSUER_ASSIGNED = ("credentialStatus", "proof")
+# s4c's own credential types name the kind of achievement: they must not say otherwise
+KIND_TYPES = {"S4CCompetencyCredential": "unit", "S4CRoleCredential": "role"}
+BACKDATING_SKEW = timedelta(minutes=5)
 
 
 class RequestRefused(IssuerError):
@@ -160,6 +163,11 @@ def issue_requested(s: Session, signer: IssuerSigner, framework: Framework,
         raise RequestRefused("/credentialSchema", "s4c names no schema in credentials it "
                                                   "signs for a client: leave it out")
     item = achievement_item(credential, framework)
+    for name, kind in KIND_TYPES.items():
+        if name in credential["type"] and kind != item.kind:
+            raise RequestRefused("/type", f"{name} is for a {kind} achievement; this one is "
+                                          f"a {item.kind}")
+    _check_dates(credential, now)
     candidate = _candidate(s, credential)
     cid = _credential_id(credential, credential_id)
     if s.get(IssuedCredential, cid) is not None:
@@ -202,6 +210,27 @@ def issue_requested(s: Session, signer: IssuerSigner, framework: Framework,
                        {"candidate": candidate.ref, "kind": item.kind, "code": item.code,
                         "via": "vc-api"})
     return signed
+
+
+def _check_dates(credential: dict[str, Any], now: datetime) -> None:
+    """A credential becomes valid when it is signed or later, never earlier: a backdated
+    validFrom would let a body whose accreditation has lapsed pass the verifier's check of
+    its accreditation on the day the credential became valid."""
+    instants = {}
+    for key in ("validFrom", "validUntil"):
+        if key in credential:
+            moment = _instant(credential[key])
+            if moment is None:
+                raise RequestRefused(f"/{key}", "must be an XML Schema dateTimeStamp, e.g. "
+                                                "2026-06-01T00:00:00Z (VC DM 2.0 §4.9)")
+            instants[key] = moment
+    valid_from = instants.get("validFrom")
+    if valid_from is not None and valid_from < now - BACKDATING_SKEW:
+        raise RequestRefused("/validFrom", "must not be earlier than now: leave it out, and "
+                                           "the credential is valid from when it is signed")
+    valid_until = instants.get("validUntil")
+    if valid_until is not None and valid_until <= (valid_from or now):
+        raise RequestRefused("/validUntil", "must be later than validFrom (or now)")
 
 
 def _instant(value: object) -> datetime | None:

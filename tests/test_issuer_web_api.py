@@ -435,6 +435,15 @@ def test_vcapi_refuses_an_achievement_outside_the_framework_or_altered(
          "/credential/credentialSubject/id", "no registered candidate"),
         (_unsigned(settings, {"id": unit.id}, favouriteColour="green"),
          "/credential", "cannot be signed"),
+        (_unsigned(settings, {"id": unit.id}, validFrom="2020-01-01T00:00:00Z"),
+         "/credential/validFrom", "must not be earlier than now"),
+        (_unsigned(settings, {"id": unit.id}, validFrom="yesterday"),
+         "/credential/validFrom", "dateTimeStamp"),
+        (_unsigned(settings, {"id": unit.id}, validUntil="2020-01-01T00:00:00Z"),
+         "/credential/validUntil", "later than validFrom"),
+        (dict(_unsigned(settings, {"id": unit.id}),
+              type=["VerifiableCredential", "OpenBadgeCredential", "S4CRoleCredential"]),
+         "/credential/type", "is for a role achievement"),
     ]
     for credential, pointer, words in cases:
         _refused(_vcapi_issue(client, token, credential), 422, pointer, words)

@@ -79,11 +79,13 @@ def problem_type(verdict: Verdict, checks: Sequence[ReportedCheck]) -> tuple[str
     return S4C_PROBLEMS + "could-not-check", "Could not be checked"
 
 
-def first_reason(checks: Sequence[ReportedCheck], verdict: Verdict) -> str:
-    """The reason of the first check that made the verdict what it is, for `detail`."""
+def first_reason(checks: Sequence[ReportedCheck], verdict: Verdict,
+                 groups: tuple[str, ...] = ALL_CHECKS) -> str:
+    """The reason of the first check asked about that made the verdict, for `detail`."""
     wanted = Outcome.UNKNOWN if verdict is Verdict.COULD_NOT_CHECK else Outcome.FAILED
     for check in checks:
-        if check.outcome is wanted and check.category is not Category.INFO:
+        if check.outcome is wanted and check.category is not Category.INFO \
+                and _decisive(check, groups):
             return f"{check.id}: {check.check.reason}"
     return "not verified"
 

@@ -10,10 +10,12 @@ from urllib.parse import urlsplit
 from flask import Blueprint, Flask, Response, current_app, jsonify, request
 from sqlalchemy import Engine
 
+from vc.checks import Outcome
 from vc.errors import MalformedInputError
 from vc.instants import format_instant
 from vc.json_input import TooLargeError, loads_bounded
 from verifier.challenges import ChallengeStore
+from verifier.checks.base import ReportedCheck
 from verifier.enveloped import sd_jwt_text
 from verifier.presentation import PresentationReport, verify_presentation
 from verifier.service import VerificationReport
@@ -126,14 +128,14 @@ def _answer(report: VerificationReport | PresentationReport, verdict: Verdict,
         checks += [c for r in report.credentials for c in r.checks]
     type_, title = answers.problem_type(verdict, checks)
     response = jsonify({"type": type_, "title": title, "status": 400,
-                        "detail": answers.first_reason(checks, verdict), **body})
+                        "detail": answers.first_reason(checks, verdict, groups), **body})
     response.status_code = 400
     response.mimetype = PROBLEM_JSON
     return response
 
 
-def checks_failed(checks: list) -> bool:
-    return any(str(c.outcome) == "failed" for c in checks)
+def checks_failed(checks: list[ReportedCheck]) -> bool:
+    return any(c.outcome is Outcome.FAILED for c in checks)
 
 
 def _object(body: dict, key: str) -> dict:
