@@ -9,6 +9,7 @@ resume by enqueuing their unfinished chunks again.
 """
 import secrets
 from collections import OrderedDict
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any, cast
@@ -59,7 +60,8 @@ class JobProgress:
                 "candidates_done": self.candidates_done, **self.summary.to_json()}
 
 
-def create_job(service: IssuerService, text: str, filename: str, actor: str) -> str:
+def create_job(service: IssuerService, text: str, filename: str, actor: str,
+               notify_holders: bool = False) -> str:
     """Records a job for the file; returns its id. Raises IssuerError for a file that
     cannot be read at all (no header, too many rows); bad rows are kept as errors."""
     summary = BatchSummary()
@@ -69,7 +71,8 @@ def create_job(service: IssuerService, text: str, filename: str, actor: str) -> 
     with service.sessions.begin() as s:
         s.add(CohortJob(id=job_id, filename=filename[:200], text=text, created_by=actor,
                         created_at=now, rows=summary.rows, candidates=len(groups),
-                        chunk_count=0, parse_errors=sort_errors(summary.errors)))
+                        chunk_count=0, parse_errors=sort_errors(summary.errors),
+                        notify_holders=notify_holders))
         s.flush()
         first = 0
         parts = chunks(groups)
@@ -81,7 +84,7 @@ def create_job(service: IssuerService, text: str, filename: str, actor: str) -> 
                   .values(chunk_count=len(parts), finished_at=None if parts else now))
         record_audit_event(s, actor, "cohort.job.created", job_id,
                            {"filename": filename[:200], "rows": summary.rows,
-                            "candidates": len(groups)})
+                            "candidates": len(groups), "notify_holders": notify_holders})
     return job_id
 
 
@@ -103,11 +106,17 @@ def unfinished(service: IssuerService) -> list[tuple[str, int]]:
             .order_by(CohortJob.created_at, CohortChunk.number))]
 
 
-class ChunkRunner:
-    """Runs chunks in one worker process, keeping a few parsed files."""
+Notify = Callable[[list[str], str], None]  # (holders' e-mail addresses, actor) -> None
 
-    def __init__(self, service: IssuerService) -> None:
+
+class ChunkRunner:
+    """Runs chunks in one worker process, keeping a few parsed files. `notify` is told the
+    holders of a chunk just issued, when their job asked for it (the web layer e-mails
+    each a sign-in link)."""
+
+    def __init__(self, service: IssuerService, notify: Notify | None = None) -> None:
         self.service = service
+        self.notify = notify
         self._parsed: OrderedDict[str, list[list]] = OrderedDict()
 
     def run(self, job_id: str, number: int) -> bool:
@@ -120,9 +129,14 @@ class ChunkRunner:
             if job is None:
                 return False
             actor = job.created_by
+            notify = job.notify_holders
             groups = self._groups(s, job_id)[chunk.first:chunk.first + chunk.count]
-        issue_chunk(self.service, groups, actor,
-                    finish=lambda session, result: _finish(session, job_id, number, result))
+        result = issue_chunk(self.service, groups, actor, finish=lambda session, result:
+                             _finish(session, job_id, number, result))
+        if notify and self.notify is not None:
+            refused = {line for line, _message in result.errors}
+            self.notify([group[0].email for group in groups
+                         if not any(row.line in refused for row in group)], actor)
         return True
 
     def _groups(self, s: Session, job_id: str) -> list[list]:

@@ -185,6 +185,9 @@ class CohortJob(Base):
     candidates: Mapped[int] = mapped_column(Integer)
     chunk_count: Mapped[int] = mapped_column(Integer)
     parse_errors: Mapped[list[str]] = mapped_column(JSON)  # "line N: …", found on upload
+    # e-mail each holder of the file a sign-in link once their chunk is issued (i0008)
+    notify_holders: Mapped[bool] = mapped_column(Boolean, default=False,
+                                                 server_default="0")
 
 
 class CohortChunk(Base):

@@ -224,7 +224,8 @@ def test_the_officer_sends_the_e_mail_and_shows_a_wallet_offer_from_the_console(
     message = inbox.wait(before + 1)
     assert message["To"] == OTHER and message["Content-Language"] == "ro"
     assert "Bună ziua" in message.get_content()
-    credential = service.credentials(person.ref)[0].id
+    credential = next(c.id for c in service.credentials(person.ref)
+                      if not c.revoked and not c.suspended)  # the demo revoked his role
     page = f"/issuer/credentials/{credential}"
     shown = client.post(f"{page}/wallet-offer", data={"format": "ldp_vc",
                                                       "csrf_token": csrf(page)},
@@ -235,3 +236,23 @@ def test_the_officer_sends_the_e_mail_and_shows_a_wallet_offer_from_the_console(
     [offer] = read_qr_codes(base64.b64decode(src))
     assert offer.startswith("openid-credential-offer://?credential_offer=")
     assert "-ldp_vc" in unquote(offer)
+
+
+def test_a_cohort_job_e_mails_each_holder_once_issued(served, smtp):
+    from issuer import cohort_jobs
+    from issuer.demo import cohort_csv
+    from web.job_queue import JobQueue
+
+    _base, settings = served
+    inbox, _ = smtp
+    service = issuer_service(settings)
+    queue = JobQueue(settings, lambda: issuer_service(settings))
+    text = cohort_csv(service.framework(), 3, prefix="mailed")
+    before = len(inbox.messages)
+    job_id = queue.submit(service, text, "cohort.csv", "test", notify_holders=True)
+    for number in cohort_jobs.chunk_numbers(service, job_id):
+        assert queue._run(job_id, number)  # as a worker runs the queued chunk
+    received = {inbox.wait(before + i + 1)["To"] for i in range(3)}
+    assert received == {line.split(",")[1] for line in text.splitlines()[1:]}
+    assert all(_link(m) for m in inbox.messages[before:])
+    assert cohort_jobs.progress(service, job_id).finished

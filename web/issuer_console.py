@@ -360,8 +360,10 @@ def cohort() -> Any:
         flash("The file is not UTF-8 text; save the spreadsheet as CSV UTF-8.", "error")
         return render_template("issuer/cohort.html", jobs=jobs), 400
     try:
-        job_id = current_services().jobs.submit(_service(), text, upload.filename, g.officer)
-    except IssuerError as e:
+        job_id = current_services().jobs.submit(
+            _service(), text, upload.filename, g.officer,
+            notify_holders=request.form.get("notify_holders") == "1")
+    except (IssuerError, MailError) as e:
         flash(f"Nothing issued: {e}", "error")
         return render_template("issuer/cohort.html", jobs=jobs), 400
     return redirect(url_for("issuer_console.cohort_job", job_id=job_id), code=303)

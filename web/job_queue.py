@@ -12,6 +12,7 @@ Tasks carry only (job id, chunk number): the work itself is in the database
 (`issuer.cohort_jobs`), so a lost task loses nothing. `resume` enqueues every unfinished
 chunk again; running a chunk twice issues nothing twice.
 """
+import logging
 import os
 from pathlib import Path
 
@@ -20,8 +21,13 @@ from huey.api import Huey
 from huey.consumer import Consumer
 
 from issuer import cohort_jobs
+from issuer.errors import NotFound
 from issuer.service import IssuerService
+from web.holder_mail import send_sign_in
+from web.mailer import MailError
 from web.settings import Settings
+
+log = logging.getLogger(__name__)
 
 EMBEDDED_FILE = "jobs.sqlite3"
 QUEUE_NAME = "s4c"
@@ -57,9 +63,13 @@ class JobQueue:
         return f"Redis ({self.settings.broker_url_for_display})"
 
     # -- enqueueing ----------------------------------------------------------------------------
-    def submit(self, service: IssuerService, text: str, filename: str, actor: str) -> str:
-        """Records the job and enqueues its chunks; returns the job id."""
-        job_id = cohort_jobs.create_job(service, text, filename, actor)
+    def submit(self, service: IssuerService, text: str, filename: str, actor: str,
+               notify_holders: bool = False) -> str:
+        """Records the job and enqueues its chunks; returns the job id. `notify_holders`:
+        e-mail each holder a sign-in link once their chunk is issued."""
+        if notify_holders and not self.settings.smtp_url:
+            raise MailError("no SMTP server is configured: set S4C_SMTP_URL to e-mail holders")
+        job_id = cohort_jobs.create_job(service, text, filename, actor, notify_holders)
         self.enqueue(job_id, cohort_jobs.chunk_numbers(service, job_id))
         return job_id
 
@@ -79,8 +89,19 @@ class JobQueue:
     def _run(self, job_id: str, number: int) -> bool:
         pid = os.getpid()  # a forked worker builds its own service (its own connections)
         if self._runner is None or self._runner[0] != pid:
-            self._runner = (pid, cohort_jobs.ChunkRunner(self._service_factory()))
+            service = self._service_factory()
+            self._runner = (pid, cohort_jobs.ChunkRunner(
+                service, lambda emails, actor: self._notify(service, emails, actor)))
         return self._runner[1].run(job_id, number)
+
+    def _notify(self, service: IssuerService, emails: list[str], actor: str) -> None:
+        """Sign-in e-mails for the holders of a chunk just issued; one that cannot be sent
+        is logged and leaves the others (and the issued credentials) as they are."""
+        for email in emails:
+            try:
+                send_sign_in(self.settings, service.sessions, email, actor)
+            except (NotFound, MailError) as e:
+                log.warning("cohort: no sign-in e-mail to %s: %s", email, e)
 
     def consumer(self, workers: int) -> Consumer:
         """A consumer with `workers` processes (one per core spreads the signing)."""

@@ -14,6 +14,7 @@ from issuer import cohort_jobs
 from issuer.batch import BatchSummary
 from issuer.service import IssuerError
 from web.cli.context import issuer_service, job_queue
+from web.mailer import MailError
 from web.settings import Settings
 
 ACTOR_OPTION = click.option("--actor", default="cli", show_default=True,
@@ -88,10 +89,13 @@ def stop_worker_process(process: subprocess.Popen) -> None:
                    "workers run it)].")
 @click.option("--wait/--no-wait", default=True, show_default=True,
               help="Show the progress until the job is done, or only enqueue it.")
+@click.option("--email-holders", is_flag=True,
+              help="E-mail each holder a sign-in link once their credentials are issued "
+                   "(S4C_SMTP_URL).")
 @ACTOR_OPTION
 @click.pass_obj
 def issue_batch(settings: Settings, cohort: str, workers: int | None, wait: bool,
-                actor: str) -> None:
+                email_holders: bool, actor: str) -> None:
     """Issue a cohort from a CSV file (one row per candidate and unit result) as a
     background job; the progress bar follows it."""
     try:
@@ -104,8 +108,9 @@ def issue_batch(settings: Settings, cohort: str, workers: int | None, wait: bool
     if workers is None:
         workers = default_workers(settings) if queue.embedded else 0
     try:
-        job_id = queue.submit(service, text, Path(cohort).name, actor)
-    except IssuerError as e:
+        job_id = queue.submit(service, text, Path(cohort).name, actor,
+                              notify_holders=email_holders)
+    except (IssuerError, MailError) as e:
         raise click.ClickException(str(e)) from None
     click.echo(f"job {job_id}", err=True)
     if not wait:
