@@ -256,3 +256,36 @@ def test_a_cohort_job_e_mails_each_holder_once_issued(served, smtp):
     assert received == {line.split(",")[1] for line in text.splitlines()[1:]}
     assert all(_link(m) for m in inbox.messages[before:])
     assert cohort_jobs.progress(service, job_id).finished
+
+
+def test_a_holder_may_open_the_aries_page_of_their_own_credential_only(served):
+    import http.cookiejar
+    import urllib.request
+    from datetime import UTC, datetime
+
+    from issuer.holder_sign_in import find_holder, make_link
+
+    base, settings = served
+    service = issuer_service(settings)
+    with service.sessions.begin() as s:
+        token = make_link(s, find_holder(s, HOLDER), "test", datetime.now(UTC))
+    jar = http.cookiejar.CookieJar()
+    opener = urllib.request.build_opener(urllib.request.HTTPCookieProcessor(jar))
+    opener.open(f"{base}/holder/sign-in/{token}", timeout=30).read()  # loopback
+    mine, theirs = None, None
+    for c in service.credentials():
+        name = c.document["credentialSubject"]["identifier"][1]["identityHash"]
+        if name == "Maria Ivanova (DEMO)":
+            mine = c.id
+        else:
+            theirs = c.id
+    with opener.open(f"{base}/credentials/{mine}/aries", timeout=30) as page:  # loopback
+        assert page.status == 200
+    try:
+        opener.open(f"{base}/credentials/{theirs}/aries", timeout=30)
+        raise AssertionError("someone else's credential opened")
+    except urllib.error.HTTPError as e:
+        assert e.code == 404
+    anonymous = urllib.request.build_opener(urllib.request.HTTPCookieProcessor())
+    with anonymous.open(f"{base}/credentials/{mine}/aries", timeout=30) as page:  # loopback
+        assert "/issuer/login" in page.url

@@ -5,17 +5,34 @@ wallet for a presentation and verifies it with our verifier. The agent does the 
 `issuer.aries` drives it; no rule lives here."""
 import base64
 import uuid
+from datetime import UTC, datetime
+from functools import wraps
+from typing import Any
 
-from flask import Blueprint, Response, abort, current_app, jsonify, render_template, request
+from flask import (
+    Blueprint,
+    Response,
+    abort,
+    current_app,
+    jsonify,
+    redirect,
+    render_template,
+    request,
+    session,
+    url_for,
+)
 from flask.typing import ResponseReturnValue
 
 from issuer.aries.agent import AgentError
 from issuer.aries.exchanges import AriesIssuer
 from issuer.aries.local import agent_client
+from issuer.holder_sign_in import holder_for_session
 from issuer.service import NotFound
 from vc.qr import qr_png
 from verifier.presentation import verify_presentation
-from web.auth import login_required, protect_forms
+from web import issuer_reads as reads
+from web.auth import current_officer, login_required, protect_forms
+from web.holder_portal import SESSION_KEY as HOLDER_SESSION_KEY
 from web.problems import problem
 from web.services import current_services
 from web.verifiers import verifier_for_app
@@ -33,6 +50,29 @@ def _issuer() -> AriesIssuer:
         abort(503, description=f"The Aries agent is not available: {e}")
 
 
+def officer_or_holder(view: Any) -> Any:
+    """The officer, or the holder signed in on their own page (`web.holder_portal`) for a
+    credential of theirs: both may put it in the holder's Aries wallet (issue 11 §2)."""
+    @wraps(view)
+    def wrapper(*args: Any, **kwargs: Any) -> Any:
+        if current_officer() is not None:
+            return view(*args, **kwargs)
+        services = current_services()
+        holder = holder_for_session(services.issuer.sessions, session.get(HOLDER_SESSION_KEY),
+                                    datetime.now(UTC))
+        credential_id = kwargs.get("credential_id") or request.form.get("credential_id", "")
+        if holder is None:
+            return redirect(url_for("issuer_console.login", next=request.full_path))
+        try:
+            owner = reads.credential_row(services.issuer, credential_id).candidate_ref
+        except NotFound:
+            abort(404)
+        if owner != holder.ref:
+            abort(404)
+        return view(*args, **kwargs)
+    return wrapper
+
+
 def _document(credential_id: str) -> dict:
     try:
         return current_services().issuer.credential(credential_id).document
@@ -41,7 +81,7 @@ def _document(credential_id: str) -> dict:
 
 
 @aries_pages.route("/credentials/<path:credential_id>/aries", methods=["GET", "POST"])
-@login_required
+@officer_or_holder
 def add_to_wallet(credential_id: str) -> Response:
     """GET: the page; POST: a new invitation, shown as a QR code for the holder's wallet."""
     document = _document(credential_id)
@@ -58,7 +98,7 @@ def add_to_wallet(credential_id: str) -> Response:
 
 
 @aries_pages.post("/aries/offers")
-@login_required
+@officer_or_holder
 def offer() -> Response:
     """Offers the credential (and a role's unit credentials) once the wallet is connected."""
     credential_id = request.form.get("credential_id", "")

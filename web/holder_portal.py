@@ -25,6 +25,8 @@ from flask import (
 )
 from werkzeug.wrappers import Response as BaseResponse
 
+from issuer.aries.agent import AgentError
+from issuer.aries.local import agent_client
 from issuer.errors import NotFound
 from issuer.holder_sign_in import end_session, holder_for_session, use_link
 from issuer.shares import MAX_SHARE_DAYS, ShareError, create_share, revoke_share, shares_of
@@ -197,7 +199,16 @@ def credential(credential_id: str) -> Response:
                  text=certificate_text(document), shares=shares, share_link=link,
                  link_qr=link_qr, full_qr=full_qr, offer=offer, offer_qr=offer_qr,
                  linkedin=linkedin_url(document, row, link) if link else None,
-                 max_days=MAX_SHARE_DAYS)
+                 max_days=MAX_SHARE_DAYS, aries=_agent_configured())
+
+
+def _agent_configured() -> bool:
+    """Whether an Aries agent is set up (S4C_AGENT_URL, or `s4c agent start`)."""
+    try:
+        agent_client(current_services().settings.data_dir)
+    except AgentError:
+        return False
+    return True
 
 
 @holder_portal.get("/download/<path:credential_id>")
