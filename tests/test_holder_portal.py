@@ -289,3 +289,25 @@ def test_a_holder_may_open_the_aries_page_of_their_own_credential_only(served):
     anonymous = urllib.request.build_opener(urllib.request.HTTPCookieProcessor())
     with anonymous.open(f"{base}/credentials/{mine}/aries", timeout=30) as page:  # loopback
         assert "/issuer/login" in page.url
+
+
+@pytest.mark.skipif(not CHROMIUM.exists() and os.environ.get("CI") != "true",
+                    reason="Debian chromium is not installed (make test installs it)")
+@pytest.mark.parametrize("lang", ["en", "bg", "ro", "el", "es", "de"])
+def test_the_home_page_leads_each_user_in_their_language(served, lang):
+    from playwright.sync_api import sync_playwright
+
+    base, _settings = served
+    with sync_playwright() as p:
+        browser = p.chromium.launch(executable_path=str(CHROMIUM), args=[
+            "--headless", "--no-sandbox", "--disable-gpu", "--no-first-run"])
+        page = browser.new_page(viewport={"width": 390, "height": 844})
+        page.goto(f"{base}/?lang={lang}")
+        assert page.locator("html").get_attribute("lang") == lang
+        for link, path in (("#to-verify", "/verify"), ("#to-holder", "/holder/"),
+                           ("#to-console", "/issuer/"), ("#to-registry", "/registry/")):
+            assert urlsplit(page.locator(link).get_attribute("href")).path == path
+        assert "renew" not in page.content().lower()
+        assert axe_findings(page) == []
+        assert page.evaluate("document.documentElement.scrollWidth") <= 390
+        browser.close()
