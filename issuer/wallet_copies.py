@@ -30,13 +30,20 @@ def ldp_vc_copy(original: dict[str, Any], holder_did: str, signer: IssuerSigner,
     return signer.sign(document, created=rfc3339(now))
 
 
+def copy_row(copy_id: str, original_id: str, grant_id: str, fmt: str, holder_key: str,
+             now: datetime, token_slot: tuple[int, int] | None = None) -> dict[str, Any]:
+    """The columns of a copy's record (`WalletCopy`)."""
+    return {"id": copy_id, "original_id": original_id, "grant_id": grant_id, "format": fmt,
+            "holder_key": holder_key, "issued_at": now,
+            "token_list": token_slot[0] if token_slot else None,
+            "token_index": token_slot[1] if token_slot else None}
+
+
 def record_copy(s: Session, copy_id: str, original_id: str, grant_id: str, fmt: str,
                 holder_key: str, now: datetime, token_slot: tuple[int, int] | None = None
                 ) -> None:
-    s.add(WalletCopy(id=copy_id, original_id=original_id, grant_id=grant_id, format=fmt,
-                     holder_key=holder_key, issued_at=now,
-                     token_list=token_slot[0] if token_slot else None,
-                     token_index=token_slot[1] if token_slot else None))
+    s.add(WalletCopy(**copy_row(copy_id, original_id, grant_id, fmt, holder_key, now,
+                                token_slot)))
 
 
 # -- SD-JWT VC copies --------------------------------------------------------------------------

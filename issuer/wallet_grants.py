@@ -11,11 +11,14 @@ defence is online, an offer being voided after `MAX_TX_CODE_ATTEMPTS` wrong code
 import hashlib
 import hmac
 import secrets
+from collections.abc import Callable
+from contextlib import AbstractContextManager, nullcontext
 from dataclasses import dataclass
 from datetime import datetime, timedelta
+from typing import cast
 
-from sqlalchemy import select, update
-from sqlalchemy.orm import Session, sessionmaker
+from sqlalchemy import Connection, Engine, Table, bindparam, select, update
+from sqlalchemy.orm import Session
 
 from issuer.audit import record_audit_event
 from issuer.models import IssuedCredential, WalletGrant
@@ -100,42 +103,56 @@ def create_offer(s: Session, candidate_id: int, credentials: list[IssuedCredenti
     return Offer(grant_id, code, tx_code, list(offered), expires)
 
 
-def redeem(sessions: sessionmaker, code: str, tx_code: str | None, now: datetime) -> Grant:
+_GRANTS = cast(Table, WalletGrant.__table__)
+# The token and credential endpoints' statements, built once: Core on a connection, since
+# the ORM's per-statement work was most of the time of a token request.
+_GRANT_BY_CODE = select(_GRANTS.c.id, _GRANTS.c.candidate_id, _GRANTS.c.offered,
+                        _GRANTS.c.redeemed_at, _GRANTS.c.expires_at,
+                        _GRANTS.c.failed_attempts, _GRANTS.c.tx_code_hash).where(
+    _GRANTS.c.code_hash == bindparam("code_hash"), _GRANTS.c.flow == "pre-authorized")
+_WRONG_TX_CODE = update(_GRANTS).where(_GRANTS.c.id == bindparam("grant_id")).values(
+    failed_attempts=_GRANTS.c.failed_attempts + 1)
+_REDEEM = update(_GRANTS).where(
+    _GRANTS.c.id == bindparam("grant_id"), _GRANTS.c.redeemed_at.is_(None),
+    _GRANTS.c.failed_attempts < MAX_TX_CODE_ATTEMPTS).values(
+    redeemed_at=bindparam("now", type_=_GRANTS.c.redeemed_at.type))
+_REDEEMED_GRANT = select(_GRANTS.c.id, _GRANTS.c.candidate_id, _GRANTS.c.offered).where(
+    _GRANTS.c.id == bindparam("grant_id"), _GRANTS.c.redeemed_at.is_not(None))
+
+
+def redeem(engine: Engine, code: str, tx_code: str | None, now: datetime,
+           write_gate: Callable[[], AbstractContextManager] = nullcontext) -> Grant:
     """The grant of a pre-authorized code, which is used up (once, even under concurrent
     requests: the update that marks it is conditional). A wrong tx_code counts against
-    the offer, in its own transaction, before the error is raised."""
-    with sessions.begin() as s:
-        row = s.scalars(select(WalletGrant).where(
-            WalletGrant.code_hash == _code_hash(code),
-            WalletGrant.flow == "pre-authorized")).first()
-        if row is None:
-            raise GrantError("invalid_grant", "this pre-authorized code is not known")
-        if row.redeemed_at is not None:
-            raise GrantError("invalid_grant", "this pre-authorized code was already used")
-        if as_utc(row.expires_at) <= now:
-            raise GrantError("invalid_grant", "this offer has expired: ask for a new one")
-        if row.failed_attempts >= MAX_TX_CODE_ATTEMPTS:
-            raise GrantError("invalid_grant", "too many wrong transaction codes: this offer "
-                             "is void, ask for a new one")
-        grant = Grant(row.id, row.candidate_id, dict(row.offered))
-        expected = row.tx_code_hash
+    the offer, in its own transaction, before the error is raised. One read, then one
+    short write transaction (entered through `write_gate`, see `IssuerService`)."""
+    with engine.connect() as c:
+        row = c.execute(_GRANT_BY_CODE, {"code_hash": _code_hash(code)}).first()
+    if row is None:
+        raise GrantError("invalid_grant", "this pre-authorized code is not known")
+    if row.redeemed_at is not None:
+        raise GrantError("invalid_grant", "this pre-authorized code was already used")
+    if as_utc(row.expires_at) <= now:
+        raise GrantError("invalid_grant", "this offer has expired: ask for a new one")
+    if row.failed_attempts >= MAX_TX_CODE_ATTEMPTS:
+        raise GrantError("invalid_grant", "too many wrong transaction codes: this offer "
+                         "is void, ask for a new one")
+    grant = Grant(row.id, row.candidate_id, dict(row.offered))
+    expected = row.tx_code_hash
     if expected is not None and (
             not tx_code or not hmac.compare_digest(_tx_hash(grant.id, tx_code), expected)):
-        with sessions.begin() as s:
-            s.execute(update(WalletGrant).where(WalletGrant.id == grant.id).values(
-                failed_attempts=WalletGrant.failed_attempts + 1))
+        with write_gate(), engine.begin() as c:
+            c.execute(_WRONG_TX_CODE, {"grant_id": grant.id})
         raise GrantError("invalid_grant", "the transaction code is wrong"
                          if tx_code else "this offer needs its transaction code (tx_code)")
-    with sessions.begin() as s:
-        used = s.execute(update(WalletGrant).where(
-            WalletGrant.id == grant.id, WalletGrant.redeemed_at.is_(None),
-            WalletGrant.failed_attempts < MAX_TX_CODE_ATTEMPTS).values(redeemed_at=now))
+    with write_gate(), engine.begin() as c:
+        used = c.execute(_REDEEM, {"grant_id": grant.id, "now": now})
         if used.rowcount != 1:
             raise GrantError("invalid_grant", "this pre-authorized code was already used")
     return grant
 
 
-def find_grant(s: Session, grant_id: str) -> Grant | None:
-    row = s.get(WalletGrant, grant_id)
-    return None if row is None or row.redeemed_at is None else Grant(
-        row.id, row.candidate_id, dict(row.offered))
+def find_grant(connection: Connection, grant_id: str) -> Grant | None:
+    """The redeemed grant `grant_id` (what an access token names), or None."""
+    row = connection.execute(_REDEEMED_GRANT, {"grant_id": grant_id}).first()
+    return None if row is None else Grant(row.id, row.candidate_id, dict(row.offered))

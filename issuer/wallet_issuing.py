@@ -4,20 +4,29 @@ the copies bound to the wallet's key that the credential endpoint hands out.
 The protocol (HTTP, tokens, DPoP, key proofs) is `web.oid4vci`; this module decides what
 may be offered and what a redeemed offer yields, and writes it down.
 """
+import time
 import uuid
 from dataclasses import dataclass
 from datetime import datetime
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, cast
 
-from sqlalchemy import func, select
+from sqlalchemy import Connection, Table, bindparam, func, insert, select
+from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
-from issuer.audit import record_audit_event
+from issuer.audit import AuditEvent, record_audit_event
 from issuer.errors import NotFound
 from issuer.models import Candidate, IssuedCredential, WalletCopy
+from issuer.records import as_utc
 from issuer.wallet_authorization import AuthorizationOffer, offer_for_authorization
-from issuer.wallet_copies import TOKEN_LIST_SIZE, ldp_vc_copy, record_copy, sd_jwt_claims
-from issuer.wallet_grants import FORMATS, Grant, Offer, create_offer
+from issuer.wallet_copies import (
+    TOKEN_LIST_SIZE,
+    copy_row,
+    ldp_vc_copy,
+    record_copy,
+    sd_jwt_claims,
+)
+from issuer.wallet_grants import FORMATS, Grant, Offer, create_offer, find_grant, redeem
 from schemas.framework import Framework
 from vc.jose import JwsSigner
 from vc.sd_jwt_vc import issue_sd_jwt_vc
@@ -27,6 +36,10 @@ from vc.token_status_list import (
     random_free_index,
     sign_status_list_token,
 )
+
+SLOT_ATTEMPTS = 3  # draws of a token status index that two workers made at once
+RECOUNT_S = 1.0  # how long a worker trusts its count of the newest token status list
+RECOUNT_MARGIN = 4096  # ... while it is further than this from half full
 
 if TYPE_CHECKING:  # the service imports this module
     from issuer.service import IssuerService
@@ -44,15 +57,25 @@ class HolderKey:
 class WalletIssuing:
     def __init__(self, service: "IssuerService") -> None:
         self.service = service
+        self._newest_list = (1, 0, float("-inf"))  # (number, copies in it, counted at)
 
     def offer(self, email_or_credential_id: str, formats: list[str], actor: str,
               with_tx_code: bool = True) -> Offer:
         """A pre-authorized offer of one credential (by its id) or of every active
         credential of the holder with this e-mail address."""
+        return self.offers(email_or_credential_id, formats, actor, 1, with_tx_code)[0]
+
+    def offers(self, email_or_credential_id: str, formats: list[str], actor: str,
+               count: int, with_tx_code: bool = True) -> list[Offer]:
+        """`count` separate pre-authorized offers of the same credentials (each with its own
+        code and tx_code), made in one transaction: for several devices, or a benchmark."""
+        if count < 1:
+            raise ValueError("count must be at least 1")
         with self.service.sessions.begin() as s:
             candidate, credentials = _offered(s, email_or_credential_id.strip())
-            return create_offer(s, candidate, credentials, formats, actor,
-                                self.service.clock(), with_tx_code)
+            now = self.service.clock()
+            return [create_offer(s, candidate, credentials, formats, actor, now, with_tx_code)
+                    for _ in range(count)]
 
     def authorization_offer(self, email_or_credential_id: str, formats: list[str],
                             actor: str) -> AuthorizationOffer:
@@ -84,36 +107,87 @@ class WalletIssuing:
                                 "configuration": config_id, "copies": len(copies)})
         return copies
 
+    def redeem(self, code: str, tx_code: str | None, now: datetime) -> Grant:
+        """The grant of a pre-authorized code, used up now (see `wallet_grants.redeem`)."""
+        return redeem(self.service.engine, code, tx_code, now, self.service.write_gate)
+
+    def grant(self, grant_id: str) -> Grant | None:
+        """The redeemed grant an access token names, or None."""
+        with self.service.engine.connect() as c:
+            return find_grant(c, grant_id)
+
     def issue_sd_jwt(self, grant: Grant, config_id: str, keys: list[HolderKey],
                      now: datetime, signer: JwsSigner, public_url: str) -> list[str]:
         """One SD-JWT VC (dc+sd-jwt) per key, bound to it (`cnf`), each with its own random
-        index in a Token Status List, so that copies cannot be linked by their status."""
+        index in a Token Status List, so that copies cannot be linked by their status.
+
+        The original and free indexes are read first, the copies signed, then recorded in
+        one short write transaction; two workers drawing the same index at once (the
+        unique constraint refuses the second) is retried with new draws."""
+        for attempt in range(SLOT_ATTEMPTS):
+            try:
+                return self._issue_sd_jwt(grant, config_id, keys, now, signer, public_url)
+            except IntegrityError:
+                if attempt == SLOT_ATTEMPTS - 1:
+                    raise
+        raise AssertionError("unreachable")
+
+    def _issue_sd_jwt(self, grant: Grant, config_id: str, keys: list[HolderKey],
+                      now: datetime, signer: JwsSigner, public_url: str) -> list[str]:
         original_id = grant.offered[config_id]
-        with self.service.sessions.begin() as s:
-            original = s.get(IssuedCredential, original_id)
+        with self.service.engine.connect() as c:
+            original = c.execute(_ORIGINAL, {"id": original_id}).first()
             if original is None or original.revoked:
                 raise NotFound("this credential was revoked: it can no longer be issued")
-            claims = sd_jwt_claims(original.document,
-                                   _learning_outcomes(self.service.framework(), original))
-            kind = "role" if original.kind == "role" else "unit"
-            issued = []
-            for key in keys:
-                number, index = _token_slot(s)
-                copy_id = f"urn:uuid:{uuid.uuid4()}"
-                issued.append(issue_sd_jwt_vc(
-                    {**claims, "jti": copy_id},
-                    disclosable=[p for p in ("name", "assessment_grade") if p in claims],
-                    signer=signer, vct=vct_url(public_url, kind), issuer=public_url,
-                    holder_jwk=key.jwk, status=(token_list_url(public_url, number), index),
-                    issued_at=int(now.timestamp()),
-                    expires_at=int(original.valid_until.timestamp())
-                    if original.valid_until else None))
-                record_copy(s, copy_id, original_id, grant.id, "dc+sd-jwt", key.thumbprint,
-                            now, (number, index))
-            record_audit_event(s, "wallet", "wallet.credential.issued", original_id,
-                               {"grant": grant.id, "format": "dc+sd-jwt",
-                                "configuration": config_id, "copies": len(issued)})
+            slots = self._token_slots(c, len(keys))
+        claims = sd_jwt_claims(original.document, _learning_outcomes(
+            self.service.framework(), original.kind, original.code))
+        kind = "role" if original.kind == "role" else "unit"
+        disclosable = [p for p in ("name", "assessment_grade") if p in claims]
+        expires_at = int(as_utc(original.valid_until).timestamp()) \
+            if original.valid_until else None
+        issued, rows = [], []
+        for key, (number, index) in zip(keys, slots, strict=True):
+            copy_id = f"urn:uuid:{uuid.uuid4()}"
+            rows.append(copy_row(copy_id, original_id, grant.id, "dc+sd-jwt", key.thumbprint,
+                                 now, (number, index)))
+            issued.append(issue_sd_jwt_vc(
+                {**claims, "jti": copy_id}, disclosable=disclosable,
+                signer=signer, vct=vct_url(public_url, kind), issuer=public_url,
+                holder_jwk=key.jwk, status=(token_list_url(public_url, number), index),
+                issued_at=int(now.timestamp()), expires_at=expires_at))
+        with self.service.write_gate(), self.service.engine.begin() as c:
+            c.execute(_INSERT_COPY, rows)
+            c.execute(_INSERT_AUDIT, {
+                "actor": "wallet", "action": "wallet.credential.issued",
+                "subject": original_id, "detail": {
+                    "grant": grant.id, "format": "dc+sd-jwt", "configuration": config_id,
+                    "copies": len(issued)}})
         return issued
+
+    def _token_slots(self, c: Connection, count: int) -> list[tuple[int, int]]:
+        """`count` random free indexes (draft-ietf-oauth-status-list §13.2 privacy: indexes
+        must not tell the order of issuance) in the newest list, a new list starting when
+        it is half full. How full the newest list is gets counted (a scan of its part of
+        the index) at most every `RECOUNT_S` per worker, and for every copy once it is
+        within `RECOUNT_MARGIN` of half: other workers cannot fill the margin meanwhile."""
+        number, used, counted_at = self._newest_list
+        if time.monotonic() - counted_at > RECOUNT_S \
+                or used + count >= TOKEN_LIST_SIZE // 2 - RECOUNT_MARGIN:
+            number = c.execute(_NEWEST_LIST).scalar() or 1
+            used = c.execute(_LIST_USED, {"number": number}).scalar() or 0
+            counted_at = time.monotonic()
+        slots: list[tuple[int, int]] = []
+        drawn: set[int] = set()
+        for _ in range(count):
+            if used >= TOKEN_LIST_SIZE // 2:
+                number, used, drawn = number + 1, 0, set()
+            index = random_free_index(TOKEN_LIST_SIZE, _TakenIndexes(c, number, drawn))
+            drawn.add(index)
+            slots.append((number, index))
+            used += 1
+        self._newest_list = (number, used, counted_at)
+        return slots
 
     def status_list_token(self, number: int, signer: JwsSigner, public_url: str) -> str | None:
         """The signed Status List Token of list `number`: each copy's value follows its
@@ -147,22 +221,40 @@ def token_list_url(public_url: str, number: int) -> str:
     return f"{public_url}/status/token/{number}"
 
 
-def _token_slot(s: Session) -> tuple[int, int]:
-    """A random free index (draft-ietf-oauth-status-list §13.2 privacy: indexes must not
-    tell the order of issuance); a new list starts when one is half full."""
-    used = s.scalar(select(func.count()).select_from(WalletCopy)
-                    .where(WalletCopy.token_list.is_not(None))) or 0
-    number = 1 + used // (TOKEN_LIST_SIZE // 2)
-    taken = {i for i in s.scalars(select(WalletCopy.token_index).where(
-        WalletCopy.token_list == number)) if i is not None}
-    return number, random_free_index(TOKEN_LIST_SIZE, taken)
+class _TakenIndexes:
+    """The indexes of one token status list already given to copies, looked up one at a
+    time by the unique index on (token_list, token_index): a draw costs a lookup, not a
+    read of the whole list."""
+
+    def __init__(self, c: Connection, number: int, drawn: set[int]) -> None:
+        self.c, self.number, self.drawn = c, number, drawn
+
+    def __contains__(self, index: object) -> bool:
+        return index in self.drawn or self.c.execute(
+            _SLOT_TAKEN, {"number": self.number, "index": index}).first() is not None
 
 
-def _learning_outcomes(framework: Framework, credential: IssuedCredential) -> list[str]:
-    if credential.kind != "unit":
+_COPIES = cast(Table, WalletCopy.__table__)
+_CREDENTIALS = cast(Table, IssuedCredential.__table__)
+# The credential endpoint's statements, built once (Core: see wallet_grants)
+_ORIGINAL = select(_CREDENTIALS.c.revoked, _CREDENTIALS.c.kind, _CREDENTIALS.c.code,
+                   _CREDENTIALS.c.valid_until, _CREDENTIALS.c.document).where(
+    _CREDENTIALS.c.id == bindparam("id"))
+_NEWEST_LIST = select(func.max(_COPIES.c.token_list))
+_LIST_USED = select(func.count()).select_from(_COPIES).where(
+    _COPIES.c.token_list == bindparam("number"))
+_SLOT_TAKEN = select(_COPIES.c.id).where(
+    _COPIES.c.token_list == bindparam("number"),
+    _COPIES.c.token_index == bindparam("index")).limit(1)
+_INSERT_COPY = insert(_COPIES)
+_INSERT_AUDIT = insert(cast(Table, AuditEvent.__table__))
+
+
+def _learning_outcomes(framework: Framework, kind: str, code: str) -> list[str]:
+    if kind != "unit":
         return []
     try:
-        unit = framework.unit(credential.code)
+        unit = framework.unit(code)
     except KeyError:
         return []
     return [e.text.get("en", "") for e in unit.elements if e.text.get("en")]

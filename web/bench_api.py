@@ -75,6 +75,13 @@ def _wait_ready(url: str, server: subprocess.Popen, seconds: float = 60) -> None
     raise BenchError("s4c serve was not ready in time")
 
 
+def start_server(env: dict, port: int, *extra: str) -> subprocess.Popen:
+    """`s4c serve` (gunicorn, 2 workers) on 127.0.0.1:`port`, in its own process group."""
+    return subprocess.Popen([*S4C, "serve", "--host", "127.0.0.1", "--port", str(port),
+                             "--workers", "2", *extra], env=env, stdout=subprocess.DEVNULL,
+                            stderr=subprocess.DEVNULL, start_new_session=True)
+
+
 def _stop(server: subprocess.Popen) -> None:
     """Stops `s4c serve` and everything it started (its own process group)."""
     os.killpg(server.pid, signal.SIGTERM)

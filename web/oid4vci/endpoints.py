@@ -12,7 +12,7 @@ from flask import Blueprint, Response, current_app, jsonify, request
 
 from issuer.errors import NotFound
 from issuer.wallet_authorization import redeem_code
-from issuer.wallet_grants import GrantError, find_grant, parse_configuration_id, redeem
+from issuer.wallet_grants import GrantError, parse_configuration_id
 from issuer.wallet_issuing import HolderKey
 from web.oid4vci import metadata
 from web.oid4vci.dpop import DpopError, check_dpop
@@ -128,7 +128,8 @@ def token() -> Response:
             code = form.get("pre-authorized_code")
             if not code:
                 return _error("invalid_request", "pre-authorized_code is missing")
-            grant = redeem(sessions, code, form.get("tx_code"), datetime.now(UTC))
+            grant = current_services().issuer.wallets.redeem(
+                code, form.get("tx_code"), datetime.now(UTC))
         elif grant_type == "authorization_code":
             code = form.get("code")
             if not code:
@@ -214,8 +215,7 @@ def credential() -> Response:
         return _error("invalid_credential_request", "the body must be a JSON object")
     config_id = body.get("credential_configuration_id")
     services = current_services()
-    with services.issuer.sessions() as s:
-        grant = find_grant(s, token_value.grant_id)
+    grant = services.issuer.wallets.grant(token_value.grant_id)
     if grant is None:
         return _error("invalid_token", "the access token's offer is gone", 401,
                       {"WWW-Authenticate": 'DPoP error="invalid_token"'})
