@@ -175,10 +175,18 @@ def test_the_console_flow_from_candidate_to_revocation(logged_in, service):
     html = logged_in.get(page).get_data(as_text=True)
     assert "Smart City Project Manager" in html and "credential.issued" in html
     assert "badge-active" in html
+    assert "is final" in html  # the confirmation says what revoking does
+    unconfirmed = _post(logged_in, page, f"{page}/status",
+                        {"action": "revoke", "reason": "exam irregularity"},
+                        follow_redirects=True)
+    assert "tick the box" in unconfirmed.get_data(as_text=True)
+    assert not service.credential(credential_id).revoked
     response = _post(logged_in, page, f"{page}/status",
-                     {"action": "revoke", "reason": "exam irregularity"})
+                     {"action": "revoke", "reason": "exam irregularity", "confirm_revoke": "1"})
     assert response.status_code == 302
     assert service.credential(credential_id).revoked
+    certificate = logged_in.get(f"/credentials/{credential_id}/certificate").get_data(as_text=True)
+    assert 'id="void"' in certificate and "REVOKED" in certificate
     assert _bit(logged_in, service.credential(credential_id).document, "revocation")
     html = logged_in.get(page).get_data(as_text=True)
     assert "credential.revoked" in html and "exam irregularity" in html
@@ -220,7 +228,8 @@ def test_a_refused_console_action_says_why(logged_in, service):
     assert "Assessment not recorded" in response.get_data(as_text=True)
     credential_id = _role_id(service, ref)
     credential = f"/issuer/credentials/{credential_id}"
-    _post(logged_in, credential, f"{credential}/status", {"action": "revoke", "reason": "r"})
+    _post(logged_in, credential, f"{credential}/status",
+          {"action": "revoke", "reason": "r", "confirm_revoke": "1"})
     response = _post(logged_in, credential, f"{credential}/status",
                      {"action": "reinstate", "reason": "r"}, follow_redirects=True)
     assert "can never be reinstated" in response.get_data(as_text=True)

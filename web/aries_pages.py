@@ -86,13 +86,21 @@ def add_to_wallet(credential_id: str) -> Response:
     """GET: the page; POST: a new invitation, shown as a QR code for the holder's wallet."""
     document = _document(credential_id)
     invitation = qr = None
-    if request.method == "POST":
-        invitation = _issuer().invite(alias=credential_id)
-        png, _version = qr_png(invitation.url, error_correction="L")
-        qr = "data:image/png;base64," + base64.b64encode(png).decode("ascii")
+    status, no_agent = 200, None
+    try:
+        if request.method == "POST":
+            services = current_services()
+            invitation = AriesIssuer.for_service(agent_client(services.settings.data_dir),
+                                                 services.issuer).invite(alias=credential_id)
+            png, _version = qr_png(invitation.url, error_correction="L")
+            qr = "data:image/png;base64," + base64.b64encode(png).decode("ascii")
+        else:
+            agent_client(current_services().settings.data_dir)
+    except AgentError as e:  # a page that says how to start one, not a JSON error
+        status, no_agent = 503, str(e)
     response = Response(render_template("aries/add_to_wallet.html", credential_id=credential_id,
                                         name=document.get("name"), invitation=invitation,
-                                        qr_data_url=qr))
+                                        qr_data_url=qr, no_agent=no_agent), status)
     response.headers["Cache-Control"] = "private, no-store"
     return response
 

@@ -293,6 +293,9 @@ def change_status(credential_id: str) -> BaseResponse:
     try:
         if action not in changes:
             raise FormError(f"unknown action; use one of {', '.join(STATUS_CHANGES)}")
+        if action == "revoke" and request.form.get("confirm_revoke") != "1":
+            raise FormError("revoking cannot be undone: tick the box that confirms it, "
+                            "then press Revoke again")
         changes[action](credential_id, _text("reason", "Reason") or "", g.officer)
     except NotFound:
         abort(404)
