@@ -2,7 +2,7 @@
 import secrets
 import uuid
 
-from sqlalchemy import select
+from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from issuer.audit import record_audit_event
@@ -55,5 +55,19 @@ def find_candidate(s: Session, ref: str) -> Candidate:
     return c
 
 
-def all_candidates(s: Session) -> list[Candidate]:
-    return list(s.scalars(select(Candidate).order_by(Candidate.name)))
+def all_candidates(s: Session, search: str | None = None, limit: int = 500) -> list[Candidate]:
+    """Candidates by name; `search`: those whose name, e-mail or reference contains it
+    (case does not matter)."""
+    query = select(Candidate).order_by(Candidate.name, Candidate.id)
+    if search and search.strip():
+        pattern = "%" + search.strip().lower().replace("\\", "\\\\").replace("%", "\\%") \
+            .replace("_", "\\_") + "%"
+        query = query.where(func.lower(Candidate.name).like(pattern, escape="\\")
+                            | Candidate.email.like(pattern, escape="\\")
+                            | Candidate.ref.like(pattern, escape="\\"))
+    return list(s.scalars(query.limit(limit)))
+
+
+def candidate_by_email(s: Session, email: str) -> Candidate | None:
+    return s.scalars(select(Candidate).where(
+        Candidate.email == email.strip().lower())).first()

@@ -15,7 +15,12 @@ from sqlalchemy import Engine, select
 from sqlalchemy.orm import Session, sessionmaker
 
 from issuer import assessments, issuing, lifecycle, qr_summary
-from issuer.candidates import all_candidates, find_candidate, register_candidate
+from issuer.candidates import (
+    all_candidates,
+    candidate_by_email,
+    find_candidate,
+    register_candidate,
+)
 from issuer.errors import IssuerError, NotFound
 from issuer.frameworks import FrameworkInUse
 from issuer.issuing import CandidateResult
@@ -161,9 +166,13 @@ class IssuerService:
                     s, candidate_ref).id)
             return list(s.scalars(q.limit(limit).offset(offset)))
 
-    def candidates(self) -> list[Candidate]:
+    def candidates(self, search: str | None = None) -> list[Candidate]:
         with self.sessions() as s:
-            return all_candidates(s)
+            return all_candidates(s, search)
+
+    def candidate_by_email(self, email: str) -> Candidate | None:
+        with self.sessions() as s:
+            return candidate_by_email(s, email)
 
     def _transaction(self, session: Session | None) -> AbstractContextManager[Session]:
         """The caller's transaction, or a new one committed at the end."""

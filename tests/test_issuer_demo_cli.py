@@ -81,3 +81,22 @@ def test_framework_load_replaces_the_framework_in_use_and_refuses_a_bad_file(tmp
     path.write_text(json.dumps(other), encoding="utf-8")
     bad = CliRunner().invoke(main, ["--data-dir", str(data), "framework", "load", str(path)])
     assert bad.exit_code == 1 and "passThreshold" in bad.output
+
+
+def test_candidates_and_credentials_are_listed_with_their_ids(tmp_path):
+    data = tmp_path / "data"
+    assert _run(data, "demo").exit_code == 0
+    everyone = json.loads(_run(data, "candidate", "list", "--json").output)
+    assert len(everyone) == 6 and all(c["ref"] and "@" in c["email"] for c in everyone)
+    found = json.loads(_run(data, "candidate", "list", "--search", "IVANOVA", "--json").output)
+    assert [c["email"] for c in found] == ["maria-ivanova@example.org"]
+    assert "no candidate matches" in _run(data, "candidate", "list", "--search", "%").output
+    mine = json.loads(_run(data, "credential", "list", "--candidate",
+                           "maria-ivanova@example.org", "--json").output)
+    assert mine and {c["candidate"] for c in mine} == {found[0]["ref"]}
+    revoked = json.loads(_run(data, "credential", "list", "--state", "revoked",
+                              "--json").output)
+    assert len(revoked) == 1 and revoked[0]["state"] == "revoked"
+    text = _run(data, "credential", "list", "--kind", "role").output
+    assert text.count("urn:uuid:") == len(json.loads(_run(
+        data, "credential", "list", "--kind", "role", "--json").output))

@@ -375,3 +375,17 @@ def test_one_address_cannot_try_many_accounts(app, officer):
     assert _login(client).status_code == 429  # the address is locked, whatever the account
 
 
+
+
+def test_a_known_e_mail_shows_the_existing_candidate_instead_of_registering(logged_in,
+                                                                            service):
+    page = "/issuer/candidates"
+    _post(logged_in, page, page, {"name": "Ana First", "email": "ana.k@example.org"})
+    answer = _post(logged_in, page, page, {"name": "Ana Second", "email": "ANA.K@example.org"},
+                   follow_redirects=True).get_data(as_text=True)
+    assert "already registered, as Ana First" in answer and "Ana Second" in answer
+    assert [c.name for c in service.candidates("ana.k@")] == ["Ana First"]
+    listed = logged_in.get("/issuer/candidates?q=first").get_data(as_text=True)
+    assert "Ana First" in listed
+    assert "No candidate matches" in logged_in.get("/issuer/candidates?q=zz_%").get_data(
+        as_text=True)

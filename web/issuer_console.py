@@ -143,12 +143,24 @@ def dashboard() -> str:
 @issuer_console.get("/candidates")
 @login_required
 def candidates() -> str:
-    return render_template("issuer/candidates.html", candidates=_service().candidates())
+    search = request.args.get("q", "").strip()[:200]
+    return render_template("issuer/candidates.html", search=search,
+                           candidates=_service().candidates(search or None))
 
 
 @issuer_console.post("/candidates")
 @login_required
 def add_candidate() -> BaseResponse:
+    email = request.form.get("email", "")
+    existing = _service().candidate_by_email(email) if "@" in email else None
+    if existing is not None:  # not registered again: the officer sees who it is
+        name = request.form.get("name", "").strip()
+        flash(f"{existing.email} is already registered, as {existing.name}. Nothing was "
+              "changed" + (f" (the name you typed, {name}, was not saved)."
+                           if name and name != existing.name else ".") +
+              " Record the results on this page, or register the new person with their own "
+              "e-mail address.", "info")
+        return redirect(url_for("issuer_console.candidate", ref=existing.ref))
     try:
         ref = _service().add_candidate(_text("name", "Name") or "", _text("email", "Email") or "",
                                        _text("did", "DID", required=False), g.officer)

@@ -9,6 +9,7 @@ import click
 from issuer.service import IssuerError, IssuerService
 from issuer.wallet_grants import Offer
 from vc.qr import qr_png
+from web import issuer_reads as reads
 from web.cli.context import issuer_service
 from web.oid4vci.offers import offer_uri
 from web.settings import Settings
@@ -73,7 +74,25 @@ def framework_load(settings: Settings, path: str, elements: str | None, meta: st
 
 @click.group()
 def candidate() -> None:
-    """Register candidates."""
+    """Register and list candidates."""
+
+
+@candidate.command("list")
+@click.option("--search", help="Only those whose name, e-mail or reference contains this.")
+@click.option("--json", "as_json", is_flag=True, help="One JSON array.")
+@click.pass_obj
+def candidate_list(settings: Settings, search: str | None, as_json: bool) -> None:
+    """Candidates with their references (what `assess`, `certify` and `issue` take)."""
+    found = issuer_service(settings).candidates(search)
+    rows = [{"ref": c.ref, "name": c.name, "email": c.email, "did": c.did} for c in found]
+    if as_json:
+        click.echo(json.dumps(rows, indent=2, ensure_ascii=False))
+        return
+    for r in rows:
+        click.echo(f"{r['ref']}  {r['name']}  <{r['email']}>" + (f"  {r['did']}"
+                                                               if r["did"] else ""))
+    if not rows:
+        click.echo("no candidate" + (f" matches {search!r}" if search else " yet"), err=True)
 
 
 @candidate.command("add")
@@ -333,3 +352,48 @@ def offer(settings: Settings, email_or_credential_id: str, fmt: str, flow: str,
 
 
 COMMANDS.append(offer)
+
+
+@click.group("credential")
+def credential_group() -> None:
+    """List issued credentials."""
+
+
+@credential_group.command("list")
+@click.option("--candidate", "candidate_ref", help="Only this candidate's (reference or e-mail).")
+@click.option("--state", type=click.Choice(["active", "revoked", "suspended", "expired"]),
+              help="Only credentials in this state.")
+@click.option("--kind", type=click.Choice(["role", "unit"]), help="Only roles, or only units.")
+@click.option("--json", "as_json", is_flag=True, help="One JSON array.")
+@click.pass_obj
+def credential_list(settings: Settings, candidate_ref: str | None, state: str | None,
+                    kind: str | None, as_json: bool) -> None:
+    """Issued credentials with their ids (what `revoke`, `suspend`, `offer` take), newest
+    first."""
+    service = issuer_service(settings)
+    if candidate_ref and "@" in candidate_ref:
+        person = service.candidate_by_email(candidate_ref)
+        if person is None:
+            _fail(IssuerError(f"no candidate has the e-mail address {candidate_ref}"))
+        candidate_ref = person.ref if person else None
+    try:
+        rows = reads.credential_rows(service, kind=kind, state=state,
+                                     candidate_ref=candidate_ref, limit=10_000)
+    except IssuerError as e:
+        _fail(e)
+    listed = [{"id": r.id, "kind": r.kind, "code": r.code, "title": r.title,
+               "holder": r.holder, "candidate": r.candidate_ref,
+               "issued": r.issued_at.isoformat(),
+               "valid_until": r.valid_until.isoformat() if r.valid_until else None,
+               "state": r.state} for r in rows]
+    if as_json:
+        click.echo(json.dumps(listed, indent=2, ensure_ascii=False))
+        return
+    for row in rows:
+        click.echo(f"{row.id}  {row.state:<9}  {row.kind:<4} {row.code:<6} {row.holder}  "
+                   f"(issued {row.issued_at.date().isoformat()})")
+    if not listed:
+        click.echo("no credential matches", err=True)
+
+
+COMMANDS.append(credential_group)
