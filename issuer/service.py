@@ -26,6 +26,7 @@ from issuer.frameworks import FrameworkInUse
 from issuer.issuing import CandidateResult
 from issuer.minting import Minter
 from issuer.models import Candidate, IssuedCredential
+from issuer.progress import RoleProgress, role_progress
 from issuer.signing import IssuerConfig, IssuerSigner
 from issuer.status_check import StatusMismatch
 from issuer.wallet_issuing import WalletIssuing
@@ -107,6 +108,13 @@ class IssuerService:
             candidate = find_candidate(s, candidate_ref)
             issuing.record_decisions(s, candidate, self.framework(), self.clock(), actor)
             return issuing.decisions_on_record(s, candidate)
+
+    def role_progress(self, candidate_ref: str) -> list[RoleProgress]:
+        """For each role: certified, or which units it still needs and which results in
+        them failed."""
+        with self.sessions() as s:
+            return role_progress(s, find_candidate(s, candidate_ref), self.framework(),
+                                 self.clock().date())
 
     def issue(self, candidate_ref: str, actor: str) -> CandidateResult:
         """Issues the credentials of the decisions on record (idempotent)."""

@@ -389,3 +389,22 @@ def test_a_known_e_mail_shows_the_existing_candidate_instead_of_registering(logg
     assert "Ana First" in listed
     assert "No candidate matches" in logged_in.get("/issuer/candidates?q=zz_%").get_data(
         as_text=True)
+
+
+def test_when_no_role_is_certified_the_console_says_why(logged_in, service):
+    page = "/issuer/candidates"
+    _post(logged_in, page, page, {"name": "Bo Fail", "email": "bo@example.org"})
+    ref = service.candidate_by_email("bo@example.org").ref
+    candidate = f"/issuer/candidates/{ref}"
+    fw = service.framework()
+    role = fw.roles[0]
+    for i, unit in enumerate(role.units):
+        _post(logged_in, candidate, f"{candidate}/assessments", {
+            "unit": unit, "score": "10" if i == 0 else "95", "max_score": "100",
+            "assessed_on": DAY, "exam_body": "E", "assessor": "A"})
+    answer = _post(logged_in, candidate, f"{candidate}/certify", {},
+                   follow_redirects=True).get_data(as_text=True)
+    first = role.units[0]
+    assert "No role is certified yet" in answer
+    assert f"{role.code} still needs {first} (10/100 on {DAY}: not passed)" in answer
+    assert 'class="result-failed">failed' in answer and 'class="result-passed">passed' in answer

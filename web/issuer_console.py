@@ -181,6 +181,7 @@ def candidate(ref: str) -> str:
         abort(404)
     return render_template(
         "issuer/candidate.html", candidate=person, framework=service.framework(),
+        roles=service.role_progress(ref),
         assessments=reads.assessments(service, ref),
         credentials=reads.credential_rows(service, candidate_ref=ref, limit=500),
         today=service.clock().date().isoformat(),
@@ -223,13 +224,18 @@ def record_assessment(ref: str) -> BaseResponse:
 @issuer_console.post("/candidates/<ref>/certify")
 @login_required
 def certify(ref: str) -> BaseResponse:
+    service = _service()
     try:
-        result = _service().certify_and_issue(ref, g.officer)
+        result = service.certify_and_issue(ref, g.officer)
     except IssuerError as e:
         flash(f"Nothing issued: {e}", "error")
     else:
         flash(f"{len(result.issued)} credential(s) issued, {len(result.existing)} "
               "issued before.", "success" if result.issued else "info")
+        roles = service.role_progress(ref)
+        if not any(r.certified for r in roles):  # say why, role by role
+            flash("No role is certified yet: " + "; ".join(r.describe() for r in roles)
+                  + ".", "info")
     return redirect(url_for("issuer_console.candidate", ref=ref))
 
 

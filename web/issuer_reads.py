@@ -11,7 +11,9 @@ from sqlalchemy import func, select
 
 from issuer.audit import AuditEvent
 from issuer.models import Assessment, Candidate, IssuedCredential
+from issuer.rules import RuleError, unit_passed
 from issuer.service import IssuerService, NotFound
+from schemas.framework import Framework
 
 KINDS = ("unit", "role")
 STATES = ("active", "suspended", "revoked", "expired")
@@ -146,6 +148,7 @@ class AssessmentRow:
     exam_body: str
     assessor: str
     recorded_by: str
+    passed: bool | None  # None: its unit is not in the framework in use
 
 
 def assessments(service: IssuerService, candidate_ref: str) -> list[AssessmentRow]:
@@ -154,8 +157,16 @@ def assessments(service: IssuerService, candidate_ref: str) -> list[AssessmentRo
                                                  Assessment.candidate_id)
                          .where(Candidate.ref == candidate_ref)
                          .order_by(Assessment.assessed_on, Assessment.unit_code))
+        fw = service.framework()
         return [AssessmentRow(a.unit_code, a.score, a.max_score, a.assessed_on, a.exam_body,
-                              a.assessor, a.recorded_by) for a in rows]
+                              a.assessor, a.recorded_by, _passed(fw, a)) for a in rows]
+
+
+def _passed(fw: Framework, a: Assessment) -> bool | None:
+    try:
+        return unit_passed(a.score, a.max_score, fw.unit(a.unit_code).pass_threshold)
+    except (KeyError, RuleError):
+        return None
 
 
 def audit_trail(service: IssuerService, subject: str) -> list[AuditEvent]:
