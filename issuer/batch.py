@@ -1,7 +1,8 @@
 """Issuing a whole cohort from a CSV file: one row per candidate and unit result.
 
 Columns: name, email, did (may be empty), unit, score, max_score, assessed_on (YYYY-MM-DD),
-exam_body, assessor. A bad row is reported with its line number and the other rows go on
+exam_body, assessor, separated by `,` or by `;` (then `75,5` is a decimal comma), in UTF-8
+with or without a byte-order mark. A bad row is reported with its line number and the other rows go on
 (a candidate whose every row is refused is not created). Candidates are issued in chunks
 (`issuer.cohort_issuing`); re-running the same file issues nothing twice (assessments,
 decisions and credentials are idempotent).
@@ -57,7 +58,9 @@ def parse_cohort(text: str, summary: BatchSummary) -> list[CohortRow]:
     if nul >= 0:
         raise IssuerError(f"line {text.count(chr(10), 0, nul) + 1}: the file contains a NUL "
                           "character, so it is not CSV text; save the spreadsheet as CSV UTF-8")
-    reader = csv.DictReader(io.StringIO(text))
+    text = text.removeprefix("\ufeff")  # a byte-order mark, as spreadsheets write
+    delimiter = cohort_delimiter(text)
+    reader = csv.DictReader(io.StringIO(text), delimiter=delimiter)
     missing = [c for c in COLUMNS if c not in (reader.fieldnames or [])]
     if missing:
         raise IssuerError(f"the CSV header lacks the column(s) {', '.join(missing)}; "
@@ -77,13 +80,25 @@ def parse_cohort(text: str, summary: BatchSummary) -> list[CohortRow]:
             raise IssuerError(f"line {line}: more than {MAX_ROWS} rows")
         summary.rows += 1
         try:
-            rows.append(_row(line, raw))
+            rows.append(_row(line, raw, decimal_comma=delimiter == ";"))
         except (ValueError, TypeError) as e:
             summary.errors.append(f"line {line}: {e}")
     return rows
 
 
-def _row(line: int, raw: dict) -> CohortRow:
+def cohort_delimiter(text: str) -> str:
+    """`;` when the header is separated by semicolons (spreadsheets in locales whose
+    decimal separator is a comma write that), else `,`."""
+    header = text.split("\n", 1)[0]
+    return ";" if header.count(";") > header.count(",") else ","
+
+
+def _number(text: str, decimal_comma: bool) -> float:
+    return float(text.replace(",", ".", 1) if decimal_comma and text.count(",") == 1
+                 and "." not in text else text)
+
+
+def _row(line: int, raw: dict, decimal_comma: bool = False) -> CohortRow:
     values = {k: (raw.get(k) or "").strip() for k in COLUMNS}
     for k, v in values.items():
         if len(v) > MAX_FIELD:
@@ -93,7 +108,8 @@ def _row(line: int, raw: dict) -> CohortRow:
         if not values[k]:
             raise ValueError(f"{k} is empty")
     try:
-        score, max_score = float(values["score"]), float(values["max_score"])
+        score = _number(values["score"], decimal_comma)
+        max_score = _number(values["max_score"], decimal_comma)
     except ValueError:
         raise ValueError(f"score {values['score']!r} / max_score {values['max_score']!r} "
                          "must be numbers") from None

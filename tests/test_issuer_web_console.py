@@ -408,3 +408,38 @@ def test_when_no_role_is_certified_the_console_says_why(logged_in, service):
     assert "No role is certified yet" in answer
     assert f"{role.code} still needs {first} (10/100 on {DAY}: not passed)" in answer
     assert 'class="result-failed">failed' in answer and 'class="result-passed">passed' in answer
+
+
+def test_a_cohort_dry_run_says_row_by_row_what_would_happen_and_writes_nothing(logged_in,
+                                                                              service):
+    units = service.framework().role("SCPM").units
+    lines = ["\ufeffname;email;did;unit;score;max_score;assessed_on;exam_body;assessor"]
+    for unit in units:  # a semicolon file with decimal commas, as European spreadsheets save
+        lines.append(f"Eva Semi;eva@example.org;;{unit};80,5;100;{DAY};Exam Centre;A")
+    lines.append(f"Fay Semi;fay@example.org;;{units[0]};10;100;{DAY};Exam Centre;A")
+    lines.append(f"Gus Semi;gus@example.org;;NOPE;80;100;{DAY};Exam Centre;A")
+    body = ("\n".join(lines) + "\n").encode("utf-8")
+    response = logged_in.post("/issuer/cohort", content_type="multipart/form-data", data={
+        "csrf_token": _csrf(logged_in, "/issuer/cohort"), "dry_run": "1",
+        "cohort": (io.BytesIO(body), "semi.csv")})
+    html = response.get_data(as_text=True)
+    assert response.status_code == 200 and "nothing was written" in html
+    assert html.count(">passed<") == len(units) and ">not passed<" in html
+    assert "unit &#39;NOPE&#39; is not in framework" in html
+    assert "Eva Semi &lt;eva@example.org&gt;: SCPM" in html
+    assert service.candidates() == [] and service.credentials() == []
+    # a file in another encoding is named as such
+    latin = "name,email,did,unit,score,max_score,assessed_on,exam_body,assessor\n" \
+            f"Zoë,zoe@example.org,,{units[0]},80,100,{DAY},Centre,A\n"
+    refused = logged_in.post("/issuer/cohort", content_type="multipart/form-data", data={
+        "csrf_token": _csrf(logged_in, "/issuer/cohort"),
+        "cohort": (io.BytesIO(latin.encode("latin-1")), "latin.csv")})
+    assert refused.status_code == 400
+    assert "not UTF-8 text (line 2" in refused.get_data(as_text=True)
+    template = logged_in.get("/issuer/cohort/template.csv")
+    assert template.mimetype == "text/csv"
+    from issuer.batch import BatchSummary, parse_cohort
+
+    summary = BatchSummary()
+    assert len(parse_cohort(template.get_data(as_text=True), summary)) == 1
+    assert summary.errors == []

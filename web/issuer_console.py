@@ -26,6 +26,8 @@ from werkzeug.datastructures import FileStorage
 from werkzeug.wrappers import Response as BaseResponse  # what redirect() returns
 
 from issuer import cohort_jobs
+from issuer.batch import COLUMNS
+from issuer.cohort_preview import preview_cohort
 from issuer.service import IssuerError, NotFound
 from issuer.shares import (
     DEFAULT_SHARE_DAYS,
@@ -375,11 +377,23 @@ def cohort() -> Any:
     if upload is None or not upload.filename:
         flash("Choose a CSV file to upload.", "error")
         return render_template("issuer/cohort.html", jobs=jobs), 400
+    raw = upload.read()
     try:
-        text = upload.read().decode("utf-8-sig")
-    except UnicodeDecodeError:
-        flash("The file is not UTF-8 text; save the spreadsheet as CSV UTF-8.", "error")
+        text = raw.decode("utf-8-sig")
+    except UnicodeDecodeError as e:
+        line = raw.count(b"\n", 0, e.start) + 1
+        flash(f"The file is not UTF-8 text (line {line}, byte {e.start}: probably saved as "
+              "Windows-1252 or Latin-1). In your spreadsheet, save it as “CSV UTF-8”.",
+              "error")
         return render_template("issuer/cohort.html", jobs=jobs), 400
+    if request.form.get("dry_run") == "1":  # what would happen, row by row; nothing written
+        try:
+            preview = preview_cohort(_service(), text)
+        except IssuerError as e:
+            flash(f"The file cannot be used: {e}", "error")
+            return render_template("issuer/cohort.html", jobs=jobs), 400
+        return render_template("issuer/cohort.html", jobs=jobs, preview=preview,
+                               filename=upload.filename)
     try:
         job_id = current_services().jobs.submit(
             _service(), text, upload.filename, g.officer,
@@ -388,6 +402,20 @@ def cohort() -> Any:
         flash(f"Nothing issued: {e}", "error")
         return render_template("issuer/cohort.html", jobs=jobs), 400
     return redirect(url_for("issuer_console.cohort_job", job_id=job_id), code=303)
+
+
+@issuer_console.get("/cohort/template.csv")
+@login_required
+def cohort_template() -> Response:
+    """A cohort file to fill in: the header and one example row of the framework in use."""
+    fw = _service().framework()
+    unit = fw.units[0]
+    body = (",".join(COLUMNS) + "\r\n" + f"Maria Example,maria@example.org,,{unit.code},"
+            f"{max(unit.pass_threshold, 75):g},100,{date.today().isoformat()},"
+            "Exam centre name,Assessor name\r\n")
+    response = Response("\ufeff" + body, mimetype="text/csv")
+    response.headers["Content-Disposition"] = 'attachment; filename="s4c-cohort-template.csv"'
+    return response
 
 
 def _job(job_id: str) -> cohort_jobs.JobProgress:
