@@ -24,7 +24,9 @@ from pathlib import Path
 import pytest
 from oid4vci_wallet import S4C, Server, free_port, need_wallet, run_wallet
 
+from schemas.jsonld_contexts import CONTEXTS_DIR
 from vc import api
+from vc.contexts import shared_store
 from vc.did_key import did_key_from_public_key
 from vc.multikey import Ed25519Multikey
 
@@ -42,7 +44,7 @@ def need_vp_wallet() -> None:
 
 
 class _NoRedirect(urllib.request.HTTPRedirectHandler):
-    def redirect_request(self, *args, **kwargs):  # noqa: ANN002, ANN003
+    def redirect_request(self, *args, **kwargs):
         return None
 
 
@@ -262,7 +264,7 @@ def test_a_revoked_credential_is_shown_revoked(world, tmp_path):
     server = world["server"]
     # a unit credential of its own (another demo holder), so no other test sees it revoked
     server.s4c("demo", "--export", str(tmp_path / "demo"))
-    first = sorted((tmp_path / "demo").glob("competency-*-jonas-gruber.json"))[0]
+    first = min((tmp_path / "demo").glob("competency-*-jonas-gruber.json"))
     credential_id = json.loads(first.read_text())["id"]
     (entry, *_) = _issued(server, credential_id, "dc+sd-jwt", "ES256")
     server.s4c("revoke", credential_id, "--reason", "test: revoked before presenting")
@@ -281,9 +283,6 @@ def test_a_credential_from_an_issuer_not_accredited_is_shown_so(world):
     credential.pop("proof")
     credential["issuer"] = {**credential["issuer"], "id": issuer}
     credential["id"] = "urn:uuid:0b5d7e2a-6f3c-4d0e-9a51-2f6d1c9e8b40"
-    from vc.contexts import shared_store
-
-    from schemas.jsonld_contexts import CONTEXTS_DIR
     entry["credential"] = api.sign(credential, issuer_key, store=shared_store(CONTEXTS_DIR),
                                    verification_method=f"{issuer}#{issuer.split(':')[2]}")
     transaction, link = _ask(server, "direct_post")
@@ -311,3 +310,60 @@ def test_the_request_object_is_signed_and_expires_and_unknown_requests_are_refus
     status, body = server.post("/oid4vp/response/" + "A" * 32, b"state=x&vp_token=%7B%7D",
                                {"Content-Type": "application/x-www-form-urlencoded"})
     assert status == 404 and body["error"] == "invalid_request"
+
+
+# -- the employer's page in Chromium (axe-core: no serious or critical issue) -----------------
+CHROMIUM = Path("/usr/bin/chromium")
+
+
+@pytest.fixture(scope="module")
+def browser():
+    if not CHROMIUM.exists():
+        if os.environ.get("CI") == "true":
+            pytest.fail("CI must install Debian's chromium")
+        pytest.skip("Debian chromium is not installed (make test installs it)")
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as p:
+        browser = p.chromium.launch(executable_path=str(CHROMIUM), args=[
+            "--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
+            "--disable-background-networking", "--disable-component-update", "--disable-sync"])
+        yield browser
+        browser.close()
+
+
+@pytest.mark.parametrize("size", [{"width": 1280, "height": 900}, {"width": 390, "height": 844}])
+def test_the_page_asks_a_wallet_and_shows_its_answer(world, browser, size):
+    from axe import axe_findings
+
+    from vc.qr import read_qr_codes
+
+    server = world["server"]
+    page = browser.new_page(viewport=size)
+    try:
+        page.goto(server.base + "/verify?lang=de")
+        assert axe_findings(page) == []
+        page.click("#ask-wallet")
+        page.wait_for_selector("#wallet-qr")
+        assert axe_findings(page) == []
+        link = page.get_attribute("#wallet-link", "href")
+        assert link.startswith("openid4vp://?client_id=x509_san_dns%3Alocalhost&request_uri=")
+        # the QR code the employer shows holds the same link, decodable by a phone's camera
+        png = base64.b64decode(page.get_attribute("#wallet-qr", "src").split(",", 1)[1])
+        assert read_qr_codes(png) == [link]
+        transaction = page.url.split("/verify/wallet/", 1)[1].split("?", 1)[0]
+        # a refused answer is shown while the page keeps waiting
+        refused = _present(world, link, world["sd_jwt"][0], "dc+sd-jwt", "missing-claim")
+        assert refused["submissions"][0]["status"] == 400
+        page.wait_for_selector("#wallet-refusal:not([hidden])", timeout=15_000)
+        assert "name" in page.inner_text("#wallet-refusal")
+        answered = _present(world, link, world["ldp"][0], "ldp_vc")
+        assert answered["submissions"][0]["status"] == 200
+        page.wait_for_url("**/verify/r/**", timeout=15_000)  # the page follows by itself
+        assert page.get_attribute("#verdict", "data-state") == "valid"
+        assert page.inner_text("#holder-name") == HOLDER_NAME
+        assert "lang=de" in page.url
+        assert axe_findings(page) == []
+        assert server.get(f"/verify/wallet/{transaction}/status")["state"] == "answered"
+    finally:
+        page.close()
