@@ -6,6 +6,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from vc import api
+from vc.api import VerificationMethodResolver
 from vc.cryptosuites import ALL_SUITES
 from vc.datamodel import DataModelError, validate_presentation
 from vc.json_input import as_list
@@ -88,8 +89,12 @@ def _holder_checks(presentation: dict[str, Any], proof: dict[str, Any],
 def verify_presentation(verifier: Verifier, presentation: object, *, challenge: str | None,
                         domain: str | None = None, challenges: ChallengeStore | None = None,
                         country: str | None = None, lang: str = "en",
-                        holder_binding: HolderBinding = DEFAULT_HOLDER_BINDING
+                        holder_binding: HolderBinding = DEFAULT_HOLDER_BINDING,
+                        resolver: VerificationMethodResolver | None = None
                         ) -> PresentationReport:
+    """`challenges` None: the caller keeps `challenge` single-use itself (an OpenID4VP
+    request's nonce). `resolver`: for the holder's key, when not the verifier's (a wallet's
+    did:jwk, `vc.did_jwk.DidJwkResolver`)."""
     if not isinstance(presentation, dict):
         return PresentationReport(Verdict.FORGED_OR_MALFORMED,
                                   (failed("structure", A, "not a JSON object"),), ())
@@ -100,7 +105,8 @@ def verify_presentation(verifier: Verifier, presentation: object, *, challenge: 
     except DataModelError as e:
         checks.append(failed("structure", A, "the presentation is malformed: "
                                              + "; ".join(e.problems[:5])))
-    result = api.verify(presentation, resolver=UnreachableAwareResolver(verifier.resolver),
+    holder_keys = resolver if resolver is not None else verifier.resolver
+    result = api.verify(presentation, resolver=UnreachableAwareResolver(holder_keys),
                         store=verifier.store, suites=ALL_SUITES, purpose="authentication",
                         now=verifier.clock())
     checks += [as_reported(c.id, c.outcome, c.reason) for c in result.checks]

@@ -16,6 +16,7 @@ from web.issuer_console import issuer_console
 from web.job_queue import JobQueue
 from web.oid4vci.authorization import oid4vci_authorization
 from web.oid4vci.endpoints import oid4vci
+from web.oid4vp.endpoints import oid4vp
 from web.problems import register_problem_handlers
 from web.registry_setup import register_registry
 from web.security_headers import install_security_headers
@@ -29,7 +30,7 @@ from web.wellknown import did_document, wellknown
 
 MAX_REQUEST_BYTES = 1024 * 1024
 JSON_PATH_PREFIXES = ("/.well-known/", "/credentials/", "/presentations/", "/status/",
-                      "/shares/", "/cohorts", "/assessments", "/oid4vci/")
+                      "/shares/", "/cohorts", "/assessments", "/oid4vci/", "/oid4vp/")
 
 
 def create_app(settings: Settings | None = None) -> Flask:
@@ -56,6 +57,7 @@ def create_app(settings: Settings | None = None) -> Flask:
                       holder_portal):
         app.register_blueprint(blueprint)
     app.register_blueprint(verify_api)
+    app.register_blueprint(oid4vp)
     app.register_blueprint(aries_pages)
     app.register_blueprint(verify_page_blueprint(
         share_lookup=lambda token: lookup_share(issuer.sessions, token)))

@@ -2,6 +2,7 @@
 from sqlalchemy import MetaData
 
 import issuer.models  # noqa: F401  (registers the issuer tables on its Base)
+import verifier.vp_requests  # noqa: F401  (registers the OpenID4VP requests on the verifier's)
 from issuer.audit import Base as IssuerBase
 from registry.models import Base as RegistryBase
 from verifier.models import Base as VerifierBase

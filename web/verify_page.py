@@ -8,14 +8,18 @@ random id (`verifier.kept_results`, in the database so every worker finds it): r
 not check again, and the language can be changed, the page printed, or a signed receipt
 downloaded, all from what was checked then. The holder e-mail field posts to the result and
 answers on the same page.
+
+"Ask for it from a wallet" (`/verify/wallet`) makes an OpenID4VP request (`web.oid4vp`) and
+shows it as a QR code and a link; the page follows it (`…/status`, polled by wallet.js, or
+reloaded) and, once the wallet has answered, goes on to the kept result like any other check.
 """
+import base64
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
 from flask import (
     Blueprint,
-    Flask,
     Response,
     abort,
     current_app,
@@ -29,23 +33,21 @@ from flask import (
 from flask_babel import gettext as _
 from werkzeug.wrappers import Response as WerkzeugResponse
 
-from vc.checks import Outcome
 from vc.errors import VCError
+from vc.instants import format_instant
 from vc.json_input import MAX_DEPTH, json_depth
-from vc.qr import MAX_IMAGE_BYTES, QRPayloadError
-from verifier.checks.base import Category
-from verifier.facts import read_facts
+from vc.qr import MAX_IMAGE_BYTES, QRPayloadError, qr_png
 from verifier.holder_identity import MAX_EMAIL_CHARS, email_matches
-from verifier.kept_results import KeptResults
 from verifier.qr_payload import ScannedInput, parse_image, parse_text
-from verifier.receipts import credential_digest, receipt_document
-from verifier.verdict import Verdict
+from verifier.receipts import receipt_document
 from web.check_reasons import explain_input_error
-from web.db import make_engine
 from web.i18n import LANGUAGES, choose_language_with, current_language, verify_page_language
+from web.oid4vp.endpoints import link_of, presentation_requests, start_request
+from web.oid4vp.requests import RESPONSE_MODES
 from web.services import current_services
 from web.verifier_identity import signed_by_verifier, verifier_did, verifier_did_document
 from web.verifiers import sd_jwt_verifier_for_app, verifier_for_app
+from web.verify_keep import keep_report, kept_results
 from web.verify_view import (
     ICONS,
     TONES,
@@ -61,7 +63,6 @@ from web.verify_words import id_words
 ShareLookup = Callable[[str], dict | None]
 NODE_MODULES = Path(__file__).resolve().parent / "static" / "verify" / "node_modules"
 JSQR_FILE = NODE_MODULES / "jsqr" / "dist" / "jsQR.js"
-KEPT_KEY = "s4c.verify.kept"
 
 # EU/EEA countries by their own names, so the list needs no translation.
 COUNTRIES = {
@@ -73,14 +74,6 @@ COUNTRIES = {
     "MT": "Malta", "NL": "Nederland", "NO": "Norge", "PL": "Polska", "PT": "Portugal",
     "RO": "România", "SE": "Sverige", "SI": "Slovenija", "SK": "Slovensko",
 }
-
-
-def kept_results(app: Flask) -> KeptResults:
-    store = app.extensions.get(KEPT_KEY)
-    if store is None:
-        store = app.extensions[KEPT_KEY] = KeptResults(
-            make_engine(app.extensions["s4c"].settings.database_url))
-    return store
 
 
 def _country() -> str | None:
@@ -153,19 +146,7 @@ def _keep_and_show(scanned: ScannedInput, lookup: ShareLookup | None,
     else:
         report = verifier_for_app(current_app).verify_credential(credential, country=country,
                                                                  lang=current_language())
-    document = credential if isinstance(credential, dict) else {}
-    # the holder's name is shown, and the e-mail hashes compared, only when the signature
-    # was verified: an unknown proof (keys unreachable) covers nothing yet
-    authentic = report.verdict is not Verdict.FORGED_OR_MALFORMED and all(
-        c.outcome is Outcome.PASSED for c in report.checks
-        if c.category is Category.AUTHENTICITY and c.unknown_matters)
-    hashes = read_facts(document).holder_email_hashes if authentic else ()
-    credential_id = document.get("id")
-    record = {"report": report.to_json(), "source": scanned.source, "country": country,
-              "credentialId": credential_id if isinstance(credential_id, str) else None,
-              "credentialDigest": credential_digest(document) if document else None,
-              "canCompareEmail": bool(hashes), "authentic": authentic}
-    result_id = kept_results(current_app).keep(record, hashes)
+    result_id = keep_report(report, credential, scanned.source, country)
     return redirect(url_for("verify_page.result", result_id=result_id,
                             lang=current_language()), 303)
 
@@ -242,6 +223,50 @@ def verify_page_blueprint(share_lookup: ShareLookup | None = None) -> Blueprint:
         response = jsonify(signed)
         response.headers["Content-Disposition"] = \
             f'attachment; filename="verification-receipt-{day(report.get("checkedAt"))}.json"'
+        return response
+
+    @page.post("/verify/wallet")
+    def ask_wallet() -> WerkzeugResponse:
+        # the page's box (checked by default) asks for an encrypted answer, as HAIP 1.0 does
+        mode = request.form.get("response_mode", "direct_post")
+        if mode not in RESPONSE_MODES:
+            mode = "direct_post"
+        transaction_id, _link = start_request(mode, _country(), current_language())
+        return redirect(url_for("verify_page.wallet_request", transaction_id=transaction_id,
+                                lang=current_language()), 303)
+
+    @page.get("/verify/wallet/<transaction_id>")
+    def wallet_request(transaction_id: str) -> tuple[str, int] | WerkzeugResponse:
+        found = presentation_requests(current_app).by_transaction(transaction_id)
+        if found is None:
+            return _page(404, error_text=_("This request to a wallet is unknown or no longer "
+                                           "kept. Ask again."))
+        if found.result_id is not None:
+            return redirect(url_for("verify_page.result", result_id=found.result_id,
+                                    lang=current_language()), 303)
+        link = link_of(found)
+        png, _version = qr_png(link, error_correction="L")
+        return _page(wallet={
+            "link": link, "qr": "data:image/png;base64," + base64.b64encode(png).decode(),
+            "expired": found.expired, "expires": moment(format_instant(found.expires_at)),
+            "refusal": found.refusal, "encrypted":
+                found.request.get("response_mode") == "direct_post.jwt",
+            "status_url": url_for("verify_page.wallet_status", transaction_id=transaction_id,
+                                  lang=current_language())})
+
+    @page.get("/verify/wallet/<transaction_id>/status")
+    def wallet_status(transaction_id: str) -> Response:
+        """For the page's script (it polls until the wallet answers)."""
+        found = presentation_requests(current_app).by_transaction(transaction_id)
+        answer: dict[str, Any] = {"state": "unknown"}
+        if found is not None and found.result_id is not None:
+            answer = {"state": "answered", "result": url_for(
+                "verify_page.result", result_id=found.result_id, lang=current_language())}
+        elif found is not None:
+            answer = {"state": "expired" if found.expired else "waiting",
+                      "refusal": found.refusal, "link": link_of(found)}
+        response = jsonify(answer)
+        response.headers["Cache-Control"] = "no-store"
         return response
 
     @page.get("/verifier/did.json")

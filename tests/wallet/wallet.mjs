@@ -10,7 +10,9 @@
 // An offer with an `authorization_code` grant runs that flow: PAR and PKCE by the library;
 // the holder's browser step (sign-in cookie `cookie`, then "Add them to my wallet") is
 // played here with fetch, as a browser would.
-// Prints one JSON line: {ok: true, credentials, metadata} or {ok: false, stage, error}.
+// Prints one JSON line: {ok: true, credentials, metadata, holderKeys} or {ok: false, stage,
+// error}. `holderKeys`: the private JWKs the credentials are bound to (the OpenID4VP tests
+// present the credentials with them).
 import crypto from 'node:crypto'
 import { setGlobalConfig } from '@openid4vc/utils'
 import { clientAuthenticationAnonymous } from '@openid4vc/oauth2'
@@ -123,6 +125,7 @@ async function main () {
       })
     }
     const credentials = []
+    const holderKeys = []
     for (const configurationId of offer.credential_configuration_ids) {
       stage = 'nonce'
       let { c_nonce: nonce } = await client.requestNonce({ issuerMetadata })
@@ -130,6 +133,7 @@ async function main () {
       const proofs = []
       for (let i = 0; i < (options.copies ?? 1); i++) {
         const holderKey = remember(newKey(options.alg ?? 'ES256'))
+        holderKeys.push(holderKey.privateKey.export({ format: 'jwk' }))
         if (options.scenario === 'foreign-key') signWith = remember(newKey(holderKey.alg))
         const { jwt } = await client.createCredentialRequestJwtProof({
           issuerMetadata, credentialConfigurationId: configurationId, nonce,
@@ -145,7 +149,7 @@ async function main () {
       })
       credentials.push({ configurationId, credentials: response.credentialResponse.credentials })
     }
-    console.log(JSON.stringify({ ok: true, credentials, tokenType: accessTokenResponse.token_type }))
+    console.log(JSON.stringify({ ok: true, credentials, holderKeys, tokenType: accessTokenResponse.token_type }))
   } catch (error) {
     const detail = error.response?.body ?? error.errorResponse ?? error.message
     console.log(JSON.stringify({ ok: false, stage, error: String(error.message), detail }))

@@ -1,0 +1,46 @@
+"""Keeping what the employer's page shows of one check (`verifier.kept_results`): after a scan,
+an upload, a shared link or a wallet's answer alike, so that each ends on the same result
+view (`/verify/r/<id>`)."""
+from collections.abc import Sequence
+
+from flask import Flask, current_app
+
+from vc.checks import Outcome
+from verifier.checks.base import Category, ReportedCheck
+from verifier.facts import read_facts
+from verifier.kept_results import KeptResults
+from verifier.receipts import credential_digest
+from verifier.service import VerificationReport
+from verifier.verdict import Verdict
+from web.db import make_engine
+
+KEPT_KEY = "s4c.verify.kept"
+
+
+def kept_results(app: Flask) -> KeptResults:
+    store = app.extensions.get(KEPT_KEY)
+    if store is None:
+        store = app.extensions[KEPT_KEY] = KeptResults(
+            make_engine(app.extensions["s4c"].settings.database_url))
+    return store
+
+
+def keep_report(report: VerificationReport, credential: object, source: str | None,
+                country: str | None, extra_checks: Sequence[ReportedCheck] = ()) -> str:
+    """Keeps what the page shows of one check (`verifier.kept_results`) and returns its id.
+    `extra_checks`: shown before the credential's (a presentation's binding to a request)."""
+    document = credential if isinstance(credential, dict) else {}
+    # the holder's name is shown, and the e-mail hashes compared, only when the signature
+    # was verified: an unknown proof (keys unreachable) covers nothing yet
+    authentic = report.verdict is not Verdict.FORGED_OR_MALFORMED and all(
+        c.outcome is Outcome.PASSED for c in report.checks
+        if c.category is Category.AUTHENTICITY and c.unknown_matters)
+    hashes = read_facts(document).holder_email_hashes if authentic else ()
+    credential_id = document.get("id")
+    shown = report.to_json()
+    shown["checks"] = [c.to_json() for c in extra_checks] + shown["checks"]
+    record = {"report": shown, "source": source, "country": country,
+              "credentialId": credential_id if isinstance(credential_id, str) else None,
+              "credentialDigest": credential_digest(document) if document else None,
+              "canCompareEmail": bool(hashes), "authentic": authentic}
+    return kept_results(current_app).keep(record, hashes)
