@@ -209,6 +209,7 @@ def test_an_answer_for_another_nonce_is_refused(world, fmt, held, why):
     assert why in submission["body"]["error_description"]
     status = server.get(f"/verify/wallet/{transaction}/status")
     assert status["state"] == "waiting" and why in status["refusal"]
+    assert status["refusalText"].startswith("The answer was not made for this request")
     # the request still waits for a good answer, which then counts
     good = _present(world, link, world[held][0], fmt)
     assert good["submissions"][0]["status"] == 200
@@ -357,6 +358,7 @@ def test_the_page_asks_a_wallet_and_shows_its_answer(world, browser, size):
         assert refused["submissions"][0]["status"] == 400
         page.wait_for_selector("#wallet-refusal:not([hidden])", timeout=15_000)
         assert "name" in page.inner_text("#wallet-refusal")
+        assert "did not share everything" in page.inner_text(".refusal-text")
         answered = _present(world, link, world["ldp"][0], "ldp_vc")
         assert answered["submissions"][0]["status"] == 200
         page.wait_for_url("**/verify/r/**", timeout=15_000)  # the page follows by itself

@@ -59,6 +59,7 @@ from web.verify_view import (
     recognition_note,
 )
 from web.verify_words import id_words
+from web.vp_refusals import refusal_text
 
 ShareLookup = Callable[[str], dict | None]
 NODE_MODULES = Path(__file__).resolve().parent / "static" / "verify" / "node_modules"
@@ -249,7 +250,8 @@ def verify_page_blueprint(share_lookup: ShareLookup | None = None) -> Blueprint:
         return _page(wallet={
             "link": link, "qr": "data:image/png;base64," + base64.b64encode(png).decode(),
             "expired": found.expired, "expires": moment(format_instant(found.expires_at)),
-            "refusal": found.refusal, "encrypted":
+            "refusal": found.refusal, "refusal_text": refusal_text(found.refusal),
+            "encrypted":
                 found.request.get("response_mode") == "direct_post.jwt",
             "status_url": url_for("verify_page.wallet_status", transaction_id=transaction_id,
                                   lang=current_language())})
@@ -264,7 +266,8 @@ def verify_page_blueprint(share_lookup: ShareLookup | None = None) -> Blueprint:
                 "verify_page.result", result_id=found.result_id, lang=current_language())}
         elif found is not None:
             answer = {"state": "expired" if found.expired else "waiting",
-                      "refusal": found.refusal, "link": link_of(found)}
+                      "refusal": found.refusal, "refusalText": refusal_text(found.refusal),
+                      "link": link_of(found)}
         response = jsonify(answer)
         response.headers["Cache-Control"] = "no-store"
         return response

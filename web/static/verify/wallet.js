@@ -6,7 +6,8 @@
   if (!section || !section.dataset.statusUrl) return
   const state = document.getElementById('wallet-state')
   const refusal = document.getElementById('wallet-refusal')
-  const reason = refusal && refusal.querySelector('span')
+  const reason = refusal && refusal.querySelector('.refusal-detail')
+  const said = refusal && refusal.querySelector('.refusal-text')
   async function poll () {
     try {
       const response = await fetch(section.dataset.statusUrl, { cache: 'no-store' })
@@ -21,6 +22,7 @@
       }
       if (answer.refusal && reason && reason.textContent !== answer.refusal) {
         reason.textContent = answer.refusal
+        if (said) said.textContent = answer.refusalText || ''
         refusal.hidden = false
       }
     } catch (e) {
