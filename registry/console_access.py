@@ -63,7 +63,8 @@ class ConsoleAccess:
     def __init__(self, sessions: sessionmaker[Session]) -> None:
         self._sessions = sessions
 
-    def set_password(self, slug: str, password: str, at: datetime | None = None) -> None:
+    def set_password(self, slug: str, password: str, at: datetime | None = None,
+                     actor: str | None = None) -> None:
         """Sets (or replaces) an authority's console password; its open sessions end."""
         if not isinstance(password, str) or not MIN_PASSWORD <= len(password) <= MAX_PASSWORD:
             raise InvalidRecord(f"a console password needs {MIN_PASSWORD} to {MAX_PASSWORD} "
@@ -76,7 +77,7 @@ class ConsoleAccess:
                                      "anchor list`")
             record.password_hash = hash_password(password)
             s.execute(delete(ConsoleSessionRecord).where(ConsoleSessionRecord.slug == slug))
-            audit(s, at, record.did, "registry.console.password-set", record.did,
+            audit(s, at, actor or record.did, "registry.console.password-set", record.did,
                   {"slug": slug})
 
     def sign_in(self, slug: str, password: str, address: str | None) -> SignIn:
@@ -124,6 +125,11 @@ class ConsoleAccess:
             if row is None or _utc(row.expires_at) <= datetime.now(UTC):
                 return None
             return row.slug
+
+    def end_sessions_of(self, slug: str) -> None:
+        """Signs an authority out everywhere (its anchor was retired, say)."""
+        with self._sessions.begin() as s:
+            s.execute(delete(ConsoleSessionRecord).where(ConsoleSessionRecord.slug == slug))
 
     def end_session(self, session_id: object) -> None:
         if isinstance(session_id, str) and session_id:

@@ -177,7 +177,7 @@ def recognise(services: RegistryServices, caller: Authority) -> Response:
     if replaces is not None and not isinstance(replaces, str):
         problems.add("/replaces", "replaces must be the id of a recognition")
     credential = services.registry.recognise(
-        caller, achievement, nqf_level=_required(body, "nqfLevel", problems),
+        caller, achievement or "", nqf_level=_required(body, "nqfLevel", problems),
         eqf_level=_required(body, "eqfLevel", problems),
         equivalence=_required(body, "equivalence", problems),
         legal_basis=_required(body, "legalBasis", problems),
