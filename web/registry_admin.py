@@ -39,7 +39,7 @@ def _caller(services: RegistryServices) -> Authority | Response:
     info = services.registry.authenticate(token.strip())
     if info is None:
         return _unauthorised("the API token is not valid")
-    return services.keys.authority(info.slug)
+    return services.keys.existing(info.slug)
 
 
 def authenticated(view: Callable[..., Response]) -> Callable[..., Response]:

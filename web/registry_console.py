@@ -80,7 +80,7 @@ def console_view(kind: str | None) -> Callable[[Callable[..., Any]], Callable[..
 
 
 def _signer(services: RegistryServices, info: AuthorityInfo) -> Authority:
-    return services.operator() if info.kind == "operator" else services.keys.authority(
+    return services.operator() if info.kind == "operator" else services.keys.existing(
         info.slug)
 
 

@@ -20,6 +20,7 @@ from registry.authority import Authority
 from registry.body_keys import did_document_keys
 from registry.console_access import ConsoleAccess
 from registry.demo import SeedReport, seed_demo
+from registry.errors import RecordNotFound
 from registry.service import Registry
 from registry.trust_list import TRUST_LIST_TTL, sign_trust_list, unsigned_trust_list
 from registry.trust_source import DatabaseTrustSource
@@ -58,6 +59,15 @@ class AuthorityKeys:
         store = self._store(slug)
         key = store.signing_key(store.ensure_active().key_id)
         return Authority.from_key(key)
+
+    def existing(self, slug: str) -> Authority:
+        """The authority's key, which must exist already: nothing is created for a mistyped
+        slug (RecordNotFound)."""
+        check_slug(slug)
+        if not (self._base / slug).is_dir():
+            raise RecordNotFound(f"no registry authority {slug!r} has a key in this data "
+                                 "directory: see `s4c registry anchor list`")
+        return self.authority(slug)
 
 
 @dataclass
