@@ -148,7 +148,7 @@ def certifying_bodies(snapshot: TrustSnapshot, achievement_ids: tuple[str, ...],
                       on: datetime, names: PageNames = PageNames()) -> list[dict]:
     """The bodies accredited now for any of `achievement_ids` (a role, or a unit and the
     roles that include it) or for the whole framework, each with its accreditations."""
-    entries = []
+    entries: list[dict[str, Any]] = []
     for issuer in snapshot.issuers.values():
         covering = []
         for a in issuer.accreditations:
