@@ -28,6 +28,7 @@ class PageNames:
 
     role: Callable[[str], str] = _code
     country: Callable[[str], str] = _code
+    unit: Callable[[str], str] = _code
 
 
 def period_status(valid_from: datetime, valid_until: datetime | None, on: datetime,
@@ -83,8 +84,9 @@ def _period(start: datetime, end: datetime | None) -> dict:
 
 
 def _scope(names: PageNames, a: Accreditation) -> list[dict]:
-    return [{"code": achievement_code(x), "name": names.role(achievement_code(x)),
-             "is_role": x.startswith(ROLE_PREFIX)} for x in a.achievements]
+    return [{"code": achievement_code(x), "is_role": x.startswith(ROLE_PREFIX),
+             "name": (names.role if x.startswith(ROLE_PREFIX) else names.unit)(
+                 achievement_code(x))} for x in a.achievements]
 
 
 def body_entries(snapshot: TrustSnapshot, query: str, lang: str, on: datetime,
@@ -139,4 +141,31 @@ def role_entries(snapshot: TrustSnapshot, achievement_id: str, lang: str, on: da
             **_period(r.valid_from, r.valid_until),
             "demo": bool(anchor and anchor.demo)})
     entries.sort(key=lambda e: e["country_name"].casefold())
+    return entries
+
+
+def certifying_bodies(snapshot: TrustSnapshot, achievement_ids: tuple[str, ...], lang: str,
+                      on: datetime, names: PageNames = PageNames()) -> list[dict]:
+    """The bodies accredited now for any of `achievement_ids` (a role, or a unit and the
+    roles that include it) or for the whole framework, each with its accreditations."""
+    entries: list[dict[str, Any]] = []
+    for issuer in snapshot.issuers.values():
+        covering = []
+        for a in issuer.accreditations:
+            if period_status(a.valid_from, a.valid_until, on, a.revoked) != "active":
+                continue
+            if a.achievements and not set(a.achievements) & set(achievement_ids):
+                continue
+            anchor = snapshot.anchors.get(a.anchor_did)
+            covering.append({
+                "anchor_name": (pick_language(anchor.name, lang) if anchor else None)
+                or a.anchor_name, "country": a.country,
+                "country_name": names.country(a.country), "max_eqf": a.max_eqf_level,
+                **_period(a.valid_from, a.valid_until),
+                "demo": bool(anchor and anchor.demo)})
+        if covering:
+            entries.append({"did": issuer.did, "accreditations": covering,
+                            "name": pick_language(issuer.name, lang) or issuer.did,
+                            "demo": any(c["demo"] for c in covering)})
+    entries.sort(key=lambda e: e["name"].casefold())
     return entries

@@ -42,6 +42,8 @@ class AuthorityRecord(Base):
     did: Mapped[str] = mapped_column(Text)
     # "scrypt$n$r$p$<salt b64>$<hash b64>" of the API token; the token itself is never kept.
     token_hash: Mapped[str | None] = mapped_column(Text)
+    # scrypt of the console password (`registry.console_access`); None: no console sign-in
+    password_hash: Mapped[str | None] = mapped_column(Text)
     created_at: Mapped[datetime] = mapped_column(
         DateTime(timezone=True), default=_now, server_default=func.now()
     )
@@ -120,3 +122,25 @@ class RegistryAuditEvent(Base):
     action: Mapped[str] = mapped_column(Text)
     subject: Mapped[str | None] = mapped_column(Text, index=True)
     detail: Mapped[dict[str, Any] | None] = mapped_column(JSON)
+
+
+class ConsoleSessionRecord(Base):
+    """A signed-in console session of an authority: the SHA-256 of its random id."""
+
+    __tablename__ = "registry_console_sessions"
+
+    id_hash: Mapped[str] = mapped_column(Text, primary_key=True)
+    slug: Mapped[str] = mapped_column(Text, index=True)
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+    expires_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), index=True)
+
+
+class LoginThrottleRecord(Base):
+    """Failed console sign-ins per account or client address, and the lock they cause."""
+
+    __tablename__ = "registry_login_throttle"
+
+    key: Mapped[str] = mapped_column(Text, primary_key=True)
+    failures: Mapped[int] = mapped_column(Integer)
+    window_start: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+    locked_until: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))

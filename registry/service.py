@@ -32,6 +32,7 @@ from registry.models import (
 )
 from registry.snapshot import SignatureChecker, TrustData, TrustSnapshot, build_snapshot
 from registry.tokens import hash_token, new_token, token_matches, token_slug
+from registry.validation import Problems
 from registry.vocab import FRAMEWORK, OPERATOR_SLUG, now
 from schemas.jsonld_contexts import CONTEXTS_DIR
 from vc.api import issue
@@ -45,6 +46,15 @@ from vc.statuslist import status_entry, status_list_credential
 class AnchorAdded:
     credential: dict
     token: str  # the anchor's API token, shown once
+
+
+@dataclass(frozen=True)
+class IssuedRecord:
+    id: str
+    subject_did: str | None
+    achievement: str | None
+    credential: dict
+    revoked: bool
 
 
 class Registry:
@@ -127,14 +137,30 @@ class Registry:
 
     # -- the operator: trust anchors ----------------------------------------------------
 
+    def check_anchor(self, *, slug: object, country: object, names: object,
+                     valid_from: datetime | None = None, valid_until: datetime | None = None,
+                     problems: Problems | None = None) -> tuple[str, str, dict[str, str]]:
+        """Every field of a new trust anchor, checked at once (before a key is made for it)."""
+        found = problems or Problems()
+        clean_slug = found.check("/slug", check.slug, slug)
+        if clean_slug == OPERATOR_SLUG:
+            found.add("/slug", f"{clean_slug!r} is reserved for the operator")
+        clean_country = found.check("/country", check.country, country)
+        clean_names = found.check("/name", check.names, names, "name")
+        found.check("/validUntil", check.period, valid_from or self._clock(), valid_until)
+        found.raise_any()
+        return clean_slug, clean_country, clean_names
+
     def add_anchor(self, operator: Authority, anchor_did: str, *, slug: str, country: str,
                    names: dict[str, str], valid_from: datetime | None = None,
                    valid_until: datetime | None = None, demo: bool = False) -> AnchorAdded:
         """The operator registers `anchor_did` as a trust anchor of `country`."""
-        slug, country = check.slug(slug), check.country(country)
-        names, start = check.names(names, "name"), valid_from or self._clock()
-        check.period(start, valid_until)
-        check.did(anchor_did, "anchor DID")
+        problems = Problems()
+        problems.check("/did", check.did, anchor_did, "anchor DID")
+        slug, country, names = self.check_anchor(slug=slug, country=country, names=names,
+                                                 valid_from=valid_from,
+                                                 valid_until=valid_until, problems=problems)
+        start = valid_from or self._clock()
         self.require_operator(operator)
         if slug == OPERATOR_SLUG:
             raise RecordConflict(f"{slug!r} is reserved for the operator")
@@ -192,19 +218,29 @@ class Registry:
                  valid_from: datetime | None = None, valid_until: datetime | None = None,
                  framework: str = FRAMEWORK, country: str | None = None,
                  public_keys: list[str] | dict[str, str] | None = None,
-                 demo: bool = False) -> dict:
-        """The anchor accredits `issuer_did` for `achievements` (empty: the whole framework)."""
-        check.did(issuer_did, "certification body DID")
-        names = check.names(names, "name")
-        scope = check.achievements(achievements, framework)
-        level = check.eqf_level(max_eqf_level, "maxEqfLevel")
+                 demo: bool = False, replaces: str | None = None,
+                 problems: Problems | None = None) -> dict:
+        """The anchor accredits `issuer_did` for `achievements` (empty: the whole framework).
+        With `replaces`, the anchor changes its accreditation of the same body: the new
+        credential is signed and the old one revoked in one transaction."""
+        found = problems or Problems()
+        found.check("/issuer", check.did, issuer_did, "certification body DID")
+        names = found.check("/name", check.names, names, "name")
+        scope = found.check("/achievements", check.achievements, achievements, framework)
+        level = found.check("/maxEqfLevel", check.eqf_level, max_eqf_level, "maxEqfLevel")
         start = valid_from or self._clock()
-        check.period(start, valid_until)
-        body_country = check.country(country) if country else None
+        found.check("/validUntil", check.period, start, valid_until)
+        body_country = found.check("/country", check.country, country) if country else None
+        found.raise_any()
         slug = self._require_anchor(anchor)
         own_keys = self._own_keys(issuer_did, required=bool(public_keys))
         accepted = self._accepted_keys(issuer_did, public_keys or {}, own_keys or {})
         with self._sessions.begin() as session:
+            if replaces is not None:
+                old = self._revoke_in(session, anchor, replaces, "accreditation")
+                if old.subject_did != issuer_did:
+                    raise InvalidRecord(f"accreditation {replaces} is of {old.subject_did}, "
+                                        f"not {issuer_did}: accredit that body anew instead")
             index = db.new_status_index(session, anchor.did)
             credential = self._sign(anchor, vcs.accreditation_credential(
                 anchor_did=anchor.did, issuer_did=issuer_did, names=names,
@@ -220,10 +256,11 @@ class Registry:
                 session.add(ScopeRecord(credential_id=credential["id"], achievement=achievement))
             if own_keys is not None:
                 self._record_body_keys(session, anchor.did, issuer_did, own_keys)
-            self._ensure_status_list(session, anchor, slug)
-            self._audit(session, anchor.did, "registry.accreditation.issued", issuer_did,
+            self._publish_or_ensure_list(session, anchor, slug, replaced=replaces is not None)
+            self._audit(session, anchor.did, "registry.accreditation.changed" if replaces
+                        else "registry.accreditation.issued", issuer_did,
                         {"credential": credential["id"], "achievements": list(scope),
-                         "maxEqfLevel": level})
+                         "maxEqfLevel": level} | ({"replaces": replaces} if replaces else {}))
             return credential
 
     def refresh_body_keys(self, actor: Authority, issuer_did: str) -> bool:
@@ -311,18 +348,28 @@ class Registry:
     def recognise(self, anchor: Authority, achievement: str, *, nqf_level: str, eqf_level: int,
                   equivalence: dict[str, str], legal_basis: str,
                   valid_from: datetime | None = None, valid_until: datetime | None = None,
-                  framework: str = FRAMEWORK, demo: bool = False) -> dict:
-        """The anchor records how its own country recognises `achievement`."""
-        (achievement,) = check.achievements([achievement], framework)
-        level = check.eqf_level(eqf_level, "eqfLevel")
-        nqf = check.text(nqf_level, "nqfLevel", 100)
-        basis = check.text(legal_basis, "legalBasis", 2000)
-        notes = check.names(equivalence, "equivalence")
+                  framework: str = FRAMEWORK, demo: bool = False, replaces: str | None = None,
+                  problems: Problems | None = None) -> dict:
+        """The anchor records how its own country recognises `achievement`; with `replaces`,
+        this decision takes the place of an earlier one (withdrawn in the same transaction)."""
+        found = problems or Problems()
+        scope = found.check("/achievement", check.achievements, [achievement], framework)
+        level = found.check("/eqfLevel", check.eqf_level, eqf_level, "eqfLevel")
+        nqf = found.check("/nqfLevel", check.text, nqf_level, "nqfLevel", 100)
+        basis = found.check("/legalBasis", check.text, legal_basis, "legalBasis", 2000)
+        notes = found.check("/equivalence", check.names, equivalence, "equivalence")
         start = valid_from or self._clock()
-        check.period(start, valid_until)
+        found.check("/validUntil", check.period, start, valid_until)
+        found.raise_any()
+        (achievement,) = scope
         slug = self._require_anchor(anchor)
         country = self.snapshot().anchors[anchor.did].country
         with self._sessions.begin() as session:
+            if replaces is not None:
+                old = self._revoke_in(session, anchor, replaces, "recognition")
+                if old.achievement != achievement:
+                    raise InvalidRecord(f"recognition {replaces} is of {old.achievement}, "
+                                        f"not {achievement}")
             index = db.new_status_index(session, anchor.did)
             credential = self._sign(anchor, vcs.recognition_credential(
                 anchor_did=anchor.did, country=country, framework=framework,
@@ -333,9 +380,11 @@ class Registry:
             db.add_credential(session, "recognition", credential, index, country=country,
                                    framework=framework, achievement=achievement,
                                    eqf_level=level, valid_from=start, valid_until=valid_until)
-            self._ensure_status_list(session, anchor, slug)
-            self._audit(session, anchor.did, "registry.recognition.issued", achievement,
-                        {"credential": credential["id"], "country": country})
+            self._publish_or_ensure_list(session, anchor, slug, replaced=replaces is not None)
+            self._audit(session, anchor.did, "registry.recognition.updated" if replaces
+                        else "registry.recognition.issued", achievement,
+                        {"credential": credential["id"], "country": country}
+                        | ({"replaces": replaces} if replaces else {}))
             return credential
 
     def withdraw_recognition(self, anchor: Authority, credential_id: str) -> None:
@@ -379,14 +428,34 @@ class Registry:
                 AuthorityRecord.kind == "anchor"))
             return {did: slug for did, slug in rows}
 
-    def audit_events(self, limit: int = 100) -> list[dict]:
+    def audit_events(self, limit: int = 100, actor: str | None = None) -> list[dict]:
+        """The latest audit rows, newest first; with `actor`, only that authority's."""
+        query = select(RegistryAuditEvent).order_by(RegistryAuditEvent.id.desc()).limit(limit)
+        if actor is not None:
+            query = query.where(RegistryAuditEvent.actor == actor)
         with self._sessions() as session:
-            rows = session.scalars(select(RegistryAuditEvent).order_by(
-                RegistryAuditEvent.id.desc()).limit(limit)).all()
+            rows = session.scalars(query).all()
             # SQLite returns naive datetimes; every time the registry stores is UTC
             return [{"at": format_instant(r.at.replace(tzinfo=r.at.tzinfo or UTC)),
                      "actor": r.actor, "action": r.action,
                      "subject": r.subject, "detail": r.detail} for r in rows]
+
+    def issued_records(self, issuer_did: str, kind: str) -> list[IssuedRecord]:
+        """What an authority signed of one kind (anchor, accreditation, recognition), newest
+        first, revoked ones included; the signed credential is the record."""
+        with self._sessions() as session:
+            rows = session.scalars(select(CredentialRecord).where(
+                CredentialRecord.issuer_did == issuer_did, CredentialRecord.kind == kind
+            ).order_by(CredentialRecord.created_at.desc(), CredentialRecord.id)).all()
+            return [IssuedRecord(r.id, r.subject_did, r.achievement, r.credential,
+                                 r.revoked_at is not None) for r in rows]
+
+    def record_publication(self, operator: Authority) -> None:
+        """The operator asks for the trust list to be signed now: an audit row, which also
+        makes the next trust list a new one (its sequence is the audit version)."""
+        self.require_operator(operator)
+        with self._sessions.begin() as session:
+            self._audit(session, operator.did, "registry.trust-list.published", None)
 
     # -- internals ----------------------------------------------------------------------
 
@@ -424,23 +493,36 @@ class Registry:
 
     def _revoke(self, authority: Authority, credential_id: str, kind: str, action: str) -> None:
         with self._sessions.begin() as session:
-            row = session.get(CredentialRecord, credential_id)
-            if row is None or row.kind != kind:
-                raise RecordNotFound(f"no {kind} {credential_id!r}")
-            if row.issuer_did != authority.did:
-                raise NotAuthorised(f"only its issuer {row.issuer_did} can change {kind} "
-                                    f"{credential_id}")
-            if row.revoked_at is not None:
-                raise RecordConflict(f"{kind} {credential_id} was already revoked")
+            row = self._revoke_in(session, authority, credential_id, kind)
             info = session.scalar(select(AuthorityRecord).where(
                 AuthorityRecord.did == authority.did))
             if info is None:
                 raise NotAuthorised(f"{authority.did} is not a registry authority")
-            row.revoked_at = self._clock()
-            session.flush()
             self._publish_status_list(session, authority, info.slug)
             self._audit(session, authority.did, action, credential_id,
                         {"subject": row.subject_did or row.achievement})
+
+    def _revoke_in(self, session: Session, authority: Authority, credential_id: str,
+                   kind: str) -> CredentialRecord:
+        """Marks the authority's own credential revoked (the caller re-signs the list)."""
+        row = session.get(CredentialRecord, credential_id, with_for_update=True)
+        if row is None or row.kind != kind:
+            raise RecordNotFound(f"no {kind} {credential_id!r}")
+        if row.issuer_did != authority.did:
+            raise NotAuthorised(f"only its issuer {row.issuer_did} can change {kind} "
+                                f"{credential_id}")
+        if row.revoked_at is not None:
+            raise RecordConflict(f"{kind} {credential_id} was already revoked")
+        row.revoked_at = self._clock()
+        session.flush()
+        return row
+
+    def _publish_or_ensure_list(self, session: Session, authority: Authority, slug: str, *,
+                                replaced: bool) -> None:
+        if replaced:
+            self._publish_status_list(session, authority, slug)
+        else:
+            self._ensure_status_list(session, authority, slug)
 
     def _ensure_status_list(self, session: Session, authority: Authority, slug: str) -> None:
         """An anchor signs its (empty) revocation list along with its first credential."""

@@ -1,7 +1,9 @@
 """Checks on what callers give the registry; each failure is an InvalidRecord saying why."""
+from collections.abc import Callable
 from datetime import datetime
+from typing import Any
 
-from registry.errors import InvalidRecord
+from registry.errors import FieldProblem, InvalidRecord
 from registry.vocab import COUNTRY, SLUG, check_language_map
 from vc.did_resolver import did_method
 from vc.errors import VCError
@@ -9,6 +11,46 @@ from vc.multikey import public_key_from_multibase
 
 MAX_ACHIEVEMENTS = 200
 MAX_KEYS = 20
+
+
+class Problems:
+    """Every problem of one input, collected so the caller hears of all of them at once.
+
+    `check(pointer, rule, value, ...)` runs a rule of this module; its InvalidRecord becomes
+    a problem at `pointer` (a JSON Pointer into the request) and the value None. A field
+    that already has a problem (it was missing, say) is not checked again.
+    """
+
+    def __init__(self) -> None:
+        self.found: list[FieldProblem] = []
+        self._skipped: set[str] = set()
+
+    def add(self, pointer: str, message: str) -> None:
+        self.found.append(FieldProblem(pointer, message))
+
+    def skip(self, pointer: str) -> None:
+        """Leaves a field unchecked (its problem was reported under another name)."""
+        self._skipped.add(pointer)
+
+    def has(self, pointer: str) -> bool:
+        return pointer in self._skipped or any(p.pointer == pointer for p in self.found)
+
+    def check(self, pointer: str, rule: Callable[..., Any], *args: Any) -> Any:
+        if self.has(pointer):
+            return None
+        try:
+            return rule(*args)
+        except InvalidRecord as e:
+            if e.problems:
+                self.found.extend(e.problems)
+            else:
+                self.add(pointer, str(e))
+            return None
+
+    def raise_any(self) -> None:
+        """Raises one InvalidRecord naming every problem, if there is any."""
+        if self.found:
+            raise InvalidRecord("; ".join(p.message for p in self.found), tuple(self.found))
 
 
 def slug(value: object) -> str:

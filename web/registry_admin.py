@@ -12,7 +12,8 @@ from typing import Any
 from flask import Blueprint, Response, request
 
 from registry.authority import Authority
-from registry.errors import InvalidRecord
+from registry.errors import FieldProblem, InvalidRecord
+from registry.validation import Problems
 from registry.vocab import FRAMEWORK, ROLE_CODES, role_id
 from vc.instants import read_instant
 from web.problems import problem
@@ -38,7 +39,7 @@ def _caller(services: RegistryServices) -> Authority | Response:
     info = services.registry.authenticate(token.strip())
     if info is None:
         return _unauthorised("the API token is not valid")
-    return services.keys.authority(info.slug)
+    return services.keys.existing(info.slug)
 
 
 def authenticated(view: Callable[..., Response]) -> Callable[..., Response]:
@@ -56,23 +57,27 @@ def authenticated(view: Callable[..., Response]) -> Callable[..., Response]:
 def _body() -> dict:
     body = request.get_json(silent=True)
     if not isinstance(body, dict):
-        raise InvalidRecord("send a JSON object (Content-Type: application/json)")
+        raise InvalidRecord("send a JSON object (Content-Type: application/json)",
+                            (FieldProblem("", "the body must be a JSON object"),))
     return body
 
 
-def _time(body: dict, key: str) -> datetime | None:
+def _time(body: dict, key: str, problems: Problems) -> datetime | None:
     if body.get(key) is None:
         return None
     try:
         return read_instant(body[key], key)
     except ValueError as e:
-        raise InvalidRecord(str(e)) from None
+        problems.add(f"/{key}", str(e))
+        return None
 
 
-def _required(body: dict, key: str) -> Any:
-    """The JSON value under `key`, as sent: the registry service checks it."""
-    if key not in body:
-        raise InvalidRecord(f"{key!r} is required")
+def _required(body: dict, key: str, problems: Problems) -> Any:
+    """The JSON value under `key`, as sent (the registry service checks it); a missing one
+    is a problem at its pointer, reported with every other problem of the request."""
+    if key not in body or body[key] is None:
+        problems.add(f"/{key}", f"{key!r} is required")
+        return None
     return body[key]
 
 
@@ -91,14 +96,20 @@ def whoami(services: RegistryServices, caller: Authority) -> Response:
 def add_anchor(services: RegistryServices, caller: Authority) -> Response:
     """Operator only: {slug, country, name: {lang: text}, validFrom?, validUntil?, demo?}."""
     body = _body()
-    slug = _required(body, "slug")
-    # checked before a key is made for the slug, so no one else causes key files
     services.registry.require_operator(caller)
-    anchor = services.keys.authority(str(slug))
+    problems = Problems()
+    fields = {"slug": _required(body, "slug", problems),
+              "country": _required(body, "country", problems),
+              "names": _required(body, "name", problems),
+              "valid_from": _time(body, "validFrom", problems),
+              "valid_until": _time(body, "validUntil", problems)}
+    # every field is checked before a key is made for the slug
+    slug, country, names = services.registry.check_anchor(**fields, problems=problems)
+    anchor = services.keys.authority(slug)
     added = services.registry.add_anchor(
-        caller, anchor.did, slug=str(slug), country=_required(body, "country"),
-        names=_required(body, "name"), valid_from=_time(body, "validFrom"),
-        valid_until=_time(body, "validUntil"), demo=body.get("demo") is True)
+        caller, anchor.did, slug=slug, country=country, names=names,
+        valid_from=fields["valid_from"], valid_until=fields["valid_until"],
+        demo=body.get("demo") is True)
     return json_response({"did": anchor.did, "slug": slug, "token": added.token,
                           "credential": added.credential}, 201, public=False)
 
@@ -114,16 +125,25 @@ def remove_anchor(services: RegistryServices, caller: Authority, ref: str) -> Re
 @authenticated
 def accredit(services: RegistryServices, caller: Authority) -> Response:
     """Anchors: {issuer, name, achievements?, maxEqfLevel, validFrom?, validUntil?,
-    country?, publicKeys?, framework?}. `publicKeys` (key ids, or {id: multibase}) only
-    narrows the body's keys, which come from the body's own DID document."""
+    country?, publicKeys?, framework?, replaces?}. `publicKeys` (key ids, or {id:
+    multibase}) only narrows the body's keys, which come from the body's own DID document.
+    `replaces` (the id of this anchor's accreditation of the same body) changes it: the
+    old credential is revoked as the new one is signed."""
     body = _body()
+    problems = Problems()
+    issuer = _required(body, "issuer", problems)
+    names = _required(body, "name", problems)
+    level = _required(body, "maxEqfLevel", problems)
+    start, end = _time(body, "validFrom", problems), _time(body, "validUntil", problems)
+    replaces = body.get("replaces")
+    if replaces is not None and not isinstance(replaces, str):
+        problems.add("/replaces", "replaces must be the id of an accreditation")
     credential = services.registry.accredit(
-        caller, str(_required(body, "issuer")), names=_required(body, "name"),
-        achievements=body.get("achievements", []),
-        max_eqf_level=_required(body, "maxEqfLevel"),
-        valid_from=_time(body, "validFrom"), valid_until=_time(body, "validUntil"),
+        caller, issuer, names=names, achievements=body.get("achievements", []),
+        max_eqf_level=level, valid_from=start, valid_until=end,
         framework=body.get("framework", FRAMEWORK), country=body.get("country"),
-        public_keys=body.get("publicKeys"), demo=body.get("demo") is True)
+        public_keys=body.get("publicKeys"), demo=body.get("demo") is True,
+        replaces=replaces, problems=problems)
     return json_response(credential, 201, public=False)
 
 
@@ -139,18 +159,32 @@ def revoke_accreditation(services: RegistryServices, caller: Authority,
 @authenticated
 def recognise(services: RegistryServices, caller: Authority) -> Response:
     """Anchors: {role | achievement, nqfLevel, eqfLevel, equivalence: {lang: text},
-    legalBasis, validFrom?, validUntil?}; the country is the anchor's."""
+    legalBasis, validFrom?, validUntil?, replaces?}; the country is the anchor's.
+    `replaces` (the id of this anchor's earlier decision on it) updates a decision."""
     body = _body()
+    problems = Problems()
     role = body.get("role")
-    if role is not None and role not in ROLE_CODES:
-        raise InvalidRecord(f"role must be one of {', '.join(ROLE_CODES)}")
-    achievement = role_id(role) if role else _required(body, "achievement")
+    achievement = None
+    if role is not None:
+        if role in ROLE_CODES:
+            achievement = role_id(role)
+        else:
+            problems.add("/role", f"role must be one of {', '.join(ROLE_CODES)}")
+            problems.skip("/achievement")
+    else:
+        achievement = _required(body, "achievement", problems)
+    replaces = body.get("replaces")
+    if replaces is not None and not isinstance(replaces, str):
+        problems.add("/replaces", "replaces must be the id of a recognition")
     credential = services.registry.recognise(
-        caller, achievement, nqf_level=_required(body, "nqfLevel"),
-        eqf_level=_required(body, "eqfLevel"), equivalence=_required(body, "equivalence"),
-        legal_basis=_required(body, "legalBasis"), valid_from=_time(body, "validFrom"),
-        valid_until=_time(body, "validUntil"), framework=body.get("framework", FRAMEWORK),
-        demo=body.get("demo") is True)
+        caller, achievement or "", nqf_level=_required(body, "nqfLevel", problems),
+        eqf_level=_required(body, "eqfLevel", problems),
+        equivalence=_required(body, "equivalence", problems),
+        legal_basis=_required(body, "legalBasis", problems),
+        valid_from=_time(body, "validFrom", problems),
+        valid_until=_time(body, "validUntil", problems),
+        framework=body.get("framework", FRAMEWORK), demo=body.get("demo") is True,
+        replaces=replaces, problems=problems)
     return json_response(credential, 201, public=False)
 
 

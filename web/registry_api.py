@@ -27,8 +27,18 @@ def json_response(body: object, status: int = 200, *, public: bool = True) -> Re
 
 
 def registry_problem(error: Exception) -> Response:
+    """A registry error as problem details; an invalid input lists every problem in
+    `errors`, each with a JSON Pointer into the request (RFC 9457 §3.2 extension member,
+    in the shape of its own example)."""
     for kind, status in STATUS_BY_ERROR:
         if isinstance(error, kind):
+            if isinstance(error, InvalidRecord):
+                errors = [{"pointer": p.pointer, "detail": p.message} for p in error.problems]
+                response = problem(status, str(error))
+                body = response.get_json() | {
+                    "errors": errors or [{"pointer": "", "detail": str(error)}]}
+                response.set_data(json.dumps(body, ensure_ascii=False))
+                return response
             return problem(status, str(error))
     raise error
 

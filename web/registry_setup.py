@@ -18,7 +18,9 @@ from sqlalchemy.orm import sessionmaker
 
 from registry.authority import Authority
 from registry.body_keys import did_document_keys
+from registry.console_access import ConsoleAccess
 from registry.demo import SeedReport, seed_demo
+from registry.errors import RecordNotFound
 from registry.service import Registry
 from registry.trust_list import TRUST_LIST_TTL, sign_trust_list, unsigned_trust_list
 from registry.trust_source import DatabaseTrustSource
@@ -58,6 +60,15 @@ class AuthorityKeys:
         key = store.signing_key(store.ensure_active().key_id)
         return Authority.from_key(key)
 
+    def existing(self, slug: str) -> Authority:
+        """The authority's key, which must exist already: nothing is created for a mistyped
+        slug (RecordNotFound)."""
+        check_slug(slug)
+        if not (self._base / slug).is_dir():
+            raise RecordNotFound(f"no registry authority {slug!r} has a key in this data "
+                                 "directory: see `s4c registry anchor list`")
+        return self.authority(slug)
+
 
 @dataclass
 class RegistryServices:
@@ -66,6 +77,7 @@ class RegistryServices:
     registry: Registry
     keys: AuthorityKeys
     trust_source: DatabaseTrustSource
+    access: ConsoleAccess
     _trust_list: tuple[int, datetime, dict] | None = field(default=None, repr=False)
     _lock: threading.Lock = field(default_factory=threading.Lock, repr=False)
 
@@ -127,11 +139,12 @@ def open_registry(settings: Settings) -> RegistryServices:
     """The registry of an initialised data directory (`s4c init`)."""
     passphrase = key_passphrase(settings)
     engine = make_engine(settings.database_url)
-    registry = Registry(sessionmaker(engine, expire_on_commit=False), settings.public_url,
-                        body_keys=body_key_source(settings))
+    sessions = sessionmaker(engine, expire_on_commit=False)
+    registry = Registry(sessions, settings.public_url, body_keys=body_key_source(settings))
     return RegistryServices(settings=settings, engine=engine, registry=registry,
                             keys=AuthorityKeys(settings.data_dir, passphrase),
-                            trust_source=DatabaseTrustSource(registry))
+                            trust_source=DatabaseTrustSource(registry),
+                            access=ConsoleAccess(sessions))
 
 
 def seed_demo_registry(settings: Settings) -> SeedReport:
@@ -148,11 +161,13 @@ def register_registry(app: Flask, settings: Settings) -> None:
     """Adds the registry's API, admin API and pages to the app."""
     from web.registry_admin import registry_admin
     from web.registry_api import registry_api
+    from web.registry_console import registry_console
     from web.registry_pages import registry_pages
 
     app.extensions[EXTENSION_KEY] = open_registry(settings)
     app.register_blueprint(registry_api)
     app.register_blueprint(registry_admin)
+    app.register_blueprint(registry_console)
     app.register_blueprint(registry_pages)
 
 

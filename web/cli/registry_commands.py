@@ -8,9 +8,11 @@ from pathlib import Path
 
 import click
 
+from registry.authority import Authority
+from registry.credentials import read_anchor
 from registry.directory import anchor_json, issuer_json
 from registry.errors import RegistryError
-from registry.vocab import FRAMEWORK, ROLE_CODES, now, role_id
+from registry.vocab import FRAMEWORK, ROLE_CODES, SLUG, now, role_id
 from vc.instants import read_instant
 from vc.key_store import KeyStoreError
 from web.datadir import prepare_data_dir
@@ -85,6 +87,58 @@ def anchor() -> None:
     """Trust anchors (national qualification bodies), managed by the registry operator."""
 
 
+def _signer(services: RegistryServices, slug: str) -> Authority:
+    """A registered authority's key; a mistyped slug fails before anything is created."""
+    info = services.registry.authority(slug) if SLUG.fullmatch(slug) else None
+    if info is None or info.slug != slug:
+        known = ", ".join(sorted(services.registry.anchor_slugs().values())) or "none"
+        raise click.ClickException(f"no registry authority {slug!r} (anchors: {known}; "
+                                   "see `s4c registry anchor list`)")
+    return services.keys.existing(slug)
+
+
+@anchor.command("list")
+@click.option("--json", "as_json", is_flag=True, help="Print JSON instead of a table.")
+@click.pass_obj
+def anchor_list(settings: Settings, as_json: bool) -> None:
+    """List the trust anchors (current and retired) with their slugs and DIDs."""
+    with _registry(settings) as services:
+        operator = services.registry.operator_did() or ""
+        slugs = services.registry.anchor_slugs()
+        current = services.registry.snapshot().anchors
+        rows = []
+        for record in services.registry.issued_records(operator, "anchor"):
+            facts = read_anchor(record.credential)
+            rows.append({"slug": slugs.get(facts.did), "did": facts.did,
+                         "country": facts.country,
+                         "name": facts.name.get("en") or next(iter(facts.name.values())),
+                         "status": "retired" if record.revoked else
+                         "current" if facts.did in current else "not valid now",
+                         "credential": record.id})
+        if as_json:
+            _echo_json({"anchors": rows})
+            return
+        if not rows:
+            click.echo("no trust anchors yet (`s4c registry anchor add SLUG ...`)")
+        for row in rows:
+            click.echo(f"{row['slug'] or '-':<20} {row['country']}  {row['status']:<13} "
+                       f"{row['name']}  {row['did']}")
+
+
+@registry.command("console-password")
+@click.argument("slug")
+@click.password_option("--password", prompt="Console password",
+                       help="The new password (at least 12 characters); prompted if omitted.")
+@click.pass_obj
+def console_password(settings: Settings, slug: str, password: str) -> None:
+    """Set the admin console password of an authority (the operator or an anchor); its open
+    console sessions end."""
+    with _registry(settings) as services:
+        services.access.set_password(slug, password)
+        click.echo(f"console password of {slug} set; sign in at "
+                   f"{settings.public_url.rstrip('/')}/registry/admin/")
+
+
 @anchor.command("add")
 @click.argument("slug")
 @click.option("--country", required=True, help="ISO 3166-1 alpha-2 code, e.g. BG.")
@@ -96,12 +150,16 @@ def anchor() -> None:
 def anchor_add(settings: Settings, slug: str, country: str, names: tuple[str, ...],
                demo: bool, valid_from: str | None, valid_until: str | None) -> None:
     """Register a trust anchor (the operator signs it); prints its DID and API token once."""
+    start, end = _time(valid_from, "--valid-from"), _time(valid_until, "--valid-until")
     with _registry(settings) as services:
+        # every option is checked before a key is made for the slug
+        slug, country, languages = services.registry.check_anchor(
+            slug=slug, country=country, names=_pairs(names, "--name"), valid_from=start,
+            valid_until=end)
         anchor_authority = services.keys.authority(slug)
         added = services.registry.add_anchor(
             services.operator(), anchor_authority.did, slug=slug, country=country,
-            names=_pairs(names, "--name"), valid_from=_time(valid_from, "--valid-from"),
-            valid_until=_time(valid_until, "--valid-until"), demo=demo)
+            names=languages, valid_from=start, valid_until=end, demo=demo)
         _echo_json({"slug": slug, "did": anchor_authority.did,
                     "credential": added.credential["id"], "token": added.token})
         click.echo("Keep the token: it is shown only once (`s4c registry token SLUG` "
@@ -140,7 +198,7 @@ def accredit(settings: Settings, anchor_slug: str, issuer_did: str, names: tuple
     """An anchor accredits a certification body; prints the signed credential."""
     with _registry(settings) as services:
         credential = services.registry.accredit(
-            services.keys.authority(anchor_slug), issuer_did, names=_pairs(names, "--name"),
+            _signer(services, anchor_slug), issuer_did, names=_pairs(names, "--name"),
             achievements=_achievements(roles, achievements), max_eqf_level=max_eqf,
             valid_from=_time(valid_from, "--valid-from"),
             valid_until=_time(valid_until, "--valid-until"), framework=FRAMEWORK,
@@ -156,7 +214,7 @@ def accredit(settings: Settings, anchor_slug: str, issuer_did: str, names: tuple
 def refresh_keys(settings: Settings, slug: str, issuer_did: str) -> None:
     """Re-reads a did:web body's keys from its own DID document (after a key rotation)."""
     with _registry(settings) as services:
-        changed = services.registry.refresh_body_keys(services.keys.authority(slug),
+        changed = services.registry.refresh_body_keys(_signer(services, slug),
                                                       issuer_did)
         click.echo(f"the keys of {issuer_did} {'changed' if changed else 'are unchanged'}")
 
@@ -183,7 +241,7 @@ def recognise(settings: Settings, anchor_slug: str, role: str | None,
         raise click.UsageError("give exactly one of --role and --achievement")
     with _registry(settings) as services:
         credential = services.registry.recognise(
-            services.keys.authority(anchor_slug), achievement_id,
+            _signer(services, anchor_slug), achievement_id,
             nqf_level=nqf_level, eqf_level=eqf_level,
             equivalence=_pairs(notes, "--equivalence"), legal_basis=legal_basis,
             valid_from=_time(valid_from, "--valid-from"),
@@ -199,7 +257,7 @@ def revoke(settings: Settings, anchor_slug: str, credential_id: str) -> None:
     """Revoke an accreditation or withdraw a recognition (only by the anchor that issued it)."""
     with _registry(settings) as services:
         stored = services.registry.credential(credential_id) or {}
-        signer = services.keys.authority(anchor_slug)
+        signer = _signer(services, anchor_slug)
         if "S4CRecognitionCredential" in (stored.get("type") or []):
             services.registry.withdraw_recognition(signer, credential_id)
         else:
