@@ -155,7 +155,10 @@ def test_a_valid_role_names_its_holder_describes_the_role_and_links_the_registry
         assert "outcome-info" in units.get_attribute("class")
         assert "For information" in units.inner_text()
         assert page.locator("#achievement").inner_text().count("Smart City Project Manager")
-        page.screenshot(path=str(SCREENSHOT), full_page=True)  # docs/screenshots/verify.png
+        # the README's screenshot is refreshed on demand only: a test run changes no
+        # tracked file (S4C_SCREENSHOTS=1 writes docs/screenshots/verify.png)
+        if os.environ.get("S4C_SCREENSHOTS") == "1":
+            page.screenshot(path=str(SCREENSHOT), full_page=True)
         link.click()
         page.wait_for_load_state()
         assert "/registry/roles/SCPM" in page.url
