@@ -358,7 +358,7 @@ def test_the_page_asks_a_wallet_and_shows_its_answer(world, browser, size):
         assert refused["submissions"][0]["status"] == 400
         page.wait_for_selector("#wallet-refusal:not([hidden])", timeout=15_000)
         assert "name" in page.inner_text("#wallet-refusal")
-        assert "did not share everything" in page.inner_text(".refusal-text")
+        assert "nicht alles geteilt" in page.inner_text(".refusal-text")  # in German
         answered = _present(world, link, world["ldp"][0], "ldp_vc")
         assert answered["submissions"][0]["status"] == 200
         page.wait_for_url("**/verify/r/**", timeout=15_000)  # the page follows by itself
