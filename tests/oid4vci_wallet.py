@@ -44,8 +44,8 @@ def free_port() -> int:
 
 
 class Server:
-    def __init__(self, data_dir: Path, port: int) -> None:
-        self.base = f"http://127.0.0.1:{port}"
+    def __init__(self, data_dir: Path, port: int, host: str = "127.0.0.1") -> None:
+        self.base = f"http://{host}:{port}"
         self.env = {k: v for k, v in os.environ.items() if not k.startswith("S4C_")}
         self.env.update({"S4C_DATA_DIR": str(data_dir), "S4C_PUBLIC_URL": self.base,
                          "S4C_ALLOW_LOOPBACK_FETCH": "1"})
@@ -72,9 +72,11 @@ class Server:
 
 
 @contextmanager
-def demo_server(data_dir: Path):
-    """`s4c init`, `s4c demo`, `s4c registry seed-demo`, then `s4c serve` (2 workers) on a free loopback port."""
-    server = Server(data_dir, free_port())
+def demo_server(data_dir: Path, host: str = "127.0.0.1"):
+    """`s4c init`, `s4c demo`, `s4c registry seed-demo`, then `s4c serve` (2 workers) on a
+    free loopback port, whose public URL names `host` (`localhost`: a DNS name, which the
+    demo certificate can name)."""
+    server = Server(data_dir, free_port(), host)
     server.s4c("init")
     server.s4c("demo")
     server.s4c("registry", "seed-demo")

@@ -12,17 +12,14 @@ import copy
 import json
 import os
 import re
-import signal
 import subprocess
-import time
 import urllib.error
 import urllib.parse
 import urllib.request
-from contextlib import contextmanager
 from pathlib import Path
 
 import pytest
-from oid4vci_wallet import S4C, Server, free_port, need_wallet, run_wallet
+from oid4vci_wallet import demo_server, need_wallet, run_wallet
 
 from schemas.jsonld_contexts import CONTEXTS_DIR
 from vc import api
@@ -48,40 +45,10 @@ class _NoRedirect(urllib.request.HTTPRedirectHandler):
         return None
 
 
-@contextmanager
 def localhost_server(data_dir: Path):
-    """`s4c init`, `demo`, `registry seed-demo`, then `s4c serve` on 127.0.0.1 with the public
-    URL http://localhost:<port> (a DNS name: the demo certificate names it)."""
-    port = free_port()
-    server = Server(data_dir, port)
-    server.base = f"http://localhost:{port}"
-    server.env["S4C_PUBLIC_URL"] = server.base
-    server.s4c("init")
-    server.s4c("demo")
-    server.s4c("registry", "seed-demo")
-    process = subprocess.Popen([*S4C, "serve", "--host", "127.0.0.1", "--port", str(port),
-                                "--job-workers", "0"], env=server.env,
-                               stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
-                               start_new_session=True)
-    try:
-        deadline = time.monotonic() + 90
-        while True:
-            assert process.poll() is None, "s4c serve exited"
-            try:
-                server.get("/.well-known/openid-credential-issuer")
-                break
-            except OSError:
-                if time.monotonic() > deadline:
-                    raise
-                time.sleep(0.2)
-        yield server
-    finally:
-        os.killpg(process.pid, signal.SIGTERM)
-        try:
-            process.wait(30)
-        except subprocess.TimeoutExpired:
-            os.killpg(process.pid, signal.SIGKILL)
-            process.wait()
+    """The demo server with the public URL http://localhost:<port> (a DNS name: the demo
+    certificate names it)."""
+    return demo_server(data_dir, host="localhost")
 
 
 def _offer(server, who: str, fmt: str) -> tuple[str, str | None]:
