@@ -126,29 +126,30 @@ def redeem(engine: Engine, code: str, tx_code: str | None, now: datetime,
     requests: the update that marks it is conditional). A wrong tx_code counts against
     the offer, in its own transaction, before the error is raised. One read, then one
     short write transaction (entered through `write_gate`, see `IssuerService`)."""
-    with engine.connect() as c:
+    with engine.connect() as c:  # one connection: a read, then a short write
         row = c.execute(_GRANT_BY_CODE, {"code_hash": _code_hash(code)}).first()
-    if row is None:
-        raise GrantError("invalid_grant", "this pre-authorized code is not known")
-    if row.redeemed_at is not None:
-        raise GrantError("invalid_grant", "this pre-authorized code was already used")
-    if as_utc(row.expires_at) <= now:
-        raise GrantError("invalid_grant", "this offer has expired: ask for a new one")
-    if row.failed_attempts >= MAX_TX_CODE_ATTEMPTS:
-        raise GrantError("invalid_grant", "too many wrong transaction codes: this offer "
-                         "is void, ask for a new one")
-    grant = Grant(row.id, row.candidate_id, dict(row.offered))
-    expected = row.tx_code_hash
-    if expected is not None and (
-            not tx_code or not hmac.compare_digest(_tx_hash(grant.id, tx_code), expected)):
-        with write_gate(), engine.begin() as c:
-            c.execute(_WRONG_TX_CODE, {"grant_id": grant.id})
-        raise GrantError("invalid_grant", "the transaction code is wrong"
-                         if tx_code else "this offer needs its transaction code (tx_code)")
-    with write_gate(), engine.begin() as c:
-        used = c.execute(_REDEEM, {"grant_id": grant.id, "now": now})
-        if used.rowcount != 1:
+        c.rollback()
+        if row is None:
+            raise GrantError("invalid_grant", "this pre-authorized code is not known")
+        if row.redeemed_at is not None:
             raise GrantError("invalid_grant", "this pre-authorized code was already used")
+        if as_utc(row.expires_at) <= now:
+            raise GrantError("invalid_grant", "this offer has expired: ask for a new one")
+        if row.failed_attempts >= MAX_TX_CODE_ATTEMPTS:
+            raise GrantError("invalid_grant", "too many wrong transaction codes: this "
+                             "offer is void, ask for a new one")
+        grant = Grant(row.id, row.candidate_id, dict(row.offered))
+        expected = row.tx_code_hash
+        if expected is not None and (
+                not tx_code or not hmac.compare_digest(_tx_hash(grant.id, tx_code), expected)):
+            with write_gate(), c.begin():
+                c.execute(_WRONG_TX_CODE, {"grant_id": grant.id})
+            raise GrantError("invalid_grant", "the transaction code is wrong"
+                             if tx_code else "this offer needs its transaction code (tx_code)")
+        with write_gate(), c.begin():
+            used = c.execute(_REDEEM, {"grant_id": grant.id, "now": now})
+            if used.rowcount != 1:
+                raise GrantError("invalid_grant", "this pre-authorized code was already used")
     return grant
 
 

@@ -40,6 +40,7 @@ from vc.token_status_list import (
 SLOT_ATTEMPTS = 3  # draws of a token status index that two workers made at once
 RECOUNT_S = 1.0  # how long a worker trusts its count of the newest token status list
 RECOUNT_MARGIN = 4096  # ... while it is further than this from half full
+SPARSE = 16  # a token status list less than 1/SPARSE full: draws are not looked up first
 
 if TYPE_CHECKING:  # the service imports this module
     from issuer.service import IssuerService
@@ -126,20 +127,22 @@ class WalletIssuing:
         unique constraint refuses the second) is retried with new draws."""
         for attempt in range(SLOT_ATTEMPTS):
             try:
-                return self._issue_sd_jwt(grant, config_id, keys, now, signer, public_url)
+                return self._issue_sd_jwt(grant, config_id, keys, now, signer, public_url,
+                                          look_up=attempt > 0)
             except IntegrityError:
                 if attempt == SLOT_ATTEMPTS - 1:
                     raise
         raise AssertionError("unreachable")
 
     def _issue_sd_jwt(self, grant: Grant, config_id: str, keys: list[HolderKey],
-                      now: datetime, signer: JwsSigner, public_url: str) -> list[str]:
+                      now: datetime, signer: JwsSigner, public_url: str,
+                      look_up: bool) -> list[str]:
         original_id = grant.offered[config_id]
         with self.service.engine.connect() as c:
             original = c.execute(_ORIGINAL, {"id": original_id}).first()
             if original is None or original.revoked:
                 raise NotFound("this credential was revoked: it can no longer be issued")
-            slots = self._token_slots(c, len(keys))
+            slots = self._token_slots(c, len(keys), look_up)
         claims = sd_jwt_claims(original.document, _learning_outcomes(
             self.service.framework(), original.kind, original.code))
         kind = "role" if original.kind == "role" else "unit"
@@ -165,12 +168,17 @@ class WalletIssuing:
                     "copies": len(issued)}})
         return issued
 
-    def _token_slots(self, c: Connection, count: int) -> list[tuple[int, int]]:
+    def _token_slots(self, c: Connection, count: int,
+                     look_up: bool = True) -> list[tuple[int, int]]:
         """`count` random free indexes (draft-ietf-oauth-status-list §13.2 privacy: indexes
         must not tell the order of issuance) in the newest list, a new list starting when
         it is half full. How full the newest list is gets counted (a scan of its part of
         the index) at most every `RECOUNT_S` per worker, and for every copy once it is
-        within `RECOUNT_MARGIN` of half: other workers cannot fill the margin meanwhile."""
+        within `RECOUNT_MARGIN` of half: other workers cannot fill the margin meanwhile.
+
+        While the list is less than `SPARSE` full, a drawn index is not looked up unless
+        `look_up`: it is free but for a chance below 1/16, and the unique constraint on
+        (list, index) refuses the copy otherwise, which is then drawn again, looked up."""
         number, used, counted_at = self._newest_list
         if time.monotonic() - counted_at > RECOUNT_S \
                 or used + count >= TOKEN_LIST_SIZE // 2 - RECOUNT_MARGIN:
@@ -182,7 +190,9 @@ class WalletIssuing:
         for _ in range(count):
             if used >= TOKEN_LIST_SIZE // 2:
                 number, used, drawn = number + 1, 0, set()
-            index = random_free_index(TOKEN_LIST_SIZE, _TakenIndexes(c, number, drawn))
+            taken = _TakenIndexes(c, number, drawn) \
+                if look_up or used >= TOKEN_LIST_SIZE // SPARSE else drawn
+            index = random_free_index(TOKEN_LIST_SIZE, taken)
             drawn.add(index)
             slots.append((number, index))
             used += 1

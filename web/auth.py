@@ -28,6 +28,8 @@ from flask import (
     session,
     url_for,
 )
+from flask.sessions import SecureCookieSessionInterface
+from itsdangerous import URLSafeTimedSerializer
 
 from issuer import officers
 from issuer.console_sessions import end_session, officer_for_session, start_session
@@ -43,9 +45,23 @@ _CSRF = "csrf"
 LOGIN_ENDPOINT = "issuer_console.login"
 
 
+class _SessionCookies(SecureCookieSessionInterface):
+    """Flask's signed session cookie, its signer made once per key rather than on every
+    request (most requests, the API's and the wallets', carry no session at all)."""
+
+    _signer: tuple[object, URLSafeTimedSerializer | None] = (None, None)
+
+    def get_signing_serializer(self, app: Flask) -> URLSafeTimedSerializer | None:
+        key = (app.secret_key, tuple(app.config["SECRET_KEY_FALLBACKS"] or ()))
+        if self._signer[0] != key:
+            self._signer = (key, super().get_signing_serializer(app))
+        return self._signer[1]
+
+
 def init_auth(app: Flask, settings: Settings) -> None:
     """Session key and cookie flags of the app (OWASP session management)."""
     app.secret_key = secret_key(settings.data_dir)
+    app.session_interface = _SessionCookies()
     app.config.update(
         SESSION_COOKIE_NAME="s4c_session",
         SESSION_COOKIE_HTTPONLY=True,

@@ -4,6 +4,7 @@ Errors take the forms wallets parse: RFC 6749 §5.2 at the token endpoint, OpenI
 at the credential endpoint, RFC 6750 §3 / RFC 9449 §7.1 `WWW-Authenticate` for a missing or
 bad access token. Every response is `Cache-Control: no-store` (RFC 6749 §5.1).
 """
+import json
 import time
 from datetime import UTC, datetime
 from typing import Any
@@ -35,9 +36,17 @@ FORMATS = ("dc+sd-jwt", "ldp_vc")
 SD_JWT_KEY = "s4c.sd_jwt_key"
 
 
+_MAC_KEY = "s4c.oid4vci_mac_key"
+
+
 def _key() -> bytes:
-    key = current_app.secret_key
-    return key if isinstance(key, bytes) else str(key).encode()
+    """The key of access tokens and c_nonces: the app's secret key, as bytes."""
+    found = current_app.extensions.get(_MAC_KEY)
+    if found is None or found[0] is not current_app.secret_key:
+        key = current_app.secret_key
+        found = current_app.extensions[_MAC_KEY] = (
+            key, key if isinstance(key, bytes) else str(key).encode())
+    return found[1]
 
 
 def sd_jwt_key() -> SdJwtIssuerKey:
@@ -54,12 +63,9 @@ def _public_url() -> str:
 
 
 def _json(body: dict, status: int = 200, headers: dict[str, str] | None = None) -> Response:
-    response = jsonify(body)
-    response.status_code = status
-    response.headers["Cache-Control"] = "no-store"
-    for name, value in (headers or {}).items():
-        response.headers[name] = value
-    return response
+    return Response(json.dumps(body, separators=(",", ":")), status,
+                    {"Cache-Control": "no-store", **(headers or {})},
+                    mimetype="application/json")
 
 
 def _error(error: str, description: str, status: int = 400,

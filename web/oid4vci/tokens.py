@@ -6,7 +6,6 @@ RFC 9449 §6) and its expiry. A c_nonce (OpenID4VCI 1.0 §7) is random with an e
 proof must carry a fresh one, so a proof cannot be made ahead of time and replayed later.
 """
 import base64
-import hashlib
 import hmac
 import json
 import secrets
@@ -28,7 +27,7 @@ def _unb64(text: str) -> bytes:
 
 
 def _mac(key: bytes, context: bytes, body: str) -> str:
-    return _b64(hmac.new(key, context + body.encode(), hashlib.sha256).digest())
+    return _b64(hmac.digest(key, context + body.encode(), "sha256"))
 
 
 @dataclass(frozen=True)

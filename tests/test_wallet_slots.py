@@ -1,0 +1,84 @@
+"""Token status list indexes of SD-JWT VC copies (issue 11 §3): random, never shared. While a
+list is sparse the credential endpoint does not look a drawn index up; a draw that another
+copy holds is refused by the unique constraint and drawn again, looked up this time."""
+import hashlib
+import secrets
+import time
+from types import SimpleNamespace
+from urllib.parse import urlencode
+
+import pytest
+from sqlalchemy import select
+
+import vc.token_status_list
+from issuer.demo import seed_demo
+from issuer.models import WalletCopy
+from web.app import create_app
+from web.bench_oid4vci import HOLDER, PRE_AUTHORIZED_GRANT, _b64, _checked_sd_jwt, _Key
+from web.cli.context import issuer_service
+from web.datadir import prepare_data_dir
+from web.settings import Settings
+
+BASE = "http://127.0.0.1:8000"
+
+
+@pytest.fixture(scope="module")
+def wallet_app(tmp_path_factory):
+    settings = Settings.from_environment(tmp_path_factory.mktemp("slots") / "data",
+                                         environ={"S4C_PUBLIC_URL": BASE})
+    prepare_data_dir(settings)
+    service = issuer_service(settings)
+    seed_demo(service)
+    return create_app(settings), service
+
+
+def _dpop(key: _Key, path: str, access_token: str | None = None) -> str:
+    claims = {"htm": "POST", "htu": BASE + path, "iat": int(time.time()),
+              "jti": _b64(hashlib.sha256(str(time.perf_counter_ns()).encode()).digest())}
+    if access_token:
+        claims["ath"] = _b64(hashlib.sha256(access_token.encode()).digest())
+    return key.jwt("dpop+jwt", claims)
+
+
+def _flow(app, offer) -> str:
+    """A complete pre-authorized flow (as web.bench_oid4vci's client makes it); the copy."""
+    client, dpop_key, holder = app.test_client(), _Key(), _Key()
+    form = {"grant_type": PRE_AUTHORIZED_GRANT, "pre-authorized_code": offer.pre_authorized_code,
+            "tx_code": offer.tx_code}
+    token = client.post("/oid4vci/token", data=urlencode(form), base_url=BASE,
+                        content_type="application/x-www-form-urlencoded",
+                        headers={"DPoP": _dpop(dpop_key, "/oid4vci/token")})
+    assert token.status_code == 200, token.json
+    access_token = token.json["access_token"]
+    nonce = client.post("/oid4vci/nonce", base_url=BASE).json["c_nonce"]
+    proof = holder.jwt("openid4vci-proof+jwt",
+                       {"aud": BASE, "iat": int(time.time()), "nonce": nonce})
+    response = client.post("/oid4vci/credential", base_url=BASE, json={
+        "credential_configuration_id": offer.configuration_ids[0], "proofs": {"jwt": [proof]}},
+        headers={"Authorization": f"DPoP {access_token}",
+                 "DPoP": _dpop(dpop_key, "/oid4vci/credential", access_token)})
+    assert response.status_code == 200, response.json
+    return _checked_sd_jwt(response.json, holder.jwk)
+
+
+def _slots(service) -> dict[str, tuple[int, int]]:
+    with service.sessions() as s:
+        return {c.id: (c.token_list, c.token_index) for c in s.scalars(select(WalletCopy))}
+
+
+def test_a_drawn_index_another_copy_holds_is_drawn_again(wallet_app, monkeypatch):
+    app, service = wallet_app
+    first, second = service.wallets.offers(HOLDER, ["dc+sd-jwt"], "test", 2)
+    _flow(app, first)
+    ((_, (number, taken)),) = _slots(service).items()
+    draws = iter([taken, taken, taken + 1 if taken + 1 < 131_072 else taken - 1])
+    real = secrets.randbelow
+
+    def randbelow(n: int) -> int:
+        drawn = next(draws, None)
+        return real(n) if drawn is None else drawn
+    monkeypatch.setattr(vc.token_status_list, "secrets", SimpleNamespace(randbelow=randbelow))
+    _flow(app, second)
+    assert next(draws, "used up") == "used up"  # not looked up, refused, then looked up
+    slots = sorted(_slots(service).values())
+    assert len(slots) == 2 and len(set(slots)) == 2 and (number, taken) in slots
