@@ -14,8 +14,8 @@ The offers are made beforehand, in this process and one transaction, against the
 directory. The load comes from client processes (spawned, each with a few threads and its
 own connection at a time per thread); they sign ES256 with `cryptography` directly (about
 50 µs per signature) and speak just enough HTTP/1.1, so that they leave the CPU to the
-server. Gunicorn's sync workers close the connection after each response, so every request
-opens a new one.
+server. Each client keeps its connection open between requests, as wallets' HTTP stacks do,
+when the server lets it (gunicorn's sync workers close it after every response).
 """
 import base64
 import hashlib
@@ -72,38 +72,81 @@ class _Key:
         return f"{signing_input}.{_b64(r.to_bytes(32, 'big') + s.to_bytes(32, 'big'))}"
 
 
+class _Closed(OSError):
+    """The server closed the connection."""
+
+
 class _Client:
-    """A wallet's HTTP/1.1 client, as lean as can be so that the server gets the cores: one
-    request per connection (gunicorn's sync workers close it after each response), the
-    response read until the server closes."""
+    """A wallet's HTTP/1.1 client, as lean as can be so that the server gets the cores. It
+    keeps its connection open between requests (HTTP/1.1 persistent connections, RFC 9112
+    §9.3, as wallets' HTTP stacks do) and opens a new one when the server closed it (gunicorn's
+    sync workers close every connection after its response)."""
 
     def __init__(self, base: str) -> None:
         self.base = base
         parts = urlsplit(base)
         self.address = (parts.hostname or "127.0.0.1", parts.port or 80)
-        self.host = parts.netloc.encode("ascii")
+        self.host = parts.netloc
+        self.connection: socket.socket | None = None
+        self.buffer = b""
 
     def post(self, path: str, body: bytes, headers: dict[str, str]) -> tuple[int, dict]:
         head = "".join(f"{name}: {value}\r\n" for name, value in headers.items())
-        request = (f"POST {path} HTTP/1.1\r\nHost: {self.host.decode()}\r\n"
-                   f"Content-Length: {len(body)}\r\nConnection: close\r\n{head}\r\n"
-                   ).encode("latin-1") + body
-        chunks = []
+        request = (f"POST {path} HTTP/1.1\r\nHost: {self.host}\r\n"
+                   f"Content-Length: {len(body)}\r\n{head}\r\n").encode("latin-1") + body
+        for attempt in (1, 2):
+            reused = self.connection is not None
+            try:
+                if self.connection is None:
+                    self.connection = socket.create_connection(self.address, timeout=60)
+                    self.buffer = b""
+                self.connection.sendall(request)
+                status, response_headers, data = self._response()
+                break
+            except OSError as e:
+                self.close()
+                # a kept connection the server closed while idle: once more on a new one
+                if not (reused and attempt == 1 and isinstance(e, _Closed)):
+                    raise FlowError(f"{path}: {e!r}") from e
+        if response_headers.get(b"connection", b"").lower() == b"close":
+            self.close()
         try:
-            with socket.create_connection(self.address, timeout=60) as connection:
-                connection.sendall(request)
-                while chunk := connection.recv(65536):
-                    chunks.append(chunk)
-        except OSError as e:
-            raise FlowError(f"{path}: {e!r}") from e
-        response = b"".join(chunks)
-        status_line, _, rest = response.partition(b"\r\n")
-        _, _, data = rest.partition(b"\r\n\r\n")
-        try:
-            status = int(status_line.split(b" ", 2)[1])
             return status, json.loads(data)
-        except (ValueError, IndexError) as e:
-            raise FlowError(f"{path}: {response[:300]!r}") from e
+        except ValueError as e:
+            raise FlowError(f"{path}: {status} {data[:300]!r}") from e
+
+    def _response(self) -> tuple[int, dict[bytes, bytes], bytes]:
+        """One response: its status line and headers, then Content-Length bytes of body."""
+        while b"\r\n\r\n" not in self.buffer:
+            self._read()
+        head, _, self.buffer = self.buffer.partition(b"\r\n\r\n")
+        status_line, *lines = head.split(b"\r\n")
+        headers = {}
+        for line in lines:
+            name, _, value = line.partition(b":")
+            headers[name.strip().lower()] = value.strip()
+        try:
+            status, length = int(status_line.split(b" ", 2)[1]), int(headers[b"content-length"])
+        except (ValueError, IndexError, KeyError) as e:
+            raise OSError(f"not an HTTP/1.1 response with a length: {head[:300]!r}") from e
+        while len(self.buffer) < length:
+            self._read()
+        data, self.buffer = self.buffer[:length], self.buffer[length:]
+        return status, headers, data
+
+    def _read(self) -> None:
+        if self.connection is None:
+            raise _Closed("no connection")
+        chunk = self.connection.recv(65536)
+        if not chunk:
+            raise _Closed("the server closed the connection" if self.buffer
+                          else "the server closed the connection before answering")
+        self.buffer += chunk
+
+    def close(self) -> None:
+        if self.connection is not None:
+            self.connection.close()
+            self.connection = None
 
     def dpop(self, key: _Key, path: str, access_token: str | None = None) -> str:
         claims = {"htm": "POST", "htu": self.base + path, "iat": int(time.time()),
@@ -190,6 +233,7 @@ def run_clients(base: str, offers: list[tuple[str, str | None, str]], threads: i
                 latencies.append(elapsed)
                 if not sample:
                     sample.append(credential)
+        client.close()
         with lock:
             ends.append(time.time())
 
@@ -223,7 +267,8 @@ def _percentile(values: list[float], q: float) -> float:
 
 
 def measure_oid4vci_issue(n_seconds: float = 10, offers: int | None = None,
-                          clients: int = 2, threads: int = 3) -> dict:
+                          clients: int = 2, threads: int = 3,
+                          serve_options: tuple[str, ...] = ()) -> dict:
     """Starts the server, runs complete pre-authorized flows from `clients` processes with
     `threads` connections each for at most `n_seconds` (or until `offers` are used: by
     default 500 a second, more than this machine completes), stops it; returns the rate of
@@ -265,7 +310,7 @@ def measure_oid4vci_issue(n_seconds: float = 10, offers: int | None = None,
         finally:
             service.engine.dispose()
         work = [(o.pre_authorized_code, o.tx_code, o.configuration_ids[0]) for o in made]
-        server = start_server(env, port, "--job-workers", "0")
+        server = start_server(env, port, "--job-workers", "0", *serve_options)
         try:
             _wait_ready(f"{base}/.well-known/openid-credential-issuer", server)
             warm = _Client(base)
@@ -315,4 +360,9 @@ def measure_oid4vci_issue(n_seconds: float = 10, offers: int | None = None,
 
 
 if __name__ == "__main__":
-    print(json.dumps(measure_oid4vci_issue(float(sys.argv[1]) if len(sys.argv) > 1 else 10)))
+    # python -m web.bench_oid4vci [SECONDS [CLIENTS THREADS [S4C SERVE OPTIONS...]]]
+    print(json.dumps(measure_oid4vci_issue(
+        float(sys.argv[1]) if len(sys.argv) > 1 else 10,
+        clients=int(sys.argv[2]) if len(sys.argv) > 2 else 2,
+        threads=int(sys.argv[3]) if len(sys.argv) > 3 else 3,
+        serve_options=tuple(sys.argv[4:]))))

@@ -1,5 +1,7 @@
 """Database engines and Alembic migrations, run programmatically (no alembic.ini)."""
 import fcntl
+import os
+import threading
 from collections.abc import Callable, Iterator
 from contextlib import AbstractContextManager, contextmanager, nullcontext
 from pathlib import Path
@@ -70,15 +72,21 @@ def write_gate(url: str) -> Callable[[], AbstractContextManager]:
     if parsed.get_backend_name() != "sqlite" or parsed.database in (None, "", ":memory:"):
         return nullcontext
     path = f"{parsed.database}.write-lock"
+    # one open lock file per thread, kept: flock excludes other open files of it, so the
+    # threads of a worker exclude each other too, without an open and a close per write
+    files = threading.local()
 
     @contextmanager
     def gate() -> Iterator[None]:
-        with open(path, "a") as lock:
-            fcntl.flock(lock, fcntl.LOCK_EX)
-            try:
-                yield
-            finally:
-                fcntl.flock(lock, fcntl.LOCK_UN)
+        lock, pid = getattr(files, "lock", None), os.getpid()
+        if lock is None or files.pid != pid:  # a forked child shares its parent's file
+            lock = files.lock = open(path, "a")  # noqa: SIM115 (kept open for the thread)
+            files.pid = pid
+        fcntl.flock(lock, fcntl.LOCK_EX)
+        try:
+            yield
+        finally:
+            fcntl.flock(lock, fcntl.LOCK_UN)
     return gate
 
 

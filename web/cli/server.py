@@ -27,6 +27,12 @@ def init(settings: Settings) -> None:
 @click.option("--port", default=8000, show_default=True, type=click.IntRange(1, 65535))
 @click.option("--workers", default=2, show_default=True, type=click.IntRange(1, 64),
               help="Gunicorn worker processes.")
+@click.option("--threads", default=1, show_default=True, type=click.IntRange(1, 64),
+              help="Threads per worker: more than one serves requests of a worker at once "
+                   "(gunicorn's gthread workers, with HTTP keep-alive).")
+@click.option("--access-log", is_flag=True,
+              help="Log every request on standard output (a reverse proxy in front usually "
+                   "logs them already; officers' and wallets' actions are in the audit trail).")
 @click.option("--dev", is_flag=True,
               help="Use Flask's single-process development server instead of gunicorn.")
 @click.option("--job-workers", type=click.IntRange(0, 64), default=None,
@@ -39,8 +45,9 @@ def init(settings: Settings) -> None:
 @click.option("--keyfile", type=click.Path(exists=True, dir_okay=False), default=None,
               help="The PEM private key of --certfile.")
 @click.pass_obj
-def serve(settings: Settings, host: str, port: int, workers: int, dev: bool,
-          job_workers: int | None, certfile: str | None, keyfile: str | None) -> None:
+def serve(settings: Settings, host: str, port: int, workers: int, threads: int,
+          access_log: bool, dev: bool, job_workers: int | None, certfile: str | None,
+          keyfile: str | None) -> None:
     """Serve the s4c web app (home page, DID document, APIs). Runs `init` first
     when the data directory is not ready."""
     if (certfile is None) != (keyfile is None):
@@ -60,18 +67,21 @@ def serve(settings: Settings, host: str, port: int, workers: int, dev: bool,
             warm_up(app)
             app.run(host=host, port=port, debug=False, use_reloader=False)
         else:
-            _gunicorn(settings, host, port, workers, certfile, keyfile)
+            _gunicorn(settings, host, port, workers, threads, access_log, certfile, keyfile)
     finally:
         if jobs is not None:
             stop_worker_process(jobs)
 
 
-def _gunicorn(settings: Settings, host: str, port: int, workers: int,
-              certfile: str | None = None, keyfile: str | None = None) -> None:
+def _gunicorn(settings: Settings, host: str, port: int, workers: int, threads: int = 1,
+              access_log: bool = False, certfile: str | None = None,
+              keyfile: str | None = None) -> None:
     options: dict[str, object] = {
         "bind": f"[{host}]:{port}" if _is_ipv6(host) else f"{host}:{port}",
         "workers": workers,
-        "accesslog": "-",
+        "worker_class": "gthread" if threads > 1 else "sync",
+        "threads": threads,
+        "accesslog": "-" if access_log else None,
         "errorlog": "-",
         "proc_name": "s4c",
         # Gunicorn >= 25.1 opens a control socket in ~/.gunicorn, shared by every instance.
