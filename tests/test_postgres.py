@@ -88,6 +88,23 @@ def test_registry_seed_on_postgresql(settings):
     assert first.anchors >= 5 and again.added == 0
 
 
+def test_the_assessment_attempts_migration_keeps_existing_rows_on_postgresql(database_url):
+    from sqlalchemy import text
+    from sqlalchemy.engine import make_url
+    from test_assessment_migration import check_upgrade_keeps_assessments
+
+    from web.db import make_engine
+
+    server = make_engine(database_url)
+    try:  # a database of its own in this cluster, to start below revision i0009
+        with server.connect().execution_options(isolation_level="AUTOCOMMIT") as c:
+            c.execute(text("CREATE DATABASE s4c_i0009"))
+    finally:
+        server.dispose()
+    url = make_url(database_url).set(database="s4c_i0009")
+    check_upgrade_keeps_assessments(url.render_as_string(hide_password=False))
+
+
 def test_the_server_is_really_postgresql(database_url):
     from sqlalchemy import text
 
