@@ -127,3 +127,26 @@ def test_the_command_line_lists_and_voids_attempts(tmp_path):
     text = run("assessment", "list", "cy@example.org").output
     assert "VOIDED" in text and "wrong exam" in text
     assert run("assessment", "void", "nope", "--reason", "x").exit_code == 1
+
+
+def test_jobs_export_writes_the_csv_of_a_finished_job(tmp_path):
+    from issuer import cohort_jobs
+    from web.cli.context import issuer_service
+    from web.settings import Settings
+
+    data = tmp_path / "data"
+    service = issuer_service(Settings.from_environment(data))
+    day = (datetime.now(UTC) - timedelta(days=1)).date().isoformat()
+    text = ("name,email,did,unit,score,max_score,assessed_on,exam_body,assessor\n"
+            f"Bo,bo@example.org,,U01,80,100,{day},Exam,A\n")
+    job_id = cohort_jobs.create_job(service, text, "c.csv", "cli")
+    assert _run(data, "jobs", "export", job_id).exit_code == 1  # still running
+    for number in cohort_jobs.chunk_numbers(service, job_id):
+        cohort_jobs.ChunkRunner(service).run(job_id, number)
+    out = tmp_path / "issued.csv"
+    done = _run(data, "jobs", "export", job_id, "-o", str(out), "--actor", "olga")
+    assert done.exit_code == 0 and "1 row(s); share links: 0 reused, 1 created" in done.output
+    header, row = out.read_bytes().decode("utf-8").splitlines()
+    assert header.startswith("\ufeffname;email;kind;code")
+    assert row.startswith("Bo;bo@example.org;unit;U01;") and "/v/" in row
+    assert _run(data, "jobs", "export", "nope").exit_code == 1

@@ -10,6 +10,7 @@ from typing import overload
 from sqlalchemy import func, select
 
 from issuer.audit import AuditEvent
+from issuer.lifecycle import credential_state
 from issuer.models import Assessment, Candidate, IssuedCredential
 from issuer.rules import RuleError, unit_passed
 from issuer.service import IssuerService, NotFound
@@ -52,18 +53,6 @@ def _aware(moment: datetime | None) -> datetime | None:
     if moment is not None and moment.tzinfo is None:
         return moment.replace(tzinfo=UTC)  # SQLite returns naive UTC datetimes
     return moment
-
-
-def credential_state(record: IssuedCredential, now: datetime) -> str:
-    """One word for the console: revoked wins over suspended, suspended over expired."""
-    if record.revoked:
-        return "revoked"
-    if record.suspended:
-        return "suspended"
-    until = _aware(record.valid_until)
-    if until is not None and until <= now:
-        return "expired"
-    return "active"
 
 
 def _title(document: dict) -> str:
