@@ -192,3 +192,23 @@ def test_a_cohort_retake_on_the_same_day_is_attempt_2_in_the_check_and_the_run(s
     retake = HEADER + f"Ana Test,ana@example.org,,{units[0]},99,100,{DAY},Exam Centre,A\n"
     assert preview_cohort(service, retake).rows[0].outcome.endswith(
         "the unit is certified already: no second unit credential")
+
+
+def test_two_results_numbered_at_the_same_moment_both_get_recorded(service, monkeypatch):
+    """The unique index decides a race for an attempt number; the loser is numbered again."""
+    import issuer.assessments as module
+
+    ref = _candidate(service)
+    unit = service.framework().units[0].code
+    _record(service, ref, unit, 20)
+    real, calls = module.known_attempts, []
+
+    def stale_once(s, ids, framework_id):  # as read before the other writer committed
+        calls.append(1)
+        return real(s, ids, framework_id) if len(calls) > 1 else \
+            module.defaultdict(module.Attempts)
+
+    monkeypatch.setattr(module, "known_attempts", stale_once)
+    retake = _record(service, ref, unit, 90)
+    assert retake.attempt == 2 and len(calls) == 2
+    assert sorted(a.attempt for a in _attempts(service, ref)) == [1, 2]
