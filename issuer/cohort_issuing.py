@@ -36,7 +36,7 @@ from sqlalchemy.orm import Session
 
 from issuer import credentials as build
 from issuer import status
-from issuer.assessments import assessment_problem, new_assessments
+from issuer.assessments import assessment_problem, known_attempts, new_assessments
 from issuer.audit import AuditEvent
 from issuer.candidates import candidate_problem
 from issuer.decisions import new_decisions
@@ -159,13 +159,7 @@ def _record(service: IssuerService, s: Session, groups: list[list], actor: str,
     people = {r.email: r for r in s.execute(
         select(C.c.id, C.c.ref, C.c.name, C.c.email, C.c.salt, C.c.did).where(
             C.c.email.in_(list(by_email))))}
-    ids = [p.id for p in people.values()]
-    known: dict[int, dict] = defaultdict(dict)
-    for a in s.execute(select(A.c.candidate_id, A.c.unit_code, A.c.assessed_on, A.c.score,
-                              A.c.max_score).where(A.c.candidate_id.in_(ids),
-                                                   A.c.framework_id == fw.id)):
-        known[a.candidate_id][(a.unit_code, a.assessed_on)] = {
-            "score": a.score, "max_score": a.max_score}
+    known = known_attempts(s, [p.id for p in people.values()], fw.id)
     certify: dict[int, _Person] = {}
     assessments, assessment_audit = [], []
     for email, group in by_email.items():
@@ -193,18 +187,24 @@ def _decide(s: Session, fw: Framework, people: dict[int, _Person], now: datetime
         return
     ids = list(people)
     decided: dict[int, dict] = defaultdict(dict)
-    for d in s.execute(select(D.c.candidate_id, D.c.kind, D.c.code, D.c.decided_on).where(
-            D.c.candidate_id.in_(ids), D.c.framework_id == fw.id)):
+    voided_units: dict[int, set[str]] = defaultdict(set)
+    for d in s.execute(select(D.c.candidate_id, D.c.kind, D.c.code, D.c.decided_on,
+                              A.c.voided_at)
+                       .select_from(D.outerjoin(A, A.c.id == D.c.assessment_id))
+                       .where(D.c.candidate_id.in_(ids), D.c.framework_id == fw.id)):
         decided[d.candidate_id][(d.kind, d.code)] = d.decided_on
+        if d.voided_at is not None:
+            voided_units[d.candidate_id].add(d.code)
     assessments = defaultdict(list)
     for a in s.execute(select(A.c.id, A.c.candidate_id, A.c.unit_code, A.c.score,
                               A.c.max_score, A.c.assessed_on).where(
-            A.c.candidate_id.in_(ids), A.c.framework_id == fw.id)):
+            A.c.candidate_id.in_(ids), A.c.framework_id == fw.id, A.c.voided_at.is_(None))):
         assessments[a.candidate_id].append(a)
     rows = []
     for person in people.values():
         new, new_audit = new_decisions(person.id, person.ref, assessments[person.id],
-                                       decided[person.id], fw, now, actor)
+                                       decided[person.id], fw, now, actor,
+                                       voided_units[person.id])
         rows += new
         audit += new_audit
     if rows:

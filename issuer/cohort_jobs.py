@@ -66,7 +66,7 @@ def create_job(service: IssuerService, text: str, filename: str, actor: str,
     cannot be read at all (no header, too many rows); bad rows are kept as errors."""
     summary = BatchSummary()
     groups = cohort_groups(parse_cohort(text, summary))
-    job_id = secrets.token_urlsafe(12)
+    job_id = _new_job_id()
     now = _now()
     with service.sessions.begin() as s:
         s.add(CohortJob(id=job_id, filename=filename[:200], text=text, created_by=actor,
@@ -85,6 +85,14 @@ def create_job(service: IssuerService, text: str, filename: str, actor: str,
         record_audit_event(s, actor, "cohort.job.created", job_id,
                            {"filename": filename[:200], "rows": summary.rows,
                             "candidates": len(groups), "notify_holders": notify_holders})
+    return job_id
+
+
+def _new_job_id() -> str:
+    """A random id that does not start with "-", which a command line would read as an
+    option (`s4c jobs export ID`)."""
+    while (job_id := secrets.token_urlsafe(12)).startswith("-"):
+        pass
     return job_id
 
 

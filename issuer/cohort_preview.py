@@ -6,7 +6,7 @@ from datetime import date
 
 from sqlalchemy import select
 
-from issuer.assessments import assessment_problem
+from issuer.assessments import Attempts, assessment_problem, known_attempts
 from issuer.batch import BatchSummary, cohort_groups, parse_cohort
 from issuer.candidates import candidate_problem
 from issuer.models import Assessment, Candidate, Decision
@@ -19,7 +19,9 @@ class PreviewRow:
     line: int
     email: str
     unit: str
-    outcome: str  # "passed", "not passed", "already recorded", or why it would be refused
+    # "passed", "not passed" (with the attempt's number from the second on), "already
+    # recorded", or why it would be refused
+    outcome: str
 
 
 @dataclass(frozen=True)
@@ -54,46 +56,51 @@ def preview_cohort(service: IssuerService, text: str) -> CohortPreview:
             problem = candidate_problem(first.name, first.email, first.did)
             candidate = s.scalars(select(Candidate).where(
                 Candidate.email == first.email.strip().lower())).first()
-            known: dict[tuple[str, date], tuple[float, float]] = {}
+            known = Attempts()
             passed_on: dict[str, date] = {}
+            decided_units: set[str] = set()
             certified: set[str] = set()
             if candidate is not None:
-                for a in s.scalars(select(Assessment).where(
-                        Assessment.candidate_id == candidate.id,
-                        Assessment.framework_id == fw.id)):
-                    known[(a.unit_code, a.assessed_on)] = (a.score, a.max_score)
-                for kind, code, on in s.execute(select(
-                        Decision.kind, Decision.code, Decision.decided_on).where(
-                        Decision.candidate_id == candidate.id)):
-                    if kind == "unit":
-                        passed_on[code] = on
-                    else:
+                known = known_attempts(s, [candidate.id], fw.id)[candidate.id]
+                for kind, code, on, voided_at in s.execute(select(
+                        Decision.kind, Decision.code, Decision.decided_on, Assessment.voided_at)
+                        .outerjoin(Assessment, Assessment.id == Decision.assessment_id)
+                        .where(Decision.candidate_id == candidate.id)):
+                    if kind == "role":
                         certified.add(code)
+                    else:
+                        decided_units.add(code)
+                        if voided_at is None:
+                            passed_on[code] = on
             accepted = False
             for row in group:
-                if problem is None:
-                    row_problem = assessment_problem(fw, {
-                        "line": row.line, "unit": row.unit, "score": row.score,
-                        "max_score": row.max_score, "assessed_on": row.assessed_on}, today)
-                else:
-                    row_problem = problem
+                values = {"line": row.line, "unit": row.unit, "score": row.score,
+                          "max_score": row.max_score, "assessed_on": row.assessed_on}
+                row_problem = problem if problem is not None else \
+                    assessment_problem(fw, values, today)
                 if row_problem is not None:
                     out.rows.append(PreviewRow(row.line, row.email, row.unit,
                                                f"refused: {row_problem}"))
                     continue
-                same = known.get((row.unit, row.assessed_on))
-                if same is not None and same != (row.score, row.max_score):
-                    out.rows.append(PreviewRow(row.line, row.email, row.unit, (
-                        f"refused: already recorded on {row.assessed_on} with score "
-                        f"{same[0]:g}/{same[1]:g}")))
-                    continue
                 accepted = True
+                same = known.same(values)
+                if same is not None:
+                    out.rows.append(PreviewRow(row.line, row.email, row.unit,
+                                               "already recorded" + _attempt(same[1])))
+                    continue
+                attempt = known.next_attempt(row.unit)
+                earlier = list(known.on_day.get((row.unit, row.assessed_on), []))
+                known.add(row.unit, row.assessed_on, row.score, row.max_score, "", attempt)
                 passed = unit_passed(row.score, row.max_score, fw.unit(row.unit).pass_threshold)
-                if passed:
+                outcome = ("passed" if passed else "not passed") + _attempt(attempt)
+                if earlier:
+                    outcome += " (a retake: the same day as " + ", ".join(
+                        f"attempt {n}: {score:g}/{top:g}" for n, score, top in earlier) + ")"
+                if passed and row.unit in decided_units:
+                    outcome += "; the unit is certified already: no second unit credential"
+                elif passed:
                     passed_on.setdefault(row.unit, row.assessed_on)
-                out.rows.append(PreviewRow(row.line, row.email, row.unit,
-                                           "already recorded" if same is not None
-                                           else "passed" if passed else "not passed"))
+                out.rows.append(PreviewRow(row.line, row.email, row.unit, outcome))
             if not accepted:
                 continue  # every row refused: the candidate would not be created
             roles = tuple(r.code for r in fw.roles if r.code not in certified
@@ -103,3 +110,7 @@ def preview_cohort(service: IssuerService, text: str) -> CohortPreview:
                                                    candidate is not None, roles))
     out.rows.sort(key=lambda r: r.line)
     return out
+
+
+def _attempt(number: int) -> str:
+    return f", attempt {number}" if number > 1 else ""

@@ -4,6 +4,7 @@ signed Bitstring Status List credentials that publish it (Bitstring Status List 
 Each change is one transaction: the stored flag, the list's bit and the audit row.
 """
 from collections.abc import Callable
+from datetime import datetime
 
 from sqlalchemy import Engine, select, update
 from sqlalchemy.orm import Session, sessionmaker
@@ -12,6 +13,7 @@ from issuer import status, status_check
 from issuer.audit import record_audit_event
 from issuer.errors import IssuerError, NotFound
 from issuer.models import IssuedCredential, StatusList
+from issuer.records import as_utc
 from issuer.signing import IssuerSigner
 
 _LIST_VERSIONS = select(StatusList.purpose, StatusList.number, StatusList.updated_at)
@@ -22,6 +24,18 @@ def find_credential(s: Session, credential_id: str) -> IssuedCredential:
     if c is None:
         raise NotFound(f"no credential {credential_id!r}")
     return c
+
+
+def credential_state(record: IssuedCredential, now: datetime) -> str:
+    """One word for lists: revoked wins over suspended, suspended over expired."""
+    if record.revoked:
+        return "revoked"
+    if record.suspended:
+        return "suspended"
+    until = as_utc(record.valid_until)
+    if until is not None and until <= now:
+        return "expired"
+    return "active"
 
 
 class CredentialLifecycle:

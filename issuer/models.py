@@ -10,10 +10,12 @@ from sqlalchemy import (
     DateTime,
     Float,
     ForeignKey,
+    Index,
     Integer,
     LargeBinary,
     Text,
     UniqueConstraint,
+    text,
 )
 from sqlalchemy.orm import Mapped, mapped_column
 
@@ -47,10 +49,18 @@ class Candidate(Base):
     language: Mapped[str | None] = mapped_column(Text, nullable=True)
 
 
+NOT_VOIDED = "voided_at IS NULL"
+
+
 class Assessment(Base):
+    """One attempt at a unit. Attempts are numbered per candidate and unit (1, 2, ...), so a
+    retake on the same day is a new attempt; a voided attempt stays on record but no longer
+    counts, and frees its number (the unique index covers the attempts not voided, i0009)."""
+
     __tablename__ = "issuer_assessments"
-    __table_args__ = (UniqueConstraint("candidate_id", "framework_id", "unit_code",
-                                       "assessed_on", name="uq_assessment"),)
+    __table_args__ = (Index("uq_assessment_attempt", "candidate_id", "framework_id",
+                            "unit_code", "attempt", unique=True,
+                            sqlite_where=text(NOT_VOIDED), postgresql_where=text(NOT_VOIDED)),)
     id: Mapped[int] = mapped_column(primary_key=True)
     ref: Mapped[str] = mapped_column(Text, unique=True)
     candidate_id: Mapped[int] = mapped_column(ForeignKey("issuer_candidates.id"), index=True)
@@ -63,6 +73,10 @@ class Assessment(Base):
     assessor: Mapped[str] = mapped_column(Text)
     recorded_by: Mapped[str] = mapped_column(Text)
     recorded_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=_now)
+    attempt: Mapped[int] = mapped_column(Integer)
+    voided_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    voided_by: Mapped[str | None] = mapped_column(Text)
+    void_reason: Mapped[str | None] = mapped_column(Text)
 
 
 class Decision(Base):

@@ -1,6 +1,7 @@
 """Why a role is not certified yet: for each role of the framework, the units it still
 needs, and the candidate's results in them that did not pass (issue 14). Read from the same
-records and rules the decisions use (`issuer.decisions`, `issuer.rules`)."""
+records and rules the decisions use (`issuer.decisions`, `issuer.rules`); a voided attempt
+does not count."""
 from dataclasses import dataclass
 from datetime import date
 
@@ -47,7 +48,8 @@ def role_progress(s: Session, candidate: Candidate, fw: Framework,
     passed_on: dict[str, date] = {}
     failed: list[FailedResult] = []
     for a in s.scalars(select(Assessment).where(Assessment.candidate_id == candidate.id,
-                                                Assessment.framework_id == fw.id)
+                                                Assessment.framework_id == fw.id,
+                                                Assessment.voided_at.is_(None))
                        .order_by(Assessment.assessed_on, Assessment.id)):
         try:
             threshold = fw.unit(a.unit_code).pass_threshold

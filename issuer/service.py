@@ -12,9 +12,11 @@ from datetime import UTC, date, datetime
 from typing import Any
 
 from sqlalchemy import Engine, select
+from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session, sessionmaker
 
 from issuer import assessments, issuing, lifecycle, qr_summary
+from issuer.assessments import RecordedAttempt
 from issuer.candidates import (
     all_candidates,
     candidate_by_email,
@@ -29,6 +31,7 @@ from issuer.models import Candidate, IssuedCredential
 from issuer.progress import RoleProgress, role_progress
 from issuer.signing import IssuerConfig, IssuerSigner
 from issuer.status_check import StatusMismatch
+from issuer.voiding import VoidedAssessment, void_assessment
 from issuer.wallet_issuing import WalletIssuing
 from schemas.framework import Framework
 from vc.key_store import KeyStore, StoredKey
@@ -80,11 +83,36 @@ class IssuerService:
                           max_score: float, assessed_on: date, exam_body: str, assessor: str,
                           actor: str, session: Session | None = None) -> bool:
         """Records one unit assessment; returns whether the unit is passed by it."""
+        return self.record_attempt(candidate_ref, unit_code, score, max_score, assessed_on,
+                                   exam_body, assessor, actor, session).passed
+
+    def record_attempt(self, candidate_ref: str, unit_code: str, score: float,
+                       max_score: float, assessed_on: date, exam_body: str, assessor: str,
+                       actor: str, session: Session | None = None) -> RecordedAttempt:
+        """Records one unit assessment as the candidate's next attempt at the unit (the same
+        result again is the attempt already recorded); returns what it is."""
         row = {"line": 1, "unit": unit_code, "score": score, "max_score": max_score,
                "assessed_on": assessed_on, "exam_body": exam_body, "assessor": assessor}
-        with self._transaction(session) as s:
-            return assessments.record_assessment(s, candidate_ref, row, self.framework(),
-                                                 self.clock(), actor)
+        if session is not None:
+            return assessments.record_assessment(session, candidate_ref, row,
+                                                 self.framework(), self.clock(), actor)
+        try:
+            with self.sessions.begin() as s:
+                return assessments.record_assessment(s, candidate_ref, row, self.framework(),
+                                                     self.clock(), actor)
+        except IntegrityError:
+            # another result of this unit took the same attempt number at the same moment:
+            # the second try numbers this one after it (or finds it was this very result)
+            with self.sessions.begin() as s:
+                return assessments.record_assessment(s, candidate_ref, row, self.framework(),
+                                                     self.clock(), actor)
+
+    def void_assessment(self, assessment_ref: str, reason: str, actor: str) -> VoidedAssessment:
+        """Voids an assessment recorded in error (see `issuer.voiding`): it no longer counts;
+        credentials already issued from it are named, never changed."""
+        with self.sessions.begin() as s:
+            return void_assessment(s, assessment_ref, reason, self.framework(), self.clock(),
+                                   actor)
 
     def record_assessments(self, candidate_ref: str, rows: list[dict], actor: str,
                            session: Session) -> assessments.NewAssessments:

@@ -9,16 +9,17 @@ Links stored before links had ids (revision i0003) still open, but cannot be sho
 import base64
 import hashlib
 import hmac
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from typing import Literal
 
 from sqlalchemy import or_, select, update
-from sqlalchemy.orm import sessionmaker
+from sqlalchemy.orm import Session, sessionmaker
 
-from issuer.audit import record_audit_event
+from issuer.audit import AuditEvent, record_audit_event
 from issuer.models import IssuedCredential, ShareLink, new_share_link_id
-from issuer.records import as_utc
+from issuer.records import as_utc, insert_rows
 
 TOKEN_CHARS = 22  # 132 bits of base64url: keeps the link QR small (version 4 at M)
 MAX_TOKEN_CHARS = 64
@@ -106,6 +107,50 @@ def current_share(sessions: sessionmaker, credential_id: str, key: bytes, actor:
         if link.state == "active" and link.token is not None:
             return link.token
     return create_share(sessions, credential_id, actor, key)
+
+
+@dataclass(frozen=True)
+class HolderLink:
+    """A credential's link as a list for its holders gives it: reused, or made just now."""
+
+    token: str
+    expires_at: datetime | None
+    new: bool
+
+
+def holder_links(s: Session, credential_ids: Sequence[str], actor: str, key: bytes,
+                 now: datetime) -> dict[str, HolderLink]:
+    """For each credential, its newest active link this server can show, else a new one
+    valid for one year (`DEFAULT_SHARE_DAYS`), as `current_share` does one by one; in the
+    caller's transaction, each new link with its `share.created` audit row."""
+    out: dict[str, HolderLink] = {}
+    wanted = list(dict.fromkeys(credential_ids))
+    for start in range(0, len(wanted), 500):  # bounded IN lists
+        part = wanted[start:start + 500]
+        for link in s.scalars(select(ShareLink).where(ShareLink.credential_id.in_(part))
+                              .order_by(ShareLink.created_at.desc(), ShareLink.id)):
+            shown = _shown(link, key, now)
+            if shown.state == "active" and shown.token is not None:
+                out.setdefault(link.credential_id, HolderLink(shown.token, shown.expires_at,
+                                                              new=False))
+    links, audit = [], []
+    expires_at = now + timedelta(days=DEFAULT_SHARE_DAYS)
+    for credential_id in wanted:
+        if credential_id in out:
+            continue
+        link_id = new_share_link_id()
+        token = share_token(key, link_id)
+        links.append({"token_hash": _hash(token), "id": link_id,
+                      "credential_id": credential_id, "created_at": now,
+                      "created_by": actor, "expires_at": expires_at, "revoked_at": None,
+                      "uses": 0})
+        audit.append({"at": now, "actor": actor, "action": "share.created",
+                      "subject": credential_id,
+                      "detail": {"link": link_id, "expires_at": expires_at.isoformat()}})
+        out[credential_id] = HolderLink(token, expires_at, new=True)
+    insert_rows(s, ShareLink, links)
+    insert_rows(s, AuditEvent, audit)
+    return out
 
 
 def lookup_share(sessions: sessionmaker, token: str) -> dict | None:

@@ -1,5 +1,6 @@
 """`s4c demo --export` and the officer's commands, end to end through the CLI."""
 import json
+from datetime import UTC, datetime, timedelta
 
 from click.testing import CliRunner
 
@@ -100,3 +101,52 @@ def test_candidates_and_credentials_are_listed_with_their_ids(tmp_path):
     text = _run(data, "credential", "list", "--kind", "role").output
     assert text.count("urn:uuid:") == len(json.loads(_run(
         data, "credential", "list", "--kind", "role", "--json").output))
+
+
+def test_the_command_line_lists_and_voids_attempts(tmp_path):
+    def run(*args: str):
+        return CliRunner().invoke(main, ["--data-dir", str(tmp_path / "data"), *args])
+
+    day = (datetime.now(UTC) - timedelta(days=1)).date().isoformat()
+    assert run("candidate", "add", "--name", "Cy", "--email", "cy@example.org").exit_code == 0
+    common = ["--unit", "U01", "--date", day, "--exam-body", "E", "--assessor", "A"]
+    first = run("assess", "cy@example.org", "--score", "20", *common)
+    second = run("assess", "cy@example.org", "--score", "80", *common)
+    assert "not passed (attempt 1" in first.output and "passed (attempt 2" in second.output
+    listed = json.loads(run("assessment", "list", "cy@example.org", "--json").output)
+    assert [a["attempt"] for a in listed] == [1, 2]
+    assert run("certify", "cy@example.org").exit_code == 0
+    passed = listed[1]["ref"]
+    assert run("assessment", "void", passed).exit_code == 2  # --reason is required
+    voided = run("assessment", "void", passed, "--reason", "wrong exam", "--actor", "olga")
+    assert voided.exit_code == 0, voided.output
+    assert "attempt 2 of U01 voided" in voided.output
+    assert "withdrawn: unit U01 (decided, not issued yet)" in voided.output
+    again = run("assessment", "void", passed, "--reason", "again")
+    assert again.exit_code == 1 and "already voided by olga" in again.output
+    text = run("assessment", "list", "cy@example.org").output
+    assert "VOIDED" in text and "wrong exam" in text
+    assert run("assessment", "void", "nope", "--reason", "x").exit_code == 1
+
+
+def test_jobs_export_writes_the_csv_of_a_finished_job(tmp_path):
+    from issuer import cohort_jobs
+    from web.cli.context import issuer_service
+    from web.settings import Settings
+
+    data = tmp_path / "data"
+    service = issuer_service(Settings.from_environment(data))
+    day = (datetime.now(UTC) - timedelta(days=1)).date().isoformat()
+    text = ("name,email,did,unit,score,max_score,assessed_on,exam_body,assessor\n"
+            f"Bo,bo@example.org,,U01,80,100,{day},Exam,A\n")
+    job_id = cohort_jobs.create_job(service, text, "c.csv", "cli")
+    assert _run(data, "jobs", "export", job_id).exit_code == 1  # still running
+    for number in cohort_jobs.chunk_numbers(service, job_id):
+        cohort_jobs.ChunkRunner(service).run(job_id, number)
+    out = tmp_path / "issued.csv"
+    done = _run(data, "jobs", "export", job_id, "-o", str(out), "--actor", "olga")
+    assert done.exit_code == 0 and "1 row(s); share links: 0 reused, 1 created" in done.output
+    header, row = out.read_bytes().decode("utf-8").splitlines()
+    assert header.startswith("\ufeffname;email;kind;code")
+    assert row.startswith("Bo;bo@example.org;unit;U01;") and "/v/" in row
+    assert _run(data, "jobs", "export", "nope").exit_code == 1

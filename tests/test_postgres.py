@@ -80,12 +80,51 @@ def test_issue_revoke_and_batch_on_postgresql(settings):
     assert stored.revoked and json.dumps(stored.document)
 
 
+def test_a_retake_a_void_and_a_cohort_export_on_postgresql(settings):
+    from issuer import cohort_jobs
+    from issuer.cohort_export import export_cohort
+    from web.cli.context import issuer_service
+
+    service = issuer_service(settings)
+    units = service.framework().role("SCPM").units
+    job_id = cohort_jobs.create_job(service, _cohort(units, "exp", 2), "pg.csv", "test")
+    for number in cohort_jobs.chunk_numbers(service, job_id):
+        cohort_jobs.ChunkRunner(service).run(job_id, number)
+    export = export_cohort(service, job_id, "test", b"k" * 32, lambda token: f"/v/{token}")
+    assert len(export.rows) == 2 * (len(units) + 1) and export.links_created == len(export.rows)
+    assert export_cohort(service, job_id, "test", b"k" * 32, str).links_created == 0
+    day = date.today() - timedelta(days=2)  # the cohort's day: a retake is attempt 2
+    retake = service.record_attempt("exp0@example.org", units[0], 20, 100, day, "E", "A", "t")
+    assert retake.attempt == 2 and retake.new
+    voided = service.void_assessment(retake.ref, "typed for the wrong person", "test")
+    assert voided.credentials == () and voided.withdrawn == ()
+    again = service.record_attempt("exp0@example.org", units[0], 25, 100, day, "E", "A", "t")
+    assert again.attempt == 2  # the voided attempt's number, free again
+
+
 def test_registry_seed_on_postgresql(settings):
     from web.registry_setup import seed_demo_registry
 
     first = seed_demo_registry(settings)
     again = seed_demo_registry(settings)
     assert first.anchors >= 5 and again.added == 0
+
+
+def test_the_assessment_attempts_migration_keeps_existing_rows_on_postgresql(database_url):
+    from sqlalchemy import text
+    from sqlalchemy.engine import make_url
+    from test_assessment_migration import check_upgrade_keeps_assessments
+
+    from web.db import make_engine
+
+    server = make_engine(database_url)
+    try:  # a database of its own in this cluster, to start below revision i0009
+        with server.connect().execution_options(isolation_level="AUTOCOMMIT") as c:
+            c.execute(text("CREATE DATABASE s4c_i0009"))
+    finally:
+        server.dispose()
+    url = make_url(database_url).set(database="s4c_i0009")
+    check_upgrade_keeps_assessments(url.render_as_string(hide_password=False))
 
 
 def test_the_server_is_really_postgresql(database_url):

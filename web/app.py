@@ -6,6 +6,7 @@ from issuer.shares import lookup_share
 from vc.did_web import did_web_has_path
 from web.aries_pages import aries_pages
 from web.auth import init_auth
+from web.cohort_exports import cohort_exports
 from web.datadir import issuer_service_for, open_issuer_keys
 from web.holder_pages import holder_pages
 from web.holder_portal import holder_portal
@@ -13,6 +14,7 @@ from web.home import home
 from web.i18n import init_i18n
 from web.issuer_api import issuer_api
 from web.issuer_console import issuer_console
+from web.issuer_corrections import issuer_corrections
 from web.job_queue import JobQueue
 from web.oid4vci.authorization import oid4vci_authorization
 from web.oid4vci.endpoints import oid4vci
@@ -53,8 +55,8 @@ def create_app(settings: Settings | None = None) -> Flask:
     app.register_blueprint(oid4vci)
     app.register_blueprint(oid4vci_authorization)
     init_auth(app, settings)
-    for blueprint in (issuer_console, issuer_api, vcapi_issuer, status_lists, holder_pages,
-                      holder_portal):
+    for blueprint in (issuer_console, issuer_corrections, cohort_exports, issuer_api,
+                      vcapi_issuer, status_lists, holder_pages, holder_portal):
         app.register_blueprint(blueprint)
     app.register_blueprint(verify_api)
     app.register_blueprint(oid4vp)

@@ -9,7 +9,7 @@ from pathlib import Path
 from alembic import command
 from alembic.config import Config
 from alembic.migration import MigrationContext
-from sqlalchemy import Engine, create_engine, event, text
+from sqlalchemy import Connection, Engine, create_engine, event, text
 from sqlalchemy.engine import make_url
 
 from issuer.records import json_text  # JSON columns: compact text by orjson
@@ -48,19 +48,52 @@ def upgrade(url: str, revision: str = "heads") -> None:
     Each service keeps its migrations on its own Alembic branch from `0001`, so the
     default target is every head.
     """
+    _migrate(url, lambda config: command.upgrade(config, revision))
+
+
+def downgrade(url: str, revision: str) -> None:
+    """Migrates the database at `url` down to `revision` (tests and repairs), as `upgrade`."""
+    _migrate(url, lambda config: command.downgrade(config, revision))
+
+
+def _migrate(url: str, run: Callable[[Config], None]) -> None:
     engine = make_engine(url)
     try:
-        with _migration_lock(engine), engine.begin() as connection:
-            if engine.dialect.name == "postgresql":
-                # every instance may start at once: the first migrates, the others wait
-                # here, then find nothing left to do (the lock ends with the transaction)
-                connection.execute(text("SELECT pg_advisory_xact_lock(:key)"),
-                                   {"key": MIGRATION_LOCK_KEY})
-            config = alembic_config()
-            config.attributes["connection"] = connection
-            command.upgrade(config, revision)
+        with _migration_lock(engine), engine.connect() as connection:
+            sqlite = engine.dialect.name == "sqlite"
+            if sqlite:
+                # SQLite rebuilds a table to change its constraints ("ALTER TABLE" §7):
+                # foreign keys off first (the pragma does nothing inside a transaction),
+                # every reference checked before the commit
+                connection.exec_driver_sql("PRAGMA foreign_keys=OFF")
+                connection.commit()
+            try:
+                with connection.begin():
+                    if engine.dialect.name == "postgresql":
+                        # every instance may start at once: the first migrates, the others
+                        # wait here, then find nothing left to do (the lock ends with the
+                        # transaction)
+                        connection.execute(text("SELECT pg_advisory_xact_lock(:key)"),
+                                           {"key": MIGRATION_LOCK_KEY})
+                    config = alembic_config()
+                    config.attributes["connection"] = connection
+                    run(config)
+                    if sqlite:
+                        _check_foreign_keys(connection)
+            finally:
+                if sqlite:
+                    connection.exec_driver_sql("PRAGMA foreign_keys=ON")
+                    connection.commit()
     finally:
         engine.dispose()
+
+
+def _check_foreign_keys(connection: Connection) -> None:
+    broken = connection.exec_driver_sql("PRAGMA foreign_key_check").all()
+    if broken:  # raised inside the transaction: the migration is rolled back
+        table, rowid, parent, _ = broken[0]
+        raise RuntimeError(f"the migration left {len(broken)} broken reference(s), e.g. "
+                           f"{table} row {rowid} to {parent}")
 
 
 def write_gate(url: str) -> Callable[[], AbstractContextManager]:

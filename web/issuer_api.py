@@ -16,6 +16,11 @@ new was issued, 200 when everything had been issued before (issuing is idempoten
 background job (`web.job_queue`) and answers 202 with its progress and a `Location`;
 `GET /cohorts/<id>` follows it (`finished`, `percent`, `issued`, `errors` by line).
 
+`POST /assessments/<ref>/void` with `{"reason": "..."}` voids an assessment recorded in error
+(each outcome of `POST /assessments` names its `assessment` and `attempt`): 200 with what it
+withdrew and the credentials issued from it, which are not changed; 404 for an unknown
+assessment, 409 when it was voided before, 422 without a reason.
+
 `POST /credentials/status`:
 
     {"credentialId": "urn:uuid:...", "reason": "...",
@@ -32,6 +37,7 @@ from sqlalchemy.exc import IntegrityError
 
 from issuer import cohort_jobs
 from issuer.service import IssuerError, NotFound
+from issuer.voiding import AlreadyVoided, reason_problem
 from vc.errors import MalformedInputError
 from vc.json_input import loads_strict
 from web.auth import token_required
@@ -186,13 +192,50 @@ def _record_and_issue(service, name: str, email: str, did: str | None,
             raise BadField("/candidate", str(e)) from None
         for i, a in enumerate(inputs):
             try:
-                passed = service.record_assessment(ref, a.unit, a.score, a.max_score,
-                                                   a.assessed_on, a.exam_body, a.assessor,
-                                                   actor, session)
+                recorded = service.record_attempt(ref, a.unit, a.score, a.max_score,
+                                                  a.assessed_on, a.exam_body, a.assessor,
+                                                  actor, session)
             except IssuerError as e:
                 raise BadField(f"/assessments/{i}", str(e)) from None
-            outcomes.append({"unit": a.unit, "passed": passed})
+            outcomes.append({"unit": a.unit, "passed": recorded.passed,
+                             "assessment": recorded.ref, "attempt": recorded.attempt,
+                             "new": recorded.new})
         return service.certify_and_issue(ref, actor, session)
+
+
+@issuer_api.post("/assessments/<ref>/void")
+@token_required
+def void_assessment(ref: str) -> Response:
+    """Voids an assessment recorded in error: `{"reason": "..."}`. Credentials already issued
+    from it are listed in `credentialsUnchanged`: revoke them with `/credentials/status`."""
+    try:
+        body = _json_body()
+    except BadField as e:
+        return _bad_request(e)
+    reason = body.get("reason")
+    problem_text = reason_problem(reason) if isinstance(reason, str) else \
+        "a reason (a string) is required to void an assessment"
+    if problem_text is not None:
+        response = problem(422, f"reason: {problem_text}", title="Invalid request")
+        return _with_body(response, {**response.get_json(), "errors": [
+            {"pointer": "#/reason", "detail": problem_text}]})
+    try:
+        voided = current_services().issuer.void_assessment(ref, str(reason), g.officer)
+    except NotFound as e:
+        return problem(404, str(e))
+    except AlreadyVoided as e:
+        return problem(409, str(e), title="Already voided")
+    except IssuerError as e:
+        return problem(422, str(e), title="Invalid request")
+    return jsonify({
+        "assessment": voided.ref, "candidate": voided.candidate_ref, "unit": voided.unit,
+        "attempt": voided.attempt, "voided": {"at": voided.voided_at.isoformat(),
+                                              "by": voided.voided_by,
+                                              "reason": voided.reason},
+        "withdrawn": [{"kind": kind, "code": code} for kind, code in voided.withdrawn],
+        "credentialsUnchanged": [{"id": c.id, "kind": c.kind, "code": c.code,
+                                  "revoked": c.revoked, "suspended": c.suspended}
+                                 for c in voided.credentials]})
 
 
 @issuer_api.post("/credentials/status")

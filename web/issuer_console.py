@@ -22,10 +22,12 @@ from flask import (
     session,
     url_for,
 )
+from flask_babel import gettext as _
 from werkzeug.datastructures import FileStorage
 from werkzeug.wrappers import Response as BaseResponse  # what redirect() returns
 
 from issuer import cohort_jobs
+from issuer.assessments import RecordedAttempt
 from issuer.batch import COLUMNS
 from issuer.cohort_preview import preview_cohort
 from issuer.service import IssuerError, NotFound
@@ -211,16 +213,32 @@ def invite_holder(ref: str) -> BaseResponse:
 def record_assessment(ref: str) -> BaseResponse:
     try:
         unit = _text("unit", "Unit") or ""
-        passed = _service().record_assessment(
+        recorded = _service().record_attempt(
             ref, unit, _number("score", "Score"), _number("max_score", "Maximum score"),
             _date("assessed_on", "Assessment date"), _text("exam_body", "Exam body") or "",
             _text("assessor", "Assessor") or "", g.officer)
     except (FormError, IssuerError) as e:
         flash(f"Assessment not recorded: {e}", "error")
     else:
-        flash(f"Assessment of {unit} recorded: {'passed' if passed else 'not passed'}.",
-              "success" if passed else "info")
+        flash(attempt_message(recorded), "success" if recorded.passed else "info")
     return redirect(url_for("issuer_console.candidate", ref=ref))
+
+
+def attempt_message(recorded: RecordedAttempt) -> str:
+    """What recording one result did: its attempt, its outcome, and whether it can still
+    earn the unit's credential."""
+    outcome = _("passed") if recorded.passed else _("not passed")
+    if not recorded.new:
+        return _("This result of %(unit)s was already recorded, as attempt %(attempt)s "
+                 "(%(outcome)s): nothing changed.", unit=recorded.unit,
+                 attempt=recorded.attempt, outcome=outcome)
+    message = _("Attempt %(attempt)s at %(unit)s recorded: %(outcome)s.",
+                attempt=recorded.attempt, unit=recorded.unit, outcome=outcome)
+    if recorded.passed and recorded.unit_passed_on is not None:
+        message += " " + _("%(unit)s was already passed on %(day)s: this pass is kept on "
+                           "record, but it earns no second unit credential.",
+                           unit=recorded.unit, day=recorded.unit_passed_on.isoformat())
+    return message
 
 
 @issuer_console.post("/candidates/<ref>/certify")

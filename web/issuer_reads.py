@@ -10,9 +10,11 @@ from typing import overload
 from sqlalchemy import func, select
 
 from issuer.audit import AuditEvent
+from issuer.lifecycle import credential_state
 from issuer.models import Assessment, Candidate, IssuedCredential
 from issuer.rules import RuleError, unit_passed
 from issuer.service import IssuerService, NotFound
+from issuer.voiding import AssessmentUse, uses_of
 from schemas.framework import Framework
 
 KINDS = ("unit", "role")
@@ -51,18 +53,6 @@ def _aware(moment: datetime | None) -> datetime | None:
     if moment is not None and moment.tzinfo is None:
         return moment.replace(tzinfo=UTC)  # SQLite returns naive UTC datetimes
     return moment
-
-
-def credential_state(record: IssuedCredential, now: datetime) -> str:
-    """One word for the console: revoked wins over suspended, suspended over expired."""
-    if record.revoked:
-        return "revoked"
-    if record.suspended:
-        return "suspended"
-    until = _aware(record.valid_until)
-    if until is not None and until <= now:
-        return "expired"
-    return "active"
 
 
 def _title(document: dict) -> str:
@@ -141,7 +131,9 @@ def candidate(service: IssuerService, ref: str) -> Candidate:
 
 @dataclass(frozen=True)
 class AssessmentRow:
+    ref: str
     unit_code: str
+    attempt: int
     score: float
     max_score: float
     assessed_on: date
@@ -149,17 +141,26 @@ class AssessmentRow:
     assessor: str
     recorded_by: str
     passed: bool | None  # None: its unit is not in the framework in use
+    voided_at: datetime | None
+    voided_by: str | None
+    void_reason: str | None
+    use: AssessmentUse | None  # the decisions and credentials taken from it, if any
 
 
 def assessments(service: IssuerService, candidate_ref: str) -> list[AssessmentRow]:
+    """The candidate's attempts, voided ones included, by date, unit and attempt."""
     with service.sessions() as s:
-        rows = s.scalars(select(Assessment).join(Candidate, Candidate.id ==
-                                                 Assessment.candidate_id)
-                         .where(Candidate.ref == candidate_ref)
-                         .order_by(Assessment.assessed_on, Assessment.unit_code))
+        rows = list(s.scalars(select(Assessment).join(Candidate, Candidate.id ==
+                                                      Assessment.candidate_id)
+                              .where(Candidate.ref == candidate_ref)
+                              .order_by(Assessment.assessed_on, Assessment.unit_code,
+                                        Assessment.attempt, Assessment.id)))
         fw = service.framework()
-        return [AssessmentRow(a.unit_code, a.score, a.max_score, a.assessed_on, a.exam_body,
-                              a.assessor, a.recorded_by, _passed(fw, a)) for a in rows]
+        uses = uses_of(s, rows, fw)
+        return [AssessmentRow(a.ref, a.unit_code, a.attempt, a.score, a.max_score,
+                              a.assessed_on, a.exam_body, a.assessor, a.recorded_by,
+                              _passed(fw, a), _aware(a.voided_at), a.voided_by, a.void_reason,
+                              uses.get(a.id)) for a in rows]
 
 
 def _passed(fw: Framework, a: Assessment) -> bool | None:

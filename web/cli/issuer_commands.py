@@ -125,11 +125,81 @@ def assess(settings: Settings, candidate_ref: str, unit: str, score: float, max_
     """Record a unit assessment for a candidate (by reference or email)."""
     try:
         day = date.fromisoformat(assessed_on) if assessed_on else date.today()
-        passed = issuer_service(settings).record_assessment(
+        recorded = issuer_service(settings).record_attempt(
             candidate_ref, unit, score, max_score, day, exam_body, assessor, actor)
     except (IssuerError, ValueError) as e:
         _fail(e)
-    click.echo(f"unit {unit}: {'passed' if passed else 'not passed'}")
+    click.echo(f"unit {unit}: {'passed' if recorded.passed else 'not passed'} "
+               f"(attempt {recorded.attempt}, assessment {recorded.ref})")
+    if not recorded.new:
+        click.echo("this result was recorded before: nothing changed", err=True)
+    elif recorded.passed and recorded.unit_passed_on is not None:
+        click.echo(f"unit {unit} was already passed on {recorded.unit_passed_on}: this pass "
+                   "is kept on record but earns no second unit credential", err=True)
+
+
+@click.group()
+def assessment() -> None:
+    """List a candidate's assessments (attempts), or void one recorded in error."""
+
+
+@assessment.command("list")
+@click.argument("candidate_ref")
+@click.option("--json", "as_json", is_flag=True, help="One JSON array.")
+@click.pass_obj
+def assessment_list(settings: Settings, candidate_ref: str, as_json: bool) -> None:
+    """A candidate's assessments with their references (what `assessment void` takes),
+    voided ones included."""
+    service = issuer_service(settings)
+    person = service.candidate_by_email(candidate_ref) if "@" in candidate_ref else None
+    try:
+        rows = reads.assessments(service, (person or reads.candidate(service,
+                                                                    candidate_ref)).ref)
+    except IssuerError as e:
+        _fail(e)
+    listed = [{"ref": a.ref, "unit": a.unit_code, "attempt": a.attempt, "score": a.score,
+               "max_score": a.max_score, "passed": a.passed,
+               "assessed_on": a.assessed_on.isoformat(),
+               "voided": None if a.voided_at is None else {
+                   "at": a.voided_at.isoformat(), "by": a.voided_by, "reason": a.void_reason},
+               "credentials": [c.id for c in a.use.credentials] if a.use else []}
+              for a in rows]
+    if as_json:
+        click.echo(json.dumps(listed, indent=2, ensure_ascii=False))
+        return
+    for a in rows:
+        outcome = "passed" if a.passed else "not passed" if a.passed is False else "?"
+        line = (f"{a.ref}  {a.assessed_on}  {a.unit_code:<8} attempt {a.attempt}  "
+                f"{a.score:g}/{a.max_score:g} {outcome}")
+        if a.voided_at is not None:
+            line += f"  VOIDED {a.voided_at:%Y-%m-%d} by {a.voided_by}: {a.void_reason}"
+        click.echo(line)
+    if not rows:
+        click.echo("no assessment recorded", err=True)
+
+
+@assessment.command("void")
+@click.argument("assessment_ref")
+@click.option("--reason", required=True, help="Why (recorded in the audit trail).")
+@ACTOR_OPTION
+@click.pass_obj
+def assessment_void(settings: Settings, assessment_ref: str, reason: str, actor: str) -> None:
+    """Void an assessment recorded in error: it stays listed but no longer counts for
+    certification. Credentials already issued from it are NOT changed: they are listed, to
+    revoke with `s4c revoke` if they should no longer count."""
+    try:
+        voided = issuer_service(settings).void_assessment(assessment_ref, reason, actor)
+    except IssuerError as e:
+        _fail(e)
+    click.echo(f"{voided.ref}: attempt {voided.attempt} of {voided.unit} voided")
+    for kind, code in voided.withdrawn:
+        click.echo(f"withdrawn: {kind} {code} (decided, not issued yet)")
+    for c in voided.credentials:
+        state = "revoked" if c.revoked else "suspended" if c.suspended else "active"
+        click.echo(f"NOT changed: {c.kind} {c.code} {c.id} ({state})")
+    if any(not c.revoked for c in voided.credentials):
+        click.echo("credentials issued from this result still count: revoke each with "
+                   "`s4c revoke ID --reason ...` if they should not", err=True)
 
 
 @click.command()
@@ -183,7 +253,7 @@ revoke = _status_command("revoke", "Revoke a credential for good.")
 suspend = _status_command("suspend", "Suspend a credential (it can be reinstated).")
 reinstate = _status_command("reinstate", "Lift a suspension (never a revocation).")
 
-COMMANDS = [framework, candidate, assess, certify, issue_command, revoke, suspend,
+COMMANDS = [framework, candidate, assess, assessment, certify, issue_command, revoke, suspend,
             reinstate]
 
 

@@ -1,4 +1,5 @@
-"""Cohort jobs from the command line: `s4c issue-batch`, `s4c worker`, `s4c jobs`."""
+"""Cohort jobs from the command line: `s4c issue-batch`, `s4c worker`, `s4c jobs` (list,
+resume, export)."""
 import contextlib
 import ctypes
 import os
@@ -165,7 +166,7 @@ def _report(summary: BatchSummary) -> None:
 
 @click.group()
 def jobs() -> None:
-    """Cohort jobs: list them, or enqueue the unfinished ones again."""
+    """Cohort jobs: list them, enqueue the unfinished ones again, export what one issued."""
 
 
 @jobs.command("list")
@@ -184,6 +185,35 @@ def jobs_resume(settings: Settings) -> None:
     """Enqueue every unfinished chunk again (after a crash or a lost broker)."""
     count = job_queue(settings).resume(issuer_service(settings))
     click.echo(f"{count} chunk(s) enqueued")
+
+
+@jobs.command("export")
+@click.argument("job_id")
+@click.option("-o", "--output", type=click.Path(dir_okay=False, writable=True),
+              help="Write the CSV here [default: standard output].")
+@ACTOR_OPTION
+@click.pass_obj
+def jobs_export(settings: Settings, job_id: str, output: str | None, actor: str) -> None:
+    """What a finished job issued, as CSV for spreadsheets (UTF-8 with BOM, `;`-separated):
+    one row per candidate and credential, with the holder's share link. An active credential
+    without an active link gets a new one, valid for one year (audited)."""
+    from issuer.cohort_export import export_cohort
+    from verifier.qr_payload import link_text
+    from web.datadir import secret_key
+
+    try:
+        export = export_cohort(issuer_service(settings), job_id, actor,
+                               secret_key(settings.data_dir),
+                               lambda token: link_text(settings.public_url, token))
+    except IssuerError as e:
+        raise click.ClickException(str(e)) from None
+    data = export.csv_text().encode("utf-8")
+    if output:
+        Path(output).write_bytes(data)
+    else:
+        click.echo(data, nl=False)  # bytes: written as they are (the BOM included)
+    click.echo(f"{len(export.rows)} row(s); share links: {export.links_reused} reused, "
+               f"{export.links_created} created (valid for one year)", err=True)
 
 
 COMMANDS = [worker, issue_batch, jobs]

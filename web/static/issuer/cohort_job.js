@@ -41,6 +41,8 @@
           section.dataset.finished = "true";
           var resume = section.querySelector("form");
           if (resume) resume.remove();
+          var download = document.getElementById("job-export");
+          if (download) download.hidden = false;
         } else {
           setTimeout(poll, 700);
         }
