@@ -40,6 +40,7 @@ from issuer.shares import (
 from vc.qr import qr_png
 from web import issuer_reads as reads
 from web.auth import current_officer, log_in, log_out, login_required, protect_forms, safe_next
+from web.console_language import keep_language_in_urls, with_language
 from web.holder_mail import send_sign_in
 from web.holder_pages import share_key, share_url
 from web.i18n import LANGUAGES
@@ -64,6 +65,7 @@ def _allow_large_cohorts() -> None:
 
 
 protect_forms(issuer_console)
+keep_language_in_urls(issuer_console)  # `?lang=`, kept in every URL (web.console_language)
 
 
 def _service():
@@ -107,7 +109,7 @@ def login() -> Any:
     next_url = safe_next(request.values.get("next"), url_for("issuer_console.dashboard"))
     if request.method == "GET":
         if current_officer():
-            return redirect(next_url)
+            return redirect(with_language(next_url))
         return render_template("issuer/login.html", next_url=next_url)
     username = (request.form.get("username") or "").strip()[:200]
     password = (request.form.get("password") or "")[:1000]
@@ -123,7 +125,7 @@ def login() -> Any:
     if result.officer is None:
         flash("Wrong username or password.", "error")
         return render_template("issuer/login.html", next_url=next_url, username=username), 401
-    return redirect(next_url)
+    return redirect(with_language(next_url))
 
 
 @issuer_console.post("/logout")
