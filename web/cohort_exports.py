@@ -11,11 +11,13 @@ from werkzeug.wrappers import Response as BaseResponse
 from issuer.cohort_export import export_cohort
 from issuer.service import IssuerError, NotFound
 from web.auth import login_required, protect_forms
+from web.console_language import keep_language_in_urls
 from web.holder_pages import share_key, share_url
 from web.services import current_services
 
 cohort_exports = Blueprint("cohort_exports", __name__, url_prefix="/issuer")
 protect_forms(cohort_exports)
+keep_language_in_urls(cohort_exports)  # the console's language (web.console_language)
 
 
 @cohort_exports.post("/cohort/jobs/<job_id>/issued.csv")

@@ -23,6 +23,7 @@ from flask import (
     url_for,
 )
 from flask_babel import gettext as _
+from flask_babel import ngettext, pgettext
 from werkzeug.datastructures import FileStorage
 from werkzeug.wrappers import Response as BaseResponse  # what redirect() returns
 
@@ -42,9 +43,11 @@ from issuer.shares import (
 from vc.qr import qr_png
 from web import issuer_reads as reads
 from web.auth import current_officer, log_in, log_out, login_required, protect_forms, safe_next
+from web.console_language import keep_language_in_urls, with_language
 from web.holder_mail import send_sign_in
 from web.holder_pages import share_key, share_url
-from web.i18n import LANGUAGES
+from web.i18n import DEFAULT_LANGUAGE, LANGUAGES, current_language
+from web.issuer_words import issuer_reason, preview_outcome, role_progress
 from web.mailer import MailError
 from web.oid4vci.offers import offer_uri
 from web.services import current_services
@@ -66,6 +69,7 @@ def _allow_large_cohorts() -> None:
 
 
 protect_forms(issuer_console)
+keep_language_in_urls(issuer_console)  # `?lang=`, kept in every URL (web.console_language)
 
 
 def _service():
@@ -73,19 +77,27 @@ def _service():
 
 
 class FormError(ValueError):
-    """A form field a person has to correct; the message names it."""
+    """A form field a person has to correct; the message (in the console's language)
+    names it."""
+
+
+def _why(error: Exception) -> str:
+    """Why an action was refused, in the console's language."""
+    return str(error) if isinstance(error, FormError) else issuer_reason(str(error))
 
 
 def _text(name: str, label: str, *, required: bool = True) -> str | None:
+    """The form field `name`; `label` is its label on the page (translated)."""
     value = (request.form.get(name) or "").strip()
     if not value:
         if required:
-            raise FormError(f"{label} is required")
+            raise FormError(_("%(field)s is required", field=label))
         return None
     if len(value) > MAX_FIELD:
-        raise FormError(f"{label} must be at most {MAX_FIELD} characters")
+        raise FormError(_("%(field)s must be at most %(n)s characters", field=label,
+                          n=MAX_FIELD))
     if "\0" in value:  # not text (and PostgreSQL cannot store it)
-        raise FormError(f"{label} must not contain a NUL character")
+        raise FormError(_("%(field)s must not contain a NUL character", field=label))
     return value
 
 
@@ -93,14 +105,14 @@ def _number(name: str, label: str) -> float:
     try:
         return float(_text(name, label) or "")
     except ValueError:
-        raise FormError(f"{label} must be a number") from None
+        raise FormError(_("%(field)s must be a number", field=label)) from None
 
 
 def _date(name: str, label: str) -> date:
     try:
         return date.fromisoformat(_text(name, label) or "")
     except ValueError:
-        raise FormError(f"{label} must be a date (YYYY-MM-DD)") from None
+        raise FormError(_("%(field)s must be a date (YYYY-MM-DD)", field=label)) from None
 
 
 # -- login -----------------------------------------------------------------------------------
@@ -109,29 +121,31 @@ def login() -> Any:
     next_url = safe_next(request.values.get("next"), url_for("issuer_console.dashboard"))
     if request.method == "GET":
         if current_officer():
-            return redirect(next_url)
+            return redirect(with_language(next_url))
         return render_template("issuer/login.html", next_url=next_url)
     username = (request.form.get("username") or "").strip()[:200]
     password = (request.form.get("password") or "")[:1000]
     result = log_in(username, password)
     if result.retry_after:
         minutes = max(1, round(result.retry_after / 60))
-        flash(f"Too many failed logins for this account or from this address. Try again in "
-              f"about {minutes} minute(s).", "error")
+        flash(ngettext("Too many failed logins for this account or from this address. Try "
+                       "again in about %(num)d minute.",
+                       "Too many failed logins for this account or from this address. Try "
+                       "again in about %(num)d minutes.", minutes), "error")
         response = make_response(render_template("issuer/login.html", next_url=next_url,
                                                  username=username), 429)
         response.headers["Retry-After"] = str(result.retry_after)
         return response
     if result.officer is None:
-        flash("Wrong username or password.", "error")
+        flash(_("Wrong username or password."), "error")
         return render_template("issuer/login.html", next_url=next_url, username=username), 401
-    return redirect(next_url)
+    return redirect(with_language(next_url))
 
 
 @issuer_console.post("/logout")
 def logout() -> BaseResponse:
     log_out()
-    flash("You are logged out.", "info")
+    flash(_("You are logged out."), "info")
     return redirect(url_for("issuer_console.login"))
 
 
@@ -141,7 +155,8 @@ def logout() -> BaseResponse:
 def dashboard() -> str:
     service = _service()
     return render_template("issuer/dashboard.html", counts=reads.counts(service),
-                           recent=reads.credential_rows(service, limit=10))
+                           recent=reads.credential_rows(service, limit=10,
+                                                        lang=current_language()))
 
 
 @issuer_console.get("/candidates")
@@ -159,19 +174,24 @@ def add_candidate() -> BaseResponse:
     existing = _service().candidate_by_email(email) if "@" in email else None
     if existing is not None:  # not registered again: the officer sees who it is
         name = request.form.get("name", "").strip()
-        flash(f"{existing.email} is already registered, as {existing.name}. Nothing was "
-              "changed" + (f" (the name you typed, {name}, was not saved)."
-                           if name and name != existing.name else ".") +
-              " Record the results on this page, or register the new person with their own "
-              "e-mail address.", "info")
+        if name and name != existing.name:
+            flash(_("%(email)s is already registered, as %(name)s. Nothing was changed (the "
+                    "name you typed, %(typed)s, was not saved). Record the results on this "
+                    "page, or register the new person with their own e-mail address.",
+                    email=existing.email, name=existing.name, typed=name), "info")
+        else:
+            flash(_("%(email)s is already registered, as %(name)s. Nothing was changed. "
+                    "Record the results on this page, or register the new person with their "
+                    "own e-mail address.", email=existing.email, name=existing.name), "info")
         return redirect(url_for("issuer_console.candidate", ref=existing.ref))
     try:
-        ref = _service().add_candidate(_text("name", "Name") or "", _text("email", "Email") or "",
+        ref = _service().add_candidate(_text("name", _("Full name")) or "",
+                                       _text("email", _("E-mail address")) or "",
                                        _text("did", "DID", required=False), g.officer)
     except (FormError, IssuerError) as e:
-        flash(f"Candidate not added: {e}", "error")
+        flash(_("Candidate not added: %(reason)s", reason=_why(e)), "error")
         return redirect(url_for("issuer_console.candidates"))
-    flash("Candidate registered.", "success")
+    flash(_("Candidate registered."), "success")
     return redirect(url_for("issuer_console.candidate", ref=ref))
 
 
@@ -187,9 +207,11 @@ def candidate(ref: str) -> str:
         "issuer/candidate.html", candidate=person, framework=service.framework(),
         roles=service.role_progress(ref),
         assessments=reads.assessments(service, ref),
-        credentials=reads.credential_rows(service, candidate_ref=ref, limit=500),
+        credentials=reads.credential_rows(service, candidate_ref=ref, limit=500,
+                                          lang=current_language()),
         today=service.clock().date().isoformat(),
-        exam_body=current_services().settings.issuer_name, languages=LANGUAGES)
+        exam_body=current_services().settings.issuer_name, languages=LANGUAGES,
+        role_progress=role_progress)
 
 
 @issuer_console.post("/candidates/<ref>/invite")
@@ -202,9 +224,9 @@ def invite_holder(ref: str) -> BaseResponse:
         send_sign_in(current_services().settings, service.sessions, person.email, g.officer,
                      request.form.get("lang") or None)
     except (NotFound, MailError, ValueError) as e:
-        flash(f"No e-mail sent: {e}", "error")
+        flash(_("No e-mail sent: %(reason)s", reason=_why(e)), "error")
     else:
-        flash(f"Sign-in link sent to {person.email}.", "success")
+        flash(_("Sign-in link sent to %(email)s.", email=person.email), "success")
     return redirect(url_for("issuer_console.candidate", ref=ref))
 
 
@@ -212,13 +234,13 @@ def invite_holder(ref: str) -> BaseResponse:
 @login_required
 def record_assessment(ref: str) -> BaseResponse:
     try:
-        unit = _text("unit", "Unit") or ""
+        unit = _text("unit", _("Competency unit")) or ""
         recorded = _service().record_attempt(
-            ref, unit, _number("score", "Score"), _number("max_score", "Maximum score"),
-            _date("assessed_on", "Assessment date"), _text("exam_body", "Exam body") or "",
-            _text("assessor", "Assessor") or "", g.officer)
+            ref, unit, _number("score", _("Score")), _number("max_score", _("Maximum score")),
+            _date("assessed_on", _("Assessed on")), _text("exam_body", _("Exam body")) or "",
+            _text("assessor", _("Assessor")) or "", g.officer)
     except (FormError, IssuerError) as e:
-        flash(f"Assessment not recorded: {e}", "error")
+        flash(_("Assessment not recorded: %(reason)s", reason=_why(e)), "error")
     else:
         flash(attempt_message(recorded), "success" if recorded.passed else "info")
     return redirect(url_for("issuer_console.candidate", ref=ref))
@@ -227,7 +249,8 @@ def record_assessment(ref: str) -> BaseResponse:
 def attempt_message(recorded: RecordedAttempt) -> str:
     """What recording one result did: its attempt, its outcome, and whether it can still
     earn the unit's credential."""
-    outcome = _("passed") if recorded.passed else _("not passed")
+    outcome = pgettext("assessment", "passed") if recorded.passed \
+        else pgettext("assessment", "not passed")
     if not recorded.new:
         return _("This result of %(unit)s was already recorded, as attempt %(attempt)s "
                  "(%(outcome)s): nothing changed.", unit=recorded.unit,
@@ -248,14 +271,18 @@ def certify(ref: str) -> BaseResponse:
     try:
         result = service.certify_and_issue(ref, g.officer)
     except IssuerError as e:
-        flash(f"Nothing issued: {e}", "error")
+        flash(_("Nothing issued: %(reason)s", reason=_why(e)), "error")
     else:
-        flash(f"{len(result.issued)} credential(s) issued, {len(result.existing)} "
-              "issued before.", "success" if result.issued else "info")
+        flash(ngettext("%(num)d credential issued.", "%(num)d credentials issued.",
+                       len(result.issued)) + " " +
+              ngettext("%(num)d was issued before.", "%(num)d were issued before.",
+                       len(result.existing)), "success" if result.issued else "info")
         roles = service.role_progress(ref)
         if not any(r.certified for r in roles):  # say why, role by role
-            flash("No role is certified yet: " + "; ".join(r.describe() for r in roles)
-                  + ".", "info")
+            # Translators: between the roles' reasons (";" is a question mark in Greek)
+            separator = pgettext("list separator", "; ")
+            flash(_("No role is certified yet: %(why)s.",
+                    why=separator.join(role_progress(r) for r in roles)), "info")
     return redirect(url_for("issuer_console.candidate", ref=ref))
 
 
@@ -267,7 +294,7 @@ def credentials() -> str:
     state = request.args.get("state") if request.args.get("state") in reads.STATES else None
     page = max(request.args.get("page", 1, type=int) or 1, 1)
     rows = reads.credential_rows(_service(), kind=kind, state=state, limit=PAGE_SIZE + 1,
-                                 offset=(page - 1) * PAGE_SIZE)
+                                 offset=(page - 1) * PAGE_SIZE, lang=current_language())
     return render_template("issuer/credentials.html", rows=rows[:PAGE_SIZE], kind=kind,
                            state=state, page=page, has_next=len(rows) > PAGE_SIZE,
                            kinds=reads.KINDS, states=reads.STATES)
@@ -278,7 +305,7 @@ def credentials() -> str:
 def credential(credential_id: str) -> Response:
     service = _service()
     try:
-        row = reads.credential_row(service, credential_id)
+        row = reads.credential_row(service, credential_id, current_language())
     except NotFound:
         abort(404)
     document = service.credential(credential_id).document
@@ -313,7 +340,7 @@ def wallet_offer(credential_id: str) -> BaseResponse:
     try:
         made = services.issuer.wallets.offer(credential_id, [fmt], g.officer)
     except (NotFound, ValueError) as e:
-        flash(f"No offer made: {e}", "error")
+        flash(_("No offer made: %(reason)s", reason=_why(e)), "error")
     else:
         session["console_offer"] = {"credential": credential_id, "tx_code": made.tx_code,
                                     "uri": offer_uri(services.settings.public_url, made)}
@@ -330,18 +357,20 @@ def change_status(credential_id: str) -> BaseResponse:
                "reinstate": service.reinstate}
     try:
         if action not in changes:
-            raise FormError(f"unknown action; use one of {', '.join(STATUS_CHANGES)}")
+            raise FormError(_("unknown action; use one of %(actions)s",
+                              actions=", ".join(STATUS_CHANGES)))
         if action == "revoke" and request.form.get("confirm_revoke") != "1":
-            raise FormError("revoking cannot be undone: tick the box that confirms it, "
-                            "then press Revoke again")
-        changes[action](credential_id, _text("reason", "Reason") or "", g.officer)
+            raise FormError(_("revoking cannot be undone: tick the box that confirms it, "
+                              "then press Revoke again"))
+        changes[action](credential_id, _text("reason", _("Reason")) or "", g.officer)
     except NotFound:
         abort(404)
     except (FormError, IssuerError) as e:
-        flash(f"Status not changed: {e}", "error")
+        flash(_("Status not changed: %(reason)s", reason=_why(e)), "error")
     else:
-        past = {"revoke": "revoked", "suspend": "suspended", "reinstate": "reinstated"}
-        flash(f"Credential {past[action]}.", "success")
+        done = {"revoke": _("Credential revoked."), "suspend": _("Credential suspended."),
+                "reinstate": _("Credential reinstated.")}
+        flash(done[action], "success")
     return redirect(url_for("issuer_console.credential", credential_id=credential_id))
 
 
@@ -355,14 +384,14 @@ def create_share_link(credential_id: str) -> BaseResponse:
             try:
                 expires_at = datetime.combine(date.fromisoformat(expires_on), time.min, UTC)
             except ValueError:
-                raise FormError("the expiry must be a date (YYYY-MM-DD)") from None
+                raise FormError(_("the expiry must be a date (YYYY-MM-DD)")) from None
         create_share(_service().sessions, credential_id, g.officer, share_key(), expires_at)
     except LookupError:
         abort(404)
     except (FormError, ShareError) as e:
-        flash(f"Share link not created: {e}.", "error")
+        flash(_("Share link not created: %(reason)s.", reason=_why(e)), "error")
     else:
-        flash("Share link created; the printable certificate now shows it.", "success")
+        flash(_("Share link created; the printable certificate now shows it."), "success")
     return redirect(url_for("issuer_console.credential", credential_id=credential_id))
 
 
@@ -373,12 +402,12 @@ def withdraw_share_link(credential_id: str) -> BaseResponse:
     try:
         withdrawn = revoke_share(_service().sessions, link_id, g.officer, credential_id)
     except LookupError:
-        flash("No such share link for this credential.", "error")
+        flash(_("No such share link for this credential."), "error")
     else:
         if withdrawn:
-            flash("Share link withdrawn: it no longer opens the credential.", "success")
+            flash(_("Share link withdrawn: it no longer opens the credential."), "success")
         else:
-            flash("This share link was already withdrawn.", "info")
+            flash(_("This share link was already withdrawn."), "info")
     return redirect(url_for("issuer_console.credential", credential_id=credential_id))
 
 
@@ -393,31 +422,32 @@ def cohort() -> Any:
         return render_template("issuer/cohort.html", jobs=jobs)
     upload: FileStorage | None = request.files.get("cohort")
     if upload is None or not upload.filename:
-        flash("Choose a CSV file to upload.", "error")
+        flash(_("Choose a CSV file to upload."), "error")
         return render_template("issuer/cohort.html", jobs=jobs), 400
     raw = upload.read()
     try:
         text = raw.decode("utf-8-sig")
     except UnicodeDecodeError as e:
         line = raw.count(b"\n", 0, e.start) + 1
-        flash(f"The file is not UTF-8 text (line {line}, byte {e.start}: probably saved as "
-              "Windows-1252 or Latin-1). In your spreadsheet, save it as “CSV UTF-8”.",
-              "error")
+        flash(_("The file is not UTF-8 text (line %(line)s, byte %(byte)s: probably saved as "
+                "Windows-1252 or Latin-1). In your spreadsheet, save it as “CSV UTF-8”.",
+                line=line, byte=e.start), "error")
         return render_template("issuer/cohort.html", jobs=jobs), 400
     if request.form.get("dry_run") == "1":  # what would happen, row by row; nothing written
         try:
             preview = preview_cohort(_service(), text)
         except IssuerError as e:
-            flash(f"The file cannot be used: {e}", "error")
+            flash(_("The file cannot be used: %(reason)s", reason=_why(e)), "error")
             return render_template("issuer/cohort.html", jobs=jobs), 400
         return render_template("issuer/cohort.html", jobs=jobs, preview=preview,
-                               filename=upload.filename)
+                               filename=upload.filename, outcome=preview_outcome,
+                               reason=issuer_reason)
     try:
         job_id = current_services().jobs.submit(
             _service(), text, upload.filename, g.officer,
             notify_holders=request.form.get("notify_holders") == "1")
     except (IssuerError, MailError) as e:
-        flash(f"Nothing issued: {e}", "error")
+        flash(_("Nothing issued: %(reason)s", reason=_why(e)), "error")
         return render_template("issuer/cohort.html", jobs=jobs), 400
     return redirect(url_for("issuer_console.cohort_job", job_id=job_id), code=303)
 
@@ -446,14 +476,18 @@ def _job(job_id: str) -> cohort_jobs.JobProgress:
 @issuer_console.get("/cohort/jobs/<job_id>")
 @login_required
 def cohort_job(job_id: str) -> str:
-    return render_template("issuer/cohort_job.html", job=_job(job_id))
+    return render_template("issuer/cohort_job.html", job=_job(job_id), reason=issuer_reason)
 
 
 @issuer_console.get("/cohort/jobs/<job_id>/progress")
 @login_required
 def cohort_job_progress(job_id: str) -> Response:
-    """The job's progress as JSON (the page's progress bar polls it)."""
-    response = jsonify(_job(job_id).to_json())
+    """The job's progress as JSON (the page's progress bar polls it); the refused rows are
+    said in the page's language."""
+    progress = _job(job_id).to_json()
+    if current_language() != DEFAULT_LANGUAGE:
+        progress["errors"] = [issuer_reason(e) for e in progress["errors"]]
+    response = jsonify(progress)
     response.headers["Cache-Control"] = "no-store"
     return response
 
@@ -466,6 +500,7 @@ def resume_cohort_job(job_id: str) -> BaseResponse:
     job = _job(job_id)
     numbers = cohort_jobs.chunk_numbers(service, job_id)
     current_services().jobs.enqueue(job_id, numbers)
-    flash(f"{len(numbers)} part(s) of {job.filename} queued again." if numbers
-          else "This job is complete.", "success")
+    flash(ngettext("%(num)d part of %(file)s queued again.",
+                   "%(num)d parts of %(file)s queued again.", len(numbers), file=job.filename)
+          if numbers else _("This job is complete."), "success")
     return redirect(url_for("issuer_console.cohort_job", job_id=job_id), code=303)

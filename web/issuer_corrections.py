@@ -11,10 +11,12 @@ from werkzeug.wrappers import Response
 from issuer.service import IssuerError, NotFound
 from issuer.voiding import MAX_REASON, AlreadyVoided, VoidedAssessment, reason_problem
 from web.auth import login_required, protect_forms
+from web.console_language import keep_language_in_urls
 from web.services import current_services
 
 issuer_corrections = Blueprint("issuer_corrections", __name__, url_prefix="/issuer")
 protect_forms(issuer_corrections)
+keep_language_in_urls(issuer_corrections)  # the console's language (web.console_language)
 
 
 @issuer_corrections.post("/candidates/<ref>/assessments/<assessment_ref>/void")

@@ -55,12 +55,14 @@ def _aware(moment: datetime | None) -> datetime | None:
     return moment
 
 
-def _title(document: dict) -> str:
+def _title(document: dict, lang: str = "en") -> str:
+    """The credential's name in `lang`, else in English, else in any language."""
     names = document.get("name")
     if isinstance(names, list):
-        for lang in ("en", None):
+        for wanted in (lang, "en", None):
             for value in names:
-                if isinstance(value, dict) and (lang is None or value.get("@language") == lang):
+                if isinstance(value, dict) and (wanted is None
+                                                or value.get("@language") == wanted):
                     return str(value.get("@value", ""))
     return str(names or "")
 
@@ -79,8 +81,9 @@ def counts(service: IssuerService) -> Counts:
 
 def credential_rows(service: IssuerService, *, kind: str | None = None,
                     state: str | None = None, candidate_ref: str | None = None,
-                    limit: int = 50, offset: int = 0) -> list[CredentialRow]:
-    """Issued credentials, newest first, filtered by kind, state and candidate."""
+                    limit: int = 50, offset: int = 0, lang: str = "en") -> list[CredentialRow]:
+    """Issued credentials, newest first, filtered by kind, state and candidate; titles in
+    `lang` (else English)."""
     now = service.clock()
     q = (select(IssuedCredential, Candidate.name, Candidate.ref)
          .join(Candidate, Candidate.id == IssuedCredential.candidate_id)
@@ -103,12 +106,13 @@ def credential_rows(service: IssuerService, *, kind: str | None = None,
                     | (IssuedCredential.valid_until > now))
     with service.sessions() as s:
         rows = s.execute(q.limit(limit).offset(offset)).all()
-    return [CredentialRow(c.id, c.kind, c.code, _title(c.document), name, ref,
+    return [CredentialRow(c.id, c.kind, c.code, _title(c.document, lang), name, ref,
                           _aware(c.issued_at), _aware(c.valid_until),
                           credential_state(c, now)) for c, name, ref in rows]
 
 
-def credential_row(service: IssuerService, credential_id: str) -> CredentialRow:
+def credential_row(service: IssuerService, credential_id: str,
+                   lang: str = "en") -> CredentialRow:
     with service.sessions() as s:
         found = s.execute(select(IssuedCredential, Candidate.name, Candidate.ref)
                           .join(Candidate, Candidate.id == IssuedCredential.candidate_id)
@@ -116,7 +120,7 @@ def credential_row(service: IssuerService, credential_id: str) -> CredentialRow:
     if found is None:
         raise NotFound(f"no credential {credential_id!r}")
     c, name, ref = found
-    return CredentialRow(c.id, c.kind, c.code, _title(c.document), name, ref,
+    return CredentialRow(c.id, c.kind, c.code, _title(c.document, lang), name, ref,
                          _aware(c.issued_at), _aware(c.valid_until),
                          credential_state(c, service.clock()))
 

@@ -13,9 +13,10 @@
     bar.max = Math.max(job.candidates, 1);
     bar.value = job.finished ? bar.max : job.candidates_done;
     bar.textContent = job.percent + " %";
-    state.textContent = job.finished
-      ? "Done: " + job.candidates + " candidates."
-      : job.candidates_done + " of " + job.candidates + " candidates done (" + job.percent + " %).";
+    // the sentences come from the page, in its language, with {done}, {total}, {percent}
+    var text = job.finished ? section.dataset.textDone : section.dataset.textRunning;
+    state.textContent = text.replace("{done}", job.candidates_done)
+      .replace("{total}", job.candidates).replace("{percent}", job.percent);
     var fields = {rows: job.rows, candidates: job.candidates, issued: job.issued,
                   already_issued: job.already_issued, refused: job.errors.length};
     Object.keys(fields).forEach(function (name) {
