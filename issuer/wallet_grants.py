@@ -17,7 +17,7 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import cast
 
-from sqlalchemy import Connection, Engine, Table, bindparam, select, update
+from sqlalchemy import Engine, Table, bindparam, select, update
 from sqlalchemy.orm import Session
 
 from issuer.audit import record_audit_event
@@ -116,8 +116,6 @@ _REDEEM = update(_GRANTS).where(
     _GRANTS.c.id == bindparam("grant_id"), _GRANTS.c.redeemed_at.is_(None),
     _GRANTS.c.failed_attempts < MAX_TX_CODE_ATTEMPTS).values(
     redeemed_at=bindparam("now", type_=_GRANTS.c.redeemed_at.type))
-_REDEEMED_GRANT = select(_GRANTS.c.id, _GRANTS.c.candidate_id, _GRANTS.c.offered).where(
-    _GRANTS.c.id == bindparam("grant_id"), _GRANTS.c.redeemed_at.is_not(None))
 
 
 def redeem(engine: Engine, code: str, tx_code: str | None, now: datetime,
@@ -151,9 +149,3 @@ def redeem(engine: Engine, code: str, tx_code: str | None, now: datetime,
             if used.rowcount != 1:
                 raise GrantError("invalid_grant", "this pre-authorized code was already used")
     return grant
-
-
-def find_grant(connection: Connection, grant_id: str) -> Grant | None:
-    """The redeemed grant `grant_id` (what an access token names), or None."""
-    row = connection.execute(_REDEEMED_GRANT, {"grant_id": grant_id}).first()
-    return None if row is None else Grant(row.id, row.candidate_id, dict(row.offered))

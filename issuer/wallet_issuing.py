@@ -26,7 +26,7 @@ from issuer.wallet_copies import (
     record_copy,
     sd_jwt_claims,
 )
-from issuer.wallet_grants import FORMATS, Grant, Offer, create_offer, find_grant, redeem
+from issuer.wallet_grants import FORMATS, Grant, Offer, create_offer, redeem
 from schemas.framework import Framework
 from vc.jose import JwsSigner
 from vc.sd_jwt_vc import issue_sd_jwt_vc
@@ -111,11 +111,6 @@ class WalletIssuing:
     def redeem(self, code: str, tx_code: str | None, now: datetime) -> Grant:
         """The grant of a pre-authorized code, used up now (see `wallet_grants.redeem`)."""
         return redeem(self.service.engine, code, tx_code, now, self.service.write_gate)
-
-    def grant(self, grant_id: str) -> Grant | None:
-        """The redeemed grant an access token names, or None."""
-        with self.service.engine.connect() as c:
-            return find_grant(c, grant_id)
 
     def issue_sd_jwt(self, grant: Grant, config_id: str, keys: list[HolderKey],
                      now: datetime, signer: JwsSigner, public_url: str) -> list[str]:

@@ -12,18 +12,21 @@ from alembic.migration import MigrationContext
 from sqlalchemy import Connection, Engine, create_engine, event, text
 from sqlalchemy.engine import make_url
 
-from issuer.records import json_text  # JSON columns: compact text by orjson
+from issuer.records import json_text, json_value  # JSON columns, by orjson
 
 MIGRATIONS_DIR = Path(__file__).resolve().parent / "migrations"
 MIGRATION_LOCK_KEY = 0x5334_4D49  # "S4MI": the advisory lock every s4c instance migrates under
 
 
 def make_engine(url: str) -> Engine:
-    """An engine with sane pooling; SQLite gets foreign keys, WAL and a busy timeout."""
+    """An engine with sane pooling; SQLite gets foreign keys, WAL and a busy timeout. JSON
+    columns are written and read by orjson (`json_text`, `json_value`)."""
     if make_url(url).get_backend_name() != "sqlite":
         return create_engine(url, pool_pre_ping=True, pool_recycle=1800, pool_size=5,
-                             max_overflow=10, json_serializer=json_text)
-    engine = create_engine(url, connect_args={"timeout": 15}, json_serializer=json_text)
+                             max_overflow=10, json_serializer=json_text,
+                             json_deserializer=json_value)
+    engine = create_engine(url, connect_args={"timeout": 15}, json_serializer=json_text,
+                           json_deserializer=json_value)
     event.listen(engine, "connect", _sqlite_pragmas)
     return engine
 

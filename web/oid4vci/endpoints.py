@@ -148,7 +148,7 @@ def token() -> Response:
                           f"or {PRE_AUTHORIZED_GRANT}")
     except GrantError as e:
         return _error(e.error, str(e))
-    return _json({"access_token": make_access_token(_key(), grant.id, proof.thumbprint),
+    return _json({"access_token": make_access_token(_key(), grant, proof.thumbprint),
                   "token_type": "DPoP", "expires_in": ACCESS_TOKEN_S})
 
 
@@ -221,10 +221,7 @@ def credential() -> Response:
         return _error("invalid_credential_request", "the body must be a JSON object")
     config_id = body.get("credential_configuration_id")
     services = current_services()
-    grant = services.issuer.wallets.grant(token_value.grant_id)
-    if grant is None:
-        return _error("invalid_token", "the access token's offer is gone", 401,
-                      {"WWW-Authenticate": 'DPoP error="invalid_token"'})
+    grant = token_value.grant  # redeemed, unchanging, and carried by the token (tokens.py)
     if not isinstance(config_id, str) or config_id not in grant.offered:
         return _error("unknown_credential_configuration",
                       f"this offer does not include {config_id!r}: it offers "

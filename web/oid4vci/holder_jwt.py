@@ -11,6 +11,7 @@ import json
 from dataclasses import dataclass
 from typing import Any
 
+import orjson
 from cryptography.exceptions import InvalidSignature, UnsupportedAlgorithm
 from cryptography.hazmat.primitives import hashes
 from cryptography.hazmat.primitives.asymmetric import ec, ed25519
@@ -63,7 +64,7 @@ def read_holder_jwt(token: str, typ: str, allow_did_jwk: bool = False) -> Holder
     if not isinstance(token, str) or len(token) > MAX_JWT_CHARS or token.count(".") != 2:
         raise HolderJwtError(f"the {typ} is not a compact JWS")
     try:
-        header = json.loads(base64.urlsafe_b64decode(
+        header = orjson.loads(base64.urlsafe_b64decode(
             token.split(".", 1)[0] + "=" * (-len(token.split(".", 1)[0]) % 4)))
     except (ValueError, UnicodeDecodeError) as e:
         raise HolderJwtError(f"the {typ}'s header is not base64url JSON") from e
@@ -91,7 +92,7 @@ def read_holder_jwt(token: str, typ: str, allow_did_jwk: bool = False) -> Holder
     try:
         signing_input, _, signature = token.rpartition(".")
         _verify(alg, jwk, signing_input.encode("ascii"), b64url_decode(signature, "signature"))
-        claims = json.loads(b64url_decode(signing_input.split(".", 1)[1], "payload"))
+        claims = orjson.loads(b64url_decode(signing_input.split(".", 1)[1], "payload"))
     except (InvalidSignature, JwsError, UnicodeError) as e:
         raise HolderJwtError(f"the {typ}'s signature does not verify with its key") from e
     except ValueError as e:

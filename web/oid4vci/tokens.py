@@ -1,8 +1,10 @@
 """Access tokens and c_nonces made and checked by this server alone, with an HMAC under the
 app's secret key: any worker checks them without reading a table.
 
-An access token names its grant, the thumbprint of the wallet key it is bound to (DPoP,
-RFC 9449 §6) and its expiry. A c_nonce (OpenID4VCI 1.0 §7) is random with an expiry; a key
+An access token carries its redeemed grant (the grant id, the holder's candidate id and
+what the offer offers: configuration id -> issued credential id; a redeemed grant never
+changes), the thumbprint of the wallet key it is bound to (DPoP, RFC 9449 §6) and its expiry:
+the credential endpoint reads no table to learn what the token allows. A c_nonce (OpenID4VCI 1.0 §7) is random with an expiry; a key
 proof must carry a fresh one, so a proof cannot be made ahead of time and replayed later.
 """
 import base64
@@ -11,6 +13,10 @@ import json
 import secrets
 import time
 from dataclasses import dataclass
+
+import orjson
+
+from issuer.wallet_grants import Grant
 
 ACCESS_TOKEN_S = 300
 C_NONCE_S = 300
@@ -32,15 +38,15 @@ def _mac(key: bytes, context: bytes, body: str) -> str:
 
 @dataclass(frozen=True)
 class AccessToken:
-    grant_id: str
+    grant: Grant
     jkt: str  # the DPoP key's thumbprint
     expires: int
 
 
-def make_access_token(key: bytes, grant_id: str, jkt: str, now: float | None = None) -> str:
+def make_access_token(key: bytes, grant: Grant, jkt: str, now: float | None = None) -> str:
     expires = int((time.time() if now is None else now) + ACCESS_TOKEN_S)
-    body = _b64(json.dumps({"g": grant_id, "j": jkt, "e": expires},
-                           separators=(",", ":")).encode())
+    body = _b64(json.dumps({"g": grant.id, "c": grant.candidate_id, "o": grant.offered,
+                            "j": jkt, "e": expires}, separators=(",", ":")).encode())
     return f"{body}.{_mac(key, _TOKEN_CONTEXT, body)}"
 
 
@@ -51,9 +57,14 @@ def read_access_token(key: bytes, token: str, now: float | None = None) -> Acces
                                            .encode()):
         return None
     try:
-        value = json.loads(_unb64(body))
-        parsed = AccessToken(str(value["g"]), str(value["j"]), int(value["e"]))
-    except (ValueError, KeyError, TypeError):
+        value = orjson.loads(_unb64(body))
+        offered = value["o"]
+        if not isinstance(offered, dict):
+            return None
+        parsed = AccessToken(Grant(str(value["g"]), int(value["c"]),
+                                   {str(k): str(v) for k, v in offered.items()}),
+                             str(value["j"]), int(value["e"]))
+    except (ValueError, KeyError, TypeError, AttributeError):
         return None
     return parsed if parsed.expires > (time.time() if now is None else now) else None
 
