@@ -27,7 +27,7 @@ def init(settings: Settings) -> None:
 @click.option("--port", default=8000, show_default=True, type=click.IntRange(1, 65535))
 @click.option("--workers", default=2, show_default=True, type=click.IntRange(1, 64),
               help="Gunicorn worker processes.")
-@click.option("--threads", default=2, show_default=True, type=click.IntRange(1, 64),
+@click.option("--threads", default=1, show_default=True, type=click.IntRange(1, 64),
               help="Threads per worker: more than one serves requests of a worker at once "
                    "(gunicorn's gthread workers, with HTTP keep-alive).")
 @click.option("--access-log", is_flag=True,
