@@ -335,6 +335,12 @@ def console_server(tmp_path_factory) -> Iterator[tuple[str, str]]:
     server.shutdown()
 
 
+def _page_width(page) -> int:
+    """How wide the page is laid out, in CSS pixels (wider than the viewport: it scrolls
+    sideways as a whole); a wide table scrolls within its own box instead."""
+    return page.evaluate("document.documentElement.scrollWidth")
+
+
 def test_the_console_in_greek_in_chromium_passes_axe_on_desktop_and_phone(console_server):
     missing = _missing_browser()
     if missing:
@@ -362,6 +368,7 @@ def test_the_console_in_greek_in_chromium_passes_axe_on_desktop_and_phone(consol
                 page.fill("input[name=password]", PASSWORD)
                 page.click("form.panel button[type=submit]")
                 assert page.locator("h1").inner_text() == words("el", "Issuer dashboard")
+                assert _page_width(page) <= width, (width, "dashboard")
                 tour = (("Candidates", "Candidates"), ("Credentials", "Issued credentials"),
                         ("Cohort upload", "Issue a cohort"))
                 for link, heading in tour if width > 390 else tour[1:2]:
@@ -369,16 +376,19 @@ def test_the_console_in_greek_in_chromium_passes_axe_on_desktop_and_phone(consol
                     assert page.locator("h1").inner_text() == words("el", heading)
                     assert "lang=el" in page.url
                     assert axe_findings(page) == [], (width, link)
+                    assert _page_width(page) <= width, (width, link)
                 page.goto(f"{base}/issuer/credentials?lang=el")
                 page.locator("table.list tbody a").first.click()
                 assert page.locator("html").get_attribute("lang") == "el"
                 assert axe_findings(page) == [], (width, "credential")
+                assert _page_width(page) <= width, (width, "credential")
                 # the job page's script says the progress it polls in the page's language
                 with page.expect_response(lambda r: "/progress" in r.url):
                     page.goto(f"{base}/issuer/cohort/jobs/{job_id}?lang=el")
                 page.wait_for_timeout(100)
                 assert page.locator("#job-state").inner_text() == progress
                 assert axe_findings(page) == [], (width, "cohort job")
+                assert _page_width(page) <= width, (width, "cohort job")
                 page.context.close()
         finally:
             browser.close()
