@@ -12,9 +12,11 @@ from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import datetime
+from typing import cast
 
-from sqlalchemy import delete, select
+from sqlalchemy import CursorResult, delete, select, update
 from sqlalchemy.orm import Session
+from sqlalchemy.orm.attributes import set_committed_value
 
 from issuer.audit import record_audit_event
 from issuer.errors import IssuerError, NotFound
@@ -147,9 +149,19 @@ def void_assessment(s: Session, ref: str, reason: str, fw: Framework, now: datet
             f"attempt {assessment.attempt} of {assessment.unit_code} was already voided by "
             f"{assessment.voided_by} on {assessment.voided_at:%Y-%m-%d}: "
             f"{assessment.void_reason}")
+    # conditional, so that of two officers voiding at once one wins (SQLite takes no row
+    # lock for `with_for_update`; PostgreSQL's lock makes the second read see the first)
+    marked = cast(CursorResult, s.execute(update(Assessment).where(
+        Assessment.id == assessment.id, Assessment.voided_at.is_(None)).values(
+        voided_at=now, voided_by=actor, void_reason=reason).execution_options(
+        synchronize_session=False)))
+    if marked.rowcount != 1:
+        raise AlreadyVoided(f"attempt {assessment.attempt} of {assessment.unit_code} was "
+                            "voided by someone else just now")
     use = uses_of(s, [assessment], fw).get(assessment.id)
     withdrawn = _withdraw_pending(s, assessment, use) if use else ()
-    assessment.voided_at, assessment.voided_by, assessment.void_reason = now, actor, reason
+    for name, value in (("voided_at", now), ("voided_by", actor), ("void_reason", reason)):
+        set_committed_value(assessment, name, value)  # as the update above wrote them
     credentials = use.credentials if use else ()
     record_audit_event(s, actor, "assessment.voided", candidate_ref, {
         "assessment": assessment.ref, "unit": assessment.unit_code,
