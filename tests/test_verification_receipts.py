@@ -151,6 +151,10 @@ def test_the_api_names_whoever_else_signed_a_receipt_and_never_verifies_it(
     assert check["outcome"] == "failed"
     assert attacker in check["reason"] and verifier_did(settings) in check["reason"]
     assert body["receipt"]["says"] is None  # what it says is not shown as if we said it
+    # asking about the proof alone does not make anyone's receipt this verifier's
+    body = api.post("/credentials/verify", json={"verifiableCredential": foreign,
+                                                 "options": {"checks": ["proof"]}}).get_json()
+    assert body["verified"] is False
 
     # naming this verifier while signing with another key is a forgery
     claiming, _ = attacker_receipt(credentials["valid"], claims=verifier_did(settings))
