@@ -266,7 +266,7 @@ def test_the_signed_receipt_downloads_verifies_and_fails_once_altered(
 
     # anyone can check it later: the verifier's DID document is served over HTTP(S)
     loopback = DIDResolver(fetcher=_LoopbackAsHttps(base))
-    assert check_receipt(receipt, loopback, STORE).genuine
+    assert check_receipt(receipt, loopback, STORE, expected_verifier=verifier_did).genuine
     runner = CliRunner()
     ok = runner.invoke(main, ["--data-dir", str(settings.data_dir), "verify", str(path)],
                        env=env)
@@ -276,7 +276,7 @@ def test_the_signed_receipt_downloads_verifies_and_fails_once_altered(
     altered = json.loads(path.read_text())
     altered["credentialSubject"]["report"]["verdict"] = "valid"
     altered["credentialSubject"]["state"] = "valid"
-    assert not check_receipt(altered, loopback, STORE).genuine
+    assert not check_receipt(altered, loopback, STORE, expected_verifier=verifier_did).genuine
     (tmp_path / "altered.json").write_text(json.dumps(altered))
     refused = runner.invoke(main, ["--data-dir", str(settings.data_dir), "verify",
                                    str(tmp_path / "altered.json")], env=env)

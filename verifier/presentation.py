@@ -109,7 +109,7 @@ def verify_presentation(verifier: Verifier, presentation: object, *, challenge: 
     result = api.verify(presentation, resolver=UnreachableAwareResolver(holder_keys),
                         store=verifier.store, suites=ALL_SUITES, purpose="authentication",
                         now=verifier.clock())
-    checks += [as_reported(c.id, c.outcome, c.reason) for c in result.checks]
+    checks += [as_reported(c) for c in result.checks]
     proof = _first_proof(presentation)
     checks += _challenge_checks(proof, challenge, domain, challenges, result.verified)
     checks += _holder_checks(presentation, proof, holder_binding)

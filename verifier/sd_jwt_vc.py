@@ -81,7 +81,8 @@ class SdJwtVcVerifier:
         try:
             verified = verify_sd_jwt_vc(text, keys=self.keys, key_binding=key_binding)
         except IssuerKeyUnavailable as e:
-            check = unknown("proof", A, f"the issuer's key could not be fetched: {e}")
+            check = unknown("proof", A, f"the issuer's key could not be fetched: {e}",
+                            signature=True)
             return VerificationReport(Verdict.COULD_NOT_CHECK, (check,), {})
         except SdJwtError as e:
             check = _authenticity_failure(e)
@@ -101,7 +102,8 @@ class SdJwtVcVerifier:
                if issuer.chain is not None
                else f"the JWT VC Issuer Metadata of {issuer.issuer}")
         out = [passed("structure", A, f"a well-formed SD-JWT VC of type {verified.vct}"),
-               passed("proof", A, f"signed by the issuer's key, established by {how}"),
+               passed("proof", A, f"signed by the issuer's key, established by {how}",
+                      signature=True),
                passed("disclosures", A, f"{len(verified.disclosed)} disclosed claim(s), each "
                                         "matching a digest the issuer signed")]
         binding = verified.key_binding
@@ -163,6 +165,6 @@ def _authenticity_failure(error: SdJwtError) -> ReportedCheck:
     if isinstance(error, KeyBindingError):
         return failed("key-binding", A, str(error))
     if isinstance(error, SdJwtSignatureError):
-        return failed("proof", A, str(error))
+        return failed("proof", A, str(error), signature=True)
     return failed("structure", A, str(error))
 

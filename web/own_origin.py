@@ -1,4 +1,5 @@
-"""The server answers for its own issuer in process (ARCHITECTURE.md, Deployment).
+"""The server answers for its own issuer and verifier in process (ARCHITECTURE.md,
+Deployment).
 
 A credential this server issued names its DID document and status lists by URLs under the
 server's own public URL. Fetching them over HTTP from inside a request would tie up a
@@ -17,9 +18,11 @@ from werkzeug.routing import RoutingException
 from vc.errors import FetchError
 from vc.fetch import Fetcher, FetchResult, static_etag
 
-# the only views answered in process: public documents a verifier reads
+# the only views answered in process: public documents a verifier reads (the verifier's own
+# DID document too: a receipt this server signed is checked against it)
 OWN_DOCUMENTS = frozenset({"wellknown.did_document", "status_lists.status_list",
-                           "oid4vci.token_status_list", "oid4vci.vct_type_metadata"})
+                           "oid4vci.token_status_list", "oid4vci.vct_type_metadata",
+                           "verify_page.verifier_did_json"})
 MAX_KEPT = 64
 
 

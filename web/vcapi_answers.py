@@ -26,7 +26,8 @@ CHECK_GROUPS: dict[str, tuple[str, ...]] = {
     "credentialStatus": ("status",),
     "validFrom": ("validity",),
     "validUntil": ("validity",),
-    "issuer": ("issuer-trust",),  # s4c: the issuer is accredited for this (registry)
+    # s4c: the issuer is accredited for this (registry); a receipt's, that it is this verifier
+    "issuer": ("issuer-trust", "receipt-verifier"),
 }
 ALL_CHECKS = tuple(CHECK_GROUPS)
 

@@ -3,7 +3,11 @@
 `verifier` calls; every rule lives in the verifier.
 
 200 with the report when verified; 400 when not, as RFC 9457 problem details carrying the
-same report (`web.vcapi_answers`); 400/413 problem details for unusable input."""
+same report (`web.vcapi_answers`); 400/413 problem details for unusable input.
+
+A verification receipt (`verifier.receipts`) sent to /credentials/verify is checked as a
+receipt of this server's verifier: verified only when that verifier signed it (in full:
+`options.checks` does not apply)."""
 import logging
 from urllib.parse import urlsplit
 
@@ -18,12 +22,14 @@ from verifier.challenges import ChallengeStore
 from verifier.checks.base import ReportedCheck
 from verifier.enveloped import sd_jwt_text
 from verifier.presentation import PresentationReport, verify_presentation
+from verifier.receipts import ReceiptCheck, check_receipt, is_receipt
 from verifier.service import VerificationReport
 from verifier.verdict import Verdict, worst
 from web import vcapi_answers as answers
 from web.db import make_engine
 from web.problems import PROBLEM_JSON, problem
 from web.services import current_services
+from web.verifier_identity import verifier_did
 from web.verifiers import sd_jwt_verifier_for_app, verifier_for_app
 
 log = logging.getLogger(__name__)
@@ -116,7 +122,7 @@ def _options(body: dict) -> dict:
     return options
 
 
-def _answer(report: VerificationReport | PresentationReport, verdict: Verdict,
+def _answer(report: VerificationReport | PresentationReport | ReceiptCheck, verdict: Verdict,
             groups: tuple[str, ...]) -> Response:
     """200 with the report when `verdict` is valid, else a 400 problem carrying it."""
     verified = verdict is Verdict.VALID
@@ -167,6 +173,14 @@ def verify_credential() -> Response:
         groups = options["checks"]
         return _answer(report, answers.verdict_for(report.checks, groups), groups)
     credential = _object(body, "verifiableCredential")
+    if is_receipt(credential):
+        verifier = verifier_for_app(current_app)
+        receipt = check_receipt(credential, verifier.resolver, verifier.store,
+                                expected_verifier=verifier_did(current_services().settings),
+                                now=verifier.clock())
+        # every check of a receipt decides, whatever options.checks asks: "proof" alone
+        # would accept a receipt anyone signed with a key of their own
+        return _answer(receipt, receipt.verdict, answers.ALL_CHECKS)
     related = body.get("relatedCredentials", [])
     if not isinstance(related, list):
         raise InputProblem("relatedCredentials must be a list of credentials")

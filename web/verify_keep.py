@@ -31,10 +31,12 @@ def keep_report(report: VerificationReport, credential: object, source: str | No
     `extra_checks`: shown before the credential's (a presentation's binding to a request)."""
     document = credential if isinstance(credential, dict) else {}
     # the holder's name is shown, and the e-mail hashes compared, only when the signature
-    # was verified: an unknown proof (keys unreachable) covers nothing yet
+    # was verified: an unknown proof (keys unreachable) covers nothing yet, and neither
+    # does a report in which no signature check ran at all
+    authenticity = [c for c in report.checks if c.category is Category.AUTHENTICITY]
     authentic = report.verdict is not Verdict.FORGED_OR_MALFORMED and all(
-        c.outcome is Outcome.PASSED for c in report.checks
-        if c.category is Category.AUTHENTICITY and c.unknown_matters)
+        c.outcome is Outcome.PASSED for c in authenticity if c.unknown_matters) and any(
+        c.signature and c.outcome is Outcome.PASSED for c in authenticity)
     hashes = read_facts(document).holder_email_hashes if authentic else ()
     credential_id = document.get("id")
     shown = report.to_json()

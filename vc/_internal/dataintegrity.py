@@ -205,11 +205,12 @@ def verify_proofs(document: dict[str, Any], resolve_key: KeyResolver, *,
     now = now or datetime.now(UTC)
     proofs = _proofs_of(document)
     if not proofs:
-        return [Check("proof", Outcome.FAILED, "the document has no proof")]
+        return [Check("proof", Outcome.FAILED, "the document has no proof", signature=True)]
     transforms = {} if transforms is None else transforms
     checks = []
     for i, proof in enumerate(proofs):
         outcome, reason = _verify_one(document, proofs, proof, resolve_key, suites, purpose,
                                       cache, transforms, now, skew)
-        checks.append(Check("proof" if len(proofs) == 1 else f"proof[{i}]", outcome, reason))
+        checks.append(Check("proof" if len(proofs) == 1 else f"proof[{i}]", outcome, reason,
+                            signature=True))
     return checks

@@ -40,6 +40,12 @@ class ReportedCheck:
     def outcome(self) -> Outcome:
         return self.check.outcome
 
+    @property
+    def signature(self) -> bool:
+        """It verified a signature over the content (`vc.checks.Check.signature`): only an
+        authenticity check of this kind can make a verdict VALID (`verifier.verdict`)."""
+        return self.check.signature
+
     def to_json(self) -> dict[str, Any]:
         return {**self.check.to_json(), "category": str(self.category)}
 
@@ -65,14 +71,17 @@ class CredentialCheck(Protocol):
 
 
 def passed(check_id: str, category: Category, reason: str,
-           detail: object = None) -> ReportedCheck:
-    return ReportedCheck(Check(check_id, Outcome.PASSED, reason), category, detail=detail)
+           detail: object = None, *, signature: bool = False) -> ReportedCheck:
+    return ReportedCheck(Check(check_id, Outcome.PASSED, reason, signature), category,
+                         detail=detail)
 
 
-def failed(check_id: str, category: Category, reason: str) -> ReportedCheck:
-    return ReportedCheck(Check(check_id, Outcome.FAILED, reason), category)
+def failed(check_id: str, category: Category, reason: str, *,
+           signature: bool = False) -> ReportedCheck:
+    return ReportedCheck(Check(check_id, Outcome.FAILED, reason, signature), category)
 
 
 def unknown(check_id: str, category: Category, reason: str,
-            matters: bool = True) -> ReportedCheck:
-    return ReportedCheck(Check(check_id, Outcome.UNKNOWN, reason), category, matters)
+            matters: bool = True, *, signature: bool = False) -> ReportedCheck:
+    return ReportedCheck(Check(check_id, Outcome.UNKNOWN, reason, signature), category,
+                         matters)

@@ -1,5 +1,7 @@
-"""`s4c verify` (a credential file, '-', a QR text or a QR image) and `s4c qr` (print a link
-QR or a self-contained QR as PNG). Exit codes of verify: 0 verified, 1 not, 2 unusable."""
+"""`s4c verify` (a credential file, '-', a QR text or a QR image, or a verification receipt)
+and `s4c qr` (print a link QR or a self-contained QR as PNG). Exit codes of verify: 0
+verified, 1 not (or a forged receipt), 2 unusable; for a receipt also 3, 4 and 5
+(`web.cli.receipt_check`)."""
 import json
 import sys
 from datetime import UTC, datetime, timedelta
@@ -21,12 +23,14 @@ from verifier.qr_payload import (
     self_contained_png,
     self_contained_text,
 )
-from verifier.receipts import check_receipt, is_receipt
+from verifier.receipts import is_receipt
 from verifier.service import VerificationReport, Verifier
 from web import verifiers
 from web.cli.context import issuer_service
+from web.cli.receipt_check import report_receipt
 from web.cli.vc_commands import read_json_input
 from web.settings import Settings
+from web.verifier_identity import verifier_did
 from web.verify_api import InputProblem, bounded_json
 
 MAX_INPUT_BYTES = 10 * 1024 * 1024
@@ -136,19 +140,41 @@ def _print_report(report: VerificationReport) -> None:
               type=click.Path(dir_okay=False), help="A signed status list credential (repeatable).")
 @click.option("--related", "related_files", multiple=True, type=click.Path(dir_okay=False),
               help="A unit credential a role credential was earned from (repeatable).")
+@click.option("--verifier", "expected_verifier", metavar="DID",
+              help="Receipts: the verifier that must have signed it [default: this "
+                   "deployment's, <issuer DID>:verifier].")
+@click.option("--credential", "credential_file", type=click.Path(dir_okay=False),
+              help="Receipts: the credential (JSON or its QR code) it must be about.")
 @click.pass_obj
 def verify(settings: Settings, source: str, as_json: bool, country: str | None, lang: str,
            trust_list: str | None, operator_did: str | None, offline: bool,
-           status_list_files: tuple[str, ...], related_files: tuple[str, ...]) -> None:
+           status_list_files: tuple[str, ...], related_files: tuple[str, ...],
+           expected_verifier: str | None, credential_file: str | None) -> None:
     """Verify INPUT: a credential JSON file, '-' (stdin), a QR text (S4C1:... or a share
     link) or a PNG/JPEG image of the QR code; or a verification receipt downloaded from a
-    verify page (is it genuine?). Exit 0 verified, 1 not, 2 unusable input."""
+    verify page: is it genuine, signed by this deployment's verifier (or --verifier), and
+    about the --credential file?
+
+    \b
+    Exit codes:
+      0  verified; a genuine receipt (about --credential, when given)
+      1  not verified (forged, not valid now, or could not check); a forged or altered
+         receipt
+      2  unusable input
+      3  a receipt signed by another verifier than this one (or --verifier)
+      4  a genuine receipt about another credential than --credential
+      5  a receipt whose verifier's keys could not be fetched
+    """
     if country is not None and not (len(country) == 2 and country.isalpha()):
         _unusable("--country must be a two-letter ISO 3166-1 code, e.g. BG")
+    if expected_verifier is not None and not expected_verifier.startswith("did:"):
+        _unusable("--verifier must be a DID, e.g. did:web:certify.example.eu:verifier")
     try:
         scanned = read_input(source)
     except (QRPayloadError, VCError, OSError) as e:
         _unusable(str(e))
+    if (expected_verifier or credential_file) and not is_receipt(scanned.credential):
+        _unusable("--verifier and --credential are for checking a verification receipt")
     if scanned.sd_jwt is not None:
         trust = _trust(settings, trust_list, operator_did)
         report = verifiers.build_sd_jwt_verifier(settings, trust).verify(
@@ -165,7 +191,9 @@ def verify(settings: Settings, source: str, as_json: bool, country: str | None, 
     verifier = build_verifier(settings, trust_list, operator_did, offline,
                               _status_lists(status_list_files))
     if is_receipt(scanned.credential):
-        _check_receipt(verifier, scanned.credential, as_json)
+        credential = _credential_file(credential_file) if credential_file else None
+        report_receipt(verifier, scanned.credential, expected_verifier or verifier_did(settings),
+                       expected_verifier is not None, credential, as_json)
     report = verifier.verify_credential(scanned.credential, country=country, lang=lang,
                                         related=related)
     if as_json:
@@ -175,19 +203,19 @@ def verify(settings: Settings, source: str, as_json: bool, country: str | None, 
     sys.exit(0 if report.verified else 1)
 
 
-def _check_receipt(verifier: Verifier, receipt: dict, as_json: bool) -> None:
-    """A verification receipt (`verifier.receipts`) downloaded from a verify page: genuine
-    and unaltered, signed by the verifier it names? Exit 0 genuine, 1 not."""
-    result = check_receipt(receipt, verifier.resolver, verifier.store)
-    if as_json:
-        click.echo(json.dumps(result.to_json(), indent=2, ensure_ascii=False))
-    else:
-        click.echo("GENUINE RECEIPT" if result.genuine else "NOT A GENUINE RECEIPT")
-        click.echo(f"  {result.reason}")
-        if result.genuine:
-            click.echo(f"  it says: {result.state} ({result.verdict}), checked at "
-                       f"{result.checked_at}, credential {result.credential_id or '?'}")
-    sys.exit(0 if result.genuine else 1)
+def _credential_file(path: str) -> object:
+    """The credential a receipt must be about, read as INPUT is (its JSON, or a QR code of
+    it), so that its digest is computed over the same JSON the verify page had."""
+    if not Path(path).is_file():
+        _unusable(f"--credential: cannot read {path}")
+    try:
+        scanned = read_input(path)
+    except (QRPayloadError, VCError, OSError) as e:
+        _unusable(f"--credential: {e}")
+    if scanned.credential is None:
+        _unusable("--credential must be the credential (JSON, or a QR code of it) the receipt "
+                  "is about")
+    return scanned.credential
 
 
 def _signed_summary(settings: Settings, credential: dict) -> dict:
