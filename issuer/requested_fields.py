@@ -138,9 +138,9 @@ def _check_instant(key: str, value: str, issued: dict[str, Any], what: str,
                                       f"leave validUntil out")
     limit = parse_instant(allowed)
     if moment is None or limit is None or abs(moment - limit) > INSTANT_SKEW:
-        raise RequestRefused(pointer, f"{what} allows validUntil {allowed} (the framework's "
-                                      f"validity from the day it is issued), not {value}: "
-                                      f"leave validUntil out")
+        raise RequestRefused(pointer, f"{what} allows validUntil {allowed} (role credentials "
+                                      f"are valid for a fixed period from the day they are "
+                                      f"issued), not {value}: leave validUntil out")
 
 
 SUBJECT_HINTS = {
