@@ -10,6 +10,9 @@ deployment as their issuing authority, whatever a stored credential says.
 import base64
 import copy
 import json
+import os
+import threading
+from concurrent.futures import ThreadPoolExecutor
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
@@ -386,3 +389,51 @@ def test_sd_jwt_copies_name_the_deployment_as_their_issuing_authority(
                   .values(document=forged))
     assert _sd_jwt_payload(service, settings, credential_id)["issuing_authority"] == \
         DEPLOYMENT
+
+
+# -- PostgreSQL: two requests at once, and a refusal, on the production database ------------
+@pytest.fixture(scope="module")
+def postgres_url():
+    from web import throwaway
+    if not throwaway.postgres_available():
+        if os.environ.get("CI") == "true":
+            pytest.fail("PostgreSQL is not installed (make test installs it)")
+        pytest.skip("PostgreSQL server binaries (initdb, pg_ctl) are not installed")
+    with throwaway.postgres() as url:
+        yield url
+
+
+def test_on_postgresql_two_requests_at_once_issue_one_role_and_a_refusal_stores_nothing(
+        postgres_url, tmp_path, monkeypatch):
+    for name in ("S4C_DATA_DIR", "S4C_PUBLIC_URL", "S4C_KEY_PASSPHRASE", "DATABASE_URL"):
+        monkeypatch.delenv(name, raising=False)
+    settings = Settings.from_environment(tmp_path / "data", environ={
+        "DATABASE_URL": postgres_url, "S4C_ISSUER_NAME": DEPLOYMENT,
+        "S4C_KEY_PASSPHRASE": "postgres test passphrase"})
+    prepare_data_dir(settings)
+    app = create_app(settings)
+    service = app.extensions["s4c"].issuer
+    token = add_officer(service.sessions, "olga", PASSWORD, "test")
+    maria = service.add_candidate("Maria Ivanova", "maria@example.org", MARIA, "test")
+    for unit in _role(service).units:
+        _record(service, maria, unit)
+    before = _stored(service)
+    forged = _role_request(settings, service, issuer={"id": settings.issuer_did,
+                                                      "name": FORGED_ISSUER})
+    refused = _issue(app.test_client(), token, forged)
+    assert refused.status_code == 422, refused.get_json()
+    assert _stored(service) == before
+    start = threading.Barrier(2)
+
+    def ask() -> int:
+        client = app.test_client()
+        start.wait()
+        return _issue(client, token, _role_request(settings, service)).status_code
+
+    with ThreadPoolExecutor(2) as pool:
+        answers = sorted(pool.map(lambda _: ask(), range(2)))
+    assert answers == [201, 409]
+    held = service.credentials(candidate_ref=maria)
+    assert sorted(c.kind for c in held) == ["role"] + ["unit"] * len(_role(service).units)
+    role = next(c.document for c in held if c.kind == "role")
+    assert role["issuer"]["name"] == DEPLOYMENT and _name(role) == "Maria Ivanova"
