@@ -13,7 +13,7 @@ from issuer import credentials as build
 from issuer import status
 from issuer.audit import AuditEvent
 from issuer.decisions import decide
-from issuer.minting import Minter, Recipient
+from issuer.minting import Minted, Minter, Recipient
 from issuer.models import Assessment, Candidate, Decision, IssuedCredential
 from issuer.records import insert_rows
 from schemas.framework import Framework
@@ -46,27 +46,70 @@ def decisions_on_record(s: Session, candidate: Candidate) -> list[tuple[str, str
 def issue_pending(s: Session, candidate: Candidate, minter: Minter) -> CandidateResult:
     """Issues the credentials of the candidate's decisions that have none, drawing their
     status slots under the lists' locks (`status.StatusSlots`)."""
-    issued = {c.decision_id: c for c in s.scalars(select(IssuedCredential).where(
-        IssuedCredential.candidate_id == candidate.id))}
-    # units first ("unit" > "role" descending), then roles
-    decisions = list(s.scalars(select(Decision).where(
-        Decision.candidate_id == candidate.id).order_by(Decision.kind.desc(), Decision.id)))
-    existing = [issued[d.id].document for d in decisions if d.id in issued]
-    pending = [d for d in decisions if d.id not in issued]
-    recipient = Recipient(
-        candidate.id, candidate.ref,
-        build.Holder(candidate.name, candidate.email, candidate.salt, candidate.did),
-        units={d.code: issued[d.id].document for d in decisions
-               if d.kind == "unit" and d.id in issued},
-        digests={c.document["id"]: c.digest for c in issued.values()})
-    assessments = {a.id: a for a in s.scalars(select(Assessment).where(
-        Assessment.candidate_id == candidate.id))}
-    slots = status.StatusSlots.of(s)
-    with s.no_autoflush:
-        minted = minter.mint_all(pending, recipient, assessments, slots.allocate)
-    s.flush()
-    if minted:  # inserted together (executemany)
-        insert_rows(s, IssuedCredential, [m.row for m in minted])
-        insert_rows(s, AuditEvent, [m.audit for m in minted])
+    held = _Holdings.of(s, candidate)
+    minted = held.mint(s, minter, held.pending)
     return CandidateResult(candidate.ref, issued=[m.document for m in minted],
-                           existing=existing)
+                           existing=held.existing)
+
+
+def issue_decision(s: Session, candidate: Candidate, minter: Minter, decision: Decision,
+                   credential_id: str | None = None) -> Minted:
+    """Issues the credential of one decision that has none, as `issue_pending` issues it:
+    a role's credential names the unit credentials it was earned from, so those of its
+    units that have none yet are issued with it (units first). Returns the decision's."""
+    held = _Holdings.of(s, candidate)
+    units = set(minter.framework.role(decision.code).units) if decision.kind == "role" \
+        else set()
+    wanted = [d for d in held.pending
+              if d.id == decision.id or (d.kind == "unit" and d.code in units)]
+    minted = held.mint(s, minter, wanted, {decision.id: credential_id} if credential_id
+                       else None)
+    return next(m for m in minted if m.row["decision_id"] == decision.id)
+
+
+@dataclass(frozen=True)
+class _Holdings:
+    """A candidate's decisions, the credentials they have, and who mints for them."""
+
+    decisions: list[Decision]  # units first ("unit" > "role" descending), then roles
+    issued: dict[int, IssuedCredential]  # by decision id
+    recipient: Recipient
+    assessments: dict[int, Assessment]
+
+    @classmethod
+    def of(cls, s: Session, candidate: Candidate) -> "_Holdings":
+        issued = {c.decision_id: c for c in s.scalars(select(IssuedCredential).where(
+            IssuedCredential.candidate_id == candidate.id))}
+        decisions = list(s.scalars(select(Decision).where(
+            Decision.candidate_id == candidate.id).order_by(Decision.kind.desc(),
+                                                            Decision.id)))
+        recipient = Recipient(
+            candidate.id, candidate.ref,
+            build.Holder(candidate.name, candidate.email, candidate.salt, candidate.did),
+            units={d.code: issued[d.id].document for d in decisions
+                   if d.kind == "unit" and d.id in issued},
+            digests={c.document["id"]: c.digest for c in issued.values()})
+        assessments = {a.id: a for a in s.scalars(select(Assessment).where(
+            Assessment.candidate_id == candidate.id))}
+        return cls(decisions, issued, recipient, assessments)
+
+    @property
+    def existing(self) -> list[dict]:
+        return [self.issued[d.id].document for d in self.decisions if d.id in self.issued]
+
+    @property
+    def pending(self) -> list[Decision]:
+        return [d for d in self.decisions if d.id not in self.issued]
+
+    def mint(self, s: Session, minter: Minter, decisions: list[Decision],
+             ids: dict[int, str] | None = None) -> list[Minted]:
+        """Mints `decisions` and stores them with their audit rows (executemany)."""
+        slots = status.StatusSlots.of(s)
+        with s.no_autoflush:
+            minted = minter.mint_all(decisions, self.recipient, self.assessments,
+                                     slots.allocate, ids)
+        s.flush()
+        if minted:
+            insert_rows(s, IssuedCredential, [m.row for m in minted])
+            insert_rows(s, AuditEvent, [m.audit for m in minted])
+        return minted

@@ -61,25 +61,31 @@ class Minter:
     signer: IssuerSigner
     now: datetime
     actor: str
+    via: str | None = None  # the door it was asked at, when not the console's ("vc-api")
 
     def mint_all(self, decisions: Iterable[Any], recipient: Recipient,
-                 assessments: Mapping[int, Any], slot: SlotSource) -> list[Minted]:
+                 assessments: Mapping[int, Any], slot: SlotSource,
+                 ids: Mapping[int, str] | None = None) -> list[Minted]:
         """The credentials of `decisions`, in their order (units before the roles earned
-        from them), each with a revocation and a suspension slot from `slot`."""
+        from them), each with a revocation and a suspension slot from `slot`; `ids` gives
+        the credential id a decision's credential must have (by decision id), when asked."""
         minted = []
         for decision in decisions:
             credential = self.mint(decision, recipient, slot("revocation"), slot("suspension"),
-                                   assessments.get(decision.assessment_id))
+                                   assessments.get(decision.assessment_id),
+                                   credential_id=(ids or {}).get(decision.id))
             recipient = recipient.holding(credential)
             minted.append(credential)
         return minted
 
     def mint(self, decision: Any, recipient: Recipient, revocation: tuple[int, int],
-             suspension: tuple[int, int], assessment: Any = None) -> Minted:
-        """The signed credential of `decision`, in the given status slots."""
+             suspension: tuple[int, int], assessment: Any = None,
+             credential_id: str | None = None) -> Minted:
+        """The signed credential of `decision`, in the given status slots (a new urn:uuid
+        unless `credential_id` is given)."""
         fw, issuer = self.framework, self.issuer
         entries = status.entries(issuer.public_url, revocation, suspension)
-        credential_id = f"urn:uuid:{uuid.uuid4()}"
+        credential_id = credential_id or f"urn:uuid:{uuid.uuid4()}"
         profile = build.IssuerProfile(issuer.did, issuer.name, issuer.public_url)
         valid_until = None
         if decision.kind == "unit":
@@ -110,5 +116,5 @@ class Minter:
         audit = {"at": self.now, "actor": self.actor, "action": "credential.issued",
                  "subject": credential_id,
                  "detail": {"candidate": recipient.ref, "kind": decision.kind,
-                            "code": decision.code}}
+                            "code": decision.code, **({"via": self.via} if self.via else {})}}
         return Minted(signed, row, audit)

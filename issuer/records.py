@@ -10,6 +10,7 @@ from typing import Any, overload
 
 import orjson
 from sqlalchemy import JSON, Table
+from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 
@@ -34,6 +35,7 @@ def _copyable(table: Table, row: dict) -> bool:
 
 
 def _copy(connection, table: Table, rows: list[dict]) -> None:
+    import psycopg
     from psycopg.types.json import Json
 
     names = list(rows[0])
@@ -41,11 +43,16 @@ def _copy(connection, table: Table, rows: list[dict]) -> None:
     wrap = [name in json_columns for name in names]
     statement = f'COPY {table.name} ({", ".join(names)}) FROM STDIN'
     cursor = connection.connection.driver_connection.cursor()
-    with cursor, cursor.copy(statement) as copy:
-        for row in rows:
-            # a JSON column's None is JSON null, as SQLAlchemy's JSON type writes it
-            copy.write_row([Json(row[name], dumps=json_text) if is_json else row[name]
-                            for name, is_json in zip(names, wrap, strict=True)])
+    try:
+        with cursor, cursor.copy(statement) as copy:
+            for row in rows:
+                # a JSON column's None is JSON null, as SQLAlchemy's JSON type writes it
+                copy.write_row([Json(row[name], dumps=json_text) if is_json else row[name]
+                                for name, is_json in zip(names, wrap, strict=True)])
+    except psycopg.IntegrityError as e:
+        # the driver's own cursor bypasses SQLAlchemy's error translation: callers catch
+        # sqlalchemy's IntegrityError (another request won a unique row at the same moment)
+        raise IntegrityError(statement, None, e) from e
 
 
 def json_value(text: str | bytes) -> Any:

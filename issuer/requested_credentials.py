@@ -1,50 +1,49 @@
-"""Signing a credential an officer's software built (W3C VC-API (VCALM) "Issue Credential"),
-under the certification body's rules: only an Open Badges achievement of the loaded
-framework, only for a registered candidate, with this issuer's own status entries.
+"""Issuing at the VC-API door (W3C VC-API (VCALM) "Issue Credential"), under the same rules
+as the console and `s4c issue` (issue 21, item 2).
 
-The client's credential arrives checked for shape (`web.vcapi_issuer`). Here:
-- its achievement must be a unit or role of the framework in use, given either by its id
-  alone (`{"id": ...}`, filled in from the framework) or exactly as the framework's;
-  otherwise a verifier would be shown a name or EQF level the framework never gave;
-- its subject must be a registered candidate, named by their DID;
-- the issuer adds the two Bitstring Status List entries (revocation, suspension) at random
-  indexes, so that the credential can be revoked like any other;
-- the certification decision is recorded, with the officer as the one who decided, and
-  the credential is stored with an audit row, in one transaction. A decision has at most
-  one credential: asking again for the same candidate and achievement is a conflict.
+An officer's software sends an unsigned credential. s4c does not sign what it was sent: the
+request only says *which* credential is wanted, and the credential is built by the one
+minting path (`issuer.issuing.issue_decision`, `issuer.minting.Minter`) from what is on
+record:
+- whose: `credentialSubject.id`, the DID of a registered candidate; their name comes from
+  the candidate record;
+- what: `credentialSubject.achievement`, a unit or role of the framework in use, given by its
+  id alone or exactly as the framework has it;
+- whether: the decision rules (`issuer.decisions`) are applied to the candidate's recorded
+  assessments, as the console's "certify" does; a unit needs a passed assessment that is not
+  voided, a role a role decision. Nothing is issued without one;
+- how: validity, wording, result and the issuer's name and profile come from the framework,
+  the decision and the deployment, never from the request.
+
+Everything else the request says must agree with the credential so built
+(`issuer.requested_fields`); what disagrees is refused with the JSON Pointer of the field
+and what the recorded certification allows. The caller's transaction is rolled back on a
+refusal, so nothing is stored. A decision has at most one credential: asking again is a
+conflict (`AlreadyIssued`).
 """
 import uuid
-from dataclasses import dataclass
-from datetime import datetime, timedelta
+from dataclasses import dataclass, replace
 from typing import Any
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from issuer import credentials as build
-from issuer import status
-from issuer.audit import record_audit_event
 from issuer.errors import IssuerError
-from issuer.models import Candidate, Decision, IssuedCredential
-from issuer.signing import IssuerSigner
+from issuer.issuing import issue_decision, record_decisions
+from issuer.minting import Minter
+from issuer.models import Assessment, Candidate, Decision, IssuedCredential
+from issuer.progress import role_progress
+from issuer.requested_fields import RequestRefused, check_agreement, difference
+from issuer.rules import unit_passed
 from schemas.framework import Framework
-from vc.errors import VCError
 from vc.instants import parse_instant
+
+__all__ = ["AlreadyIssued", "RequestRefused", "achievement_item", "issue_requested"]
 
 BADGE_TYPES = ("OpenBadgeCredential", "AchievementCredential")
 ISSUER_ASSIGNED = ("credentialStatus", "proof")
-# s4c's own credential types name the kind of achievement: they must not say otherwise
-KIND_TYPES = {"S4CCompetencyCredential": "unit", "S4CRoleCredential": "role"}
-BACKDATING_SKEW = timedelta(minutes=5)
-
-
-class RequestRefused(IssuerError):
-    """A credential the issuer will not sign; `pointer` (RFC 6901) names the field."""
-
-    def __init__(self, pointer: str, detail: str) -> None:
-        super().__init__(f"{pointer}: {detail}")
-        self.pointer = pointer
-        self.detail = detail
+DECIDED = "/credentialSubject/achievement/id"  # what a missing decision is refused at
 
 
 class AlreadyIssued(IssuerError):
@@ -58,13 +57,15 @@ class AlreadyIssued(IssuerError):
 
 @dataclass(frozen=True)
 class FrameworkItem:
+    """A unit or role of the framework, and its achievement as s4c's credentials carry it."""
+
     kind: str  # "unit" | "role"
     code: str
     achievement: dict[str, Any]
 
 
 def framework_items(framework: Framework) -> dict[str, FrameworkItem]:
-    """The framework's achievements by id, as s4c's own credentials carry them."""
+    """The framework's achievements by id."""
     items = {}
     for unit in framework.units:
         items[unit.id] = FrameworkItem("unit", unit.code,
@@ -73,29 +74,6 @@ def framework_items(framework: Framework) -> dict[str, FrameworkItem]:
         items[role.id] = FrameworkItem("role", role.code,
                                        build.role_achievement(role, framework))
     return items
-
-
-def _difference(given: Any, expected: Any, pointer: str) -> str | None:
-    """The JSON Pointer of the first place where `given` differs from `expected`."""
-    if isinstance(expected, dict):
-        if not isinstance(given, dict):
-            return pointer
-        for key in sorted(set(given) | set(expected)):
-            if key not in given or key not in expected:
-                return f"{pointer}/{key}"
-            found = _difference(given[key], expected[key], f"{pointer}/{key}")
-            if found:
-                return found
-        return None
-    if isinstance(expected, list):
-        if not isinstance(given, list) or len(given) != len(expected):
-            return pointer
-        for i, (g, e) in enumerate(zip(given, expected, strict=True)):
-            found = _difference(g, e, f"{pointer}/{i}")
-            if found:
-                return found
-        return None
-    return None if given == expected and type(given) is type(expected) else pointer
 
 
 def achievement_item(credential: dict[str, Any], framework: Framework) -> FrameworkItem:
@@ -110,14 +88,13 @@ def achievement_item(credential: dict[str, Any], framework: Framework) -> Framew
     if not isinstance(achievement, dict) or not isinstance(achievement.get("id"), str):
         raise RequestRefused(pointer, "must be an object whose id is a unit or role of the "
                                       "loaded framework")
-    items = framework_items(framework)
-    item = items.get(achievement["id"])
+    item = framework_items(framework).get(achievement["id"])
     if item is None:
         raise RequestRefused(f"{pointer}/id", f"{achievement['id'][:200]!r} is not a unit or "
                                               f"role of the loaded framework {framework.id}")
     if set(achievement) - {"id", "type"} or achievement.get("type", ["Achievement"]) \
             != ["Achievement"]:
-        where = _difference(achievement, item.achievement, pointer)
+        where = difference(achievement, item.achievement, pointer)
         if where is not None:
             raise RequestRefused(where, "differs from the framework's achievement: give "
                                         "the achievement's id alone, or exactly as the "
@@ -138,10 +115,10 @@ def _candidate(s: Session, credential: dict[str, Any]) -> Candidate:
     return candidate
 
 
-def _credential_id(credential: dict[str, Any], option: str | None) -> str:
+def _credential_id(credential: dict[str, Any], option: str | None) -> str | None:
     given = credential.get("id", option)
     if given is None:
-        return f"urn:uuid:{uuid.uuid4()}"
+        return None
     try:
         if not isinstance(given, str) or not given.startswith("urn:uuid:"):
             raise ValueError
@@ -152,86 +129,102 @@ def _credential_id(credential: dict[str, Any], option: str | None) -> str:
     return given
 
 
-def issue_requested(s: Session, signer: IssuerSigner, framework: Framework,
-                    credential: dict[str, Any], *, credential_id: str | None, now: datetime,
-                    actor: str) -> dict[str, Any]:
-    """Signs and stores `credential` in the caller's transaction; returns it signed."""
+def _check_date_syntax(credential: dict[str, Any]) -> None:
+    for key in ("validFrom", "validUntil"):
+        if key in credential and (not isinstance(credential[key], str)
+                                  or parse_instant(credential[key]) is None):
+            raise RequestRefused(f"/{key}", "must be an XML Schema dateTimeStamp, e.g. "
+                                            "2026-06-01T00:00:00Z (VC DM 2.0 §4.9)")
+
+
+def issue_requested(s: Session, minter: Minter, credential: dict[str, Any], *,
+                    credential_id: str | None) -> dict[str, Any]:
+    """Issues, in the caller's transaction, the credential the candidate's recorded
+    certification gives for the requested achievement; returns it signed. Raises
+    `RequestRefused` (roll the transaction back) or `AlreadyIssued`."""
     for key in ISSUER_ASSIGNED:
         if key in credential:
             raise RequestRefused(f"/{key}", "is assigned by the issuer: leave it out")
-    if "credentialSchema" in credential:
-        raise RequestRefused("/credentialSchema", "s4c names no schema in credentials it "
-                                                  "signs for a client: leave it out")
+    framework = minter.framework
     item = achievement_item(credential, framework)
-    for name, kind in KIND_TYPES.items():
-        if name in credential["type"] and kind != item.kind:
-            raise RequestRefused("/type", f"{name} is for a {kind} achievement; this one is "
-                                          f"a {item.kind}")
-    _check_dates(credential, now)
+    _check_date_syntax(credential)
     candidate = _candidate(s, credential)
     cid = _credential_id(credential, credential_id)
-    if s.get(IssuedCredential, cid) is not None:
+    if cid is not None and s.get(IssuedCredential, cid) is not None:
         raise RequestRefused("/id", f"{cid} is already the id of another credential")
-    decision = s.scalars(select(Decision).where(
-        Decision.candidate_id == candidate.id, Decision.framework_id == framework.id,
-        Decision.kind == item.kind, Decision.code == item.code)).first()
-    if decision is not None:
-        held = s.scalars(select(IssuedCredential).where(
-            IssuedCredential.decision_id == decision.id)).first()
-        if held is not None:
-            raise AlreadyIssued(held.id)
-    else:
-        decision = Decision(candidate_id=candidate.id, framework_id=framework.id,
-                            kind=item.kind, code=item.code, assessment_id=None,
-                            decided_on=now.date(), decided_by=actor)
-        s.add(decision)
-        s.flush()
-    slots = status.StatusSlots.of(s)
-    revocation, suspension = slots.allocate("revocation"), slots.allocate("suspension")
-    document = {**credential, "id": cid}
-    document["credentialSubject"] = {**credential["credentialSubject"],
-                                     "achievement": item.achievement}
-    document.setdefault("validFrom", build.rfc3339(now))
-    document["credentialStatus"] = status.entries(signer.config.public_url, revocation,
-                                                  suspension)
-    try:
-        signed = signer.sign(document, created=build.rfc3339(now))
-    except VCError as e:  # e.g. a term no context defines: it would not be signed
-        raise RequestRefused("", f"cannot be signed: {e}") from None
-    valid_until = signed.get("validUntil")
-    s.add(IssuedCredential(
-        id=cid, decision_id=decision.id, candidate_id=candidate.id, kind=item.kind,
-        code=item.code, document=signed, digest=build.digest_multibase(signed),
-        issued_at=now, valid_until=_instant(valid_until),
-        revocation_list=revocation[0], revocation_index=revocation[1],
-        suspension_list=suspension[0], suspension_index=suspension[1],
-        revoked=False, suspended=False))
-    record_audit_event(s, actor, "credential.issued", cid,
-                       {"candidate": candidate.ref, "kind": item.kind, "code": item.code,
-                        "via": "vc-api"})
-    return signed
+    # the decision rules, as the console's "certify" applies them (issuer.decisions)
+    record_decisions(s, candidate, framework, minter.now, minter.actor)
+    decisions = {(d.kind, d.code): d for d in s.scalars(select(Decision).where(
+        Decision.candidate_id == candidate.id, Decision.framework_id == framework.id))}
+    decision = decisions.get((item.kind, item.code))
+    if decision is None:
+        raise RequestRefused(DECIDED, f"{_why_not(s, candidate, framework, item, minter)}; "
+                                      f"{_allowed(decisions)}")
+    held = s.scalars(select(IssuedCredential).where(
+        IssuedCredential.decision_id == decision.id)).first()
+    if held is not None:
+        raise AlreadyIssued(held.id)
+    _check_rests_on_record(s, decision, decisions, framework)
+    minted = issue_decision(s, candidate, replace(minter, via="vc-api"), decision, cid)
+    check_agreement(credential, minted.document, candidate_name=candidate.name,
+                    kind=item.kind, code=item.code, now=minter.now)
+    return minted.document
 
 
-def _check_dates(credential: dict[str, Any], now: datetime) -> None:
-    """A credential becomes valid when it is signed or later, never earlier: a backdated
-    validFrom would let a body whose accreditation has lapsed pass the verifier's check of
-    its accreditation on the day the credential became valid."""
-    instants = {}
-    for key in ("validFrom", "validUntil"):
-        if key in credential:
-            moment = _instant(credential[key])
-            if moment is None:
-                raise RequestRefused(f"/{key}", "must be an XML Schema dateTimeStamp, e.g. "
-                                                "2026-06-01T00:00:00Z (VC DM 2.0 §4.9)")
-            instants[key] = moment
-    valid_from = instants.get("validFrom")
-    if valid_from is not None and valid_from < now - BACKDATING_SKEW:
-        raise RequestRefused("/validFrom", "must not be earlier than now: leave it out, and "
-                                           "the credential is valid from when it is signed")
-    valid_until = instants.get("validUntil")
-    if valid_until is not None and valid_until <= (valid_from or now):
-        raise RequestRefused("/validUntil", "must be later than validFrom (or now)")
+def _check_rests_on_record(s: Session, decision: Decision,
+                           decisions: dict[tuple[str, str], Decision],
+                           framework: Framework) -> None:
+    """A decision recorded without what it rests on (the VC-API recorded such decisions
+    before issue 21) issues nothing: a unit credential needs its passed assessment, not
+    voided; a role the decisions of its units (whose credentials are issued with it)."""
+    if decision.kind == "unit":
+        _check_unit_rests_on_record(s, decision, decisions)
+        return
+    units = framework.role(decision.code).units
+    missing = [u for u in units if ("unit", u) not in decisions]
+    if missing:
+        raise RequestRefused(DECIDED, f"role {decision.code} was decided without its units "
+                                      f"{', '.join(missing)} on record: no credential can "
+                                      f"rest on it; {_allowed(decisions)}")
+    unit_decisions = [decisions[("unit", u)] for u in units]
+    issued = set(s.scalars(select(IssuedCredential.decision_id).where(
+        IssuedCredential.decision_id.in_([d.id for d in unit_decisions]))))
+    for unit in unit_decisions:
+        if unit.id not in issued:
+            _check_unit_rests_on_record(s, unit, decisions)
 
 
-def _instant(value: object) -> datetime | None:
-    return parse_instant(value) if isinstance(value, str) else None
+def _check_unit_rests_on_record(s: Session, decision: Decision,
+                                decisions: dict[tuple[str, str], Decision]) -> None:
+    assessment = s.get(Assessment, decision.assessment_id) \
+        if decision.assessment_id is not None else None
+    if assessment is None or assessment.voided_at is not None:
+        raise RequestRefused(DECIDED, f"unit {decision.code} was decided without a passed "
+                                      f"assessment that counts: no credential can rest on "
+                                      f"it; {_allowed(decisions)}")
+
+
+def _why_not(s: Session, candidate: Candidate, framework: Framework, item: FrameworkItem,
+             minter: Minter) -> str:
+    if item.kind == "role":
+        progress = next(p for p in role_progress(s, candidate, framework, minter.now.date())
+                        if p.code == item.code)
+        return f"role {item.code} is not certified for this candidate: " \
+               f"{progress.describe().removeprefix(f'{item.code} ')}"
+    threshold = framework.unit(item.code).pass_threshold
+    results = [f"{a.score:g}/{a.max_score:g} on {a.assessed_on}: not passed"
+               for a in s.scalars(select(Assessment).where(
+                   Assessment.candidate_id == candidate.id,
+                   Assessment.framework_id == framework.id,
+                   Assessment.unit_code == item.code, Assessment.voided_at.is_(None))
+                   .order_by(Assessment.assessed_on, Assessment.id))
+               if not unit_passed(a.score, a.max_score, threshold)]
+    return f"unit {item.code} is not passed by this candidate: no passed assessment that " \
+           f"counts is on record ({'; '.join(results) or 'no result'})"
+
+
+def _allowed(decisions: dict[tuple[str, str], Decision]) -> str:
+    units = sorted(code for kind, code in decisions if kind == "unit")
+    roles = sorted(code for kind, code in decisions if kind == "role")
+    return (f"the recorded certification allows units: {', '.join(units) or 'none'}; "
+            f"roles: {', '.join(roles) or 'none'}")

@@ -73,8 +73,11 @@ def _by_language(value: Any) -> dict[str, str]:
             if isinstance(e, dict) and "@language" in e and "@value" in e}
 
 
-def sd_jwt_claims(original: dict[str, Any], learning_outcomes: list[str]) -> dict[str, Any]:
-    """The SD-JWT VC claims of a signed W3C credential: the same facts, read from it."""
+def sd_jwt_claims(original: dict[str, Any], learning_outcomes: list[str],
+                  issuing_authority: str) -> dict[str, Any]:
+    """The SD-JWT VC claims of a signed W3C credential: the same facts, read from it, but
+    for `issuing_authority`, this deployment's name (issue 21: a credential stored with a
+    name a VC-API client chose must not lend it to the copies)."""
     subject = original["credentialSubject"]
     achievement = subject["achievement"]
     alignment = [a for a in achievement.get("alignment") or [] if isinstance(a, dict)]
@@ -83,7 +86,7 @@ def sd_jwt_claims(original: dict[str, Any], learning_outcomes: list[str]) -> dic
     name = next((i["identityHash"] for i in subject.get("identifier") or []
                  if i.get("identityType") == "name"), None)
     claims: dict[str, Any] = {
-        "issuing_authority": original["issuer"].get("name", original["issuer"]["id"]),
+        "issuing_authority": issuing_authority,
         "date_of_issuance": original["validFrom"][:10],
         "achievement_title": _english(achievement.get("name")),
         "achievement_description": _english(achievement.get("description")),

@@ -139,7 +139,7 @@ class WalletIssuing:
                 raise NotFound("this credential was revoked: it can no longer be issued")
             slots = self._token_slots(c, len(keys), look_up)
         claims = sd_jwt_claims(original.document, _learning_outcomes(
-            self.service.framework(), original.kind, original.code))
+            self.service.framework(), original.kind, original.code), self.service.config.name)
         kind = "role" if original.kind == "role" else "unit"
         disclosable = [p for p in ("name", "assessment_grade") if p in claims]
         expires_at = int(as_utc(original.valid_until).timestamp()) \

@@ -4,15 +4,15 @@ token (RFC 6750 Bearer).
 
 This view checks the credential's shape as VC Data Model 2.0 states it (§4.3 contexts, §4.5
 types, §4.7 issuer, §4.8 credential subject; 400 problem details with a JSON Pointer) and
-that it names this issuer; `issuer.requested_credentials` applies the certification body's
-rules (an achievement of the loaded framework, a registered candidate; 422) and signs.
+that it names this issuer; `issuer.requested_credentials` issues what the candidate's
+recorded certification gives, through the same minting as the console and `s4c issue`, and
+refuses (422, naming the field) anything in the request that disagrees with it (issue 21).
 Answers 201 `{"verifiableCredential": ...}` (VCALM IssueCredentialResponse).
 
 Before VC-API issuing, this path took `{candidate, assessments}`: that body is still
 accepted and handled as `POST /assessments` is, with a `Deprecation` header (RFC 9745) and
 a `Link` to the new path, so that existing clients keep working.
 """
-from datetime import UTC, datetime
 from typing import Any
 
 from flask import Blueprint, Response, g, jsonify, request
@@ -43,11 +43,13 @@ class Invalid(ValueError):
         self.pointer, self.detail, self.type = pointer, detail, type_
 
 
-def _refusal(status: int, pointer: str, detail: str, type_: str, title: str) -> Response:
+def _refusal(status: int, pointer: str, detail: str, type_: str, title: str,
+             also: tuple[str, ...] = ()) -> Response:
     where = pointer.lstrip("/") or "credential"
     response = problem(status, f"{where}: {detail}", title=title, type_=type_)
     body = response.get_json()
-    body["errors"] = [{"pointer": f"#{pointer}", "detail": detail}]  # RFC 9457 §3.2
+    body["errors"] = [{"pointer": f"#{p}", "detail": detail}  # RFC 9457 §3.2
+                      for p in (pointer, *also)]
     replacement = jsonify(body)
     replacement.status_code = status
     replacement.mimetype = PROBLEM_JSON
@@ -152,13 +154,18 @@ def issue_credential() -> Response:
         options = _options(body)
     except Invalid as e:
         return _refusal(400, e.pointer, e.detail, e.type, "Invalid request")
+    option_id = options.get("credentialId")
+    if "id" in credential and option_id is not None and credential["id"] != option_id:
+        # VCALM IssueCredentialOptions.credentialId "the id of the credential": two ids
+        return _refusal(422, "/credential/id", f"{str(credential['id'])[:200]!r} differs "
+                        f"from /options/credentialId {option_id[:200]!r}: give the "
+                        "credential's id once, or the same in both", VCDM_MALFORMED,
+                        "Cannot issue this credential", also=("/options/credentialId",))
     issuer = services.issuer
     try:
-        with issuer.sessions.begin() as session:
-            signed = issue_requested(
-                session, issuer.signer, issuer.framework(), credential,
-                credential_id=options.get("credentialId"),
-                now=datetime.now(UTC).replace(microsecond=0), actor=g.officer)
+        with issuer.sessions.begin() as session:  # a refusal rolls everything back
+            signed = issue_requested(session, issuer.minter(g.officer), credential,
+                                     credential_id=option_id)
     except RequestRefused as e:
         return _refusal(422, f"/credential{e.pointer}", e.detail, VCDM_MALFORMED,
                         "Cannot issue this credential")
