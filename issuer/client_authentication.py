@@ -8,7 +8,7 @@
   still be there: removing a wallet stops its requests and codes at once.
 - At the token endpoint the code is redeemed only by the wallet it was issued to: a
   registered wallet names its `client_id` (RFC 6749 §4.1.3), an attested one authenticates
-  again with an attestation of the same instance key (draft -07 §6.3; draft -10 §10.4
+  again with an attestation of the same instance key (draft -07 §6.3; draft -10 §9.4
   "Binding of OAuth protocol artifacts").
 """
 from dataclasses import dataclass

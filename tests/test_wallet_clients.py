@@ -227,7 +227,7 @@ def test_a_replayed_pop_is_refused_by_every_worker(site, scope):
     replayed = other.post("/oid4vci/par", data=_par_form(wallet, scope), headers=headers)
     assert replayed.status_code == 401 and "used before" in replayed.get_json()[
         "error_description"]
-    fresh = wallet.client_auth()  # a new PoP of the same attestation is fine (draft §10.3)
+    fresh = wallet.client_auth()  # a new PoP of the same attestation is fine (draft -07 §10.2)
     assert other.post("/oid4vci/par", data=_par_form(wallet, scope),
                       headers=fresh).status_code == 201
 
