@@ -244,6 +244,10 @@ class WalletGrant(Base):
     pkce_challenge: Mapped[str | None] = mapped_column(Text)
     redirect_uri: Mapped[str | None] = mapped_column(Text)
     client_id: Mapped[str | None] = mapped_column(Text)
+    # an attested wallet (i0010): the provider that vouched for it and the JWK thumbprint of
+    # its instance key, which must authenticate again at the token endpoint
+    client_provider: Mapped[str | None] = mapped_column(Text)
+    client_key: Mapped[str | None] = mapped_column(Text)
 
 
 class WalletCopy(Base):
@@ -291,3 +295,47 @@ class WalletAuthorizationRequest(Base):
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=_now)
     expires_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
     used_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    # who the client proved to be at PAR (i0010): the wallet's name from its registration or
+    # its attestation, and for an attested wallet its provider and instance key thumbprint;
+    # a request kept before i0010 has no name and is never shown
+    client_name: Mapped[str | None] = mapped_column(Text)
+    client_provider: Mapped[str | None] = mapped_column(Text)
+    client_key: Mapped[str | None] = mapped_column(Text)
+
+
+class WalletClient(Base):
+    """A wallet app the operator registered (`s4c wallet-client add`, i0010): a public OAuth
+    client of the authorization code flow, its name shown to holders, and the redirect URIs
+    a request may name, compared exactly (RFC 6749 §3.1.2, RFC 8252 §7)."""
+
+    __tablename__ = "issuer_wallet_clients"
+    client_id: Mapped[str] = mapped_column(Text, primary_key=True)
+    name: Mapped[str] = mapped_column(Text)
+    redirect_uris: Mapped[list[str]] = mapped_column(JSON)
+    added_by: Mapped[str] = mapped_column(Text)
+    added_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=_now)
+
+
+class WalletProvider(Base):
+    """A wallet provider the operator trusts to attest its wallets (`s4c wallet-provider
+    add`, i0010; draft-ietf-oauth-attestation-based-client-auth-07, OpenID4VCI 1.0 App. E):
+    its public key (JWK) or the X.509 trust anchor of its `x5c` chains, and the redirect URIs
+    its wallets may use besides those it signs into an attestation."""
+
+    __tablename__ = "issuer_wallet_providers"
+    name: Mapped[str] = mapped_column(Text, primary_key=True)
+    jwk: Mapped[dict[str, str] | None] = mapped_column(JSON)
+    certificate: Mapped[str | None] = mapped_column(Text)  # PEM
+    redirect_uris: Mapped[list[str]] = mapped_column(JSON)
+    added_by: Mapped[str] = mapped_column(Text)
+    added_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=_now)
+
+
+class ClientAttestationPop(Base):
+    """A Client Attestation PoP already used (draft -07 §12.1): the SHA-256 of its instance
+    key thumbprint and `jti`, kept while a PoP of its `iat` would still be fresh, so that a
+    replay is refused by every worker and every instance (the primary key)."""
+
+    __tablename__ = "issuer_client_attestation_pops"
+    id: Mapped[str] = mapped_column(Text, primary_key=True)
+    expires_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), index=True)

@@ -6,7 +6,9 @@ An offer for this flow names its credentials by `issuer_state`: only the holder 
 issued to can agree to it. Without an offer, the request's `scope` names configurations
 (`SCPM-sd_jwt`), and the signed-in holder's own active credentials of those are granted.
 Codes are single use, live `CODE_SECONDS`, and are bound to the PKCE challenge (S256 only),
-the redirect URI and the client id of the request.
+the redirect URI and the client of the request. Who the client is, and which redirect URIs
+it may use, is decided at PAR from what the operator registered or a trusted wallet
+provider attested, never from the request alone (`issuer.client_authentication`).
 """
 import base64
 import hashlib
@@ -20,9 +22,16 @@ from sqlalchemy import select, update
 from sqlalchemy.orm import Session, sessionmaker
 
 from issuer.audit import record_audit_event
+from issuer.client_attestation import PresentedAttestation
+from issuer.client_authentication import (
+    authenticate_code_redemption,
+    authenticate_pushed_request,
+    still_trusted,
+)
 from issuer.holder_sign_in import Holder
 from issuer.models import IssuedCredential, WalletAuthorizationRequest, WalletGrant
 from issuer.records import as_utc
+from issuer.redirect_uris import redirect_target
 from issuer.wallet_grants import (
     FORMATS,
     OFFER_MINUTES,
@@ -60,10 +69,22 @@ class PendingRequest:
     id: str
     client_id: str
     parameters: dict[str, str]
+    client_name: str  # the wallet's name, from its registration or attestation
+    client_provider: str | None = None  # the wallet provider that attested it
+    client_key: str | None = None
 
     @property
     def request_uri(self) -> str:
         return _REQUEST_URI + self.id
+
+    @property
+    def redirect_uri(self) -> str:
+        return self.parameters["redirect_uri"]
+
+    @property
+    def redirect_target(self) -> str:
+        """Where the holder's browser goes after answering, as they can recognise it."""
+        return redirect_target(self.redirect_uri)
 
 
 def offer_for_authorization(s: Session, candidate_id: int, credentials: list[IssuedCredential],
@@ -90,15 +111,30 @@ class RequestError(ValueError):
         self.error = error
 
 
-def push_request(sessions: sessionmaker, form: dict[str, str], now: datetime
+def push_request(sessions: sessionmaker, form: dict[str, str],
+                 presented: PresentedAttestation | None, audience: str, now: datetime
                  ) -> PendingRequest:
-    """RFC 9126 §2.1: checks the request as an authorization request and keeps it."""
+    """RFC 9126 §2.1: authenticates the client (a `ClientAuthError` if it cannot be), checks
+    the request as an authorization request and keeps it. `audience`: this issuer's
+    identifier, which a Client Attestation PoP must name."""
+    with sessions.begin() as s:
+        client = authenticate_pushed_request(s, form.get("client_id"),
+                                             form.get("redirect_uri"), presented, audience,
+                                             now)
+        _check_pushed(form)
+        parameters = {**form, "client_id": client.client_id}
+        request = PendingRequest(secrets.token_urlsafe(24), client.client_id, parameters,
+                                 client.name, client.provider, client.key)
+        s.add(WalletAuthorizationRequest(
+            id=request.id, client_id=request.client_id, parameters=request.parameters,
+            created_at=now, expires_at=now + timedelta(seconds=REQUEST_SECONDS),
+            client_name=client.name, client_provider=client.provider, client_key=client.key))
+    return request
+
+
+def _check_pushed(form: dict[str, str]) -> None:
     if form.get("response_type") != "code":
         raise RequestError("unsupported_response_type", "response_type must be code")
-    if not form.get("client_id"):
-        raise RequestError("invalid_request", "client_id is missing")
-    if not form.get("redirect_uri"):
-        raise RequestError("invalid_request", "redirect_uri is missing")
     if form.get("code_challenge_method") != "S256" or not form.get("code_challenge"):
         raise RequestError("invalid_request", "PKCE is required: send code_challenge with "
                            "code_challenge_method S256 (RFC 7636)")
@@ -107,12 +143,6 @@ def push_request(sessions: sessionmaker, form: dict[str, str], now: datetime
     if not form.get("issuer_state") and not form.get("scope"):
         raise RequestError("invalid_scope", "name the credentials: issuer_state from an "
                            "offer, or scope with configuration ids")
-    request = PendingRequest(secrets.token_urlsafe(24), form["client_id"], dict(form))
-    with sessions.begin() as s:
-        s.add(WalletAuthorizationRequest(id=request.id, client_id=request.client_id,
-                                         parameters=request.parameters, created_at=now,
-                                         expires_at=now + timedelta(seconds=REQUEST_SECONDS)))
-    return request
 
 
 def pending_request(sessions: sessionmaker, request_uri: str, client_id: str,
@@ -122,9 +152,14 @@ def pending_request(sessions: sessionmaker, request_uri: str, client_id: str,
     with sessions() as s:
         row = s.get(WalletAuthorizationRequest, request_uri.removeprefix(_REQUEST_URI))
         if row is None or row.used_at is not None or as_utc(row.expires_at) <= now \
-                or row.client_id != client_id:
+                or row.client_id != client_id or row.client_name is None:
             return None
-        return PendingRequest(row.id, row.client_id, dict(row.parameters))
+        request = PendingRequest(row.id, row.client_id, dict(row.parameters), row.client_name,
+                                 row.client_provider, row.client_key)
+        if not still_trusted(s, row.client_id, request.redirect_uri, row.client_provider,
+                             row.client_key):
+            return None
+        return request
 
 
 def requested_credentials(s: Session, request: PendingRequest, holder: Holder,
@@ -182,28 +217,38 @@ def authorize(sessions: sessionmaker, request: PendingRequest, holder: Holder,
                           expires_at=now + timedelta(seconds=CODE_SECONDS), failed_attempts=0,
                           flow="authorization-code",
                           pkce_challenge=request.parameters["code_challenge"],
-                          redirect_uri=request.parameters["redirect_uri"],
-                          client_id=request.client_id))
+                          redirect_uri=request.redirect_uri, client_id=request.client_id,
+                          client_provider=request.client_provider,
+                          client_key=request.client_key))
         record_audit_event(s, "holder", "wallet.authorized", grant_id,
-                           {"client_id": request.client_id, "credentials": sorted(offered)})
+                           {"client_id": request.client_id, "wallet": request.client_name,
+                            "provider": request.client_provider,
+                            "redirect_uri": request.redirect_uri,
+                            "credentials": sorted(offered)})
     return code
 
 
-def deny(sessions: sessionmaker, request: PendingRequest, now: datetime) -> None:
+def deny(sessions: sessionmaker, request: PendingRequest, now: datetime) -> bool:
+    """The holder refused: whether this answered the request (False: answered before)."""
     with sessions.begin() as s:
-        s.execute(update(WalletAuthorizationRequest).where(
-            WalletAuthorizationRequest.id == request.id).values(used_at=now))
+        return s.execute(update(WalletAuthorizationRequest).where(
+            WalletAuthorizationRequest.id == request.id,
+            WalletAuthorizationRequest.used_at.is_(None)).values(used_at=now)).rowcount == 1
 
 
 def redeem_code(sessions: sessionmaker, code: str, verifier: str | None,
-                redirect_uri: str | None, client_id: str | None, now: datetime) -> Grant:
-    """§6.1 with RFC 7636 §4.6: the code, once, with the verifier of its challenge."""
+                redirect_uri: str | None, client_id: str | None,
+                presented: PresentedAttestation | None, audience: str, now: datetime
+                ) -> Grant:
+    """§6.1 with RFC 7636 §4.6: the code, once, with the verifier of its challenge, by the
+    client it was issued to (a `ClientAuthError` otherwise)."""
     with sessions.begin() as s:
         row = s.scalars(select(WalletGrant).where(WalletGrant.code_hash == _hash(code),
                                                   WalletGrant.flow == "authorization-code")
                         ).first()
         if row is None:
             raise GrantError("invalid_grant", "this authorization code is not known")
+        authenticate_code_redemption(s, row, client_id, presented, audience, now)
         if as_utc(row.expires_at) <= now:
             raise GrantError("invalid_grant", "this authorization code has expired")
         if not verifier or not _VERIFIER.fullmatch(verifier) or not hmac.compare_digest(
@@ -213,8 +258,6 @@ def redeem_code(sessions: sessionmaker, code: str, verifier: str | None,
         if redirect_uri != row.redirect_uri:
             raise GrantError("invalid_grant", "redirect_uri differs from the authorization "
                              "request's")
-        if client_id is not None and client_id != row.client_id:
-            raise GrantError("invalid_grant", "this code was issued to another client")
         used = s.execute(update(WalletGrant).where(
             WalletGrant.id == row.id, WalletGrant.redeemed_at.is_(None)).values(
             redeemed_at=now))

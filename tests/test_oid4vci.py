@@ -12,12 +12,16 @@ from oid4vci_wallet import demo_server, need_wallet, run_wallet
 from vc.qr import read_qr_codes
 
 HOLDER = "maria-ivanova@example.org"  # a demo holder with active credentials
+TEST_WALLET, TEST_REDIRECT = "s4c-test-wallet", "https://wallet.example/callback"  # wallet.mjs
 
 
 @pytest.fixture(scope="module")
 def server(tmp_path_factory):
     need_wallet()
     with demo_server(tmp_path_factory.mktemp("oid4vci") / "data") as running:
+        # the authorization code flow is open only to wallets the operator registered
+        running.s4c("wallet-client", "add", TEST_WALLET, "--name", "s4c test wallet",
+                    "--redirect-uri", TEST_REDIRECT)
         yield running
 
 
@@ -307,8 +311,8 @@ def test_a_wrong_pkce_verifier_gets_no_token(server):
 
 
 def test_a_pushed_request_without_pkce_is_refused(server):
-    body = urllib.parse.urlencode({"response_type": "code", "client_id": "w",
-                                   "redirect_uri": "https://wallet.example/cb",
+    body = urllib.parse.urlencode({"response_type": "code", "client_id": TEST_WALLET,
+                                   "redirect_uri": TEST_REDIRECT,
                                    "scope": "SCPM-sd_jwt"}).encode()
     status, answer = server.post("/oid4vci/par", body,
                                  {"Content-Type": "application/x-www-form-urlencoded"})

@@ -250,3 +250,81 @@ def test_a_nul_character_is_a_clear_400_not_a_500(settings):
         job_queue(settings).submit(service, text, "nul.csv", "test")
     emails = {c.email for c in service.candidates()}
     assert not {"nul@example.org", "ok-nul@example.org"} & emails
+
+
+def test_the_wallet_clients_migration_retires_unauthenticated_traffic_on_postgresql(
+        database_url):
+    from sqlalchemy import text
+    from sqlalchemy.engine import make_url
+    from test_wallet_clients_migration import check_wallet_clients_migration
+
+    from web.db import make_engine
+
+    server = make_engine(database_url)
+    try:  # a database of its own in this cluster, to start below revision i0010
+        with server.connect().execution_options(isolation_level="AUTOCOMMIT") as c:
+            c.execute(text("CREATE DATABASE s4c_i0010"))
+    finally:
+        server.dispose()
+    url = make_url(database_url).set(database="s4c_i0010")
+    check_wallet_clients_migration(url.render_as_string(hide_password=False))
+
+
+def test_a_client_attestation_pop_is_spent_once_across_connections_on_postgresql(
+        database_url):
+    """Two workers (two connections, overlapping transactions) present the same PoP: the
+    primary key lets exactly one through (draft-ietf-oauth-attestation-based-client-auth
+    §12.1), whichever commits first."""
+    import threading
+    from datetime import UTC, datetime, timedelta
+
+    from sqlalchemy import text
+    from sqlalchemy.engine import make_url
+    from sqlalchemy.orm import sessionmaker
+
+    from issuer.client_attestation import AttestedWallet, ClientAuthError, spend_pop
+    from web.db import make_engine, upgrade
+
+    server = make_engine(database_url)
+    try:
+        with server.connect().execution_options(isolation_level="AUTOCOMMIT") as c:
+            c.execute(text("CREATE DATABASE s4c_pops"))
+    finally:
+        server.dispose()
+    url = make_url(database_url).set(database="s4c_pops").render_as_string(
+        hide_password=False)
+    upgrade(url)
+    engine = make_engine(url)
+    now = datetime.now(UTC)
+    wallet = AttestedWallet("https://w.example", "W", "P", "thumb", (), "pop-1",
+                            now + timedelta(minutes=5))
+    outcomes: list[str] = []
+    first_inserted, first_may_commit = threading.Event(), threading.Event()
+
+    def first() -> None:
+        with sessionmaker(engine).begin() as s:
+            spend_pop(s, wallet, now)
+            first_inserted.set()
+            first_may_commit.wait(30)
+        outcomes.append("spent")
+
+    def second() -> None:
+        first_inserted.wait(30)
+        try:
+            with sessionmaker(engine).begin() as s:
+                spend_pop(s, wallet, now)  # waits for the first transaction's row
+            outcomes.append("spent")
+        except ClientAuthError:
+            outcomes.append("refused")
+
+    try:
+        workers = [threading.Thread(target=first), threading.Thread(target=second)]
+        for worker in workers:
+            worker.start()
+        first_inserted.wait(30)
+        first_may_commit.set()
+        for worker in workers:
+            worker.join(60)
+        assert sorted(outcomes) == ["refused", "spent"]
+    finally:
+        engine.dispose()

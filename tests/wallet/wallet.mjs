@@ -3,19 +3,30 @@
 // flow against a running `s4c serve`. Keys and JWT signatures use node:crypto.
 //
 //   node wallet.mjs '<json options>'
-//   options: {offer, txCode, alg: "ES256"|"EdDSA", copies, scenario, cookie}
+//   options: {offer, txCode, alg: "ES256"|"EdDSA", copies, scenario, cookie, clientId,
+//             redirectUri, attestation}
 //   scenario: "good" | "reuse" (redeem the code twice) | "stale-nonce" (a proof with a nonce
 //   of our own making) | "foreign-key" (a proof whose header names another key) |
-//   "wrong-verifier" (authorization code flow: a PKCE verifier not of the challenge)
+//   "wrong-verifier" (authorization code flow: a PKCE verifier not of the challenge) |
+//   "no-attestation-at-token" (an attested wallet that does not authenticate at the token
+//   endpoint)
 // An offer with an `authorization_code` grant runs that flow: PAR and PKCE by the library;
 // the holder's browser step (sign-in cookie `cookie`, then "Add them to my wallet") is
-// played here with fetch, as a browser would.
+// played here with fetch, as a browser would. The wallet is the public client `clientId`
+// (registered by the test with `redirectUri`), or, with `attestation` ({providerJwk: the
+// wallet provider's private JWK, x5c?: its certificate chain, sub, walletName?,
+// redirectUris?}), a wallet whose provider attests it: the library makes the Wallet
+// Attestation (createClientAttestationJwt) for a fresh instance key and sends it with a new
+// PoP at PAR and at the token endpoint (OAuth-Client-Attestation and -PoP headers).
 // Prints one JSON line: {ok: true, credentials, metadata, holderKeys} or {ok: false, stage,
 // error}. `holderKeys`: the private JWKs the credentials are bound to (the OpenID4VP tests
 // present the credentials with them).
 import crypto from 'node:crypto'
 import { setGlobalConfig } from '@openid4vc/utils'
-import { clientAuthenticationAnonymous } from '@openid4vc/oauth2'
+import {
+  clientAuthenticationAnonymous, clientAuthenticationClientAttestationJwt, clientAuthenticationNone,
+  createClientAttestationJwt, preAuthorizedCodeGrantIdentifier
+} from '@openid4vc/oauth2'
 import { Openid4vciClient } from '@openid4vc/openid4vci'
 
 // The test server listens on http://127.0.0.1 (loopback, no TLS): allowed for this run only.
@@ -53,19 +64,58 @@ function sign (key, header, payload) {
 }
 
 let signWith = null // a key that signs instead of the one the header names (foreign-key)
+let providerKey = null // the wallet provider's key, for a Wallet Attestation with x5c
+let stage = 'offer'
 const callbacks = {
   fetch,
   hash: (data, alg) => new Uint8Array(crypto.createHash(alg.replace('-', '')).update(data).digest()),
   generateRandom: (n) => new Uint8Array(crypto.randomBytes(n)),
   clientAuthentication: clientAuthenticationAnonymous(),
   signJwt: async (signer, { header, payload }) => {
+    if (signer.method === 'x5c' && providerKey) return { jwt: sign(providerKey, header, payload) }
     if (signer.method !== 'jwk') throw new Error(`signer ${signer.method} not supported here`)
     const key = keyFor(signer.publicJwk)
     return { jwt: sign(signWith ?? key, header, payload), signerJwk: signer.publicJwk }
   }
 }
 
-const REDIRECT_URI = 'https://wallet.example/callback'
+const CLIENT_ID = options.attestation?.sub ?? options.clientId ?? 's4c-test-wallet'
+const REDIRECT_URI = options.redirectUri ?? 'https://wallet.example/callback'
+
+function importKey (privateJwk) {
+  const privateKey = crypto.createPrivateKey({ key: privateJwk, format: 'jwk' })
+  const { d, ...publicJwk } = privateJwk
+  return { alg: privateJwk.kty === 'OKP' ? 'EdDSA' : 'ES256', privateKey, publicJwk }
+}
+
+// How the wallet authenticates: a registered public client names its client_id (RFC 6749
+// §4.1.3); the pre-authorized code needs nothing (OpenID4VCI §6.1); an attested wallet sends
+// its Wallet Attestation with a fresh PoP at PAR and at the token endpoint.
+async function clientAuthentication () {
+  const anonymous = clientAuthenticationAnonymous()
+  const none = clientAuthenticationNone({ clientId: CLIENT_ID })
+  if (!options.attestation) {
+    return (o) => (o.body?.grant_type === preAuthorizedCodeGrantIdentifier ? anonymous(o) : none(o))
+  }
+  const a = options.attestation
+  const provider = remember(importKey(a.providerJwk))
+  const instance = remember(newKey('ES256'))
+  if (a.x5c) providerKey = provider
+  const now = Math.floor(Date.now() / 1000)
+  const additionalPayload = {}
+  if (a.walletName) additionalPayload.wallet_name = a.walletName
+  if (a.redirectUris) additionalPayload.redirect_uris = a.redirectUris
+  const clientAttestationJwt = await createClientAttestationJwt({
+    issuer: a.iss ?? 'https://wallet-provider.example', clientId: a.sub,
+    expiresAt: new Date((now + (a.expiresIn ?? 3600)) * 1000),
+    confirmation: { jwk: instance.publicJwk }, additionalPayload, callbacks,
+    signer: a.x5c
+      ? { method: 'x5c', alg: provider.alg, x5c: a.x5c }
+      : { method: 'jwk', alg: provider.alg, publicJwk: provider.publicJwk }
+  })
+  const attested = clientAuthenticationClientAttestationJwt({ clientAttestationJwt, callbacks })
+  return (o) => (stage === 'token' && options.scenario === 'no-attestation-at-token' ? none(o) : attested(o))
+}
 
 // The holder's browser: the authorization page with their session cookie, then agreeing.
 async function agree (url) {
@@ -90,7 +140,7 @@ async function agree (url) {
 async function authorizationCodeFlow (client, offer, issuerMetadata, dpop, setStage) {
   setStage('par')
   const started = await client.initiateAuthorization({
-    credentialOffer: offer, issuerMetadata, clientId: 's4c-test-wallet', redirectUri: REDIRECT_URI, dpop
+    credentialOffer: offer, issuerMetadata, clientId: CLIENT_ID, redirectUri: REDIRECT_URI, dpop
   })
   setStage('authorize')
   const back = await agree(started.authorizationRequestUrl)
@@ -104,9 +154,9 @@ async function authorizationCodeFlow (client, offer, issuerMetadata, dpop, setSt
 }
 
 async function main () {
-  const client = new Openid4vciClient({ callbacks })
-  let stage = 'offer'
   try {
+    callbacks.clientAuthentication = await clientAuthentication()
+    const client = new Openid4vciClient({ callbacks })
     const offer = await client.resolveCredentialOffer(options.offer)
     stage = 'metadata'
     const issuerMetadata = await client.resolveIssuerMetadata(offer.credential_issuer)

@@ -12,6 +12,7 @@ from web.cli.registry_commands import registry
 from web.cli.server import init, serve
 from web.cli.vc_commands import vc
 from web.cli.verify_commands import COMMANDS as VERIFY_COMMANDS
+from web.cli.wallet_client_commands import COMMANDS as WALLET_CLIENT_COMMANDS
 from web.settings import Settings, default_data_dir
 
 
@@ -49,5 +50,7 @@ main.add_command(agent)
 for command in HOLDER_COMMANDS:
     main.add_command(command)
 for command in VERIFY_COMMANDS:
+    main.add_command(command)
+for command in WALLET_CLIENT_COMMANDS:
     main.add_command(command)
 # ---------------------------------------------------------------------------------

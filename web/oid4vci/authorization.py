@@ -1,11 +1,17 @@
 """The authorization code flow's two front doors (OpenID4VCI 1.0 §5.1, HAIP 1.0):
 
 - `POST /oid4vci/par`: the wallet pushes its authorization request (RFC 9126), with PKCE;
+  only a wallet the operator registered, or one a trusted wallet provider attests
+  (`OAuth-Client-Attestation` and `-PoP` headers), with a redirect URI registered for it, is
+  answered with a `request_uri` (`issuer.client_authentication`);
 - `GET /oid4vci/authorize?client_id&request_uri`: the holder's browser arrives here. A holder
   not signed in is sent to sign in (the e-mailed link brings them back); a signed-in holder
   sees which credentials the wallet asks for, and agrees or refuses (a form with the CSRF
   token of the session), after which the browser returns to the wallet's redirect URI with
-  a code (and `iss`, RFC 9207) or `error=access_denied`.
+  a code (and `iss`, RFC 9207) or `error=access_denied`. The page names the wallet as it was
+  authenticated and where the browser will go; both answers can only lead to the redirect URI
+  checked at PAR, read from the stored request (nothing on the page or in the query string
+  can change it).
 """
 from datetime import UTC, datetime
 from urllib.parse import urlencode, urlsplit
@@ -14,6 +20,12 @@ from flask import Blueprint, Response, make_response, redirect, render_template,
 from flask import url_for as flask_url_for
 from werkzeug.wrappers import Response as BaseResponse
 
+from issuer.client_attestation import (
+    ATTESTATION_HEADER,
+    POP_HEADER,
+    ClientAuthError,
+    presented_attestation,
+)
 from issuer.holder_sign_in import holder_for_session
 from issuer.models import IssuedCredential
 from issuer.wallet_authorization import (
@@ -42,7 +54,7 @@ def _now() -> datetime:
 
 def _redirect_back(pending: PendingRequest, **params: str) -> BaseResponse:
     """To the wallet's redirect URI, with `state` and `iss` (RFC 9207) added."""
-    target = pending.parameters["redirect_uri"]
+    target = pending.redirect_uri  # checked against the client's registration at PAR
     state = pending.parameters.get("state")
     values = {**params, **({"state": state} if state else {}),
               "iss": current_services().settings.public_url}
@@ -53,8 +65,14 @@ def _redirect_back(pending: PendingRequest, **params: str) -> BaseResponse:
 @oid4vci_authorization.post(metadata.PAR_PATH)
 def pushed_authorization_request() -> Response:
     form = dict(request.form.items())
+    services = current_services()
     try:
-        pending = push_request(current_services().issuer.sessions, form, _now())
+        presented = presented_attestation(request.headers.getlist(ATTESTATION_HEADER),
+                                          request.headers.getlist(POP_HEADER))
+        pending = push_request(services.issuer.sessions, form, presented,
+                               services.settings.public_url, _now())
+    except ClientAuthError as e:
+        response = make_response({"error": e.error, "error_description": str(e)}, e.status)
     except RequestError as e:
         response = make_response({"error": e.error, "error_description": str(e)}, 400)
     else:
@@ -64,10 +82,13 @@ def pushed_authorization_request() -> Response:
     return response
 
 
-def _page(pending: PendingRequest, status: int = 200, **context) -> Response:
+def _page(pending: PendingRequest | None, status: int = 200, **context) -> Response:
+    # the language links keep the request (from the store, not from the query string)
+    keep = {"client_id": pending.client_id, "request_uri": pending.request_uri} \
+        if pending is not None else None
     response = make_response(render_template(
         "holder/authorize.html", lang=current_language(), languages=LANGUAGES,
-        csrf_field=CSRF_FIELD, pending=pending, **context), status)
+        csrf_field=CSRF_FIELD, pending=pending, keep_query=keep, **context), status)
     response.headers["Cache-Control"] = "private, no-store"
     return response
 
@@ -79,9 +100,7 @@ def authorization() -> BaseResponse:
     pending = pending_request(sessions, request.values.get("request_uri", ""),
                               request.values.get("client_id", ""), _now())
     if pending is None:
-        return make_response(render_template(
-            "holder/authorize.html", lang=current_language(), languages=LANGUAGES,
-            csrf_field=CSRF_FIELD, pending=None, holder=None), 400)
+        return _page(None, 400, holder=None)
     holder = holder_for_session(sessions, session.get(SESSION_KEY), _now())
     if holder is None:
         session[NEXT_KEY] = request.full_path
@@ -89,7 +108,8 @@ def authorization() -> BaseResponse:
     if request.method == "POST":
         check_csrf()
         if request.form.get("decision") != "allow":
-            deny(sessions, pending, _now())
+            if not deny(sessions, pending, _now()):  # answered meanwhile: nothing to send
+                return _page(None, 400, holder=holder)
             return _redirect_back(pending, error="access_denied",
                                   error_description="the holder refused")
         try:

@@ -11,6 +11,12 @@ from typing import Any
 
 from flask import Blueprint, Response, current_app, jsonify, request
 
+from issuer.client_attestation import (
+    ATTESTATION_HEADER,
+    POP_HEADER,
+    ClientAuthError,
+    presented_attestation,
+)
 from issuer.errors import NotFound
 from issuer.wallet_authorization import redeem_code
 from issuer.wallet_grants import GrantError, parse_configuration_id
@@ -120,7 +126,9 @@ def token_status_list(number: int) -> Response:
 @oid4vci.post(metadata.TOKEN_PATH)
 def token() -> Response:
     """§6.1 Token Request (pre-authorized code, or authorization code with PKCE), with a
-    DPoP proof (RFC 9449 §5)."""
+    DPoP proof (RFC 9449 §5). A pre-authorized code needs no client authentication (§6.1,
+    `pre-authorized_grant_anonymous_access_supported`: the tx_code guards it); an
+    authorization code is redeemed only by the client that pushed its request."""
     try:
         proof = check_dpop(request.headers.getlist("DPoP"), "POST",
                            _public_url() + metadata.TOKEN_PATH)
@@ -140,14 +148,18 @@ def token() -> Response:
             code = form.get("code")
             if not code:
                 return _error("invalid_request", "code is missing")
+            presented = presented_attestation(request.headers.getlist(ATTESTATION_HEADER),
+                                              request.headers.getlist(POP_HEADER))
             grant = redeem_code(sessions, code, form.get("code_verifier"),
-                                form.get("redirect_uri"), form.get("client_id"),
-                                datetime.now(UTC))
+                                form.get("redirect_uri"), form.get("client_id"), presented,
+                                _public_url(), datetime.now(UTC))
         else:
             return _error("unsupported_grant_type", "grant_type must be authorization_code "
                           f"or {PRE_AUTHORIZED_GRANT}")
     except GrantError as e:
         return _error(e.error, str(e))
+    except ClientAuthError as e:
+        return _error(e.error, str(e), e.status)
     return _json({"access_token": make_access_token(_key(), grant, proof.thumbprint),
                   "token_type": "DPoP", "expires_in": ACCESS_TOKEN_S})
 

@@ -130,5 +130,10 @@ def authorization_server_metadata(public_url: str) -> dict:
                                   "urn:ietf:params:oauth:grant-type:pre-authorized_code"],
         "pre-authorized_grant_anonymous_access_supported": True,
         "dpop_signing_alg_values_supported": PROOF_ALGORITHMS,
-        "token_endpoint_auth_methods_supported": ["none"],
+        # a wallet the operator registered is a public client ("none", PKCE and an exact
+        # redirect URI); any other presents a Wallet Attestation (draft-ietf-oauth-
+        # attestation-based-client-auth-07 §10.1, OpenID4VCI 1.0 Appendix E)
+        "token_endpoint_auth_methods_supported": ["attest_jwt_client_auth", "none"],
+        "client_attestation_signing_alg_values_supported": PROOF_ALGORITHMS,
+        "client_attestation_pop_signing_alg_values_supported": PROOF_ALGORITHMS,
     }
