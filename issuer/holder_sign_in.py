@@ -104,3 +104,12 @@ def end_session(sessions: sessionmaker, session_token: str | None) -> None:
 def set_language(s: Session, holder: Holder, language: str) -> None:
     s.execute(update(Candidate).where(Candidate.id == holder.candidate_id)
               .values(language=language))
+
+
+def choose_language(sessions: sessionmaker, holder: Holder, language: str) -> None:
+    """The signed-in holder's own choice of the language of their e-mails (issue 21 §3:
+    only they, or an officer, may change it; an anonymous request for a link never does)."""
+    with sessions.begin() as s:
+        set_language(s, holder, language)
+        record_audit_event(s, "holder", "holder.language.chosen", holder.ref,
+                           {"language": language})

@@ -7,7 +7,7 @@ workers, with or without a request.
 """
 from datetime import UTC, datetime
 
-from sqlalchemy.orm import sessionmaker
+from sqlalchemy.orm import Session, sessionmaker
 
 from issuer.errors import NotFound
 from issuer.holder_sign_in import LINK_HOURS, Holder, find_holder, make_link, set_language
@@ -46,9 +46,9 @@ def sign_in_mail(settings: Settings, holder: Holder, token: str, lang: str) -> M
 def send_sign_in(settings: Settings, sessions: sessionmaker, email: str, actor: str,
                  language: str | None = None) -> Holder:
     """Makes a sign-in link for the holder with this e-mail address and sends it, in
-    `language` (remembered for later e-mails) or the one chosen before, else English.
-    Raises NotFound for an unknown address, `web.mailer.MailError` when sending fails (the
-    link is then not kept)."""
+    `language` (remembered for later e-mails: an officer or the command line chose it) or
+    the one chosen before, else English. Raises NotFound for an unknown address,
+    `web.mailer.MailError` when sending fails (the link is then not kept)."""
     if language is not None and language not in LANGUAGES:
         raise ValueError(f"unknown language {language!r}: use one of {', '.join(LANGUAGES)}")
     if not settings.smtp_url:
@@ -59,8 +59,28 @@ def send_sign_in(settings: Settings, sessions: sessionmaker, email: str, actor: 
             raise NotFound(f"no candidate has the e-mail address {email}")
         if language is not None:
             set_language(s, holder, language)
-        lang = language or holder.language or "en"
-        token = make_link(s, holder, actor, datetime.now(UTC))
-        send_mail(settings, sign_in_mail(settings, holder, token, lang))  # in the transaction:
-        # a link whose e-mail was not sent is rolled back with it
+        _send(settings, s, holder, actor, language or holder.language or "en")
     return holder
+
+
+def send_requested_sign_in(settings: Settings, sessions: sessionmaker, email: str,
+                           page_language: str) -> bool:
+    """The job behind the holder's "send me a link" form (issue 21 §3): when `email` is a
+    holder's, a new link in the language the holder chose before (else the page's, for this
+    e-mail only: an anonymous request stores nothing about the holder). Returns whether a
+    link was sent; a stranger's address sends nothing. Raises `web.mailer.MailError` when
+    the holder's e-mail could not be sent (the link is then not kept)."""
+    with sessions.begin() as s:
+        holder = find_holder(s, email)
+        if holder is None:
+            return False
+        chosen = holder.language if holder.language in LANGUAGES else None
+        lang = chosen or (page_language if page_language in LANGUAGES else "en")
+        _send(settings, s, holder, "holder", lang)
+    return True
+
+
+def _send(settings: Settings, s: Session, holder: Holder, actor: str, lang: str) -> None:
+    token = make_link(s, holder, actor, datetime.now(UTC))
+    send_mail(settings, sign_in_mail(settings, holder, token, lang))  # in the transaction:
+    # a link whose e-mail was not sent is rolled back with it
