@@ -347,3 +347,19 @@ def test_a_broker_that_cannot_be_reached_is_the_same_503_for_everyone(deployment
     assert for_holder.status_code == 503 and for_holder.headers["Retry-After"]
     assert _answer(for_holder) == _answer(for_stranger)
     assert _run_queued(deployment.instances[0]) == []
+
+
+def test_the_sign_in_job_runs_on_a_redis_broker_too(deployment, inbox):
+    """Production's broker (S4C_BROKER_URL): the task is queued and run there as well."""
+    if not throwaway.redis_available():
+        if os.environ.get("CI") == "true":
+            pytest.fail("redis-server is not installed (make test installs it)")
+        pytest.skip("redis-server is not installed")
+    messages, _port = inbox
+    holder = _holder(deployment.settings, "on-redis")
+    with throwaway.redis() as broker_url:
+        app = create_app(replace(deployment.settings, broker_url=broker_url))
+        client, csrf = _client(app, "192.0.2.70")
+        assert _ask(client, csrf, holder).status_code == 200
+        assert _run_queued(app) == ["sent"]
+    assert LINK.search(messages.wait_for(holder).get_content())

@@ -13,6 +13,7 @@ per-client limit is not what is measured), through the app in this process.
 """
 import argparse
 import json
+import os
 import random
 import re
 import socket
@@ -29,6 +30,7 @@ from web.app import create_app
 from web.cli.context import issuer_service
 from web.cli.job_commands import start_worker_process, stop_worker_process
 from web.datadir import prepare_data_dir
+from web.services import EXTENSION_KEY
 from web.settings import Settings
 
 HOLDERS = ["maria-ivanova@example.org", "andrei-popescu@example.org"]
@@ -59,16 +61,17 @@ def measure(requests: int, mail_down: bool, worker: bool) -> dict:
         controller.start()
     try:
         with tempfile.TemporaryDirectory(prefix="s4c-sign-in-") as tmp:
-            settings = Settings.from_environment(Path(tmp) / "data", environ={
-                "S4C_PUBLIC_URL": "https://certify.example.eu",
-                "S4C_KEY_PASSPHRASE": "sign-in timing passphrase",
-                "S4C_SMTP_URL": f"smtp://127.0.0.1:{port}",
-                "S4C_MAIL_FROM": "certification@demo.example.org"})
+            environ = {"S4C_PUBLIC_URL": "https://certify.example.eu",
+                       "S4C_KEY_PASSPHRASE": "sign-in timing passphrase",
+                       "S4C_SMTP_URL": f"smtp://127.0.0.1:{port}",
+                       "S4C_MAIL_FROM": "certification@demo.example.org"}
+            settings = Settings.from_environment(Path(tmp) / "data", environ=environ)
             prepare_data_dir(settings)
             seed_demo(issuer_service(settings))
-            process = start_worker_process(settings, 1, resume=False) if worker else None
+            process = start_worker_process(settings, 1, env={**os.environ, **environ},
+                                           resume=False) if worker else None
             try:
-                return _time_requests(settings, requests) | {
+                return _time_requests(settings, requests, worker) | {
                     "mail": "down" if mail_down else "up", "worker": worker,
                     "mails_received": sink.received}
             finally:
@@ -79,8 +82,9 @@ def measure(requests: int, mail_down: bool, worker: bool) -> dict:
             controller.stop()
 
 
-def _time_requests(settings: Settings, requests: int) -> dict:
-    client = create_app(settings).test_client()
+def _time_requests(settings: Settings, requests: int, worker: bool) -> dict:
+    app = create_app(settings)
+    client = app.test_client()
     form = client.get("/holder/sign-in").get_data(as_text=True)
     csrf = re.search(r'name="csrf_token" value="([^"]+)"', form)
     if csrf is None:
@@ -97,6 +101,8 @@ def _time_requests(settings: Settings, requests: int) -> dict:
                                                         csrf.group(1)},
                                environ_base={"REMOTE_ADDR": f"10.21.{i // 250}.{i % 250 + 1}"})
         elapsed = time.perf_counter() - started
+        if i == 2 * WARM_UP - 1 and worker:
+            _wait_until_taken(app)  # the worker is up and working beside the app
         if i >= 2 * WARM_UP:
             times[kind].append(elapsed * 1000)
             statuses[kind].add(response.status_code)
@@ -105,6 +111,16 @@ def _time_requests(settings: Settings, requests: int) -> dict:
            for kind, t in times.items()} \
         | {f"{kind}_statuses": sorted(s) for kind, s in statuses.items()} \
         | {"requests_each": len(times["holder"])}
+
+
+def _wait_until_taken(app, seconds: float = 120) -> None:
+    """Until the worker has taken every queued task (its start takes a few seconds)."""
+    queue = app.extensions[EXTENSION_KEY].jobs
+    deadline = time.monotonic() + seconds
+    while queue.huey.pending_count():
+        if time.monotonic() > deadline:
+            raise RuntimeError("the worker took no task")
+        time.sleep(0.1)
 
 
 def main() -> None:

@@ -47,6 +47,7 @@ EMBEDDED_FILE = "jobs.sqlite3"
 QUEUE_NAME = "s4c"
 TASK_NAME = "s4c.issue_cohort_chunk"
 SIGN_IN_TASK_NAME = "s4c.send_holder_sign_in"
+SIGN_IN_PRIORITY = 10  # cohort chunks have none (0)
 SIGN_IN_RETRY_SECONDS = (60, 300, 900)  # then the holder asks again; links last 72 hours
 POLL_SECONDS = 0.25  # how long an idle worker of the embedded broker waits between looks
 
@@ -69,8 +70,12 @@ class JobQueue:
         self._runner: tuple[int, cohort_jobs.ChunkRunner] | None = None
         self._service: tuple[int, IssuerService] | None = None
         self._task = self.huey.task(name=TASK_NAME, retries=2, retry_delay=2)(self._run)
-        # no retries by Huey: a retry must not count against the address's limit again
-        self._sign_in_task = self.huey.task(name=SIGN_IN_TASK_NAME)(self._run_sign_in)
+        # no retries by Huey: a retry must not count against the address's limit again. On
+        # the embedded broker a holder's link goes before queued cohort chunks (Huey's Redis
+        # storage has no priorities: there, more workers keep the wait short).
+        self._sign_in_task = self.huey.task(
+            name=SIGN_IN_TASK_NAME, priority=SIGN_IN_PRIORITY if self.embedded else None)(
+            self._run_sign_in)
 
     @property
     def embedded(self) -> bool:
