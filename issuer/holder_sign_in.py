@@ -45,10 +45,15 @@ def find_holder(s: Session, email: str) -> Holder | None:
     return _holder(found) if found else None
 
 
-def make_link(s: Session, holder: Holder, actor: str, now: datetime) -> str:
-    """A new sign-in token for `holder` (earlier unused links keep working until they
-    expire: an e-mail may arrive late)."""
-    token = secrets.token_urlsafe(32)
+def new_link_token() -> str:
+    return secrets.token_urlsafe(32)
+
+
+def make_link(s: Session, holder: Holder, actor: str, now: datetime,
+              token: str | None = None) -> str:
+    """Keeps a sign-in link for `holder`: `token`, or a new one (earlier unused links keep
+    working until they expire: an e-mail may arrive late). Returns the token."""
+    token = token or new_link_token()
     s.add(HolderSignIn(token_hash=_hash(token), candidate_id=holder.candidate_id,
                        created_by=actor, created_at=now,
                        expires_at=now + timedelta(hours=LINK_HOURS)))

@@ -363,3 +363,49 @@ def test_the_sign_in_job_runs_on_a_redis_broker_too(deployment, inbox):
         assert _ask(client, csrf, holder).status_code == 200
         assert _run_queued(app) == ["sent"]
     assert LINK.search(messages.wait_for(holder).get_content())
+
+
+class SlowServer:
+    """An SMTP server that keeps the message until the test lets it go."""
+
+    def __init__(self) -> None:
+        self.receiving = threading.Event()
+        self.release = threading.Event()
+
+    async def handle_DATA(self, server, session, envelope):
+        import asyncio
+
+        self.receiving.set()
+        await asyncio.get_running_loop().run_in_executor(None, self.release.wait, 60)
+        return "250 OK"
+
+
+def test_no_database_lock_is_held_while_the_mail_server_answers(deployment):
+    """On SQLite one writer holds every other back: a job that kept its transaction open
+    while a slow SMTP server answered would make the next request wait, and its time tell
+    that the address before was a holder's."""
+    slow = SlowServer()
+    controller = Controller(slow, hostname="127.0.0.1", port=throwaway.free_port())
+    controller.start()
+    try:
+        app = create_app(replace(deployment.settings,
+                                 smtp_url=f"smtp://127.0.0.1:{controller.port}"))
+        holder = _holder(deployment.settings, "slow-mail")
+        client, csrf = _client(app, "192.0.2.80")
+        assert _ask(client, csrf, holder).status_code == 200
+        outcomes: list = []
+        job = threading.Thread(target=lambda: outcomes.extend(_run_queued(app)))
+        job.start()
+        assert slow.receiving.wait(30)  # the job is in the middle of the SMTP conversation
+        answered: list = []
+        request = threading.Thread(target=lambda: answered.append(
+            _ask(*_client(app, "192.0.2.81"), "slow-stranger@example.org").status_code))
+        request.start()
+        request.join(10)
+        assert answered == [200]  # it wrote its count without waiting for the mail server
+        slow.release.set()
+        job.join(30)
+        assert sorted(outcomes + _run_queued(app)) == ["no holder", "sent"]
+    finally:
+        slow.release.set()
+        controller.stop()
