@@ -45,10 +45,15 @@ def find_holder(s: Session, email: str) -> Holder | None:
     return _holder(found) if found else None
 
 
-def make_link(s: Session, holder: Holder, actor: str, now: datetime) -> str:
-    """A new sign-in token for `holder` (earlier unused links keep working until they
-    expire: an e-mail may arrive late)."""
-    token = secrets.token_urlsafe(32)
+def new_link_token() -> str:
+    return secrets.token_urlsafe(32)
+
+
+def make_link(s: Session, holder: Holder, actor: str, now: datetime,
+              token: str | None = None) -> str:
+    """Keeps a sign-in link for `holder`: `token`, or a new one (earlier unused links keep
+    working until they expire: an e-mail may arrive late). Returns the token."""
+    token = token or new_link_token()
     s.add(HolderSignIn(token_hash=_hash(token), candidate_id=holder.candidate_id,
                        created_by=actor, created_at=now,
                        expires_at=now + timedelta(hours=LINK_HOURS)))
@@ -104,3 +109,12 @@ def end_session(sessions: sessionmaker, session_token: str | None) -> None:
 def set_language(s: Session, holder: Holder, language: str) -> None:
     s.execute(update(Candidate).where(Candidate.id == holder.candidate_id)
               .values(language=language))
+
+
+def choose_language(sessions: sessionmaker, holder: Holder, language: str) -> None:
+    """The signed-in holder's own choice of the language of their e-mails (issue 21 §3:
+    only they, or an officer, may change it; an anonymous request for a link never does)."""
+    with sessions.begin() as s:
+        set_language(s, holder, language)
+        record_audit_event(s, "holder", "holder.language.chosen", holder.ref,
+                           {"language": language})

@@ -10,7 +10,14 @@ from datetime import UTC, datetime
 from sqlalchemy.orm import sessionmaker
 
 from issuer.errors import NotFound
-from issuer.holder_sign_in import LINK_HOURS, Holder, find_holder, make_link, set_language
+from issuer.holder_sign_in import (
+    LINK_HOURS,
+    Holder,
+    find_holder,
+    make_link,
+    new_link_token,
+    set_language,
+)
 from web.i18n import LANGUAGES, read_catalogues
 from web.mailer import Mail, MailError, send_mail
 from web.settings import Settings
@@ -46,9 +53,9 @@ def sign_in_mail(settings: Settings, holder: Holder, token: str, lang: str) -> M
 def send_sign_in(settings: Settings, sessions: sessionmaker, email: str, actor: str,
                  language: str | None = None) -> Holder:
     """Makes a sign-in link for the holder with this e-mail address and sends it, in
-    `language` (remembered for later e-mails) or the one chosen before, else English.
-    Raises NotFound for an unknown address, `web.mailer.MailError` when sending fails (the
-    link is then not kept)."""
+    `language` (remembered for later e-mails: an officer or the command line chose it) or
+    the one chosen before, else English. Raises NotFound for an unknown address,
+    `web.mailer.MailError` when sending fails (the link is then not kept)."""
     if language is not None and language not in LANGUAGES:
         raise ValueError(f"unknown language {language!r}: use one of {', '.join(LANGUAGES)}")
     if not settings.smtp_url:
@@ -59,8 +66,34 @@ def send_sign_in(settings: Settings, sessions: sessionmaker, email: str, actor: 
             raise NotFound(f"no candidate has the e-mail address {email}")
         if language is not None:
             set_language(s, holder, language)
-        lang = language or holder.language or "en"
-        token = make_link(s, holder, actor, datetime.now(UTC))
-        send_mail(settings, sign_in_mail(settings, holder, token, lang))  # in the transaction:
-        # a link whose e-mail was not sent is rolled back with it
+    _deliver(settings, sessions, holder, actor, language or holder.language or "en")
     return holder
+
+
+def send_requested_sign_in(settings: Settings, sessions: sessionmaker, email: str,
+                           page_language: str) -> bool:
+    """The job behind the holder's "send me a link" form (issue 21 §3): when `email` is a
+    holder's, a new link in the language the holder chose before (else the page's, for this
+    e-mail only: an anonymous request stores nothing about the holder). Returns whether a
+    link was sent; a stranger's address sends nothing. Raises `web.mailer.MailError` when
+    the holder's e-mail could not be sent (the link is then not kept)."""
+    with sessions() as s:
+        holder = find_holder(s, email)
+    if holder is None:
+        return False
+    chosen = holder.language if holder.language in LANGUAGES else None
+    _deliver(settings, sessions, holder, "holder",
+             chosen or (page_language if page_language in LANGUAGES else "en"))
+    return True
+
+
+def _deliver(settings: Settings, sessions: sessionmaker, holder: Holder, actor: str,
+             lang: str) -> None:
+    """Sends a new link, then keeps it (with its audit row). No transaction is open while
+    the SMTP server answers: on SQLite it would hold every writer back for as long, and so
+    let the time of the next request tell that this address was a holder's. A link whose
+    e-mail was not taken is never kept."""
+    token = new_link_token()
+    send_mail(settings, sign_in_mail(settings, holder, token, lang))
+    with sessions.begin() as s:
+        make_link(s, holder, actor, datetime.now(UTC), token)

@@ -15,6 +15,7 @@ from flask import (
     Blueprint,
     Response,
     abort,
+    current_app,
     g,
     make_response,
     redirect,
@@ -25,20 +26,20 @@ from flask import (
 )
 from werkzeug.wrappers import Response as BaseResponse
 
+from issuer import sign_in_limits
 from issuer.aries.agent import AgentError
 from issuer.aries.local import agent_client
 from issuer.errors import NotFound
-from issuer.holder_sign_in import end_session, holder_for_session, use_link
+from issuer.holder_sign_in import choose_language, end_session, holder_for_session, use_link
 from issuer.shares import MAX_SHARE_DAYS, ShareError, create_share, revoke_share, shares_of
 from vc.language_maps import language_map, pick_language
 from vc.qr import QRPayloadError, qr_png
 from verifier.qr_payload import self_contained_png
 from web import issuer_reads as reads
 from web.auth import CSRF_FIELD, protect_forms, safe_next
-from web.holder_mail import send_sign_in
 from web.holder_pages import _png_data_url, certificate_text, download_name, share_key, share_url
 from web.i18n import LANGUAGES, choose_language_with, current_language
-from web.mailer import MailError
+from web.job_queue import QueueUnavailable
 from web.oid4vci.offers import offer_uri
 from web.services import current_services
 
@@ -47,6 +48,7 @@ protect_forms(holder_portal)
 SESSION_KEY = "holder_sid"
 NEXT_KEY = "holder_next"
 LINKEDIN_ADD = "https://www.linkedin.com/profile/add"
+QUEUE_RETRY_SECONDS = 60
 
 
 def holder_language() -> str:
@@ -97,20 +99,32 @@ def sign_in_form() -> Response:
 
 @holder_portal.post("/sign-in")
 def sign_in_request() -> Response:
-    """Sends a new link to an address that holds credentials. The answer is the same
-    whether it does or not, so the page does not tell who is certified."""
+    """Asks for a new link to an address (issue 21 §3). The answer depends only on the form,
+    the client's own request count and the deployment, never on the address: the same
+    status, words and time whether it is a holder's or not and whether the mail server is
+    up, because a job looks the holder up and sends the e-mail. The per-address limit is
+    counted by that job, so that it cannot tell anything either."""
     email = request.form.get("email", "").strip()
-    if "@" not in email or len(email) > 254:
+    if "@" not in email or len(email) > 254 or not email.isprintable() or " " in email:
         return _page("holder/sign_in.html", 400, email=email, problem="email")
     services = current_services()
+    if not services.settings.smtp_url:  # this deployment sends no e-mail to anyone
+        return _page("holder/sign_in.html", 503, problem="mail")
+    allowance = sign_in_limits.take_client(services.issuer.sessions, request.remote_addr)
+    if not allowance.allowed:  # about this client, whatever address it types
+        response = _page("holder/sign_in.html", 429, problem="busy",
+                         minutes=-(-allowance.retry_after // 60))
+        response.headers["Retry-After"] = str(allowance.retry_after)
+        return response
     try:
-        send_sign_in(services.settings, services.issuer.sessions, email, "holder",
-                     current_language())
-    except NotFound:
-        pass
-    except MailError:
-        return _page("holder/sign_in.html", 503, email=email, problem="mail")
-    return _page("holder/sign_in.html", sent=True)
+        services.jobs.request_sign_in(email, current_language())
+    except QueueUnavailable as e:
+        current_app.logger.error("holder sign-in: the job queue did not take the task: %s", e)
+        response = _page("holder/sign_in.html", 503, problem="mail")
+        response.headers["Retry-After"] = str(QUEUE_RETRY_SECONDS)
+        return response
+    return _page("holder/sign_in.html", sent=True, links=sign_in_limits.LINKS_PER_ADDRESS,
+                 minutes=int(sign_in_limits.WINDOW.total_seconds()) // 60)
 
 
 @holder_portal.get("/sign-in/<token>")
@@ -125,6 +139,17 @@ def sign_in(token: str) -> BaseResponse:
     if holder.language in LANGUAGES:
         session["holder_lang"] = holder.language
     return redirect(next_page)
+
+
+@holder_portal.post("/language")
+def email_language() -> BaseResponse:
+    """The language of the holder's e-mails, chosen by the signed-in holder."""
+    _signed_in()
+    language = request.form.get("lang", "")
+    if language not in LANGUAGES:
+        abort(400, description=f"the language must be one of {', '.join(LANGUAGES)}")
+    choose_language(current_services().issuer.sessions, g.holder, language)
+    return redirect(url_for("holder_portal.home") + "#email-language")
 
 
 @holder_portal.post("/sign-out")

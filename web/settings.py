@@ -82,8 +82,9 @@ class Settings:
     # The certification body's name as its credentials show it (S4C_ISSUER_NAME).
     issuer_name: str = DEFAULT_ISSUER_NAME
     # Reverse proxies in front of s4c whose X-Forwarded-For/-Proto to believe
-    # (S4C_TRUSTED_PROXIES): login throttling counts per client address, which behind a
-    # proxy is only known from that header. 0: take the connection's address.
+    # (S4C_TRUSTED_PROXIES): login throttling and the holder sign-in limit count per client
+    # address, which behind a proxy is only known from that header. 0: take the
+    # connection's address.
     trusted_proxies: int = 0
     # The job queue's broker (S4C_BROKER_URL): None for the embedded SQLite file in the
     # data directory; redis://host:port/db (or rediss://) in production (`web.job_queue`).
