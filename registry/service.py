@@ -21,9 +21,11 @@ from registry import store as db
 from registry import validation as check
 from registry.authority import Authority, AuthorityInfo
 from registry.body_keys import BodyKeySource, BodyKeysUnavailable, no_body_keys
+from registry.body_names import RegisteredBody
 from registry.errors import InvalidRecord, NotAuthorised, RecordConflict, RecordNotFound
 from registry.models import (
     AuthorityRecord,
+    BodyRecord,
     CredentialRecord,
     IssuerKeyRecord,
     RegistryAuditEvent,
@@ -55,6 +57,7 @@ class IssuedRecord:
     achievement: str | None
     credential: dict
     revoked: bool
+    replaced_by: str | None = None  # revoked because this credential took its place
 
 
 class Registry:
@@ -213,7 +216,7 @@ class Registry:
 
     # -- anchors: accreditations and recognitions ---------------------------------------
 
-    def accredit(self, anchor: Authority, issuer_did: str, *, names: dict[str, str],
+    def accredit(self, anchor: Authority, issuer_did: str, *, names: dict[str, str] | None = None,
                  achievements: tuple[str, ...] | list[str] = (), max_eqf_level: int,
                  valid_from: datetime | None = None, valid_until: datetime | None = None,
                  framework: str = FRAMEWORK, country: str | None = None,
@@ -221,11 +224,14 @@ class Registry:
                  demo: bool = False, replaces: str | None = None,
                  problems: Problems | None = None) -> dict:
         """The anchor accredits `issuer_did` for `achievements` (empty: the whole framework).
-        With `replaces`, the anchor changes its accreditation of the same body: the new
-        credential is signed and the old one revoked in one transaction."""
+        `names` is the anchor's wording of the body's name, kept beside this accreditation
+        only; the body's name is the operator's (`register_body`). With `replaces`, the
+        anchor changes its accreditation of the same body: the new credential is signed and
+        the old one revoked (kept as replaced) in one transaction."""
         found = problems or Problems()
         found.check("/issuer", check.did, issuer_did, "certification body DID")
-        names = found.check("/name", check.names, names, "name")
+        # optional: the anchor's own wording, shown as the anchor's; it never names the body
+        names = found.check("/name", check.names, names, "name") if names else {}
         scope = found.check("/achievements", check.achievements, achievements, framework)
         level = found.check("/maxEqfLevel", check.eqf_level, max_eqf_level, "maxEqfLevel")
         start = valid_from or self._clock()
@@ -252,6 +258,8 @@ class Registry:
                                    subject=issuer_did, country=body_country,
                                    framework=framework, eqf_level=level, valid_from=start,
                                    valid_until=valid_until)
+            if replaces is not None:
+                old.replaced_by = credential["id"]
             for achievement in scope:
                 session.add(ScopeRecord(credential_id=credential["id"], achievement=achievement))
             if own_keys is not None:
@@ -262,6 +270,37 @@ class Registry:
                         {"credential": credential["id"], "achievements": list(scope),
                          "maxEqfLevel": level} | ({"replaces": replaces} if replaces else {}))
             return credential
+
+    def register_body(self, operator: Authority, issuer_did: str, *, names: object,
+                      country: object = None) -> bool:
+        """The operator registers the name (and country) the registry shows for a body: its
+        one accountable name (`registry.body_names`). True when it changed; audited."""
+        found = Problems()
+        found.check("/issuer", check.did, issuer_did, "certification body DID")
+        clean = found.check("/name", check.names, names, "name")
+        where = found.check("/country", check.country, country) if country else None
+        found.raise_any()
+        self.require_operator(operator)
+        with self._sessions.begin() as session:
+            record = session.get(BodyRecord, issuer_did, with_for_update=True)
+            before = None if record is None else {"name": record.name,
+                                                  "country": record.country}
+            if before == {"name": clean, "country": where}:
+                return False
+            if record is None:
+                session.add(BodyRecord(did=issuer_did, name=clean, country=where,
+                                       registered_by=operator.did, updated_at=self._clock()))
+            else:
+                record.name, record.country = clean, where
+                record.registered_by, record.updated_at = operator.did, self._clock()
+            try:
+                session.flush()
+            except IntegrityError:
+                raise RecordConflict(f"{issuer_did} was registered at the same moment; "
+                                     "retry") from None
+            self._audit(session, operator.did, "registry.body.registered", issuer_did,
+                        {"name": clean, "country": where, "before": before})
+            return True
 
     def refresh_body_keys(self, actor: Authority, issuer_did: str) -> bool:
         """Re-reads the keys of an accredited did:web body from its DID document (after a
@@ -350,8 +389,10 @@ class Registry:
                   valid_from: datetime | None = None, valid_until: datetime | None = None,
                   framework: str = FRAMEWORK, demo: bool = False, replaces: str | None = None,
                   problems: Problems | None = None) -> dict:
-        """The anchor records how its own country recognises `achievement`; with `replaces`,
-        this decision takes the place of an earlier one (withdrawn in the same transaction)."""
+        """The anchor records how its own country recognises `achievement`. A country has
+        one current decision per achievement: a second one must name it in `replaces`
+        (RecordConflict otherwise, or when `replaces` is not the current one); it is then
+        revoked and kept as replaced, in the same transaction (issue 21)."""
         found = problems or Problems()
         scope = found.check("/achievement", check.achievements, [achievement], framework)
         level = found.check("/eqfLevel", check.eqf_level, eqf_level, "eqfLevel")
@@ -363,13 +404,15 @@ class Registry:
         found.raise_any()
         (achievement,) = scope
         slug = self._require_anchor(anchor)
-        country = self.snapshot().anchors[anchor.did].country
+        anchors = self.snapshot().anchors
+        country = anchors[anchor.did].country
         with self._sessions.begin() as session:
+            head = db.current_recognition(session, country, framework, achievement)
+            current = head if head is not None and self._speaks(session, head, anchors) \
+                else None
+            self._check_replaces(country, achievement, current, replaces)
             if replaces is not None:
                 old = self._revoke_in(session, anchor, replaces, "recognition")
-                if old.achievement != achievement:
-                    raise InvalidRecord(f"recognition {replaces} is of {old.achievement}, "
-                                        f"not {achievement}")
             index = db.new_status_index(session, anchor.did)
             credential = self._sign(anchor, vcs.recognition_credential(
                 anchor_did=anchor.did, country=country, framework=framework,
@@ -380,12 +423,37 @@ class Registry:
             db.add_credential(session, "recognition", credential, index, country=country,
                                    framework=framework, achievement=achievement,
                                    eqf_level=level, valid_from=start, valid_until=valid_until)
+            db.make_current_recognition(session, country, framework, achievement,
+                                        credential["id"], expected=head)
+            if replaces is not None:
+                old.replaced_by = credential["id"]  # history: replaced, not withdrawn
             self._publish_or_ensure_list(session, anchor, slug, replaced=replaces is not None)
             self._audit(session, anchor.did, "registry.recognition.updated" if replaces
                         else "registry.recognition.issued", achievement,
                         {"credential": credential["id"], "country": country}
                         | ({"replaces": replaces} if replaces else {}))
             return credential
+
+    @staticmethod
+    def _speaks(session: Session, credential_id: str, anchors: dict) -> bool:
+        """Whether a country's recorded current decision still speaks for it: its anchor is
+        a registered trust anchor now (a removed anchor's decisions stop counting)."""
+        row = session.get(CredentialRecord, credential_id)
+        return row is not None and row.revoked_at is None and row.issuer_did in anchors
+
+    @staticmethod
+    def _check_replaces(country: str, achievement: str, current: str | None,
+                        replaces: str | None) -> None:
+        """A second decision names the current one in `replaces`; a first one names none."""
+        if current is None and replaces is not None:
+            raise RecordConflict(f"{country} has no current decision on {achievement} to "
+                                 f"replace; record this one without replaces")
+        if current is not None and replaces is None:
+            raise RecordConflict(f"{country} already has a decision on {achievement} "
+                                 f"({current}); to change it, name it in replaces")
+        if current is not None and replaces != current:
+            raise RecordConflict(f"{replaces} is not the current decision of {country} on "
+                                 f"{achievement}; the current one is {current}")
 
     def withdraw_recognition(self, anchor: Authority, credential_id: str) -> None:
         self._revoke(anchor, credential_id, "recognition", "registry.recognition.withdrawn")
@@ -410,6 +478,12 @@ class Registry:
             snapshot = build_snapshot(self.trust_data(), self.checker)
             self._snapshot = (version, snapshot)
             return snapshot
+
+    def registered_body(self, issuer_did: str) -> RegisteredBody | None:
+        """The operator's registration of a body (its name and country), if there is one."""
+        with self._sessions() as session:
+            row = session.get(BodyRecord, issuer_did)
+            return None if row is None else RegisteredBody(dict(row.name), row.country)
 
     def status_list(self, slug: str) -> dict | None:
         with self._sessions() as session:
@@ -448,7 +522,7 @@ class Registry:
                 CredentialRecord.issuer_did == issuer_did, CredentialRecord.kind == kind
             ).order_by(CredentialRecord.created_at.desc(), CredentialRecord.id)).all()
             return [IssuedRecord(r.id, r.subject_did, r.achievement, r.credential,
-                                 r.revoked_at is not None) for r in rows]
+                                 r.revoked_at is not None, r.replaced_by) for r in rows]
 
     def record_publication(self, operator: Authority) -> None:
         """The operator asks for the trust list to be signed now: an audit row, which also
@@ -494,6 +568,8 @@ class Registry:
     def _revoke(self, authority: Authority, credential_id: str, kind: str, action: str) -> None:
         with self._sessions.begin() as session:
             row = self._revoke_in(session, authority, credential_id, kind)
+            if kind == "recognition":
+                db.release_current_recognition(session, credential_id)
             info = session.scalar(select(AuthorityRecord).where(
                 AuthorityRecord.did == authority.did))
             if info is None:

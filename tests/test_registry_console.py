@@ -221,7 +221,8 @@ def test_a_console_form_reports_every_problem_at_once_and_keeps_what_was_typed(a
     page = anchor.post("/registry/admin/bodies", data={
         "csrf_token": token, "issuer": "not a did", "maxEqfLevel": "9",
         "validUntil": "soon", "achievements": ["https://example.org/x"]})
-    assert set(field_errors(page.text)) == {"issuer", "name", "maxEqfLevel", "validUntil",
+    # the name is optional: it is only the anchor's wording, never the body's name
+    assert set(field_errors(page.text)) == {"issuer", "maxEqfLevel", "validUntil",
                                             "achievements"}
     page = anchor.post("/registry/admin/recognition/SCPM", data={"csrf_token": token})
     assert set(field_errors(page.text)) == {"nqfLevel", "eqfLevel", "equivalence",
@@ -243,7 +244,7 @@ def test_the_api_reports_every_problem_in_one_problem_details(app: Flask):
         "/slug", "/country", "/name", "/validUntil"}
     assert pointers(client.post("/registry/admin/accreditations", json={
         "achievements": "SCPM"}, headers={"Authorization": f"Bearer {anchor}"})) == {
-        "/issuer", "/name", "/maxEqfLevel", "/achievements"}
+        "/issuer", "/maxEqfLevel", "/achievements"}
     assert pointers(client.post("/registry/admin/recognitions", json={
         "role": "XX", "eqfLevel": 12}, headers={"Authorization": f"Bearer {anchor}"})) == {
         "/role", "/nqfLevel", "/eqfLevel", "/equivalence", "/legalBasis"}
