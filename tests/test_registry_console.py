@@ -100,9 +100,12 @@ def test_an_anchor_signs_in_accredits_changes_and_revokes_with_an_audit_row_each
         "csrf_token": token, "nqfLevel": "НКР 6", "eqfLevel": "6", "legalBasis": "Закон",
         "equivalence-bg": "Съответства на ниво 6"})
     assert decided.status_code == 302
+    # the form names the decision it replaces, as the officer saw it
+    seen = re.search(r'name="replaces" value="([^"]+)"',
+                     client.get("/registry/admin/recognition/SCPM").text).group(1)
     updated = client.post("/registry/admin/recognition/SCPM", data={
         "csrf_token": token, "nqfLevel": "НКР 7", "eqfLevel": "7", "legalBasis": "Закон",
-        "equivalence-en": "Level 7"})
+        "equivalence-en": "Level 7", "replaces": seen})
     assert updated.status_code == 302
     current = services(app).registry.snapshot().recognitions_for(role_id("SCPM"), "BG")
     assert [r.nqf_level for r in current] == ["НКР 7"]  # the update replaced the decision
