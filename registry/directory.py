@@ -129,11 +129,11 @@ def body_entries(snapshot: TrustSnapshot, query: str, lang: str, on: datetime,
                          *(s["code"] for s in scope), *(s["name"] for s in scope)]
         if needle and not any(needle in h.casefold() for h in haystack):
             continue
-        entries.append({"did": issuer.did, "name": name or issuer.did,
+        entries.append({"did": issuer.did, "name": name,  # None: the operator named none
                         "accreditations": accreditations,
                         "active": any(x["status"] == "active" for x in accreditations),
                         "demo": any(x["demo"] for x in accreditations)})
-    entries.sort(key=lambda e: (not e["active"], e["name"].casefold()))
+    entries.sort(key=lambda e: (not e["active"], (e["name"] or e["did"]).casefold()))
     return entries
 
 
@@ -181,7 +181,7 @@ def certifying_bodies(snapshot: TrustSnapshot, achievement_ids: tuple[str, ...],
                 "demo": bool(anchor and anchor.demo)})
         if covering:
             entries.append({"did": issuer.did, "accreditations": covering,
-                            "name": name or issuer.did,
+                            "name": name,  # None: the operator named none
                             "demo": any(c["demo"] for c in covering)})
-    entries.sort(key=lambda e: e["name"].casefold())
+    entries.sort(key=lambda e: (e["name"] or e["did"]).casefold())
     return entries
