@@ -8,6 +8,7 @@ Austria's. The name comes from one accountable source: the operator's registrati
 import copy
 import json
 import re
+from dataclasses import replace
 from datetime import UTC, datetime
 from pathlib import Path
 from urllib.parse import quote
@@ -23,9 +24,12 @@ from test_verifier_support import (
     NOW,
     STORE,
     DemoIssuer,
+    FakeTrustSource,
+    accreditation,
     issuer_world,
     resolver_for,
     role_credential,
+    trusted,
 )
 
 from registry.authority import Authority
@@ -46,6 +50,7 @@ from web.db import make_engine, upgrade
 from web.models import SERVICE_METADATA
 from web.registry_setup import EXTENSION_KEY, seed_demo_registry
 from web.settings import Settings
+from web.verifiers import VERIFIER_KEY
 
 IMPOSTOR = "Impostor Certification Ltd"
 U01 = f"{FRAMEWORK}/units/U01"
@@ -284,6 +289,45 @@ def test_the_cli_names_a_body(tmp_path: Path):
                                          "country": "AT"}
     refused = runner.invoke(main, [*base, "name-body", "not-a-did", "--name", "en=X"])
     assert refused.exit_code == 1 and "not a DID" in refused.output
+
+
+# --- the employer's page ------------------------------------------------------------------
+
+def _verify_page(tmp_path: Path, issuer_name: dict[str, str]) -> str:
+    """The /verify page for a genuine credential whose one covering accreditation (by an
+    anchor named "OeAD (test)") words the body's name as the impostor."""
+    with pytest.MonkeyPatch.context() as env:
+        for name in S4C_ENV:
+            env.delenv(name, raising=False)
+        settings = Settings.from_environment(tmp_path / "data", environ={})
+        prepare_data_dir(settings)
+        app = create_app(settings)
+    issuer = DemoIssuer()
+    world = issuer_world(issuer)
+    covering = replace(accreditation(issuer.did), anchor_name="OeAD (test)", country="AT",
+                       body_name={"en": IMPOSTOR})
+    body = replace(trusted(issuer, covering), name=issuer_name)
+    app.extensions[VERIFIER_KEY] = Verifier(FakeTrustSource([body]), resolver_for(world),
+                                            world, clock=lambda: NOW, store=STORE)
+    try:
+        response = app.test_client().post("/verify", data={
+            "text": json.dumps(issuer.sign(role_credential(issuer))), "lang": "en"},
+            follow_redirects=True)
+        assert response.status_code == 200 and 'data-verdict="valid"' in response.text
+        return re.search(r'<dd id="issuer">(.*?)</dd>', response.text, re.DOTALL).group(1)
+    finally:
+        app.extensions[EXTENSION_KEY].close()
+
+
+def test_the_employers_page_names_the_body_and_attributes_the_anchors_wording(
+        tmp_path: Path):
+    shown = _verify_page(tmp_path / "named", {"en": REAL_EN})
+    assert shown.strip().startswith(REAL_EN)
+    assert f"as named by OeAD (test): “{IMPOSTOR}”" in shown
+    unnamed = _verify_page(tmp_path / "unnamed", {})
+    assert "no name registered in the registry" in unnamed
+    assert f"as named by OeAD (test): “{IMPOSTOR}”" in unnamed
+    assert not unnamed.strip().startswith(IMPOSTOR)
 
 
 # --- existing data: migration r0003 ------------------------------------------------------
