@@ -13,6 +13,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 from urllib.parse import quote
 
+import jsonschema
 import pytest
 from alembic.autogenerate import compare_metadata
 from alembic.migration import MigrationContext
@@ -40,6 +41,7 @@ from registry.service import Registry
 from registry.trust_list import sign_trust_list, unsigned_trust_list
 from registry.trust_source import DatabaseTrustSource, TrustListTrustSource
 from registry.vocab import FRAMEWORK, role_id
+from schemas.json_schemas import TRUST_LIST_SCHEMA_ID, load_schema
 from vc.multikey import Ed25519Multikey
 from verifier.service import Verifier
 from verifier.verdict import Verdict
@@ -158,6 +160,16 @@ def test_the_trust_list_shows_the_real_name_and_the_impostor_only_beside_austria
     (wording,) = [a.body_name for a in offline.issuer(attacked.issuer.did).accreditations
                   if a.anchor_did == attacked.austria.did]
     assert wording == {"en": IMPOSTOR}
+
+
+def test_the_list_declares_format_2_and_follows_its_schema(attacked: Attacked):
+    document = attacked.trust_list()
+    assert document["credentialSchema"] == {"id": TRUST_LIST_SCHEMA_ID, "type": "JsonSchema"}
+    jsonschema.Draft202012Validator(load_schema(TRUST_LIST_SCHEMA_ID)).validate(document)
+    impostor_as_the_body = copy.deepcopy(document)
+    impostor_as_the_body["credentialSubject"]["accreditedIssuer"][0]["name"] = [IMPOSTOR]
+    assert not jsonschema.Draft202012Validator(load_schema(TRUST_LIST_SCHEMA_ID)).is_valid(
+        impostor_as_the_body)
 
 
 def test_a_list_without_the_accountable_names_gives_no_body_a_name(attacked: Attacked):
