@@ -44,7 +44,7 @@ class AccreditationFacts:
     credential_id: str
     anchor_did: str
     issuer_did: str  # the accredited certification body
-    name: dict[str, str]
+    name: dict[str, str]  # the anchor's wording of the body's name (may be empty)
     country: str | None  # the body's country, when the anchor states it
     framework: str
     achievements: tuple[str, ...]
@@ -114,9 +114,9 @@ def accreditation_credential(*, anchor_did: str, issuer_did: str, names: dict[st
                              valid_from: datetime, valid_until: datetime | None,
                              status: dict | None, demo: bool = False,
                              accepted_keys: tuple[str, ...] = ()) -> dict[str, Any]:
-    subject: dict[str, Any] = {
-        "id": issuer_did, "type": "S4CAccreditedBody", "name": language_values(names),
-    }
+    subject: dict[str, Any] = {"id": issuer_did, "type": "S4CAccreditedBody"}
+    if names:  # the anchor's own wording of the body's name, never the body's name itself
+        subject["name"] = language_values(names)
     if country:
         subject["country"] = country
     subject.update({"framework": framework, "achievement": list(achievements),

@@ -1,10 +1,11 @@
 """Demo data: a plausible registry for trying s4c. Every record says DEMO.
 
 Five trust anchors (one national qualification body each for BG, RO, GR, ES and AT), the
-demo certification body accredited by two of them (BG, RO) for the three roles up to EQF 7,
-and each country's recognition of each role. Seeding only adds what is missing, so a second
-run adds nothing. The EQF levels of the roles come from the reference framework, and each
-country's NQF level is taken equal to the EQF level (a demo assumption).
+demo certification body named by the operator and accredited by two of them (BG, RO) for
+the three roles up to EQF 7, and each country's recognition of each role. Seeding only
+adds what is missing, so a second run adds nothing. The EQF levels of the roles come from
+the reference framework, and each country's NQF level is taken equal to the EQF level (a
+demo assumption).
 """
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -105,10 +106,11 @@ class SeedReport:
     anchors: int = 0
     accreditations: int = 0
     recognitions: int = 0
+    bodies: int = 0  # body names registered by the operator
 
     @property
     def added(self) -> int:
-        return self.anchors + self.accreditations + self.recognitions
+        return self.anchors + self.accreditations + self.recognitions + self.bodies
 
 
 def _roles_and_their_units() -> list[str]:
@@ -128,6 +130,9 @@ def seed_demo(registry: Registry, authority_for: Callable[[str], Authority],
     report = SeedReport()
     operator = authority_for("operator")
     registry.ensure_operator(operator)
+    if registry.registered_body(body_did) is None:  # the operator names the body, once
+        registry.register_body(operator, body_did, names=BODY_NAMES)
+        report.bodies += 1
     for demo in DEMO_ANCHORS:
         anchor = authority_for(demo.slug)
         if anchor.did not in registry.snapshot().anchors:
@@ -136,7 +141,7 @@ def seed_demo(registry: Registry, authority_for: Callable[[str], Authority],
                                 valid_until=VALID_UNTIL, demo=True)
             report.anchors += 1
         if demo.slug in ACCREDITED_BY and not _accredits(registry, anchor.did, body_did):
-            registry.accredit(anchor, body_did, names=BODY_NAMES,
+            registry.accredit(anchor, body_did,
                               achievements=_roles_and_their_units(),
                               max_eqf_level=7, valid_from=VALID_FROM, valid_until=VALID_UNTIL,
                               demo=True)

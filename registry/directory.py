@@ -54,8 +54,10 @@ def anchor_json(anchor: TrustAnchor, slug: str | None = None) -> dict:
 
 
 def accreditation_json(a: Accreditation, on: datetime) -> dict:
+    # `nameByAnchor`: how this accreditation's anchor worded the body's name (its own words,
+    # beside this accreditation only); the body's name is the issuer's `name`
     return {"id": a.id, "anchor": a.anchor_did, "anchorName": a.anchor_name,
-            "country": a.country, "framework": a.framework,
+            "nameByAnchor": a.body_name, "country": a.country, "framework": a.framework,
             "achievements": list(a.achievements), "maxEqfLevel": a.max_eqf_level,
             "validFrom": _time(a.valid_from), "validUntil": _time(a.valid_until),
             "revoked": a.revoked,
@@ -63,6 +65,7 @@ def accreditation_json(a: Accreditation, on: datetime) -> dict:
 
 
 def issuer_json(issuer: TrustedIssuer, on: datetime) -> dict:
+    """`name` and `country` are the operator's registration of the body (empty: none)."""
     return {"did": issuer.did, "name": issuer.name, "country": issuer.country,
             "publicKeys": issuer.public_keys,
             "accreditations": [accreditation_json(a, on) for a in issuer.accreditations]}
@@ -83,6 +86,13 @@ def _period(start: datetime, end: datetime | None) -> dict:
             "valid_until": end.date().isoformat() if end else None}
 
 
+def named_by_anchor(a: Accreditation, body_name: str | None, lang: str) -> str | None:
+    """The anchor's wording of the body's name, for showing beside its accreditation as
+    the anchor's; None when it gave none or said what the body's registered name says."""
+    wording = pick_language(a.body_name, lang)
+    return wording if wording and wording != body_name else None
+
+
 def _scope(names: PageNames, a: Accreditation) -> list[dict]:
     return [{"code": achievement_code(x), "is_role": x.startswith(ROLE_PREFIX),
              "name": (names.role if x.startswith(ROLE_PREFIX) else names.unit)(
@@ -97,7 +107,10 @@ def body_entries(snapshot: TrustSnapshot, query: str, lang: str, on: datetime,
     entries: list[dict[str, Any]] = []
     for issuer in snapshot.issuers.values():
         accreditations = []
+        # an anchor's wording is not the body's name: searching it would find a body under
+        # a name only one anchor gave it
         haystack = [issuer.did, *issuer.name.values()]
+        name = pick_language(issuer.name, lang)
         for a in sorted(issuer.accreditations,
                         key=lambda a: (a.revoked, a.country, a.valid_from)):
             anchor = snapshot.anchors.get(a.anchor_did)
@@ -107,6 +120,7 @@ def body_entries(snapshot: TrustSnapshot, query: str, lang: str, on: datetime,
                 or a.anchor_name
             accreditations.append({
                 "anchor_name": anchor_name, "country": a.country,
+                "named_by_anchor": named_by_anchor(a, name, lang),
                 "country_name": names.country(a.country),
                 "scope": scope, "whole_framework": not scope, "max_eqf": a.max_eqf_level,
                 **_period(a.valid_from, a.valid_until), "status": status,
@@ -115,11 +129,11 @@ def body_entries(snapshot: TrustSnapshot, query: str, lang: str, on: datetime,
                          *(s["code"] for s in scope), *(s["name"] for s in scope)]
         if needle and not any(needle in h.casefold() for h in haystack):
             continue
-        entries.append({"did": issuer.did, "name": pick_language(issuer.name, lang) or issuer.did,
+        entries.append({"did": issuer.did, "name": name,  # None: the operator named none
                         "accreditations": accreditations,
                         "active": any(x["status"] == "active" for x in accreditations),
                         "demo": any(x["demo"] for x in accreditations)})
-    entries.sort(key=lambda e: (not e["active"], e["name"].casefold()))
+    entries.sort(key=lambda e: (not e["active"], (e["name"] or e["did"]).casefold()))
     return entries
 
 
@@ -151,6 +165,7 @@ def certifying_bodies(snapshot: TrustSnapshot, achievement_ids: tuple[str, ...],
     entries: list[dict[str, Any]] = []
     for issuer in snapshot.issuers.values():
         covering = []
+        name = pick_language(issuer.name, lang)
         for a in issuer.accreditations:
             if period_status(a.valid_from, a.valid_until, on, a.revoked) != "active":
                 continue
@@ -160,12 +175,13 @@ def certifying_bodies(snapshot: TrustSnapshot, achievement_ids: tuple[str, ...],
             covering.append({
                 "anchor_name": (pick_language(anchor.name, lang) if anchor else None)
                 or a.anchor_name, "country": a.country,
+                "named_by_anchor": named_by_anchor(a, name, lang),
                 "country_name": names.country(a.country), "max_eqf": a.max_eqf_level,
                 **_period(a.valid_from, a.valid_until),
                 "demo": bool(anchor and anchor.demo)})
         if covering:
             entries.append({"did": issuer.did, "accreditations": covering,
-                            "name": pick_language(issuer.name, lang) or issuer.did,
+                            "name": name,  # None: the operator named none
                             "demo": any(c["demo"] for c in covering)})
-    entries.sort(key=lambda e: e["name"].casefold())
+    entries.sort(key=lambda e: (e["name"] or e["did"]).casefold())
     return entries

@@ -69,6 +69,8 @@ class CredentialRecord(Base):
     valid_until: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
     status_index: Mapped[int | None] = mapped_column(Integer)
     revoked_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    # the credential that took this one's place (`replaces`): kept as history, not withdrawn
+    replaced_by: Mapped[str | None] = mapped_column(Text)
     credential: Mapped[dict[str, Any]] = mapped_column(JSON)
     created_at: Mapped[datetime] = mapped_column(
         DateTime(timezone=True), default=_now, server_default=func.now()
@@ -84,6 +86,34 @@ class ScopeRecord(Base):
         Text, ForeignKey("registry_credentials.id", ondelete="CASCADE"), primary_key=True
     )
     achievement: Mapped[str] = mapped_column(Text, primary_key=True, index=True)
+
+
+class BodyRecord(Base):
+    """The operator's registration of a certification body: the name (and country) the
+    registry shows for it (`registry.body_names`). An anchor's accreditation never writes it."""
+
+    __tablename__ = "registry_bodies"
+
+    did: Mapped[str] = mapped_column(Text, primary_key=True)
+    name: Mapped[dict[str, str]] = mapped_column(JSON)  # language code -> name
+    country: Mapped[str | None] = mapped_column(Text)
+    registered_by: Mapped[str] = mapped_column(Text)  # the operator's DID
+    updated_at: Mapped[datetime] = mapped_column(
+        DateTime(timezone=True), default=_now, server_default=func.now()
+    )
+
+
+class CurrentRecognitionRecord(Base):
+    """A country's current recognition decision on an achievement. One row per (country,
+    framework, achievement) as primary key, moved by conditional updates: two anchors
+    posting at once cannot both make their decision the current one."""
+
+    __tablename__ = "registry_current_recognitions"
+
+    country: Mapped[str] = mapped_column(Text, primary_key=True)
+    framework: Mapped[str] = mapped_column(Text, primary_key=True)
+    achievement: Mapped[str] = mapped_column(Text, primary_key=True)
+    credential_id: Mapped[str] = mapped_column(Text)
 
 
 class StatusListRecord(Base):

@@ -13,19 +13,18 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 
 from sqlalchemy import func, select
-from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session, sessionmaker
 
 from registry import credentials as vcs
 from registry import store as db
 from registry import validation as check
 from registry.authority import Authority, AuthorityInfo
-from registry.body_keys import BodyKeySource, BodyKeysUnavailable, no_body_keys
+from registry.bodies import BodyRecords
+from registry.body_keys import BodyKeySource, no_body_keys
 from registry.errors import InvalidRecord, NotAuthorised, RecordConflict, RecordNotFound
 from registry.models import (
     AuthorityRecord,
     CredentialRecord,
-    IssuerKeyRecord,
     RegistryAuditEvent,
     ScopeRecord,
     StatusListRecord,
@@ -55,9 +54,10 @@ class IssuedRecord:
     achievement: str | None
     credential: dict
     revoked: bool
+    replaced_by: str | None = None  # revoked because this credential took its place
 
 
-class Registry:
+class Registry(BodyRecords):
     """The registry over one database; thread-safe (one session per call)."""
 
     def __init__(self, session_factory: sessionmaker[Session], public_url: str,
@@ -213,7 +213,7 @@ class Registry:
 
     # -- anchors: accreditations and recognitions ---------------------------------------
 
-    def accredit(self, anchor: Authority, issuer_did: str, *, names: dict[str, str],
+    def accredit(self, anchor: Authority, issuer_did: str, *, names: dict[str, str] | None = None,
                  achievements: tuple[str, ...] | list[str] = (), max_eqf_level: int,
                  valid_from: datetime | None = None, valid_until: datetime | None = None,
                  framework: str = FRAMEWORK, country: str | None = None,
@@ -221,11 +221,14 @@ class Registry:
                  demo: bool = False, replaces: str | None = None,
                  problems: Problems | None = None) -> dict:
         """The anchor accredits `issuer_did` for `achievements` (empty: the whole framework).
-        With `replaces`, the anchor changes its accreditation of the same body: the new
-        credential is signed and the old one revoked in one transaction."""
+        `names` is the anchor's wording of the body's name, kept beside this accreditation
+        only; the body's name is the operator's (`register_body`). With `replaces`, the
+        anchor changes its accreditation of the same body: the new credential is signed and
+        the old one revoked (kept as replaced) in one transaction."""
         found = problems or Problems()
         found.check("/issuer", check.did, issuer_did, "certification body DID")
-        names = found.check("/name", check.names, names, "name")
+        # optional: the anchor's own wording, shown as the anchor's; it never names the body
+        names = found.check("/name", check.names, names, "name") if names else {}
         scope = found.check("/achievements", check.achievements, achievements, framework)
         level = found.check("/maxEqfLevel", check.eqf_level, max_eqf_level, "maxEqfLevel")
         start = valid_from or self._clock()
@@ -252,6 +255,8 @@ class Registry:
                                    subject=issuer_did, country=body_country,
                                    framework=framework, eqf_level=level, valid_from=start,
                                    valid_until=valid_until)
+            if replaces is not None:
+                old.replaced_by = credential["id"]
             for achievement in scope:
                 session.add(ScopeRecord(credential_id=credential["id"], achievement=achievement))
             if own_keys is not None:
@@ -263,85 +268,6 @@ class Registry:
                          "maxEqfLevel": level} | ({"replaces": replaces} if replaces else {}))
             return credential
 
-    def refresh_body_keys(self, actor: Authority, issuer_did: str) -> bool:
-        """Re-reads the keys of an accredited did:web body from its DID document (after a
-        key rotation, say); True if they changed. The operator or an anchor that accredits
-        the body may ask; nobody can hand the registry a key."""
-        issuer = self.snapshot().issuer(issuer_did)
-        operator = self.snapshot().operator_did
-        if actor.did != operator and (issuer is None or all(
-                a.anchor_did != actor.did or a.revoked for a in issuer.accreditations)):
-            raise NotAuthorised(f"{actor.did} neither runs this registry nor accredits "
-                                f"{issuer_did}")
-        keys = self._own_keys(issuer_did, required=True)
-        try:
-            with self._sessions.begin() as session:
-                return self._record_body_keys(session, actor.did, issuer_did, keys or {})
-        except IntegrityError:  # a concurrent refresh recorded the same keys first
-            with self._sessions.begin() as session:
-                return self._record_body_keys(session, actor.did, issuer_did, keys or {})
-
-    def _own_keys(self, issuer_did: str, *, required: bool) -> dict[str, str] | None:
-        """The body's assertion keys from its own DID document (None: not readable and not
-        required, so none are recorded now; did:key bodies need none)."""
-        if issuer_did.startswith("did:key:"):
-            return None
-        try:
-            found = self._body_keys(issuer_did)
-        except BodyKeysUnavailable as e:
-            if required:
-                raise InvalidRecord(f"the keys of {issuer_did} come only from its DID "
-                                    f"document, which could not be read: {e}") from None
-            return None
-        # a DID document may point at keys of other DIDs: only the body's own count
-        return check.public_keys(issuer_did, {vm: mb for vm, mb in found.items()
-                                              if vm.startswith(issuer_did + "#")})
-
-    @staticmethod
-    def _accepted_keys(issuer_did: str, named: object, own: dict[str, str]
-                       ) -> tuple[str, ...]:
-        """The keys an anchor accepts, which must be keys the body itself lists: a list of
-        verification methods, or `{method: publicKeyMultibase}` that must match the body's."""
-        if isinstance(named, list):
-            if not all(isinstance(method, str) for method in named):
-                raise InvalidRecord("publicKeys must list key ids (DID#fragment) as strings")
-            named = dict.fromkeys(named)
-        if not isinstance(named, dict) or len(named) > check.MAX_KEYS:
-            raise InvalidRecord(f"publicKeys must name at most {check.MAX_KEYS} keys")
-        for method, multibase in named.items():
-            if method not in own:
-                raise InvalidRecord(
-                    f"{str(method)[:120]} is not a key of {issuer_did}: a body's keys come "
-                    "only from its own DID document; an anchor can only choose among them")
-            if multibase is not None and multibase != own[method]:
-                raise InvalidRecord(f"{method} in the DID document of {issuer_did} is "
-                                    "another key than the one given")
-        return tuple(sorted(named))
-
-    def _record_body_keys(self, session: Session, actor_did: str, issuer_did: str,
-                          keys: dict[str, str]) -> bool:
-        """Makes the stored keys of `issuer_did` those of its DID document, with an audit
-        row naming what was added, changed and removed; False when nothing changed."""
-        stored = {r.verification_method: r for r in session.scalars(
-            select(IssuerKeyRecord).where(IssuerKeyRecord.issuer_did == issuer_did))}
-        added = sorted(set(keys) - set(stored))
-        removed = sorted(set(stored) - set(keys))
-        changed = sorted(vm for vm in set(keys) & set(stored)
-                         if stored[vm].public_key_multibase != keys[vm])
-        if not (added or removed or changed):
-            return False
-        for vm in removed:
-            session.delete(stored[vm])
-        for vm in changed:
-            stored[vm].public_key_multibase = keys[vm]
-        for vm in added:
-            session.add(IssuerKeyRecord(verification_method=vm, issuer_did=issuer_did,
-                                        public_key_multibase=keys[vm]))
-        self._audit(session, actor_did, "registry.issuer.keys", issuer_did,
-                    {"source": "the body's DID document", "added": added, "changed": changed,
-                     "removed": removed})
-        return True
-
     def revoke_accreditation(self, anchor: Authority, credential_id: str) -> None:
         self._revoke(anchor, credential_id, "accreditation", "registry.accreditation.revoked")
 
@@ -350,8 +276,10 @@ class Registry:
                   valid_from: datetime | None = None, valid_until: datetime | None = None,
                   framework: str = FRAMEWORK, demo: bool = False, replaces: str | None = None,
                   problems: Problems | None = None) -> dict:
-        """The anchor records how its own country recognises `achievement`; with `replaces`,
-        this decision takes the place of an earlier one (withdrawn in the same transaction)."""
+        """The anchor records how its own country recognises `achievement`. A country has
+        one current decision per achievement: a second one must name it in `replaces`
+        (RecordConflict otherwise, or when `replaces` is not the current one); it is then
+        revoked and kept as replaced, in the same transaction (issue 21)."""
         found = problems or Problems()
         scope = found.check("/achievement", check.achievements, [achievement], framework)
         level = found.check("/eqfLevel", check.eqf_level, eqf_level, "eqfLevel")
@@ -363,13 +291,15 @@ class Registry:
         found.raise_any()
         (achievement,) = scope
         slug = self._require_anchor(anchor)
-        country = self.snapshot().anchors[anchor.did].country
+        anchors = self.snapshot().anchors
+        country = anchors[anchor.did].country
         with self._sessions.begin() as session:
+            head = db.current_recognition(session, country, framework, achievement)
+            current = head if head is not None and self._speaks(session, head, anchors) \
+                else None
+            self._check_replaces(country, achievement, current, replaces)
             if replaces is not None:
                 old = self._revoke_in(session, anchor, replaces, "recognition")
-                if old.achievement != achievement:
-                    raise InvalidRecord(f"recognition {replaces} is of {old.achievement}, "
-                                        f"not {achievement}")
             index = db.new_status_index(session, anchor.did)
             credential = self._sign(anchor, vcs.recognition_credential(
                 anchor_did=anchor.did, country=country, framework=framework,
@@ -380,12 +310,37 @@ class Registry:
             db.add_credential(session, "recognition", credential, index, country=country,
                                    framework=framework, achievement=achievement,
                                    eqf_level=level, valid_from=start, valid_until=valid_until)
+            db.make_current_recognition(session, country, framework, achievement,
+                                        credential["id"], expected=head)
+            if replaces is not None:
+                old.replaced_by = credential["id"]  # history: replaced, not withdrawn
             self._publish_or_ensure_list(session, anchor, slug, replaced=replaces is not None)
             self._audit(session, anchor.did, "registry.recognition.updated" if replaces
                         else "registry.recognition.issued", achievement,
                         {"credential": credential["id"], "country": country}
                         | ({"replaces": replaces} if replaces else {}))
             return credential
+
+    @staticmethod
+    def _speaks(session: Session, credential_id: str, anchors: dict) -> bool:
+        """Whether a country's recorded current decision still speaks for it: its anchor is
+        a registered trust anchor now (a removed anchor's decisions stop counting)."""
+        row = session.get(CredentialRecord, credential_id)
+        return row is not None and row.revoked_at is None and row.issuer_did in anchors
+
+    @staticmethod
+    def _check_replaces(country: str, achievement: str, current: str | None,
+                        replaces: str | None) -> None:
+        """A second decision names the current one in `replaces`; a first one names none."""
+        if current is None and replaces is not None:
+            raise RecordConflict(f"{country} has no current decision on {achievement} to "
+                                 f"replace; record this one without replaces")
+        if current is not None and replaces is None:
+            raise RecordConflict(f"{country} already has a decision on {achievement} "
+                                 f"({current}); to change it, name it in replaces")
+        if current is not None and replaces != current:
+            raise RecordConflict(f"{replaces} is not the current decision of {country} on "
+                                 f"{achievement}; the current one is {current}")
 
     def withdraw_recognition(self, anchor: Authority, credential_id: str) -> None:
         self._revoke(anchor, credential_id, "recognition", "registry.recognition.withdrawn")
@@ -448,7 +403,7 @@ class Registry:
                 CredentialRecord.issuer_did == issuer_did, CredentialRecord.kind == kind
             ).order_by(CredentialRecord.created_at.desc(), CredentialRecord.id)).all()
             return [IssuedRecord(r.id, r.subject_did, r.achievement, r.credential,
-                                 r.revoked_at is not None) for r in rows]
+                                 r.revoked_at is not None, r.replaced_by) for r in rows]
 
     def record_publication(self, operator: Authority) -> None:
         """The operator asks for the trust list to be signed now: an audit row, which also
@@ -494,6 +449,8 @@ class Registry:
     def _revoke(self, authority: Authority, credential_id: str, kind: str, action: str) -> None:
         with self._sessions.begin() as session:
             row = self._revoke_in(session, authority, credential_id, kind)
+            if kind == "recognition":
+                db.release_current_recognition(session, credential_id)
             info = session.scalar(select(AuthorityRecord).where(
                 AuthorityRecord.did == authority.did))
             if info is None:

@@ -13,7 +13,12 @@ Rules, in order:
   the overlap of its own and the anchor's;
 - revocation comes from the issuer's signed Bitstring Status List (§3.2 Validate
   Algorithm); a credential whose status cannot be read is ignored, never taken as valid;
-- a recognition counts only for the anchor's own country.
+- a recognition counts only for the anchor's own country, and a country has one current
+  decision per achievement (the latest; an older one left over from before `replaces` was
+  required is ignored);
+- a body's name and country come only from the operator's registration
+  (`registry.body_names`); the name an anchor gives in its accreditation is that
+  accreditation's wording (`Accreditation.body_name`), never the body's name.
 """
 import hashlib
 from collections import OrderedDict
@@ -21,6 +26,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import datetime
 
+from registry.body_names import RegisteredBody
 from registry.credentials import (
     AccreditationFacts,
     AnchorFacts,
@@ -56,6 +62,8 @@ class TrustData:
     recognition_credentials: tuple[dict, ...] = ()
     status_lists: dict[str, dict] = field(default_factory=dict)  # list URL -> signed list
     issuer_keys: dict[str, dict[str, str]] = field(default_factory=dict)  # did -> vm -> key
+    # the operator's registration of bodies: their only accountable name and country
+    registered_bodies: dict[str, RegisteredBody] = field(default_factory=dict)
 
 
 @dataclass(frozen=True)
@@ -236,7 +244,7 @@ def _accreditations(data: TrustData, anchors: dict[str, TrustAnchor],
             issuer_did=facts.issuer_did, framework=facts.framework,
             achievements=facts.achievements, max_eqf_level=facts.max_eqf_level,
             valid_from=start, valid_until=end, revoked=revoked,
-            accepted_keys=facts.accepted_keys)))
+            accepted_keys=facts.accepted_keys, body_name=dict(facts.name))))
     return found
 
 
@@ -248,13 +256,12 @@ def _issuers(accredited: Iterable[tuple[AccreditationFacts, Accreditation]],
     issuers = {}
     for did, entries in sorted(by_issuer.items()):
         entries.sort(key=lambda e: (e[1].valid_from, e[1].id))
-        # the name and country an anchor states most recently, preferring live accreditations
-        named = [e for e in entries if not e[1].revoked] or entries
-        facts = named[-1][0]
+        # the operator's registration, never what an anchor wrote (issue 21 item 4)
+        registered = data.registered_bodies.get(did) or RegisteredBody()
         keys = derived_keys(did) if did.startswith("did:key:") else dict(
             data.issuer_keys.get(did, {}))
-        issuers[did] = TrustedIssuer(did=did, name=dict(facts.name), country=facts.country,
-                                     public_keys=keys,
+        issuers[did] = TrustedIssuer(did=did, name=dict(registered.name),
+                                     country=registered.country, public_keys=keys,
                                      accreditations=tuple(a for _, a in entries))
     return issuers
 
@@ -283,7 +290,20 @@ def _recognitions(data: TrustData, anchors: dict[str, TrustAnchor],
             equivalence=dict(facts.equivalence), legal_basis=facts.legal_basis,
             valid_from=start, valid_until=end))
     found.sort(key=lambda r: (r.achievement, r.country, r.valid_from, r.id))
-    return found
+    return _current_decisions(found, ignored)
+
+
+def _current_decisions(found: list[Recognition], ignored: dict[str, str]) -> list[Recognition]:
+    """One decision per country, framework and achievement: the latest. The registry lets a
+    second decision in only when it `replaces` (and so revokes) the first; two that both
+    count are left over from before, and the older one no longer speaks for the country."""
+    latest: dict[tuple[str, str, str], Recognition] = {}
+    for r in found:  # sorted by validFrom, then id: the last one is the latest
+        key = (r.country, r.framework, r.achievement)
+        if key in latest:
+            ignored[latest[key].id] = f"a later decision of {r.country} ({r.id}) replaces it"
+        latest[key] = r
+    return [r for r in found if latest[(r.country, r.framework, r.achievement)] is r]
 
 
 def build_snapshot(data: TrustData, checker: SignatureChecker) -> TrustSnapshot:

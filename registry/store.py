@@ -2,15 +2,18 @@
 import secrets
 from datetime import datetime
 
-from sqlalchemy import select
+from sqlalchemy import delete, select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
+from registry.body_names import RegisteredBody
 from registry.credentials import issuer_of
 from registry.errors import RecordConflict
 from registry.models import (
     AuthorityRecord,
+    BodyRecord,
     CredentialRecord,
+    CurrentRecognitionRecord,
     IssuerKeyRecord,
     RegistryAuditEvent,
     StatusListRecord,
@@ -34,7 +37,61 @@ def load_trust_data(session: Session) -> TrustData:
     return TrustData(operator_did=operator or "", status_lists=lists, issuer_keys=keys,
                      anchor_credentials=tuple(by_kind["anchor"]),
                      accreditation_credentials=tuple(by_kind["accreditation"]),
-                     recognition_credentials=tuple(by_kind["recognition"]))
+                     recognition_credentials=tuple(by_kind["recognition"]),
+                     registered_bodies=registered_bodies(session))
+
+
+def registered_bodies(session: Session) -> dict[str, RegisteredBody]:
+    """The operator's registration of each body (its accountable name and country)."""
+    return {r.did: RegisteredBody(dict(r.name), r.country)
+            for r in session.scalars(select(BodyRecord))}
+
+
+# -- a country's current recognition decision (issue 21: `replaces`) ---------------------
+
+def current_recognition(session: Session, country: str, framework: str,
+                        achievement: str) -> str | None:
+    """The id of the country's current decision on the achievement, if one was recorded."""
+    return session.scalar(select(CurrentRecognitionRecord.credential_id).where(
+        CurrentRecognitionRecord.country == country,
+        CurrentRecognitionRecord.framework == framework,
+        CurrentRecognitionRecord.achievement == achievement))
+
+
+def make_current_recognition(session: Session, country: str, framework: str,
+                             achievement: str, credential_id: str,
+                             expected: str | None) -> None:
+    """Makes `credential_id` the current decision, provided the current one is still
+    `expected` (None: there is none). One conditional statement: on PostgreSQL a concurrent
+    change waits for this transaction and then finds the row changed, so only one of two
+    decisions posted at once becomes current; the other is a RecordConflict."""
+    conflict = RecordConflict(f"another decision of {country} on {achievement} was recorded "
+                              "at the same moment; reload, and name the current one in "
+                              "replaces")
+    if expected is None:
+        session.add(CurrentRecognitionRecord(country=country, framework=framework,
+                                             achievement=achievement,
+                                             credential_id=credential_id))
+        try:
+            session.flush()
+        except IntegrityError:
+            raise conflict from None
+        return
+    moved = session.execute(update(CurrentRecognitionRecord).where(
+        CurrentRecognitionRecord.country == country,
+        CurrentRecognitionRecord.framework == framework,
+        CurrentRecognitionRecord.achievement == achievement,
+        CurrentRecognitionRecord.credential_id == expected,
+    ).values(credential_id=credential_id).execution_options(synchronize_session=False))
+    if moved.rowcount != 1:  # type: ignore[attr-defined]
+        raise conflict
+
+
+def release_current_recognition(session: Session, credential_id: str) -> None:
+    """A withdrawn decision is no longer its country's current one."""
+    session.execute(delete(CurrentRecognitionRecord).where(
+        CurrentRecognitionRecord.credential_id == credential_id
+    ).execution_options(synchronize_session=False))
 
 
 def new_status_index(session: Session, issuer_did: str) -> int:

@@ -8,19 +8,28 @@ re-checks every anchor's signature offline and reaches the same answers as the d
 `validFrom` is the issue time and `validUntil` the next update: a consumer refuses the
 list after it. The proof is `eddsa-jcs-2022`: it signs the exact JSON (VC DI EdDSA §3.3),
 so no value, order or array can change unnoticed.
+
+Format 2 (issue 21 item 4) declares `credentialSchema` `TRUST_LIST_SCHEMA_ID` and uses only
+terms format 1 already had, so a format-1 reader still reads it. In format 2 a body's
+`name` and `country` are the operator's registration of the body (`registry.body_names`),
+and each accreditation entry's `name` is that anchor's wording, beside it only. In format 1
+the body's `name` was whatever anchor accredited it last: a reader of a format-1 list takes
+no name for any body from it.
 """
 from datetime import datetime, timedelta
 from typing import Any
 
 from registry.authority import Authority
+from registry.body_names import RegisteredBody
 from registry.credentials import issuer_of, new_credential_id, read_accreditation, types_of
 from registry.snapshot import SignatureChecker, TrustData, TrustSnapshot
-from registry.vocab import CONTEXTS, TRUST_LIST_CREDENTIAL
+from registry.vocab import CONTEXTS, COUNTRY, TRUST_LIST_CREDENTIAL
+from schemas.json_schemas import TRUST_LIST_SCHEMA_ID
 from schemas.jsonld_contexts import CONTEXTS_DIR
 from vc.api import issue
 from vc.contexts import ContextStore, shared_store
 from vc.instants import format_instant, read_instant
-from vc.language_maps import language_values
+from vc.language_maps import language_map, language_values
 from vc.trust import TrustSourceUnavailable
 
 TRUST_LIST_TTL = timedelta(hours=24)
@@ -75,10 +84,13 @@ def unsigned_trust_list(data: TrustData, snapshot: TrustSnapshot, *, list_url: s
                 "achievement": list(a.achievements), "maxEqfLevel": a.max_eqf_level}
             _period(entry, a.valid_from, a.valid_until)
             entry["revoked"] = a.revoked
+            if a.body_name:  # the anchor's wording, attributed by trustAnchor
+                entry["name"] = language_values(a.body_name)
             entry["credential"] = _json(accreditations[a.id])
             entries.append(entry)
-        node = {"id": issuer.did, "type": "S4CAccreditedBody",
-                "name": language_values(issuer.name)}
+        node = {"id": issuer.did, "type": "S4CAccreditedBody"}
+        if issuer.name:  # the operator's registration: the body's only accountable name
+            node["name"] = language_values(issuer.name)
         if issuer.country:
             node["country"] = issuer.country
         node["publicKey"] = [{"id": vm, "publicKeyMultibase": mb}
@@ -102,6 +114,7 @@ def unsigned_trust_list(data: TrustData, snapshot: TrustSnapshot, *, list_url: s
         "issuer": data.operator_did,
         "validFrom": format_instant(issued),
         "validUntil": format_instant(issued + ttl),
+        "credentialSchema": {"id": TRUST_LIST_SCHEMA_ID, "type": "JsonSchema"},
         "credentialSubject": {
             "id": list_url, "type": "S4CTrustList", "sequence": sequence,
             "registryOperator": operator, "trustAnchor": anchors,
@@ -179,12 +192,15 @@ def _carried(document: dict, operator_did: str) -> TrustData:
         own = _literal(node, "statusList")
         if own is not None:
             lists.append(own)
-    accreditations, keys = [], {}
+    accreditations, keys, registered = [], {}, {}
+    names_accountable = format_version(document) >= 2
     for node in _nodes(subject, "accreditedIssuer"):
         did = node["id"]
         if did in keys:
             raise ValueError(f"{did} is listed twice")
         keys[did] = {k["id"]: k["publicKeyMultibase"] for k in _nodes(node, "publicKey")}
+        if names_accountable:
+            registered[did] = _registration(node)
         for entry in _nodes(node, "accreditation"):
             credential = _literal(entry, "credential")
             if credential is None:
@@ -202,5 +218,23 @@ def _carried(document: dict, operator_did: str) -> TrustData:
         accreditation_credentials=tuple(accreditations),
         recognition_credentials=signed_recognitions,
         status_lists={str(v.get("id")): v for v in lists},
-        issuer_keys={did: k for did, k in keys.items() if not did.startswith("did:key:")})
+        issuer_keys={did: k for did, k in keys.items() if not did.startswith("did:key:")},
+        registered_bodies={did: r for did, r in registered.items() if r is not None})
+
+
+def format_version(document: dict) -> int:
+    """2 when the list declares the format-2 schema, else 1 (lists signed before it)."""
+    schemas = document.get("credentialSchema", [])
+    for schema in schemas if isinstance(schemas, list) else [schemas]:
+        if isinstance(schema, dict) and schema.get("id") == TRUST_LIST_SCHEMA_ID:
+            return 2
+    return 1
+
+
+def _registration(node: dict) -> RegisteredBody | None:
+    """The operator's registration of a body, as a format-2 list carries it."""
+    name, country = language_map(node.get("name")), node.get("country")
+    if country is not None and (not isinstance(country, str) or not COUNTRY.fullmatch(country)):
+        raise ValueError(f"the country of {node['id']} is not an ISO 3166-1 alpha-2 code")
+    return RegisteredBody(name, country) if name or country else None
 

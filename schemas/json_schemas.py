@@ -12,11 +12,15 @@ ROLE_CREDENTIAL_SCHEMA_ID = "https://w3id.org/skills4cities/schemas/role-credent
 COMPETENCY_CREDENTIAL_SCHEMA_ID = (
     "https://w3id.org/skills4cities/schemas/competency-credential-v1.json")
 
-_FILES = {
+# the registry's signed trust list, format 2 (`registry.trust_list`)
+TRUST_LIST_SCHEMA_ID = "https://w3id.org/skills4cities/schemas/trust-list-v2.json"
+
+_CREDENTIAL_FILES = {
     ROLE_CREDENTIAL_SCHEMA_ID: "role-credential-v1.json",
     COMPETENCY_CREDENTIAL_SCHEMA_ID: "competency-credential-v1.json",
 }
-SCHEMA_IDS: tuple[str, ...] = tuple(_FILES)
+SCHEMA_IDS: tuple[str, ...] = tuple(_CREDENTIAL_FILES)  # the holders' credentials
+_FILES = _CREDENTIAL_FILES | {TRUST_LIST_SCHEMA_ID: "trust-list-v2.json"}
 
 
 @cache
@@ -33,5 +37,5 @@ def load_schema(schema_id: str) -> dict:
     """The schema with this `$id`, as a fresh dict; KeyError for an id s4c does not know."""
     if schema_id not in _FILES:
         raise KeyError(f"unknown credential schema {schema_id!r}: s4c knows only "
-                       f"{', '.join(SCHEMA_IDS)} (schemas are never fetched)")
+                       f"{', '.join(_FILES)} (schemas are never fetched)")
     return json.loads(_schema_text(schema_id))

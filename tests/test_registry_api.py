@@ -185,11 +185,16 @@ def test_bad_admin_input_is_a_422_problem(client: FlaskClient, tokens: Tokens):
 def test_public_lookups_by_did_country_and_role(client: FlaskClient, tokens: Tokens):
     accredit(client, tokens.bg)
     recognise(client, tokens.bg)
+    named = client.put(f"/registry/admin/issuers/{BODY_PATH}/name", headers=bearer(
+        tokens.operator), json={"name": {"en": "Academy (registered)"}, "country": "bg"})
+    assert named.status_code == 200 and named.get_json()["changed"] is True
     issuer = client.get(f"/registry/issuers/{BODY_PATH}")
     assert issuer.headers["Access-Control-Allow-Origin"] == "*"
     body = issuer.get_json()
-    assert body["name"] == {"en": "Academy (DEMO)"}
+    # the operator's registration; the anchor's wording stays beside its accreditation
+    assert (body["name"], body["country"]) == ({"en": "Academy (registered)"}, "BG")
     (accreditation,) = body["accreditations"]
+    assert accreditation["nameByAnchor"] == {"en": "Academy (DEMO)"}
     assert (accreditation["country"], accreditation["achievements"],
             accreditation["maxEqfLevel"]) == ("BG", [SCPM], 6)
     assert [i["did"] for i in client.get("/registry/issuers").get_json()["issuers"]] == [BODY]

@@ -100,9 +100,12 @@ def test_an_anchor_signs_in_accredits_changes_and_revokes_with_an_audit_row_each
         "csrf_token": token, "nqfLevel": "НКР 6", "eqfLevel": "6", "legalBasis": "Закон",
         "equivalence-bg": "Съответства на ниво 6"})
     assert decided.status_code == 302
+    # the form names the decision it replaces, as the officer saw it
+    seen = re.search(r'name="replaces" value="([^"]+)"',
+                     client.get("/registry/admin/recognition/SCPM").text).group(1)
     updated = client.post("/registry/admin/recognition/SCPM", data={
         "csrf_token": token, "nqfLevel": "НКР 7", "eqfLevel": "7", "legalBasis": "Закон",
-        "equivalence-en": "Level 7"})
+        "equivalence-en": "Level 7", "replaces": seen})
     assert updated.status_code == 302
     current = services(app).registry.snapshot().recognitions_for(role_id("SCPM"), "BG")
     assert [r.nqf_level for r in current] == ["НКР 7"]  # the update replaced the decision
@@ -221,7 +224,8 @@ def test_a_console_form_reports_every_problem_at_once_and_keeps_what_was_typed(a
     page = anchor.post("/registry/admin/bodies", data={
         "csrf_token": token, "issuer": "not a did", "maxEqfLevel": "9",
         "validUntil": "soon", "achievements": ["https://example.org/x"]})
-    assert set(field_errors(page.text)) == {"issuer", "name", "maxEqfLevel", "validUntil",
+    # the name is optional: it is only the anchor's wording, never the body's name
+    assert set(field_errors(page.text)) == {"issuer", "maxEqfLevel", "validUntil",
                                             "achievements"}
     page = anchor.post("/registry/admin/recognition/SCPM", data={"csrf_token": token})
     assert set(field_errors(page.text)) == {"nqfLevel", "eqfLevel", "equivalence",
@@ -243,7 +247,7 @@ def test_the_api_reports_every_problem_in_one_problem_details(app: Flask):
         "/slug", "/country", "/name", "/validUntil"}
     assert pointers(client.post("/registry/admin/accreditations", json={
         "achievements": "SCPM"}, headers={"Authorization": f"Bearer {anchor}"})) == {
-        "/issuer", "/name", "/maxEqfLevel", "/achievements"}
+        "/issuer", "/maxEqfLevel", "/achievements"}
     assert pointers(client.post("/registry/admin/recognitions", json={
         "role": "XX", "eqfLevel": 12}, headers={"Authorization": f"Bearer {anchor}"})) == {
         "/role", "/nqfLevel", "/eqfLevel", "/equivalence", "/legalBasis"}

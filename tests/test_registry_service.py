@@ -134,7 +134,12 @@ def test_a_body_accredited_by_two_anchors_lists_both(world: World):
     assert {(a.country, a.max_eqf_level) for a in issuer.accreditations} == {("BG", 6),
                                                                             ("RO", 7)}
     assert accredited(world, SCPD, 7, datetime(2026, 6, 1, tzinfo=UTC))
-    assert issuer.name == {"en": "Demo Body"}
+    # the anchors' wording stays beside each accreditation; the body's name is the
+    # operator's registration, of which there is none yet
+    assert issuer.name == {} and issuer.country is None
+    assert [a.body_name for a in issuer.accreditations] == [{"en": "Demo Body"}] * 2
+    world.registry.register_body(world.operator, BODY, names={"en": "Certify EU"})
+    assert world.source.issuer(BODY).name == {"en": "Certify EU"}
     assert world.source.issuer("did:web:unknown.example") is None
 
 

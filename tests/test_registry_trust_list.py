@@ -307,7 +307,7 @@ def test_an_older_trust_list_is_refused_once_a_newer_one_was_seen(small: Registr
     old = _trust_list(small)
     old_sequence = old["credentialSubject"]["sequence"]
     bg = _anchor(small, "bg-second", "BG")
-    _recognise(small, bg, SCPM, 6)
+    _recognise(small, bg, SCPD, 5)  # BG's first decision on SCPD (SCPM has one)
     new = _trust_list(small)
     assert new["credentialSubject"]["sequence"] > old_sequence
     memory_file = tmp_path / "seen.json"

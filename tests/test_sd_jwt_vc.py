@@ -239,8 +239,10 @@ def test_valid_credential_presented_with_key_binding():
                                 "status": "passed", "validity": "passed",
                                 "issuer-trust": "passed", "recognition": "unknown"}
     summary = report.to_json()["summary"]
-    assert summary["issuer"] == {"id": DID, "name": "Cert Body (registry)", "registered": True,
-                                 "country": "BG"}
+    assert summary["issuer"] == {
+        "id": DID, "name": "Cert Body (registry)", "registered": True, "country": "BG",
+        "accreditation": {"id": "urn:uuid:acc-1", "anchor": "did:web:nacid.example.bg",
+                          "anchorName": "NACID (test)", "country": "BG", "nameByAnchor": None}}
     assert summary["achievement"]["id"] == ROLE and summary["achievement"]["eqfLevel"] == 6
     assert summary["status"] == "active"
 

@@ -72,8 +72,11 @@ def test_a_genuine_current_accredited_credential_is_valid(issuer, world):
 def test_the_issuer_name_shown_is_the_registry_s_not_the_credential_s(issuer, world):
     report = make_verifier(issuer, world).verify_credential(
         issuer.sign(role_credential(issuer)), lang="bg")
-    assert report.summary["issuer"] == {"id": issuer.did, "name": "Демо сертифициращ орган",
-                                        "registered": True, "country": "BG"}
+    assert report.summary["issuer"] == {
+        "id": issuer.did, "name": "Демо сертифициращ орган", "registered": True,
+        "country": "BG", "accreditation": {
+            "id": "urn:uuid:accreditation-1", "anchor": "did:web:nacid.example.bg",
+            "anchorName": "NACID (test)", "country": "BG", "nameByAnchor": None}}
     assert "Whatever The Credential Says" not in str(report.to_json())
     assert report.summary["achievement"]["name"] == "Мениджър на проекти за интелигентни градове"
 

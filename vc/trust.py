@@ -34,6 +34,9 @@ class Accreditation:
     # the body's keys this anchor accepts (verification method URLs); empty: any key the
     # body itself lists. An anchor can narrow a body's keys, never add one.
     accepted_keys: tuple[str, ...] = ()
+    # the body's name as this anchor worded it in its accreditation (language code → text):
+    # shown beside this accreditation only, as the anchor's; never the body's own name
+    body_name: dict[str, str] = field(default_factory=dict)
 
     def accepts(self, verification_methods: Iterable[str]) -> bool:
         """True when every key that signed the credential is one this anchor accepts."""
@@ -54,8 +57,10 @@ class Accreditation:
 @dataclass(frozen=True)
 class TrustedIssuer:
     did: str
-    name: dict[str, str]  # language code → name, as the registry records it
-    country: str | None
+    # language code → name, from one accountable source (the registry operator's
+    # registration of the body); empty when none is registered. Never an anchor's wording.
+    name: dict[str, str]
+    country: str | None  # the body's country, from the same source
     public_keys: dict[str, str]  # verification method id → publicKeyMultibase
     accreditations: tuple[Accreditation, ...] = field(default_factory=tuple)
 

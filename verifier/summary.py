@@ -1,6 +1,9 @@
 """What an employer is shown about a credential, beside the checks. The issuer's name comes
-from the trust source (the registry), never from the credential's own claim; the status and
-the recognition come from what the checks returned (checks write nothing)."""
+from the trust source (the registry's accountable name for the body), never from the
+credential's own claim nor from an anchor's wording; the accreditation that covers the
+credential is shown with its anchor, and that anchor's wording of the body's name, if any,
+only there and as the anchor's. The status and the recognition come from what the checks
+returned (checks write nothing)."""
 from collections.abc import Mapping, Sequence
 from datetime import datetime
 from typing import Any
@@ -8,7 +11,7 @@ from typing import Any
 from vc.checks import Outcome
 from vc.instants import format_instant
 from vc.language_maps import pick_language
-from vc.trust import Recognition
+from vc.trust import Accreditation, Recognition
 from verifier.checks.base import CheckContext, ReportedCheck
 
 
@@ -42,6 +45,8 @@ def summarize(context: CheckContext, checks: Sequence[ReportedCheck],
     issuer = context.trusted_issuer
     recognition = next((c.detail for c in checks if c.id == "recognition"
                         and isinstance(c.detail, Recognition)), None)
+    accreditation = next((c.detail for c in checks if c.id == "issuer-trust"
+                          and isinstance(c.detail, Accreditation)), None)
     holder_display = facts.holder_did or ("hashed email" if facts.holder_hashed_email
                                           else "not named")
     return {
@@ -61,6 +66,13 @@ def summarize(context: CheckContext, checks: Sequence[ReportedCheck],
             "name": pick_language(issuer.name, context.lang) if issuer else None,
             "registered": issuer is not None,
             "country": issuer.country if issuer else None,
+            "accreditation": None if accreditation is None else {
+                "id": accreditation.id, "anchor": accreditation.anchor_did,
+                "anchorName": accreditation.anchor_name,
+                "country": accreditation.country,
+                # the anchor's own words for the body, attributed to it; not the body's name
+                "nameByAnchor": pick_language(accreditation.body_name, context.lang),
+            },
         },
         "validFrom": _iso(facts.valid_from),
         "validUntil": _iso(facts.valid_until),

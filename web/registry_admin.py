@@ -124,15 +124,17 @@ def remove_anchor(services: RegistryServices, caller: Authority, ref: str) -> Re
 @registry_admin.post("/accreditations")
 @authenticated
 def accredit(services: RegistryServices, caller: Authority) -> Response:
-    """Anchors: {issuer, name, achievements?, maxEqfLevel, validFrom?, validUntil?,
-    country?, publicKeys?, framework?, replaces?}. `publicKeys` (key ids, or {id:
-    multibase}) only narrows the body's keys, which come from the body's own DID document.
-    `replaces` (the id of this anchor's accreditation of the same body) changes it: the
-    old credential is revoked as the new one is signed."""
+    """Anchors: {issuer, name?, achievements?, maxEqfLevel, validFrom?, validUntil?,
+    country?, publicKeys?, framework?, replaces?}. `name` is this anchor's wording of the
+    body's name, shown beside this accreditation as the anchor's; the body's own name is
+    the operator's (`PUT /issuers/<did>/name`). `publicKeys` (key ids, or {id: multibase})
+    only narrows the body's keys, which come from the body's own DID document. `replaces`
+    (the id of this anchor's accreditation of the same body) changes it: the old credential
+    is revoked as the new one is signed."""
     body = _body()
     problems = Problems()
     issuer = _required(body, "issuer", problems)
-    names = _required(body, "name", problems)
+    names = body.get("name")
     level = _required(body, "maxEqfLevel", problems)
     start, end = _time(body, "validFrom", problems), _time(body, "validUntil", problems)
     replaces = body.get("replaces")
@@ -159,8 +161,10 @@ def revoke_accreditation(services: RegistryServices, caller: Authority,
 @authenticated
 def recognise(services: RegistryServices, caller: Authority) -> Response:
     """Anchors: {role | achievement, nqfLevel, eqfLevel, equivalence: {lang: text},
-    legalBasis, validFrom?, validUntil?, replaces?}; the country is the anchor's.
-    `replaces` (the id of this anchor's earlier decision on it) updates a decision."""
+    legalBasis, validFrom?, validUntil?, replaces?}; the country is the anchor's. A country
+    has one current decision per role: a second one must name it in `replaces` (409
+    otherwise, or when `replaces` is not the current one); the replaced one is kept as
+    history."""
     body = _body()
     problems = Problems()
     role = body.get("role")
@@ -194,6 +198,25 @@ def withdraw_recognition(services: RegistryServices, caller: Authority,
                          credential_id: str) -> Response:
     services.registry.withdraw_recognition(caller, credential_id)
     return json_response({"withdrawn": credential_id}, public=False)
+
+
+@registry_admin.put("/issuers/<path:issuer_did>/name")
+@authenticated
+def register_body(services: RegistryServices, caller: Authority, issuer_did: str) -> Response:
+    """Operator only: {name: {lang: text}, country?}: the name the registry shows for the
+    body everywhere (pages, trust list, verification reports). No anchor can set it."""
+    body = _body()
+    services.registry.require_operator(caller)
+    problems = Problems()
+    names = _required(body, "name", problems)
+    problems.raise_any()
+    changed = services.registry.register_body(caller, issuer_did, names=names,
+                                              country=body.get("country"))
+    registered = services.registry.registered_body(issuer_did)
+    return json_response({"issuer": issuer_did, "changed": changed,
+                          "name": registered.name if registered else names,
+                          "country": registered.country if registered else None},
+                         public=False)
 
 
 @registry_admin.post("/issuers/<path:issuer_did>/keys/refresh")

@@ -378,7 +378,10 @@ def decision(services: RegistryServices, info: AuthorityInfo, code: str) -> Any:
     if code not in ROLE_CODES:
         abort(404)
     current = _decisions(services, info).get(code)
-    return _decision_page(info, code, form=current or {}, current=current)
+    # the form names the decision it replaces as the officer saw it: a decision published
+    # meanwhile is not silently replaced (the registry refuses with a conflict)
+    form = (current or {}) | {"replaces": current["id"] if current else ""}
+    return _decision_page(info, code, form=form, current=current)
 
 
 @registry_console.post("/recognition/<code>")
@@ -392,14 +395,14 @@ def decide(services: RegistryServices, info: AuthorityInfo, code: str) -> Any:
     start, end = date(form, "validFrom", problems), date(form, "validUntil", problems)
     current = _decisions(services, info).get(code)
     values = {k: text(form, k) for k in ("nqfLevel", "eqfLevel", "legalBasis", "validFrom",
-                                         "validUntil")} | {
+                                         "validUntil", "replaces")} | {
         f"equivalence-{lang}": text(form, f"equivalence-{lang}") for lang in LANGUAGES}
     try:
         services.registry.recognise(
             _signer(services, info), role_id(code), nqf_level=text(form, "nqfLevel"),
             eqf_level=level, equivalence=language_map(form, "equivalence"),  # type: ignore[arg-type]
             legal_basis=text(form, "legalBasis"), valid_from=start, valid_until=end,
-            replaces=current["id"] if current else None, problems=problems)
+            replaces=values["replaces"] or None, problems=problems)
     except InvalidRecord as e:
         return _decision_page(info, code, 422, form=values, current=current,
                               errors=field_errors(e.problems) or {"/": str(e)})

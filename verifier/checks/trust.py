@@ -1,7 +1,9 @@
 """Issuer trust and recognition, from a TrustSource (the registry, or a signed trust list).
 
 The issuer must be accredited by a trust anchor for this achievement and EQF level on the
-day the credential became valid (`Accreditation.covers`); the name shown is the registry's.
+day the credential became valid (`Accreditation.covers`); the name shown is the registry's
+accountable one (`TrustedIssuer.name`, the operator's registration), or the DID when there is
+none; never an anchor's wording, which the summary shows beside that accreditation only.
 Recognition (how the chosen country recognises the achievement) is informational.
 """
 from vc.language_maps import pick_language
@@ -34,7 +36,8 @@ class IssuerTrustCheck:
                 return [passed("issuer-trust", Category.TRUST,
                                f"{name} is accredited by {accreditation.anchor_name} "
                                f"({accreditation.country}) to certify this{scope} "
-                               f"on {facts.valid_from.date().isoformat()}")]
+                               f"on {facts.valid_from.date().isoformat()}",
+                               detail=accreditation)]
         level_text = f" at EQF level {level}" if level is not None else ""
         return [failed("issuer-trust", Category.TRUST,
                        f"{name} is registered, but no accreditation allowed it to certify "

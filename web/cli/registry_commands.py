@@ -179,7 +179,9 @@ def anchor_remove(settings: Settings, slug_or_did: str) -> None:
 @registry.command()
 @click.option("--anchor", "anchor_slug", required=True, help="The accrediting anchor's slug.")
 @click.option("--issuer", "issuer_did", required=True, help="The certification body's DID.")
-@click.option("--name", "names", multiple=True, required=True, metavar="LANG=TEXT")
+@click.option("--name", "names", multiple=True, metavar="LANG=TEXT",
+              help="This anchor's wording of the body's name, shown beside this "
+                   "accreditation only; the body's name is the operator's (name-body).")
 @click.option("--role", "roles", multiple=True, type=click.Choice(ROLE_CODES),
               help="A role in scope; repeat. No --role/--achievement: the whole framework.")
 @click.option("--achievement", "achievements", multiple=True, metavar="URL",
@@ -198,12 +200,31 @@ def accredit(settings: Settings, anchor_slug: str, issuer_did: str, names: tuple
     """An anchor accredits a certification body; prints the signed credential."""
     with _registry(settings) as services:
         credential = services.registry.accredit(
-            _signer(services, anchor_slug), issuer_did, names=_pairs(names, "--name"),
+            _signer(services, anchor_slug), issuer_did, names=_pairs(names, "--name") or None,
             achievements=_achievements(roles, achievements), max_eqf_level=max_eqf,
             valid_from=_time(valid_from, "--valid-from"),
             valid_until=_time(valid_until, "--valid-until"), framework=FRAMEWORK,
             country=country, public_keys=list(keys) or None)
         _echo_json(credential)
+
+
+@registry.command("name-body")
+@click.argument("issuer_did")
+@click.option("--name", "names", multiple=True, required=True, metavar="LANG=TEXT",
+              help="The body's name in a language, e.g. en=Example Academy; repeat.")
+@click.option("--country", help="The body's country (ISO 3166-1 alpha-2).")
+@click.pass_obj
+def name_body(settings: Settings, issuer_did: str, names: tuple[str, ...],
+              country: str | None) -> None:
+    """The operator registers the name the registry shows for a certification body (in its
+    pages, its trust list and every verification report). No anchor can change it."""
+    with _registry(settings) as services:
+        changed = services.registry.register_body(
+            services.operator(), issuer_did, names=_pairs(names, "--name"), country=country)
+        registered = services.registry.registered_body(issuer_did)
+        _echo_json({"issuer": issuer_did, "changed": changed,
+                    "name": registered.name if registered else {},
+                    "country": registered.country if registered else None})
 
 
 @registry.command("refresh-keys")
@@ -227,12 +248,17 @@ def refresh_keys(settings: Settings, slug: str, issuer_did: str) -> None:
 @click.option("--eqf", "eqf_level", required=True, type=click.IntRange(1, 8))
 @click.option("--equivalence", "notes", multiple=True, required=True, metavar="LANG=TEXT")
 @click.option("--legal-basis", required=True)
+@click.option("--replaces", metavar="CREDENTIAL_ID",
+              help="The country's current decision on it, which this one replaces (required "
+                   "when there is one; it is kept as history).")
 @with_validity
 @click.pass_obj
 def recognise(settings: Settings, anchor_slug: str, role: str | None,
               achievement: str | None, nqf_level: str, eqf_level: int, notes: tuple[str, ...],
-              legal_basis: str, valid_from: str | None, valid_until: str | None) -> None:
-    """An anchor records how its country recognises a role; prints the signed credential."""
+              legal_basis: str, replaces: str | None, valid_from: str | None,
+              valid_until: str | None) -> None:
+    """An anchor records how its country recognises a role; prints the signed credential.
+    A second decision on the same role must name the current one with --replaces."""
     if role is not None and achievement is None:
         achievement_id = role_id(role)
     elif role is None and achievement is not None:
@@ -245,7 +271,7 @@ def recognise(settings: Settings, anchor_slug: str, role: str | None,
             nqf_level=nqf_level, eqf_level=eqf_level,
             equivalence=_pairs(notes, "--equivalence"), legal_basis=legal_basis,
             valid_from=_time(valid_from, "--valid-from"),
-            valid_until=_time(valid_until, "--valid-until"))
+            valid_until=_time(valid_until, "--valid-until"), replaces=replaces)
         _echo_json(credential)
 
 

@@ -113,7 +113,12 @@ def _print_report(report: VerificationReport) -> None:
             click.echo(f"  holder:      {s['holder']['display']}")
         click.echo(f"  achievement: {s['achievement']['name'] or s['achievement']['id']} "
                    f"({s['achievement']['kind'] or '?'}, EQF {s['achievement']['eqfLevel']})")
-        click.echo(f"  issuer:      {issuer['name'] or '(not in the registry)'} {issuer['id']}")
+        unnamed = "(no name registered)" if issuer["registered"] else "(not in the registry)"
+        click.echo(f"  issuer:      {issuer['name'] or unnamed} {issuer['id']}")
+        accreditation = issuer.get("accreditation") or {}
+        if accreditation.get("nameByAnchor") not in (None, issuer["name"]):
+            click.echo(f"               as named by {accreditation['anchorName']}: "
+                       f"\"{accreditation['nameByAnchor']}\"")
         click.echo(f"  valid:       {s['validFrom']} .. {s['validUntil'] or 'no expiry'}")
         click.echo(f"  status:      {s['status']}")
         if s.get("country"):
