@@ -71,18 +71,21 @@ class WalletLimits:
         if not 1 <= copies <= MAX_COPIES:
             raise ValueError(f"copies per configuration must be 1 to {MAX_COPIES}")
         self.copies = copies
-        # ON CONFLICT is spelled alike by SQLite (3.24+) and PostgreSQL, the two we run on
+        # ON CONFLICT and RETURNING are spelled alike by SQLite (3.35+) and PostgreSQL, the
+        # two we run on; a row returned says the statement inserted or updated one (the
+        # drivers' rowcount is not reliable for INSERT: psycopg 3 gives -1 here)
         insert = postgresql.insert if engine.dialect.name == "postgresql" else sqlite.insert
         self._use = insert(_USED).values(
             id=bindparam("id"), expires=bindparam("expires")).on_conflict_do_nothing(
-            index_elements=[_USED.c.id])
+            index_elements=[_USED.c.id]).returning(_USED.c.id)
         counted = insert(_COUNTS).values(grant_id=bindparam("grant_id"),
                                          configuration_id=bindparam("configuration_id"),
                                          copies=bindparam("count"))
         self._count = counted.on_conflict_do_update(
             index_elements=[_COUNTS.c.grant_id, _COUNTS.c.configuration_id],
             set_={"copies": _COUNTS.c.copies + counted.excluded.copies},
-            where=_COUNTS.c.copies + counted.excluded.copies <= bindparam("bound"))
+            where=_COUNTS.c.copies + counted.excluded.copies <= bindparam("bound")
+        ).returning(_COUNTS.c.copies)
         self._pruned_at = float("-inf")
 
     def use_up(self, c: Connection, values: Sequence[SingleUse], now: float) -> None:
@@ -92,7 +95,7 @@ class WalletLimits:
             c.execute(_PRUNE, {"before": int(now) - CLOCK_MARGIN_S})
             self._pruned_at = now
         for value in values:
-            if c.execute(self._use, {"id": value.key, "expires": value.expires}).rowcount != 1:
+            if c.execute(self._use, {"id": value.key, "expires": value.expires}).first() is None:
                 raise Replayed(value)
 
     def count_copies(self, c: Connection, grant_id: str, configuration_id: str,
@@ -101,5 +104,5 @@ class WalletLimits:
         caller's transaction; raises `CopiesExhausted` (nothing added) past the bound."""
         if count > self.copies or c.execute(self._count, {
                 "grant_id": grant_id, "configuration_id": configuration_id, "count": count,
-                "bound": self.copies}).rowcount != 1:
+                "bound": self.copies}).first() is None:
             raise CopiesExhausted(configuration_id, self.copies)
