@@ -94,7 +94,7 @@ class WalletLimits:
         if now - self._pruned_at > PRUNE_EVERY_S:
             c.execute(_PRUNE, {"before": int(now) - CLOCK_MARGIN_S})
             self._pruned_at = now
-        for value in values:
+        for value in values:  # one statement each: faster than one executemany of 2 here
             if c.execute(self._use, {"id": value.key, "expires": value.expires}).first() is None:
                 raise Replayed(value)
 
