@@ -155,10 +155,12 @@ def token() -> Response:
             code = form.get("code")
             if not code:
                 return _error("invalid_request", "code is missing", headers=_with_dpop_nonce())
-            services.issuer.wallets.use_up(once)
             grant = redeem_code(services.issuer.sessions, code, form.get("code_verifier"),
                                 form.get("redirect_uri"), form.get("client_id"),
                                 datetime.now(UTC))
+            # recorded once the code is good (no write for a made-up code); the code is
+            # single use anyway, so a replay of this request fails on it first
+            services.issuer.wallets.use_up(once)
         else:
             return _error("unsupported_grant_type", "grant_type must be authorization_code "
                           f"or {PRE_AUTHORIZED_GRANT}", headers=_with_dpop_nonce())
