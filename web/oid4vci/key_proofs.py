@@ -37,8 +37,8 @@ def read_key_proofs(proofs: Any, now: float, audience: str, mac_key: bytes,
     RefusedRequest."""
     if not isinstance(proofs, dict) or set(proofs) != {"jwt"} \
             or not isinstance(proofs["jwt"], list) or not proofs["jwt"]:
-        raise RefusedRequest("invalid_proof", 'proofs must be {"jwt": [<one or more key '
-                             'proofs>]}')
+        raise RefusedRequest("invalid_proof", "proofs must be an object whose one member, "
+                             "jwt, is a list of one or more key proofs")
     if len(proofs["jwt"]) > batch_size:
         raise RefusedRequest("invalid_credential_request",
                              f"at most {batch_size} proofs per request")

@@ -131,8 +131,8 @@ def response_view(request_id: str) -> Response:
     if admission is Admission.SOURCE_SPENT:
         return _error(429, "too many answers to this request came from your address")
     if admission is Admission.CLOSED:  # answered, expired or closed since it was read
-        now = _waiting(request_id)
-        return now if isinstance(now, Response) else _error(400, CLOSED)
+        waiting = _waiting(request_id)
+        return waiting if isinstance(waiting, Response) else _error(400, CLOSED)
     country, lang = found.options.get("country"), str(found.options.get("lang") or "en")
     try:
         answer = read_answer(_parameters(found), found,
