@@ -5,7 +5,7 @@ token is useless without the key. HAIP 1.0 requires DPoP for wallets' access tok
 Checks of §4.3: one `DPoP` header, a JWS of typ `dpop+jwt` with an asymmetric algorithm and
 its public key in `jwk`, `htm` and `htu` naming this request, `iat` within `MAX_AGE_S`, a
 `jti`, with an access token `ath` = base64url(SHA-256(token)) (§4.3 item 11, §7.1), and a
-`nonce` this server provided (§4.3 item 10, §8, §9; HAIP 1.0 has wallets support them). The
+`nonce` this server provided (§4.3 item 10, §8, §9; HAIP 1.0 profiles RFC 9449). The
 nonces are MACed and time-boxed (`web.oid4vci.tokens`): any worker of any instance accepts
 any other's. The `jti` is used once (§11.1): the caller records `single_use(proof)` in the
 transaction of what the request obtains (`issuer.wallet_limits`).
