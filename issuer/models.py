@@ -267,6 +267,29 @@ class WalletCopy(Base):
     token_index: Mapped[int | None] = mapped_column(Integer)
 
 
+class WalletCopyCount(Base):
+    """How many copies of one credential configuration an access token (its redeemed grant)
+    has obtained (issue 21 §7). Raised by one conditional upsert in the transaction that
+    records the copies, so concurrent requests on any number of workers cannot pass the
+    bound (`issuer.wallet_limits`)."""
+
+    __tablename__ = "issuer_wallet_copy_counts"
+    grant_id: Mapped[str] = mapped_column(ForeignKey("issuer_wallet_grants.id"),
+                                          primary_key=True)
+    configuration_id: Mapped[str] = mapped_column(Text, primary_key=True)
+    copies: Mapped[int] = mapped_column(Integer)
+
+
+class UsedProof(Base):
+    """A wallet's single-use value, seen once (issue 21 §7): a DPoP proof's `jti` (RFC 9449
+    §11.1) or a key proof's `c_nonce` (OpenID4VCI 1.0 §13.8, proof replay). Kept until the
+    proof or nonce would be refused as stale anyway (`expires`, Unix seconds), then pruned."""
+
+    __tablename__ = "issuer_used_proofs"
+    id: Mapped[str] = mapped_column(Text, primary_key=True)  # SHA-256 of kind and value
+    expires: Mapped[int] = mapped_column(Integer, index=True)
+
+
 class HolderSignIn(Base):
     """A holder's personal sign-in link, sent by e-mail (issue 11): it works once, before it
     expires, and then becomes the holder's session on that browser. Only SHA-256 hashes of

@@ -10,6 +10,7 @@ from typing import Any
 from sqlalchemy.orm import sessionmaker
 
 from issuer.audit import record_audit_event
+from issuer.wallet_limits import DEFAULT_COPIES
 from schemas.jsonld_contexts import CONTEXTS_DIR
 from vc import api as vc_api
 from vc.contexts import ContextStore, shared_store
@@ -26,6 +27,9 @@ class IssuerConfig:
     public_url: str
     suite: str = "eddsa-rdfc-2022"
     role_validity_years: int = 3
+    # copies one OpenID4VCI access token may obtain per credential configuration
+    # (S4C_WALLET_COPIES; `issuer.wallet_limits`)
+    wallet_copies: int = DEFAULT_COPIES
 
 
 def context_store() -> ContextStore:

@@ -17,7 +17,7 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import cast
 
-from sqlalchemy import Engine, Table, bindparam, select, update
+from sqlalchemy import Connection, Engine, Table, bindparam, select, update
 from sqlalchemy.orm import Session
 
 from issuer.audit import record_audit_event
@@ -119,11 +119,13 @@ _REDEEM = update(_GRANTS).where(
 
 
 def redeem(engine: Engine, code: str, tx_code: str | None, now: datetime,
-           write_gate: Callable[[], AbstractContextManager] = nullcontext) -> Grant:
+           write_gate: Callable[[], AbstractContextManager] = nullcontext,
+           also: Callable[[Connection], None] | None = None) -> Grant:
     """The grant of a pre-authorized code, which is used up (once, even under concurrent
     requests: the update that marks it is conditional). A wrong tx_code counts against
     the offer, in its own transaction, before the error is raised. One read, then one
-    short write transaction (entered through `write_gate`, see `IssuerService`)."""
+    short write transaction (entered through `write_gate`, see `IssuerService`), in which
+    `also` runs first (recording the DPoP proof's jti: whatever it raises undoes both)."""
     with engine.connect() as c:  # one connection: a read, then a short write
         row = c.execute(_GRANT_BY_CODE, {"code_hash": _code_hash(code)}).first()
         c.rollback()
@@ -145,6 +147,8 @@ def redeem(engine: Engine, code: str, tx_code: str | None, now: datetime,
             raise GrantError("invalid_grant", "the transaction code is wrong"
                              if tx_code else "this offer needs its transaction code (tx_code)")
         with write_gate(), c.begin():
+            if also is not None:
+                also(c)
             used = c.execute(_REDEEM, {"grant_id": grant.id, "now": now})
             if used.rowcount != 1:
                 raise GrantError("invalid_grant", "this pre-authorized code was already used")

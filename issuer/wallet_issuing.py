@@ -6,6 +6,7 @@ may be offered and what a redeemed offer yields, and writes it down.
 """
 import time
 import uuid
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime
 from typing import TYPE_CHECKING, Any, cast
@@ -27,6 +28,7 @@ from issuer.wallet_copies import (
     sd_jwt_claims,
 )
 from issuer.wallet_grants import FORMATS, Grant, Offer, create_offer, redeem
+from issuer.wallet_limits import SingleUse, WalletLimits
 from schemas.framework import Framework
 from vc.jose import JwsSigner
 from vc.sd_jwt_vc import issue_sd_jwt_vc
@@ -59,6 +61,8 @@ class WalletIssuing:
     def __init__(self, service: "IssuerService") -> None:
         self.service = service
         self._newest_list = (1, 0, float("-inf"))  # (number, copies in it, counted at)
+        # copies per token and configuration, single-use proofs (issue 21 §7)
+        self.limits = WalletLimits(service.engine, service.config.wallet_copies)
 
     def offer(self, email_or_credential_id: str, formats: list[str], actor: str,
               with_tx_code: bool = True) -> Offer:
@@ -91,15 +95,21 @@ class WalletIssuing:
                                            self.service.clock())
 
     def issue_ldp_vc(self, grant: Grant, config_id: str, keys: list[HolderKey],
-                     now: datetime) -> list[dict[str, Any]]:
-        """One `ldp_vc` copy of the offered credential per key, each bound to its key."""
+                     now: datetime, once: Sequence[SingleUse] = ()) -> list[dict[str, Any]]:
+        """One `ldp_vc` copy of the offered credential per key, each bound to its key; the
+        values in `once` are used up and the copies counted against the grant's bound in
+        the same transaction (`issuer.wallet_limits`: Replayed, CopiesExhausted)."""
         original_id = grant.offered[config_id]
-        with self.service.sessions.begin() as s:
+        with self.service.sessions() as s:
             original = s.get(IssuedCredential, original_id)
             if original is None or original.revoked:
                 raise NotFound("this credential was revoked: it can no longer be issued")
-            copies = [ldp_vc_copy(original.document, key.did, self.service.signer, now)
-                      for key in keys]
+            original_document = original.document
+        # signed outside the write transaction (canonicalization takes milliseconds)
+        copies = [ldp_vc_copy(original_document, key.did, self.service.signer, now) for key in keys]
+        with self.service.write_gate(), self.service.sessions.begin() as s:
+            self.limits.use_up(s.connection(), once, time.time())
+            self.limits.count_copies(s.connection(), grant.id, config_id, len(keys))
             for key, document in zip(keys, copies, strict=True):
                 record_copy(s, document["id"], original_id, grant.id, "ldp_vc",
                             key.thumbprint, now)
@@ -108,22 +118,33 @@ class WalletIssuing:
                                 "configuration": config_id, "copies": len(copies)})
         return copies
 
-    def redeem(self, code: str, tx_code: str | None, now: datetime) -> Grant:
-        """The grant of a pre-authorized code, used up now (see `wallet_grants.redeem`)."""
-        return redeem(self.service.engine, code, tx_code, now, self.service.write_gate)
+    def redeem(self, code: str, tx_code: str | None, now: datetime,
+               once: Sequence[SingleUse] = ()) -> Grant:
+        """The grant of a pre-authorized code, used up now (see `wallet_grants.redeem`), with
+        the values in `once` (the DPoP proof's jti) in the same transaction."""
+        return redeem(self.service.engine, code, tx_code, now, self.service.write_gate,
+                      lambda c: self.limits.use_up(c, once, time.time()))
+
+    def use_up(self, once: Sequence[SingleUse]) -> None:
+        """Records single-use values in a transaction of their own; raises Replayed."""
+        with self.service.write_gate(), self.service.engine.begin() as c:
+            self.limits.use_up(c, once, time.time())
 
     def issue_sd_jwt(self, grant: Grant, config_id: str, keys: list[HolderKey],
-                     now: datetime, signer: JwsSigner, public_url: str) -> list[str]:
+                     now: datetime, signer: JwsSigner, public_url: str,
+                     once: Sequence[SingleUse] = ()) -> list[str]:
         """One SD-JWT VC (dc+sd-jwt) per key, bound to it (`cnf`), each with its own random
         index in a Token Status List, so that copies cannot be linked by their status.
 
         The original and free indexes are read first, the copies signed, then recorded in
-        one short write transaction; two workers drawing the same index at once (the
-        unique constraint refuses the second) is retried with new draws."""
+        one short write transaction, which also uses up the values in `once` and counts the
+        copies against the grant's bound (`issuer.wallet_limits`: Replayed,
+        CopiesExhausted); two workers drawing the same index at once (the unique constraint
+        refuses the second) is retried with new draws."""
         for attempt in range(SLOT_ATTEMPTS):
             try:
                 return self._issue_sd_jwt(grant, config_id, keys, now, signer, public_url,
-                                          look_up=attempt > 0)
+                                          once, look_up=attempt > 0)
             except IntegrityError:
                 if attempt == SLOT_ATTEMPTS - 1:
                     raise
@@ -131,7 +152,7 @@ class WalletIssuing:
 
     def _issue_sd_jwt(self, grant: Grant, config_id: str, keys: list[HolderKey],
                       now: datetime, signer: JwsSigner, public_url: str,
-                      look_up: bool) -> list[str]:
+                      once: Sequence[SingleUse], look_up: bool) -> list[str]:
         original_id = grant.offered[config_id]
         with self.service.engine.connect() as c:
             original = c.execute(_ORIGINAL, {"id": original_id}).first()
@@ -155,6 +176,8 @@ class WalletIssuing:
                 holder_jwk=key.jwk, status=(token_list_url(public_url, number), index),
                 issued_at=int(now.timestamp()), expires_at=expires_at))
         with self.service.write_gate(), self.service.engine.begin() as c:
+            self.limits.use_up(c, once, time.time())
+            self.limits.count_copies(c, grant.id, config_id, len(rows))
             c.execute(_INSERT_COPY, rows)
             c.execute(_INSERT_AUDIT, {
                 "actor": "wallet", "action": "wallet.credential.issued",

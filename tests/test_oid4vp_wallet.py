@@ -228,7 +228,9 @@ def test_an_answer_sent_to_another_request_is_refused(world, mode, why):
     assert server.get(f"/verify/wallet/{other_transaction}/status")["state"] == "waiting"
 
 
-def test_a_revoked_credential_is_shown_revoked(world, tmp_path):
+def test_a_revoked_credential_is_refused_and_the_request_still_waits(world, tmp_path):
+    """Only a valid answer ends a request (issue 21 §7); the employer sees why this one did
+    not, and the request waits for another."""
     server = world["server"]
     # a unit credential of its own (another demo holder), so no other test sees it revoked
     server.s4c("demo", "--export", str(tmp_path / "demo"))
@@ -237,12 +239,17 @@ def test_a_revoked_credential_is_shown_revoked(world, tmp_path):
     (entry, *_) = _issued(server, credential_id, "dc+sd-jwt", "ES256")
     server.s4c("revoke", credential_id, "--reason", "test: revoked before presenting")
     transaction, link = _ask(server, "direct_post.jwt")
-    result = _present(world, link, entry, "dc+sd-jwt")
-    assert result["submissions"][0]["status"] == 200
-    assert _state(_result_page(server, transaction)) == "revoked"
+    (submission,) = _present(world, link, entry, "dc+sd-jwt")["submissions"]
+    assert submission["status"] == 400, submission
+    assert "not valid (revoked)" in submission["body"]["error_description"]
+    status = server.get(f"/verify/wallet/{transaction}/status")
+    assert status["state"] == "waiting" and "(revoked)" in status["refusal"]
+    assert status["refusalText"].startswith("The credential in the answer is not valid")
 
 
-def test_a_credential_from_an_issuer_not_accredited_is_shown_so(world):
+def test_a_credential_from_an_issuer_not_accredited_does_not_end_the_request(world):
+    """Anyone can sign a credential with a key of their own: such an answer is refused, and
+    the holder's answer afterwards is the one that counts."""
     server = world["server"]
     entry = copy.deepcopy(world["ldp"][0])
     credential = entry["credential"]
@@ -254,10 +261,30 @@ def test_a_credential_from_an_issuer_not_accredited_is_shown_so(world):
     entry["credential"] = api.sign(credential, issuer_key, store=shared_store(CONTEXTS_DIR),
                                    verification_method=f"{issuer}#{issuer.split(':')[2]}")
     transaction, link = _ask(server, "direct_post")
-    result = _present(world, link, entry, "ldp_vc")
-    assert result["submissions"][0]["status"] == 200, result
+    (submission,) = _present(world, link, entry, "ldp_vc")["submissions"]
+    assert submission["status"] == 400, submission
+    assert "not valid (not-accredited)" in submission["body"]["error_description"]
+    assert server.get(f"/verify/wallet/{transaction}/status")["state"] == "waiting"
+    assert _present(world, link, world["ldp"][0], "ldp_vc")["submissions"][0]["status"] == 200
+    assert _state(_result_page(server, transaction)) == "valid"
+
+
+@pytest.mark.parametrize(("fmt", "held", "state"), [("dc+sd-jwt", "sd_jwt", "forged"),
+                                                    ("ldp_vc", "ldp", "forged")])
+def test_a_forged_answer_does_not_use_up_the_request(world, fmt, held, state):
+    """Issue 21 §7: a stranger who saw the QR code answers first with a forged credential,
+    bound to the request with a key of theirs; the holder's real answer still counts."""
+    server = world["server"]
+    transaction, link = _ask(server, "direct_post.jwt")
+    (forged,) = _present(world, link, world[held][0], fmt, "forged")["submissions"]
+    assert forged["status"] == 400, forged
+    assert f"not valid ({state})" in forged["body"]["error_description"]
+    status = server.get(f"/verify/wallet/{transaction}/status")
+    assert status["state"] == "waiting" and f"({state})" in status["refusal"]
+    (real,) = _present(world, link, world[held][0], fmt)["submissions"]
+    assert real["status"] == 200, real
     html = _result_page(server, transaction)
-    assert _state(html) == "not-accredited", html[:3000]
+    assert _state(html) == "valid" and HOLDER_NAME in html and "Mallory" not in html
 
 
 def test_the_request_object_is_signed_and_expires_and_unknown_requests_are_refused(world):

@@ -2,14 +2,12 @@
 list is sparse the credential endpoint does not look a drawn index up; a draw that another
 copy holds is refused by the unique constraint and drawn again, looked up this time."""
 import base64
-import hashlib
 import json
 import secrets
-import time
 from types import SimpleNamespace
-from urllib.parse import urlencode
 
 import pytest
+from oid4vci_flow import BASE, Wallet
 from sqlalchemy import select
 
 import vc.token_status_list
@@ -17,13 +15,11 @@ from issuer.demo import seed_demo
 from issuer.models import WalletCopy
 from issuer.wallet_grants import Grant
 from web.app import create_app
-from web.bench_oid4vci import HOLDER, PRE_AUTHORIZED_GRANT, _b64, _checked_sd_jwt, _Key
+from web.bench_oid4vci import HOLDER, _checked_sd_jwt, _Key
 from web.cli.context import issuer_service
 from web.datadir import prepare_data_dir
 from web.oid4vci.tokens import make_access_token, read_access_token
 from web.settings import Settings
-
-BASE = "http://127.0.0.1:8000"
 
 
 @pytest.fixture(scope="module")
@@ -36,32 +32,13 @@ def wallet_app(tmp_path_factory):
     return create_app(settings), service
 
 
-def _dpop(key: _Key, path: str, access_token: str | None = None) -> str:
-    claims = {"htm": "POST", "htu": BASE + path, "iat": int(time.time()),
-              "jti": _b64(hashlib.sha256(str(time.perf_counter_ns()).encode()).digest())}
-    if access_token:
-        claims["ath"] = _b64(hashlib.sha256(access_token.encode()).digest())
-    return key.jwt("dpop+jwt", claims)
-
-
 def _flow(app, offer, refused: str | None = None) -> str:
     """A complete pre-authorized flow (as web.bench_oid4vci's client makes it); the copy, or
     the credential endpoint's error when `refused` names the one expected."""
-    client, dpop_key, holder = app.test_client(), _Key(), _Key()
-    form = {"grant_type": PRE_AUTHORIZED_GRANT, "pre-authorized_code": offer.pre_authorized_code,
-            "tx_code": offer.tx_code}
-    token = client.post("/oid4vci/token", data=urlencode(form), base_url=BASE,
-                        content_type="application/x-www-form-urlencoded",
-                        headers={"DPoP": _dpop(dpop_key, "/oid4vci/token")})
-    assert token.status_code == 200, token.json
-    access_token = token.json["access_token"]
-    nonce = client.post("/oid4vci/nonce", base_url=BASE).json["c_nonce"]
-    proof = holder.jwt("openid4vci-proof+jwt",
-                       {"aud": BASE, "iat": int(time.time()), "nonce": nonce})
-    response = client.post("/oid4vci/credential", base_url=BASE, json={
-        "credential_configuration_id": offer.configuration_ids[0], "proofs": {"jwt": [proof]}},
-        headers={"Authorization": f"DPoP {access_token}",
-                 "DPoP": _dpop(dpop_key, "/oid4vci/credential", access_token)})
+    wallet, holder = Wallet(app, BASE), _Key()
+    access_token = wallet.token(offer)
+    response = wallet.credential(access_token, offer.configuration_ids[0],
+                                 [wallet.key_proof(holder)])
     if refused is not None:
         assert response.status_code == 400 and response.json["error"] == refused, response.json
         return response.json["error_description"]

@@ -11,8 +11,10 @@ one gets. Refused, whatever the credential:
   request's `nonce` or names another audience than our `client_id`; a Verifiable
   Presentation whose proof lacks `challenge` = nonce or `domain` = client_id (Appendix
   B.1.3.2), or is not signed by the credential's subject.
-A credential that is forged, revoked or from an issuer not accredited is not refused: it is
-the answer, and the employer sees it as such.
+A well-formed answer whose credential is not valid (forged, revoked, expired, from an issuer
+not accredited, or not checkable now) is read and reported like any other, but it does not
+end the request (`not_valid_because`, issue 21 §7): anyone who sees the QR code can answer,
+so only a valid answer uses the request up; the employer sees why the others were refused.
 """
 import json
 from collections.abc import Mapping, Sequence
@@ -41,6 +43,7 @@ from verifier.dcql import (
 from verifier.presentation import verify_presentation
 from verifier.sd_jwt_vc import SdJwtVcVerifier
 from verifier.service import VerificationReport, Verifier
+from verifier.verdict import Verdict
 from verifier.vp_requests import PresentationRequest
 
 MAX_RESPONSE_CHARS = 512_000
@@ -138,6 +141,18 @@ def _vp_token(value: object) -> object:
 
 def _first_failure(checks: Sequence[ReportedCheck]) -> ReportedCheck | None:
     return next((c for c in checks if c.outcome is Outcome.FAILED), None)
+
+
+def not_valid_because(answer: Answer) -> str | None:
+    """Why the answer's credential does not end the request (its state and first failed,
+    else unknown, check), or None when it is valid."""
+    report = answer.report
+    if report.verdict is Verdict.VALID:
+        return None
+    check = _first_failure(report.checks) or next(
+        (c for c in report.checks if c.outcome is Outcome.UNKNOWN and c.unknown_matters), None)
+    said = f": {check.id}: {check.check.reason}" if check is not None else ""
+    return f"the credential in the answer is not valid ({report.headline.state}){said}"
 
 
 def _sd_jwt_answer(query_id: str, query: Mapping[str, Any], presented: object,

@@ -8,7 +8,19 @@ Each request is found two ways, by two random ids that are never derived from ea
 responses (a replay, or a race between workers) only one wins. Rows are kept in the database,
 as every worker must find them, and purged `PURGE_AFTER` after expiring; the ephemeral
 private key that decrypts `direct_post.jwt` responses is erased when the request is answered.
+
+Only a valid answer ends a request (issue 21 §7): whoever sees the QR code can post to its
+`response_uri`, and an answer that fails verification must not use up the request the holder
+is about to answer. So every answer is first admitted (`admit`), before it is even read: at
+most `MAX_ANSWERS` per request, bounding the work and what a stranger can try with one
+request, and at most `MAX_ANSWERS_PER_SOURCE` from one sender's address, so one stranger
+cannot spend the request's answers and lock the holder out (they would need several
+addresses; the employer then sees the request closed and asks again, one click). Both counts
+are raised by conditional statements in one transaction: concurrent answers on any number of
+workers cannot pass them. A sender is kept as SHA-256(request id, address), not its address.
 """
+import enum
+import hashlib
 import re
 import secrets
 from collections.abc import Callable
@@ -16,7 +28,20 @@ from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from typing import Any, cast
 
-from sqlalchemy import JSON, CursorResult, DateTime, Engine, Text, delete, select, update
+from sqlalchemy import (
+    JSON,
+    CursorResult,
+    DateTime,
+    Engine,
+    ForeignKey,
+    Integer,
+    Text,
+    bindparam,
+    delete,
+    select,
+    update,
+)
+from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Mapped, Session, mapped_column
 
 from verifier.models import Base
@@ -27,6 +52,8 @@ DEFAULT_TTL = timedelta(minutes=10)
 PURGE_AFTER = timedelta(hours=1)  # an expired request still says "expired" for a while
 MAX_ROWS = 20_000
 MAX_REFUSAL_CHARS = 500
+MAX_ANSWERS = 20  # answers a request admits (the valid one included)
+MAX_ANSWERS_PER_SOURCE = 3  # ... from one sender's address
 
 
 class PresentationRequestRow(Base):
@@ -42,6 +69,28 @@ class PresentationRequestRow(Base):
     answered_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
     result_id: Mapped[str | None] = mapped_column(Text)
     refusal: Mapped[str | None] = mapped_column(Text)  # why the last answer was refused
+    answers: Mapped[int] = mapped_column(Integer, default=0, server_default="0")  # admitted
+
+
+class AnswerSource(Base):
+    """How many answers one sender sent to one request (v0004)."""
+
+    __tablename__ = "verifier_vp_answer_sources"
+
+    request_id: Mapped[str] = mapped_column(
+        ForeignKey("verifier_vp_requests.id", ondelete="CASCADE"), primary_key=True)
+    source: Mapped[str] = mapped_column(Text, primary_key=True)  # SHA-256(request id, address)
+    answers: Mapped[int] = mapped_column(Integer)
+
+
+class _SourceSpent(Exception):
+    pass
+
+
+class Admission(enum.Enum):
+    ADMITTED = "admitted"
+    SOURCE_SPENT = "source-spent"  # this sender sent its share of answers
+    CLOSED = "closed"  # answered, expired, or out of answers
 
 
 @dataclass(frozen=True)
@@ -56,6 +105,12 @@ class PresentationRequest:
     result_id: str | None
     refusal: str | None
     expired: bool
+    answers: int = 0
+
+    @property
+    def closed(self) -> bool:
+        """Every answer it admits was refused: no more are read."""
+        return self.answered_at is None and self.answers >= MAX_ANSWERS
 
     @property
     def nonce(self) -> str:
@@ -85,6 +140,15 @@ class PresentationRequests:
         self.ttl = ttl
         self._max_rows = max_rows
         self._clock = clock
+        # ON CONFLICT and RETURNING are spelled alike by SQLite and PostgreSQL
+        insert = postgresql.insert if engine.dialect.name == "postgresql" else sqlite.insert
+        sources = cast(Any, AnswerSource.__table__)
+        counted = insert(sources).values(request_id=bindparam("request_id"),
+                                         source=bindparam("source"), answers=1)
+        self._count_source = counted.on_conflict_do_update(
+            index_elements=[sources.c.request_id, sources.c.source],
+            set_={"answers": sources.c.answers + 1},
+            where=sources.c.answers < MAX_ANSWERS_PER_SOURCE).returning(sources.c.answers)
 
     def now(self) -> datetime:
         return self._clock()
@@ -124,7 +188,31 @@ class PresentationRequests:
             return PresentationRequest(
                 row.id, row.transaction_id, expires, dict(row.request),
                 dict(row.decryption_key) if row.decryption_key else None, dict(row.options),
-                row.answered_at, row.result_id, row.refusal, expires < self._clock())
+                row.answered_at, row.result_id, row.refusal, expires < self._clock(),
+                row.answers)
+
+    def admit(self, request_id: str, sender: str) -> Admission:
+        """Counts one answer to the request from `sender` (its address), before it is read:
+        ADMITTED, or why not. Nothing is counted for an answer not admitted."""
+        now = self._clock()
+        table = cast(Any, PresentationRequestRow.__table__)
+        source = hashlib.sha256(f"{request_id} {sender}".encode()).hexdigest()
+        try:
+            with self._engine.begin() as connection:
+                if connection.execute(
+                        update(table).where(table.c.id == request_id,
+                                            table.c.answered_at.is_(None),
+                                            table.c.expires_at >= now,
+                                            table.c.answers < MAX_ANSWERS)
+                        .values(answers=table.c.answers + 1).returning(table.c.id)
+                ).first() is None:
+                    return Admission.CLOSED
+                if connection.execute(self._count_source, {
+                        "request_id": request_id, "source": source}).first() is None:
+                    raise _SourceSpent  # undoes the request's count too
+        except _SourceSpent:
+            return Admission.SOURCE_SPENT
+        return Admission.ADMITTED
 
     def finish(self, request_id: str, result_id: str) -> bool:
         """Marks the request answered by the kept result `result_id`, if it still waits (not

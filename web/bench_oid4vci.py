@@ -5,7 +5,8 @@ on 127.0.0.1, with a fresh demo data directory.
 Each flow is what a wallet does (OpenID4VCI 1.0 §6-§8, RFC 9449): a DPoP proof and
 `POST /oid4vci/token` with the offer's pre-authorized code and tx_code, `POST /oid4vci/nonce`,
 a key proof (openid4vci-proof+jwt) over the c_nonce, a DPoP proof with `ath` and
-`POST /oid4vci/credential`. Every flow has its own offer (a code is used once), its own DPoP
+`POST /oid4vci/credential`. DPoP proofs carry the last `DPoP-Nonce` the server gave (RFC 9449
+§8.2): a client is told to use one once (`use_dpop_nonce`), then keeps up. Every flow has its own offer (a code is used once), its own DPoP
 key and its own holder key. A flow counts when the credential response holds an SD-JWT VC
 (typ dc+sd-jwt) bound to that flow's holder key; the server's database must then hold one
 copy per counted flow.
@@ -89,6 +90,7 @@ class _Client:
         self.host = parts.netloc
         self.connection: socket.socket | None = None
         self.buffer = b""
+        self.dpop_nonce: str | None = None  # the last DPoP-Nonce the server gave
 
     def post(self, path: str, body: bytes, headers: dict[str, str]) -> tuple[int, dict]:
         head = "".join(f"{name}: {value}\r\n" for name, value in headers.items())
@@ -110,6 +112,8 @@ class _Client:
                     raise FlowError(f"{path}: {e!r}") from e
         if response_headers.get(b"connection", b"").lower() == b"close":
             self.close()
+        if b"dpop-nonce" in response_headers:
+            self.dpop_nonce = response_headers[b"dpop-nonce"].decode("ascii")
         try:
             return status, json.loads(data)
         except ValueError as e:
@@ -153,7 +157,20 @@ class _Client:
                   "jti": secrets.token_urlsafe(12)}
         if access_token is not None:
             claims["ath"] = _b64(hashlib.sha256(access_token.encode("ascii")).digest())
+        if self.dpop_nonce is not None:
+            claims["nonce"] = self.dpop_nonce
         return key.jwt("dpop+jwt", claims)
+
+    def post_with_dpop(self, key: _Key, path: str, body: bytes, headers: dict[str, str],
+                       access_token: str | None = None) -> tuple[int, dict]:
+        """A request with a DPoP proof, made again once with the server's nonce when it asks
+        for one (RFC 9449 §8: 400 at the token endpoint, §9: 401 at the credential one)."""
+        for _ in range(2):
+            status, answer = self.post(path, body, {
+                **headers, "DPoP": self.dpop(key, path, access_token)})
+            if answer.get("error") != "use_dpop_nonce":
+                break
+        return status, answer
 
     def flow(self, code: str, tx_code: str | None, configuration_id: str) -> str:
         """One complete pre-authorized flow; returns the SD-JWT VC (checked) or raises."""
@@ -161,9 +178,8 @@ class _Client:
         form = {"grant_type": PRE_AUTHORIZED_GRANT, "pre-authorized_code": code}
         if tx_code is not None:
             form["tx_code"] = tx_code
-        status, body = self.post("/oid4vci/token", urlencode(form).encode(), {
-            "Content-Type": "application/x-www-form-urlencoded",
-            "DPoP": self.dpop(dpop_key, "/oid4vci/token")})
+        status, body = self.post_with_dpop(dpop_key, "/oid4vci/token", urlencode(form).encode(),
+                                           {"Content-Type": "application/x-www-form-urlencoded"})
         if status != 200 or body.get("token_type") != "DPoP":
             raise FlowError(f"token: {status} {body}")
         access_token = body["access_token"]
@@ -173,9 +189,10 @@ class _Client:
         proof = holder.jwt("openid4vci-proof+jwt", {"aud": self.base, "iat": int(time.time()),
                                                     "nonce": body["c_nonce"]})
         request = {"credential_configuration_id": configuration_id, "proofs": {"jwt": [proof]}}
-        status, body = self.post("/oid4vci/credential", json.dumps(request).encode(), {
-            "Content-Type": "application/json", "Authorization": f"DPoP {access_token}",
-            "DPoP": self.dpop(dpop_key, "/oid4vci/credential", access_token)})
+        status, body = self.post_with_dpop(
+            dpop_key, "/oid4vci/credential", json.dumps(request).encode(),
+            {"Content-Type": "application/json", "Authorization": f"DPoP {access_token}"},
+            access_token)
         if status != 200:
             raise FlowError(f"credential: {status} {body}")
         return _checked_sd_jwt(body, holder.jwk)

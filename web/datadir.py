@@ -79,7 +79,7 @@ def issuer_service_for(settings: Settings, keys: KeyStore | None = None) -> Issu
     return IssuerService(
         make_engine(settings.database_url), keys or open_issuer_keys(settings),
         IssuerConfig(did=settings.issuer_did, name=settings.issuer_name,
-                     public_url=settings.public_url),
+                     public_url=settings.public_url, wallet_copies=settings.wallet_copies),
         write_gate=write_gate(settings.database_url))
 
 

@@ -10,6 +10,7 @@ from pathlib import Path
 
 from sqlalchemy.engine import make_url
 
+from issuer.wallet_limits import DEFAULT_COPIES, MAX_COPIES
 from vc.did_web import did_web_from_url
 from vc.key_store import keys_dir
 
@@ -52,6 +53,15 @@ def _extra_contexts(value: str | None) -> Path | None:
 
 
 BROKER_SCHEMES = ("redis", "rediss", "unix")
+
+
+def _wallet_copies(value: str | None) -> int:
+    if not value:
+        return DEFAULT_COPIES
+    if not value.strip().isdigit() or not 1 <= int(value) <= MAX_COPIES:
+        raise ValueError(f"S4C_WALLET_COPIES must be a number of copies (1-{MAX_COPIES}), "
+                         f"not {value[:40]!r}")
+    return int(value)
 
 
 def _smtp_url(value: str | None) -> str | None:
@@ -111,6 +121,10 @@ class Settings:
     # Unset: no e-mail is sent, and the console says so. S4C_MAIL_FROM: the sender address.
     smtp_url: str | None = field(default=None, repr=False)
     mail_from: str = "s4c@localhost"
+    # S4C_WALLET_COPIES: how many credentials of one configuration (a role or unit, in one
+    # format) a wallet's OpenID4VCI access token may obtain, over all its requests (issue 21
+    # §7); a wallet asks for several to present unlinkable copies. Default 10.
+    wallet_copies: int = DEFAULT_COPIES
 
     @classmethod
     def from_environment(
@@ -119,7 +133,8 @@ class Settings:
         """Reads S4C_DATA_DIR, DATABASE_URL, S4C_PUBLIC_URL, S4C_KEY_PASSPHRASE, S4C_ISSUER_NAME,
         S4C_TRUSTED_PROXIES, S4C_BROKER_URL, S4C_ALLOW_LOOPBACK_FETCH, S4C_TRUST_LIST,
         S4C_TRUST_OPERATOR_DID, S4C_EXTRA_CONTEXTS, S4C_SD_JWT_KEY, S4C_SD_JWT_CHAIN,
-        S4C_SMTP_URL, S4C_MAIL_FROM: the only place s4c reads its environment."""
+        S4C_SMTP_URL, S4C_MAIL_FROM, S4C_WALLET_COPIES: the only place s4c reads its
+        environment."""
         env = os.environ if environ is None else environ
         if data_dir is None:
             data_dir = Path(env["S4C_DATA_DIR"]) if env.get("S4C_DATA_DIR") else default_data_dir(env)
@@ -140,6 +155,7 @@ class Settings:
             smtp_url=_smtp_url(env.get("S4C_SMTP_URL")),
             mail_from=env.get("S4C_MAIL_FROM") or "s4c@localhost",
             extra_contexts=_extra_contexts(env.get("S4C_EXTRA_CONTEXTS")),
+            wallet_copies=_wallet_copies(env.get("S4C_WALLET_COPIES")),
         )
 
     @property

@@ -249,7 +249,8 @@ def verify_page_blueprint(share_lookup: ShareLookup | None = None) -> Blueprint:
         png, _version = qr_png(link, error_correction="L")
         return _page(wallet={
             "link": link, "qr": "data:image/png;base64," + base64.b64encode(png).decode(),
-            "expired": found.expired, "expires": moment(format_instant(found.expires_at)),
+            "expired": found.expired, "closed": found.closed,
+            "expires": moment(format_instant(found.expires_at)),
             "refusal": found.refusal, "refusal_text": refusal_text(found.refusal),
             "encrypted":
                 found.request.get("response_mode") == "direct_post.jwt",
@@ -265,7 +266,8 @@ def verify_page_blueprint(share_lookup: ShareLookup | None = None) -> Blueprint:
             answer = {"state": "answered", "result": url_for(
                 "verify_page.result", result_id=found.result_id, lang=current_language())}
         elif found is not None:
-            answer = {"state": "expired" if found.expired else "waiting",
+            answer = {"state": "expired" if found.expired else
+                      "closed" if found.closed else "waiting",
                       "refusal": found.refusal, "refusalText": refusal_text(found.refusal),
                       "link": link_of(found)}
         response = jsonify(answer)

@@ -6,6 +6,7 @@ import re
 from flask_babel import gettext as _
 
 _KINDS = [
+    (re.compile(r"^the credential in the answer is not valid"), "invalid"),
     (re.compile(r"names another request|encrypted to another key"), "request"),
     (re.compile(r"did not disclose|asked for|one credential was asked"), "claims"),
     (re.compile(r"not bound to this request|not valid for this request|nonce|audience|"
@@ -27,4 +28,6 @@ def refusal_text(reason: str | None) -> str | None:
                      "another one, so it was not used."),
         "type": _("The wallet sent another kind of credential than the one asked for."),
         "unreadable": _("The wallet's answer could not be read."),
+        "invalid": _("The credential in the answer is not valid, so it was not accepted: "
+                     "only a valid answer ends this request."),
     }[kind]

@@ -10,7 +10,9 @@
 //   options: {uri, format: "dc+sd-jwt"|"ldp_vc", queryId, credential, holderKey (private JWK),
 //             anchorPem, scenario, postTo}
 //   scenario: "good" | "wrong-nonce" | "missing-claim" (the SD-JWT VC without `name`) |
-//   "replay" (the same response posted twice) | "wrong-audience"
+//   "replay" (the same response posted twice) | "wrong-audience" | "forged" (a stranger who
+//   saw the QR code: the credential altered - the SD-JWT's issuer signature, the W3C
+//   credential's holder name - then presented, bound to this request with the wallet's key)
 //   postTo: submit to this response_uri instead of the request's (another request's)
 // Prints one JSON line: {ok, request, submissions: [{status, body}]} or {ok: false, stage, error}.
 import crypto from 'node:crypto'
@@ -82,8 +84,16 @@ function signJws (privateJwk, header, payload) {
 }
 
 // RFC 9901 §4.3: the presented SD-JWT (chosen Disclosures) and a KB-JWT over it
+function forgedSignature (jwt) {
+  const [h, p, sig] = jwt.split('.')
+  const bytes = Buffer.from(sig, 'base64url')
+  bytes[10] ^= 0xff
+  return `${h}.${p}.${b64u(bytes)}`
+}
+
 function presentSdJwt (issued, nonce, audience) {
-  const [jwt, ...rest] = issued.split('~')
+  let [jwt, ...rest] = issued.split('~')
+  if (options.scenario === 'forged') jwt = forgedSignature(jwt)
   let disclosures = rest.filter(Boolean)
   if (options.scenario === 'missing-claim') {
     disclosures = disclosures.filter((d) => JSON.parse(Buffer.from(d, 'base64url'))[1] !== 'name')
@@ -115,6 +125,12 @@ function base58 (bytes) {
 
 // VC DI EdDSA 1.0 §3.4 (eddsa-jcs-2022), proof purpose authentication with challenge, domain
 function presentLdp (credential, nonce, audience) {
+  if (options.scenario === 'forged') {
+    credential = structuredClone(credential)
+    for (const id of credential.credentialSubject.identifier ?? []) {
+      if (id.identityType === 'name') id.identityHash = 'Mallory Forger'
+    }
+  }
   const did = credential.credentialSubject.id
   const vp = {
     '@context': ['https://www.w3.org/ns/credentials/v2'],

@@ -9,7 +9,10 @@
 //   of our own making) | "foreign-key" (a proof whose header names another key) |
 //   "wrong-verifier" (authorization code flow: a PKCE verifier not of the challenge) |
 //   "no-attestation-at-token" (an attested wallet that does not authenticate at the token
-//   endpoint)
+//   endpoint) | "more" (after the copies, `more` copies again with the same token) |
+//   "reuse-nonce" (the first c_nonce for every configuration)
+// DPoP nonces (RFC 9449 §8): the library answers `use_dpop_nonce` by trying again with the
+// server's nonce; the wallet then keeps the last DPoP-Nonce it was given for its next proof.
 // An offer with an `authorization_code` grant runs that flow: PAR and PKCE by the library;
 // the holder's browser step (sign-in cookie `cookie`, then "Add them to my wallet") is
 // played here with fetch, as a browser would. The wallet is the public client `clientId`
@@ -18,8 +21,9 @@
 // redirectUris?}), a wallet whose provider attests it: the library makes the Wallet
 // Attestation (createClientAttestationJwt) for a fresh instance key and sends it with a new
 // PoP at PAR and at the token endpoint (OAuth-Client-Attestation and -PoP headers).
-// Prints one JSON line: {ok: true, credentials, metadata, holderKeys} or {ok: false, stage,
-// error}. `holderKeys`: the private JWKs the credentials are bound to (the OpenID4VP tests
+// Prints one JSON line: {ok: true, credentials, metadata, holderKeys, dpopChallenges} or
+// {ok: false, stage, error, dpopChallenges}. `dpopChallenges`: the paths that answered
+// `use_dpop_nonce`. `holderKeys`: the private JWKs the credentials are bound to (the OpenID4VP tests
 // present the credentials with them).
 import crypto from 'node:crypto'
 import { setGlobalConfig } from '@openid4vc/utils'
@@ -66,8 +70,17 @@ function sign (key, header, payload) {
 let signWith = null // a key that signs instead of the one the header names (foreign-key)
 let providerKey = null // the wallet provider's key, for a Wallet Attestation with x5c
 let stage = 'offer'
+const dpopChallenges = []
+async function watchedFetch (url, init) {
+  const response = await fetch(url, init)
+  const challenged = response.status === 401
+    ? /error="use_dpop_nonce"/.test(response.headers.get('WWW-Authenticate') ?? '')
+    : response.status === 400 && (await response.clone().json().catch(() => ({}))).error === 'use_dpop_nonce'
+  if (challenged) dpopChallenges.push(new URL(url).pathname)
+  return response
+}
 const callbacks = {
-  fetch,
+  fetch: watchedFetch,
   hash: (data, alg) => new Uint8Array(crypto.createHash(alg.replace('-', '')).update(data).digest()),
   generateRandom: (n) => new Uint8Array(crypto.randomBytes(n)),
   clientAuthentication: clientAuthenticationAnonymous(),
@@ -161,9 +174,9 @@ async function main () {
     stage = 'metadata'
     const issuerMetadata = await client.resolveIssuerMetadata(offer.credential_issuer)
     const dpopKey = remember(newKey('ES256'))
-    const dpop = { signer: { method: 'jwk', alg: 'ES256', publicJwk: dpopKey.publicJwk } }
+    let dpop = { signer: { method: 'jwk', alg: 'ES256', publicJwk: dpopKey.publicJwk } }
     stage = 'token'
-    const { accessTokenResponse } = offer.grants?.authorization_code
+    const { accessTokenResponse, dpop: dpopAfterToken } = offer.grants?.authorization_code
       ? await authorizationCodeFlow(client, offer, issuerMetadata, dpop, (s) => { stage = s })
       : await client.retrievePreAuthorizedCodeAccessTokenFromOffer({
         credentialOffer: offer, issuerMetadata, txCode: options.txCode, dpop
@@ -174,14 +187,19 @@ async function main () {
         credentialOffer: offer, issuerMetadata, txCode: options.txCode, dpop
       })
     }
+    dpop = { ...dpop, nonce: dpopAfterToken?.nonce } // the token response's DPoP-Nonce
     const credentials = []
     const holderKeys = []
-    for (const configurationId of offer.credential_configuration_ids) {
-      stage = 'nonce'
+    let firstNonce = null
+    const batches = offer.credential_configuration_ids.map((id) => [id, options.copies ?? 1])
+    if (options.scenario === 'more') batches.push([batches[0][0], options.more ?? 1])
+    for (const [index, [configurationId, copies]] of batches.entries()) {
+      stage = index === offer.credential_configuration_ids.length ? 'credential-more' : 'nonce'
       let { c_nonce: nonce } = await client.requestNonce({ issuerMetadata })
       if (options.scenario === 'stale-nonce') nonce = `${Math.floor(Date.now() / 1000) - 10}.x.y`
+      if (options.scenario === 'reuse-nonce') nonce = firstNonce ??= nonce
       const proofs = []
-      for (let i = 0; i < (options.copies ?? 1); i++) {
+      for (let i = 0; i < copies; i++) {
         const holderKey = remember(newKey(options.alg ?? 'ES256'))
         holderKeys.push(holderKey.privateKey.export({ format: 'jwk' }))
         if (options.scenario === 'foreign-key') signWith = remember(newKey(holderKey.alg))
@@ -192,17 +210,18 @@ async function main () {
         signWith = null
         proofs.push(jwt)
       }
-      stage = 'credential'
+      if (stage !== 'credential-more') stage = 'credential'
       const response = await client.retrieveCredentials({
         issuerMetadata, credentialConfigurationId: configurationId,
         proofs: { jwt: proofs }, accessToken: accessTokenResponse.access_token, dpop
       })
+      dpop = { ...dpop, nonce: response.dpop?.nonce ?? dpop.nonce }
       credentials.push({ configurationId, credentials: response.credentialResponse.credentials })
     }
-    console.log(JSON.stringify({ ok: true, credentials, holderKeys, tokenType: accessTokenResponse.token_type }))
+    console.log(JSON.stringify({ ok: true, credentials, holderKeys, tokenType: accessTokenResponse.token_type, dpopChallenges }))
   } catch (error) {
     const detail = error.response?.body ?? error.errorResponse ?? error.message
-    console.log(JSON.stringify({ ok: false, stage, error: String(error.message), detail }))
+    console.log(JSON.stringify({ ok: false, stage, error: String(error.message), detail, dpopChallenges }))
   }
 }
 

@@ -4,15 +4,19 @@ token is useless without the key. HAIP 1.0 requires DPoP for wallets' access tok
 
 Checks of §4.3: one `DPoP` header, a JWS of typ `dpop+jwt` with an asymmetric algorithm and
 its public key in `jwk`, `htm` and `htu` naming this request, `iat` within `MAX_AGE_S`, a
-`jti`, and, with an access token, `ath` = base64url(SHA-256(token)) (§4.3 item 11, §7.1).
-Not done: replay detection by `jti` across workers, and server-provided nonces (§8); the
-short window and the key binding bound what a replay could do (see README, HAIP table).
+`jti`, with an access token `ath` = base64url(SHA-256(token)) (§4.3 item 11, §7.1), and a
+`nonce` this server provided (§4.3 item 10, §8, §9; HAIP 1.0 profiles RFC 9449). The
+nonces are MACed and time-boxed (`web.oid4vci.tokens`): any worker of any instance accepts
+any other's. The `jti` is used once (§11.1): the caller records `single_use(proof)` in the
+transaction of what the request obtains (`issuer.wallet_limits`).
 """
 import base64
 import hashlib
 import time
 
+from issuer.wallet_limits import SingleUse
 from web.oid4vci.holder_jwt import HolderJwt, HolderJwtError, read_holder_jwt
+from web.oid4vci.tokens import dpop_nonce_is_fresh
 
 MAX_AGE_S = 60  # a proof older (or further in the future) than this is refused
 DPOP_TYP = "dpop+jwt"
@@ -22,15 +26,22 @@ class DpopError(ValueError):
     """`invalid_dpop_proof` (RFC 9449 §5, §7.1), with the reason in words."""
 
 
+class DpopNonceNeeded(DpopError):
+    """`use_dpop_nonce` (RFC 9449 §8, §9): a good proof without a fresh nonce of ours; the
+    answer carries one in `DPoP-Nonce`."""
+
+
 def ath(access_token: str) -> str:
     digest = hashlib.sha256(access_token.encode("ascii")).digest()
     return base64.urlsafe_b64encode(digest).decode().rstrip("=")
 
 
 def check_dpop(headers: list[str], method: str, url: str,
-               access_token: str | None = None, now: float | None = None) -> HolderJwt:
+               access_token: str | None = None, now: float | None = None, *,
+               nonce_key: bytes | None = None) -> HolderJwt:
     """The verified DPoP proof of a request to `method url` (scheme, host and path, as
-    this server's public URL names it)."""
+    this server's public URL names it); with `nonce_key`, its `nonce` must be one this
+    server made with that key and still fresh (else `DpopNonceNeeded`)."""
     if len(headers) != 1:
         raise DpopError("send exactly one DPoP header with this request (RFC 9449)")
     try:
@@ -51,4 +62,15 @@ def check_dpop(headers: list[str], method: str, url: str,
         raise DpopError(f"the DPoP proof's iat must be within {MAX_AGE_S} s of now")
     if access_token is not None and claims.get("ath") != ath(access_token):
         raise DpopError("the DPoP proof's ath does not match the access token")
+    if nonce_key is not None and not dpop_nonce_is_fresh(nonce_key, claims.get("nonce"), clock):
+        raise DpopNonceNeeded(
+            "the DPoP proof's nonce is stale or not ours: use the DPoP-Nonce of this answer"
+            if "nonce" in claims else "this server requires a nonce in DPoP proofs (RFC 9449 "
+            "section 8): use the DPoP-Nonce of this answer")
     return proof
+
+
+def single_use(proof: HolderJwt) -> SingleUse:
+    """The proof's `jti`, per key, to be recorded as used until the proof is stale anyway."""
+    return SingleUse("dpop", f"{proof.thumbprint} {proof.claims['jti']}",
+                     int(proof.claims["iat"]) + MAX_AGE_S + 1)

@@ -15,6 +15,12 @@ from vc.sd_jwt_vc_type_metadata import ClaimDisplay, ClaimMetadata, TypeDisplay,
 
 LANGUAGES = ("en", "bg", "ro", "el", "es", "de")
 BATCH_SIZE = 10  # copies per request (§12.2.4 batch_credential_issuance), for unlinkability
+
+
+def batch_size(copies: int) -> int:
+    """Proofs per Credential Request: no more than the copies an access token may obtain of
+    a configuration (`issuer.wallet_limits`)."""
+    return min(BATCH_SIZE, copies)
 PROOF_ALGORITHMS = ["ES256", "EdDSA"]
 CONTEXTS = ["https://www.w3.org/ns/credentials/v2",
             "https://purl.imsglobal.org/spec/ob/v3p0/context-3.0.3.json",
@@ -101,18 +107,23 @@ def credential_configurations(framework: Framework, formats: tuple[str, ...],
 
 
 def credential_issuer_metadata(public_url: str, issuer_name: str, framework: Framework,
-                               formats: tuple[str, ...]) -> dict:
+                               formats: tuple[str, ...], copies: int = BATCH_SIZE) -> dict:
     """§12.2.4. This server is its own authorization server, so `authorization_servers` is
-    left out (§12.2.4: the Credential Issuer is then the authorization server)."""
-    return {
+    left out (§12.2.4: the Credential Issuer is then the authorization server). A batch is
+    at most `copies` (what one access token may obtain of a configuration); below 2 there is
+    no batch issuance (§12.2.4: batch_size "MUST be 2 or greater")."""
+    body = {
         "credential_issuer": public_url,
         "credential_endpoint": public_url + CREDENTIAL_PATH,
         "nonce_endpoint": public_url + NONCE_PATH,
-        "batch_credential_issuance": {"batch_size": BATCH_SIZE},
+        "batch_credential_issuance": {"batch_size": batch_size(copies)},
         "display": [{"name": issuer_name, "locale": lang} for lang in LANGUAGES],
         "credential_configurations_supported": credential_configurations(framework, formats,
                                                                          public_url),
     }
+    if batch_size(copies) < 2:
+        del body["batch_credential_issuance"]
+    return body
 
 
 def authorization_server_metadata(public_url: str) -> dict:

@@ -4,8 +4,11 @@ app's secret key: any worker checks them without reading a table.
 An access token carries its redeemed grant (the grant id, the holder's candidate id and
 what the offer offers: configuration id -> issued credential id; a redeemed grant never
 changes), the thumbprint of the wallet key it is bound to (DPoP, RFC 9449 §6) and its expiry:
-the credential endpoint reads no table to learn what the token allows. A c_nonce (OpenID4VCI 1.0 §7) is random with an expiry; a key
-proof must carry a fresh one, so a proof cannot be made ahead of time and replayed later.
+the credential endpoint reads no table to learn what the token allows. A c_nonce (OpenID4VCI
+1.0 §7) is random with an expiry; a key proof must carry a fresh one, so a proof cannot be
+made ahead of time, and each is used by one credential request (`issuer.wallet_limits`). A
+DPoP nonce (RFC 9449 §8) is made the same way under another context, so neither can pass
+for the other.
 """
 import base64
 import hmac
@@ -20,8 +23,10 @@ from issuer.wallet_grants import Grant
 
 ACCESS_TOKEN_S = 300
 C_NONCE_S = 300
+DPOP_NONCE_S = 300  # a wallet keeps using the last DPoP-Nonce it was given (RFC 9449 §8.2)
 _TOKEN_CONTEXT = b"s4c oid4vci access token "
 _NONCE_CONTEXT = b"s4c oid4vci c_nonce "
+_DPOP_NONCE_CONTEXT = b"s4c oid4vci dpop nonce "
 
 
 def _b64(data: bytes) -> str:
@@ -69,20 +74,45 @@ def read_access_token(key: bytes, token: str, now: float | None = None) -> Acces
     return parsed if parsed.expires > (time.time() if now is None else now) else None
 
 
-def make_c_nonce(key: bytes, now: float | None = None) -> str:
-    expires = int((time.time() if now is None else now) + C_NONCE_S)
+def _make_nonce(key: bytes, context: bytes, lifetime: int, now: float | None) -> str:
+    expires = int((time.time() if now is None else now) + lifetime)
     body = f"{expires}.{secrets.token_urlsafe(12)}"
-    return f"{body}.{_mac(key, _NONCE_CONTEXT, body)}"
+    return f"{body}.{_mac(key, context, body)}"
 
 
-def c_nonce_is_fresh(key: bytes, nonce: object, now: float | None = None) -> bool:
+def _nonce_expiry(key: bytes, context: bytes, nonce: object, now: float | None) -> int | None:
+    """When the nonce stops being accepted, if this server made it and it is still fresh."""
     if not isinstance(nonce, str) or nonce.count(".") != 2:
-        return False
+        return None
     body, _, mac = nonce.rpartition(".")
-    if not hmac.compare_digest(mac.encode(), _mac(key, _NONCE_CONTEXT, body).encode()):
-        return False
+    if not hmac.compare_digest(mac.encode(), _mac(key, context, body).encode()):
+        return None
     try:
         expires = int(body.split(".", 1)[0])
     except ValueError:
-        return False
-    return expires > (time.time() if now is None else now)
+        return None
+    return expires if expires > (time.time() if now is None else now) else None
+
+
+def make_c_nonce(key: bytes, now: float | None = None) -> str:
+    return _make_nonce(key, _NONCE_CONTEXT, C_NONCE_S, now)
+
+
+def c_nonce_expiry(key: bytes, nonce: object, now: float | None = None) -> int | None:
+    """When a fresh c_nonce of ours expires (it is then recorded as used until then,
+    `issuer.wallet_limits`); None when it is not ours or stale."""
+    return _nonce_expiry(key, _NONCE_CONTEXT, nonce, now)
+
+
+def c_nonce_is_fresh(key: bytes, nonce: object, now: float | None = None) -> bool:
+    return c_nonce_expiry(key, nonce, now) is not None
+
+
+def make_dpop_nonce(key: bytes, now: float | None = None) -> str:
+    """A server-provided DPoP nonce (RFC 9449 §8, §9): unpredictable, and accepted by every
+    worker and instance that shares the key until it expires (no table to read)."""
+    return _make_nonce(key, _DPOP_NONCE_CONTEXT, DPOP_NONCE_S, now)
+
+
+def dpop_nonce_is_fresh(key: bytes, nonce: object, now: float | None = None) -> bool:
+    return _nonce_expiry(key, _DPOP_NONCE_CONTEXT, nonce, now) is not None

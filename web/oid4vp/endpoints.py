@@ -12,8 +12,14 @@ from typing import Any
 from flask import Blueprint, Flask, Response, current_app, jsonify, request, url_for
 
 from vc.jose import JwsSigner
-from verifier.oid4vp_answers import RefusedAnswer, WalletDeclined, decrypt_response, read_answer
-from verifier.vp_requests import PresentationRequest, PresentationRequests
+from verifier.oid4vp_answers import (
+    RefusedAnswer,
+    WalletDeclined,
+    decrypt_response,
+    not_valid_because,
+    read_answer,
+)
+from verifier.vp_requests import Admission, PresentationRequest, PresentationRequests
 from web.db import make_engine
 from web.oid4vp.requests import REQUEST_MEDIA_TYPE, new_request, request_object, wallet_link
 from web.sd_jwt_keys import sd_jwt_issuer_key
@@ -77,7 +83,13 @@ def _waiting(request_id: str) -> PresentationRequest | Response:
                            "refused")
     if found.expired:
         return _error(400, "this request has expired; ask the employer for a new one")
+    if found.closed:
+        return _error(400, CLOSED)
     return found
+
+
+CLOSED = ("too many answers to this request were refused, so it is closed; ask the employer "
+          "for a new one")
 
 
 @oid4vp.get("/oid4vp/request/<request_id>")
@@ -113,6 +125,14 @@ def response_view(request_id: str) -> Response:
     if isinstance(found, Response):
         return found
     store = presentation_requests(current_app)
+    # counted before anything is read (verifier.vp_requests: only a valid answer ends the
+    # request, so the others are bounded, in all and per sender)
+    admission = store.admit(request_id, request.remote_addr or "")
+    if admission is Admission.SOURCE_SPENT:
+        return _error(429, "too many answers to this request came from your address")
+    if admission is Admission.CLOSED:  # answered, expired or closed since it was read
+        waiting = _waiting(request_id)
+        return waiting if isinstance(waiting, Response) else _error(400, CLOSED)
     country, lang = found.options.get("country"), str(found.options.get("lang") or "en")
     try:
         answer = read_answer(_parameters(found), found,
@@ -125,6 +145,10 @@ def response_view(request_id: str) -> Response:
     except RefusedAnswer as e:
         store.refuse(request_id, e.reason)
         return _error(400, e.reason, e.error)
+    not_valid = not_valid_because(answer)
+    if not_valid is not None:  # read and reported, but the request waits for a valid one
+        store.refuse(request_id, not_valid)
+        return _error(400, not_valid)
     result_id = keep_report(answer.report, answer.credential, "wallet", country,
                             answer.presentation_checks)
     if not store.finish(request_id, result_id):

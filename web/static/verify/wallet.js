@@ -16,14 +16,15 @@
         window.location.assign(answer.result)
         return
       }
-      if (answer.state !== 'waiting') {
-        state.textContent = section.dataset.expired
-        return
-      }
       if (answer.refusal && reason && reason.textContent !== answer.refusal) {
         reason.textContent = answer.refusal
         if (said) said.textContent = answer.refusalText || ''
         refusal.hidden = false
+      }
+      if (answer.state !== 'waiting') {
+        // expired, or closed: too many answers were refused (only a valid one ends it)
+        state.textContent = answer.state === 'closed' ? section.dataset.closed : section.dataset.expired
+        return
       }
     } catch (e) {
       // a network hiccup: try again at the next tick
