@@ -165,6 +165,27 @@ def test_on_postgresql_a_number_beyond_its_integer_is_a_404_or_a_400_not_a_500(p
     assert pg_world.officer.get("/issuer/credentials?page=2147483648").status_code == 400
 
 
+def test_on_postgresql_a_nul_in_a_path_a_query_or_a_form_is_a_400(pg_world):
+    """PostgreSQL text cannot hold NUL: each of these was a 500 (psycopg DataError) where the
+    value was looked up. No text of this service holds one, so the request is refused first."""
+    world = pg_world
+    before = world.row_counts()
+    said = "must not contain a NUL character"
+    for response in (world.officer.get("/issuer/credentials/urn:uuid:a%00b"),
+                     world.officer.get("/issuer/candidates?q=a%00b"),
+                     world.holder.get("/holder/credentials/a%00b"),
+                     world.officer.post("/issuer/login", data={
+                         "csrf_token": world.csrf(world.officer), "username": "olga\x00",
+                         "password": "a long officer password"})):
+        assert response.status_code == 400, response.get_data(as_text=True)[:300]
+        assert said in response.get_data(as_text=True)
+    for response in (world.anonymous.get("/registry/status/bg%00navet",
+                                         headers={"Accept": "application/json"}),
+                     world.anonymous.get("/cohorts/a%00b", headers=_bearer(world))):
+        assert said in _problem(response, 400)["detail"]
+    assert world.row_counts() == before
+
+
 def _database_reads(world: World) -> dict[str, Callable[[], Any]]:
     """One request of each audience that needs the database to answer (the API's records a
     new candidate each time: `down-<n>@example.org`)."""

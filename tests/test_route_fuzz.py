@@ -18,14 +18,16 @@ Deterministic (fixed lists, no randomness) and bounded in time. A failure names 
 the method and the input, and all of them are listed at once."""
 import io
 import json
+import os
 import re
 import time
 from collections.abc import Iterator
 from dataclasses import dataclass, field
+from typing import Any
 
 import pytest
 from app_world import World, running_world
-from flask import Request
+from flask import Flask, Request
 from flask.testing import FlaskClient
 from route_fuzz_inputs import (
     BAD_BODIES,
@@ -36,6 +38,8 @@ from route_fuzz_inputs import (
     BAD_JSON,
     BAD_SEGMENTS,
     CSV_ROUTES,
+    DATABASE_BYTES,
+    DATABASE_JSON,
     FORM_JSON_SEEDS,
     GOOD_FIELDS,
     SEEDS,
@@ -48,6 +52,7 @@ from werkzeug.routing import Rule
 from werkzeug.routing.converters import NumberConverter
 
 import vc.json_input
+from web import throwaway
 
 TIME_BUDGET_S = 90  # the attack itself; about 40 s on a busy 2-core machine
 UNSAFE = ("POST", "PUT", "PATCH", "DELETE")
@@ -72,10 +77,6 @@ class _RecordingMultiDict(ImmutableMultiDict):
     def getlist(self, key, type=None):
         _read_keys.add(key)
         return super().getlist(key, type)
-
-
-class _RecordingRequest(Request):
-    parameter_storage_class = _RecordingMultiDict
 
 
 class _RecordingDict(dict):
@@ -112,6 +113,22 @@ class Case:
     content_type: str | None = None
     headers: dict[str, str] = field(default_factory=dict)
     anonymous: bool = False  # sent without the signed-in session (its cookie is spoiled)
+
+
+@dataclass(frozen=True)
+class Attack:
+    """Which bad values are sent where."""
+
+    bad_bytes: list[tuple[str, bytes]]  # in query and form fields
+    bad_json: list[tuple[str, Any]]  # as JSON members
+    int_segments: list[str]  # as `<int:>` path parameters
+    segments: list[str]  # as other path parameters
+    everything: bool  # also bad headers, bad bodies, spoiled DPoP proofs and seeds
+
+
+EVERYTHING = Attack(BAD_BYTES, BAD_JSON, BAD_INT_SEGMENTS, BAD_SEGMENTS, True)
+DATABASE_LIMITS = Attack(DATABASE_BYTES, DATABASE_JSON, ["2147483648", "9223372036854775808"],
+                         ["a%00b", "2147483648"], False)
 
 
 @pytest.fixture(scope="module")
@@ -221,37 +238,42 @@ def _probe(world: World, rule: Rule, method: str, who: Audience) -> tuple[set[st
     return fields - {"csrf_token"}, members - {"csrf_token"}
 
 
-def _cases(world: World, rule: Rule, method: str, who: Audience) -> Iterator[Case]:
+def _cases(world: World, rule: Rule, method: str, who: Audience,
+           attack: Attack = EVERYTHING) -> Iterator[Case]:
     path = _path(rule, world)
     converters = world.app.url_map.converters
     for name, converter in _parameters(rule).items():
-        segments = BAD_INT_SEGMENTS if issubclass(converters[converter], NumberConverter) \
-            else BAD_SEGMENTS
+        segments = attack.int_segments \
+            if issubclass(converters[converter], NumberConverter) else attack.segments
         for segment in segments:
             yield Case(f"path {name}={segment[:20]!r}", _path(rule, world, {name: segment}))
     fields, members = _probe(world, rule, method, who)
     csrf = world.csrf(who.client).encode()
     good = {k: GOOD_FIELDS.get(k, "x").encode() for k in fields}
     for key in sorted(fields) or ["q"]:
-        for label, value in BAD_BYTES:
+        for label, value in attack.bad_bytes:
             if method in UNSAFE:
                 yield Case(f"form {key}={label}", path,
                            body=_form({**good, key: value, "csrf_token": csrf}).encode(),
                            content_type="application/x-www-form-urlencoded")
             elif len(value) < 16 * 1024:  # a longer URL never reaches the app
                 yield Case(f"query {key}={label}", path, query=_form({**good, key: value}))
-    for label, headers in BAD_HEADERS:
-        yield Case(label, path, headers=headers)
-    yield Case("bad session cookie", path, headers=BAD_COOKIE, anonymous=True)
+    if attack.everything:
+        for label, headers in BAD_HEADERS:
+            yield Case(label, path, headers=headers)
+        yield Case("bad session cookie", path, headers=BAD_COOKIE, anonymous=True)
     if method not in UNSAFE:
         return
-    for label, body in BAD_BODIES:
-        yield Case(label, path, body=body, content_type="application/json")
+    if attack.everything:
+        for label, body in BAD_BODIES:
+            yield Case(label, path, body=body, content_type="application/json")
     plausible = {k: GOOD_FIELDS.get(k, "x") for k in members}
     for key in sorted(members):
-        for label, value in BAD_JSON:
+        for label, value in attack.bad_json:
             yield Case(f"JSON {key}={label}", path, body=json.dumps({**plausible, key: value})
                        .encode(), content_type="application/json")
+    if not attack.everything:
+        return
     if rule.rule.startswith("/oid4vci/"):
         token = world.values["access_token"] if rule.rule == "/oid4vci/credential" else None
         for label, proof in spoiled_dpops(world.wallet_key, rule.rule, token):
@@ -276,21 +298,29 @@ def _seeded(world: World, rule: Rule, method: str, path: str, csrf: bytes) -> It
         for where, text in spoiled_cohorts(world):
             yield Case(f"cohort file with {where}", path, body=text, content_type="text/csv")
     elif CSV_ROUTES.get(name) == "upload":
+        # as a dry run, which reads the file as an upload does but issues nothing (the
+        # API's body above is issued for real)
         for where, text in spoiled_cohorts(world):
-            for dry_run in ("1", "0"):
-                yield Case(f"uploaded cohort file with {where} (dry run {dry_run})", path,
-                           body={"cohort": (io.BytesIO(text), "cohort.csv"),
-                                 "dry_run": dry_run, "csrf_token": csrf.decode()})
+            yield Case(f"uploaded cohort file with {where} (dry run)", path,
+                       body={"cohort": (io.BytesIO(text), "cohort.csv"), "dry_run": "1",
+                             "csrf_token": csrf.decode()})
 
 
-def test_no_route_answers_a_server_error_to_bad_input(world, monkeypatch):
-    monkeypatch.setattr(world.app, "request_class", _RecordingRequest)
+def recording_requests(app: Flask) -> type[Request]:
+    """The app's own request class, whose query and form note the fields a view reads."""
+    return type("RecordingRequest", (app.request_class,),
+                {"parameter_storage_class": _RecordingMultiDict})
+
+
+def _attack(world: World, attack: Attack) -> tuple[list[str], dict[str, int], float]:
+    """Sends every case to every route: the server errors, the requests sent per route, and
+    the time it took."""
     started = time.monotonic()
     failures: list[str] = []
     sent: dict[str, int] = {}
     for rule, method in _endpoints(world):
         for who in _audiences(world, rule):
-            for case in _cases(world, rule, method, who):
+            for case in _cases(world, rule, method, who, attack):
                 try:
                     response = _send(world, rule, method, who, case)
                     status, body = response.status_code, response.get_data()[:300]
@@ -303,8 +333,36 @@ def test_no_route_answers_a_server_error_to_bad_input(world, monkeypatch):
                     failures.append(f"{name} as {who.name} [{case.label}] {case.path[:80]!r}"
                                     f"{' ?' + case.query[:40] if case.query else ''}: "
                                     f"{status} {body!r}")
-    took = time.monotonic() - started
+    return failures, sent, time.monotonic() - started
+
+
+def test_no_route_answers_a_server_error_to_bad_input(world, monkeypatch):
+    monkeypatch.setattr(world.app, "request_class", recording_requests(world.app))
+    failures, sent, took = _attack(world, EVERYTHING)
     print(f"route fuzz: {sum(sent.values())} requests to {len(sent)} routes in {took:.1f} s")
     assert not failures, f"{len(failures)} server errors:\n" + "\n".join(failures)
     assert set(sent) == {f"{m} {r.rule}" for r, m in _endpoints(world)}, "a route was missed"
     assert took < TIME_BUDGET_S, f"the fuzz took {took:.0f} s: make it lighter"
+
+
+@pytest.fixture(scope="module")
+def pg_world(tmp_path_factory) -> Iterator[World]:
+    if not throwaway.postgres_available():
+        if os.environ.get("CI") == "true":
+            pytest.fail("PostgreSQL is not installed (make test installs it)")
+        pytest.skip("PostgreSQL server binaries (initdb, pg_ctl) are not installed")
+    with throwaway.postgres() as url, \
+            running_world(tmp_path_factory.mktemp("fuzz-pg") / "data", url) as world:
+        yield world
+
+
+def test_on_postgresql_no_route_answers_a_server_error_to_what_its_columns_refuse(
+        pg_world, monkeypatch):
+    """PostgreSQL refuses what SQLite stores: NUL in text, integers beyond INTEGER, text
+    longer than its column. Every route, with those values only."""
+    monkeypatch.setattr(pg_world.app, "request_class", recording_requests(pg_world.app))
+    failures, sent, took = _attack(pg_world, DATABASE_LIMITS)
+    print(f"route fuzz on PostgreSQL: {sum(sent.values())} requests in {took:.1f} s")
+    assert not failures, f"{len(failures)} server errors:\n" + "\n".join(failures)
+    assert set(sent) == {f"{m} {r.rule}" for r, m in _endpoints(pg_world)}
+    assert took < TIME_BUDGET_S

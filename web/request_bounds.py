@@ -6,13 +6,18 @@ door and never reaches a database driver or a canonicalizer (where it was a 500)
   hold, no lone surrogate;
 - `<int:...>` route parameters are at most MAX_ROUTE_INTEGER (PostgreSQL's INTEGER, the
   smallest integer column of both databases): a larger number names no row, so it is a 404;
-- a list's `?page=` is read by `page_number`, bounded so that its offset fits every database.
+- a list's `?page=` is read by `page_number`, bounded so that its offset fits every database;
+- no path parameter, query field or form field (nor an uploaded file's name) holds a NUL
+  character: no text of this service is binary, and PostgreSQL text cannot hold one (it
+  was a 500 on every lookup by a parameter that had one).
 """
 from typing import Any
 
-from flask import Flask, abort
+from flask import Flask, Request, abort, request
 from flask.json.provider import DefaultJSONProvider
 from flask_babel import gettext as _
+from werkzeug.datastructures import MultiDict
+from werkzeug.exceptions import BadRequest
 from werkzeug.routing import IntegerConverter, Map, ValidationError
 
 from vc.errors import MalformedInputError
@@ -46,11 +51,41 @@ class BoundedIntegerConverter(IntegerConverter):
         return super().to_python(value)
 
 
+def _nul_refused() -> BadRequest:
+    return BadRequest(description=_("Text sent to this service must not contain a NUL "
+                                    "character."))
+
+
+def _holds_nul(values: MultiDict[str, Any]) -> bool:
+    return any("\0" in key or (isinstance(value, str) and "\0" in value)
+               for key, value in values.items(multi=True))
+
+
+class BoundedRequest(Request):
+    """Flask's request, whose form (parsed when a view first reads it, after the view has set
+    its own size limit) is refused with a 400 when a field or a file name holds a NUL."""
+
+    def _load_form_data(self) -> None:
+        super()._load_form_data()
+        if _holds_nul(self.form) or any("\0" in (upload.filename or "")
+                                          for upload in self.files.values()):
+            raise _nul_refused()
+
+
+def _refuse_nul_in_url() -> None:
+    """Before any view: a path parameter or a query field with a NUL is a 400."""
+    if any(isinstance(v, str) and "\0" in v for v in (request.view_args or {}).values()) \
+            or _holds_nul(request.args):
+        raise _nul_refused()
+
+
 def bound_request_input(app: Flask) -> None:
     """Installs the bounds; call before any blueprint is registered (rules take their
     converters when they are added)."""
     app.json = StrictJSONProvider(app)
     app.url_map.converters["int"] = BoundedIntegerConverter
+    app.request_class = BoundedRequest
+    app.before_request(_refuse_nul_in_url)
 
 
 def page_number(value: str | None, page_size: int) -> int:
