@@ -197,8 +197,10 @@ def _send(world: World, rule: Rule, method: str, who: Audience, case: Case):
     client = world.anonymous if case.anonymous else who.client
     headers = {"Authorization": f"Bearer {who.token}", **_wallet_headers(world, rule, method),
                **case.headers}
-    return client.open(case.path, method=method, query_string=case.query or None,
-                       data=case.body, content_type=case.content_type, headers=headers)
+    response = client.open(case.path, method=method, query_string=case.query or None,
+                           data=case.body, content_type=case.content_type, headers=headers)
+    world.wallet_key.remember(response)  # a server's DPoP nonce, for the next proofs
+    return response
 
 
 def _probe(world: World, rule: Rule, method: str, who: Audience) -> tuple[set[str], set[str]]:
