@@ -1,9 +1,15 @@
 """JSON from outside (a request body, a file, a QR code, a fetched document): parsed strictly
 as I-JSON (RFC 7493, which RFC 8785 §3.1 requires of JCS input) and bounded in size and
 nesting depth, with a message a person can act on.
+
+This is the one door for JSON text from outside: whatever it returns can be canonicalized,
+stored and shown (no integer a double cannot hold, no lone surrogate), so a refusal happens
+here, as a MalformedInputError naming the value, and never later in a signer, a digest or a
+database driver.
 """
 import json
 import math
+import re
 from typing import Any
 
 from vc.errors import MalformedInputError
@@ -72,13 +78,22 @@ def _parse_float(text: str) -> float:
 def _parse_int(text: str) -> int | float:
     """An integer token beyond ±(2**53 - 1) that is how JCS writes a double (an integral
     double below 1e21, RFC 8785 §3.2.2.3) is read as that double, as JSON.parse does, so that
-    what was signed reads back as the same number; any other stays an integer, which JCS
-    refuses rather than round."""
-    value = int(text)
-    if -MAX_SAFE_INTEGER <= value <= MAX_SAFE_INTEGER or len(text) > 23:
+    what was signed reads back as the same number; any other is refused: a double cannot
+    hold it, so readers disagree on its value (I-JSON, RFC 7493 §2.2)."""
+    if len(text) <= 15:  # at most 15 digits: within ±(2**53 - 1)
+        return int(text)
+    # a double JCS writes as an integer is below 1e21: 22 characters with the sign
+    value = int(text) if len(text) <= 22 else None
+    if value is not None and -MAX_SAFE_INTEGER <= value <= MAX_SAFE_INTEGER:
         return value
-    as_double = float(value)
-    return as_double if format_number(as_double) == text else value
+    if value is not None:
+        as_double = float(value)
+        if format_number(as_double) == text:
+            return as_double
+    shown = text if len(text) <= 40 else text[:40] + "..."
+    raise MalformedInputError(
+        f"integer {shown} is outside the range a double holds exactly, ±(2**53 - 1) "
+        "(I-JSON, RFC 7493 §2.2): send it as a string")
 
 
 def _unique_pairs(pairs: list[tuple[str, Any]]) -> dict[str, Any]:
@@ -94,9 +109,34 @@ def _unique_pairs(pairs: list[tuple[str, Any]]) -> dict[str, Any]:
     return obj
 
 
+# A lone surrogate reaches a parsed string only through a \u escape (UTF-8 cannot encode
+# one) or in a str given to us: the cheap search on the text decides whether to look.
+_SURROGATE_ESCAPE = re.compile(r"\\u[dD][89a-fA-F]")
+_SURROGATE = re.compile("[\ud800-\udfff]")
+
+
+def _lone_surrogate(value: Any) -> str | None:
+    """The first string or key holding a lone surrogate, shortened, or None. Valid pairs were
+    joined by the parser, so any surrogate left in a parsed str is a lone one."""
+    pending = [value]
+    while pending:
+        item = pending.pop()
+        if isinstance(item, str):
+            found = _SURROGATE.search(item)
+            if found:
+                return f"U+{ord(found.group()):04X}"
+        elif isinstance(item, dict):
+            pending.extend(item.keys())
+            pending.extend(item.values())
+        elif isinstance(item, list):
+            pending.extend(item)
+    return None
+
+
 def loads_strict(text: str | bytes) -> Any:
-    """Parse JSON for canonicalization: duplicate keys, NaN/Infinity and overflowing numbers
-    are MalformedInputError (RFC 8785 §3.1 requires I-JSON input, RFC 7493 §2.3, §2.2)."""
+    """Parse JSON for canonicalization: duplicate keys, NaN/Infinity, overflowing numbers,
+    integers beyond ±(2**53 - 1) and lone surrogates are MalformedInputError (RFC 8785 §3.1
+    requires I-JSON input: RFC 7493 §2.3, §2.2, §2.1; RFC 8259 §8.2)."""
     if isinstance(text, (bytes, bytearray)):
         try:
             text = bytes(text).decode("utf-8")  # RFC 8259 §8.1: JSON exchanged as UTF-8
@@ -105,7 +145,7 @@ def loads_strict(text: str | bytes) -> Any:
     if not isinstance(text, str):
         raise MalformedInputError(f"expected JSON text (str or bytes), got {type(text).__name__}")
     try:
-        return json.loads(
+        value = json.loads(
             text,
             object_pairs_hook=_unique_pairs,
             parse_constant=_reject_constant,
@@ -116,5 +156,12 @@ def loads_strict(text: str | bytes) -> Any:
         raise
     except RecursionError:
         raise MalformedInputError("JSON text is nested too deeply to parse") from None
-    except ValueError as e:  # JSONDecodeError, and int() beyond the digit limit
+    except ValueError as e:  # JSONDecodeError
         raise MalformedInputError(f"invalid JSON: {e}") from None
+    if _SURROGATE_ESCAPE.search(text) or _SURROGATE.search(text):
+        found = _lone_surrogate(value)
+        if found is not None:
+            raise MalformedInputError(
+                f"a string holds a lone surrogate ({found}), which is not a character "
+                "(I-JSON, RFC 7493 §2.1; RFC 8259 §8.2)")
+    return value

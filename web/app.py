@@ -21,6 +21,7 @@ from web.oid4vci.endpoints import oid4vci
 from web.oid4vp.endpoints import oid4vp
 from web.problems import register_problem_handlers
 from web.registry_setup import register_registry
+from web.request_bounds import bound_request_input
 from web.security_headers import install_security_headers
 from web.services import EXTENSION_KEY, Services
 from web.settings import Settings
@@ -45,6 +46,7 @@ def create_app(settings: Settings | None = None) -> Flask:
     keys = open_issuer_keys(settings)
     app = Flask(__name__)
     app.config["MAX_CONTENT_LENGTH"] = MAX_REQUEST_BYTES
+    bound_request_input(app)  # before any route is added
     init_i18n(app)
     issuer = issuer_service_for(settings, keys)
     jobs = JobQueue(settings, lambda: issuer_service_for(settings))

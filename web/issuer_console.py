@@ -50,6 +50,7 @@ from web.i18n import DEFAULT_LANGUAGE, LANGUAGES, current_language
 from web.issuer_words import issuer_reason, preview_outcome, role_progress
 from web.mailer import MailError
 from web.oid4vci.offers import offer_uri
+from web.request_bounds import page_number
 from web.services import current_services
 
 issuer_console = Blueprint("issuer_console", __name__, url_prefix="/issuer")
@@ -292,7 +293,7 @@ def certify(ref: str) -> BaseResponse:
 def credentials() -> str:
     kind = request.args.get("kind") if request.args.get("kind") in reads.KINDS else None
     state = request.args.get("state") if request.args.get("state") in reads.STATES else None
-    page = max(request.args.get("page", 1, type=int) or 1, 1)
+    page = page_number(request.args.get("page"), PAGE_SIZE)
     rows = reads.credential_rows(_service(), kind=kind, state=state, limit=PAGE_SIZE + 1,
                                  offset=(page - 1) * PAGE_SIZE, lang=current_language())
     return render_template("issuer/credentials.html", rows=rows[:PAGE_SIZE], kind=kind,

@@ -1,13 +1,20 @@
-"""RFC 9457 problem details (`application/problem+json`) for errors on JSON routes."""
+"""RFC 9457 problem details (`application/problem+json`) for errors on JSON routes, and the
+one answer of every route while the database cannot be reached: 503 with `Retry-After`."""
 from http import HTTPStatus
 
 from flask import Flask, Response, current_app, jsonify, request
-from werkzeug.exceptions import HTTPException
+from flask_babel import gettext as _
+from sqlalchemy.exc import InterfaceError, OperationalError
+from sqlalchemy.exc import TimeoutError as PoolTimeoutError
+from werkzeug.exceptions import HTTPException, ServiceUnavailable
+from werkzeug.wrappers import Response as BaseResponse
 
 PROBLEM_JSON = "application/problem+json"
 # Config key: path prefixes whose errors are always problem details, whatever Accept says.
 JSON_PATH_PREFIXES = "S4C_JSON_PATH_PREFIXES"
 SERVER_ERROR_DETAIL = "The server could not complete the request; the error has been logged."
+DATABASE_DOWN_DETAIL = "The database cannot be reached right now. Try again shortly."
+RETRY_AFTER_SECONDS = 30  # RFC 9110 §10.2.3: a client (or a proxy) may try again then
 
 
 def problem(status: int, detail: str | None = None, title: str | None = None,
@@ -28,6 +35,11 @@ def register_problem_handlers(app: Flask, json_path_prefixes: tuple[str, ...]) -
     """Errors (404, 405, 413, 500, ...) on JSON routes become problem details."""
     app.config[JSON_PATH_PREFIXES] = json_path_prefixes
     app.register_error_handler(HTTPException, _handle_http_exception)
+    # the database went away (server down or restarting, connection dropped, pool exhausted):
+    # one handler for every route, not a try/except per view
+    app.register_error_handler(OperationalError, _database_unavailable)
+    app.register_error_handler(PoolTimeoutError, _database_unavailable)
+    app.register_error_handler(InterfaceError, _dropped_connection)
 
 
 def _wants_json() -> bool:
@@ -47,3 +59,29 @@ def _handle_http_exception(error: HTTPException) -> Response | HTTPException:
     if status == 405 and allowed:
         response.headers["Allow"] = ", ".join(allowed)
     return response
+
+
+def _database_unavailable(error: Exception) -> BaseResponse:
+    """503 with Retry-After (RFC 9110 §15.6.4): a transaction that failed this way was rolled
+    back, so the client may simply send the request again."""
+    original = getattr(error, "orig", None) or error
+    # the driver's message only: SQLAlchemy's own adds the statement and its parameters
+    current_app.logger.error("the database cannot be reached (%s: %s); answered 503",
+                             type(original).__name__, next(iter(str(original).splitlines()), ""))
+    response: BaseResponse
+    if _wants_json():
+        response = problem(503, DATABASE_DOWN_DETAIL, title="Database unavailable")
+    else:
+        response = ServiceUnavailable(description=_(
+            "The database cannot be reached right now. Try again in a minute.")).get_response()
+    response.headers["Retry-After"] = str(RETRY_AFTER_SECONDS)
+    return response
+
+
+def _dropped_connection(error: InterfaceError) -> BaseResponse:
+    """An interface error on a connection SQLAlchemy found dead (a disconnect: "connection
+    already closed") is the database going away; any other (a value the driver cannot bind)
+    is a bug, left to the 500 handler and its log."""
+    if error.connection_invalidated:
+        return _database_unavailable(error)
+    raise error

@@ -44,9 +44,37 @@ def _as_postgres(args: list[str]) -> list[str]:
     return args
 
 
+class PostgresCluster:
+    """A throwaway cluster that can be stopped and started again in place (same data, same
+    port): how a test sees what the app does while its database server is down."""
+
+    def __init__(self, data: Path, log: Path, socket_dir: Path, port: int,
+                 max_connections: int) -> None:
+        self.data, self.log, self.socket_dir, self.port = data, log, socket_dir, port
+        self.max_connections = max_connections
+        self.url = f"postgresql+psycopg://s4c@127.0.0.1:{port}/postgres"
+
+    def _pg_ctl(self, *args: str, check: bool = True) -> None:
+        pg_ctl = pg_bin("pg_ctl") or "pg_ctl"  # found when the cluster was made
+        subprocess.run(_as_postgres([pg_ctl, "-D", str(self.data), *args]), check=check,
+                       capture_output=True)
+
+    def start(self) -> None:
+        """Starts the server and waits until it accepts connections (`pg_ctl -w`)."""
+        self._pg_ctl("-w", "-l", str(self.log), "-o",
+                     f"-p {self.port} -h 127.0.0.1 -k {self.socket_dir} -F "
+                     f"-N {self.max_connections}", "start")
+
+    def stop(self, check: bool = True) -> None:
+        """Stops the server at once (`-m immediate`: every connection is cut, as in a
+        crash); `pg_ctl -w` returns when it is down."""
+        self._pg_ctl("-w", "-m", "immediate", "stop", check=check)
+
+
 @contextmanager
-def postgres(max_connections: int = 100) -> Iterator[str]:
-    """A fresh cluster; yields its SQLAlchemy URL (database `postgres`, user `s4c`)."""
+def postgres_cluster(max_connections: int = 100) -> Iterator[PostgresCluster]:
+    """A fresh cluster, started; yields it (its SQLAlchemy URL: database `postgres`, user
+    `s4c`). Gone when the block ends."""
     initdb, pg_ctl = pg_bin("initdb"), pg_bin("pg_ctl")
     if not (initdb and pg_ctl):
         raise RuntimeError("PostgreSQL server binaries (initdb, pg_ctl) are not installed "
@@ -55,20 +83,23 @@ def postgres(max_connections: int = 100) -> Iterator[str]:
     data = tmp / "data"
     if os.geteuid() == 0:
         shutil.chown(tmp, "postgres")
-    port = free_port()
     subprocess.run(_as_postgres([initdb, "-D", str(data), "-U", "s4c", "--auth=trust",
                                  "-E", "UTF8", "--no-sync"]), check=True,
                    capture_output=True)
-    subprocess.run(_as_postgres([
-        pg_ctl, "-D", str(data), "-w", "-l", str(tmp / "log"),
-        "-o", f"-p {port} -h 127.0.0.1 -k {tmp} -F -N {max_connections}", "start"]),
-        check=True, capture_output=True)
+    cluster = PostgresCluster(data, tmp / "log", tmp, free_port(), max_connections)
+    cluster.start()
     try:
-        yield f"postgresql+psycopg://s4c@127.0.0.1:{port}/postgres"
+        yield cluster
     finally:
-        subprocess.run(_as_postgres([pg_ctl, "-D", str(data), "-m", "immediate", "stop"]),
-                       check=False, capture_output=True)
+        cluster.stop(check=False)
         shutil.rmtree(tmp, ignore_errors=True)
+
+
+@contextmanager
+def postgres(max_connections: int = 100) -> Iterator[str]:
+    """A fresh cluster; yields its SQLAlchemy URL (database `postgres`, user `s4c`)."""
+    with postgres_cluster(max_connections) as cluster:
+        yield cluster.url
 
 
 @contextmanager
