@@ -59,17 +59,34 @@ def downgrade(url: str, revision: str) -> None:
     _migrate(url, lambda config: command.downgrade(config, revision))
 
 
-def _migrate(url: str, run: Callable[[Config], None]) -> None:
+def _migration_engine(url: str) -> Engine:
+    """`make_engine`, and on SQLite with transactional DDL: Python's sqlite3 commits by
+    itself before a CREATE/DROP, so a revision refused half-way (a downgrade that would lose
+    data) would leave the revisions before it applied. SQLAlchemy's recipe ("pysqlite:
+    serializable isolation / savepoints / transactional DDL"): the driver begins nothing,
+    SQLAlchemy emits BEGIN itself."""
     engine = make_engine(url)
+    if engine.dialect.name == "sqlite":
+        event.listen(engine, "connect", _driver_begins_nothing)
+        event.listen(engine, "begin", lambda connection: connection.exec_driver_sql("BEGIN"))
+    return engine
+
+
+def _driver_begins_nothing(dbapi_connection, _record) -> None:
+    dbapi_connection.isolation_level = None
+
+
+def _migrate(url: str, run: Callable[[Config], None]) -> None:
+    engine = _migration_engine(url)
     try:
         with _migration_lock(engine), engine.connect() as connection:
             sqlite = engine.dialect.name == "sqlite"
             if sqlite:
                 # SQLite rebuilds a table to change its constraints ("ALTER TABLE" §7):
-                # foreign keys off first (the pragma does nothing inside a transaction),
-                # every reference checked before the commit
-                connection.exec_driver_sql("PRAGMA foreign_keys=OFF")
-                connection.commit()
+                # foreign keys off first, outside any transaction (the pragma does nothing
+                # inside one), every reference checked before the commit
+                connection.connection.driver_connection.execute(  # type: ignore[union-attr]
+                    "PRAGMA foreign_keys=OFF")
             try:
                 with connection.begin():
                     if engine.dialect.name == "postgresql":
@@ -85,8 +102,8 @@ def _migrate(url: str, run: Callable[[Config], None]) -> None:
                         _check_foreign_keys(connection)
             finally:
                 if sqlite:
-                    connection.exec_driver_sql("PRAGMA foreign_keys=ON")
-                    connection.commit()
+                    connection.connection.driver_connection.execute(  # type: ignore[union-attr]
+                        "PRAGMA foreign_keys=ON")
     finally:
         engine.dispose()
 
