@@ -8,8 +8,10 @@ key as `credentialSubject.id` (a did:jwk), signed anew. It keeps the original's
 copy, and its validity period. Each copy is recorded with its original.
 """
 import copy
+import math
+import secrets
 import uuid
-from datetime import datetime
+from datetime import UTC, datetime, timedelta
 from typing import Any
 
 from sqlalchemy.orm import Session
@@ -17,6 +19,39 @@ from sqlalchemy.orm import Session
 from issuer.credentials import rfc3339
 from issuer.models import WalletCopy
 from issuer.signing import IssuerSigner
+
+# RFC 9901 §10.1 (Unlinkability): the copies of a batch must not be linkable by their time
+# claims; `iat` "randomized within a time period considered appropriate (e.g., ... within
+# the last 24 hours ...)" or rounded (e.g., down to the beginning of the day).
+ISSUED_AT_WINDOW = timedelta(hours=24)
+
+
+def copy_issue_times(now: datetime, earliest: datetime | None, count: int) -> list[int]:
+    """`count` `iat` values (seconds), one per copy, drawn with `secrets` uniformly from the
+    last 24 hours, none in the future and none before `earliest` (when the original was
+    issued: a copy never claims an issuance before its credential's, which the verifier's
+    accreditation check reads from it). Distinct within the batch while the window allows."""
+    upper = int(now.timestamp())
+    lower = upper - int(ISSUED_AT_WINDOW.total_seconds())
+    if earliest is not None:
+        lower = min(max(lower, math.ceil(earliest.timestamp())), upper)
+    span = upper - lower + 1
+    if count <= span:
+        offsets = secrets.SystemRandom().sample(range(span), count)
+    else:  # a credential issued seconds ago: the window is too short to tell copies apart
+        offsets = [secrets.randbelow(span) for _ in range(count)]
+    return [lower + offset for offset in offsets]
+
+
+def copy_expiry(valid_until: datetime | None) -> int | None:
+    """`exp` of every copy: the original's `validUntil` rounded down to the start of its day
+    (UTC). Rounded, not randomised with `iat`: `exp` = `iat` + the time left would repeat the
+    same `exp - iat` in every copy of a batch and link them; and a copy never outlives its
+    credential. The day is already in the clear in `date_of_expiry`, so nothing is told."""
+    if valid_until is None:
+        return None
+    day = valid_until.astimezone(UTC).replace(hour=0, minute=0, second=0, microsecond=0)
+    return int(day.timestamp())
 
 
 def ldp_vc_copy(original: dict[str, Any], holder_did: str, signer: IssuerSigner,

@@ -8,7 +8,7 @@ import time
 import uuid
 from collections.abc import Sequence
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import UTC, datetime
 from typing import TYPE_CHECKING, Any, cast
 
 from sqlalchemy import Connection, Table, bindparam, func, insert, select
@@ -22,6 +22,8 @@ from issuer.records import as_utc
 from issuer.wallet_authorization import AuthorizationOffer, offer_for_authorization
 from issuer.wallet_copies import (
     TOKEN_LIST_SIZE,
+    copy_expiry,
+    copy_issue_times,
     copy_row,
     ldp_vc_copy,
     record_copy,
@@ -163,10 +165,11 @@ class WalletIssuing:
             self.service.framework(), original.kind, original.code), self.service.config.name)
         kind = "role" if original.kind == "role" else "unit"
         disclosable = [p for p in ("name", "assessment_grade") if p in claims]
-        expires_at = int(as_utc(original.valid_until).timestamp()) \
-            if original.valid_until else None
+        # RFC 9901 §10.1: no two copies share a time claim that would link them
+        expires_at = copy_expiry(as_utc(original.valid_until))
+        issue_times = copy_issue_times(now, _signed_at(original.document), len(keys))
         issued, rows = [], []
-        for key, (number, index) in zip(keys, slots, strict=True):
+        for key, (number, index), issued_at in zip(keys, slots, issue_times, strict=True):
             copy_id = f"urn:uuid:{uuid.uuid4()}"
             rows.append(copy_row(copy_id, original_id, grant.id, "dc+sd-jwt", key.thumbprint,
                                  now, (number, index)))
@@ -174,7 +177,7 @@ class WalletIssuing:
                 {**claims, "jti": copy_id}, disclosable=disclosable,
                 signer=signer, vct=vct_url(public_url, kind), issuer=public_url,
                 holder_jwk=key.jwk, status=(token_list_url(public_url, number), index),
-                issued_at=int(now.timestamp()), expires_at=expires_at))
+                issued_at=issued_at, expires_at=expires_at))
         with self.service.write_gate(), self.service.engine.begin() as c:
             self.limits.use_up(c, once, time.time())
             self.limits.count_copies(c, grant.id, config_id, len(rows))
@@ -276,6 +279,15 @@ _SLOT_TAKEN = select(_COPIES.c.id).where(
     _COPIES.c.token_index == bindparam("index")).limit(1)
 _INSERT_COPY = insert(_COPIES)
 _INSERT_AUDIT = insert(cast(Table, AuditEvent.__table__))
+
+
+def _signed_at(document: dict[str, Any]) -> datetime | None:
+    """The original's `validFrom` (we signed it: an RFC 3339 time), or None."""
+    try:
+        moment = datetime.fromisoformat(document["validFrom"])
+    except (KeyError, TypeError, ValueError):
+        return None
+    return moment if moment.tzinfo is not None else moment.replace(tzinfo=UTC)
 
 
 def _learning_outcomes(framework: Framework, kind: str, code: str) -> list[str]:

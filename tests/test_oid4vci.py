@@ -63,6 +63,14 @@ def test_metadata_names_every_role_and_unit_in_six_languages(server):
     assert "ES256" in oauth["dpop_signing_alg_values_supported"]
 
 
+def test_the_authorization_server_says_its_responses_name_it(server):
+    """RFC 9207 §3: `iss` is returned (wallet.mjs refuses a response without it), so the
+    metadata must say so, or a wallet cannot tell a response without `iss` is a mix-up."""
+    oauth = server.get("/.well-known/oauth-authorization-server")
+    assert oauth["authorization_response_iss_parameter_supported"] is True
+    assert oauth["issuer"] == server.base
+
+
 @pytest.mark.parametrize("alg", ["ES256", "EdDSA"])
 def test_the_wallet_receives_copies_bound_to_its_keys_that_verify(server, alg):
     uri, tx_code = _offer(server)

@@ -13,6 +13,7 @@ Two mechanisms, each only when the verifier's policy permits it:
 A fetch that fails is `IssuerKeyUnavailable` (could not check), never a forgery.
 """
 import datetime as dt
+import ipaddress
 from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
@@ -74,10 +75,18 @@ def _from_x5c(x5c: object, iss: str | None, policy: IssuerKeyPolicy) -> IssuerKe
     if iss is None:
         return IssuerKey(chain.public_key, "x5c", chain.leaf.subject.rfc4514_string(), chain)
     host = urlsplit(iss).hostname if iss.startswith("https://") else None
-    if iss in chain.uris or (host is not None and host in chain.dns_names):
+    if iss in chain.uris or (host is not None and _names_host(chain, host)):
         return IssuerKey(chain.public_key, "x5c", iss, chain)
     raise IssuerKeyError(f"the x5c certificate (SAN DNS {list(chain.dns_names)}, URI "
                          f"{list(chain.uris)}) is not for the issuer {iss!r}")
+
+
+def _names_host(chain: VerifiedChain, host: str) -> bool:
+    """An IP literal matches an iPAddress SAN, a name a dNSName SAN (RFC 6125 §6.2.1)."""
+    try:
+        return str(ipaddress.ip_address(host)) in chain.ip_addresses
+    except ValueError:
+        return host in chain.dns_names
 
 
 def metadata_url(iss: str) -> str:

@@ -13,6 +13,7 @@ URI SAN (`make_issuer_certificate`); in production the body's own certificate is
 import base64
 import binascii
 import datetime as dt
+import ipaddress
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
@@ -97,13 +98,23 @@ def make_demo_ca(common_name: str = "s4c demo CA", *, organization: str | None =
     return CertificateAuthority(key, certificate)
 
 
+def host_name(host: str) -> x509.GeneralName:
+    """The SAN entry for a URL's host: iPAddress for an IP literal, dNSName for a name
+    (RFC 5280 §4.2.1.6: a dNSName is a domain name, never an IP address in text)."""
+    try:
+        return x509.IPAddress(ipaddress.ip_address(host.strip("[]")))
+    except ValueError:
+        return x509.DNSName(host)
+
+
 def make_issuer_certificate(ca: CertificateAuthority, *, dns_name: str, uri: str | None = None,
                             common_name: str | None = None, organization: str | None = None,
                             days: int = 365) -> IssuerCertificate:
-    """An ES256 leaf for signing credentials: SAN dNSName (the issuer's host) and, when given,
-    uniformResourceIdentifier (the issuer's `iss` URL), digitalSignature only."""
+    """An ES256 leaf for signing credentials: SAN dNSName (the issuer's host; iPAddress when
+    the host is an IP literal, see `host_name`) and, when given, uniformResourceIdentifier
+    (the issuer's `iss` URL), digitalSignature only."""
     key = ec.generate_private_key(ec.SECP256R1())
-    names: list[x509.GeneralName] = [x509.DNSName(dns_name)]
+    names: list[x509.GeneralName] = [host_name(dns_name)]
     if uri is not None:
         names.append(x509.UniformResourceIdentifier(uri))
     start = _now() - dt.timedelta(minutes=5)
@@ -142,6 +153,7 @@ class VerifiedChain:
     dns_names: tuple[str, ...]
     uris: tuple[str, ...]
     anchor: x509.Certificate
+    ip_addresses: tuple[str, ...] = ()  # iPAddress SANs, in Python's text form
 
 
 def parse_x5c(value: object) -> list[x509.Certificate]:
@@ -211,7 +223,8 @@ def verify_x5c(x5c: object, anchors: Sequence[x509.Certificate],
     return VerifiedChain(leaf, jwk.ECKey.import_key(key),
                          tuple(san.get_values_for_type(x509.DNSName)),
                          tuple(san.get_values_for_type(x509.UniformResourceIdentifier)),
-                         verified.chain[-1])
+                         verified.chain[-1],
+                         tuple(str(a) for a in san.get_values_for_type(x509.IPAddress)))
 
 
 def anchors_from(certificates: Iterable[x509.Certificate | bytes]) -> list[x509.Certificate]:

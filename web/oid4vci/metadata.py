@@ -137,6 +137,9 @@ def authorization_server_metadata(public_url: str) -> dict:
         "require_pushed_authorization_requests": True,  # HAIP 1.0: PAR only
         "code_challenge_methods_supported": ["S256"],
         "response_types_supported": ["code"],
+        # RFC 9207 §3: the authorization response carries `iss` (authorization._redirect_back),
+        # so a wallet talking to several issuers can refuse a mix-up
+        "authorization_response_iss_parameter_supported": True,
         "grant_types_supported": ["authorization_code",
                                   "urn:ietf:params:oauth:grant-type:pre-authorized_code"],
         "pre-authorized_grant_anonymous_access_supported": True,
