@@ -74,9 +74,10 @@ class PinnedContexts:
 
 
 def standard_contexts() -> PinnedContexts:
-    """The W3C and 1EdTech contexts vc ships: credentials v1 and v2, Data Integrity v1 and
-    v2, DID v1, Multikey v1, Ed25519Signature2020 v1, Bitstring Status List v1, Open
-    Badges 3.0.1, 3.0.2, 3.0.3 and its extensions context."""
+    """The W3C, 1EdTech and DCC contexts vc ships: credentials v1 and v2, Data Integrity v1
+    and v2, DID v1, Multikey v1, Ed25519Signature2020 v1, X25519KeyAgreementKey2020 v1,
+    Bitstring Status List v1, Open Badges 3.0.0, 3.0.1, 3.0.2, 3.0.3 and its extensions
+    context, and the DCC v1 context (`https://w3id.org/dcc/v1`)."""
     return PinnedContexts(STANDARD_CONTEXTS_DIR)
 
 

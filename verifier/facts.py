@@ -75,6 +75,8 @@ def read_facts(credential: dict[str, Any]) -> CredentialFacts:
     achievement = achievement if isinstance(achievement, dict) else {}
     identities = [i for i in as_list(subject.get("identifier")) if isinstance(i, dict)]
     holder_name = _holder_name(identities, problems)
+    _read_nodes_described_once(credential, [*subjects, achievement, *identities,
+                                            *as_list(achievement.get("alignment"))], problems)
     return CredentialFacts(
         types=tuple(sorted(t for t in as_list(credential.get("type")) if isinstance(t, str))),
         issuer_did=issuer_did if isinstance(issuer_did, str) else None,
@@ -99,6 +101,58 @@ def read_facts(credential: dict[str, Any]) -> CredentialFacts:
             if i.get("identityType") == "emailAddress" and i.get("hashed") is True
             and isinstance(i.get("identityHash"), str) and isinstance(i.get("salt"), str))),
     )
+
+
+# the members whose nodes the checks read, besides the credential and its subject
+_READ_MEMBERS = ("credentialStatus", "relatedResource", "credentialSchema")
+# the properties read_facts and the status checks read of those nodes (`type`: of the
+# credential only); an endorsement may say anything else about them (OB 3.0 §B.1
+# EndorsementSubject: its type and endorsementComment)
+_READ_KEYS = frozenset({
+    "issuer", "credentialSubject", "validFrom", "validUntil", "issuanceDate",
+    "expirationDate", *_READ_MEMBERS, "proof", "name", "achievement", "achievementType",
+    "alignment", "targetUrl", "identifier", "identityType", "identityHash", "hashed", "salt",
+    "statusPurpose", "statusListIndex", "statusListCredential", "statusSize", "statusMessage",
+    "digestMultibase", "digestSRI", "mediaType"})
+
+
+def _read_nodes_described_once(credential: dict[str, Any], read: list[object],
+                               problems: list[str]) -> None:
+    """The walk lets a credential embedded with its own proof (an Open Badges 3.0
+    endorsement) describe a node again: that is its signer's claim, which no check reads.
+    It must not state a fact the checks read of that node, or a fact moved there (same RDF,
+    same signature) would be missed here, and two spellings would get two verdicts."""
+    nodes = [n for n in (*read, *(e for m in _READ_MEMBERS for e in as_list(credential.get(m))))
+             if isinstance(n, dict)]
+    read_keys = {n["id"]: _READ_KEYS for n in nodes if isinstance(n.get("id"), str)}
+    if isinstance(credential.get("id"), str):
+        read_keys[credential["id"]] = _READ_KEYS | {"type"}
+    for node in _described_in_embedded(credential):
+        keys = sorted(read_keys.get(node["id"], frozenset()) & node.keys())
+        if keys:
+            problems.append(f"an embedded credential states {keys[0]!r} of "
+                            f"{node['id'][:120]!r}, which the verifier reads from the "
+                            "credential itself")
+            return
+
+
+def _described_in_embedded(credential: dict[str, Any]) -> list[dict[str, Any]]:
+    """The nodes with an id described inside a credential embedded with its own proof."""
+    out: list[dict[str, Any]] = []
+    stack: list[tuple[object, bool, int]] = [(credential, False, 0)]
+    while stack:
+        value, inside, depth = stack.pop()
+        if depth > 64:
+            continue
+        if isinstance(value, list):
+            stack.extend((item, inside, depth + 1) for item in value)
+        elif isinstance(value, dict):
+            inside = inside or (depth > 0 and "proof" in value)
+            if inside and isinstance(value.get("id"), str) and len(value) > 1:
+                out.append(value)
+            stack.extend((item, inside, depth + 1) for key, item in value.items()
+                         if key not in ("proof", "@context"))
+    return out
 
 
 def _one(node: dict[str, Any], key: str, problems: list[str]) -> object:

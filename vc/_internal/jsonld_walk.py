@@ -49,6 +49,7 @@ from vc.jcs import canonicalize
 
 MAX_DEPTH = 32  # of nested nodes the walk follows: stricter than vc.jcs.MAX_DEPTH (JSON text)
 MAX_SAFE_INTEGER = 2**53 - 1
+SEC_PROOF = "https://w3id.org/security#proof"  # Data Integrity 1.0 §2.1 `proof`
 _LANGUAGE_TAG = re.compile(r"^[a-zA-Z]{1,8}(-[a-zA-Z0-9]{1,8})*$")
 ExpandedKeys = dict[str, str | None]  # a node object's keys and their expanded IRIs
 
@@ -101,6 +102,8 @@ class Walker:
         self._counter = 0
         self.described: list[tuple[Term, Term | None, str]] = []  # (node, graph, where)
         self._described_keys: set[tuple[Term, Term | None]] = set()
+        self._node_graph: Term | None = None  # the graph of the node being walked
+        self._in_claim = False  # inside a credential embedded with its own proof (describe)
         self._is_absolute = cache.is_absolute_iri
 
     # -- terms -----------------------------------------------------------------------------
@@ -171,7 +174,15 @@ class Walker:
 
     def describe(self, node: Term, graph: Term | None, where: str) -> None:
         """Compact form: a node is described in one place of its graph. Split over two,
-        the graph is the same but a reader of one place misses what is in the other."""
+        the graph is the same but a reader of one place misses what is in the other.
+
+        Not inside a credential embedded in the same graph with its own proof (an Open
+        Badges 3.0 §B.1 `endorsement`): what it says about a node is its own signer's
+        claim, which no reader of the document reads, so it may describe a node the
+        document describes too (JSON-LD merges them: same id, same graph). The verifier
+        refuses a credential whose read nodes are described in one (`verifier.facts`)."""
+        if self._in_claim:
+            return
         if (node, graph) in self._described_keys:
             raise _not_compact(where, f"the node {str(node[1])[:120]!r} is already described "
                                       "elsewhere in the document; describe it once")
@@ -198,6 +209,10 @@ class Walker:
         if "@list" in keys.values() or "@set" in keys.values():
             raise ContextError(f"{path}: a list or set object cannot stand here")
         subject, props = self._subject_and_properties(element, keys, ctx, path)
+        outer_claim, outer_graph = self._in_claim, self._node_graph
+        if depth > 0 and graph == outer_graph and SEC_PROOF in keys.values():
+            self._in_claim = True  # a credential embedded in this graph (see `describe`)
+        self._node_graph = graph
         if subject is None:
             subject = self.fresh()
         elif self.cache.compact_form and len(keys) > 1:
@@ -211,6 +226,7 @@ class Walker:
                         self.node(item, ctx, key, graph, where, depth + 1)
             else:
                 self.property(subject, key, expanded, value, ctx, graph, where, depth)
+        self._in_claim, self._node_graph = outer_claim, outer_graph
         return subject
 
     def _node_context(self, element: dict[str, Any], ctx: ActiveContext,
