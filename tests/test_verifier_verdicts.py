@@ -27,6 +27,7 @@ from test_verifier_support import (
 
 from vc.did_key import did_key_from_public_key
 from vc.multikey import Ed25519Multikey
+from verifier.headline import State
 from verifier.service import Verifier
 from verifier.verdict import Verdict
 
@@ -102,7 +103,9 @@ def test_a_credential_signed_with_another_key_under_the_issuer_s_name_is_forged(
     assert list(failed) == ["proof"] and SIGNATURE_MISMATCH in failed["proof"]
 
 
-def test_a_valid_signature_by_a_key_that_is_not_the_issuer_s_is_forged(issuer, world):
+def test_a_valid_signature_by_a_key_that_is_not_the_issuer_s_is_not_confirmed(issuer, world):
+    """Issue 22 case 3: the content is signed as it is, so it is not forged; but nothing
+    confirms the issuer it names issued it (ARCHITECTURE.md, "issuer not confirmed")."""
     other = Ed25519Multikey.generate()
     did = did_key_from_public_key(other.public_key)
     signed = issuer.sign(role_credential(issuer), key=other,
@@ -110,16 +113,22 @@ def test_a_valid_signature_by_a_key_that_is_not_the_issuer_s_is_forged(issuer, w
     report = make_verifier(issuer, world).verify_credential(signed)
     assert outcomes(report)["proof"] == "passed"  # the signature itself is fine...
     assert outcomes(report)["key-binding"] == "failed"  # ...but not by the issuer
-    assert report.verdict is Verdict.FORGED_OR_MALFORMED
+    assert report.verdict is Verdict.NOT_VALID_NOW
+    assert report.headline.state is State.ISSUER_NOT_CONFIRMED
+    # the registry's name and accreditation of a body that did not sign it are not shown
+    assert "issuer-trust" not in outcomes(report)
+    assert report.summary["issuer"]["name"] is None
 
 
-def test_a_key_not_listed_for_assertion_fails_key_binding(issuer, world):
+def test_a_key_not_listed_for_assertion_fails_the_proof(issuer, world):
+    """Data Integrity 1.0 §4.3: a proof whose key is not authorised for its purpose does not
+    verify, so no valid proof covers the content."""
     document = issuer.did_document()
     document["assertionMethod"] = []
     world.set(issuer.did_url(), document)
     report = make_verifier(issuer, world).verify_credential(issuer.sign(role_credential(issuer)))
     assert report.verdict is Verdict.FORGED_OR_MALFORMED
-    assert outcomes(report)["key-binding"] == "failed"
+    assert outcomes(report)["proof"] == "failed"
 
 
 def test_an_expired_credential_is_authentic_but_not_valid_now(issuer, world):

@@ -89,7 +89,7 @@ def read_facts(credential: dict[str, Any]) -> CredentialFacts:
                                 "emailAddress" for i in identities),
         valid_from=_validity(credential, "validFrom", problems),
         valid_until=_validity(credential, "validUntil", problems),
-        status_entries=_objects(credential, "credentialStatus", ("statusPurpose",), problems),
+        status_entries=_status_entries(credential, problems),
         related=_objects(credential, "relatedResource", ("id",), problems),
         schema_ids=tuple(sorted(s["id"] for s in _objects(credential, "credentialSchema",
                                                           ("id",), problems))),
@@ -214,6 +214,35 @@ def _objects(node: dict[str, Any], key: str, required: tuple[str, ...],
 
 def _stable_key(entry: dict[str, Any]) -> tuple[str, str]:
     return str(entry.get("id")), str(entry.get("statusPurpose"))
+
+
+BITSTRING_ENTRY = "BitstringStatusListEntry"
+
+
+def _status_entries(credential: dict[str, Any],
+                    problems: list[str]) -> tuple[dict[str, Any], ...]:
+    """Every credentialStatus object. Only a BitstringStatusListEntry must name its
+    statusPurpose (Bitstring Status List v1.0 §2.1); VC DM 2.0 §4.10 lets an issuer use any
+    status type (1EdTechRevocationList, CredentialStatusList2017, ...): an entry of a type this
+    verifier does not implement is kept, to be reported as "could not check", never a reason
+    to call the credential malformed."""
+    out = []
+    for entry in _objects(credential, "credentialStatus", (), problems):
+        if is_bitstring_entry(entry) and not isinstance(_one(entry, "statusPurpose", problems),
+                                                        str):
+            problems.append("an entry of credentialStatus has no statusPurpose")
+            continue
+        out.append(entry)
+    return tuple(out)
+
+
+def status_types(entry: dict[str, Any]) -> tuple[str, ...]:
+    """The entry's types, sorted (a type that is not a string is left out)."""
+    return tuple(sorted(t for t in as_list(entry.get("type")) if isinstance(t, str)))
+
+
+def is_bitstring_entry(entry: dict[str, Any]) -> bool:
+    return BITSTRING_ENTRY in status_types(entry)
 
 
 def purpose_of(entry: dict[str, Any]) -> str | None:

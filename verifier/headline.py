@@ -26,6 +26,8 @@ class State(StrEnum):
     EXPIRED = "expired"
     NOT_YET_VALID = "not-yet-valid"
     NOT_ACCREDITED = "not-accredited"
+    # every signature is valid, but none is by a key the issuer controls (key-binding)
+    ISSUER_NOT_CONFIRMED = "issuer-not-confirmed"
     FORGED = "forged"
     COULD_NOT_CHECK = "could-not-check"
     NOT_VALID_NOW = "not-valid-now"  # a failed check this module does not know by name
@@ -40,7 +42,9 @@ class DateMeaning(StrEnum):
 # What an unknown outcome that matters says could not be reached.
 UNREACHABLE = {"proof": "issuer-keys", "key-binding": "issuer-keys",
                "status": "status-list", "issuer-trust": "registry",
-               "role-stack": "unit-credentials"}
+               "role-stack": "unit-credentials",
+               # not unreachable: the issuer's status type is one this verifier does not know
+               "status.unsupported-type": "status-method"}
 
 
 @dataclass(frozen=True)
@@ -69,11 +73,14 @@ def headline_of(verdict: Verdict, checks: Sequence[ReportedCheck], summary: Mapp
     if verdict is Verdict.FORGED_OR_MALFORMED:
         return Headline(State.FORGED)
     if verdict is Verdict.COULD_NOT_CHECK:
-        reached = sorted({UNREACHABLE.get(_base_id(c.id), "other") for c in checks
+        reached = sorted({UNREACHABLE.get(c.id) or UNREACHABLE.get(_base_id(c.id), "other")
+                          for c in checks
                           if c.outcome is Outcome.UNKNOWN and c.unknown_matters})
         return Headline(State.COULD_NOT_CHECK, unreachable=tuple(reached))
     failed = {c.id for c in checks if c.outcome is Outcome.FAILED}
     dates = summary.get("statusListDates") or {}
+    if "key-binding" in failed:  # first: nothing else says who issued it
+        return Headline(State.ISSUER_NOT_CONFIRMED)
     if "status.revocation" in failed:
         return Headline(State.REVOKED, dates.get("revocation"),
                         DateMeaning.STATUS_LIST_SIGNED if dates.get("revocation") else None)

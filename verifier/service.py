@@ -94,14 +94,17 @@ class Verifier:
         # authenticity first: the checks after it read facts only once the proof covers them
         self.authenticity_checks: list[CredentialCheck] = [
             DataModelCheck(), JsonSchemaCheck(schema_loader), ProofCheck(resolver, store, skew),
-            ReadableFactsCheck(), KeyBindingCheck(resolver)]
+            ReadableFactsCheck()]
+        # who signed it: once the content is known to be signed as it is, a signer that is
+        # not the issuer is "issuer not confirmed" (trust), never "forged" (ARCHITECTURE.md)
+        self.key_binding: CredentialCheck = KeyBindingCheck(resolver)
         self.checks: list[CredentialCheck] = [
             RoleStackCheck(self._unit_authenticity),
             ValidityPeriodCheck(skew),
             StatusCheck(self.status_reader),
-            IssuerTrustCheck(),
-            RecognitionCheck(trust),
         ]
+        # the registry is asked about the issuer only when the issuer's own key signed it
+        self.issuer_checks: list[CredentialCheck] = [IssuerTrustCheck(), RecognitionCheck(trust)]
 
     def verify_credential(self, credential: object, *, country: str | None = None,
                           lang: str = "en", related: Iterable[object] = ()) -> VerificationReport:
@@ -120,7 +123,13 @@ class Verifier:
             # it and no summary is shown (ARCHITECTURE.md: a verdict rests on signed data)
             return VerificationReport(Verdict.FORGED_OR_MALFORMED, tuple(checks), {},
                                       context.now)
-        for policy in self.checks:
+        binding = self.key_binding.run(context)
+        checks.extend(binding)
+        issuer_confirmed = all(c.outcome is Outcome.PASSED for c in binding)
+        if not issuer_confirmed:
+            # its accreditation and registry name belong to a body that did not sign it
+            context.trusted_issuer = None
+        for policy in self.checks + (self.issuer_checks if issuer_confirmed else []):
             checks.extend(policy.run(context))
         summary = summarize(context, checks, self._status_list_dates(context, checks))
         return VerificationReport(decide(checks), tuple(checks), summary, context.now)
@@ -164,12 +173,12 @@ class Verifier:
     def _unit_authenticity(self, unit: dict[str, Any]) -> list[ReportedCheck]:
         context = CheckContext(credential=unit, facts=read_facts(unit), now=self.clock())
         out: list[ReportedCheck] = []
-        for policy in self.authenticity_checks:
+        for policy in [*self.authenticity_checks, self.key_binding]:
             out.extend(policy.run(context))
         return out
 
     def authenticity(self, credential: object) -> Sequence[ReportedCheck]:
-        """Only the authenticity checks (structure, schema, terms, proof, key binding)."""
+        """The authenticity checks (structure, schema, terms, proof) and key binding."""
         if not isinstance(credential, dict):
             return [failed("structure", Category.AUTHENTICITY, "not a JSON object")]
         return self._unit_authenticity(credential)

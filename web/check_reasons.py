@@ -78,6 +78,10 @@ PATTERNS: list[tuple[str, str, Say]] = [
      _t(lambda m: _("It names no issuer."))),
     ("key-binding", r"the credential has no proof",
      _t(lambda m: _("It carries no signature."))),
+    ("key-binding", (r"signed, but not by a key the issuer (?P<issuer>\S+) controls: "
+                    r"(?P<detail>.+)"),
+     _t(lambda m: _("Signed, but not by a key the issuer %(issuer)s controls.",
+                    issuer=m["issuer"]), "detail")),
     ("key-binding", (r"it was signed with key (?P<key>.+), which is not a key of the issuer "
                     r"(?P<issuer>\S+)"),
      _t(lambda m: _("It was signed with key %(key)s, which is not a key of the issuer "
@@ -135,6 +139,10 @@ PATTERNS: list[tuple[str, str, Say]] = [
     ("status", r"could not check whether it is (?P<w>revoked|suspended): (?P<detail>.+)",
      _t(lambda m: _("Could not check whether it is %(status)s: the issuer's status list could "
                     "not be read.", status=_status_word(m["w"])), "detail")),
+    ("status", (r"could not check its status: the issuer gave it a status of type (?P<t>.+), "
+                r"which this verifier does not implement"),
+     _t(lambda m: _("Could not check its status: the issuer uses a status method "
+                    "(%(type)s) that this verifier does not implement.", type=m["t"]))),
     ("status", r"the issuer has revoked it",
      _t(lambda m: _("The issuer has revoked it."))),
     ("status", r"the issuer has suspended it",

@@ -8,8 +8,8 @@ same fields either way.
 
 `options.checks` (VC HTTP API v0.3 VerifyOptions, as the W3C test suites and Digital
 Bazaar's verifier use it: `["proof", "credentialStatus"]`) names what the caller asks
-about. Authenticity (structure, terms, schema, proof, key binding) is always decisive: it
-cannot be left out. Without `checks`, every check s4c makes decides, accreditation
+about. Authenticity (structure, terms, schema, proof) is always decisive: it cannot be left
+out. Whether the signing key is one the issuer controls (key binding) is part of "issuer". Without `checks`, every check s4c makes decides, accreditation
 included. Checks that were not asked for are still run and reported, but do not decide
 `verified`; the answer lists what did (`checksApplied`).
 """
@@ -27,14 +27,15 @@ CHECK_GROUPS: dict[str, tuple[str, ...]] = {
     "validFrom": ("validity",),
     "validUntil": ("validity",),
     # s4c: the issuer is accredited for this (registry); a receipt's, that it is this verifier
-    "issuer": ("issuer-trust", "receipt-verifier"),
+    # and it was signed by a key the issuer controls (key-binding)
+    "issuer": ("key-binding", "issuer-trust", "receipt-verifier"),
 }
 ALL_CHECKS = tuple(CHECK_GROUPS)
 
 # VC DM 2.0 §7.1 Verification, problem details types
 VCDM_PROBLEMS = "https://www.w3.org/TR/vc-data-model#"
 S4C_PROBLEMS = "https://w3id.org/skills4cities/problems/"
-CRYPTO_CHECKS = frozenset({"proof", "key-binding"})
+CRYPTO_CHECKS = frozenset({"proof"})
 
 
 class UnknownCheck(ValueError):
@@ -76,6 +77,10 @@ def problem_type(verdict: Verdict, checks: Sequence[ReportedCheck]) -> tuple[str
             return VCDM_PROBLEMS + "CRYPTOGRAPHIC_SECURITY_ERROR", "Forged or altered"
         return VCDM_PROBLEMS + "MALFORMED_VALUE_ERROR", "Malformed"
     if verdict is Verdict.NOT_VALID_NOW:
+        if any(c.id == "key-binding" and c.outcome is Outcome.FAILED for c in checks):
+            # every signature verified: not forged, but its issuer did not sign it
+            return (S4C_PROBLEMS + "issuer-not-confirmed",
+                    "Signed, but not by a key the issuer controls")
         return S4C_PROBLEMS + "not-valid-now", "Authentic, but not valid now"
     return S4C_PROBLEMS + "could-not-check", "Could not be checked"
 

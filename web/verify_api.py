@@ -5,6 +5,10 @@
 200 with the report when verified; 400 when not, as RFC 9457 problem details carrying the
 same report (`web.vcapi_answers`); 400/413 problem details for unusable input.
 
+`POST /presentations/verify` takes `options.holderMustBeSubject` (default true): false accepts a
+holder who is not the subject of a credential it presents (VC DM 2.0 §4.13), and the report
+says so in its `holder-binding` check.
+
 A verification receipt (`verifier.receipts`) sent to /credentials/verify is checked as a
 receipt of this server's verifier: verified only when that verifier signed it (in full:
 `options.checks` does not apply)."""
@@ -21,6 +25,7 @@ from vc.json_input import TooLargeError, loads_bounded
 from verifier.challenges import ChallengeStore
 from verifier.checks.base import ReportedCheck
 from verifier.enveloped import sd_jwt_text
+from verifier.holder_binding import PresenterMayDiffer, SubjectMustPresent
 from verifier.presentation import PresentationReport, verify_presentation
 from verifier.receipts import ReceiptCheck, check_receipt, is_receipt
 from verifier.service import VerificationReport
@@ -104,6 +109,12 @@ def _body() -> dict:
     return body
 
 
+# VC DM 2.0 §4.13 lets a holder present a credential about someone else; whether that is
+# accepted is the verifier's policy (`verifier.holder_binding`), per request: true (the
+# default, strict) or false (the presenter may differ; the report says when it does).
+HOLDER_MUST_BE_SUBJECT = "holderMustBeSubject"
+
+
 def _options(body: dict) -> dict:
     options = body.get("options", {})
     if not isinstance(options, dict):
@@ -115,6 +126,9 @@ def _options(body: dict) -> dict:
     if country is not None and not (len(country) == 2 and country.isascii()
                                     and country.isalpha()):
         raise InputProblem("options.country must be an ISO 3166-1 alpha-2 code, e.g. BG")
+    if HOLDER_MUST_BE_SUBJECT in options and not isinstance(options[HOLDER_MUST_BE_SUBJECT],
+                                                             bool):
+        raise InputProblem(f"options.{HOLDER_MUST_BE_SUBJECT} must be true or false")
     try:
         options["checks"] = answers.requested_checks(options.get("checks"))
     except answers.UnknownCheck as e:
@@ -123,10 +137,11 @@ def _options(body: dict) -> dict:
 
 
 def _answer(report: VerificationReport | PresentationReport | ReceiptCheck, verdict: Verdict,
-            groups: tuple[str, ...]) -> Response:
-    """200 with the report when `verdict` is valid, else a 400 problem carrying it."""
+            groups: tuple[str, ...], **applied: object) -> Response:
+    """200 with the report when `verdict` is valid, else a 400 problem carrying it.
+    `applied`: the policies the request chose, echoed in the answer."""
     verified = verdict is Verdict.VALID
-    body = answers.answer_fields(report.to_json(), verified, groups)
+    body = {**answers.answer_fields(report.to_json(), verified, groups), **applied}
     if verified:
         return jsonify(body)
     checks = list(report.checks)
@@ -196,17 +211,20 @@ def verify_presentation_view() -> Response:
     body = _body()
     presentation = _object(body, "verifiablePresentation")
     options = _options(body)
+    binding = SubjectMustPresent() if options.get(HOLDER_MUST_BE_SUBJECT, True) \
+        else PresenterMayDiffer()
     report = verify_presentation(
         verifier_for_app(current_app), presentation, challenge=options.get("challenge"),
         domain=options.get("domain"), challenges=challenges_for_app(current_app),
-        country=options.get("country"), lang=options.get("lang", "en"))
+        country=options.get("country"), lang=options.get("lang", "en"), holder_binding=binding)
     groups = options["checks"]
     verdict = answers.verdict_for(report.checks, groups)
     if verdict is not Verdict.FORGED_OR_MALFORMED:
         # the presentation holds: each credential decides by the checks asked about
         verdict = worst([verdict, *(answers.verdict_for(r.checks, groups)
                                     for r in report.credentials)])
-    return _answer(report, verdict, groups)
+    return _answer(report, verdict, groups,
+                   **{HOLDER_MUST_BE_SUBJECT: options.get(HOLDER_MUST_BE_SUBJECT, True)})
 
 
 @verify_api.post("/presentations/challenges")

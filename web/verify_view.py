@@ -19,10 +19,12 @@ from web.verify_words import id_words
 
 # Each state's icon (decorative: the headline says it in words) and colour class.
 ICONS = {"valid": "✔", "revoked": "⊘", "suspended": "⏸", "expired": "⌛",
-         "not-yet-valid": "⏳", "not-accredited": "⚠", "forged": "✖",
+         "not-yet-valid": "⏳", "not-accredited": "⚠", "issuer-not-confirmed": "⚠",
+         "forged": "✖",
          "could-not-check": "?", "not-valid-now": "!"}
 TONES = {"valid": "good", "revoked": "bad", "forged": "bad", "suspended": "warn",
          "expired": "warn", "not-yet-valid": "warn", "not-accredited": "warn",
+         "issuer-not-confirmed": "warn",
          "not-valid-now": "warn", "could-not-check": "unknown"}
 CHECK_ICONS = {"passed": "✔", "failed": "✘", "unknown": "?", "info": "ℹ"}
 
@@ -63,6 +65,11 @@ def headline_words(headline: dict[str, Any]) -> tuple[str, str]:
         return (_("Issuer not accredited for this"),
                 _("It was really issued by its signer, but the registry does not list that "
                   "body as accredited to certify this, at this level, on that date."))
+    if state == "issuer-not-confirmed":
+        return (_("Signed, but not by the issuer"),
+                _("Every signature on it is valid, so it was not altered, but none was made "
+                  "with a key the issuer it names controls: nothing confirms that this issuer "
+                  "issued it. Do not accept it as theirs."))
     if state == "forged":
         return (_("Forged or altered"),
                 _("Do not accept it: it was altered, or was not issued by who it claims."))
@@ -79,6 +86,8 @@ def headline_words(headline: dict[str, Any]) -> tuple[str, str]:
 def unreachable_words() -> dict[str, str]:
     return {"issuer-keys": _("the issuer's public keys (its DID document)"),
             "status-list": _("the issuer's status list"),
+            "status-method": _("its status: the issuer uses a status method this verifier "
+                               "does not implement"),
             "registry": _("the registry of accredited bodies"),
             "unit-credentials": _("the keys of the unit credentials"),
             "other": _("a source a check needs")}

@@ -3,11 +3,14 @@ and its status (Bitstring Status List v1.0 §3.2: revocation and suspension)."""
 from datetime import datetime, timedelta
 
 from verifier.checks.base import Category, CheckContext, ReportedCheck, failed, passed, unknown
-from verifier.facts import purpose_of
+from verifier.facts import is_bitstring_entry, purpose_of, status_types
 from verifier.status_lists import StatusListReader, StatusUnavailable
 
 STATUS_WORDS = {"revocation": ("revoked", "not revoked"),
                 "suspension": ("suspended", "not suspended")}
+# a status the issuer gave in a way this verifier does not implement (VC DM 2.0 §4.10: any type)
+UNSUPPORTED_STATUS = "status.unsupported-type"
+MAX_TYPE_CHARS = 120
 
 
 def _day(moment: datetime) -> str:
@@ -33,19 +36,32 @@ class ValidityPeriodCheck:
 
 
 class StatusCheck:
-    """One check per status purpose; an unreadable list is `unknown`, never 'not revoked'."""
+    """One check per status purpose; an unreadable list is `unknown`, never 'not revoked'.
+
+    A status entry of a type this verifier does not implement (VC DM 2.0 §4.10 lets the
+    issuer choose, e.g. 1EdTech's `1EdTechRevocationList`) is `unknown` too, naming the type:
+    the credential may be revoked in a way we cannot read, so it is never 'not revoked', and
+    it is authentic all the same (the entry is covered by the signature)."""
 
     def __init__(self, reader: StatusListReader) -> None:
         self._reader = reader
 
     def run(self, context: CheckContext) -> list[ReportedCheck]:
         entries = [(purpose, e) for e in context.facts.status_entries
-                   if (purpose := purpose_of(e)) is not None and purpose in STATUS_WORDS]
-        if not entries:
-            return [passed("status", Category.CURRENCY,
-                           "the issuer gave it no revocation or suspension status")]
-        issuer = context.facts.issuer_did
+                   if is_bitstring_entry(e)
+                   and (purpose := purpose_of(e)) is not None and purpose in STATUS_WORDS]
+        foreign = sorted({", ".join(status_types(e)) or "(no type)"
+                          for e in context.facts.status_entries if not is_bitstring_entry(e)})
         out = []
+        if foreign:
+            named = "; ".join(t[:MAX_TYPE_CHARS] for t in foreign[:3])
+            out.append(unknown(UNSUPPORTED_STATUS, Category.CURRENCY,
+                               f"could not check its status: the issuer gave it a status of "
+                               f"type {named}, which this verifier does not implement"))
+        if not entries:
+            return out or [passed("status", Category.CURRENCY,
+                                  "the issuer gave it no revocation or suspension status")]
+        issuer = context.facts.issuer_did
         for purpose, entry in entries:
             check_id = f"status.{purpose}"
             on, off = STATUS_WORDS[purpose]

@@ -59,7 +59,15 @@ def as_reported(check: Check) -> ReportedCheck:
 
 
 class KeyBindingCheck:
-    """Every proof's verification method is a key of the issuer DID, under assertionMethod."""
+    """At least one proof is by a key of the issuer DID, listed under assertionMethod.
+
+    ARCHITECTURE.md "Verification is a list of checks": this is a trust check, not an
+    authenticity one. It runs only once every proof has verified (`ProofCheck`), so the
+    content is known to be signed as it is; a signer who is not the issuer makes the
+    credential "issuer not confirmed", never "forged". Further valid proofs by other keys (a
+    proof set or chain, Data Integrity 1.0 §2.1.1 and §2.1.2: an endorser, a witness) take
+    nothing away from the issuer's own.
+    """
 
     def __init__(self, resolver: api.VerificationMethodResolver) -> None:
         self._resolver = UnreachableAwareResolver(resolver)
@@ -67,26 +75,37 @@ class KeyBindingCheck:
     def run(self, context: CheckContext) -> list[ReportedCheck]:
         issuer = context.facts.issuer_did
         if not issuer:
-            return [failed("key-binding", Category.AUTHENTICITY, "the credential names no issuer")]
+            return [failed(KEY_BINDING, Category.TRUST, "the credential names no issuer")]
         if not context.facts.proofs:
-            return [failed("key-binding", Category.AUTHENTICITY, "the credential has no proof")]
-        for proof in context.facts.proofs:
-            vm = proof.get("verificationMethod")
-            if not isinstance(vm, str) or vm.split("#", 1)[0] != issuer:
-                return [failed("key-binding", Category.AUTHENTICITY,
-                               f"it was signed with key {str(vm)[:120]}, which is not a key of "
-                               f"the issuer {issuer}")]
+            return [failed(KEY_BINDING, Category.TRUST, "the credential has no proof")]
+        why: list[str] = []
+        unreachable: str | None = None
+        # sorted: which key is named first must not depend on the order of the proofs
+        vms = sorted({str(p.get("verificationMethod")) for p in context.facts.proofs})
+        for vm in vms:
+            if vm.split("#", 1)[0] != issuer:
+                why.append(f"it was signed with key {vm[:120]}, which is not a key of the "
+                           f"issuer {issuer}")
+                continue
             try:
                 key = self._resolver.resolve_verification_method(vm, "assertionMethod")
             except FetchError as e:
-                return [unknown("key-binding", Category.AUTHENTICITY,
-                                f"the issuer's DID document could not be fetched: {e}")]
+                unreachable = unreachable or f"the issuer's DID document could not be " \
+                                             f"fetched: {e}"
+                continue
             except DIDResolutionError as e:
-                return [failed("key-binding", Category.AUTHENTICITY,
-                               f"the issuer does not authorise key {vm} for issuing: {e}")]
+                why.append(f"the issuer does not authorise key {vm} for issuing: {e}")
+                continue
             if key.controller != issuer:
-                return [failed("key-binding", Category.AUTHENTICITY,
-                               f"key {vm} is controlled by {key.controller}, not the issuer")]
-        return [passed("key-binding", Category.AUTHENTICITY,
-                       f"signed with a key that the issuer {issuer} lists for issuing "
-                       "credentials (assertionMethod)")]
+                why.append(f"key {vm} is controlled by {key.controller}, not the issuer")
+                continue
+            return [passed(KEY_BINDING, Category.TRUST,
+                           f"signed with a key that the issuer {issuer} lists for issuing "
+                           "credentials (assertionMethod)")]
+        if unreachable is not None:
+            return [unknown(KEY_BINDING, Category.TRUST, unreachable)]
+        return [failed(KEY_BINDING, Category.TRUST,
+                       f"signed, but not by a key the issuer {issuer} controls: {why[0]}")]
+
+
+KEY_BINDING = "key-binding"

@@ -26,9 +26,11 @@ class IssuerTrustCheck:
             return [failed("issuer-trust", Category.TRUST,
                            "the credential does not say what was achieved or when")]
         level = facts.eqf_level
-        # a proof naming no key as a string gets "", which no accreditation accepts
-        signers = [vm if isinstance(vm := p.get("verificationMethod"), str) else ""
-                   for p in facts.proofs]
+        # the issuer's own keys that signed it (KeyBindingCheck: one of them did); a further
+        # proof by someone else's key (an endorser) neither adds nor takes away accreditation
+        signers = [vm for p in facts.proofs
+                   if isinstance(vm := p.get("verificationMethod"), str)
+                   and vm.split("#", 1)[0] == facts.issuer_did]
         for accreditation in issuer.accreditations:
             if accreditation.covers(facts.achievement_id, level, facts.valid_from) \
                     and accreditation.accepts(signers):
