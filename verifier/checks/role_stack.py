@@ -2,7 +2,15 @@
 `relatedResource` (VC DM 2.0 §5.3 Integrity of Related Resources), each with a
 `digestMultibase` (`vc.resource_integrity`: a sha2-256 multihash over the JCS of the unit
 credential as signed). When the holder supplies them, each
-must be there, match its digest, and verify as an authentic credential of the same issuer."""
+must be there, match its digest, and verify as an authentic credential of the same issuer.
+
+The supplied unit credentials are evidence about the role, not content the role's own
+signature covers: one that cannot be confirmed makes the role's unit evidence unconfirmed (a
+trust finding: the verdict is "authentic but does not count", or "could not check" when a key
+was unreachable), never the role "forged" (ARCHITECTURE.md "Verification is a list of checks";
+issue 22). That holds for an altered unit too: a digest that differs cannot tell an altered
+unit from a re-signed genuine one, and the role credential, whose signature is fine, is not
+what was altered; the finding names the unit."""
 from collections.abc import Callable
 from typing import Any
 
@@ -11,6 +19,8 @@ from vc.resource_integrity import digest_matches
 from verifier.checks.base import Category, CheckContext, ReportedCheck, failed, passed, unknown
 
 MAX_RELATED = 64
+# whether the supplied units confirm the role: trust in its evidence, not its authenticity
+UNIT_EVIDENCE = Category.TRUST
 
 AuthenticityCheck = Callable[[dict[str, Any]], list[ReportedCheck]]
 
@@ -34,20 +44,20 @@ class RoleStackCheck:
         for resource in supplied:
             unit = context.related[resource["id"]]
             if not digest_matches(resource.get("digestMultibase"), unit):
-                return [failed("role-stack", Category.AUTHENTICITY,
+                return [failed("role-stack", UNIT_EVIDENCE,
                                f"the supplied unit credential {resource['id']} is not the one "
                                "the role credential was issued for (its digest differs)")]
             unit_issuer = unit.get("issuer")
             unit_issuer = unit_issuer.get("id") if isinstance(unit_issuer, dict) else unit_issuer
             if unit_issuer != facts.issuer_did:
-                return [failed("role-stack", Category.AUTHENTICITY,
+                return [failed("role-stack", UNIT_EVIDENCE,
                                f"the unit credential {resource['id']} has another issuer")]
             bad = [c for c in self._authenticity(unit) if c.outcome is not Outcome.PASSED
                    and c.unknown_matters]
             if bad:
                 outcome = bad[0].outcome
                 make = failed if outcome is Outcome.FAILED else unknown
-                return [make("role-stack", Category.AUTHENTICITY,
+                return [make("role-stack", UNIT_EVIDENCE,
                              f"the unit credential {resource['id']} does not verify: "
                              f"{bad[0].check.reason}")]
         missing = len(facts.related) - len(supplied)
@@ -58,4 +68,4 @@ class RoleStackCheck:
             return [unknown("role-stack", Category.INFO,
                             f"{len(supplied)} supplied unit credentials match and verify; "
                             f"{missing} were not supplied", matters=False)]
-        return [passed("role-stack", Category.AUTHENTICITY, reason)]
+        return [passed("role-stack", UNIT_EVIDENCE, reason)]
