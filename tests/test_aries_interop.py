@@ -134,10 +134,13 @@ def test_acapy_data_integrity_route_does_not_bind_the_issuer_to_the_key(world):
     forged = world.holder.add_di_proof(claim, f"{stranger}#{stranger.removeprefix('did:key:')}")
     assert world.holder.verify_di(forged)["verificationResults"]["verified"] is True
     report = world.verifier().verify_credential(forged)
-    # s4c binds them: every signature is valid, but none by the issuer's key (issue 22)
-    assert report.verdict is Verdict.NOT_VALID_NOW
-    assert report.headline.state == "issuer-not-confirmed"
-    assert {c.check.id: c.check.outcome.value for c in report.checks}["key-binding"] == "failed"
+    # ACA-Py accepts it; s4c does not. Its eddsa-jcs-2022 proof does not verify here (ACA-Py
+    # signs the proof options without the document's @context, as the test above shows), so
+    # it is forged, and key binding (run only once every proof verified) is never reached.
+    # A stranger's proof that does verify is "issuer not confirmed": tests/test_wild_verdicts.py
+    checks = {c.check.id: c.check.outcome.value for c in report.checks}
+    assert report.verdict is Verdict.FORGED_OR_MALFORMED
+    assert checks["proof"] == "failed" and "key-binding" not in checks
 
 
 def test_a_stock_acapy_1_7_wallet_cannot_receive_a_credential_status_array(world):

@@ -19,6 +19,7 @@ from employer_world import (
     credentials_by_state,
     install_verifier,
 )
+from playwright.sync_api import expect
 from test_verifier_support import STORE, DemoIssuer
 from werkzeug.serving import make_server
 
@@ -220,7 +221,7 @@ def test_the_printed_report_is_one_clean_page(served, browser, credentials):
         check(page, base, credentials["valid"])
         page.emulate_media(media="print")
         for hidden in (".bar", "#download-receipt", "#print-report", ".email-form", "footer"):
-            assert not page.locator(hidden).is_visible(), hidden
+            expect(page.locator(hidden)).to_be_hidden()  # auto-waits for the print styles
         text = page.locator("main").inner_text()
         assert "Checked on" in text and "2027-03-01 12:00 UTC" in text  # the time of the check
         assert credentials["valid"]["id"] in text  # the credential id
