@@ -172,3 +172,13 @@ def test_a_file_too_large_is_refused_in_words(app):
     assert response.status_code in (400, 413)
     assert "The file is too large (more than 10 MiB)." in html
     assert not any(r in html for r in REPRS)
+
+
+def test_a_body_beyond_the_bound_is_refused_in_words_too(app):
+    """Larger than the form may be at all: refused before any file is read, still in words."""
+    response = upload(app, b"\x89PNG" + b"\x00" * (11 * 1024 * 1024), lang="de")
+    html = response.get_data(as_text=True)
+    assert response.status_code == 413
+    assert state_of(html) == "unreadable"
+    assert read_catalogues()["de"].gettext("The file is too large (more than %(n)s MiB).") \
+        % {"n": 10} in html

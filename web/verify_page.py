@@ -31,6 +31,7 @@ from flask import (
     url_for,
 )
 from flask_babel import gettext as _
+from werkzeug.datastructures import ImmutableMultiDict
 from werkzeug.exceptions import RequestEntityTooLarge
 from werkzeug.wrappers import Response as WerkzeugResponse
 
@@ -184,6 +185,9 @@ def verify_page_blueprint(share_lookup: ShareLookup | None = None) -> Blueprint:
         except (QRPayloadError, VCError) as e:
             return _error(str(e), 400)
         except RequestEntityTooLarge:  # the body as a whole, before any file is read
+            # the form cannot be read: the page forgets it (its language is in the query)
+            # rather than trying again, which would fail the same way and lose the words
+            request.__dict__.update(form=ImmutableMultiDict(), files=ImmutableMultiDict())
             return _error(f"the file is larger than {MAX_FILE_BYTES // (1024 * 1024)} MiB", 413)
         return _keep_and_show(scanned, share_lookup, _country())
 
