@@ -146,3 +146,30 @@ def test_cli_exits_2_on_an_image_without_a_qr_code_and_on_a_bad_trust_list(tmp_p
                                   "--trust-list", str(tmp_path / "trust.json"),
                                   "--operator-did", "did:key:z6Mk"])
     assert result.exit_code == 2
+
+
+def test_cli_reads_a_pdf_certificate_and_a_presentation_file(demo_registry, tmp_path):
+    """`s4c verify` tells a file by its content like the page (issue 26 §1): a PDF embedding the
+    credential and a presentation carrying it are read as the credential file is."""
+    import io
+
+    from pypdf import PdfWriter
+
+    registry, issuer, operator = demo_registry
+    trust_file = _trust_list_file(registry, operator, tmp_path / "trust.json")
+    credential = issuer.sign(role_credential(issuer))
+    writer = PdfWriter()
+    writer.add_blank_page(595, 842)
+    writer.add_attachment("credential.json", json.dumps(credential).encode())
+    pdf = io.BytesIO()
+    writer.write(pdf)
+    (tmp_path / "certificate.txt").write_bytes(pdf.getvalue())  # the name does not matter
+    (tmp_path / "vp.json").write_text(json.dumps({
+        "@context": ["https://www.w3.org/ns/credentials/v2"],
+        "type": ["VerifiablePresentation"], "verifiableCredential": [credential]}))
+    base = ["--data-dir", str(tmp_path / "d"), "verify", "--offline", "--trust-list",
+            str(trust_file), "--operator-did", operator.did, "--json"]
+    for name in ("certificate.txt", "vp.json"):
+        result = CliRunner().invoke(main, [*base, str(tmp_path / name)])
+        assert result.exit_code == 1, result.output  # authentic, status unknown offline
+        assert json.loads(result.output)["verdict"] == "could-not-check", name

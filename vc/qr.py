@@ -187,7 +187,9 @@ def read_qr_codes(image: bytes, max_bytes: int = MAX_IMAGE_BYTES) -> list[str]:
                 raise QRPayloadError("the image has too many pixels")
             picture.load()
             gray = picture.convert("L")
-    except (UnidentifiedImageError, OSError, Image.DecompressionBombError) as e:
+    except UnidentifiedImageError:  # its message is the stream's repr: nothing to say
+        raise QRPayloadError("the file is not a readable PNG or JPEG image") from None
+    except (OSError, Image.DecompressionBombError) as e:
         raise QRPayloadError(f"the file is not a readable PNG or JPEG image: {e}") from None
     results = zxingcpp.read_barcodes(gray, formats=zxingcpp.BarcodeFormats(zxingcpp.BarcodeFormat.QRCode))
     return [r.text for r in results if r.valid and r.text]

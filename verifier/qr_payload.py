@@ -90,6 +90,8 @@ class ScannedInput:
     token: str | None = None
     source: str = "json"  # json | self-contained | link | sd-jwt
     sd_jwt: str | None = None  # an SD-JWT VC's compact text (`verifier.enveloped`)
+    # the other credentials of a presentation: a role credential's unit credentials
+    related: tuple[dict[str, Any], ...] = ()
 
 
 def self_contained_text(credential: dict[str, Any]) -> str:
@@ -125,6 +127,13 @@ def parse_text(text: str) -> ScannedInput:
             raise QRPayloadError(f"the text is not valid JSON: {e}") from None
         if not isinstance(document, dict):
             raise QRPayloadError("the JSON must be an object (a credential)")
+        if _is_presentation(document):
+            return _from_presentation(document)
+        if not CREDENTIAL_MARKS & document.keys():
+            # VC DM 2.0 §4.2/§4.5: no credential lacks all of these; saying "forged" of a
+            # settings file or an order form would accuse its sender of fraud
+            raise QRPayloadError("the JSON is not a credential: it has no @context, type, "
+                                 "credentialSubject or proof")
         return ScannedInput(credential=document, source="json")
     if text.upper().startswith("S4C"):
         return ScannedInput(credential=S4C1.decode(text), source="self-contained")
@@ -137,6 +146,39 @@ def parse_text(text: str) -> ScannedInput:
     shown = text[:16] + ("..." if len(text) > 16 else "")
     raise QRPayloadError(f"{shown!r} is neither a credential (JSON or SD-JWT VC), an s4c QR "
                          "payload (S4C1:...) nor an s4c share link (.../v/<token>)")
+
+
+CREDENTIAL_MARKS = frozenset({"@context", "type", "credentialSubject", "proof"})
+MAX_PRESENTED = 32  # credentials read from one presentation (verifier.presentation)
+
+
+def _is_presentation(document: dict[str, Any]) -> bool:
+    types = document.get("type")
+    types = types if isinstance(types, list) else [types]
+    return "VerifiablePresentation" in types
+
+
+def _from_presentation(document: dict[str, Any]) -> ScannedInput:
+    """A presentation file (VC DM 2.0 §4.13) shown to an employer: its role credential (else
+    its first credential) is checked, the others supplied as the role's unit credentials.
+    Its own proof binds it to a verifier's challenge, which a file never had: the page checks
+    what it carries, as the holder's wallet would show it."""
+    carried = document.get("verifiableCredential")
+    carried = carried if isinstance(carried, list) else [carried]
+    credentials = [c for c in carried[:MAX_PRESENTED] if isinstance(c, dict)]
+    enveloped = [t for c in carried[:MAX_PRESENTED] if (t := sd_jwt_text(c)) is not None]
+    if not credentials:
+        if enveloped:
+            return ScannedInput(sd_jwt=enveloped[0], source="sd-jwt")
+        raise QRPayloadError("the presentation carries no credential")
+
+    def is_role(c: dict[str, Any]) -> bool:
+        types = c.get("type")
+        return isinstance(types, list) and "S4CRoleCredential" in types
+
+    first = next((c for c in credentials if is_role(c)), credentials[0])
+    return ScannedInput(credential=first, source="json",
+                        related=tuple(c for c in credentials if c is not first))
 
 
 def link_token(text: str) -> str | None:

@@ -201,7 +201,7 @@ PATTERNS: list[tuple[str, str, Say]] = [
     ("input", (r"the JSON must be an object \(a credential\)|the payload must hold a JSON "
               r"object"),
      _t(lambda m: _("The JSON is not an object, so it cannot be a credential."))),
-    ("input", r".* is neither a credential \(JSON\), an s4c QR payload .*",
+    ("input", r".* is neither a credential \(JSON( or SD-JWT VC)?\), an s4c QR payload .*",
      _t(lambda m: _("This is neither a credential file, an s4c QR code text (S4C1:) nor an "
                     "s4c share link (.../v/...)."))),
     ("input", r"the QR text .* does not start with .*",
@@ -209,6 +209,25 @@ PATTERNS: list[tuple[str, str, Say]] = [
                     "S4C1:)."))),
     ("input", r"no QR code was found in the image",
      _t(lambda m: _("No QR code was found in the photo. Take it closer, sharp and well lit."))),
+    # what an uploaded file turned out to be (verifier.file_input, verifier.pdf_input)
+    ("input", r"the (file|image) is larger than (?P<n>\d+) MiB",
+     _t(lambda m: _("The file is too large (more than %(n)s MiB).", n=m["n"]))),
+    ("input", (r"the file is not a credential, an SD-JWT VC, a PDF certificate or a photo of "
+               r"a QR code"),
+     _t(lambda m: _("This file is not a credential file, an SD-JWT VC, a PDF certificate or a "
+                    "photo of a QR code."))),
+    ("input", r"the file is an image in (?P<kind>[A-Za-z ]+), not PNG or JPEG",
+     _t(lambda m: _("This picture is in %(kind)s: upload a PNG or JPEG photo of the QR code "
+                    "instead.", kind=m["kind"]))),
+    ("input", r"the PDF holds no credential and no s4c QR code",
+     _t(lambda m: _("This PDF holds no credential and no s4c QR code."))),
+    ("input", r"the PDF (file could not be read|is encrypted)",
+     _t(lambda m: _("This PDF file could not be read."))),
+    ("input", r"the JSON is not a credential: .*",
+     _t(lambda m: _("This JSON file is not a credential: it has none of the parts every "
+                    "credential has."))),
+    ("input", r"the presentation carries no credential",
+     _t(lambda m: _("This presentation carries no credential."))),
     ("input", r"(?P<detail>.*(Base45|zlib|payload|truncated|corrupt).*)",
      _t(lambda m: _("The QR code's content is damaged or incomplete; scan it again."),
         "detail")),
@@ -244,5 +263,15 @@ def explain_input_error(message: str) -> Explained:
         if check == "input":
             match = pattern.fullmatch(message)
             if match:
-                return say(match)
-    return Explained(_("This could not be read."), message)
+                said = say(match)
+                return Explained(said.text, _without_reprs(said.detail))
+    return Explained(_("This could not be read."), _without_reprs(message))
+
+
+# A Python object's repr (`<_io.BytesIO object at 0x7f…>`) that a library put in its message:
+# it means nothing to a reader and tells an attacker about the process.
+_REPR = re.compile(r"<[A-Za-z_][\w.]* object at 0x[0-9a-fA-F]+>")
+
+
+def _without_reprs(detail: str | None) -> str | None:
+    return _REPR.sub("…", detail) if detail else detail

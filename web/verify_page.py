@@ -31,14 +31,17 @@ from flask import (
     url_for,
 )
 from flask_babel import gettext as _
+from werkzeug.datastructures import ImmutableMultiDict
+from werkzeug.exceptions import RequestEntityTooLarge
 from werkzeug.wrappers import Response as WerkzeugResponse
 
 from vc.errors import VCError
 from vc.instants import format_instant
 from vc.json_input import MAX_DEPTH, json_depth
-from vc.qr import MAX_IMAGE_BYTES, QRPayloadError, qr_png
+from vc.qr import QRPayloadError, qr_png
+from verifier.file_input import MAX_FILE_BYTES, parse_file
 from verifier.holder_identity import MAX_EMAIL_CHARS, email_matches
-from verifier.qr_payload import ScannedInput, parse_image, parse_text
+from verifier.qr_payload import ScannedInput, parse_text
 from verifier.receipts import receipt_document
 from web.check_reasons import explain_input_error
 from web.i18n import LANGUAGES, choose_language_with, current_language, verify_page_language
@@ -49,7 +52,6 @@ from web.verifier_identity import signed_by_verifier, verifier_did, verifier_did
 from web.verifiers import sd_jwt_verifier_for_app, verifier_for_app
 from web.verify_keep import keep_report, kept_results
 from web.verify_view import (
-    ICONS,
     TONES,
     achievement_view,
     check_rows,
@@ -115,7 +117,7 @@ def _result_page(result_id: str, record: dict[str, Any], status: int = 200,
     forged = report.get("verdict") == "forged-or-malformed"
     settings = current_services().settings
     return _page(
-        status, result_id=result_id, state=state, icon=ICONS.get(state, "?"),
+        status, result_id=result_id, state=state,
         tone=TONES.get(state, "unknown"), title=title, advice=advice, forged=forged,
         verdict=report.get("verdict"), s=None if forged else summary,
         achievement=None if forged else achievement_view(summary, _framework(), lang),
@@ -145,8 +147,8 @@ def _keep_and_show(scanned: ScannedInput, lookup: ShareLookup | None,
     elif json_depth(credential) > MAX_DEPTH:
         return _error("the document is nested too deeply", 400)
     else:
-        report = verifier_for_app(current_app).verify_credential(credential, country=country,
-                                                                 lang=current_language())
+        report = verifier_for_app(current_app).verify_credential(
+            credential, country=country, lang=current_language(), related=scanned.related)
     result_id = keep_report(report, credential, scanned.source, country)
     return redirect(url_for("verify_page.result", result_id=result_id,
                             lang=current_language()), 303)
@@ -172,15 +174,21 @@ def verify_page_blueprint(share_lookup: ShareLookup | None = None) -> Blueprint:
 
     @page.post("/verify")
     def submit() -> tuple[str, int] | WerkzeugResponse:
-        request.max_content_length = MAX_IMAGE_BYTES + 64 * 1024  # phone photos are large
+        request.max_content_length = MAX_FILE_BYTES + 64 * 1024  # phone photos are large
         try:
-            photo = request.files.get("photo")
-            if photo is not None and photo.filename:
-                scanned = parse_image(photo.stream.read(MAX_IMAGE_BYTES + 1))
+            # the file is told by its content, never by its name or declared type
+            upload = request.files.get("photo")
+            if upload is not None and upload.filename:
+                scanned = parse_file(upload.stream.read(MAX_FILE_BYTES + 1))
             else:
                 scanned = parse_text(request.form.get("text", ""))
         except (QRPayloadError, VCError) as e:
             return _error(str(e), 400)
+        except RequestEntityTooLarge:  # the body as a whole, before any file is read
+            # the form cannot be read: the page forgets it (its language is in the query)
+            # rather than trying again, which would fail the same way and lose the words
+            request.__dict__.update(form=ImmutableMultiDict(), files=ImmutableMultiDict())
+            return _error(f"the file is larger than {MAX_FILE_BYTES // (1024 * 1024)} MiB", 413)
         return _keep_and_show(scanned, share_lookup, _country())
 
     @page.get("/v/<token>")

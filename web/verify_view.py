@@ -17,16 +17,13 @@ from vc.language_maps import pick_language
 from web.check_reasons import explain
 from web.verify_words import id_words
 
-# Each state's icon (decorative: the headline says it in words) and colour class.
-ICONS = {"valid": "✔", "revoked": "⊘", "suspended": "⏸", "expired": "⌛",
-         "not-yet-valid": "⏳", "not-accredited": "⚠", "issuer-not-confirmed": "⚠",
-         "forged": "✖",
-         "could-not-check": "?", "not-valid-now": "!"}
+# Each state's colour class; its icon is drawn by the template (verify/_icons.html, SVG: a
+# font may lack ⏸ or ⌛). Input that could not be read is neither good nor bad: it is neutral,
+# never the red of a forgery (issue 26 §2).
 TONES = {"valid": "good", "revoked": "bad", "forged": "bad", "suspended": "warn",
          "expired": "warn", "not-yet-valid": "warn", "not-accredited": "warn",
          "issuer-not-confirmed": "warn",
-         "not-valid-now": "warn", "could-not-check": "unknown"}
-CHECK_ICONS = {"passed": "✔", "failed": "✘", "unknown": "?", "info": "ℹ"}
+         "not-valid-now": "warn", "could-not-check": "unknown", "unreadable": "neutral"}
 
 
 def day(instant: str | None) -> str | None:
@@ -46,7 +43,7 @@ def headline_words(headline: dict[str, Any]) -> tuple[str, str]:
         return _("Valid"), _("Authentic, current, and issued by an accredited body.")
     if state == "revoked":
         if date:
-            return (_("Revoked (list of %(date)s)", date=date),
+            return (_("Revoked — the issuer's list of %(date)s marks it revoked", date=date),
                     _("The issuer has withdrawn it: do not accept it. Status lists record no "
                       "date, so this says it was revoked on or before %(date)s, when the "
                       "issuer signed the list that marks it.", date=date))
@@ -111,7 +108,7 @@ def check_rows(report: dict[str, Any]) -> list[dict[str, Any]]:
         label = words.get(f"check.{base}") or words.get(
             f"check.{base.split('[', 1)[0]}") or base
         rows.append({"id": check.get("id"), "outcome": outcome, "tone": tone,
-                     "icon": CHECK_ICONS.get(str(tone), "?"), "label": label,
+                     "label": label,
                      "outcome_word": words["outcome.info"] if tone == "info"
                      else words.get(f"outcome.{outcome}", str(outcome)),
                      "text": explained.text, "detail": explained.detail})

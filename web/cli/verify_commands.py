@@ -13,12 +13,12 @@ from issuer.service import IssuerError
 from vc.errors import VCError
 from vc.qr import QRPayloadError, qr_version_for
 from vc.trust import TrustSource, TrustSourceUnavailable
+from verifier.file_input import parse_file
 from verifier.qr_payload import (
     SELF_CONTAINED_MAX_VERSION,
     ScannedInput,
     link_png,
     link_text,
-    parse_image,
     parse_text,
     self_contained_png,
     self_contained_text,
@@ -34,7 +34,6 @@ from web.verifier_identity import verifier_did
 from web.verify_api import InputProblem, bounded_json
 
 MAX_INPUT_BYTES = 10 * 1024 * 1024
-IMAGE_MAGIC = (b"\x89PNG\r\n\x1a\n", b"\xff\xd8\xff")
 VERDICT_WORDS = {"valid": "VALID", "forged-or-malformed": "FORGED OR MALFORMED",
                  "not-valid-now": "AUTHENTIC BUT NOT VALID NOW",
                  "could-not-check": "COULD NOT CHECK"}
@@ -46,7 +45,8 @@ def _unusable(message: str) -> None:
 
 
 def read_input(value: str) -> ScannedInput:
-    """A file (JSON or a PNG/JPEG with a QR code), '-' for stdin, or the QR text itself."""
+    """A file (credential or presentation JSON, SD-JWT VC, PDF certificate, PNG/JPEG with a QR
+    code), '-' for stdin, or the QR text itself."""
     if value == "-":
         raw = sys.stdin.buffer.read(MAX_INPUT_BYTES + 1)
     elif Path(value).is_file():
@@ -56,12 +56,7 @@ def read_input(value: str) -> ScannedInput:
         return parse_text(value)
     if len(raw) > MAX_INPUT_BYTES:
         raise QRPayloadError(f"the input is larger than {MAX_INPUT_BYTES} bytes")
-    if raw.startswith(IMAGE_MAGIC):
-        return parse_image(raw)
-    try:
-        return parse_text(raw.decode("utf-8"))
-    except UnicodeDecodeError:
-        raise QRPayloadError("the input is neither UTF-8 text nor a PNG/JPEG image") from None
+    return parse_file(raw)  # told by content, like the page's upload (issue 26)
 
 
 def _status_lists(paths: tuple[str, ...]) -> list[object]:
@@ -192,7 +187,7 @@ def verify(settings: Settings, source: str, as_json: bool, country: str | None, 
     if scanned.credential is None:
         _unusable("a share link is checked on the page it opens (or with the credential file); "
                   "the command line cannot look it up")
-    related = [read_json_input(path) for path in related_files]
+    related = [*scanned.related, *(read_json_input(path) for path in related_files)]
     verifier = build_verifier(settings, trust_list, operator_did, offline,
                               _status_lists(status_list_files))
     if is_receipt(scanned.credential):
