@@ -124,14 +124,22 @@ def _roles_and_their_units() -> list[str]:
 
 
 def seed_demo(registry: Registry, authority_for: Callable[[str], Authority],
-              body_did: str) -> SeedReport:
+              body_did: str, body_name: str | None = None) -> SeedReport:
     """Adds the demo registry's missing records; `authority_for(slug)` gives signing keys.
-    The body's keys are read from its own DID document (the registry's `body_keys`)."""
+    The body's keys are read from its own DID document (the registry's `body_keys`).
+
+    `body_name` is the name the body's own credentials carry (the deployment's
+    S4C_ISSUER_NAME): the operator registers the body under that one name, so a
+    certificate and the verify page name it alike (issue 26, item 11). A registry seeded
+    earlier under the demo's own names is renamed; a name an operator chose is kept."""
     report = SeedReport()
     operator = authority_for("operator")
     registry.ensure_operator(operator)
-    if registry.registered_body(body_did) is None:  # the operator names the body, once
-        registry.register_body(operator, body_did, names=BODY_NAMES)
+    names = {"en": body_name} if body_name else BODY_NAMES
+    registered = registry.registered_body(body_did)
+    renamed = registered is not None and registered.name == BODY_NAMES != names
+    if (registered is None or renamed) and registry.register_body(operator, body_did,
+                                                                  names=names):
         report.bodies += 1
     for demo in DEMO_ANCHORS:
         anchor = authority_for(demo.slug)

@@ -51,13 +51,14 @@ from web.datadir import prepare_data_dir
 from web.db import make_engine, upgrade
 from web.models import SERVICE_METADATA
 from web.registry_setup import EXTENSION_KEY, seed_demo_registry
-from web.settings import Settings
+from web.settings import DEFAULT_ISSUER_NAME, Settings
 from web.verifiers import VERIFIER_KEY
 
 IMPOSTOR = "Impostor Certification Ltd"
 U01 = f"{FRAMEWORK}/units/U01"
 SCPMC = role_id("SCPMC")
 REAL_EN = BODY_NAMES["en"]
+SEEDED = {"en": DEFAULT_ISSUER_NAME}  # `s4c registry seed-demo`: the credentials' name
 AUSTRIA = "OeAD, National Coordination Point for the Austrian NQF (DEMO)"
 S4C_ENV = ("S4C_DATA_DIR", "S4C_PUBLIC_URL", "S4C_KEY_PASSPHRASE", "DATABASE_URL")
 
@@ -238,7 +239,7 @@ def _article(html: str, did: str) -> str:
 def test_the_registry_pages_name_the_body_and_attribute_the_impostor_wording(app: Flask):
     client, did = app.test_client(), app.config["body"]
     article = _article(client.get("/registry/?lang=en").get_data(as_text=True), did)
-    assert re.search(r"<h2>(.*?)(<span|</h2>)", article).group(1).strip() == REAL_EN
+    assert re.search(r"<h2>(.*?)(<span|</h2>)", article).group(1).strip() == SEEDED["en"]
     rows = re.findall(r"<tr>(.*?)</tr>", article, re.DOTALL)
     austria = [r for r in rows if AUSTRIA in r]
     assert len(austria) == 1 and article.count(IMPOSTOR) == 1
@@ -255,7 +256,7 @@ def test_the_registry_pages_name_the_body_and_attribute_the_impostor_wording(app
 def test_the_registry_json_keeps_the_wording_beside_austrias_accreditation(app: Flask):
     client, did = app.test_client(), app.config["body"]
     issuer = client.get(f"/registry/issuers/{quote(did)}").get_json()
-    assert issuer["name"] == BODY_NAMES
+    assert issuer["name"] == SEEDED
     wordings = {a["country"]: a["nameByAnchor"] for a in issuer["accreditations"]}
     assert wordings == {"BG": {}, "RO": {}, "AT": {"en": IMPOSTOR,
                                                    "de": "<b>Hochstapler</b> GmbH"}}
@@ -277,7 +278,7 @@ def test_only_the_operator_names_a_body_over_the_admin_api(app: Flask):
                      headers={"Authorization": f"Bearer {operator}"})
     assert bad.status_code == 422
     assert {e["pointer"] for e in bad.get_json()["errors"]} == {"/name", "/country"}
-    assert client.get(f"/registry/issuers/{quote(did)}").get_json()["name"] == BODY_NAMES
+    assert client.get(f"/registry/issuers/{quote(did)}").get_json()["name"] == SEEDED
     renamed = client.put(url, json={"name": {"en": "Renamed Academy"}, "country": "BG"},
                          headers={"Authorization": f"Bearer {operator}"})
     assert renamed.status_code == 200 and renamed.get_json()["changed"] is True
@@ -286,7 +287,7 @@ def test_only_the_operator_names_a_body_over_the_admin_api(app: Flask):
     event = services.registry.audit_events(limit=1)[0]
     assert (event["action"], event["actor"], event["subject"]) == (
         "registry.body.registered", services.registry.operator_did(), did)
-    assert event["detail"]["before"]["name"] == BODY_NAMES
+    assert event["detail"]["before"]["name"] == SEEDED
 
 
 def test_the_cli_names_a_body(tmp_path: Path):

@@ -194,7 +194,10 @@ def test_the_holders_page_in_chromium(served, smtp, viewport, tmp_path):
         assert json.loads(unquote(offer.split("=", 1)[1]))["credential_configuration_ids"][0] \
             .endswith("-sd_jwt")
         assert axe_findings(page) == []
-        page.locator("tr[data-state=active] .withdraw").first.click()
+        active = page.locator("tr[data-state=active]").first
+        active.locator("summary").click()
+        active.locator("input[name=confirm]").check()
+        active.locator("button.danger").click()
         assert page.locator("tr[data-state=withdrawn]").count() >= 1
         # someone else's credential is not there
         other = issuer_service(settings).credentials()

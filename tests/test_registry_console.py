@@ -93,7 +93,7 @@ def test_an_anchor_signs_in_accredits_changes_and_revokes_with_an_audit_row_each
         (True, True, 6), (False, False, 7)}
     new = next(a.id for a in accreditations if not a.revoked)
     assert client.post("/registry/admin/bodies/revoke",
-                       data={"csrf_token": token, "id": new}).status_code == 302
+                       data={"csrf_token": token, "id": new, "confirm": "1"}).status_code == 302
     assert all(a.revoked for a in services(app).registry.snapshot().issuer(BODY).accreditations)
 
     decided = client.post("/registry/admin/recognition/SCPM", data={
@@ -124,8 +124,8 @@ def test_an_anchor_cannot_touch_another_anchors_records_or_the_operators_pages(a
     ro, ro_token = sign_in(app, "ro-anc")
     assert ro.get(f"/registry/admin/bodies/change?id={theirs}").status_code == 404
     assert accredit(ro, ro_token, replaces=theirs).status_code == 404
-    refused = ro.post("/registry/admin/bodies/revoke", data={"csrf_token": ro_token,
-                                                            "id": theirs}, follow_redirects=True)
+    refused = ro.post("/registry/admin/bodies/revoke", data={"csrf_token": ro_token, "id": theirs,
+                                                            "confirm": "1"}, follow_redirects=True)
     assert "The registry refused the change" in refused.text
     assert not services(app).registry.snapshot().issuer(BODY).accreditations[0].revoked
     for url in ("/registry/admin/trust-anchors",):
@@ -186,7 +186,8 @@ def test_a_retired_anchor_is_signed_out_and_its_records_stop_counting(app: Flask
     accredit(anchor, token)
     operator, op_token = sign_in(app, "operator")
     page = operator.post("/registry/admin/trust-anchors/retire",
-                         data={"csrf_token": op_token, "slug": "bg-navet"}, follow_redirects=True)
+                         data={"csrf_token": op_token, "slug": "bg-navet", "confirm": "1"},
+                         follow_redirects=True)
     assert "retired" in page.text
     assert anchor.get("/registry/admin/bodies").status_code == 302
     assert services(app).registry.snapshot().issuer(BODY) is None

@@ -148,8 +148,10 @@ def test_an_anchor_accredits_changes_revokes_and_publishes_in_the_browser(browse
         rows = page.locator("tr.accreditation", has_text="Browser Academy")
         assert sorted(rows.nth(i).get_attribute("data-status") for i in range(2)) == [
             "active", "revoked"]
-        page.locator("tr.accreditation[data-status=active]", has_text="Browser Academy") \
-            .locator("button", has_text="Revoke").click()
+        active = page.locator("tr.accreditation[data-status=active]", has_text="Browser Academy")
+        active.locator("summary", has_text="Revoke").click()
+        active.locator("input[name=confirm]").check()
+        active.locator("button.danger").click()
         assert page.locator("tr.accreditation[data-status=active]",
                             has_text="Browser Academy").count() == 0
 

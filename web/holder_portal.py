@@ -37,6 +37,7 @@ from vc.qr import QRPayloadError, qr_png
 from verifier.qr_payload import self_contained_png
 from web import issuer_reads as reads
 from web.auth import CSRF_FIELD, protect_forms, safe_next
+from web.confirmation import confirmed
 from web.holder_pages import _png_data_url, certificate_text, download_name, share_key, share_url
 from web.i18n import LANGUAGES, choose_language_with, current_language
 from web.job_queue import QueueUnavailable
@@ -284,8 +285,12 @@ def make_share() -> BaseResponse:
 @holder_portal.post("/shares/withdraw")
 def withdraw_share() -> BaseResponse:
     row, _document = _own(request.form.get("credential", ""))
-    revoke_share(current_services().issuer.sessions, request.form.get("link", ""), "holder",
-                 credential_id=row.id)
+    if confirmed(request.form):
+        try:
+            revoke_share(current_services().issuer.sessions, request.form.get("link", ""),
+                         "holder", credential_id=row.id)
+        except LookupError:
+            abort(404)
     return redirect(url_for("holder_portal.credential", credential_id=row.id) + "#share")
 
 

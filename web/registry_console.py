@@ -35,6 +35,7 @@ from registry.validation import Problems
 from registry.vocab import FRAMEWORK, ROLE_CODES, now, role_id
 from schemas.framework import load_reference_framework, localized
 from web.auth import check_csrf
+from web.confirmation import confirmed
 from web.i18n import LANGUAGES, choose_language_with, current_language, registry_page_language
 from web.registry_forms import date, field_errors, integer, language_map, text
 from web.registry_pages import role_name, status_words
@@ -206,6 +207,8 @@ def add_anchor(services: RegistryServices, info: AuthorityInfo) -> Any:
 @console_view("operator")
 def retire_anchor(services: RegistryServices, info: AuthorityInfo) -> Any:
     slug = text(request.form, "slug")
+    if not confirmed(request.form):
+        return redirect(_here("registry_console.trust_anchors"))
     try:
         services.registry.remove_anchor(services.operator(), slug)
     except RegistryError as e:
@@ -329,6 +332,8 @@ def accredit(services: RegistryServices, info: AuthorityInfo) -> Any:
 @registry_console.post("/bodies/revoke")
 @console_view("anchor")
 def revoke_body(services: RegistryServices, info: AuthorityInfo) -> Response:
+    if not confirmed(request.form):
+        return redirect(_here("registry_console.bodies"))
     try:
         services.registry.revoke_accreditation(_signer(services, info),
                                                text(request.form, "id"))
@@ -416,6 +421,8 @@ def decide(services: RegistryServices, info: AuthorityInfo, code: str) -> Any:
 @registry_console.post("/recognition/withdraw")
 @console_view("anchor")
 def withdraw(services: RegistryServices, info: AuthorityInfo) -> Response:
+    if not confirmed(request.form):
+        return redirect(_here("registry_console.recognition"))
     try:
         services.registry.withdraw_recognition(_signer(services, info),
                                                text(request.form, "id"))

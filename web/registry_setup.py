@@ -152,7 +152,9 @@ def seed_demo_registry(settings: Settings) -> SeedReport:
     services = open_registry(settings)
     try:
         services.operator()
-        return seed_demo(services.registry, services.keys.authority, settings.issuer_did)
+        # the body is registered under the name its credentials carry (S4C_ISSUER_NAME)
+        return seed_demo(services.registry, services.keys.authority, settings.issuer_did,
+                         settings.issuer_name)
     finally:
         services.close()
 
