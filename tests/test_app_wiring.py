@@ -150,3 +150,26 @@ def _engines_of(app: Flask) -> list:
     services = app.extensions["s4c"]
     return [services.engine] if hasattr(services, "engine") else \
         [services.issuer.engine, app.extensions["s4c.registry"].engine]
+
+
+def test_a_forked_worker_does_not_reuse_its_parents_pooled_connections(tmp_path):
+    """A server that builds the app before forking its workers (`--preload`): each child
+    starts with an empty pool, so two processes never talk over one connection."""
+    app = create_app(_settings(tmp_path))
+    engine = app.extensions["s4c"].engine
+    try:
+        _realistic_mix(app)
+        assert engine.pool.checkedin() >= 1
+        read, write = os.pipe()
+        child = os.fork()
+        if child == 0:  # pragma: no cover - the child reports through the pipe
+            os.write(write, str(engine.pool.checkedin()).encode())
+            os._exit(0)
+        os.close(write)
+        with os.fdopen(read) as answer:
+            in_child = answer.read()
+        os.waitpid(child, 0)
+        assert in_child == "0"
+        assert engine.pool.checkedin() >= 1  # the parent's connections stay open
+    finally:
+        engine.dispose()

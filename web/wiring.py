@@ -6,9 +6,16 @@ tables live in the one database of `DATABASE_URL`. Views never build anything: a
 connections stay within one pool however many pages and APIs it serves.
 
 `s4c serve` builds the app in each gunicorn worker after the fork (no `preload_app`), so
-no worker inherits a parent's pooled connections.
+no worker inherits a parent's pooled connections. An app built before a fork anyway (a
+server run with `--preload`) has its pool emptied in the child, without closing the
+parent's connections (SQLAlchemy, "Using Connection Pools with Multiprocessing or
+os.fork()").
 """
+import os
+import weakref
+
 from flask import Flask
+from sqlalchemy import Engine
 
 from verifier.challenges import ChallengeStore
 from verifier.kept_results import KeptResults
@@ -30,6 +37,7 @@ def build_services(app: Flask, settings: Settings) -> Services:
     keys = open_issuer_keys(settings)
     engine = make_engine(settings.database_url, pool_size=settings.db_pool_size,
                          max_overflow=settings.db_max_overflow)
+    _forget_pool_in_forked_children(engine)
     issuer = issuer_service_for(settings, keys, engine)
     registry = open_registry(settings, engine)
     sd_jwt_key = sd_jwt_issuer_key(settings)
@@ -47,3 +55,14 @@ def build_services(app: Flask, settings: Settings) -> Services:
         verifier=build_app_verifier(app, settings, trust),
         aries_verifier=build_app_verifier(app, settings, trust, aries=True),
         sd_jwt_verifier=build_app_sd_jwt_verifier(app, settings, trust, sd_jwt_key))
+
+
+def _forget_pool_in_forked_children(engine: Engine) -> None:
+    # a weak reference: an app dropped (tests make many) is not kept alive by the hook
+    ref = weakref.ref(engine)
+
+    def after_fork() -> None:
+        found = ref()
+        if found is not None:
+            found.dispose(close=False)
+    os.register_at_fork(after_in_child=after_fork)
