@@ -37,7 +37,7 @@ from web.app import create_app
 from web.datadir import prepare_data_dir
 from web.db import make_engine
 from web.holder_pages import share_key
-from web.registry_setup import EXTENSION_KEY, RegistryServices, seed_demo_registry
+from web.registry_setup import RegistryServices, registry_of, seed_demo_registry
 from web.settings import Settings
 
 PUBLIC_URL = "https://certify.example.eu"
@@ -164,7 +164,7 @@ def running_world(data_dir: Path, database_url: str | None = None) -> Iterator[W
         service = app.extensions["s4c"].issuer
         credentials = seed_demo(service).credentials
         seed_demo_registry(settings)
-        registry: RegistryServices = app.extensions[EXTENSION_KEY]
+        registry: RegistryServices = registry_of(app)
         registry.access.set_password(ANCHOR, ANCHOR_PASSWORD)
         registry.access.set_password(OPERATOR, OPERATOR_PASSWORD)
         world = World(

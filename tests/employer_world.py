@@ -25,7 +25,7 @@ from test_verifier_support import (
 )
 
 from verifier.service import Verifier
-from web.verifiers import VERIFIER_KEY
+from web.services import replace_services
 
 HOLDER_NAME = "Ana Test"
 HOLDER_EMAIL = "ana.test@example.org"
@@ -99,8 +99,8 @@ def install_verifier(app: Flask, issuer: DemoIssuer) -> None:
     trust = FakeTrustSource([trusted(issuer, accreditation(issuer.did))],
                             [recognition("BG", nqf="НКР 6")])
     fetcher = world(issuer)
-    app.extensions[VERIFIER_KEY] = Verifier(trust, resolver_for(fetcher), fetcher,
-                                            clock=lambda: NOW, store=STORE)
+    replace_services(app, verifier=Verifier(trust, resolver_for(fetcher), fetcher,
+                                            clock=lambda: NOW, store=STORE))
 
 
 def as_text(credential: Any) -> str:

@@ -15,8 +15,8 @@ from issuer.officers import add_officer
 from vc.qr import read_qr_codes
 from web.app import create_app
 from web.cli import main
+from web.services import replace_services
 from web.settings import Settings
-from web.verifiers import ARIES_VERIFIER_KEY as VERIFIER_KEY
 
 PASSWORD = "a long officer password"
 CSRF = re.compile(r'name="csrf_token" value="([^"]+)"')
@@ -36,7 +36,7 @@ def client(world: AriesWorld, monkeypatch):
         "S4C_PUBLIC_URL": PUBLIC_URL, "S4C_KEY_PASSPHRASE": "aries test passphrase"})
     app = create_app(settings)
     app.config["TESTING"] = True
-    app.extensions[VERIFIER_KEY] = world.verifier()  # no network: registry and lists local
+    replace_services(app, aries_verifier=world.verifier())  # no network: registry and lists local
     add_officer(world.service.sessions, "otto", PASSWORD, "test")
     client = app.test_client()
     token = CSRF.search(client.get("/issuer/login").get_data(as_text=True)).group(1)

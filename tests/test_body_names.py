@@ -50,9 +50,9 @@ from web.cli import main
 from web.datadir import prepare_data_dir
 from web.db import make_engine, upgrade
 from web.models import SERVICE_METADATA
-from web.registry_setup import EXTENSION_KEY, seed_demo_registry
+from web.registry_setup import registry_of, seed_demo_registry
+from web.services import replace_services
 from web.settings import DEFAULT_ISSUER_NAME, Settings
-from web.verifiers import VERIFIER_KEY
 
 IMPOSTOR = "Impostor Certification Ltd"
 U01 = f"{FRAMEWORK}/units/U01"
@@ -222,7 +222,7 @@ def app(tmp_path_factory: pytest.TempPathFactory) -> Flask:
         prepare_data_dir(settings)
         seed_demo_registry(settings)
         application = create_app(settings)
-    services = application.extensions[EXTENSION_KEY]
+    services = registry_of(application)
     services.registry.accredit(services.keys.existing("at-oead"), settings.issuer_did,
                                names={"en": IMPOSTOR, "de": "<b>Hochstapler</b> GmbH"},
                                achievements=[U01], max_eqf_level=1)
@@ -267,7 +267,7 @@ def test_the_registry_json_keeps_the_wording_beside_austrias_accreditation(app: 
 
 def test_only_the_operator_names_a_body_over_the_admin_api(app: Flask):
     client, did = app.test_client(), app.config["body"]
-    services = app.extensions[EXTENSION_KEY]
+    services = registry_of(app)
     austria = services.registry.rotate_token("at-oead")
     operator = services.registry.rotate_token("operator")
     url = f"/registry/admin/issuers/{quote(did)}/name"
@@ -320,8 +320,8 @@ def _verify_page(tmp_path: Path, issuer_name: dict[str, str]) -> str:
     covering = replace(accreditation(issuer.did), anchor_name="OeAD (test)", country="AT",
                        body_name={"en": IMPOSTOR})
     body = replace(trusted(issuer, covering), name=issuer_name)
-    app.extensions[VERIFIER_KEY] = Verifier(FakeTrustSource([body]), resolver_for(world),
-                                            world, clock=lambda: NOW, store=STORE)
+    replace_services(app, verifier=Verifier(FakeTrustSource([body]), resolver_for(world),
+                                            world, clock=lambda: NOW, store=STORE))
     try:
         response = app.test_client().post("/verify", data={
             "text": json.dumps(issuer.sign(role_credential(issuer))), "lang": "en"},
@@ -329,7 +329,7 @@ def _verify_page(tmp_path: Path, issuer_name: dict[str, str]) -> str:
         assert response.status_code == 200 and 'data-verdict="valid"' in response.text
         return re.search(r'<dd id="issuer">(.*?)</dd>', response.text, re.DOTALL).group(1)
     finally:
-        app.extensions[EXTENSION_KEY].close()
+        registry_of(app).close()
 
 
 def test_the_employers_page_names_the_body_and_attributes_the_anchors_wording(

@@ -28,7 +28,7 @@ from web.app import create_app
 from web.cli import main
 from web.datadir import prepare_data_dir
 from web.db import make_engine, upgrade
-from web.registry_setup import EXTENSION_KEY, RegistryServices
+from web.registry_setup import RegistryServices, registry_of
 from web.settings import Settings
 
 SCPM, SCPD = role_id("SCPM"), role_id("SCPD")
@@ -162,7 +162,7 @@ def app(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Flask:
     settings = Settings.from_environment(tmp_path / "data", environ={})
     prepare_data_dir(settings)
     application = create_app(settings)
-    services: RegistryServices = application.extensions[EXTENSION_KEY]
+    services: RegistryServices = registry_of(application)
     operator = services.operator()
     services.registry.add_anchor(operator, services.keys.authority("bg-navet").did,
                                  slug="bg-navet", country="BG", names={"en": "NAVET"})
@@ -180,7 +180,7 @@ def _post(client, token: str, **extra) -> object:
 
 def test_the_admin_api_answers_409_without_or_with_a_wrong_replaces(app: Flask):
     client = app.test_client()
-    token = app.extensions[EXTENSION_KEY].registry.rotate_token("bg-navet")
+    token = registry_of(app).registry.rotate_token("bg-navet")
     first = _post(client, token)
     assert first.status_code == 201
     first_id = first.get_json()["id"]
@@ -211,13 +211,13 @@ def test_the_console_form_refuses_a_decision_published_meanwhile(app: Flask):
     seen = re.search(r'name="replaces" value="([^"]+)"',
                      client.get("/registry/admin/recognition/SCPM").text).group(1)
     # another officer publishes first; this form still names the decision it saw
-    token = app.extensions[EXTENSION_KEY].registry.rotate_token("bg-navet")
+    token = registry_of(app).registry.rotate_token("bg-navet")
     assert _post(app.test_client(), token, replaces=seen, nqfLevel="НКР 8",
                  eqfLevel=8).status_code == 201
     stale = client.post("/registry/admin/recognition/SCPM",
                         data=fields | {"nqfLevel": "НКР 7", "replaces": seen})
     assert stale.status_code == 409 and "is not the current decision" in stale.text
-    assert [r.nqf_level for r in app.extensions[EXTENSION_KEY].registry.snapshot()
+    assert [r.nqf_level for r in registry_of(app).registry.snapshot()
             .recognitions_for(SCPM, "BG")] == ["НКР 8"]
 
 

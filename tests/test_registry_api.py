@@ -12,7 +12,7 @@ from registry.vocab import role_id
 from vc.statuslist import read_status
 from web.app import create_app
 from web.datadir import prepare_data_dir
-from web.registry_setup import EXTENSION_KEY, RegistryServices
+from web.registry_setup import RegistryServices, registry_of
 from web.settings import Settings
 
 S4C_ENV = ("S4C_DATA_DIR", "S4C_PUBLIC_URL", "S4C_KEY_PASSPHRASE", "DATABASE_URL")
@@ -39,7 +39,7 @@ def app(tmp_path: Path) -> Flask:
     prepare_data_dir(settings)
     application = create_app(settings)
     yield application
-    application.extensions[EXTENSION_KEY].close()
+    registry_of(application).close()
 
 
 @pytest.fixture
@@ -48,7 +48,7 @@ def client(app: Flask) -> FlaskClient:
 
 
 def services(app: Flask) -> RegistryServices:
-    return app.extensions[EXTENSION_KEY]
+    return registry_of(app)
 
 
 def bearer(token: str) -> dict[str, str]:

@@ -15,7 +15,7 @@ from registry.vocab import role_id
 from web.app import create_app
 from web.cli import main
 from web.datadir import prepare_data_dir
-from web.registry_setup import EXTENSION_KEY, RegistryServices
+from web.registry_setup import RegistryServices, registry_of
 from web.settings import Settings
 
 S4C_ENV = ("S4C_DATA_DIR", "S4C_PUBLIC_URL", "S4C_KEY_PASSPHRASE", "DATABASE_URL")
@@ -35,7 +35,7 @@ def app(tmp_path: Path) -> Flask:
     settings = Settings.from_environment(tmp_path / "data", environ={})
     prepare_data_dir(settings)
     application = create_app(settings)
-    services: RegistryServices = application.extensions[EXTENSION_KEY]
+    services: RegistryServices = registry_of(application)
     operator = services.operator()
     for slug, country in (("bg-navet", "BG"), ("ro-anc", "RO")):
         services.registry.add_anchor(operator, services.keys.authority(slug).did, slug=slug,
@@ -47,7 +47,7 @@ def app(tmp_path: Path) -> Flask:
 
 
 def services(app: Flask) -> RegistryServices:
-    return app.extensions[EXTENSION_KEY]
+    return registry_of(app)
 
 
 def csrf(client: FlaskClient, url: str = "/registry/admin/login") -> str:

@@ -18,7 +18,7 @@ from web.app import create_app
 from web.cli import main
 from web.datadir import prepare_data_dir
 from web.db import make_engine
-from web.registry_setup import EXTENSION_KEY, seed_demo_registry
+from web.registry_setup import registry_of, seed_demo_registry
 from web.settings import DEFAULT_ISSUER_NAME, Settings
 
 S4C_ENV = ("S4C_DATA_DIR", "S4C_PUBLIC_URL", "S4C_KEY_PASSPHRASE", "DATABASE_URL")
@@ -46,7 +46,7 @@ def seeded(tmp_path_factory: pytest.TempPathFactory) -> Settings:
 def app(seeded: Settings) -> Flask:
     application = create_app(seeded)
     yield application
-    application.extensions[EXTENSION_KEY].close()
+    registry_of(application).close()
 
 
 @pytest.fixture

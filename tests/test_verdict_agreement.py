@@ -16,7 +16,7 @@ from issuer.demo import seed_demo
 from web.app import create_app
 from web.cli import main
 from web.datadir import prepare_data_dir
-from web.registry_setup import EXTENSION_KEY, seed_demo_registry
+from web.registry_setup import registry_of, seed_demo_registry
 from web.settings import Settings
 
 ENV = {"S4C_PUBLIC_URL": "https://certify.example.eu",
@@ -31,7 +31,7 @@ def demo(tmp_path_factory):
     app = create_app(settings)
     credentials = seed_demo(app.extensions["s4c"].issuer).credentials
     seed_demo_registry(settings)
-    registry = app.extensions[EXTENSION_KEY]
+    registry = registry_of(app)
     trust_list = root / "trust-list.json"
     trust_list.write_text(json.dumps(registry.trust_list()))
     lists = []

@@ -34,8 +34,9 @@ from verifier.service import Verifier
 from verifier.verdict import Verdict
 from web.app import create_app
 from web.datadir import prepare_data_dir
+from web.services import replace_services
 from web.settings import Settings
-from web.verifiers import VERIFIER_KEY, OwnOriginFetcher
+from web.verifiers import OwnOriginFetcher
 from web.verify_api import MAX_BODY_BYTES
 
 V2 = "https://www.w3.org/ns/credentials/v2"
@@ -55,8 +56,8 @@ def app(tmp_path: Path, issuer: DemoIssuer, monkeypatch: pytest.MonkeyPatch) -> 
     app = create_app(settings)
     world = issuer_world(issuer, revoked=(7,))
     trust = FakeTrustSource([trusted(issuer, accreditation(issuer.did))], [recognition("BG")])
-    app.extensions[VERIFIER_KEY] = Verifier(trust, resolver_for(world), world,
-                                            clock=lambda: NOW, store=STORE)
+    replace_services(app, verifier=Verifier(trust, resolver_for(world), world,
+                                            clock=lambda: NOW, store=STORE))
     return app
 
 

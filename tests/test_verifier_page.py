@@ -40,8 +40,8 @@ from web.cli import main
 from web.cli.context import issuer_service
 from web.datadir import open_issuer_keys, prepare_data_dir
 from web.i18n import LANGUAGES, po_path, read_catalogues
+from web.services import replace_services
 from web.settings import Settings
-from web.verifiers import VERIFIER_KEY
 
 CHROMIUM = Path("/usr/bin/chromium")
 TOKEN = "c2hhcmVkLWJ5LXRoZS1ob2xkZXI"
@@ -74,8 +74,8 @@ def app(settings: Settings, issuer: DemoIssuer) -> Flask:
     world = issuer_world(issuer, revoked=(7,))
     trust = FakeTrustSource([trusted(issuer, accreditation(issuer.did))],
                             [recognition("BG", nqf="НКР 6")])
-    app.extensions[VERIFIER_KEY] = Verifier(trust, resolver_for(world), world,
-                                            clock=lambda: NOW, store=STORE)
+    replace_services(app, verifier=Verifier(trust, resolver_for(world), world,
+                                            clock=lambda: NOW, store=STORE))
     shared = {TOKEN: issuer.sign(role_credential(issuer))}
     app.config["S4C_SHARE_LOOKUP"] = shared.get
     return app

@@ -39,8 +39,8 @@ from verifier.service import Verifier
 from verifier.verdict import Verdict
 from web.app import create_app
 from web.datadir import prepare_data_dir
+from web.services import replace_services
 from web.settings import Settings
-from web.verifiers import VERIFIER_KEY
 
 OB3_EXTENSIONS = "https://purl.imsglobal.org/spec/ob/v3p0/extensions.json"
 EXAMPLES_V2 = "https://www.w3.org/ns/credentials/examples/v2"
@@ -209,8 +209,8 @@ def app(tmp_path: Path, issuer: DemoIssuer, vectors: Path, monkeypatch: pytest.M
     # the project's contexts (s4c's own included) and the W3C examples context the vectors use
     store = ContextStore({EXAMPLES_V2: vectors / "contexts" / "credentials-examples-v2.jsonld"},
                          pinned=[standard_contexts(), PinnedContexts(CONTEXTS_DIR)])
-    app.extensions[VERIFIER_KEY] = Verifier(trust, resolver_for(world), world,
-                                            clock=lambda: NOW, store=store)
+    replace_services(app, verifier=Verifier(trust, resolver_for(world), world,
+                                            clock=lambda: NOW, store=store))
     return app
 
 

@@ -7,7 +7,6 @@ from vc.did_web import did_web_has_path
 from web.aries_pages import aries_pages
 from web.auth import init_auth
 from web.cohort_exports import cohort_exports
-from web.datadir import issuer_service_for, open_issuer_keys
 from web.holder_pages import holder_pages
 from web.holder_portal import holder_portal
 from web.home import home
@@ -15,7 +14,6 @@ from web.i18n import init_i18n
 from web.issuer_api import issuer_api
 from web.issuer_console import issuer_console
 from web.issuer_corrections import issuer_corrections
-from web.job_queue import JobQueue
 from web.oid4vci.authorization import oid4vci_authorization
 from web.oid4vci.endpoints import oid4vci
 from web.oid4vp.endpoints import oid4vp
@@ -23,13 +21,14 @@ from web.problems import register_problem_handlers
 from web.registry_setup import register_registry
 from web.request_bounds import bound_request_input
 from web.security_headers import install_security_headers
-from web.services import EXTENSION_KEY, Services
+from web.services import EXTENSION_KEY
 from web.settings import Settings
 from web.status_lists import status_lists
 from web.vcapi_issuer import vcapi_issuer
 from web.verify_api import verify_api
 from web.verify_page import verify_page_blueprint
 from web.wellknown import did_document, wellknown
+from web.wiring import build_services
 
 MAX_REQUEST_BYTES = 1024 * 1024
 JSON_PATH_PREFIXES = ("/.well-known/", "/credentials/", "/presentations/", "/status/",
@@ -43,15 +42,12 @@ def create_app(settings: Settings | None = None) -> Flask:
     passphrase yet, or the key files cannot be used with it.
     """
     settings = settings or Settings.from_environment()
-    keys = open_issuer_keys(settings)
     app = Flask(__name__)
     app.config["MAX_CONTENT_LENGTH"] = MAX_REQUEST_BYTES
     bound_request_input(app)  # before any route is added
     init_i18n(app)
-    issuer = issuer_service_for(settings, keys)
-    jobs = JobQueue(settings, lambda: issuer_service_for(settings))
-    app.extensions[EXTENSION_KEY] = Services(settings=settings, issuer_keys=keys,
-                                             issuer=issuer, jobs=jobs)
+    services = app.extensions[EXTENSION_KEY] = build_services(app, settings)
+    issuer = services.issuer
     app.register_blueprint(home)
     app.register_blueprint(wellknown)
     app.register_blueprint(oid4vci)
@@ -68,7 +64,7 @@ def create_app(settings: Settings | None = None) -> Flask:
     if did_web_has_path(settings.issuer_did):
         # did:web with a path resolves to <path>/did.json; a proxy strips <path> before us.
         app.add_url_rule("/did.json", "did_json", did_document)
-    register_registry(app, settings)
+    register_registry(app)
     register_problem_handlers(app, JSON_PATH_PREFIXES)
     install_security_headers(app, settings.public_url)
     if settings.trusted_proxies:

@@ -5,6 +5,7 @@ import secrets
 from dataclasses import dataclass
 from pathlib import Path
 
+from sqlalchemy import Engine
 from sqlalchemy.orm import Session
 
 from issuer.audit import record_audit_event
@@ -74,10 +75,12 @@ def open_issuer_keys(settings: Settings, *, create_passphrase: bool = False) -> 
     return key_store(settings.data_dir, key_passphrase(settings, create=create_passphrase))
 
 
-def issuer_service_for(settings: Settings, keys: KeyStore | None = None) -> IssuerService:
-    """The issuer of the data directory (the one place an `IssuerService` is built)."""
+def issuer_service_for(settings: Settings, keys: KeyStore | None = None,
+                       engine: Engine | None = None) -> IssuerService:
+    """The issuer of the data directory (the one place an `IssuerService` is built);
+    `engine`: the app's one engine (`web.wiring`), else one of its own."""
     return IssuerService(
-        make_engine(settings.database_url), keys or open_issuer_keys(settings),
+        engine or make_engine(settings.database_url), keys or open_issuer_keys(settings),
         IssuerConfig(did=settings.issuer_did, name=settings.issuer_name,
                      public_url=settings.public_url, wallet_copies=settings.wallet_copies),
         write_gate=write_gate(settings.database_url))

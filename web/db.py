@@ -18,12 +18,14 @@ MIGRATIONS_DIR = Path(__file__).resolve().parent / "migrations"
 MIGRATION_LOCK_KEY = 0x5334_4D49  # "S4MI": the advisory lock every s4c instance migrates under
 
 
-def make_engine(url: str) -> Engine:
+def make_engine(url: str, *, pool_size: int = 5, max_overflow: int = 10) -> Engine:
     """An engine with sane pooling; SQLite gets foreign keys, WAL and a busy timeout. JSON
-    columns are written and read by orjson (`json_text`, `json_value`)."""
+    columns are written and read by orjson (`json_text`, `json_value`). `pool_size`,
+    `max_overflow`: the server database's pool (Settings' S4C_DB_POOL_SIZE and
+    S4C_DB_MAX_OVERFLOW for the web app's one engine); SQLite keeps SQLAlchemy's pool."""
     if make_url(url).get_backend_name() != "sqlite":
-        return create_engine(url, pool_pre_ping=True, pool_recycle=1800, pool_size=5,
-                             max_overflow=10, json_serializer=json_text,
+        return create_engine(url, pool_pre_ping=True, pool_recycle=1800, pool_size=pool_size,
+                             max_overflow=max_overflow, json_serializer=json_text,
                              json_deserializer=json_value)
     engine = create_engine(url, connect_args={"timeout": 15}, json_serializer=json_text,
                            json_deserializer=json_value)

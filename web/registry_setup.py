@@ -32,10 +32,10 @@ from vc.fetch import Fetcher, FetchResult, HttpFetcher
 from vc.key_store import KeyStore
 from web.datadir import key_passphrase, key_store, open_issuer_keys
 from web.db import make_engine
+from web.services import services_of
 from web.settings import Settings
 from web.wellknown import DID_JSON, did_document_json
 
-EXTENSION_KEY = "s4c.registry"
 TRUST_LIST_REISSUE_SECONDS = 3600  # a cached list is re-signed after an hour or a change
 
 
@@ -135,10 +135,11 @@ def body_key_source(settings: Settings):
     return did_document_keys(DIDResolver(fetcher=OwnDidDocument(settings), cache_ttl=60))
 
 
-def open_registry(settings: Settings) -> RegistryServices:
-    """The registry of an initialised data directory (`s4c init`)."""
+def open_registry(settings: Settings, engine: Engine | None = None) -> RegistryServices:
+    """The registry of an initialised data directory (`s4c init`); `engine`: the app's one
+    engine (`web.wiring`), else one of its own."""
     passphrase = key_passphrase(settings)
-    engine = make_engine(settings.database_url)
+    engine = engine or make_engine(settings.database_url)
     sessions = sessionmaker(engine, expire_on_commit=False)
     registry = Registry(sessions, settings.public_url, body_keys=body_key_source(settings))
     return RegistryServices(settings=settings, engine=engine, registry=registry,
@@ -159,19 +160,23 @@ def seed_demo_registry(settings: Settings) -> SeedReport:
         services.close()
 
 
-def register_registry(app: Flask, settings: Settings) -> None:
-    """Adds the registry's API, admin API and pages to the app."""
+def register_registry(app: Flask) -> None:
+    """Adds the registry's API, admin API and pages to the app (its services are built
+    with the others, in `web.wiring`)."""
     from web.registry_admin import registry_admin
     from web.registry_api import registry_api
     from web.registry_console import registry_console
     from web.registry_pages import registry_pages
 
-    app.extensions[EXTENSION_KEY] = open_registry(settings)
     app.register_blueprint(registry_api)
     app.register_blueprint(registry_admin)
     app.register_blueprint(registry_console)
     app.register_blueprint(registry_pages)
 
 
+def registry_of(app: Flask) -> RegistryServices:
+    return services_of(app).registry
+
+
 def current_registry() -> RegistryServices:
-    return current_app.extensions[EXTENSION_KEY]
+    return registry_of(current_app)

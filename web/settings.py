@@ -20,6 +20,10 @@ DEFAULT_PUBLIC_URL = "http://127.0.0.1:8000"
 
 
 DEFAULT_ISSUER_NAME = "Demo Smart City Certification Body (DEMO)"
+# The one connection pool of each worker process (PostgreSQL): SQLAlchemy's own defaults.
+DEFAULT_DB_POOL_SIZE = 5
+DEFAULT_DB_MAX_OVERFLOW = 10
+MAX_DB_POOL = 1000
 
 
 def default_data_dir(environ: Mapping[str, str] = os.environ) -> Path:
@@ -61,6 +65,15 @@ def _wallet_copies(value: str | None) -> int:
     if not value.strip().isdigit() or not 1 <= int(value) <= MAX_COPIES:
         raise ValueError(f"S4C_WALLET_COPIES must be a number of copies (1-{MAX_COPIES}), "
                          f"not {value[:40]!r}")
+    return int(value)
+
+
+def _pool_number(name: str, value: str | None, default: int, least: int) -> int:
+    if not value:
+        return default
+    if not value.isdigit() or not least <= int(value) <= MAX_DB_POOL:
+        raise ValueError(f"{name} must be a number of connections ({least}-{MAX_DB_POOL}), "
+                         f"not {value!r}")
     return int(value)
 
 
@@ -125,6 +138,13 @@ class Settings:
     # format) a wallet's OpenID4VCI access token may obtain, over all its requests (issue 21
     # §7); a wallet asks for several to present unlinkable copies. Default 10.
     wallet_copies: int = DEFAULT_COPIES
+    # S4C_DB_POOL_SIZE, S4C_DB_MAX_OVERFLOW: each worker process holds ONE database engine
+    # (`web.wiring`), whose PostgreSQL pool keeps up to S4C_DB_POOL_SIZE connections open
+    # (default 5) and opens up to S4C_DB_MAX_OVERFLOW more under load (default 10), closed
+    # when returned. A worker never holds more than their sum: size PostgreSQL's
+    # max_connections for (workers x threads-busy) x instances. SQLite ignores them.
+    db_pool_size: int = DEFAULT_DB_POOL_SIZE
+    db_max_overflow: int = DEFAULT_DB_MAX_OVERFLOW
 
     @classmethod
     def from_environment(
@@ -133,8 +153,8 @@ class Settings:
         """Reads S4C_DATA_DIR, DATABASE_URL, S4C_PUBLIC_URL, S4C_KEY_PASSPHRASE, S4C_ISSUER_NAME,
         S4C_TRUSTED_PROXIES, S4C_BROKER_URL, S4C_ALLOW_LOOPBACK_FETCH, S4C_TRUST_LIST,
         S4C_TRUST_OPERATOR_DID, S4C_EXTRA_CONTEXTS, S4C_SD_JWT_KEY, S4C_SD_JWT_CHAIN,
-        S4C_SMTP_URL, S4C_MAIL_FROM, S4C_WALLET_COPIES: the only place s4c reads its
-        environment."""
+        S4C_SMTP_URL, S4C_MAIL_FROM, S4C_WALLET_COPIES, S4C_DB_POOL_SIZE,
+        S4C_DB_MAX_OVERFLOW: the only place s4c reads its environment."""
         env = os.environ if environ is None else environ
         if data_dir is None:
             data_dir = Path(env["S4C_DATA_DIR"]) if env.get("S4C_DATA_DIR") else default_data_dir(env)
@@ -156,6 +176,10 @@ class Settings:
             mail_from=env.get("S4C_MAIL_FROM") or "s4c@localhost",
             extra_contexts=_extra_contexts(env.get("S4C_EXTRA_CONTEXTS")),
             wallet_copies=_wallet_copies(env.get("S4C_WALLET_COPIES")),
+            db_pool_size=_pool_number("S4C_DB_POOL_SIZE", env.get("S4C_DB_POOL_SIZE"),
+                                      DEFAULT_DB_POOL_SIZE, 1),
+            db_max_overflow=_pool_number("S4C_DB_MAX_OVERFLOW", env.get("S4C_DB_MAX_OVERFLOW"),
+                                         DEFAULT_DB_MAX_OVERFLOW, 0),
         )
 
     @property

@@ -16,29 +16,30 @@ from vc.contexts import ContextStore
 from vc.key_store import KeyStore
 from verifier.receipts import sign_receipt
 from web.datadir import key_passphrase, key_store
+from web.services import services_of
 from web.settings import Settings
 
 VERIFIER_DIR = "verifier"
-EXTENSION_KEY = "s4c.verifier.keys"
 
 
 def verifier_did(settings: Settings) -> str:
     return f"{settings.issuer_did}:{VERIFIER_DIR}"
 
 
-def verifier_keys(app: Flask) -> KeyStore:
-    """The verifier's key store (one per app), with an active key."""
-    keys = app.extensions.get(EXTENSION_KEY)
-    if keys is None:
-        settings: Settings = app.extensions["s4c"].settings
-        keys = key_store(Path(settings.data_dir) / VERIFIER_DIR, key_passphrase(settings))
-        keys.ensure_active()
-        app.extensions[EXTENSION_KEY] = keys
+def open_verifier_keys(settings: Settings) -> KeyStore:
+    """The verifier's key store, with an active key (made on first use)."""
+    keys = key_store(Path(settings.data_dir) / VERIFIER_DIR, key_passphrase(settings))
+    keys.ensure_active()
     return keys
 
 
+def verifier_keys(app: Flask) -> KeyStore:
+    """The verifier's key store (one per app, opened in `create_app`)."""
+    return services_of(app).verifier_keys
+
+
 def verifier_did_document(app: Flask) -> dict[str, Any]:
-    settings: Settings = app.extensions["s4c"].settings
+    settings = services_of(app).settings
     return issuer_did_document(verifier_did(settings), verifier_keys(app).all())
 
 
@@ -47,6 +48,6 @@ def signed_by_verifier(app: Flask, document: dict[str, Any],
     """`document` (a receipt) signed with the verifier's active key."""
     keys = verifier_keys(app)
     active = keys.active()
-    did = verifier_did(app.extensions["s4c"].settings)
+    did = verifier_did(services_of(app).settings)
     return sign_receipt(document, keys.signing_key(active.key_id), f"{did}#{active.key_id}",
                         store)

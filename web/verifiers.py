@@ -27,14 +27,11 @@ from verifier.service import Verifier
 from verifier.trust_cache import RecentTrustSource
 from web.db import make_engine
 from web.own_origin import InProcessOrigin
-from web.sd_jwt_keys import sd_jwt_issuer_key
+from web.sd_jwt_keys import SdJwtIssuerKey, sd_jwt_issuer_key
+from web.services import services_of
 from web.settings import Settings
 
 log = logging.getLogger(__name__)
-VERIFIER_KEY = "s4c.verifier"
-SD_JWT_VERIFIER_KEY = "s4c.verifier.sd_jwt"
-ARIES_VERIFIER_KEY = "s4c.aries.verifier"
-REGISTRY_KEY = "s4c.registry"  # web.registry_setup.EXTENSION_KEY
 TRUST_TTL_SECONDS = 5  # a registry change shows in verification within this time
 _LOOPBACK_HOSTS = frozenset({"127.0.0.1", "localhost", "::1"})
 
@@ -91,19 +88,19 @@ def open_trust_source(database_url: str | None, public_url: str,
         return None
 
 
-def trust_source_for_app(app: Flask) -> TrustSource | None:
-    """The app's registry (`s4c.registry` extension) when registered, else as
-    `open_trust_source` finds it (S4C_TRUST_LIST, or the registry database)."""
-    settings = app.extensions["s4c"].settings
-    registry = app.extensions.get(REGISTRY_KEY)
-    if registry is not None and not settings.trust_list:
-        return registry.trust_source
-    try:
-        return open_trust_source(settings.database_url, settings.public_url,
-                                 settings.trust_list, settings.trust_operator_did)
-    except TrustSourceUnavailable:
-        log.exception("the trust list named by S4C_TRUST_LIST is unusable")
-        return None
+def app_trust_source(settings: Settings, registry: TrustSource) -> TrustSource | None:
+    """The app's registry (`registry`), or the trust list named by S4C_TRUST_LIST; wrapped
+    so that a registry change shows within TRUST_TTL_SECONDS."""
+    trust: TrustSource | None = registry
+    if settings.trust_list:
+        try:
+            trust = open_trust_source(None, settings.public_url, settings.trust_list,
+                                      settings.trust_operator_did)
+        except TrustSourceUnavailable:
+            log.exception("the trust list named by S4C_TRUST_LIST is unusable")
+            return None
+    return RecentTrustSource(trust, ttl_seconds=TRUST_TTL_SECONDS) if trust is not None \
+        else None
 
 
 def build_verifier(settings: Settings, trust: TrustSource | None, *, app: Flask | None = None,
@@ -133,39 +130,34 @@ def context_store_for(settings: Settings) -> ContextStore | None:
     return shared_store(CONTEXTS_DIR, settings.extra_contexts)
 
 
+def build_app_verifier(app: Flask, settings: Settings, trust: TrustSource | None, *,
+                       aries: bool = False) -> Verifier:
+    """The app's Verifier (built once, in `create_app`); `aries`: the one that also accepts
+    the DIF submission context of Aries presentations."""
+    return build_verifier(settings, trust, app=app,
+                          store=aries_context_store() if aries else context_store_for(settings))
+
+
+def build_app_sd_jwt_verifier(app: Flask, settings: Settings, trust: TrustSource | None,
+                              key: SdJwtIssuerKey) -> SdJwtVcVerifier:
+    """The app's SD-JWT VC verifier (built once, in `create_app`): issuer keys from an x5c
+    chain to this deployment's SD-JWT trust anchors (the demo CA of the data directory, or
+    none when the body's own chain is configured: then JWT VC Issuer Metadata), Status List
+    Tokens and metadata fetched like every other document (this server's own in process)."""
+    fetcher = InProcessOrigin(app, settings.public_url, own_origin_fetcher(settings))
+    return SdJwtVcVerifier(trust, IssuerKeyPolicy(trust_anchors=key.anchors,
+                                                  metadata_fetcher=fetcher), fetcher)
+
+
 def verifier_for_app(app: Flask, *, aries: bool = False) -> Verifier:
-    """The app's Verifier, built once per process from its settings; `aries`: the one that
-    also accepts the DIF submission context of Aries presentations."""
-    key = ARIES_VERIFIER_KEY if aries else VERIFIER_KEY
-    verifier = app.extensions.get(key)
-    if verifier is None:
-        trust = trust_source_for_app(app)
-        if trust is not None:
-            trust = RecentTrustSource(trust, ttl_seconds=TRUST_TTL_SECONDS)
-        settings = app.extensions["s4c"].settings
-        verifier = build_verifier(settings, trust, app=app,
-                                  store=aries_context_store() if aries
-                                  else context_store_for(settings))
-        app.extensions[key] = verifier
-    return verifier
+    """The app's Verifier; `aries`: the one that also accepts the DIF submission context."""
+    services = services_of(app)
+    return services.aries_verifier if aries else services.verifier
 
 
 def sd_jwt_verifier_for_app(app: Flask) -> SdJwtVcVerifier:
-    """The app's SD-JWT VC verifier, built once per process: issuer keys from an x5c chain to
-    this deployment's SD-JWT trust anchors (the demo CA of the data directory, or none when
-    the body's own chain is configured: then JWT VC Issuer Metadata), Status List Tokens and
-    metadata fetched like every other document (this server's own in process)."""
-    verifier = app.extensions.get(SD_JWT_VERIFIER_KEY)
-    if verifier is None:
-        settings = app.extensions["s4c"].settings
-        trust = trust_source_for_app(app)
-        if trust is not None:
-            trust = RecentTrustSource(trust, ttl_seconds=TRUST_TTL_SECONDS)
-        fetcher: Fetcher = InProcessOrigin(app, settings.public_url,
-                                           own_origin_fetcher(settings))
-        verifier = app.extensions[SD_JWT_VERIFIER_KEY] = build_sd_jwt_verifier(
-            settings, trust, fetcher)
-    return verifier
+    """The app's SD-JWT VC verifier."""
+    return services_of(app).sd_jwt_verifier
 
 
 def build_sd_jwt_verifier(settings: Settings, trust: TrustSource | None,

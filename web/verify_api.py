@@ -16,7 +16,6 @@ import logging
 from urllib.parse import urlsplit
 
 from flask import Blueprint, Flask, Response, current_app, jsonify, request
-from sqlalchemy import Engine
 
 from vc.checks import Outcome
 from vc.errors import MalformedInputError
@@ -31,15 +30,13 @@ from verifier.receipts import ReceiptCheck, check_receipt, is_receipt
 from verifier.service import VerificationReport
 from verifier.verdict import Verdict, worst
 from web import vcapi_answers as answers
-from web.db import make_engine
 from web.problems import PROBLEM_JSON, problem
-from web.services import current_services
+from web.services import current_services, services_of
 from web.verifier_identity import verifier_did
 from web.verifiers import sd_jwt_verifier_for_app, verifier_for_app
 
 log = logging.getLogger(__name__)
 verify_api = Blueprint("verify_api", __name__)
-CHALLENGES_KEY = "s4c.verifier.challenges"
 MAX_BODY_BYTES = 256 * 1024
 
 
@@ -66,7 +63,7 @@ def warm_up(app: Flask) -> None:
 
     try:
         with app.app_context():
-            issuer = app.extensions["s4c"].issuer
+            issuer = services_of(app).issuer
             with issuer.sessions() as s:
                 latest = s.execute(select(C.kind, C.code, func.max(C.issued_at))
                                    .group_by(C.kind, C.code)
@@ -83,11 +80,7 @@ def warm_up(app: Flask) -> None:
 
 
 def challenges_for_app(app: Flask) -> ChallengeStore:
-    store = app.extensions.get(CHALLENGES_KEY)
-    if store is None:
-        engine: Engine = make_engine(app.extensions["s4c"].settings.database_url)
-        store = app.extensions[CHALLENGES_KEY] = ChallengeStore(engine)
-    return store
+    return services_of(app).challenges
 
 
 def bounded_json(raw: bytes, what: str = "the request body") -> object:

@@ -12,17 +12,11 @@ from verifier.kept_results import KeptResults
 from verifier.receipts import credential_digest
 from verifier.service import VerificationReport
 from verifier.verdict import Verdict
-from web.db import make_engine
-
-KEPT_KEY = "s4c.verify.kept"
+from web.services import services_of
 
 
 def kept_results(app: Flask) -> KeptResults:
-    store = app.extensions.get(KEPT_KEY)
-    if store is None:
-        store = app.extensions[KEPT_KEY] = KeptResults(
-            make_engine(app.extensions["s4c"].settings.database_url))
-    return store
+    return services_of(app).kept
 
 
 def keep_report(report: VerificationReport, credential: object, source: str | None,

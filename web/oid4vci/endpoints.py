@@ -31,34 +31,22 @@ from web.oid4vci.tokens import (
     make_dpop_nonce,
     read_access_token,
 )
-from web.sd_jwt_keys import SdJwtIssuerKey, sd_jwt_issuer_key
+from web.sd_jwt_keys import SdJwtIssuerKey
 from web.services import current_services
 
 oid4vci = Blueprint("oid4vci", __name__)
 FORMATS = ("dc+sd-jwt", "ldp_vc")
-SD_JWT_KEY = "s4c.sd_jwt_key"
-
-
-_MAC_KEY = "s4c.oid4vci_mac_key"
 
 
 def _key() -> bytes:
     """The key of access tokens and c_nonces: the app's secret key, as bytes."""
-    found = current_app.extensions.get(_MAC_KEY)
-    if found is None or found[0] is not current_app.secret_key:
-        key = current_app.secret_key
-        found = current_app.extensions[_MAC_KEY] = (
-            key, key if isinstance(key, bytes) else str(key).encode())
-    return found[1]
+    key = current_app.secret_key
+    return key if isinstance(key, bytes) else str(key).encode()
 
 
 def sd_jwt_key() -> SdJwtIssuerKey:
-    """The SD-JWT signing key, read once per worker."""
-    found = current_app.extensions.get(SD_JWT_KEY)
-    if found is None:
-        found = current_app.extensions[SD_JWT_KEY] = sd_jwt_issuer_key(
-            current_services().settings)
-    return found
+    """The SD-JWT signing key, read once per worker (in `create_app`)."""
+    return current_services().sd_jwt_key
 
 
 def _public_url() -> str:

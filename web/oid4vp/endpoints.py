@@ -20,36 +20,24 @@ from verifier.oid4vp_answers import (
     read_answer,
 )
 from verifier.vp_requests import Admission, PresentationRequest, PresentationRequests
-from web.db import make_engine
 from web.oid4vp.requests import REQUEST_MEDIA_TYPE, new_request, request_object, wallet_link
-from web.sd_jwt_keys import sd_jwt_issuer_key
-from web.services import current_services
+from web.services import current_services, services_of
 from web.verifiers import sd_jwt_verifier_for_app, verifier_for_app
 from web.verify_keep import keep_report
 
-STORE_KEY = "s4c.oid4vp.requests"
-SIGNER_KEY = "s4c.oid4vp.signer"
 MAX_FORM_BYTES = 512 * 1024
 
 oid4vp = Blueprint("oid4vp", __name__)
 
 
 def presentation_requests(app: Flask) -> PresentationRequests:
-    store = app.extensions.get(STORE_KEY)
-    if store is None:
-        store = app.extensions[STORE_KEY] = PresentationRequests(
-            make_engine(app.extensions["s4c"].settings.database_url))
-    return store
+    return services_of(app).presentation_requests
 
 
 def request_signer(app: Flask) -> JwsSigner:
     """The key and x5c chain that sign request objects: this deployment's SD-JWT key, whose
     leaf certificate names its host (`web.sd_jwt_keys`)."""
-    signer = app.extensions.get(SIGNER_KEY)
-    if signer is None:
-        signer = app.extensions[SIGNER_KEY] = sd_jwt_issuer_key(
-            app.extensions["s4c"].settings).signer
-    return signer
+    return services_of(app).sd_jwt_key.signer
 
 
 def start_request(response_mode: str, country: str | None, lang: str) -> tuple[str, str]:
