@@ -30,8 +30,8 @@ from verifier.service import Verifier
 from web.app import create_app
 from web.datadir import prepare_data_dir
 from web.i18n import read_catalogues
+from web.services import replace_services
 from web.settings import Settings
-from web.verifiers import VERIFIER_KEY
 
 TOKEN = "c2hhcmVkLWJ5LXRoZS1ob2xkZXI"
 UNREADABLE = "This is not a credential we can read"
@@ -50,8 +50,8 @@ def app(tmp_path: Path, issuer: DemoIssuer) -> Flask:
     app = create_app(settings)
     world = issuer_world(issuer)
     trust = FakeTrustSource([trusted(issuer, accreditation(issuer.did))], [])
-    app.extensions[VERIFIER_KEY] = Verifier(trust, resolver_for(world), world,
-                                            clock=lambda: NOW, store=STORE)
+    replace_services(app, verifier=Verifier(trust, resolver_for(world), world,
+                                            clock=lambda: NOW, store=STORE))
     app.config["S4C_SHARE_LOOKUP"] = {TOKEN: issuer.sign(role_credential(issuer))}.get
     return app
 
