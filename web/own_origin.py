@@ -17,6 +17,7 @@ from werkzeug.routing import RoutingException
 
 from vc.errors import FetchError
 from vc.fetch import Fetcher, FetchResult, static_etag
+from web.services import services_of
 
 # the only views answered in process: public documents a verifier reads (the verifier's own
 # DID document too: a receipt this server signed is checked against it)
@@ -38,7 +39,7 @@ class _ListVersions:
         self._read: tuple[float, int, dict] | None = None
 
     def __call__(self, app: Flask, args: dict) -> str | None:
-        issuer = app.extensions["s4c"].issuer
+        issuer = services_of(app).issuer
         read = self._read
         now = time.monotonic()
         if read is None or now - read[0] > VERSIONS_FOR_SECONDS \
