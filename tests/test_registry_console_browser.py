@@ -8,6 +8,7 @@ from collections.abc import Iterator
 
 import pytest
 from axe import axe_findings
+from playwright.sync_api import expect
 from test_registry_browser import (
     CHROMIUM,
     CHROMIUM_ARGS,
@@ -96,7 +97,7 @@ def test_the_console_speaks_each_language_and_passes_axe(browser, server: str, l
         page.click("form.body-form button[type=submit]")
         page.wait_for_selector(".error-summary")  # the answer page, not the form left behind
         summary = page.locator(".error-summary li")
-        assert summary.count() == 2  # issuer and EQF level at once (the name is optional)
+        expect(summary).to_have_count(2)  # issuer and EQF level at once (the name is optional)
         assert words(lang, "Choose an EQF level from 1 to 8.") in page.locator(
             ".error-summary").inner_text()
         assert page.locator("#f-issuer").input_value() == "not a DID"

@@ -15,6 +15,7 @@ from pathlib import Path
 
 import pytest
 from axe import axe_findings
+from playwright.sync_api import expect
 from werkzeug.serving import make_server
 
 from issuer.demo import seed_demo
@@ -218,7 +219,7 @@ def test_what_cannot_be_read_is_neutral_not_forged(world, browser, size, lang):
             assert words(lang, "Forged or altered") not in html
             assert words(lang, "The QR code's content is damaged or incomplete; scan it "
                                "again.") not in html, value
-            assert page.locator("#result.tone-neutral").count() == 1
+            expect(page.locator("#result.tone-neutral")).to_have_count(1)
             forged_colour = forged_colour or page.locator(".state").evaluate(
                 "e => getComputedStyle(e).backgroundColor")
             assert_icon_is_svg(page)
