@@ -58,7 +58,10 @@ class IssuerService:
         self.frameworks = FrameworkInUse(self.sessions)
         self.lifecycle = lifecycle.CredentialLifecycle(self.sessions)
         self.published_lists = lifecycle.PublishedLists(engine, self.sessions, self.signer)
-        self.wallets = WalletIssuing(self)  # offers to wallets, copies bound to their keys
+        # offers to wallets, copies bound to their keys; the clock is read through the service at
+        # each call, since a caller may set `service.clock` after construction
+        self.wallets = WalletIssuing(engine, self.sessions, lambda: self.clock(), self.signer,
+                                     write_gate, self.framework, config)
 
     # -- framework and keys -----------------------------------------------------------------
     def framework(self) -> Framework:

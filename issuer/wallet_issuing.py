@@ -6,19 +6,22 @@ may be offered and what a redeemed offer yields, and writes it down.
 """
 import time
 import uuid
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
+from contextlib import AbstractContextManager
 from dataclasses import dataclass
 from datetime import UTC, datetime
-from typing import TYPE_CHECKING, Any, cast
+from typing import Any, cast
 
 from sqlalchemy import Connection, Table, bindparam, func, insert, select
+from sqlalchemy.engine import Engine
 from sqlalchemy.exc import IntegrityError
-from sqlalchemy.orm import Session
+from sqlalchemy.orm import Session, sessionmaker
 
 from issuer.audit import AuditEvent, record_audit_event
 from issuer.errors import NotFound
 from issuer.models import Candidate, IssuedCredential, WalletCopy
 from issuer.records import as_utc
+from issuer.signing import IssuerConfig, IssuerSigner
 from issuer.wallet_authorization import AuthorizationOffer, offer_for_authorization
 from issuer.wallet_copies import (
     TOKEN_LIST_SIZE,
@@ -46,8 +49,6 @@ RECOUNT_S = 1.0  # how long a worker trusts its count of the newest token status
 RECOUNT_MARGIN = 4096  # ... while it is further than this from half full
 SPARSE = 16  # a token status list less than 1/SPARSE full: draws are not looked up first
 
-if TYPE_CHECKING:  # the service imports this module
-    from issuer.service import IssuerService
 
 
 @dataclass(frozen=True)
@@ -60,11 +61,18 @@ class HolderKey:
 
 
 class WalletIssuing:
-    def __init__(self, service: "IssuerService") -> None:
-        self.service = service
+    """Offers to wallets and the copies bound to their keys. It is given the parts of the issuer
+    it uses (database, clock, signer, write gate, framework, configuration), not the service."""
+
+    def __init__(self, engine: Engine, sessions: sessionmaker[Session],
+                 clock: Callable[[], datetime], signer: IssuerSigner,
+                 write_gate: Callable[[], AbstractContextManager[object]],
+                 framework: Callable[[], Framework], config: IssuerConfig) -> None:
+        self.engine, self.sessions, self.clock, self.signer = engine, sessions, clock, signer
+        self.write_gate, self.framework, self.config = write_gate, framework, config
         self._newest_list = (1, 0, float("-inf"))  # (number, copies in it, counted at)
         # copies per token and configuration, single-use proofs (issue 21 §7)
-        self.limits = WalletLimits(service.engine, service.config.wallet_copies)
+        self.limits = WalletLimits(engine, config.wallet_copies)
 
     def offer(self, email_or_credential_id: str, formats: list[str], actor: str,
               with_tx_code: bool = True) -> Offer:
@@ -78,9 +86,9 @@ class WalletIssuing:
         code and tx_code), made in one transaction: for several devices, or a benchmark."""
         if count < 1:
             raise ValueError("count must be at least 1")
-        with self.service.sessions.begin() as s:
+        with self.sessions.begin() as s:
             candidate, credentials = _offered(s, email_or_credential_id.strip())
-            now = self.service.clock()
+            now = self.clock()
             return [create_offer(s, candidate, credentials, formats, actor, now, with_tx_code)
                     for _ in range(count)]
 
@@ -91,10 +99,10 @@ class WalletIssuing:
         if unknown or not formats:
             raise ValueError(f"unknown format {', '.join(unknown) or '(none)'}: "
                              f"use {' or '.join(FORMATS)}")
-        with self.service.sessions.begin() as s:
+        with self.sessions.begin() as s:
             candidate, credentials = _offered(s, email_or_credential_id.strip())
             return offer_for_authorization(s, candidate, credentials, formats, actor,
-                                           self.service.clock())
+                                           self.clock())
 
     def issue_ldp_vc(self, grant: Grant, config_id: str, keys: list[HolderKey],
                      now: datetime, once: Sequence[SingleUse] = ()) -> list[dict[str, Any]]:
@@ -102,14 +110,14 @@ class WalletIssuing:
         values in `once` are used up and the copies counted against the grant's bound in
         the same transaction (`issuer.wallet_limits`: Replayed, CopiesExhausted)."""
         original_id = grant.offered[config_id]
-        with self.service.sessions() as s:
+        with self.sessions() as s:
             original = s.get(IssuedCredential, original_id)
             if original is None or original.revoked:
                 raise NotFound("this credential was revoked: it can no longer be issued")
             original_document = original.document
         # signed outside the write transaction (canonicalization takes milliseconds)
-        copies = [ldp_vc_copy(original_document, key.did, self.service.signer, now) for key in keys]
-        with self.service.write_gate(), self.service.sessions.begin() as s:
+        copies = [ldp_vc_copy(original_document, key.did, self.signer, now) for key in keys]
+        with self.write_gate(), self.sessions.begin() as s:
             self.limits.use_up(s.connection(), once, time.time())
             self.limits.count_copies(s.connection(), grant.id, config_id, len(keys))
             for key, document in zip(keys, copies, strict=True):
@@ -124,12 +132,12 @@ class WalletIssuing:
                once: Sequence[SingleUse] = ()) -> Grant:
         """The grant of a pre-authorized code, used up now (see `wallet_grants.redeem`), with
         the values in `once` (the DPoP proof's jti) in the same transaction."""
-        return redeem(self.service.engine, code, tx_code, now, self.service.write_gate,
+        return redeem(self.engine, code, tx_code, now, self.write_gate,
                       lambda c: self.limits.use_up(c, once, time.time()))
 
     def use_up(self, once: Sequence[SingleUse]) -> None:
         """Records single-use values in a transaction of their own; raises Replayed."""
-        with self.service.write_gate(), self.service.engine.begin() as c:
+        with self.write_gate(), self.engine.begin() as c:
             self.limits.use_up(c, once, time.time())
 
     def issue_sd_jwt(self, grant: Grant, config_id: str, keys: list[HolderKey],
@@ -156,13 +164,13 @@ class WalletIssuing:
                       now: datetime, signer: JwsSigner, public_url: str,
                       once: Sequence[SingleUse], look_up: bool) -> list[str]:
         original_id = grant.offered[config_id]
-        with self.service.engine.connect() as c:
+        with self.engine.connect() as c:
             original = c.execute(_ORIGINAL, {"id": original_id}).first()
             if original is None or original.revoked:
                 raise NotFound("this credential was revoked: it can no longer be issued")
             slots = self._token_slots(c, len(keys), look_up)
         claims = sd_jwt_claims(original.document, _learning_outcomes(
-            self.service.framework(), original.kind, original.code), self.service.config.name)
+            self.framework(), original.kind, original.code), self.config.name)
         kind = "role" if original.kind == "role" else "unit"
         disclosable = [p for p in ("name", "assessment_grade") if p in claims]
         # RFC 9901 §10.1: no two copies share a time claim that would link them
@@ -178,7 +186,7 @@ class WalletIssuing:
                 signer=signer, vct=vct_url(public_url, kind), issuer=public_url,
                 holder_jwk=key.jwk, status=(token_list_url(public_url, number), index),
                 issued_at=issued_at, expires_at=expires_at))
-        with self.service.write_gate(), self.service.engine.begin() as c:
+        with self.write_gate(), self.engine.begin() as c:
             self.limits.use_up(c, once, time.time())
             self.limits.count_copies(c, grant.id, config_id, len(rows))
             c.execute(_INSERT_COPY, rows)
@@ -223,7 +231,7 @@ class WalletIssuing:
     def status_list_token(self, number: int, signer: JwsSigner, public_url: str) -> str | None:
         """The signed Status List Token of list `number`: each copy's value follows its
         original (revoked: INVALID, suspended: SUSPENDED), read now from the records."""
-        with self.service.sessions() as s:
+        with self.sessions() as s:
             if s.scalar(select(func.count()).select_from(WalletCopy)
                         .where(WalletCopy.token_list == number)) == 0 and number != 1:
                 return None
