@@ -15,6 +15,7 @@ from dataclasses import dataclass, field
 from datetime import date
 
 from issuer.cohort_issuing import ChunkResult, issue_chunk
+from issuer.cohort_rows import CohortRow
 from issuer.service import IssuerError, IssuerService
 
 COLUMNS = ("name", "email", "did", "unit", "score", "max_score", "assessed_on", "exam_body",
@@ -22,20 +23,6 @@ COLUMNS = ("name", "email", "did", "unit", "score", "max_score", "assessed_on", 
 MAX_ROWS = 200_000
 MAX_FIELD = 1000
 CANDIDATES_PER_CHUNK = 100  # one chunk: two short write transactions, signing between
-
-
-@dataclass(frozen=True)
-class CohortRow:
-    line: int
-    name: str
-    email: str
-    did: str | None
-    unit: str
-    score: float
-    max_score: float
-    assessed_on: date
-    exam_body: str
-    assessor: str
 
 
 @dataclass

@@ -28,7 +28,6 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import datetime
 from itertools import groupby
-from typing import TYPE_CHECKING
 
 from sqlalchemy import func, select, update
 from sqlalchemy.exc import IntegrityError, OperationalError
@@ -39,15 +38,13 @@ from issuer import status
 from issuer.assessments import assessment_problem, known_attempts, new_assessments
 from issuer.audit import AuditEvent
 from issuer.candidates import candidate_problem
+from issuer.cohort_rows import CohortRow
 from issuer.decisions import new_decisions
 from issuer.minting import Minted, Recipient
 from issuer.models import Assessment, Candidate, Decision, IssuedCredential, StatusList
 from issuer.records import insert_rows
 from issuer.service import IssuerError, IssuerService
 from schemas.framework import Framework
-
-if TYPE_CHECKING:
-    from issuer.batch import CohortRow  # batch imports this module
 
 log = logging.getLogger(__name__)
 C, A, D, I = (Candidate.__table__, Assessment.__table__, Decision.__table__,
@@ -76,7 +73,7 @@ Finish = Callable[[Session, ChunkResult], None]
 
 def issue_chunk(service: IssuerService, groups: list[list], actor: str,
                 finish: Finish | None = None) -> ChunkResult:
-    """Issues the candidates of `groups` (each a list of `issuer.batch.CohortRow`s of one
+    """Issues the candidates of `groups` (each a list of `issuer.cohort_rows.CohortRow`s of one
     candidate). `finish(session, result)` runs inside the transaction that stores the
     credentials (a job marks its chunk done there, so the mark and the work commit
     together)."""

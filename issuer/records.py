@@ -35,6 +35,7 @@ def _copyable(table: Table, row: dict) -> bool:
 
 
 def _copy(connection, table: Table, rows: list[dict]) -> None:
+    # deferred on purpose: the PostgreSQL driver loads only on PostgreSQL (COPY)
     import psycopg
     from psycopg.types.json import Json
 

@@ -14,13 +14,12 @@ from datetime import UTC, datetime
 from registry.authority import Authority
 from registry.service import Registry
 from registry.vocab import ROLES, achievement_code
+from schemas.framework import load_reference_framework
 
 VALID_FROM = datetime(2025, 1, 1, tzinfo=UTC)
 VALID_UNTIL = datetime(2030, 12, 31, 23, 59, 59, tzinfo=UTC)
 def _role_eqf() -> dict[str, int]:
     """The EQF level of each role, as the reference framework states it."""
-    from schemas.framework import load_reference_framework
-
     return {role.code: role.eqf_level for role in load_reference_framework().roles}
 ACCREDITED_BY = ("bg-navet", "ro-anc")
 BODY_NAMES = {
@@ -116,8 +115,6 @@ class SeedReport:
 def _roles_and_their_units() -> list[str]:
     """Accredited for the three roles: the roles and the competency units they are made of
     (a body that certifies a role also issues its unit micro-credentials)."""
-    from schemas.framework import load_reference_framework
-
     fw = load_reference_framework()
     units = {fw.unit(code).id for role in fw.roles for code in role.units}
     return list(ROLES) + sorted(units)

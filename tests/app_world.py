@@ -37,7 +37,8 @@ from web.app import create_app
 from web.datadir import prepare_data_dir
 from web.db import make_engine
 from web.holder_pages import share_key
-from web.registry_setup import RegistryServices, registry_of, seed_demo_registry
+from web.registry_setup import RegistryServices, seed_demo_registry
+from web.services import registry_of
 from web.settings import Settings
 
 PUBLIC_URL = "https://certify.example.eu"

@@ -50,8 +50,8 @@ from web.cli import main
 from web.datadir import prepare_data_dir
 from web.db import make_engine, upgrade
 from web.models import SERVICE_METADATA
-from web.registry_setup import registry_of, seed_demo_registry
-from web.services import replace_services
+from web.registry_setup import seed_demo_registry
+from web.services import registry_of, replace_services
 from web.settings import DEFAULT_ISSUER_NAME, Settings
 
 IMPOSTOR = "Impostor Certification Ltd"

@@ -28,7 +28,8 @@ from web.app import create_app
 from web.cli import main
 from web.datadir import prepare_data_dir
 from web.db import make_engine, upgrade
-from web.registry_setup import RegistryServices, registry_of
+from web.registry_setup import RegistryServices
+from web.services import registry_of
 from web.settings import Settings
 
 SCPM, SCPD = role_id("SCPM"), role_id("SCPD")

@@ -18,7 +18,8 @@ from web.app import create_app
 from web.cli import main
 from web.datadir import prepare_data_dir
 from web.db import make_engine
-from web.registry_setup import registry_of, seed_demo_registry
+from web.registry_setup import seed_demo_registry
+from web.services import registry_of
 from web.settings import DEFAULT_ISSUER_NAME, Settings
 
 S4C_ENV = ("S4C_DATA_DIR", "S4C_PUBLIC_URL", "S4C_KEY_PASSPHRASE", "DATABASE_URL")

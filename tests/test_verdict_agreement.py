@@ -16,7 +16,8 @@ from issuer.demo import seed_demo
 from web.app import create_app
 from web.cli import main
 from web.datadir import prepare_data_dir
-from web.registry_setup import registry_of, seed_demo_registry
+from web.registry_setup import seed_demo_registry
+from web.services import registry_of
 from web.settings import Settings
 
 ENV = {"S4C_PUBLIC_URL": "https://certify.example.eu",

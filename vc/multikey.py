@@ -15,7 +15,12 @@ from typing import Any
 
 from cryptography.exceptions import InvalidSignature
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey, Ed25519PublicKey
-from cryptography.hazmat.primitives.serialization import Encoding, PublicFormat
+from cryptography.hazmat.primitives.serialization import (
+    Encoding,
+    NoEncryption,
+    PrivateFormat,
+    PublicFormat,
+)
 
 from vc.errors import KeyFormatError, MalformedInputError
 from vc.multibase import b58decode, decode_base58btc, encode_base58btc
@@ -64,8 +69,6 @@ def private_key_from_bytes(raw: bytes) -> Ed25519PrivateKey:
 
 
 def private_key_to_multibase(key: Ed25519PrivateKey) -> str:
-    from cryptography.hazmat.primitives.serialization import NoEncryption, PrivateFormat
-
     seed = key.private_bytes(Encoding.Raw, PrivateFormat.Raw, NoEncryption())
     return encode_base58btc(ED25519_PRIV_HEADER + seed)
 
@@ -73,7 +76,6 @@ def private_key_to_multibase(key: Ed25519PrivateKey) -> str:
 @dataclass(frozen=True)
 class Ed25519Multikey:
     """An Ed25519 key pair (or a public key alone) with its Multikey encodings."""
-
     public_key: Ed25519PublicKey
     private_key: Ed25519PrivateKey | None = None
 

@@ -149,6 +149,7 @@ def qr_version_for(text: str, error_correction: str = "M") -> int:
 
 
 def _make(text: str, error_correction: str) -> "QRCode[Any]":
+    # deferred on purpose: the QR encoder loads only when a QR code is drawn
     import qrcode
     from qrcode import constants
 
@@ -174,6 +175,7 @@ def qr_png(text: str, *, error_correction: str = "M",
 
 def read_qr_codes(image: bytes, max_bytes: int = MAX_IMAGE_BYTES) -> list[str]:
     """The texts of the QR codes in a PNG or JPEG image (zxing-cpp), bounded in size."""
+    # deferred on purpose: the image decoder and Pillow load only when a picture is read
     import zxingcpp
     from PIL import Image, UnidentifiedImageError
 

@@ -23,7 +23,7 @@ _log = logging.getLogger(__name__)
 
 def texts_in_pdf(data: bytes) -> list[str]:
     """Embedded files' text first, then the text of every QR code on the first pages."""
-    from pypdf import PdfReader
+    from pypdf import PdfReader  # deferred on purpose: loads only when a PDF is uploaded
 
     try:
         reader = PdfReader(io.BytesIO(data), strict=False)

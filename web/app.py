@@ -18,7 +18,10 @@ from web.oid4vci.authorization import oid4vci_authorization
 from web.oid4vci.endpoints import oid4vci
 from web.oid4vp.endpoints import oid4vp
 from web.problems import register_problem_handlers
-from web.registry_setup import register_registry
+from web.registry_admin import registry_admin
+from web.registry_api import registry_api
+from web.registry_console import registry_console
+from web.registry_pages import registry_pages
 from web.request_bounds import bound_request_input
 from web.security_headers import install_security_headers
 from web.services import EXTENSION_KEY
@@ -64,7 +67,8 @@ def create_app(settings: Settings | None = None) -> Flask:
     if did_web_has_path(settings.issuer_did):
         # did:web with a path resolves to <path>/did.json; a proxy strips <path> before us.
         app.add_url_rule("/did.json", "did_json", did_document)
-    register_registry(app)
+    for blueprint in (registry_api, registry_admin, registry_console, registry_pages):
+        app.register_blueprint(blueprint)
     register_problem_handlers(app, JSON_PATH_PREFIXES)
     install_security_headers(app, settings.public_url)
     if settings.trusted_proxies:

@@ -18,7 +18,8 @@ from registry.vocab import FRAMEWORK, ROLE_CODES, role_id
 from vc.instants import read_instant
 from web.problems import problem
 from web.registry_api import STATUS_BY_ERROR, json_response, registry_problem
-from web.registry_setup import RegistryServices, current_registry
+from web.registry_setup import RegistryServices
+from web.services import current_registry
 
 registry_admin = Blueprint("registry_admin", __name__, url_prefix="/registry/admin")
 for _kind, _ in STATUS_BY_ERROR:

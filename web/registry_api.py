@@ -10,7 +10,7 @@ from registry.errors import InvalidRecord, NotAuthorised, RecordConflict, Record
 from registry.validation import country as check_country
 from registry.vocab import ROLE_CODES, now, role_id
 from web.problems import problem
-from web.registry_setup import current_registry
+from web.services import current_registry
 
 registry_api = Blueprint("registry_api", __name__, url_prefix="/registry")
 JSON_MEDIA_TYPE = "application/json"

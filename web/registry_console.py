@@ -39,7 +39,8 @@ from web.confirmation import confirmed
 from web.i18n import LANGUAGES, choose_language_with, current_language, registry_page_language
 from web.registry_forms import date, field_errors, integer, language_map, text
 from web.registry_pages import role_name, status_words
-from web.registry_setup import RegistryServices, current_registry
+from web.registry_setup import RegistryServices
+from web.services import current_registry
 
 registry_console = Blueprint("registry_console", __name__, url_prefix="/registry/admin")
 choose_language_with(registry_console, registry_page_language)

@@ -13,7 +13,7 @@ from registry.directory import (
 from registry.vocab import ROLE_CODES, now, role_id
 from schemas.framework import load_reference_framework, localized
 from web.i18n import LANGUAGES, choose_language_with, current_language, registry_page_language
-from web.registry_setup import current_registry
+from web.services import current_registry
 
 registry_pages = Blueprint("registry_pages", __name__, url_prefix="/registry")
 choose_language_with(registry_pages, registry_page_language)

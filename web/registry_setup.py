@@ -11,11 +11,11 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
 
-from flask import Flask, current_app
 from sqlalchemy import Engine
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import sessionmaker
 
+from issuer.did_web import DID_JSON, issuer_did_document_json
 from registry.authority import Authority
 from registry.body_keys import did_document_keys
 from registry.console_access import ConsoleAccess
@@ -32,9 +32,7 @@ from vc.fetch import Fetcher, FetchResult, HttpFetcher
 from vc.key_store import KeyStore
 from web.datadir import key_passphrase, key_store, open_issuer_keys
 from web.db import make_engine
-from web.services import services_of
 from web.settings import Settings
-from web.wellknown import DID_JSON, did_document_json
 
 TRUST_LIST_REISSUE_SECONDS = 3600  # a cached list is re-signed after an hour or a change
 
@@ -125,7 +123,7 @@ class OwnDidDocument:
               etag: str | None = None) -> FetchResult:
         if url != self._own_url:
             return self._fallback.fetch(url, accept, etag)
-        body = did_document_json(self._settings.issuer_did,
+        body = issuer_did_document_json(self._settings.issuer_did,
                                  open_issuer_keys(self._settings).all())
         return FetchResult(url, 200, body, DID_JSON, None, max_age=0)
 
@@ -159,24 +157,3 @@ def seed_demo_registry(settings: Settings) -> SeedReport:
     finally:
         services.close()
 
-
-def register_registry(app: Flask) -> None:
-    """Adds the registry's API, admin API and pages to the app (its services are built
-    with the others, in `web.wiring`)."""
-    from web.registry_admin import registry_admin
-    from web.registry_api import registry_api
-    from web.registry_console import registry_console
-    from web.registry_pages import registry_pages
-
-    app.register_blueprint(registry_api)
-    app.register_blueprint(registry_admin)
-    app.register_blueprint(registry_console)
-    app.register_blueprint(registry_pages)
-
-
-def registry_of(app: Flask) -> RegistryServices:
-    return services_of(app).registry
-
-
-def current_registry() -> RegistryServices:
-    return registry_of(current_app)

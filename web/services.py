@@ -6,7 +6,6 @@ engine (one connection pool per worker process); views only read them. Nothing i
 Settings' pool size.
 """
 from dataclasses import dataclass, replace
-from typing import TYPE_CHECKING
 
 from flask import Flask, current_app
 from sqlalchemy import Engine
@@ -19,11 +18,9 @@ from verifier.sd_jwt_vc import SdJwtVcVerifier
 from verifier.service import Verifier
 from verifier.vp_requests import PresentationRequests
 from web.job_queue import JobQueue
+from web.registry_setup import RegistryServices
+from web.sd_jwt_keys import SdJwtIssuerKey
 from web.settings import Settings
-
-if TYPE_CHECKING:  # these modules reach `current_services` themselves: types only
-    from web.registry_setup import RegistryServices
-    from web.sd_jwt_keys import SdJwtIssuerKey
 
 EXTENSION_KEY = "s4c"
 
@@ -35,11 +32,11 @@ class Services:
     issuer_keys: KeyStore
     issuer: IssuerService
     jobs: JobQueue  # cohort uploads run here (`web.job_queue`)
-    registry: "RegistryServices"
+    registry: RegistryServices
     kept: KeptResults  # what the employer's page shows of each check
     challenges: ChallengeStore  # VC-API presentation challenges
     presentation_requests: PresentationRequests  # OpenID4VP requests and their answers
-    sd_jwt_key: "SdJwtIssuerKey"  # signs SD-JWT VCs and OpenID4VP request objects
+    sd_jwt_key: SdJwtIssuerKey  # signs SD-JWT VCs and OpenID4VP request objects
     verifier_keys: KeyStore  # signs verification receipts (`web.verifier_identity`)
     verifier: Verifier
     aries_verifier: Verifier  # also accepts the DIF submission context of Aries
@@ -58,3 +55,11 @@ def replace_services(app: Flask, **changes: object) -> Services:
     """Swaps some services of `app` for others (tests: a verifier with no network)."""
     services = app.extensions[EXTENSION_KEY] = replace(services_of(app), **changes)  # type: ignore[arg-type]
     return services
+
+
+def registry_of(app: Flask) -> RegistryServices:
+    return services_of(app).registry
+
+
+def current_registry() -> RegistryServices:
+    return current_services().registry

@@ -17,6 +17,7 @@ from urllib.parse import urlsplit
 
 from flask import Blueprint, Flask, Response, current_app, jsonify, request
 
+from issuer.newest import newest_of_each_kind
 from vc.checks import Outcome
 from vc.errors import MalformedInputError
 from vc.instants import format_instant
@@ -57,24 +58,13 @@ def warm_up(app: Flask) -> None:
     the contexts processed, the RDF plans and JSON Schemas compiled, and this issuer's DID
     document, status lists and registry entries at hand. Never fatal: a failure is logged
     and the worker serves cold."""
-    from sqlalchemy import func, select
-
-    from issuer.models import IssuedCredential as C
-
     try:
         with app.app_context():
-            issuer = services_of(app).issuer
-            with issuer.sessions() as s:
-                latest = s.execute(select(C.kind, C.code, func.max(C.issued_at))
-                                   .group_by(C.kind, C.code)
-                                   .limit(WARM_UP_CREDENTIALS)).all()
-                documents = [s.scalars(select(C.document).where(
-                    C.kind == kind, C.code == code, C.issued_at == at).limit(1)).first()
-                    for kind, code, at in latest]
+            documents = newest_of_each_kind(services_of(app).issuer.sessions,
+                                            WARM_UP_CREDENTIALS)
             verifier = verifier_for_app(app)
             for document in documents:
-                if document is not None:
-                    verifier.verify_credential(document)
+                verifier.verify_credential(document)
     except Exception:  # warming up must never keep a worker from serving
         log.exception("warming up the verifier failed; the first verifications run cold")
 

@@ -71,7 +71,7 @@ class JsonSchemaCheck:
             cached = self._validators.get(schema_id)
         if cached is not None:
             return cached
-        import jsonschema_rs  # Rust: ~1000x faster than `jsonschema` on these schemas
+        import jsonschema_rs  # deferred on purpose; Rust: ~1000x faster than `jsonschema` here
 
         schema = self._loader(schema_id)
         validator = jsonschema_rs.validator_for(schema, retriever=_no_remote_refs)

@@ -1,13 +1,19 @@
 """The certification officer's commands: framework, candidates, assessments, issuing, status."""
 import json
+import os
+import secrets
 import sys
 from datetime import date
 from pathlib import Path
 
 import click
 
+from issuer.demo import seed_demo
+from issuer.officers import add_officer
 from issuer.service import IssuerError, IssuerService
 from issuer.wallet_grants import Offer
+from schemas.framework import FrameworkError, load_framework
+from schemas.framework_csv import load_units_csv
 from vc.qr import qr_png
 from web import issuer_reads as reads
 from web.cli.context import issuer_service
@@ -55,9 +61,6 @@ def framework_show(settings: Settings, as_json: bool) -> None:
 def framework_load(settings: Settings, path: str, elements: str | None, meta: str | None,
                    actor: str) -> None:
     """Load a framework from JSON (or units + elements CSV files) and use it."""
-    from schemas.framework import FrameworkError, load_framework
-    from schemas.framework_csv import load_units_csv
-
     try:
         if path.endswith(".csv"):
             if not (elements and meta):
@@ -263,8 +266,6 @@ COMMANDS = [framework, candidate, assess, assessment, certify, issue_command, re
 @click.pass_obj
 def demo(settings: Settings, export_dir: str | None) -> None:
     """Seed a demo cohort with issued credentials (one revoked, one suspended)."""
-    from issuer.demo import seed_demo
-
     service = issuer_service(settings)
     result = seed_demo(service)
     click.echo(f"demo issuer {settings.issuer_did}: {len(result.credentials)} credentials")
@@ -282,11 +283,6 @@ def demo(settings: Settings, export_dir: str | None) -> None:
 
 def _demo_login(settings: Settings, service: IssuerService) -> Path | None:
     """A demo officer whose password sits in a 0600 file of the data directory."""
-    import os
-    import secrets
-
-    from issuer.officers import add_officer
-
     path = settings.data_dir / "demo-login.txt"
     if path.exists():
         return path
@@ -319,8 +315,6 @@ def officer() -> None:
 @click.pass_obj
 def officer_add(settings: Settings, username: str, password: str, actor: str) -> None:
     """Add an officer; prints their API token once (it is stored hashed)."""
-    from issuer.officers import add_officer
-
     try:
         token = add_officer(issuer_service(settings).sessions, username, password, actor)
     except ValueError as e:

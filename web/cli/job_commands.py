@@ -13,8 +13,11 @@ import click
 
 from issuer import cohort_jobs
 from issuer.batch import BatchSummary
+from issuer.cohort_export import export_cohort
 from issuer.service import IssuerError
+from verifier.qr_payload import link_text
 from web.cli.context import issuer_service, job_queue
+from web.datadir import secret_key
 from web.mailer import MailError
 from web.settings import Settings
 
@@ -197,10 +200,6 @@ def jobs_export(settings: Settings, job_id: str, output: str | None, actor: str)
     """What a finished job issued, as CSV for spreadsheets (UTF-8 with BOM, `;`-separated):
     one row per candidate and credential, with the holder's share link. An active credential
     without an active link gets a new one, valid for one year (audited)."""
-    from issuer.cohort_export import export_cohort
-    from verifier.qr_payload import link_text
-    from web.datadir import secret_key
-
     try:
         export = export_cohort(issuer_service(settings), job_id, actor,
                                secret_key(settings.data_dir),

@@ -8,8 +8,10 @@ from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 import click
+from sqlalchemy.orm import sessionmaker
 
 from issuer.service import IssuerError
+from issuer.shares import create_share
 from vc.errors import VCError
 from vc.qr import QRPayloadError, qr_version_for
 from vc.trust import TrustSource, TrustSourceUnavailable
@@ -29,6 +31,8 @@ from web import verifiers
 from web.cli.context import issuer_service
 from web.cli.receipt_check import report_receipt
 from web.cli.vc_commands import read_json_input
+from web.datadir import secret_key
+from web.db import make_engine
 from web.settings import Settings
 from web.verifier_identity import verifier_did
 from web.verify_api import InputProblem, bounded_json
@@ -229,11 +233,6 @@ def _signed_summary(settings: Settings, credential: dict) -> dict:
 
 
 def _share_token(settings: Settings, credential: dict, expires_days: int | None) -> str:
-    from sqlalchemy.orm import sessionmaker
-
-    from issuer.shares import create_share
-    from web.datadir import secret_key
-    from web.db import make_engine
 
     expires = datetime.now(UTC) + timedelta(days=expires_days) if expires_days else None
     sessions = sessionmaker(make_engine(settings.database_url))
