@@ -82,7 +82,9 @@ def issuer_service_for(settings: Settings, keys: KeyStore | None = None,
     return IssuerService(
         engine or make_engine(settings.database_url), keys or open_issuer_keys(settings),
         IssuerConfig(did=settings.issuer_did, name=settings.issuer_name,
-                     public_url=settings.public_url, wallet_copies=settings.wallet_copies),
+                     public_url=settings.public_url, wallet_copies=settings.wallet_copies,
+                     country=settings.issuer_country,
+                     legal_identifier=settings.issuer_legal_id),
         write_gate=write_gate(settings.database_url))
 
 
