@@ -84,5 +84,5 @@ def render_png(page: CertificatePage) -> bytes:
         write(label, 13, MUTED, gap=0)
         write(value, 16, gap=8)
     out = io.BytesIO()
-    image.save(out, format="PNG", optimize=True)
+    image.save(out, format="PNG", compress_level=6)  # optimize=True: 8x the time, 10% smaller
     return out.getvalue()

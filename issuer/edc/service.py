@@ -6,13 +6,11 @@ status list an employer could check later (its `credentialStatus` is a bare URI)
 of a revoked or suspended credential would go on looking valid in a Europass profile: those,
 and expired ones, are refused.
 """
-from collections.abc import Iterable, Iterator
-from contextlib import nullcontext
 from datetime import datetime
 from typing import Any
 
 from sqlalchemy import select
-from sqlalchemy.orm import Session, sessionmaker
+from sqlalchemy.orm import sessionmaker
 
 from issuer.credentials import rfc3339
 from issuer.edc.build import AwardingBody, IssuedAchievement, build_edc
@@ -68,26 +66,12 @@ class EdcExport:
             if record is None:
                 raise NotFound(f"no credential {credential_id!r}")
             name = s.scalar(select(Candidate.name).where(Candidate.id == record.candidate_id))
-            return self._edc(record, str(name), framework, now)
+            return self.edc_of(record, str(name), framework, now)
 
-    def edcs(self, credential_ids: Iterable[str], framework: Framework, now: datetime,
-             session: Session | None = None) -> Iterator[tuple[str, dict[str, Any] | None]]:
-        """(credential id, EDC) for each id; None for a credential that does not count now."""
-        with self.sessions() if session is None else nullcontext(session) as s:
-            for credential_id in credential_ids:
-                record = s.get(IssuedCredential, credential_id)
-                if record is None:
-                    yield credential_id, None
-                    continue
-                name = s.scalar(select(Candidate.name)
-                                .where(Candidate.id == record.candidate_id))
-                try:
-                    yield credential_id, self._edc(record, str(name), framework, now)
-                except EdcRefused:
-                    yield credential_id, None
-
-    def _edc(self, record: IssuedCredential, holder_name: str, framework: Framework,
+    def edc_of(self, record: IssuedCredential, holder_name: str, framework: Framework,
              now: datetime) -> dict[str, Any]:
+        """The sealed EDC of a stored credential whose holder is `holder_name`; EdcRefused
+        when it does not count at `now`."""
         state = credential_state(record, now)
         if state != "active":
             raise EdcRefused(record.id, state)
