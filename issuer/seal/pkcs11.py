@@ -29,6 +29,7 @@ from vc.jades.seal import algorithm_of
 from vc.x509_chain import load_certificates
 
 _PROBE = b"s4c: does the token's key match the certificate?"
+_initialised_in: dict[str, int] = {}  # module -> the process that initialised it
 
 
 def _failure(what: str, error: Exception) -> SealConfigError:
@@ -39,6 +40,10 @@ def open_token_session(module: str, token_label: str, pin: str) -> Any:
     """A logged-in user session on the token labelled `token_label` of `module`."""
     try:
         library = pkcs11.lib(module)
+        # PKCS#11 §5.4 (C_Initialize): a forked child (a server worker) initialises anew
+        if _initialised_in.setdefault(module, os.getpid()) != os.getpid():
+            library.reinitialize()
+            _initialised_in[module] = os.getpid()
     except Exception as e:  # noqa: BLE001 - the loader raises RuntimeError/OSError/its own
         raise _failure(f"cannot load the PKCS#11 module {module}", e) from None
     try:
