@@ -3,12 +3,14 @@ role and unit credential becomes an EDC in the generic profile that conforms to 
 EDC-generic-no-cv.ttl (0 SHACL violations), offline, from the packaged copies."""
 import base64
 import io
+import json
 import socket
 from datetime import UTC, datetime, timedelta
 
 import pytest
 from PIL import Image
 
+from issuer.edc.sealing import sealed_payload
 from issuer.edc.service import EdcRefused
 from issuer.service import NotFound
 from vc.elm.shacl import validate
@@ -47,6 +49,13 @@ def issued(tmp_path_factory):
     return service, by_code
 
 
+def _edc(service, credential_id: str) -> dict:
+    """The EDC inside the sealed file the holder gets."""
+    sealed = service.edc(credential_id)
+    assert sealed["signatures"][0]["protected"]  # JAdES, JWS JSON serialisation
+    return sealed_payload(sealed)
+
+
 def _codes(service):
     fw = service.framework()
     return [("role", r.code) for r in fw.roles] + [("unit", u.code) for u in fw.units]
@@ -57,13 +66,13 @@ def _codes(service):
 def test_every_role_and_unit_edc_conforms_to_the_generic_profile(issued, kind, code):
     service, by_code = issued
     assert (kind, code) in _codes(service)
-    edc = service.edc(by_code[code])
+    edc = _edc(service, by_code[code])
     assert validate(edc, "edc-generic") == []
 
 
 def test_the_edc_envelope_is_vc_1_1_with_the_edc_ap_context(issued):
     service, by_code = issued
-    edc = service.edc(by_code["SCPM"])
+    edc = _edc(service, by_code["SCPM"])
     assert edc["@context"] == ["https://www.w3.org/2018/credentials/v1",
                                "http://data.europa.eu/snb/model/context/edc-ap"]
     assert edc["type"] == ["VerifiableCredential", "EuropeanDigitalCredential"]
@@ -80,7 +89,7 @@ def test_the_role_claim_names_holder_body_eqf_level_outcomes_and_unit_parts(issu
     service, by_code = issued
     fw = service.framework()
     role = fw.role("SCPM")
-    edc = service.edc(by_code["SCPM"])
+    edc = _edc(service, by_code["SCPM"])
     person = edc["credentialSubject"]
     assert person["type"] == "Person"
     assert person["fullName"] == {"en": "Ελένη Παπαδοπούλου"}
@@ -108,7 +117,7 @@ def test_the_role_claim_names_holder_body_eqf_level_outcomes_and_unit_parts(issu
 
 def test_the_display_image_is_a_png_of_the_certificate_page(issued):
     service, by_code = issued
-    edc = service.edc(by_code["U03"])
+    edc = _edc(service, by_code["U03"])
     image = edc["displayParameter"]["individualDisplay"]["displayDetail"]["image"]
     assert image["contentType"]["prefLabel"] == {"en": "PNG"}
     picture = Image.open(io.BytesIO(base64.b64decode(image["content"])))
@@ -120,25 +129,35 @@ def test_the_display_image_is_a_png_of_the_certificate_page(issued):
 
 def test_the_same_credential_always_gives_the_same_edc(issued):
     service, by_code = issued
-    assert service.edc(by_code["SCPD"]) == service.edc(by_code["SCPD"])
+    assert _edc(service, by_code["SCPD"]) == _edc(service, by_code["SCPD"])
+
+
+def test_the_edc_leaves_sealed_by_the_bodys_seal_over_exactly_that_edc(issued):
+    service, by_code = issued
+    sealed = service.edc(by_code["U05"])
+    [signature] = sealed["signatures"]
+    header = json.loads(base64.urlsafe_b64decode(signature["protected"] + "=="))
+    assert header["b64"] is False and header["x5c"] and "sigT" in header
+    assert signature["header"]["etsiU"]  # a signature time-stamp: baseline B-T
+    assert sealed_payload(sealed)["identifier"]["notation"] == by_code["U05"]
 
 
 def test_a_revoked_or_suspended_credential_gets_no_edc(issued):
     service, by_code = issued
     service.suspend(by_code["U01"], "checking a complaint", "olga")
     with pytest.raises(EdcRefused, match="suspended"):
-        service.edc(by_code["U01"])
+        _edc(service, by_code["U01"])
     service.reinstate(by_code["U01"], "complaint unfounded", "olga")
-    assert validate(service.edc(by_code["U01"]), "edc-generic") == []
+    assert validate(_edc(service, by_code["U01"]), "edc-generic") == []
     service.revoke(by_code["U02"], "issued in error", "olga")
     with pytest.raises(EdcRefused, match="revoked"):
-        service.edc(by_code["U02"])
+        _edc(service, by_code["U02"])
 
 
 def test_an_unknown_credential_is_not_found(issued):
     service, _ = issued
     with pytest.raises(NotFound):
-        service.edc("urn:uuid:00000000-0000-0000-0000-000000000000")
+        _edc(service, "urn:uuid:00000000-0000-0000-0000-000000000000")
 
 
 def test_a_country_outside_the_eu_table_is_refused_at_start(tmp_path):

@@ -12,6 +12,7 @@ import test_issuer_web_console as console_tests
 from click.testing import CliRunner
 
 from issuer import cohort_jobs
+from issuer.edc.sealing import sealed_payload
 from vc.elm.shacl import validate
 from web.cli import main
 from web.cli.context import issuer_service
@@ -52,12 +53,13 @@ def test_s4c_edc_writes_a_conformant_edc_and_refuses_a_revoked_credential(data, 
     out = tmp_path / "role.jsonld"
     done = _run(data, "edc", ids[-1], "-o", str(out))
     assert done.exit_code == 0, done.output
-    edc = json.loads(out.read_text(encoding="utf-8"))
+    edc = sealed_payload(json.loads(out.read_text(encoding="utf-8")))
     assert edc["type"] == ["VerifiableCredential", "EuropeanDigitalCredential"]
     assert edc["identifier"]["notation"] == ids[-1]
     assert validate(edc, "edc-generic") == []
     printed = _run(data, "edc", ids[0])
-    assert printed.exit_code == 0 and json.loads(printed.stdout)["identifier"]["notation"] == ids[0]
+    assert printed.exit_code == 0
+    assert sealed_payload(json.loads(printed.stdout))["identifier"]["notation"] == ids[0]
     service.revoke(ids[0], "issued in error", "olga")
     refused = _run(data, "edc", ids[0], "-o", str(tmp_path / "x.jsonld"))
     assert refused.exit_code == 1 and "revoked" in refused.output
@@ -80,7 +82,7 @@ def test_a_cohort_job_exports_one_edc_per_credential_that_counts(data, tmp_path)
     with zipfile.ZipFile(out) as archive:
         names = [n for n in archive.namelist() if n.endswith(".jsonld")]
         index = archive.read("index.csv").decode("utf-8")
-        edcs = [json.loads(archive.read(n)) for n in names]
+        edcs = [sealed_payload(json.loads(archive.read(n))) for n in names]
     assert len(names) == len(units) + 1  # Ana's units and role; Bo's unit is suspended
     assert all(validate(edc, "edc-generic") == [] for edc in edcs[:2])
     assert all(n.startswith("Ana-Test-") for n in names)
@@ -89,7 +91,8 @@ def test_a_cohort_job_exports_one_edc_per_credential_that_counts(data, tmp_path)
         in done.output
     again = tmp_path / "again.zip"
     assert _run(data, "jobs", "export-edcs", job_id, "-o", str(again)).exit_code == 0
-    assert again.read_bytes() == out.read_bytes()  # the same job, the same archive
+    with zipfile.ZipFile(again) as archive:  # the same job, the same EDCs (sealed anew)
+        assert [sealed_payload(json.loads(archive.read(n))) for n in names] == edcs
     missing = _run(data, "jobs", "export-edcs", "nope", "-o", str(tmp_path / "n.zip"))
     assert missing.exit_code == 1 and not (tmp_path / "n.zip").exists()
 
@@ -125,7 +128,7 @@ def test_the_officer_downloads_a_credentials_edc_from_its_page(client, logged_in
     response = logged_in.get(link)
     assert response.status_code == 200 and response.mimetype == "application/ld+json"
     assert "-europass.jsonld" in response.headers["Content-Disposition"]
-    edc = response.get_json(force=True)
+    edc = sealed_payload(response.get_json(force=True))
     assert edc["credentialSubject"]["fullName"] == {"en": "Lucía García"}
     assert validate(edc, "edc-generic") == []
     service.revoke(ids[0], "issued in error", "olga")
@@ -148,5 +151,15 @@ def test_the_officer_downloads_a_finished_jobs_edcs_as_a_zip(logged_in, service)
     assert response.status_code == 200 and response.mimetype == "application/zip"
     with zipfile.ZipFile(io.BytesIO(response.get_data())) as archive:
         [name] = [n for n in archive.namelist() if n.endswith(".jsonld")]
-        assert validate(json.loads(archive.read(name)), "edc-generic") == []
+        assert validate(sealed_payload(json.loads(archive.read(name))), "edc-generic") == []
     assert logged_in.get("/issuer/cohort/jobs/nope/europass.zip").status_code == 404
+
+
+def test_an_edc_that_cannot_be_sealed_is_not_handed_out(data, tmp_path):
+    _service, ids = _issued(data)
+    out = tmp_path / "unsealed.jsonld"
+    # nothing listens on the discard port: the TSA cannot stamp, so there is no seal
+    result = CliRunner().invoke(main, ["--data-dir", str(data), "edc", ids[0], "-o", str(out)],
+                                env={"S4C_TSA_URL": "http://127.0.0.1:9/tsa"})
+    assert result.exit_code == 1 and "could not be sealed" in result.output
+    assert not out.exists()

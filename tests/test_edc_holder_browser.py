@@ -16,6 +16,7 @@ from test_registry_console_browser import words
 from werkzeug.serving import make_server
 
 from issuer.demo import seed_demo
+from issuer.edc.sealing import sealed_payload
 from issuer.holder_sign_in import find_holder, make_link
 from vc.elm.shacl import validate
 from web.app import create_app
@@ -77,7 +78,9 @@ def test_the_holder_downloads_the_edc_for_europass(browser, holder_site, lang):
         with page.expect_download() as download:
             link.click()
         assert download.value.suggested_filename.endswith("-europass.jsonld")
-        edc = json.loads(Path(download.value.path()).read_text(encoding="utf-8"))
+        sealed = json.loads(Path(download.value.path()).read_text(encoding="utf-8"))
+        assert sealed["signatures"][0]["header"]["etsiU"]  # sealed, time-stamped (B-T)
+        edc = sealed_payload(sealed)
         assert edc["identifier"]["notation"] == active.id
         assert edc["credentialSubject"]["fullName"] == {"en": "Eleni Papadopoulou (DEMO)"}
         assert validate(edc, "edc-generic") == []

@@ -5,10 +5,10 @@ import json
 import re
 from typing import Any
 
-from flask import Response, abort
+from flask import Response, abort, current_app
 from flask_babel import gettext as _
 
-from issuer.edc.service import EdcRefused
+from issuer.edc.service import EdcRefused, EdcSealFailed
 from issuer.errors import IssuerError, NotFound
 from web.services import current_services
 
@@ -27,8 +27,9 @@ def edc_bytes(edc: dict[str, Any]) -> bytes:
 
 
 def edc_download(credential_id: str, code: str) -> Response:
-    """The EDC as a file download; 404 for no such credential, 409 when it does not count
-    now (revoked, suspended, expired) or the framework no longer has its role or unit."""
+    """The sealed EDC as a file download; 404 for no such credential, 409 when it does not
+    count now (revoked, suspended, expired) or the framework no longer has its role or unit,
+    503 when the seal cannot be made now (the token or the TSA)."""
     try:
         edc = current_services().issuer.edc(credential_id)
     except NotFound:
@@ -36,6 +37,10 @@ def edc_download(credential_id: str, code: str) -> Response:
     except EdcRefused:
         abort(409, description=_("This credential does not count now (revoked, suspended or "
                                  "expired), so it gets no European Digital Credential."))
+    except EdcSealFailed:
+        current_app.logger.exception("an EDC could not be sealed")
+        abort(503, description=_("The European Digital Credential could not be sealed just "
+                                 "now. Please try again in a few minutes."))
     except IssuerError as e:
         abort(409, description=str(e))
     response = Response(edc_bytes(edc), mimetype=EDC_MEDIA_TYPE)

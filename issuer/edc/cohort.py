@@ -5,8 +5,8 @@ The credentials are the ones the job's CSV export lists (`issuer.cohort_export`)
 candidate's credentials in the units of their rows and the roles that include them. Each
 that counts now gets its EDC, `<name>/<code>-<uuid>-europass.jsonld`; `index.csv` (the
 cohort export's spreadsheet-safe dialect) says which file is whose, and which credentials got
-none and why. Entries carry a fixed time, so the same job gives the same archive. Nothing
-is changed or created, so no audit row: the EDCs are read, like the credentials.
+none and why. Entries carry a fixed time and come in the file's order. Nothing is changed or
+created, so no audit row: the EDCs are read (and sealed), like the credentials.
 """
 import csv
 import io
@@ -18,7 +18,7 @@ from dataclasses import dataclass
 from typing import IO
 
 from issuer.cohort_export import DELIMITER, finished_job, job_credentials, spreadsheet_safe
-from issuer.edc.service import EdcRefused
+from issuer.edc.service import EdcRefused, EdcSealFailed
 from issuer.errors import IssuerError
 from issuer.service import IssuerService
 
@@ -65,6 +65,8 @@ def write_cohort_edcs(service: IssuerService, job_id: str, out: IO[bytes]) -> Co
                 rows.append(["", person.name, person.email, credential.kind, credential.code,
                              credential.id, f"no EDC: {e.state}"])
                 continue
+            except EdcSealFailed:
+                raise  # every other one would fail the same way: stop, say why
             except IssuerError as e:
                 skipped += 1
                 rows.append(["", person.name, person.email, credential.kind, credential.code,

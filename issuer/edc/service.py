@@ -20,6 +20,7 @@ from issuer.lifecycle import credential_state
 from issuer.models import Candidate, IssuedCredential
 from issuer.signing import IssuerConfig
 from schemas.framework import Framework
+from vc.errors import VCError
 
 
 class EdcRefused(IssuerError):
@@ -29,6 +30,10 @@ class EdcRefused(IssuerError):
         super().__init__(f"credential {credential_id} is {state}: it gets no European Digital "
                          "Credential (Europass could not tell later that it no longer counts)")
         self.state = state
+
+
+class EdcSealFailed(IssuerError):
+    """The seal could not be made now (the token, the TSA): nothing is handed out."""
 
 
 def awarding_body(config: IssuerConfig) -> AwardingBody:
@@ -81,5 +86,9 @@ class EdcExport:
         except KeyError:
             raise IssuerError(f"the framework in use has no {record.kind} {record.code!r} "
                               f"any more: credential {record.id} gets no EDC") from None
-        return self.seal(built)
+        try:
+            return self.seal(built)
+        except (VCError, ValueError, OSError) as e:  # the token, the TSA, the seal files
+            raise EdcSealFailed(f"the EDC of credential {record.id} could not be sealed "
+                                f"now: {e}") from e
 
