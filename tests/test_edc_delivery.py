@@ -155,6 +155,16 @@ def test_the_officer_downloads_a_finished_jobs_edcs_as_a_zip(logged_in, service)
     assert logged_in.get("/issuer/cohort/jobs/nope/europass.zip").status_code == 404
 
 
+def test_a_job_too_large_for_one_request_points_to_the_command_line(logged_in, service,
+                                                                    monkeypatch):
+    job_id = _finished_job(service, HEADER + f"Bo,bo@example.org,,U01,90,100,{DAY},E,A\n")
+    monkeypatch.setattr("web.cohort_exports.MAX_EDCS_PER_REQUEST", 0)
+    refused = logged_in.get(f"/issuer/cohort/jobs/{job_id}/europass.zip",
+                            follow_redirects=True)
+    assert refused.status_code == 200 and refused.mimetype == "text/html"
+    assert "s4c jobs export-edcs" in refused.get_data(as_text=True)
+
+
 def test_an_edc_that_cannot_be_sealed_is_not_handed_out(data, tmp_path):
     _service, ids = _issued(data)
     out = tmp_path / "unsealed.jsonld"

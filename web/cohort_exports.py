@@ -43,6 +43,9 @@ def export_job(job_id: str) -> BaseResponse:
 
 
 SPOOL_BYTES = 16 * 1024 * 1024  # an archive larger than this goes to a temporary file
+# Each EDC takes ~70 ms to build and seal, and a request has ~30 s (gunicorn's timeout):
+# larger jobs are exported with `s4c jobs export-edcs`.
+MAX_EDCS_PER_REQUEST = 150
 
 
 @cohort_exports.get("/cohort/jobs/<job_id>/europass.zip")
@@ -51,7 +54,8 @@ def export_job_edcs(job_id: str) -> BaseResponse:
     """The job's EDCs as a zip (`issuer.edc.cohort`); a read: nothing is changed."""
     archive = tempfile.SpooledTemporaryFile(max_size=SPOOL_BYTES)  # noqa: SIM115 - sent below
     try:
-        write_cohort_edcs(current_services().issuer, job_id, archive)
+        write_cohort_edcs(current_services().issuer, job_id, archive,
+                          limit=MAX_EDCS_PER_REQUEST)
     except NotFound:
         archive.close()
         abort(404)

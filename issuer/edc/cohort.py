@@ -32,6 +32,16 @@ class CohortEdcs:
     skipped: int  # credentials that got none (revoked, suspended, expired)
 
 
+class TooManyEdcs(IssuerError):
+    """More credentials than one request may build and seal (see the command line)."""
+
+    def __init__(self, count: int, limit: int) -> None:
+        super().__init__(f"this job has {count} credentials, more than the {limit} one "
+                         "download builds and seals: run `s4c jobs export-edcs JOB_ID -o "
+                         "FILE.zip` on the server instead")
+        self.count, self.limit = count, limit
+
+
 def _slug(text: str) -> str:
     ascii_text = unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode()
     return re.sub(r"[^A-Za-z0-9]+", "-", ascii_text).strip("-")[:60] or "holder"
@@ -44,15 +54,20 @@ def _entry(name: str) -> zipfile.ZipInfo:
     return info
 
 
-def write_cohort_edcs(service: IssuerService, job_id: str, out: IO[bytes]) -> CohortEdcs:
-    """Writes the zip of a finished job's EDCs to `out`. Raises NotFound, or IssuerError
-    while the job is still running."""
+def write_cohort_edcs(service: IssuerService, job_id: str, out: IO[bytes],
+                      limit: int | None = None) -> CohortEdcs:
+    """Writes the zip of a finished job's EDCs to `out`. Raises NotFound, IssuerError while
+    the job is still running, or TooManyEdcs when it has more than `limit` credentials."""
     now, fw = service.clock(), service.framework()
     rows: list[list[str]] = []
     written = skipped = 0
+    with service.sessions() as s:
+        listed = job_credentials(s, finished_job(s, job_id), fw)
+        count = sum(1 for _person, credential in listed if credential is not None)
+        if limit is not None and count > limit:
+            raise TooManyEdcs(count, limit)
     with service.sessions() as s, zipfile.ZipFile(out, "w") as archive:
-        job = finished_job(s, job_id)
-        for person, credential in job_credentials(s, job, fw):
+        for person, credential in job_credentials(s, finished_job(s, job_id), fw):
             if credential is None:
                 continue
             folder = f"{_slug(person.name)}-{person.id}"
