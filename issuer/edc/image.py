@@ -10,15 +10,17 @@ import io
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
+from typing import TYPE_CHECKING, Any
 
-from PIL import Image, ImageDraw, ImageFont
+if TYPE_CHECKING:  # Pillow is imported when a picture is drawn (as in vc.qr), not at start
+    from PIL import ImageDraw
 
 WIDTH, HEIGHT = 827, 1169  # A4 portrait at 100 dpi
 MARGIN = 60
 INK, MUTED, ACCENT = 0x1D, 0x5B, 0x3C  # grey levels: the picture is greyscale (small)
 FONT_DIR = Path("/usr/share/fonts/truetype/dejavu")
 
-Font = ImageFont.FreeTypeFont | ImageFont.ImageFont
+Font = Any  # PIL.ImageFont.FreeTypeFont | PIL.ImageFont.ImageFont
 
 
 @dataclass(frozen=True)
@@ -34,13 +36,15 @@ class CertificatePage:
 
 @lru_cache(maxsize=8)
 def _font(size: int, bold: bool = False) -> Font:
+    from PIL import ImageFont
+
     name = "DejaVuSans-Bold.ttf" if bold else "DejaVuSans.ttf"
     if (FONT_DIR / name).is_file():
         return ImageFont.truetype(str(FONT_DIR / name), size)
     return ImageFont.load_default(size)
 
 
-def _wrapped(draw: ImageDraw.ImageDraw, text: str, font: Font, width: int) -> list[str]:
+def _wrapped(draw: "ImageDraw.ImageDraw", text: str, font: Font, width: int) -> list[str]:
     lines: list[str] = []
     line = ""
     for word in text.split():
@@ -55,6 +59,8 @@ def _wrapped(draw: ImageDraw.ImageDraw, text: str, font: Font, width: int) -> li
 
 def render_png(page: CertificatePage) -> bytes:
     """The page as a greyscale PNG, A4 portrait."""
+    from PIL import Image, ImageDraw
+
     image = Image.new("L", (WIDTH, HEIGHT), 255)
     draw = ImageDraw.Draw(image)
     draw.rectangle((MARGIN - 20, MARGIN - 20, WIDTH - MARGIN + 20, HEIGHT - MARGIN + 20),
