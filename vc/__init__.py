@@ -22,6 +22,9 @@ The public surface (everything else lives in `vc._internal` and may change witho
 - `vc.statuslist` (Bitstring Status List v1.0), `vc.trust` (trust sources), `vc.qr`
   (the QR payload codec), `vc.jcs` (RFC 8785 JSON canonicalization), `vc.json_input`
   (strict, bounded JSON from outside).
+- `vc.elm`: the European Learning Model (ELM 3.2) of European Digital Credentials: the pinned
+  `edc-ap` context, the EU's authority-table concepts and the SHACL format check
+  (`vc.elm.shacl.validate`) against the EU's shapes, copied into the package.
 """
 from vc.api import issue, load_document, resolve, sign, verify
 from vc.checks import Check, Outcome, VerificationResult

@@ -19,6 +19,7 @@ from vc.language_maps import language_map
 from vc.qr import qr_png
 from web import issuer_reads as reads
 from web.auth import login_required
+from web.edc_downloads import edc_download
 from web.i18n import LANGUAGES  # the partner languages, in the order a certificate lists them
 from web.problems import problem
 from web.services import current_services
@@ -116,6 +117,14 @@ def download(credential_id: str) -> Response:
     response.headers["Content-Disposition"] = f'attachment; filename="{download_name(row)}"'
     response.headers["Cache-Control"] = "no-store"
     return response
+
+
+@holder_pages.get("/credentials/<path:credential_id>/europass")
+@login_required
+def europass(credential_id: str) -> Response:
+    """The officer's copy of the credential's European Digital Credential."""
+    row, _document = _record(credential_id)
+    return edc_download(row.id, row.code)
 
 
 @holder_pages.get("/shares/<token>/credential")

@@ -38,6 +38,7 @@ from verifier.qr_payload import self_contained_png
 from web import issuer_reads as reads
 from web.auth import CSRF_FIELD, protect_forms, safe_next
 from web.confirmation import confirmed
+from web.edc_downloads import edc_download
 from web.holder_pages import _png_data_url, certificate_text, download_name, share_key, share_url
 from web.i18n import LANGUAGES, choose_language_with, current_language
 from web.job_queue import QueueUnavailable
@@ -245,6 +246,13 @@ def download(credential_id: str) -> Response:
     response.headers["Content-Disposition"] = f'attachment; filename="{download_name(row)}"'
     response.headers["Cache-Control"] = "no-store"
     return response
+
+
+@holder_portal.get("/europass/<path:credential_id>")
+def europass(credential_id: str) -> Response:
+    """The credential as a European Digital Credential, for the holder's Europass profile."""
+    row, _document = _own(credential_id)
+    return edc_download(row.id, row.code)
 
 
 @holder_portal.get("/certificate/<path:credential_id>")

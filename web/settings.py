@@ -12,6 +12,7 @@ from sqlalchemy.engine import make_url
 
 from issuer.wallet_limits import DEFAULT_COPIES, MAX_COPIES
 from vc.did_web import did_web_from_url
+from vc.elm.concepts import COUNTRIES
 from vc.key_store import keys_dir
 
 PASSPHRASE_ENV = "S4C_KEY_PASSPHRASE"  # noqa: S105 - the variable's name, not a passphrase
@@ -20,6 +21,8 @@ DEFAULT_PUBLIC_URL = "http://127.0.0.1:8000"
 
 
 DEFAULT_ISSUER_NAME = "Demo Smart City Certification Body (DEMO)"
+DEFAULT_ISSUER_COUNTRY = "BE"
+DEFAULT_ISSUER_LEGAL_ID = "DEMO-0000000000"  # the demo body's eIDAS legal identifier
 # The one connection pool of each worker process (PostgreSQL): SQLAlchemy's own defaults.
 DEFAULT_DB_POOL_SIZE = 5
 DEFAULT_DB_MAX_OVERFLOW = 10
@@ -59,6 +62,16 @@ def _extra_contexts(value: str | None) -> Path | None:
 BROKER_SCHEMES = ("redis", "rediss", "unix")
 
 
+def _country(value: str | None) -> str:
+    if not value:
+        return DEFAULT_ISSUER_COUNTRY
+    code = value.strip().upper()
+    if code not in COUNTRIES:
+        raise ValueError(f"S4C_ISSUER_COUNTRY must be an ISO 3166-1 alpha-2 country code "
+                         f"(one of {', '.join(sorted(COUNTRIES))}), not {value[:40]!r}")
+    return code
+
+
 def _wallet_copies(value: str | None) -> int:
     if not value:
         return DEFAULT_COPIES
@@ -85,6 +98,19 @@ def _smtp_url(value: str | None) -> str | None:
     return value
 
 
+def _path(value: str | None) -> Path | None:
+    return Path(value).expanduser() if value else None
+
+
+def _tsa_url(value: str | None) -> str | None:
+    if not value:
+        return None
+    if not value.startswith(("http://", "https://")):
+        raise ValueError("S4C_TSA_URL must be the http:// or https:// URL of an RFC 3161 "
+                         "time-stamping authority")
+    return value
+
+
 def _broker_url(value: str | None) -> str | None:
     if not value:
         return None
@@ -104,6 +130,11 @@ class Settings:
     key_passphrase: str | None = field(default=None, repr=False)
     # The certification body's name as its credentials show it (S4C_ISSUER_NAME).
     issuer_name: str = DEFAULT_ISSUER_NAME
+    # The body as its European Digital Credentials name it (`issuer.edc`): the country it is
+    # established in (S4C_ISSUER_COUNTRY, ISO 3166-1 alpha-2) and its eIDAS legal identifier
+    # (S4C_ISSUER_LEGAL_ID, e.g. its VAT number "VATBE-0123456789").
+    issuer_country: str = DEFAULT_ISSUER_COUNTRY
+    issuer_legal_id: str = DEFAULT_ISSUER_LEGAL_ID
     # Reverse proxies in front of s4c whose X-Forwarded-For/-Proto to believe
     # (S4C_TRUSTED_PROXIES): login throttling and the holder sign-in limit count per client
     # address, which behind a proxy is only known from that header. 0: take the
@@ -145,16 +176,34 @@ class Settings:
     # max_connections for (workers x threads-busy) x instances. SQLite ignores them.
     db_pool_size: int = DEFAULT_DB_POOL_SIZE
     db_max_overflow: int = DEFAULT_DB_MAX_OVERFLOW
+    # The body's electronic seal for EDCs and PDFs (issue 25, `issuer.seal`): a PKCS#11 token
+    # (S4C_SEAL_PKCS11_MODULE: the module's .so path, S4C_SEAL_TOKEN_LABEL,
+    # S4C_SEAL_KEY_LABEL, S4C_SEAL_PIN; S4C_SEAL_CHAIN: a PEM chain, leaf first, when the
+    # token holds no certificate), else a PKCS#12 file (S4C_SEAL_PKCS12, S4C_SEAL_PASSPHRASE),
+    # else the demo seal of the data directory (marked DEMO).
+    seal_pkcs11_module: str | None = None
+    seal_token_label: str | None = None
+    seal_key_label: str | None = None
+    seal_pin: str | None = field(default=None, repr=False)
+    seal_chain: Path | None = None
+    seal_pkcs12: Path | None = None
+    seal_passphrase: str | None = field(default=None, repr=False)
+    # S4C_TSA_URL: the RFC 3161 time-stamping authority of the seals (http:// or https://);
+    # unset: the demo TSA of the data directory, in-process.
+    tsa_url: str | None = None
 
     @classmethod
     def from_environment(
         cls, data_dir: Path | None = None, environ: Mapping[str, str] | None = None
     ) -> "Settings":
         """Reads S4C_DATA_DIR, DATABASE_URL, S4C_PUBLIC_URL, S4C_KEY_PASSPHRASE, S4C_ISSUER_NAME,
+        S4C_ISSUER_COUNTRY, S4C_ISSUER_LEGAL_ID,
         S4C_TRUSTED_PROXIES, S4C_BROKER_URL, S4C_ALLOW_LOOPBACK_FETCH, S4C_TRUST_LIST,
         S4C_TRUST_OPERATOR_DID, S4C_EXTRA_CONTEXTS, S4C_SD_JWT_KEY, S4C_SD_JWT_CHAIN,
         S4C_SMTP_URL, S4C_MAIL_FROM, S4C_WALLET_COPIES, S4C_DB_POOL_SIZE,
-        S4C_DB_MAX_OVERFLOW: the only place s4c reads its environment."""
+        S4C_DB_MAX_OVERFLOW, S4C_SEAL_PKCS11_MODULE, S4C_SEAL_TOKEN_LABEL, S4C_SEAL_KEY_LABEL,
+        S4C_SEAL_PIN, S4C_SEAL_CHAIN, S4C_SEAL_PKCS12, S4C_SEAL_PASSPHRASE, S4C_TSA_URL: the only
+        place s4c reads its environment."""
         env = os.environ if environ is None else environ
         if data_dir is None:
             data_dir = Path(env["S4C_DATA_DIR"]) if env.get("S4C_DATA_DIR") else default_data_dir(env)
@@ -165,6 +214,8 @@ class Settings:
             public_url=(env.get("S4C_PUBLIC_URL") or DEFAULT_PUBLIC_URL).rstrip("/"),
             key_passphrase=env.get(PASSPHRASE_ENV),
             issuer_name=env.get("S4C_ISSUER_NAME") or DEFAULT_ISSUER_NAME,
+            issuer_country=_country(env.get("S4C_ISSUER_COUNTRY")),
+            issuer_legal_id=(env.get("S4C_ISSUER_LEGAL_ID") or DEFAULT_ISSUER_LEGAL_ID).strip(),
             trusted_proxies=_proxy_count(env.get("S4C_TRUSTED_PROXIES")),
             broker_url=_broker_url(env.get("S4C_BROKER_URL")),
             allow_loopback_fetch=_flag(env.get("S4C_ALLOW_LOOPBACK_FETCH")),
@@ -180,6 +231,14 @@ class Settings:
                                       DEFAULT_DB_POOL_SIZE, 1),
             db_max_overflow=_pool_number("S4C_DB_MAX_OVERFLOW", env.get("S4C_DB_MAX_OVERFLOW"),
                                          DEFAULT_DB_MAX_OVERFLOW, 0),
+            seal_pkcs11_module=env.get("S4C_SEAL_PKCS11_MODULE") or None,
+            seal_token_label=env.get("S4C_SEAL_TOKEN_LABEL") or None,
+            seal_key_label=env.get("S4C_SEAL_KEY_LABEL") or None,
+            seal_pin=env.get("S4C_SEAL_PIN") or None,
+            seal_chain=_path(env.get("S4C_SEAL_CHAIN")),
+            seal_pkcs12=_path(env.get("S4C_SEAL_PKCS12")),
+            seal_passphrase=env.get("S4C_SEAL_PASSPHRASE"),
+            tsa_url=_tsa_url(env.get("S4C_TSA_URL")),
         )
 
     @property

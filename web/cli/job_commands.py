@@ -17,6 +17,7 @@ from issuer.cohort_export import export_cohort
 from issuer.service import IssuerError
 from verifier.qr_payload import link_text
 from web.cli.context import issuer_service, job_queue
+from web.cli.edc_commands import jobs_export_edcs
 from web.datadir import secret_key
 from web.mailer import MailError
 from web.settings import Settings
@@ -215,4 +216,5 @@ def jobs_export(settings: Settings, job_id: str, output: str | None, actor: str)
                f"{export.links_created} created (valid for one year)", err=True)
 
 
+jobs.add_command(jobs_export_edcs)
 COMMANDS = [worker, issue_batch, jobs]
