@@ -36,7 +36,7 @@ class CertificatePage:
 
 @lru_cache(maxsize=8)
 def _font(size: int, bold: bool = False) -> Font:
-    from PIL import ImageFont
+    from PIL import ImageFont  # deferred on purpose: Pillow loads only to draw a page
 
     name = "DejaVuSans-Bold.ttf" if bold else "DejaVuSans.ttf"
     if (FONT_DIR / name).is_file():
@@ -59,7 +59,7 @@ def _wrapped(draw: "ImageDraw.ImageDraw", text: str, font: Font, width: int) -> 
 
 def render_png(page: CertificatePage) -> bytes:
     """The page as a greyscale PNG, A4 portrait."""
-    from PIL import Image, ImageDraw
+    from PIL import Image, ImageDraw  # deferred on purpose: Pillow loads only to draw a page
 
     image = Image.new("L", (WIDTH, HEIGHT), 255)
     draw = ImageDraw.Draw(image)

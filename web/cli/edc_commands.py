@@ -5,6 +5,7 @@ from pathlib import Path
 
 import click
 
+from issuer.edc.cohort import write_cohort_edcs
 from issuer.errors import IssuerError
 from web.cli.context import issuer_service
 from web.edc_downloads import edc_bytes
@@ -39,8 +40,6 @@ def edc(settings: Settings, credential_id: str, output: str | None) -> None:
 def jobs_export_edcs(settings: Settings, job_id: str, output: str) -> None:
     """The EDCs of what a finished job issued, one file per credential that counts now,
     in a zip archive with an index.csv saying whose each file is."""
-    from issuer.edc.cohort import write_cohort_edcs
-
     target = Path(output)
     partial = target.with_name(target.name + ".part")
     try:
