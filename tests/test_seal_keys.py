@@ -27,12 +27,26 @@ from seal_fixtures import (
 )
 from test_jades_seal import DOCUMENT, jwcrypto_verify
 
+from issuer.demo import sample_role_credential
 from issuer.seal import SealConfig, SealConfigError, open_seal
 from issuer.seal.pkcs11 import Pkcs11Signer, open_token_session
 from issuer.seal.pkcs12 import load_pkcs12_signer
+from issuer.seal.token_keys import TokenKeyStore
+from schemas.jsonld_contexts import CONTEXTS_DIR
+from vc import api
+from vc.contexts import shared_store
+from vc.cryptosuites import ALL_SUITES
+from vc.did_key import did_key_from_public_key
+from vc.did_resolver import DIDResolver
+from vc.fetch import StaticFetcher
 from vc.jades.seal import seal_document
+from vc.key_store import KeyStoreError
+from vc.multikey import Ed25519Multikey
 from vc.timestamps import HttpTimeStamper
 from vc.tsa import make_demo_tsa, serve_tsa
+from web.app import create_app
+from web.datadir import open_issuer_keys, prepare_data_dir
+from web.settings import Settings
 
 SOFTHSM = "/usr/lib/softhsm/libsofthsm2.so"
 TOKEN = "s4c-seal-test"
@@ -225,3 +239,70 @@ def test_a_chain_that_is_not_the_token_keys_is_refused(softhsm):
         serialization.Encoding.PEM)
     with pytest.raises(SealConfigError, match="not the token key's"):
         Pkcs11Signer(softhsm["module"], TOKEN, "seal-ec", PIN, chain_pem=chain)
+
+
+# -- the issuer's Data Integrity keys in the same token -------------------------------------
+
+def _token_settings(tmp_path: Path, softhsm: dict) -> Settings:
+    return Settings.from_environment(tmp_path / "data", environ={
+        "S4C_SEAL_PKCS11_MODULE": softhsm["module"], "S4C_SEAL_TOKEN_LABEL": TOKEN,
+        "S4C_SEAL_KEY_LABEL": "seal-ec", "S4C_SEAL_PIN": PIN,
+        "S4C_ISSUER_KEY_IN_TOKEN": "1"})
+
+
+def test_the_issuer_key_lives_in_the_token_and_its_proofs_verify(softhsm, tmp_path):
+    settings = _token_settings(tmp_path, softhsm)
+    prepare_data_dir(settings)
+    keys = open_issuer_keys(settings)
+    assert isinstance(keys, TokenKeyStore)
+    [stored] = keys.all()
+    assert sorted(p.name for p in settings.keys_dir.glob("key-*")) == []  # no key file
+
+    # the DID document lists the token's key, and a Data Integrity proof made by the token
+    # verifies with it (eddsa-rdfc-2022)
+    body = create_app(settings).test_client().get("/.well-known/did.json").get_json()
+    [method] = body["verificationMethod"]
+    assert method["publicKeyMultibase"] == stored.public_key_multibase
+    key = keys.signing_key(stored.key_id)
+    did = did_key_from_public_key(key.public_key)
+    signed = api.sign(sample_role_credential(1, did), key, store=shared_store(CONTEXTS_DIR),
+                      verification_method=f"{did}#{key.public_key_multibase}")
+    assert api.verify(signed, resolver=DIDResolver(fetcher=StaticFetcher({})),
+                      store=shared_store(CONTEXTS_DIR), suites=ALL_SUITES).verified
+
+    with pytest.raises(KeyStoreError, match="never leaves"):
+        key.private_key.private_bytes_raw()
+    with open_token_session(softhsm["module"], TOKEN, PIN) as session:
+        private = session.get_key(object_class=ObjectClass.PRIVATE_KEY,
+                                  label=f"s4c-issuer-{stored.key_id}")
+        assert private[Attribute.SENSITIVE] and not private[Attribute.EXTRACTABLE]
+
+
+def test_a_rotation_makes_the_new_issuer_key_in_the_token(softhsm, tmp_path):
+    settings = _token_settings(tmp_path, softhsm)
+    prepare_data_dir(settings)
+    keys = open_issuer_keys(settings)
+    old = keys.active()
+    new = keys.rotate()
+    assert [k.key_id for k in keys.all()] == [old.key_id, new.key_id] and new.key_id != old.key_id
+    assert keys.active() == new
+    signature = keys.signing_key(new.key_id).sign(b"a role credential")
+    public = Ed25519Multikey.from_multibase(new.public_key_multibase)
+    assert public.verify(signature, b"a role credential")
+
+
+def test_an_index_that_lists_another_key_than_the_tokens_is_refused(softhsm, tmp_path):
+    settings = _token_settings(tmp_path, softhsm)
+    prepare_data_dir(settings)
+    index = settings.keys_dir / "index.json"
+    data = json.loads(index.read_text())
+    data["keys"][0]["public_key_multibase"] = Ed25519Multikey.generate().public_key_multibase
+    index.write_text(json.dumps(data))
+    with pytest.raises(KeyStoreError, match="is not key-"):
+        open_issuer_keys(settings).signing_key(data["keys"][0]["key_id"])
+
+
+def test_the_issuer_key_in_a_token_needs_the_token_settings(tmp_path):
+    settings = Settings.from_environment(tmp_path, environ={"S4C_ISSUER_KEY_IN_TOKEN": "1"})
+    with pytest.raises(KeyStoreError, match="S4C_SEAL_PKCS11_MODULE"):
+        open_issuer_keys(settings, create_passphrase=True)

@@ -36,8 +36,9 @@ def _failure(what: str, error: Exception) -> SealConfigError:
     return SealConfigError(f"{what}: {type(error).__name__} {error}".strip())
 
 
-def open_token_session(module: str, token_label: str, pin: str) -> Any:
-    """A logged-in user session on the token labelled `token_label` of `module`."""
+def open_token_session(module: str, token_label: str, pin: str, *, rw: bool = False) -> Any:
+    """A logged-in user session on the token labelled `token_label` of `module` (read-write
+    with `rw`, to make keys)."""
     try:
         library = pkcs11.lib(module)
         # PKCS#11 §5.4 (C_Initialize): a forked child (a server worker) initialises anew
@@ -51,11 +52,11 @@ def open_token_session(module: str, token_label: str, pin: str) -> Any:
     except (pkcs11.NoSuchToken, pkcs11.MultipleTokensReturned) as e:
         raise _failure(f"no single token labelled {token_label!r} in {module}", e) from None
     try:
-        return token.open(user_pin=pin)
+        return token.open(user_pin=pin, rw=rw)
     except pkcs11.UserAlreadyLoggedIn:
         # PKCS#11 §5.6: a login holds for every session of the process; another key of this
         # token (the Data Integrity key beside the seal key) is already logged in
-        return token.open()
+        return token.open(rw=rw)
     except pkcs11.PinIncorrect:
         raise SealConfigError(f"the PIN of token {token_label!r} is wrong") from None
     except pkcs11.PKCS11Error as e:
