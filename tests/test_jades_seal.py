@@ -27,7 +27,7 @@ from seal_fixtures import (
 )
 
 from vc.jades.seal import PrivateKeySigner, SealError, seal_document
-from vc.timestamps import HttpTimeStamper, gen_time
+from vc.timestamps import HttpTimeStamper, gen_time, token_info
 from vc.tsa import make_demo_tsa, serve_tsa
 
 DOCUMENT = {"id": "urn:credential:1", "type": ["VerifiableCredential",
@@ -103,14 +103,37 @@ def test_signature_timestamp_verifies_with_openssl_over_the_signature_value(ca, 
     assert untrusted.returncode != 0
 
 
+def _eu_sample(name: str) -> dict:
+    folder = europass_dir() / "elm" / "examples"
+    if not folder.is_dir():
+        pytest.fail(f"the EU samples are missing: {folder} (set S4C_EUROPASS)")
+    return json.loads((folder / name).read_text())
+
+
+@pytest.mark.parametrize("name", ["Sample-CertOfPart-signed.jsonld",
+                                  "Sample-MC-Annex1-signed.jsonld"])
+def test_our_time_stamp_input_is_the_eu_issuers(name, tmp_path):
+    """The EU issuer's own sigTst verifies with openssl over the base64url signature value,
+    the input s4c stamps (ETSI TS 119 182-1 §5.3.4.1), at the time it was stamped, with the
+    test TSA root its token carries; over the raw signature bytes it does not."""
+    [signature] = _eu_sample(name)["signatures"]
+    token = signature_timestamp_token(signature)
+    signed = cms.ContentInfo.load(token)["content"]
+    root = next(x509.load_der_x509_certificate(c.chosen.dump())
+                for c in signed["certificates"] if c.chosen.self_signed == "maybe")
+    at = int(token_info(token)["gen_time"].native.timestamp())
+
+    good = openssl_ts_verify(token, signature["signature"].encode("ascii"), root, tmp_path, at)
+    assert good.returncode == 0 and "Verification: OK" in good.stdout, good.stderr
+    raw = openssl_ts_verify(token, b64url_decode(signature["signature"]), root, tmp_path, at)
+    assert raw.returncode != 0 and "message imprint mismatch" in raw.stderr
+
+
 def test_header_has_the_shape_of_the_eu_samples(ca, tsa):
     """Same protected parameters in the same order as `Sample-*-signed.jsonld` (less the
     optional content time-stamp adoTst), same `typ`/`cty`, and etsiU members in the same
     base64url-JSON form."""
-    folder = europass_dir() / "elm" / "examples"
-    if not folder.is_dir():
-        pytest.fail(f"the EU samples are missing: {folder} (set S4C_EUROPASS)")
-    sample = json.loads((folder / "Sample-CertOfPart-signed.jsonld").read_text())
+    sample = _eu_sample("Sample-CertOfPart-signed.jsonld")
     [eu] = sample["signatures"]
     eu_header = protected_of(eu)
 
