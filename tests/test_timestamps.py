@@ -1,5 +1,7 @@
 """The RFC 3161 client takes a token only when it is granted for the imprint and the nonce it
 asked for (RFC 3161 §2.4.2); anything else is a clear TimeStampError, never a token."""
+import contextlib
+import random
 import socket
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from threading import Thread
@@ -119,3 +121,29 @@ def test_an_answer_that_is_not_a_time_stamp_reply_is_refused():
 def test_the_tsa_url_must_be_http():
     with pytest.raises(ValueError, match="http"):
         HttpTimeStamper("file:///etc/passwd")
+
+
+def _damaged(data: bytes, rnd: random.Random) -> bytes:
+    damaged = bytearray(data)
+    for _ in range(rnd.randint(1, 4)):
+        damaged[rnd.randrange(len(damaged))] = rnd.randrange(256)
+    return bytes(damaged)
+
+
+def test_damaged_requests_and_replies_are_refused_never_a_crash():
+    """Bytes from the network, changed at random (a fixed seed): the TSA answers every
+    request with a reply, and the client turns every bad reply into a TimeStampError."""
+    authority, _ = make_demo_tsa()
+    digest = imprint_of(b"x")
+    request = make_request(digest, 5)
+    reply = authority.respond(request)
+    rnd = random.Random(25)
+    for _ in range(400):
+        for answer in (authority.respond(_damaged(request, rnd)), _damaged(reply, rnd)):
+            with contextlib.suppress(TimeStampError):  # a refusal: the outcome expected
+                check_reply(answer, digest, 5)
+    for junk in (b"", b"\x30", b"\x30\x00", bytes(range(64))):
+        with pytest.raises(TimeStampError):
+            check_reply(junk, digest, 5)
+        with pytest.raises(TimeStampError, match="rejection"):
+            check_reply(authority.respond(junk), digest, 5)

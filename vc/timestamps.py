@@ -40,6 +40,10 @@ class TimeStampResp(core.Sequence):  # type: ignore[misc]
                          ("time_stamp_token", cms.ContentInfo, {"optional": True})]
 
 
+# what asn1crypto raises, lazily, on DER it cannot read (wrong tags, lengths, choices)
+_UNREADABLE = (ValueError, TypeError, KeyError, AttributeError, IndexError, OverflowError)
+
+
 class TimeStampError(VCError):
     """No usable time-stamp: the TSA is unreachable, refused, or answered for something
     else. The message says which."""
@@ -65,8 +69,8 @@ def tlv(tag: int, content: bytes) -> bytes:
 
 
 def der_integer(value: int) -> bytes:
-    """A non-negative DER INTEGER (X.690 §8.3: minimal two's complement)."""
-    return tlv(0x02, value.to_bytes(value.bit_length() // 8 + 1, "big"))
+    """A DER INTEGER (X.690 §8.3: minimal two's complement)."""
+    return tlv(0x02, value.to_bytes(value.bit_length() // 8 + 1, "big", signed=True))
 
 
 SHA256_ALGORITHM: bytes = algos.DigestAlgorithm({"algorithm": "sha256"}).dump()
@@ -96,26 +100,32 @@ def token_info(token: bytes) -> tsp.TSTInfo:
         parsed = encap["content"].parsed
         parsed.native  # noqa: B018 - parses the whole structure now, not later
         return parsed
-    except (ValueError, TypeError, KeyError) as e:
-        raise TimeStampError(f"the time-stamp token cannot be read: {e}") from None
+    except _UNREADABLE as e:
+        raise TimeStampError(f"the time-stamp token cannot be read: {type(e).__name__}") \
+            from None
 
 
 def check_reply(reply: bytes, digest: bytes, nonce: int) -> bytes:
     """The DER TimeStampToken of a TimeStampResp, when it is granted for `digest` (SHA-256)
-    and carries `nonce` (RFC 3161 §2.4.2); else TimeStampError."""
+    and carries `nonce` (RFC 3161 §2.4.2); else TimeStampError. The reply comes from the
+    network: anything unreadable in it is a TimeStampError too."""
     try:
-        response = TimeStampResp.load(reply)
-        status = response["status"]["status"].native
-        token = response["time_stamp_token"]
-    except (ValueError, TypeError, KeyError) as e:
-        raise TimeStampError(f"the TSA's reply is not an RFC 3161 TimeStampResp: {e}") \
-            from None
+        return _checked_token(reply, digest, nonce)
+    except _UNREADABLE as e:
+        raise TimeStampError(f"the TSA's reply is not a readable RFC 3161 TimeStampResp: "
+                             f"{type(e).__name__}") from None
+
+
+def _checked_token(reply: bytes, digest: bytes, nonce: int) -> bytes:
+    response = TimeStampResp.load(reply)
+    status = response["status"]["status"].native
     if status not in _GRANTED:
         texts = response["status"]["status_string"].native or []
         failure = response["status"]["fail_info"].native
         raise TimeStampError(f"the TSA refused the time-stamp ({status}"
                              f"{': ' + '; '.join(texts)[:200] if texts else ''}"
                              f"{f', {sorted(failure)}' if failure else ''})")
+    token = response["time_stamp_token"]
     if not isinstance(token, cms.ContentInfo) or token.contents is None:
         raise TimeStampError("the TSA granted the time-stamp but sent no token")
     token_der: bytes = token.dump()

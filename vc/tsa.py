@@ -97,9 +97,10 @@ class TimeStampAuthority:
             nonce = request["nonce"].native
             cert_req = bool(request["cert_req"].native)
             policy = request["req_policy"].native
-        except (ValueError, TypeError, KeyError):
+            request.native  # noqa: B018 - the whole request read now: a bad one is refused
+        except (ValueError, TypeError, KeyError, AttributeError, IndexError, OverflowError):
             return _rejection("bad_request", "not a TimeStampReq")
-        if algorithm != "sha256" or len(digest) != 32:
+        if algorithm != "sha256" or not isinstance(digest, bytes) or len(digest) != 32:
             return _rejection("bad_alg", "only SHA-256 imprints are stamped")
         if policy is not None and policy != self._policy:
             return _rejection("unaccepted_policy", "unknown policy")
