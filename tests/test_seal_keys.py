@@ -306,3 +306,39 @@ def test_the_issuer_key_in_a_token_needs_the_token_settings(tmp_path):
     settings = Settings.from_environment(tmp_path, environ={"S4C_ISSUER_KEY_IN_TOKEN": "1"})
     with pytest.raises(KeyStoreError, match="S4C_SEAL_PKCS11_MODULE"):
         open_issuer_keys(settings, create_passphrase=True)
+
+
+FORKED_WORKER = """
+import os, sys
+from issuer.seal.pkcs11 import Pkcs11Signer
+module, token, pin = sys.argv[1:4]
+parent = Pkcs11Signer(module, token, "seal-ed25519", pin)
+read, write = os.pipe()
+pid = os.fork()
+if pid == 0:  # the worker
+    code = 1
+    try:
+        child = Pkcs11Signer(module, token, "seal-ed25519", pin)
+        os.write(write, child.sign(b"from the worker") + parent.sign(b"and again"))
+        code = 0
+    finally:
+        os._exit(code)
+os.close(write)
+signatures = os.fdopen(read, "rb").read()
+assert os.waitpid(pid, 0)[1] == 0
+public = parent.chain[0].public_key()
+public.verify(signatures[:64], b"from the worker")
+public.verify(signatures[64:], b"and again")
+public.verify(parent.sign(b"parent still signs"), b"parent still signs")
+print("ok")
+"""
+
+
+def test_a_forked_worker_signs_with_the_token_too(softhsm):
+    """`s4c serve` opens the seal before gunicorn forks its workers: a child process
+    initialises the PKCS#11 module again and signs in its own session (in a process of its
+    own: single-threaded, as a server's master is when it forks)."""
+    result = subprocess.run([sys.executable, "-c", FORKED_WORKER, softhsm["module"], TOKEN, PIN],
+                            capture_output=True, text=True, timeout=120, check=False,
+                            env=os.environ.copy())
+    assert result.returncode == 0 and result.stdout.strip() == "ok", result.stderr
