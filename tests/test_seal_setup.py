@@ -39,6 +39,10 @@ def test_init_makes_the_demo_seal_once_and_names_it(tmp_path: Path):
     assert passphrase not in first.output
     seal = issuer_seal(Settings.from_environment(data_dir, environ={}))
     assert seal.is_demo and "DEMO" in seal.signer.chain[0].subject.rfc4514_string()
+    # the anchors folder holds the two demo CAs and nothing else (a verifier's anchors)
+    anchors = data_dir / "seal" / "anchors"
+    assert sorted(p.name for p in anchors.iterdir()) == ["seal-ca.pem", "tsa-ca.pem"]
+    assert str(anchors) in first.output
 
 
 def test_init_with_a_pkcs12_seal_makes_no_demo_seal_and_hides_the_passphrase(tmp_path: Path):
@@ -54,6 +58,12 @@ def test_init_with_a_pkcs12_seal_makes_no_demo_seal_and_hides_the_passphrase(tmp
     assert f"PKCS#12 file {path}" in result.output and "https://tsa.example.eu/tsr" in result.output
     assert "the seal passphrase" not in result.output
     assert not (tmp_path / "data" / "seal" / "seal.p12").exists()
+    assert "warning" not in result.output
+
+    no_tsa = {k: v for k, v in env.items() if k != "S4C_TSA_URL"}
+    warned = CliRunner().invoke(main, ["--data-dir", str(tmp_path / "data"), "init"],
+                                env=no_tsa)
+    assert warned.exit_code == 0 and "set S4C_TSA_URL" in warned.output
 
     wrong = CliRunner().invoke(main, ["--data-dir", str(tmp_path / "data"), "init"],
                                env={**env, "S4C_SEAL_PASSPHRASE": "not it"})

@@ -1,6 +1,6 @@
 """The body's seal as this deployment configures it (`issuer.seal`), from `Settings`."""
 from issuer.seal import Seal, SealConfig, open_seal
-from issuer.seal.demo import DIR
+from issuer.seal.demo import ANCHORS, DIR
 from web.datadir import key_passphrase
 from web.settings import Settings
 
@@ -28,5 +28,6 @@ def seal_source(settings: Settings) -> str:
                 f"{settings.seal_key_label!r} ({settings.seal_pkcs11_module})")
     if settings.seal_pkcs12:
         return f"PKCS#12 file {settings.seal_pkcs12}"
-    return (f"the demo seal (DEMO, not trusted elsewhere) in {settings.data_dir / DIR}; "
-            "set S4C_SEAL_PKCS12 or S4C_SEAL_PKCS11_MODULE in production")
+    return (f"the demo seal (DEMO, not trusted elsewhere: its CAs are in "
+            f"{settings.data_dir / DIR / ANCHORS}); set S4C_SEAL_PKCS12 or "
+            "S4C_SEAL_PKCS11_MODULE in production")

@@ -134,6 +134,9 @@ def _echo_summary(settings: Settings, prepared: PreparedDataDir) -> None:
     click.echo(f"  key passphrase: {settings.key_passphrase_source}")
     click.echo(f"  seal:           {seal_source(settings)}")
     click.echo(f"  time-stamps:    {settings.tsa_url or 'the demo TSA (DEMO), in-process'}")
+    if settings.tsa_url is None and (settings.seal_pkcs11_module or settings.seal_pkcs12):
+        click.echo("  warning: the body's seal is time-stamped by the demo TSA, which no "
+                   "verifier trusts: set S4C_TSA_URL to your qualified TSA")
 
 
 def _is_ipv6(host: str) -> bool:
