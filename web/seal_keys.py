@@ -12,7 +12,7 @@ def seal_config(settings: Settings) -> SealConfig:
         pkcs12=settings.seal_pkcs12, pkcs12_passphrase=settings.seal_passphrase,
         pkcs11_module=settings.seal_pkcs11_module, token_label=settings.seal_token_label,
         key_label=settings.seal_key_label, pin=settings.seal_pin, chain=settings.seal_chain,
-        tsa_url=settings.tsa_url)
+        tsa_url=settings.tsa_url, content_timestamp=settings.seal_content_timestamp)
 
 
 def issuer_seal(settings: Settings) -> Seal:
