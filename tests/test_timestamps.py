@@ -147,3 +147,21 @@ def test_damaged_requests_and_replies_are_refused_never_a_crash():
             check_reply(junk, digest, 5)
         with pytest.raises(TimeStampError, match="rejection"):
             check_reply(authority.respond(junk), digest, 5)
+
+
+def test_a_request_the_tsa_cannot_honour_is_rejected_with_its_reason():
+    authority, _ = make_demo_tsa()
+    digest = imprint_of(b"x")
+    base = {"version": "v1", "nonce": 7, "cert_req": True,
+            "message_imprint": {"hash_algorithm": {"algorithm": "sha256"},
+                                "hashed_message": digest}}
+    cases = {
+        "unaccepted_policy": {**base, "req_policy": "1.2.3.4"},
+        "unaccepted_extensions": {**base, "extensions": [
+            {"extn_id": "1.2.3.5", "critical": True, "extn_value": b"\x05\x00"}]},
+        "bad_alg": {**base, "message_imprint": {"hash_algorithm": {"algorithm": "sha1"},
+                                                "hashed_message": digest[:20]}},
+    }
+    for failure, request in cases.items():
+        with pytest.raises(TimeStampError, match=failure):
+            check_reply(authority.respond(tsp.TimeStampReq(request).dump()), digest, 7)
