@@ -14,7 +14,7 @@ from cryptography import x509
 from cryptography.hazmat.primitives import serialization
 from cryptography.hazmat.primitives.asymmetric import ed25519
 from cryptography.hazmat.primitives.serialization import pkcs12
-from pkcs11 import Attribute, CertificateType, KeyType, ObjectClass
+from pkcs11 import Attribute, CertificateType, KeyType, ObjectClass, TokenFlag
 from pkcs11.util.ec import encode_ec_public_key, encode_named_curve_parameters
 from pkcs11.util.rsa import encode_rsa_public_key
 from seal_fixtures import (
@@ -29,7 +29,7 @@ from test_jades_seal import DOCUMENT, jwcrypto_verify
 
 from issuer.demo import sample_role_credential
 from issuer.seal import SealConfig, SealConfigError, open_seal
-from issuer.seal.pkcs11 import Pkcs11Signer, open_token_session
+from issuer.seal.pkcs11 import Pkcs11Signer, open_token_session, pin_refusal
 from issuer.seal.pkcs12 import load_pkcs12_signer
 from issuer.seal.token_keys import TokenKeyStore
 from schemas.jsonld_contexts import CONTEXTS_DIR
@@ -342,3 +342,12 @@ def test_a_forked_worker_signs_with_the_token_too(softhsm):
                             capture_output=True, text=True, timeout=120, check=False,
                             env=os.environ.copy())
     assert result.returncode == 0 and result.stdout.strip() == "ok", result.stderr
+
+
+def test_s4c_stops_trying_the_pin_before_the_token_locks_it():
+    """A server restarted in a loop with a wrong PIN must not lock the HSM: with one try
+    left, or locked, s4c does not log in and says why (PKCS#11 token flags)."""
+    assert pin_refusal(TokenFlag.LOGIN_REQUIRED | TokenFlag.USER_PIN_COUNT_LOW, TOKEN) is None
+    assert "one more PIN try" in pin_refusal(
+        TokenFlag.LOGIN_REQUIRED | TokenFlag.USER_PIN_FINAL_TRY, TOKEN)
+    assert "locked" in pin_refusal(TokenFlag.USER_PIN_LOCKED, TOKEN)
