@@ -49,7 +49,7 @@ def test_init_with_a_pkcs12_seal_makes_no_demo_seal_and_hides_the_passphrase(tmp
     key = new_key("RS256")
     path = tmp_path / "body-seal.p12"
     path.write_bytes(pkcs12.serialize_key_and_certificates(
-        b"seal", key, seal_certificate(seal_ca(), key.public_key()), None,
+        b"seal", key, seal_certificate(seal_ca(), key.public_key(), days=365), None,
         serialization.BestAvailableEncryption(b"the seal passphrase")))
     env = {"S4C_SEAL_PKCS12": str(path), "S4C_SEAL_PASSPHRASE": "the seal passphrase",
            "S4C_TSA_URL": "https://tsa.example.eu/tsr"}
@@ -79,3 +79,24 @@ def test_seal_settings_come_from_the_environment(tmp_path: Path):
     assert "1234" not in repr(settings)
     with pytest.raises(ValueError, match="S4C_TSA_URL"):
         Settings.from_environment(tmp_path, environ={"S4C_TSA_URL": "ftp://tsa"})
+
+
+def test_the_summary_warns_about_an_ending_or_ended_seal_certificate(tmp_path: Path):
+    from datetime import UTC, datetime, timedelta
+
+    from issuer.seal import Seal
+    from vc.jades.seal import PrivateKeySigner
+    from web.seal_keys import seal_certificate_lines
+
+    key = new_key("ES256")
+    seal = Seal(PrivateKeySigner(key, [seal_certificate(seal_ca(), key.public_key(), days=20)]),
+                timestamper=None)  # type: ignore[arg-type]  # the summary stamps nothing
+    now = datetime.now(UTC)
+    assert "ends in 19 days" in " ".join(seal_certificate_lines(seal, now))
+    assert "expired" in " ".join(seal_certificate_lines(seal, now + timedelta(days=21)))
+    assert "not valid before" in " ".join(seal_certificate_lines(seal, now - timedelta(days=1)))
+    lasting = Seal(PrivateKeySigner(key, [seal_certificate(seal_ca(), key.public_key(),
+                                                           days=365)]),
+                   timestamper=None)  # type: ignore[arg-type]
+    [fine] = seal_certificate_lines(lasting, now)
+    assert fine.startswith("seal certificate: ") and "Test body eSeal (DEMO)" in fine
