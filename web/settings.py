@@ -178,7 +178,7 @@ class Settings:
     issuer_key_in_token: bool = False
     # S4C_TSA_URL: the RFC 3161 time-stamping authority of the seals (http:// or https://);
     # unset: the demo TSA of the data directory, in-process.
-    tsa_url: str | None = None
+    tsa_url: str | None = field(default=None, repr=False)  # may hold a user and password
 
     @classmethod
     def from_environment(
@@ -242,6 +242,17 @@ class Settings:
     def database_url_for_display(self) -> str:
         """The database URL with any password masked, safe to print or log."""
         return make_url(self.database_url).render_as_string(hide_password=True)
+
+    @property
+    def tsa_url_for_display(self) -> str | None:
+        """The TSA URL with any password masked."""
+        if self.tsa_url is None or "@" not in self.tsa_url:
+            return self.tsa_url
+        scheme, rest = self.tsa_url.split("://", 1)
+        userinfo, host = rest.rsplit("@", 1) if "@" in rest.split("/", 1)[0] else ("", rest)
+        if not userinfo:
+            return self.tsa_url
+        return f"{scheme}://{userinfo.split(':', 1)[0]}:***@{host}"
 
     @property
     def broker_url_for_display(self) -> str | None:

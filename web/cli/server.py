@@ -137,7 +137,8 @@ def _echo_summary(settings: Settings, prepared_and_seal: tuple[PreparedDataDir, 
     click.echo(f"  seal:           {seal_source(settings)}")
     for line in seal_certificate_lines(seal):
         click.echo(f"  {line}")
-    click.echo(f"  time-stamps:    {settings.tsa_url or 'the demo TSA (DEMO), in-process'}")
+    click.echo(f"  time-stamps:    "
+               f"{settings.tsa_url_for_display or 'the demo TSA (DEMO), in-process'}")
     if settings.tsa_url is None and (settings.seal_pkcs11_module or settings.seal_pkcs12):
         click.echo("  warning: the body's seal is time-stamped by the demo TSA, which no "
                    "verifier trusts: set S4C_TSA_URL to your qualified TSA")
