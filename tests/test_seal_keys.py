@@ -6,14 +6,16 @@ import os
 import shutil
 import subprocess
 import sys
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 import pkcs11
 import pytest
 from cryptography import x509
-from cryptography.hazmat.primitives import serialization
-from cryptography.hazmat.primitives.asymmetric import ed25519
+from cryptography.hazmat.primitives import hashes, serialization
+from cryptography.hazmat.primitives.asymmetric import ec, ed25519
 from cryptography.hazmat.primitives.serialization import pkcs12
+from cryptography.x509.oid import NameOID
 from pkcs11 import Attribute, CertificateType, KeyType, ObjectClass, TokenFlag
 from pkcs11.util.ec import encode_ec_public_key, encode_named_curve_parameters
 from pkcs11.util.rsa import encode_rsa_public_key
@@ -44,6 +46,7 @@ from vc.key_store import KeyStoreError
 from vc.multikey import Ed25519Multikey
 from vc.timestamps import HttpTimeStamper
 from vc.tsa import make_demo_tsa, serve_tsa
+from vc.x509_chain import CertificateAuthority
 from web.app import create_app
 from web.datadir import open_issuer_keys, prepare_data_dir
 from web.settings import Settings
@@ -166,14 +169,45 @@ def softhsm(tmp_path_factory):
                 local=True).generate_keypair(label="seal-ed25519", store=True),
         }
         for label, (public, _private) in keys.items():
-            cert = seal_certificate(ca, _cryptography_public_key(public), f"{label} (DEMO)")
-            session.create_object({
-                Attribute.CLASS: ObjectClass.CERTIFICATE,
-                Attribute.CERTIFICATE_TYPE: CertificateType.X_509,
-                Attribute.TOKEN: True, Attribute.LABEL: label,
-                Attribute.SUBJECT: cert.subject.public_bytes(),
-                Attribute.VALUE: cert.public_bytes(serialization.Encoding.DER)})
-    return {"module": SOFTHSM, "ca": ca}
+            _store_certificate(session, label, seal_certificate(
+                ca, _cryptography_public_key(public), f"{label} (DEMO)"))
+        # a key whose certificate comes from an intermediate CA, both CAs stored in the
+        # token too (as an HSM holding the eSeal chain has them)
+        root, intermediate = _ca_pair()
+        public, _ = session.create_domain_parameters(KeyType.EC, {
+            Attribute.EC_PARAMS: encode_named_curve_parameters("secp256r1")},
+            local=True).generate_keypair(label="seal-chained", store=True)
+        leaf = seal_certificate(intermediate, _cryptography_public_key(public), "chained (DEMO)")
+        for label, cert in (("root", root.certificate), ("intermediate", intermediate.certificate),
+                            ("seal-chained", leaf)):
+            _store_certificate(session, label, cert)
+    return {"module": SOFTHSM, "ca": ca, "chained": (leaf, intermediate.certificate)}
+
+
+def _store_certificate(session, label: str, cert: x509.Certificate) -> None:
+    session.create_object({
+        Attribute.CLASS: ObjectClass.CERTIFICATE,
+        Attribute.CERTIFICATE_TYPE: CertificateType.X_509,
+        Attribute.TOKEN: True, Attribute.LABEL: label,
+        Attribute.SUBJECT: cert.subject.public_bytes(),
+        Attribute.VALUE: cert.public_bytes(serialization.Encoding.DER)})
+
+
+def _ca_pair() -> tuple[CertificateAuthority, CertificateAuthority]:
+    """A root and an intermediate CA it certifies."""
+    def ca(name: str, issuer: CertificateAuthority | None) -> CertificateAuthority:
+        key = ec.generate_private_key(ec.SECP256R1())
+        subject = x509.Name([x509.NameAttribute(NameOID.COMMON_NAME, name)])
+        start = datetime.now(UTC) - timedelta(minutes=5)
+        cert = (x509.CertificateBuilder().subject_name(subject)
+                .issuer_name(issuer.certificate.subject if issuer else subject)
+                .public_key(key.public_key()).serial_number(x509.random_serial_number())
+                .not_valid_before(start).not_valid_after(start + timedelta(days=30))
+                .add_extension(x509.BasicConstraints(ca=True, path_length=None), critical=True)
+                .sign(issuer.private_key if issuer else key, hashes.SHA256()))
+        return CertificateAuthority(key, cert)
+    root = ca("Chain test root (DEMO)", None)
+    return root, ca("Chain test intermediate (DEMO)", root)
 
 
 def _cryptography_public_key(public):
@@ -198,6 +232,14 @@ def test_a_token_key_seals_without_leaving_the_token(softhsm, tsa, tmp_path, lab
     with open_token_session(softhsm["module"], TOKEN, PIN) as session:
         key = session.get_key(object_class=ObjectClass.PRIVATE_KEY, label=label)
         assert key[Attribute.SENSITIVE] and not key[Attribute.EXTRACTABLE]
+
+
+def test_the_token_chain_is_the_leaf_then_its_cas_without_the_root(softhsm, tsa, tmp_path):
+    signer = Pkcs11Signer(softhsm["module"], TOKEN, "seal-chained", PIN)
+    assert signer.chain == softhsm["chained"]  # leaf, intermediate; the root is an anchor
+    sealed = seal_document(DOCUMENT, signer, tsa[0])
+    assert len(protected_of(sealed["signatures"][0])["x5c"]) == 2
+    _check(sealed, tsa[1], tmp_path)
 
 
 def test_open_seal_takes_the_token_settings(softhsm, tmp_path):
