@@ -4,7 +4,8 @@ through a job queue, with each signature time-stamped by a TSA over HTTP on 127.
 As a cohort's EDC export would run: a Huey queue (the embedded SQLite broker of
 `web.job_queue`) and one worker process per core, each sealing chunks of EDCs with the
 data directory's seal (the demo seal: RSA 2048, RS256 as the EU samples) and asking the
-demo TSA, served by the benchmark process, for each signature's time-stamp. No SHACL check:
+demo TSA, served by the benchmark process, for each seal's two time-stamps (adoTst over the
+EDC, sigTst over the signature). No SHACL check:
 that is measured apart. When the EDC builder (`issuer.edc.build`) is installed, each EDC is
 built from a role credential (certificate picture included); otherwise a fixed EDC-sized
 document is sealed, and `edc_seal_built` says which.
