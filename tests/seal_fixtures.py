@@ -67,13 +67,15 @@ def signature_timestamp_token(signature: dict) -> bytes:
 
 
 def openssl_ts_verify(token: bytes, data: bytes, ca: x509.Certificate,
-                      folder: Path) -> subprocess.CompletedProcess:
-    """`openssl ts -verify`: the token's signature, its TSA certificate's chain to `ca`, the
-    ESS signing-certificate attribute and its imprint over `data`, checked by OpenSSL."""
+                      folder: Path, at: int | None = None) -> subprocess.CompletedProcess:
+    """`openssl ts -verify`: the token's signature, its TSA certificate's chain to `ca`
+    (at the Unix time `at`, or now), the ESS signing-certificate attribute and its imprint
+    over `data`, checked by OpenSSL."""
     (folder / "token.der").write_bytes(token)
     (folder / "data").write_bytes(data)
     (folder / "ca.pem").write_bytes(ca.public_bytes(serialization.Encoding.PEM))
+    when = ["-attime", str(at)] if at is not None else []
     return subprocess.run(
         ["openssl", "ts", "-verify", "-token_in", "-in", str(folder / "token.der"),
-         "-data", str(folder / "data"), "-CAfile", str(folder / "ca.pem")],
+         "-data", str(folder / "data"), "-CAfile", str(folder / "ca.pem"), *when],
         capture_output=True, text=True, timeout=60, check=False)

@@ -27,7 +27,7 @@ from seal_fixtures import (
 )
 
 from vc.jades.seal import PrivateKeySigner, SealError, seal_document
-from vc.timestamps import HttpTimeStamper, gen_time
+from vc.timestamps import HttpTimeStamper, gen_time, token_info
 from vc.tsa import make_demo_tsa, serve_tsa
 
 DOCUMENT = {"id": "urn:credential:1", "type": ["VerifiableCredential",
@@ -53,11 +53,12 @@ def _signer(ca, algorithm: str) -> PrivateKeySigner:
 
 
 def jwcrypto_verify(sealed: dict, certificate: x509.Certificate) -> bytes:
-    """jwcrypto's check of the JWS JSON serialisation (it enforces `crit`: sigT is
-    registered as understood), with the public key of `certificate`."""
+    """jwcrypto's check of the JWS JSON serialisation (it enforces `crit`: sigT and adoTst
+    are registered as understood), with the public key of `certificate`."""
     key = jwk.JWK.from_pyca(certificate.public_key())
     token = jws.JWS(header_registry={
-        "sigT": JWSEHeaderParameter("JAdES claimed signing time", False, True, None)})
+        "sigT": JWSEHeaderParameter("JAdES claimed signing time", False, True, None),
+        "adoTst": JWSEHeaderParameter("JAdES content time-stamp", False, True, None)})
     token.deserialize(json.dumps(sealed), key)  # raises InvalidJWSSignature when it fails
     return token.payload
 
@@ -103,14 +104,58 @@ def test_signature_timestamp_verifies_with_openssl_over_the_signature_value(ca, 
     assert untrusted.returncode != 0
 
 
-def test_header_has_the_shape_of_the_eu_samples(ca, tsa):
-    """Same protected parameters in the same order as `Sample-*-signed.jsonld` (less the
-    optional content time-stamp adoTst), same `typ`/`cty`, and etsiU members in the same
-    base64url-JSON form."""
+def _eu_sample(name: str) -> dict:
     folder = europass_dir() / "elm" / "examples"
     if not folder.is_dir():
         pytest.fail(f"the EU samples are missing: {folder} (set S4C_EUROPASS)")
-    sample = json.loads((folder / "Sample-CertOfPart-signed.jsonld").read_text())
+    return json.loads((folder / name).read_text())
+
+
+@pytest.mark.parametrize("name", ["Sample-CertOfPart-signed.jsonld",
+                                  "Sample-MC-Annex1-signed.jsonld"])
+def test_our_time_stamp_input_is_the_eu_issuers(name, tmp_path):
+    """The EU issuer's own sigTst verifies with openssl over the base64url signature value,
+    the input s4c stamps (ETSI TS 119 182-1 §5.3.4.1), at the time it was stamped, with the
+    test TSA root its token carries; over the raw signature bytes it does not."""
+    [signature] = _eu_sample(name)["signatures"]
+    token = signature_timestamp_token(signature)
+    signed = cms.ContentInfo.load(token)["content"]
+    root = next(x509.load_der_x509_certificate(c.chosen.dump())
+                for c in signed["certificates"] if c.chosen.self_signed == "maybe")
+    at = int(token_info(token)["gen_time"].native.timestamp())
+
+    good = openssl_ts_verify(token, signature["signature"].encode("ascii"), root, tmp_path, at)
+    assert good.returncode == 0 and "Verification: OK" in good.stdout, good.stderr
+    raw = openssl_ts_verify(token, b64url_decode(signature["signature"]), root, tmp_path, at)
+    assert raw.returncode != 0 and "message imprint mismatch" in raw.stderr
+
+
+def test_content_timestamp_verifies_with_openssl_over_the_payload(ca, tsa, tmp_path):
+    """adoTst (§5.2.8.1): with an unencoded payload, its imprint is over the payload bytes,
+    as in the EU samples; it is signed (in the protected header) and made before sigT."""
+    sealed = seal_document(DOCUMENT, _signer(ca, "RS256"), tsa[0])
+    header = protected_of(sealed["signatures"][0])
+    token = base64.b64decode(header["adoTst"]["tstTokens"][0]["val"])
+    result = openssl_ts_verify(token, sealed["payload"].encode("utf-8"), tsa[1], tmp_path)
+    assert result.returncode == 0 and "Verification: OK" in result.stdout, result.stderr
+    assert gen_time(token) <= header["sigT"]
+
+
+@pytest.mark.parametrize("name", ["Sample-CertOfPart-signed.jsonld",
+                                  "Sample-MC-Annex1-signed.jsonld"])
+def test_our_content_time_stamp_input_is_the_eu_issuers(name):
+    sample = _eu_sample(name)
+    header = protected_of(sample["signatures"][0])
+    token = base64.b64decode(header["adoTst"]["tstTokens"][0]["val"])
+    imprint = token_info(token)["message_imprint"]["hashed_message"].native
+    assert imprint == hashlib.sha256(sample["payload"].encode("utf-8")).digest()
+
+
+def test_header_has_the_shape_of_the_eu_samples(ca, tsa):
+    """Same protected parameters in the same order as `Sample-*-signed.jsonld` (the content
+    time-stamp adoTst included), same `typ`/`cty`/`crit`, and etsiU members in the same
+    base64url-JSON form."""
+    sample = _eu_sample("Sample-CertOfPart-signed.jsonld")
     [eu] = sample["signatures"]
     eu_header = protected_of(eu)
 
@@ -121,10 +166,20 @@ def test_header_has_the_shape_of_the_eu_samples(ca, tsa):
 
     assert list(sealed) == list(sample) == ["payload", "signatures"]
     assert list(ours) == list(eu)
-    assert list(header) == [k for k in eu_header if k != "adoTst"]
-    assert header["crit"] == [k for k in eu_header["crit"] if k != "adoTst"] == ["b64", "sigT"]
+    assert list(header) == list(eu_header)
+    assert header["crit"] == eu_header["crit"] == ["b64", "sigT", "adoTst"]
     for name in ("alg", "typ", "cty", "b64"):
         assert header[name] == eu_header[name]
+    assert list(header["adoTst"]) == list(eu_header["adoTst"]) == ["tstTokens"]
+
+    # without the content time-stamp: the same, less adoTst
+    plain = protected_of(seal_document(DOCUMENT, signer, tsa[0], content_timestamp=False)
+                         ["signatures"][0])
+    assert list(plain) == [k for k in eu_header if k != "adoTst"]
+    assert plain["crit"] == ["b64", "sigT"]
+    assert json.loads(jwcrypto_verify(seal_document(DOCUMENT, signer, tsa[0],
+                                                    content_timestamp=False),
+                                      signer.chain[0])) == DOCUMENT
     assert list(ours["header"]) == ["etsiU"]
     assert list(etsi_unsigned(ours)[0]) == list(etsi_unsigned(eu)[0]) == ["sigTst"]
     assert len(header["sigT"]) == len(eu_header["sigT"]) == len("2023-09-27T12:07:01Z")

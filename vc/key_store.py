@@ -27,7 +27,7 @@ from dataclasses import asdict, dataclass, replace
 from datetime import UTC, datetime
 from pathlib import Path
 
-from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
+from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey, Ed25519PublicKey
 from cryptography.hazmat.primitives.serialization import (
     BestAvailableEncryption,
     Encoding,
@@ -146,10 +146,22 @@ class KeyStore:
             return new
 
     def signing_key(self, key_id: str) -> Ed25519Multikey:
-        """Decrypts one key for signing: the only way to obtain private material."""
+        """One key for signing: the only way to obtain private material (or, for a key in a
+        token, the means to sign with it)."""
         stored = next((k for k in self._read_index() if k.key_id == key_id), None)
         if stored is None:
             raise KeyStoreError(f"no key {key_id!r} in {self._dir}")
+        private = self._private_key(stored)
+        key = Ed25519Multikey(private.public_key(), private)
+        if key.public_key_multibase != stored.public_key_multibase:
+            raise KeyStoreError(f"key {key_id} does not match index.json")
+        return key
+
+    # -- where the private keys are: files here; a subclass may keep them elsewhere (a
+    # PKCS#11 token, `issuer.seal.token_keys`) and keep only the index in the data dir -----
+
+    def _private_key(self, stored: StoredKey) -> Ed25519PrivateKey:
+        key_id = stored.key_id
         try:
             private = load_pem_private_key(self._pem_path(key_id).read_bytes(), self._passphrase)
         except OSError as e:
@@ -160,25 +172,30 @@ class KeyStore:
             ) from None
         if not isinstance(private, Ed25519PrivateKey):
             raise KeyStoreError(f"key {key_id} is not an Ed25519 key")
-        key = Ed25519Multikey(private.public_key(), private)
-        if key.public_key_multibase != stored.public_key_multibase:
-            raise KeyStoreError(f"key file {key_id} does not match index.json")
-        return key
+        return private
 
-    # -- files ------------------------------------------------------------------------
+    def _key_exists(self, key_id: str) -> bool:
+        return self._pem_path(key_id).exists()
 
-    def _create_key(self, existing: list[StoredKey]) -> StoredKey:
-        number = 1 + max((_number(k.key_id) for k in existing), default=0)
-        # A crash between writing a key file and the index can leave an orphan file.
-        while self._pem_path(f"key-{number}").exists():
-            number += 1
-        key_id = f"key-{number}"
+    def _new_key(self, key_id: str) -> Ed25519PublicKey:
+        """Makes and keeps the private key `key_id`; its public key."""
         private = Ed25519PrivateKey.generate()
         pem = private.private_bytes(
             Encoding.PEM, PrivateFormat.PKCS8, BestAvailableEncryption(self._passphrase)
         )
         _write_private(self._pem_path(key_id), pem)
-        return StoredKey(key_id, public_key_to_multibase(private.public_key()), _now())
+        return private.public_key()
+
+    # -- files ------------------------------------------------------------------------
+
+    def _create_key(self, existing: list[StoredKey]) -> StoredKey:
+        number = 1 + max((_number(k.key_id) for k in existing), default=0)
+        # A crash between making a key and writing the index can leave an orphan key.
+        while self._key_exists(f"key-{number}"):
+            number += 1
+        key_id = f"key-{number}"
+        public = self._new_key(key_id)
+        return StoredKey(key_id, public_key_to_multibase(public), _now())
 
     def _pem_path(self, key_id: str) -> Path:
         if not _KEY_ID.fullmatch(key_id):

@@ -12,13 +12,14 @@ asked for.
 `stamp(data) -> token` method fits the `TimeStamper` seam (`vc.tsa.TimeStampAuthority` is an
 in-process one for the demo).
 """
+import base64
 import hashlib
 import http.client
 import secrets
 import threading
 from datetime import datetime
 from typing import ClassVar, Protocol
-from urllib.parse import urlsplit
+from urllib.parse import unquote, urlsplit
 
 from asn1crypto import algos, cms, core, tsp
 
@@ -38,6 +39,10 @@ class TimeStampResp(core.Sequence):  # type: ignore[misc]
 
     _fields: ClassVar = [("status", tsp.PKIStatusInfo),
                          ("time_stamp_token", cms.ContentInfo, {"optional": True})]
+
+
+# what asn1crypto raises, lazily, on DER it cannot read (wrong tags, lengths, choices)
+_UNREADABLE = (ValueError, TypeError, KeyError, AttributeError, IndexError, OverflowError)
 
 
 class TimeStampError(VCError):
@@ -65,8 +70,8 @@ def tlv(tag: int, content: bytes) -> bytes:
 
 
 def der_integer(value: int) -> bytes:
-    """A non-negative DER INTEGER (X.690 §8.3: minimal two's complement)."""
-    return tlv(0x02, value.to_bytes(value.bit_length() // 8 + 1, "big"))
+    """A DER INTEGER (X.690 §8.3: minimal two's complement)."""
+    return tlv(0x02, value.to_bytes(value.bit_length() // 8 + 1, "big", signed=True))
 
 
 SHA256_ALGORITHM: bytes = algos.DigestAlgorithm({"algorithm": "sha256"}).dump()
@@ -96,26 +101,32 @@ def token_info(token: bytes) -> tsp.TSTInfo:
         parsed = encap["content"].parsed
         parsed.native  # noqa: B018 - parses the whole structure now, not later
         return parsed
-    except (ValueError, TypeError, KeyError) as e:
-        raise TimeStampError(f"the time-stamp token cannot be read: {e}") from None
+    except _UNREADABLE as e:
+        raise TimeStampError(f"the time-stamp token cannot be read: {type(e).__name__}") \
+            from None
 
 
 def check_reply(reply: bytes, digest: bytes, nonce: int) -> bytes:
     """The DER TimeStampToken of a TimeStampResp, when it is granted for `digest` (SHA-256)
-    and carries `nonce` (RFC 3161 §2.4.2); else TimeStampError."""
+    and carries `nonce` (RFC 3161 §2.4.2); else TimeStampError. The reply comes from the
+    network: anything unreadable in it is a TimeStampError too."""
     try:
-        response = TimeStampResp.load(reply)
-        status = response["status"]["status"].native
-        token = response["time_stamp_token"]
-    except (ValueError, TypeError, KeyError) as e:
-        raise TimeStampError(f"the TSA's reply is not an RFC 3161 TimeStampResp: {e}") \
-            from None
+        return _checked_token(reply, digest, nonce)
+    except _UNREADABLE as e:
+        raise TimeStampError(f"the TSA's reply is not a readable RFC 3161 TimeStampResp: "
+                             f"{type(e).__name__}") from None
+
+
+def _checked_token(reply: bytes, digest: bytes, nonce: int) -> bytes:
+    response = TimeStampResp.load(reply)
+    status = response["status"]["status"].native
     if status not in _GRANTED:
         texts = response["status"]["status_string"].native or []
         failure = response["status"]["fail_info"].native
         raise TimeStampError(f"the TSA refused the time-stamp ({status}"
                              f"{': ' + '; '.join(texts)[:200] if texts else ''}"
                              f"{f', {sorted(failure)}' if failure else ''})")
+    token = response["time_stamp_token"]
     if not isinstance(token, cms.ContentInfo) or token.contents is None:
         raise TimeStampError("the TSA granted the time-stamp but sent no token")
     token_der: bytes = token.dump()
@@ -139,19 +150,28 @@ def gen_time(token: bytes) -> str:
 
 class HttpTimeStamper:
     """An RFC 3161 client of the TSA at `url` (http:// or https://), one kept-alive
-    connection per thread."""
+    connection per thread. A user and password in the URL (https://user:password@tsa/...,
+    as commercial TSAs ask) are sent as HTTP Basic authentication (RFC 7617) and never
+    shown."""
 
     def __init__(self, url: str, *, timeout: float = DEFAULT_TIMEOUT) -> None:
         parts = urlsplit(url)
         if parts.scheme not in ("http", "https") or not parts.hostname:
-            raise ValueError(f"the TSA URL must be http:// or https://, not {url[:80]!r}")
-        self._url = url
+            raise ValueError("the TSA URL must be http:// or https://")
         self._parts = parts
+        self._where = f"{parts.scheme}://{parts.hostname}" \
+            f"{f':{parts.port}' if parts.port else ''}{parts.path}"
+        self._headers = {"Content-Type": QUERY_TYPE, "Accept": REPLY_TYPE}
+        if parts.username is not None:
+            user = unquote(parts.username)
+            secret = unquote(parts.password or "")
+            self._headers["Authorization"] = "Basic " + base64.b64encode(
+                f"{user}:{secret}".encode()).decode("ascii")
         self._timeout = timeout
         self._local = threading.local()
 
-    def __repr__(self) -> str:
-        return f"HttpTimeStamper({self._parts.scheme}://{self._parts.netloc}{self._parts.path})"
+    def __repr__(self) -> str:  # never the password
+        return f"HttpTimeStamper({self._where})"
 
     def stamp(self, data: bytes) -> bytes:
         digest = imprint_of(data)
@@ -174,8 +194,7 @@ class HttpTimeStamper:
         for attempt in (1, 2):  # a kept-alive connection the TSA closed: one fresh try
             conn = self._connection()
             try:
-                conn.request("POST", path, body=body, headers={
-                    "Content-Type": QUERY_TYPE, "Accept": REPLY_TYPE})
+                conn.request("POST", path, body=body, headers=self._headers)
                 response = conn.getresponse()
                 reply = response.read(MAX_REPLY_BYTES + 1)
                 break

@@ -88,7 +88,8 @@ class TimeStampAuthority:
 
     def respond(self, request_der: bytes) -> bytes:
         """The DER TimeStampResp to a DER TimeStampReq: a token, or a rejection with the
-        failure info of RFC 3161 §2.4.2 (badRequest, badAlg)."""
+        failure info of RFC 3161 §2.4.2 (badRequest, badAlg, unacceptedPolicy,
+        unacceptedExtension)."""
         try:
             request = tsp.TimeStampReq.load(request_der)
             imprint = request["message_imprint"]
@@ -97,12 +98,16 @@ class TimeStampAuthority:
             nonce = request["nonce"].native
             cert_req = bool(request["cert_req"].native)
             policy = request["req_policy"].native
-        except (ValueError, TypeError, KeyError):
+            extensions = request["extensions"].native
+            request.native  # noqa: B018 - the whole request read now: a bad one is refused
+        except (ValueError, TypeError, KeyError, AttributeError, IndexError, OverflowError):
             return _rejection("bad_request", "not a TimeStampReq")
-        if algorithm != "sha256" or len(digest) != 32:
+        if algorithm != "sha256" or not isinstance(digest, bytes) or len(digest) != 32:
             return _rejection("bad_alg", "only SHA-256 imprints are stamped")
         if policy is not None and policy != self._policy:
             return _rejection("unaccepted_policy", "unknown policy")
+        if extensions:  # §2.4.1: none is known here, so none can be honoured
+            return _rejection("unaccepted_extensions", "no request extension is supported")
         # RFC 3161 §2.4.2: TimeStampResp { PKIStatusInfo { granted }, the token }
         return tlv(0x30, b"\x30\x03\x02\x01\x00" + self._token(digest, nonce, cert_req))
 

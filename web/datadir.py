@@ -12,7 +12,7 @@ from sqlalchemy.orm import Session
 from issuer.audit import record_audit_event
 from issuer.edc.sealing import Seal, SealOnFirstUse
 from issuer.service import IssuerConfig, IssuerService
-from vc.key_store import KeyStore, StoredKey, load_passphrase
+from vc.key_store import KeyStore, KeyStoreError, StoredKey, load_passphrase
 from web.db import make_engine, upgrade, write_gate
 from web.settings import PASSPHRASE_ENV, Settings
 
@@ -74,7 +74,19 @@ def key_store(directory: Path, passphrase: bytes) -> KeyStore:
 
 
 def open_issuer_keys(settings: Settings, *, create_passphrase: bool = False) -> KeyStore:
-    return key_store(settings.data_dir, key_passphrase(settings, create=create_passphrase))
+    """The issuer's keys: encrypted files in the data directory, or, with
+    S4C_ISSUER_KEY_IN_TOKEN, Ed25519 keys in the seal's PKCS#11 token (`issuer.seal`)."""
+    passphrase = key_passphrase(settings, create=create_passphrase)
+    if settings.issuer_key_in_token:
+        from issuer.seal.token_keys import TokenKeyStore
+
+        if not (settings.seal_pkcs11_module and settings.seal_token_label and settings.seal_pin):
+            raise KeyStoreError("S4C_ISSUER_KEY_IN_TOKEN needs the seal's token: set "
+                                "S4C_SEAL_PKCS11_MODULE, S4C_SEAL_TOKEN_LABEL and S4C_SEAL_PIN")
+        return TokenKeyStore(settings.data_dir, settings.seal_pkcs11_module,
+                             settings.seal_token_label, settings.seal_pin,
+                             setup_hint=SETUP_HINT)
+    return key_store(settings.data_dir, passphrase)
 
 
 def issuer_service_for(settings: Settings, keys: KeyStore | None = None,

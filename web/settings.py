@@ -188,9 +188,15 @@ class Settings:
     seal_chain: Path | None = None
     seal_pkcs12: Path | None = None
     seal_passphrase: str | None = field(default=None, repr=False)
+    # S4C_SEAL_CONTENT_TIMESTAMP: each seal also carries a content time-stamp (adoTst), as
+    # the EU's sealed samples do (default on; 0 saves one TSA request per seal)
+    seal_content_timestamp: bool = True
+    # S4C_ISSUER_KEY_IN_TOKEN: the issuer's Ed25519 Data Integrity keys live in the seal's
+    # PKCS#11 token too (it must do EdDSA), not in encrypted files (`issuer.seal.token_keys`)
+    issuer_key_in_token: bool = False
     # S4C_TSA_URL: the RFC 3161 time-stamping authority of the seals (http:// or https://);
     # unset: the demo TSA of the data directory, in-process.
-    tsa_url: str | None = None
+    tsa_url: str | None = field(default=None, repr=False)  # may hold a user and password
 
     @classmethod
     def from_environment(
@@ -202,8 +208,9 @@ class Settings:
         S4C_TRUST_OPERATOR_DID, S4C_EXTRA_CONTEXTS, S4C_SD_JWT_KEY, S4C_SD_JWT_CHAIN,
         S4C_SMTP_URL, S4C_MAIL_FROM, S4C_WALLET_COPIES, S4C_DB_POOL_SIZE,
         S4C_DB_MAX_OVERFLOW, S4C_SEAL_PKCS11_MODULE, S4C_SEAL_TOKEN_LABEL, S4C_SEAL_KEY_LABEL,
-        S4C_SEAL_PIN, S4C_SEAL_CHAIN, S4C_SEAL_PKCS12, S4C_SEAL_PASSPHRASE, S4C_TSA_URL: the only
-        place s4c reads its environment."""
+        S4C_SEAL_PIN, S4C_SEAL_CHAIN, S4C_SEAL_PKCS12, S4C_SEAL_PASSPHRASE, S4C_TSA_URL,
+        S4C_ISSUER_KEY_IN_TOKEN, S4C_SEAL_CONTENT_TIMESTAMP: the only place s4c reads its
+        environment."""
         env = os.environ if environ is None else environ
         if data_dir is None:
             data_dir = Path(env["S4C_DATA_DIR"]) if env.get("S4C_DATA_DIR") else default_data_dir(env)
@@ -239,6 +246,8 @@ class Settings:
             seal_pkcs12=_path(env.get("S4C_SEAL_PKCS12")),
             seal_passphrase=env.get("S4C_SEAL_PASSPHRASE"),
             tsa_url=_tsa_url(env.get("S4C_TSA_URL")),
+            issuer_key_in_token=_flag(env.get("S4C_ISSUER_KEY_IN_TOKEN")),
+            seal_content_timestamp=_flag(env.get("S4C_SEAL_CONTENT_TIMESTAMP") or "1"),
         )
 
     @property
@@ -254,6 +263,17 @@ class Settings:
     def database_url_for_display(self) -> str:
         """The database URL with any password masked, safe to print or log."""
         return make_url(self.database_url).render_as_string(hide_password=True)
+
+    @property
+    def tsa_url_for_display(self) -> str | None:
+        """The TSA URL with any password masked."""
+        if self.tsa_url is None or "@" not in self.tsa_url:
+            return self.tsa_url
+        scheme, rest = self.tsa_url.split("://", 1)
+        userinfo, host = rest.rsplit("@", 1) if "@" in rest.split("/", 1)[0] else ("", rest)
+        if not userinfo:
+            return self.tsa_url
+        return f"{scheme}://{userinfo.split(':', 1)[0]}:***@{host}"
 
     @property
     def broker_url_for_display(self) -> str | None:

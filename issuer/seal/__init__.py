@@ -37,6 +37,8 @@ class SealConfig:
     pin: str | None = field(default=None, repr=False)
     chain: Path | None = None  # PEM, leaf first: a token key's certificates, if not in it
     tsa_url: str | None = None
+    # a content time-stamp (adoTst) in every seal, as the EU samples: one more TSA call
+    content_timestamp: bool = True
 
 
 @dataclass(frozen=True)
@@ -49,6 +51,7 @@ class Seal:
     timestamper: TimeStamper
     demo_anchors: Sequence[x509.Certificate] = ()
     demo_tsa_anchors: Sequence[x509.Certificate] = ()
+    content_timestamp: bool = True
 
     @property
     def is_demo(self) -> bool:
@@ -57,7 +60,8 @@ class Seal:
     def __call__(self, document: dict[str, Any]) -> dict[str, Any]:
         """`document` sealed (JAdES baseline B-T, JWS JSON serialisation, RFC 7797): what
         the holder keeps. A `Seal` is the seal callable `issuer.edc` takes."""
-        return seal_document(document, self.signer, self.timestamper)
+        return seal_document(document, self.signer, self.timestamper,
+                             content_timestamp=self.content_timestamp)
 
 
 class SealConfigError(ValueError):
@@ -93,7 +97,8 @@ def open_seal(config: SealConfig) -> Seal:
         signer = demo.demo_signer(files, config.passphrase)
         demo_anchors = (files.seal_ca,)
     if config.tsa_url:
-        return Seal(signer, HttpTimeStamper(config.tsa_url), demo_anchors)
+        return Seal(signer, HttpTimeStamper(config.tsa_url), demo_anchors,
+                    content_timestamp=config.content_timestamp)
     files = demo.ensure_demo_seal(config.data_dir, config.issuer_name, config.passphrase)
     return Seal(signer, demo.demo_tsa(files, config.passphrase), demo_anchors,
-                (files.tsa_ca,))
+                (files.tsa_ca,), content_timestamp=config.content_timestamp)

@@ -1,11 +1,12 @@
 """The demo seal and the demo TSA of a data directory, so `make run` seals with no setup.
 
 `<data_dir>/seal/` holds, made once (by `s4c init`, or on first use under a lock):
-- `seal-ca.pem`: a self-made CA, "... demo seal CA (DEMO)";
-- `seal.p12`: the seal's RSA key (RS256, as the EU samples) and its certificate from that CA,
-  "<body> eSeal (DEMO)", encrypted under the data directory's key passphrase;
-- `tsa-ca.pem`, `tsa.pem`, `tsa-key.pem`: the demo TSA's own CA, certificate (critical EKU
-  timeStamping) and key (encrypted likewise).
+- `seal.p12`: the seal's RSA key (RS256, as the EU samples) and its certificate from a
+  self-made CA, "<body> eSeal (DEMO)", encrypted under the data directory's key passphrase;
+- `tsa.pem`, `tsa-key.pem`: the demo TSA's certificate (critical EKU timeStamping) from its
+  own CA, and its key (encrypted likewise);
+- `anchors/seal-ca.pem`, `anchors/tsa-ca.pem`: the two demo CAs, alone in a folder a
+  verifier can be given as its anchors (S4C_SEAL_ANCHORS_DIR) to trust the demo seal.
 Every subject says DEMO, and no verifier trusts these CAs unless it is given them.
 """
 import datetime as dt
@@ -27,6 +28,7 @@ from vc.tsa import TimeStampAuthority, make_tsa_certificate
 from vc.x509_chain import CertificateAuthority, load_certificates, make_demo_ca
 
 DIR = "seal"
+ANCHORS = "anchors"
 DEMO_MARK = "(DEMO)"
 SEAL_DAYS = 825
 OID_ORGANIZATION_IDENTIFIER = x509.ObjectIdentifier("2.5.4.97")  # ETSI EN 319 412-1 §5.1.4
@@ -41,12 +43,16 @@ class DemoSealFiles:
         return self.folder / "seal.p12"
 
     @property
+    def anchors(self) -> Path:
+        return self.folder / ANCHORS
+
+    @property
     def seal_ca(self) -> x509.Certificate:
-        return load_certificates((self.folder / "seal-ca.pem").read_bytes())[0]
+        return load_certificates((self.anchors / "seal-ca.pem").read_bytes())[0]
 
     @property
     def tsa_ca(self) -> x509.Certificate:
-        return load_certificates((self.folder / "tsa-ca.pem").read_bytes())[0]
+        return load_certificates((self.anchors / "tsa-ca.pem").read_bytes())[0]
 
 
 def _write(path: Path, data: bytes) -> None:
@@ -94,8 +100,9 @@ def _create(folder: Path, issuer_name: str, passphrase: bytes) -> None:
     certificate = demo_seal_certificate(seal_ca, key.public_key(), issuer_name)
     tsa_ca = make_demo_ca(f"s4c demo TSA CA {DEMO_MARK}", organization=f"s4c {DEMO_MARK}")
     tsa_key, tsa_certificate = make_tsa_certificate(tsa_ca, f"s4c demo TSA {DEMO_MARK}")
-    _write(folder / "seal-ca.pem", _pem(seal_ca.certificate))
-    _write(folder / "tsa-ca.pem", _pem(tsa_ca.certificate))
+    (folder / ANCHORS).mkdir(mode=0o755, exist_ok=True)  # public certificates only
+    _write(folder / ANCHORS / "seal-ca.pem", _pem(seal_ca.certificate))
+    _write(folder / ANCHORS / "tsa-ca.pem", _pem(tsa_ca.certificate))
     _write(folder / "tsa.pem", _pem(tsa_certificate))
     _write(folder / "tsa-key.pem", tsa_key.private_bytes(
         serialization.Encoding.PEM, serialization.PrivateFormat.PKCS8, encryption))

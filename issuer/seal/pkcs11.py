@@ -22,7 +22,7 @@ from cryptography.hazmat.primitives import hashes
 from cryptography.hazmat.primitives.asymmetric import ec, ed25519, rsa
 from cryptography.hazmat.primitives.asymmetric.padding import PKCS1v15
 from cryptography.hazmat.primitives.asymmetric.utils import encode_dss_signature
-from pkcs11 import Attribute, KeyType, Mechanism, ObjectClass
+from pkcs11 import Attribute, KeyType, Mechanism, ObjectClass, TokenFlag
 
 from issuer.seal import SealConfigError
 from vc.jades.seal import algorithm_of
@@ -36,8 +36,24 @@ def _failure(what: str, error: Exception) -> SealConfigError:
     return SealConfigError(f"{what}: {type(error).__name__} {error}".strip())
 
 
-def open_token_session(module: str, token_label: str, pin: str) -> Any:
-    """A logged-in user session on the token labelled `token_label` of `module`."""
+def pin_refusal(flags: TokenFlag, token_label: str) -> str | None:
+    """Why s4c will not try the PIN (PKCS#11 §3.2 CK_TOKEN_INFO flags), or None.
+
+    An HSM locks its user PIN after a few wrong tries. A server restarted in a loop with a
+    wrong S4C_SEAL_PIN (each start and each worker logs in) would use them all up, so s4c
+    stops trying while one try is left and leaves it to a person."""
+    if flags & TokenFlag.USER_PIN_LOCKED:
+        return (f"the user PIN of token {token_label!r} is locked (too many wrong tries): its "
+                "security officer must unlock it")
+    if flags & TokenFlag.USER_PIN_FINAL_TRY:
+        return (f"token {token_label!r} allows one more PIN try only: s4c will not use it; "
+                "check S4C_SEAL_PIN and log in once by hand (a wrong PIN then locks it)")
+    return None
+
+
+def open_token_session(module: str, token_label: str, pin: str, *, rw: bool = False) -> Any:
+    """A logged-in user session on the token labelled `token_label` of `module` (read-write
+    with `rw`, to make keys)."""
     try:
         library = pkcs11.lib(module)
         # PKCS#11 §5.4 (C_Initialize): a forked child (a server worker) initialises anew
@@ -50,14 +66,19 @@ def open_token_session(module: str, token_label: str, pin: str) -> Any:
         token = library.get_token(token_label=token_label)
     except (pkcs11.NoSuchToken, pkcs11.MultipleTokensReturned) as e:
         raise _failure(f"no single token labelled {token_label!r} in {module}", e) from None
+    refusal = pin_refusal(token.flags, token_label)
+    if refusal:
+        raise SealConfigError(refusal)
     try:
-        return token.open(user_pin=pin)
+        return token.open(user_pin=pin, rw=rw)
     except pkcs11.UserAlreadyLoggedIn:
         # PKCS#11 §5.6: a login holds for every session of the process; another key of this
         # token (the Data Integrity key beside the seal key) is already logged in
-        return token.open()
+        return token.open(rw=rw)
     except pkcs11.PinIncorrect:
         raise SealConfigError(f"the PIN of token {token_label!r} is wrong") from None
+    except pkcs11.PinLocked:
+        raise SealConfigError(pin_refusal(TokenFlag.USER_PIN_LOCKED, token_label)) from None
     except pkcs11.PKCS11Error as e:
         raise _failure(f"cannot log in to token {token_label!r}", e) from None
 

@@ -6,8 +6,9 @@ payload (RFC 7797, `b64: false`): the payload stays the readable JSON document, 
 signature covers `ASCII(BASE64URL(protected)) || "." || payload`. The protected header has,
 in the samples' order: `alg`, `cty`, `kid` (the certificate's IssuerSerial, §5.1.4), `x5t#S256`
 (§5.1.7), `x5c` (the chain, leaf first, RFC 7515 §4.1.6), `typ` (`jose+json`: the JSON
-serialisation), `b64`, `sigT` (the claimed signing time, §5.2.1) and `crit` naming the
-parameters a JWS library must understand (`b64`, `sigT`).
+serialisation), `b64`, `sigT` (the claimed signing time, §5.2.1), `adoTst` (a content
+time-stamp over the payload, §5.2.8, as the samples have; optional) and `crit` naming the
+parameters a JWS library must understand (`b64`, `sigT`, `adoTst`).
 
 Baseline B-T (ETSI TS 119 182-1 §5.3.4.1, EN 319 182 levels): the unsigned header
 `etsiU` holds a signature time-stamp `sigTst`, an RFC 3161 token whose message imprint is
@@ -157,9 +158,15 @@ def _certificate_references(chain: tuple[x509.Certificate, ...]) -> tuple[str, s
             [base64.b64encode(_der(c)).decode("ascii") for c in chain])
 
 
-def protected_header(signer: SealSigner, now: datetime | None = None) -> dict[str, Any]:
+def _tokens(token: bytes) -> dict[str, Any]:
+    """A time-stamp property's value (§5.2.8, §5.3.4): `tstTokens` with one token, base64."""
+    return {"tstTokens": [{"val": base64.b64encode(token).decode("ascii")}]}
+
+
+def protected_header(signer: SealSigner, now: datetime | None = None,
+                     content_token: bytes | None = None) -> dict[str, Any]:
     kid, thumbprint, x5c = _certificate_references(tuple(signer.chain))
-    return {
+    header: dict[str, Any] = {
         "alg": signer.algorithm,
         "cty": SEAL_CTY,
         "kid": kid,
@@ -168,8 +175,13 @@ def protected_header(signer: SealSigner, now: datetime | None = None) -> dict[st
         "typ": SEAL_TYP,
         "b64": False,
         "sigT": signing_time(now),
-        "crit": ["b64", "sigT"],
     }
+    if content_token is None:
+        header["crit"] = ["b64", "sigT"]
+    else:
+        header["adoTst"] = _tokens(content_token)
+        header["crit"] = ["b64", "sigT", "adoTst"]
+    return header
 
 
 def _compact(value: object) -> bytes:
@@ -178,18 +190,25 @@ def _compact(value: object) -> bytes:
 
 def signature_timestamp(token: bytes) -> str:
     """One `etsiU` member holding `sigTst` (§5.3.4.1), base64url-encoded JSON."""
-    return b64url(_compact({"sigTst": {"tstTokens": [
-        {"val": base64.b64encode(token).decode("ascii")}]}}))
+    return b64url(_compact({"sigTst": _tokens(token)}))
 
 
 def seal_payload(payload: str, signer: SealSigner, timestamper: TimeStamper, *,
-                 now: datetime | None = None) -> dict[str, Any]:
-    """A JAdES B-T seal of `payload` (the exact text that is sealed), as a JWS JSON object."""
+                 now: datetime | None = None, content_timestamp: bool = True
+                 ) -> dict[str, Any]:
+    """A JAdES B-T seal of `payload` (the exact text that is sealed), as a JWS JSON object.
+
+    With `content_timestamp` (as the EU samples), the signed header also carries `adoTst`
+    (§5.2.8): a time-stamp over the payload made before signing, so the signature covers
+    the proof that the content existed then."""
     if signer.algorithm not in ALGORITHMS:
         raise SealError(f"s4c seals with {', '.join(ALGORITHMS)}, not {signer.algorithm}")
-    protected = b64url(_compact(protected_header(signer, now)))
+    data = payload.encode("utf-8")
+    # §5.2.8.1: for an unencoded payload (b64 false) the imprint is over the payload itself
+    content_token = timestamper.stamp(data) if content_timestamp else None
+    protected = b64url(_compact(protected_header(signer, now, content_token)))
     # RFC 7797 §3: the signing input has the payload as it is, not base64url-encoded
-    signature = b64url(signer.sign(protected.encode("ascii") + b"." + payload.encode("utf-8")))
+    signature = b64url(signer.sign(protected.encode("ascii") + b"." + data))
     # ETSI TS 119 182-1 §5.3.4.1: the time-stamp's imprint is over the base64url signature
     token = timestamper.stamp(signature.encode("ascii"))
     return {"payload": payload, "signatures": [{
@@ -200,9 +219,11 @@ def seal_payload(payload: str, signer: SealSigner, timestamper: TimeStamper, *,
 
 
 def seal_document(document: dict[str, Any], signer: SealSigner, timestamper: TimeStamper, *,
-                  now: datetime | None = None) -> dict[str, Any]:
+                  now: datetime | None = None, content_timestamp: bool = True
+                  ) -> dict[str, Any]:
     """Seals a JSON document (an EDC), serialised compactly in UTF-8 as the samples are."""
-    return seal_payload(_compact(document).decode("utf-8"), signer, timestamper, now=now)
+    return seal_payload(_compact(document).decode("utf-8"), signer, timestamper, now=now,
+                        content_timestamp=content_timestamp)
 
 
 def dumps(sealed: dict[str, Any]) -> str:

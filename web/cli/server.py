@@ -4,12 +4,13 @@ import ipaddress
 import click
 from gunicorn.app.base import BaseApplication
 
+from issuer.seal import Seal
 from vc.errors import VCError
 from vc.key_store import KeyStoreError
 from web.app import create_app
 from web.cli.job_commands import default_workers, start_worker_process, stop_worker_process
 from web.datadir import PreparedDataDir, prepare_data_dir
-from web.seal_keys import issuer_seal, seal_source
+from web.seal_keys import issuer_seal, seal_certificate_lines, seal_source
 from web.settings import Settings
 from web.verify_api import warm_up
 
@@ -113,18 +114,19 @@ class GunicornServer(BaseApplication):
         return app
 
 
-def _prepare(settings: Settings) -> PreparedDataDir:
+def _prepare(settings: Settings) -> tuple[PreparedDataDir, Seal]:
     try:
         prepared = prepare_data_dir(settings)
         # the seal: the demo one made now, or the configured key opened (a wrong PIN or
         # passphrase stops the start here, not the first holder's download)
-        issuer_seal(settings)
-        return prepared
+        return prepared, issuer_seal(settings)
     except (KeyStoreError, VCError, ValueError, OSError) as e:
         raise click.ClickException(str(e)) from None
 
 
-def _echo_summary(settings: Settings, prepared: PreparedDataDir) -> None:
+def _echo_summary(settings: Settings, prepared_and_seal: tuple[PreparedDataDir, Seal]
+                  ) -> None:
+    prepared, seal = prepared_and_seal
     key = prepared.active_key
     state = "created" if prepared.key_created else "existing"
     click.echo(f"s4c data directory: {settings.data_dir}")
@@ -133,7 +135,13 @@ def _echo_summary(settings: Settings, prepared: PreparedDataDir) -> None:
     click.echo(f"  active key:     {settings.issuer_did}#{key.key_id} ({state}, {key.created})")
     click.echo(f"  key passphrase: {settings.key_passphrase_source}")
     click.echo(f"  seal:           {seal_source(settings)}")
-    click.echo(f"  time-stamps:    {settings.tsa_url or 'the demo TSA (DEMO), in-process'}")
+    for line in seal_certificate_lines(seal):
+        click.echo(f"  {line}")
+    click.echo(f"  time-stamps:    "
+               f"{settings.tsa_url_for_display or 'the demo TSA (DEMO), in-process'}")
+    if settings.tsa_url is None and (settings.seal_pkcs11_module or settings.seal_pkcs12):
+        click.echo("  warning: the body's seal is time-stamped by the demo TSA, which no "
+                   "verifier trusts: set S4C_TSA_URL to your qualified TSA")
 
 
 def _is_ipv6(host: str) -> bool:
