@@ -19,4 +19,9 @@ class EdcCode(Code):
     # the format: SHACL shapes of the EDC profile (ELM 3.2, EDC-generic-no-cv.ttl)
     FORMAT_CONFORMS = N_("edc.format-conforms")
     FORMAT_NOT_CHECKED = N_("edc.format-not-checked")
-    FORMAT_VIOLATION = N_("edc.format-violation")
+    FORMAT_VIOLATION = N_("edc.format-violation")  # any other SHACL constraint
+    FORMAT_MISSING = N_("edc.format-missing")  # sh:minCount
+    FORMAT_TOO_MANY = N_("edc.format-too-many")  # sh:maxCount
+    FORMAT_WRONG_KIND = N_("edc.format-wrong-kind")  # sh:datatype, sh:class, sh:nodeKind
+    FORMAT_UNDEFINED_TERM = N_("edc.format-undefined-term")  # a term no context defines
+    FORMAT_UNREADABLE = N_("edc.format-unreadable")  # not JSON-LD the pinned contexts read

@@ -87,7 +87,7 @@ def sealer_of(certificate: x509.Certificate) -> Sealer:
 
 
 class _QcStatement(core.Sequence):  # type: ignore[misc]  # EN 319 412-5 §4.1, RFC 3739
-    _fields = [  # noqa: RUF012 - asn1crypto reads the spec from the class("statement_id", core.ObjectIdentifier),
+    _fields = [("statement_id", core.ObjectIdentifier),  # noqa: RUF012 - asn1crypto's spec
                ("statement_info", core.Any, {"optional": True})]
 
 
@@ -117,7 +117,7 @@ def qc_info(certificate: x509.Certificate) -> QcInfo:
         if info is not None:
             types = {QC_TYPES.get(oid.dotted, oid.dotted)
                      for oid in _QcTypes.load(info.dump())}
-    except (ValueError, TypeError):
+    except (ValueError, TypeError, KeyError, IndexError):
         return QcInfo(False, frozenset(), False)
     if QC_TYPE not in statements and QC_COMPLIANCE in statements:
         types.add("esign")  # EN 319 412-5 §4.2.3: no QcType means a signature certificate

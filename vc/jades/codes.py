@@ -10,7 +10,6 @@ class SealCode(Code):
     SIGNATURE_VALID = N_("seal.signature-valid")
     SIGNATURE_MISMATCH = N_("seal.signature-mismatch")
     ALGORITHM_REFUSED = N_("seal.algorithm-refused")
-    CRITICAL_UNKNOWN = N_("seal.critical-unknown")
     # x5t#S256 (RFC 7515 §4.1.8) against the first certificate of x5c
     CERTIFICATE_DIGEST_VALID = N_("seal.certificate-digest-valid")
     CERTIFICATE_DIGEST_MISMATCH = N_("seal.certificate-digest-mismatch")

@@ -261,8 +261,7 @@ def _validity_check(leaf: x509.Certificate, sealed_at: datetime | None,
                          finding(SealCode.CERTIFICATE_EXPIRED_AT_SEAL, until=end,
                                  time=sealed_at))
     return SealCheck("seal.certificate-validity", Outcome.PASSED, Kind.CURRENCY,
-                     finding(SealCode.CERTIFICATE_VALID_AT_SEAL, time=sealed_at, until=end,
-                             expired=int(now > end)))
+                     finding(SealCode.CERTIFICATE_VALID_AT_SEAL, time=sealed_at, until=end))
 
 
 def _chain_check(chain: list[x509.Certificate], anchors: SealAnchors,
