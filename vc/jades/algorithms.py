@@ -1,7 +1,7 @@
 """The JWS signature algorithms a seal may use (RFC 7518 §3, RFC 8037 §3.1), each checked
 against the certificate's key type, so a key is never used with an algorithm of another
 family. RSA keys shorter than 2048 bits are refused (ETSI TS 119 312 §6.2)."""
-from cryptography.exceptions import InvalidSignature
+from cryptography.exceptions import InvalidSignature, UnsupportedAlgorithm
 from cryptography.hazmat.primitives import hashes
 from cryptography.hazmat.primitives.asymmetric import ec, ed448, ed25519, padding, rsa
 from cryptography.hazmat.primitives.asymmetric.utils import encode_dss_signature
@@ -25,7 +25,10 @@ def verify_jws_signature(alg: object, certificate: Certificate, signature: bytes
     key; AlgorithmError when `alg` is refused or does not fit the key."""
     if not isinstance(alg, str) or alg not in ALGORITHMS:
         raise AlgorithmError(f"the algorithm {str(alg)[:20]!r} is not accepted for seals")
-    key = certificate.public_key()
+    try:
+        key = certificate.public_key()
+    except (UnsupportedAlgorithm, ValueError) as e:
+        raise AlgorithmError(f"the certificate's key cannot be used: {e}") from None
     try:
         if alg.startswith(("RS", "PS")):
             if not isinstance(key, rsa.RSAPublicKey):

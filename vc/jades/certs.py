@@ -7,6 +7,7 @@ from datetime import datetime
 
 from asn1crypto import core
 from cryptography import x509
+from cryptography.exceptions import UnsupportedAlgorithm
 from cryptography.hazmat.primitives import serialization
 from cryptography.x509.oid import NameOID, ObjectIdentifier
 from cryptography.x509.verification import (
@@ -103,7 +104,7 @@ def qc_info(certificate: x509.Certificate) -> QcInfo:
     """The QcStatements extension read leniently: an unreadable one claims nothing."""
     try:
         value = certificate.extensions.get_extension_for_oid(QC_STATEMENTS).value
-    except x509.ExtensionNotFound:
+    except (x509.ExtensionNotFound, ValueError):  # absent, or extensions that do not parse
         return QcInfo(False, frozenset(), False)
     der = value.value if isinstance(value, x509.UnrecognizedExtension) else b""
     statements: dict[str, core.Any | None] = {}
@@ -172,7 +173,7 @@ def verify_path(chain: list[x509.Certificate], anchors: list[x509.Certificate],
                                    ee_policy=_leaf_policy()))
     try:
         verified = builder.build_client_verifier().verify(chain[0], chain[1:])
-    except VerificationError as e:
+    except (VerificationError, ValueError, UnsupportedAlgorithm) as e:
         raise SealChainError(str(e), anchored=True) from None
     return verified.chain[-1]
 

@@ -29,6 +29,11 @@ UNDERSTOOD_CRITICAL = frozenset({"b64", "sigT", "adoTst", "srCms", "sigPl", "srA
 _REGISTERED = frozenset({"alg", "jku", "jwk", "kid", "x5u", "x5c", "x5t", "x5t#S256", "typ",
                          "cty", "crit"})
 UNPROTECTED_NAMES = frozenset({"etsiU", "kid", "x5c"})
+# TS 119 182-1 §5.3, §5.5: the unsigned properties etsiU may hold; another name is refused,
+# so that a changed name cannot hide a time-stamp (the seal would read as never stamped)
+UNSIGNED_PROPERTIES = frozenset({
+    "sigTst", "xRefs", "rRefs", "axRefs", "arRefs", "sigRTst", "rfsTst", "xVals", "rVals",
+    "axVals", "arVals", "tstVD", "anyValData", "sigPSt", "arcTst", "cSig"})
 
 
 class SealFormatError(FindingError):
@@ -197,6 +202,8 @@ def _etsi_u(value: object) -> tuple[dict[str, Any], ...]:
             item = _json_object(b64url(item, "an etsiU property"), "an etsiU property")
         if not isinstance(item, dict) or len(item) != 1:
             raise SealFormatError("an etsiU property is not an object with one member")
+        if not set(item) <= UNSIGNED_PROPERTIES:
+            raise SealFormatError(f"etsiU holds an unknown property {next(iter(item))[:40]!r}")
         out.append(item)
     return tuple(out)
 

@@ -15,7 +15,7 @@ from typing import Any
 from asn1crypto import cms, tsp
 from asn1crypto import x509 as ax
 from cryptography import x509
-from cryptography.exceptions import InvalidSignature
+from cryptography.exceptions import InvalidSignature, UnsupportedAlgorithm
 from cryptography.hazmat.primitives import hashes
 from cryptography.hazmat.primitives.asymmetric import ec, ed25519, padding, rsa
 
@@ -56,8 +56,9 @@ def read_token(der: bytes) -> TimeStampToken:
         return _read(der)
     except TimestampError:
         raise
-    except (ValueError, TypeError, KeyError, AttributeError, OverflowError) as e:
-        raise TimestampError(f"the time-stamp token cannot be read: {e}") from None
+    except Exception as e:  # noqa: BLE001 - any failure on a stranger's DER is a bad token
+        raise TimestampError(f"the time-stamp token cannot be read: {type(e).__name__}: "
+                             f"{str(e)[:200]}") from None
 
 
 def _read(der: bytes) -> TimeStampToken:
@@ -97,7 +98,7 @@ def _read(der: bytes) -> TimeStampToken:
         raise TimestampError("the token's TSTInfo does not match its signed digest")
     _check_ess(values, tsa)
     _verify(tsa, signer, signed_attrs_der, digest_name)
-    _check_bag(certificates)
+    _check_bag(certificates, tsa)
     imprint = tst_info["message_imprint"]
     algorithm = imprint["hash_algorithm"]["algorithm"].native
     if algorithm not in _DIGESTS:
@@ -177,23 +178,49 @@ def _verify(certificate: ax.Certificate, signer: cms.SignerInfo, data: bytes,
         raise TimestampError("the time-stamp token's signature does not verify") from None
 
 
-def _check_bag(bag: list[ax.Certificate]) -> None:
-    """Every certificate of the bag whose issuer is in the bag is signed by it (a root by
-    itself): a certificate changed inside the token is seen, not only the TSA's."""
+def _check_bag(bag: list[ax.Certificate], tsa: ax.Certificate) -> None:
+    """The token's certificates are the TSA's and its chain upward, each signed by the next;
+    the top one, if it claims to be self-signed (its issuer is itself, or its authority key
+    is its own key), signed by itself. So no byte of any certificate in the token can change
+    unseen, and nothing unrelated rides along."""
     by_subject = {c.subject.dump(): c for c in bag}
-    for certificate in bag:
-        issuer = by_subject.get(certificate.issuer.dump())
-        if issuer is not None and not _issued_by(certificate.dump(), issuer.dump()):
+    chain, current = [tsa], tsa
+    while len(chain) <= len(bag):
+        issuer = by_subject.get(current.issuer.dump())
+        self_signed = issuer is current or _claims_self_signed(current)
+        if self_signed or issuer is None:
+            if self_signed and not _issued_by(current.dump(), current.dump()):
+                raise TimestampError("a certificate in the time-stamp token is not signed by "
+                                     "itself as it claims: the token was altered")
+            break
+        if not _issued_by(current.dump(), issuer.dump()):
             raise TimestampError("a certificate in the time-stamp token is not signed by its "
                                  "issuer: the token was altered")
+        chain.append(issuer)
+        current = issuer
+    if len({c.dump() for c in chain}) != len({c.dump() for c in bag}):
+        raise TimestampError("the time-stamp token carries a certificate outside its TSA's "
+                             "chain: the token was altered")
+
+
+def _claims_self_signed(certificate: ax.Certificate) -> bool:
+    """Its issuer is itself, or its authority key is its own, or it is a CA certificate
+    without an authority key identifier, which RFC 5280 §4.2.1.1 allows a self-signed one
+    only."""
+    if certificate.issuer.dump() == certificate.subject.dump():
+        return True
+    key_id, authority = certificate.key_identifier, certificate.authority_key_identifier
+    if authority is None:
+        return bool(certificate.ca)
+    return key_id is not None and key_id == authority
 
 
 @lru_cache(maxsize=256)
 def _issued_by(child_der: bytes, parent_der: bytes) -> bool:
     """A pure function of the two certificates, kept for the few TSAs every seal names."""
-    child = x509.load_der_x509_certificate(child_der)
     try:
+        child = x509.load_der_x509_certificate(child_der)
         child.verify_directly_issued_by(x509.load_der_x509_certificate(parent_der))
-    except (InvalidSignature, ValueError, TypeError):
+    except (InvalidSignature, ValueError, TypeError, UnsupportedAlgorithm):
         return False
     return True
