@@ -85,6 +85,19 @@ def _smtp_url(value: str | None) -> str | None:
     return value
 
 
+def _path(value: str | None) -> Path | None:
+    return Path(value).expanduser() if value else None
+
+
+def _tsa_url(value: str | None) -> str | None:
+    if not value:
+        return None
+    if not value.startswith(("http://", "https://")):
+        raise ValueError("S4C_TSA_URL must be the http:// or https:// URL of an RFC 3161 "
+                         "time-stamping authority")
+    return value
+
+
 def _broker_url(value: str | None) -> str | None:
     if not value:
         return None
@@ -151,6 +164,21 @@ class Settings:
     # max_connections for (workers x threads-busy) x instances. SQLite ignores them.
     db_pool_size: int = DEFAULT_DB_POOL_SIZE
     db_max_overflow: int = DEFAULT_DB_MAX_OVERFLOW
+    # The body's electronic seal for EDCs and PDFs (issue 25, `issuer.seal`): a PKCS#11 token
+    # (S4C_SEAL_PKCS11_MODULE: the module's .so path, S4C_SEAL_TOKEN_LABEL,
+    # S4C_SEAL_KEY_LABEL, S4C_SEAL_PIN; S4C_SEAL_CHAIN: a PEM chain, leaf first, when the
+    # token holds no certificate), else a PKCS#12 file (S4C_SEAL_PKCS12, S4C_SEAL_PASSPHRASE),
+    # else the demo seal of the data directory (marked DEMO).
+    seal_pkcs11_module: str | None = None
+    seal_token_label: str | None = None
+    seal_key_label: str | None = None
+    seal_pin: str | None = field(default=None, repr=False)
+    seal_chain: Path | None = None
+    seal_pkcs12: Path | None = None
+    seal_passphrase: str | None = field(default=None, repr=False)
+    # S4C_TSA_URL: the RFC 3161 time-stamping authority of the seals (http:// or https://);
+    # unset: the demo TSA of the data directory, in-process.
+    tsa_url: str | None = None
 
     @classmethod
     def from_environment(
@@ -160,7 +188,9 @@ class Settings:
         S4C_TRUSTED_PROXIES, S4C_BROKER_URL, S4C_ALLOW_LOOPBACK_FETCH, S4C_TRUST_LIST,
         S4C_TRUST_OPERATOR_DID, S4C_SEAL_ANCHORS_DIR, S4C_TRUSTED_LIST, S4C_EXTRA_CONTEXTS, S4C_SD_JWT_KEY, S4C_SD_JWT_CHAIN,
         S4C_SMTP_URL, S4C_MAIL_FROM, S4C_WALLET_COPIES, S4C_DB_POOL_SIZE,
-        S4C_DB_MAX_OVERFLOW: the only place s4c reads its environment."""
+        S4C_DB_MAX_OVERFLOW, S4C_SEAL_PKCS11_MODULE, S4C_SEAL_TOKEN_LABEL, S4C_SEAL_KEY_LABEL,
+        S4C_SEAL_PIN, S4C_SEAL_CHAIN, S4C_SEAL_PKCS12, S4C_SEAL_PASSPHRASE, S4C_TSA_URL: the only
+        place s4c reads its environment."""
         env = os.environ if environ is None else environ
         if data_dir is None:
             data_dir = Path(env["S4C_DATA_DIR"]) if env.get("S4C_DATA_DIR") else default_data_dir(env)
@@ -188,6 +218,14 @@ class Settings:
                                       DEFAULT_DB_POOL_SIZE, 1),
             db_max_overflow=_pool_number("S4C_DB_MAX_OVERFLOW", env.get("S4C_DB_MAX_OVERFLOW"),
                                          DEFAULT_DB_MAX_OVERFLOW, 0),
+            seal_pkcs11_module=env.get("S4C_SEAL_PKCS11_MODULE") or None,
+            seal_token_label=env.get("S4C_SEAL_TOKEN_LABEL") or None,
+            seal_key_label=env.get("S4C_SEAL_KEY_LABEL") or None,
+            seal_pin=env.get("S4C_SEAL_PIN") or None,
+            seal_chain=_path(env.get("S4C_SEAL_CHAIN")),
+            seal_pkcs12=_path(env.get("S4C_SEAL_PKCS12")),
+            seal_passphrase=env.get("S4C_SEAL_PASSPHRASE"),
+            tsa_url=_tsa_url(env.get("S4C_TSA_URL")),
         )
 
     @property
