@@ -143,3 +143,30 @@ def test_the_cli_verifies_an_edc_and_exits_1_when_the_sealer_is_not_confirmed(
     assert "COULD NOT CHECK: sealer-not-confirmed" in run.stdout
     assert "ORGANIZACION TEST (ES, VATES-A00000000)" in run.stdout
     assert "is a European Digital Credential" in run.stdout
+
+
+def test_s4cs_own_bt_seal_verifies_with_its_anchors_and_its_time_stamp(tmp_path: Path):
+    from cryptography.hazmat.primitives.asymmetric import rsa
+    from seal_fixtures import seal_ca, seal_certificate
+
+    from vc.jades.seal import PrivateKeySigner, dumps, seal_document
+    from vc.tsa import make_demo_tsa
+
+    ca = seal_ca()
+    key = rsa.generate_private_key(65537, 2048)
+    signer = PrivateKeySigner(key, [seal_certificate(ca, key.public_key())])
+    tsa, tsa_root = make_demo_tsa()
+    text = dumps(seal_document({"type": ["VerifiableCredential", "EuropeanDigitalCredential"],
+                                "validFrom": "2026-01-01T00:00:00Z"}, signer, tsa))
+    write_pem(tmp_path / "seal-ca.pem", ca.certificate)
+    write_pem(tmp_path / "tsa-ca.pem", tsa_root)
+    report = EdcVerifier(anchors_from_folder(tmp_path)).verify(text)
+    assert report.verdict is Verdict.VALID, [(c.id, c.outcome, c.check.reason)
+                                             for c in report.checks]
+    assert _check(report, "seal.timestamp-authority").outcome is Outcome.PASSED
+    assert _check(report, "seal.qualified").detail.code == "seal.not-qualified"
+    # without the TSA's CA, the time it states is not confirmed: could not check
+    (tmp_path / "tsa-ca.pem").unlink()
+    report = EdcVerifier(anchors_from_folder(tmp_path)).verify(text)
+    assert _check(report, "seal.timestamp-authority").outcome is Outcome.UNKNOWN
+    assert report.verdict is Verdict.COULD_NOT_CHECK

@@ -13,7 +13,6 @@ from functools import lru_cache
 from typing import Any
 
 from asn1crypto import cms, tsp
-from asn1crypto import x509 as ax
 from cryptography import x509
 from cryptography.exceptions import InvalidSignature, UnsupportedAlgorithm
 from cryptography.hazmat.primitives import hashes
@@ -61,6 +60,28 @@ def read_token(der: bytes) -> TimeStampToken:
                              f"{str(e)[:200]}") from None
 
 
+@dataclass(frozen=True)
+class _Held:
+    """A certificate of the token: its DER as received and its parsed form."""
+
+    der: bytes
+    cert: x509.Certificate
+
+    @property
+    def subject(self) -> bytes:
+        return self.cert.subject.public_bytes()
+
+    @property
+    def issuer(self) -> bytes:
+        return self.cert.issuer.public_bytes()
+
+
+@lru_cache(maxsize=256)
+def _load(der: bytes) -> x509.Certificate:
+    """Parsing is a pure function of the DER: the few TSAs every seal names parse once."""
+    return x509.load_der_x509_certificate(der)
+
+
 def _read(der: bytes) -> TimeStampToken:
     info = cms.ContentInfo.load(der, strict=True)
     if info["content_type"].native != "signed_data":
@@ -78,12 +99,12 @@ def _read(der: bytes) -> TimeStampToken:
     attrs = signer["signed_attrs"]
     # the DER as received, taken before any value is read (asn1crypto re-encodes after)
     signed_attrs_der = b"\x31" + attrs.dump()[1:] if attrs else b""  # RFC 5652 §5.4: SET OF
+    certificates = _bag(signed)
     digest_name = signer["digest_algorithm"]["algorithm"].native
     if digest_name not in _DIGESTS:
         raise TimestampError(f"the token's digest algorithm {digest_name} is not accepted")
     if digest_name not in {a["algorithm"].native for a in signed["digest_algorithms"]}:
         raise TimestampError("the signer's digest algorithm is not among the token's")
-    certificates = _bag(signed)
     tsa = _signer_certificate(signer, certificates)
     if not attrs:
         raise TimestampError("the token has no signed attributes (RFC 3161 §2.4.1)")
@@ -97,45 +118,48 @@ def _read(der: bytes) -> TimeStampToken:
             digest_name, content).digest():
         raise TimestampError("the token's TSTInfo does not match its signed digest")
     _check_ess(values, tsa)
-    _verify(tsa, signer, signed_attrs_der, digest_name)
+    _verify(tsa.cert, signer, signed_attrs_der, digest_name)
     _check_bag(certificates, tsa)
     imprint = tst_info["message_imprint"]
     algorithm = imprint["hash_algorithm"]["algorithm"].native
     if algorithm not in _DIGESTS:
         raise TimestampError(f"the imprint algorithm {algorithm} is not accepted")
     gen_time = tst_info["gen_time"].native
-    tsa_cert = x509.load_der_x509_certificate(tsa.dump())
-    if not tsa_cert.not_valid_before_utc <= gen_time <= tsa_cert.not_valid_after_utc:
+    if not tsa.cert.not_valid_before_utc <= gen_time <= tsa.cert.not_valid_after_utc:
         raise TimestampError("the token was made outside its TSA certificate's validity")
-    return TimeStampToken(gen_time, algorithm, imprint["hashed_message"].native, tsa_cert,
-                          (tsa_cert, *(x509.load_der_x509_certificate(c.dump())
-                                       for c in certificates if c is not tsa)))
+    return TimeStampToken(gen_time, algorithm, imprint["hashed_message"].native, tsa.cert,
+                          (tsa.cert, *(c.cert for c in certificates if c is not tsa)))
 
 
-def _bag(signed: cms.SignedData) -> list[ax.Certificate]:
+def _bag(signed: cms.SignedData) -> list[_Held]:
     bag = signed["certificates"]
-    found = [c.chosen for c in bag if c.name == "certificate"] if bag else []
+    found = [c.chosen.dump() for c in bag if c.name == "certificate"] if bag else []
     if bag and len(found) != len(bag) or len(found) > MAX_TOKEN_CERTIFICATES:
         raise TimestampError("the token's certificates are not plain X.509 certificates")
-    return found
+    return [_Held(der, _load(der)) for der in found]
 
 
-def _signer_certificate(signer: cms.SignerInfo, bag: list[ax.Certificate]) -> ax.Certificate:
+def _key_identifier(cert: x509.Certificate) -> bytes | None:
+    try:
+        return cert.extensions.get_extension_for_class(x509.SubjectKeyIdentifier).value.digest
+    except x509.ExtensionNotFound:
+        return None
+
+
+def _signer_certificate(signer: cms.SignerInfo, bag: list[_Held]) -> _Held:
     sid = signer["sid"]
-    for certificate in bag:
+    for held in bag:
         if sid.name == "issuer_and_serial_number":
-            # DER equality first: the name as the TSA copied it (comparing names by RFC 5280
-            # §7.1 string preparation costs a millisecond)
-            if certificate.serial_number == sid.chosen["serial_number"].native and (
-                    certificate.issuer.dump() == sid.chosen["issuer"].dump()
-                    or certificate.issuer == sid.chosen["issuer"]):
-                return certificate
-        elif certificate.key_identifier == sid.chosen.native:
-            return certificate
+            # the name's DER as the TSA copied it from its certificate
+            if held.cert.serial_number == sid.chosen["serial_number"].native and \
+                    held.issuer == sid.chosen["issuer"].dump():
+                return held
+        elif _key_identifier(held.cert) == sid.chosen.native:
+            return held
     raise TimestampError("the token does not carry its TSA's certificate")
 
 
-def _check_ess(values: dict[str, Any], tsa: ax.Certificate) -> None:
+def _check_ess(values: dict[str, Any], tsa: _Held) -> None:
     """RFC 3161 §2.4.1 / RFC 5035: the signed ESSCertID(v2) names the TSA's certificate."""
     if "signing_certificate_v2" in values:
         cert_ids = values["signing_certificate_v2"][0]["certs"]
@@ -145,13 +169,12 @@ def _check_ess(values: dict[str, Any], tsa: ax.Certificate) -> None:
         name, expected = "sha1", values["signing_certificate"][0]["certs"][0]["cert_hash"].native
     else:
         raise TimestampError("the token does not name its TSA's certificate (ESS)")
-    if hashlib.new(name, tsa.dump()).digest() != expected:
+    if hashlib.new(name, tsa.der).digest() != expected:
         raise TimestampError("the token names another TSA certificate than the one it carries")
 
 
-def _verify(certificate: ax.Certificate, signer: cms.SignerInfo, data: bytes,
+def _verify(cert: x509.Certificate, signer: cms.SignerInfo, data: bytes,
             digest_name: str) -> None:
-    cert = x509.load_der_x509_certificate(certificate.dump())
     key = cert.public_key()
     algo = signer["signature_algorithm"].signature_algo
     signature = signer["signature"].native
@@ -178,49 +201,53 @@ def _verify(certificate: ax.Certificate, signer: cms.SignerInfo, data: bytes,
         raise TimestampError("the time-stamp token's signature does not verify") from None
 
 
-def _check_bag(bag: list[ax.Certificate], tsa: ax.Certificate) -> None:
+def _check_bag(bag: list[_Held], tsa: _Held) -> None:
     """The token's certificates are the TSA's and its chain upward, each signed by the next;
-    the top one, if it claims to be self-signed (its issuer is itself, or its authority key
-    is its own key), signed by itself. So no byte of any certificate in the token can change
-    unseen, and nothing unrelated rides along."""
-    by_subject = {c.subject.dump(): c for c in bag}
+    the top one, if it claims to be self-signed, signed by itself. So no byte of any
+    certificate in the token can change unseen, and nothing unrelated rides along."""
+    by_subject = {c.subject: c for c in bag}
     chain, current = [tsa], tsa
     while len(chain) <= len(bag):
-        issuer = by_subject.get(current.issuer.dump())
-        self_signed = issuer is current or _claims_self_signed(current)
+        issuer = by_subject.get(current.issuer)
+        self_signed = issuer is current or _claims_self_signed(current.cert)
         if self_signed or issuer is None:
-            if self_signed and not _issued_by(current.dump(), current.dump()):
+            if self_signed and not _issued_by(current.der, current.der):
                 raise TimestampError("a certificate in the time-stamp token is not signed by "
                                      "itself as it claims: the token was altered")
             break
-        if not _issued_by(current.dump(), issuer.dump()):
+        if not _issued_by(current.der, issuer.der):
             raise TimestampError("a certificate in the time-stamp token is not signed by its "
                                  "issuer: the token was altered")
         chain.append(issuer)
         current = issuer
-    if len({c.dump() for c in chain}) != len({c.dump() for c in bag}):
+    if len({c.der for c in chain}) != len({c.der for c in bag}):
         raise TimestampError("the time-stamp token carries a certificate outside its TSA's "
                              "chain: the token was altered")
 
 
-def _claims_self_signed(certificate: ax.Certificate) -> bool:
+def _claims_self_signed(cert: x509.Certificate) -> bool:
     """Its issuer is itself, or its authority key is its own, or it is a CA certificate
     without an authority key identifier, which RFC 5280 §4.2.1.1 allows a self-signed one
     only."""
-    if certificate.issuer.dump() == certificate.subject.dump():
+    if cert.issuer == cert.subject:
         return True
-    key_id, authority = certificate.key_identifier, certificate.authority_key_identifier
-    if authority is None:
-        return bool(certificate.ca)
-    return key_id is not None and key_id == authority
+    try:
+        authority = cert.extensions.get_extension_for_class(
+            x509.AuthorityKeyIdentifier).value.key_identifier
+    except x509.ExtensionNotFound:
+        try:
+            return cert.extensions.get_extension_for_class(x509.BasicConstraints).value.ca
+        except x509.ExtensionNotFound:
+            return False
+    own = _key_identifier(cert)
+    return own is not None and own == authority
 
 
 @lru_cache(maxsize=256)
 def _issued_by(child_der: bytes, parent_der: bytes) -> bool:
     """A pure function of the two certificates, kept for the few TSAs every seal names."""
     try:
-        child = x509.load_der_x509_certificate(child_der)
-        child.verify_directly_issued_by(x509.load_der_x509_certificate(parent_der))
+        _load(child_der).verify_directly_issued_by(_load(parent_der))
     except (InvalidSignature, ValueError, TypeError, UnsupportedAlgorithm):
         return False
     return True
