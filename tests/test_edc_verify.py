@@ -170,3 +170,32 @@ def test_s4cs_own_bt_seal_verifies_with_its_anchors_and_its_time_stamp(tmp_path:
     report = EdcVerifier(anchors_from_folder(tmp_path)).verify(text)
     assert _check(report, "seal.timestamp-authority").outcome is Outcome.UNKNOWN
     assert report.verdict is Verdict.COULD_NOT_CHECK
+
+
+WRONG = (None, 1, "x", [], {}, [1], {"a": 1}, "=", True)
+
+
+def _mutations(document: dict):
+    """The sealed JWS with one member of each level replaced by a value of another kind."""
+    signature = document["signatures"][0]
+    for key in [*document, "extra"]:
+        for value in WRONG:
+            yield {**document, key: value}
+    for key in [*signature, "extra"]:
+        for value in WRONG:
+            yield {**document, "signatures": [{**signature, key: value}]}
+    for value in WRONG:
+        yield {**document, "signatures": [{**signature, "header": {"etsiU": value}}]}
+        yield {**document, "signatures": [{**signature, "header": {"etsiU": [value]}}]}
+
+
+def test_a_seal_of_the_wrong_shape_is_refused_without_an_error():
+    document = json.loads(_sample(SAMPLES[0]))
+    verifier = EdcVerifier(SealAnchors(), clock=lambda: NOW)
+    for mutated in _mutations(document):
+        report = verifier.verify(mutated, check_format=False)
+        assert report.verdict in (Verdict.FORGED_OR_MALFORMED, Verdict.NOT_VALID_NOW,
+                                  Verdict.COULD_NOT_CHECK)
+        if report.verdict is not Verdict.FORGED_OR_MALFORMED:
+            # only dropping every time-stamp keeps the seal; then its certificate has ended
+            assert _check(report, "seal.timestamp").outcome is Outcome.UNKNOWN
