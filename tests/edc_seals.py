@@ -125,3 +125,26 @@ def list_of_lists(national_file: str, territory: str = "BG") -> str:
 def write_pem(path: Path, cert: x509.Certificate) -> Path:
     path.write_bytes(cert.public_bytes(serialization.Encoding.PEM))
     return path
+
+
+def signed_list(xml: str, key, cert: x509.Certificate) -> bytes:
+    """The list with an enveloped XML signature (TS 119 612 §5.7) by `key`/`cert`."""
+    from lxml import etree
+    from signxml import XMLSigner
+
+    root = etree.fromstring(xml.encode())
+    signed = XMLSigner(signature_algorithm="ecdsa-sha256",
+                       c14n_algorithm="http://www.w3.org/2001/10/xml-exc-c14n#").sign(
+        root, key=key, cert=[cert])
+    return etree.tostring(signed, xml_declaration=True, encoding="UTF-8")
+
+
+def list_of_lists_with_signer(national_file: str, signer: x509.Certificate,
+                              territory: str = "BG") -> str:
+    """`list_of_lists` whose pointer names the national list's signing certificate."""
+    der = base64.b64encode(signer.public_bytes(serialization.Encoding.DER)).decode()
+    identities = (f"<tsl:ServiceDigitalIdentities><tsl:ServiceDigitalIdentity><tsl:DigitalId>"
+                  f"<tsl:X509Certificate>{der}</tsl:X509Certificate></tsl:DigitalId>"
+                  f"</tsl:ServiceDigitalIdentity></tsl:ServiceDigitalIdentities>")
+    return list_of_lists(national_file, territory).replace(
+        "<tsl:OtherTSLPointer>", "<tsl:OtherTSLPointer>" + identities)

@@ -199,3 +199,38 @@ def test_a_seal_of_the_wrong_shape_is_refused_without_an_error():
         if report.verdict is not Verdict.FORGED_OR_MALFORMED:
             # only dropping every time-stamp keeps the seal; then its certificate has ended
             assert _check(report, "seal.timestamp").outcome is Outcome.UNKNOWN
+
+
+def test_signed_trusted_lists_are_checked_and_a_changed_one_stops_the_start(tmp_path: Path):
+    from edc_seals import list_of_lists_with_signer, signed_list
+
+    from vc.jades.anchors import AnchorsError, load_anchors
+
+    ca = make_ca()
+    commission_key, commission = make_ca("European Commission LOTL signer")
+    operator_key, operator = make_ca("BG scheme operator")
+    (tmp_path / "BG-TL.xml").write_bytes(signed_list(trusted_list(ca[1]), operator_key,
+                                                     operator))
+    (tmp_path / "eu-lotl.xml").write_bytes(signed_list(
+        list_of_lists_with_signer("BG-TL.xml", operator), commission_key, commission))
+    write_pem(tmp_path / "oj-signers.pem", commission)
+    anchors = load_anchors(None, str(tmp_path / "eu-lotl.xml"),
+                           str(tmp_path / "oj-signers.pem"))
+    assert anchors.list_signature_checked is True
+    assert [a.territory for a in anchors.anchors] == ["BG"]
+    key, certificate = make_seal_certificate(ca)
+    report = EdcVerifier(anchors).verify(json.dumps(seal(
+        {"type": ["VerifiableCredential", "EuropeanDigitalCredential"]}, key, certificate)))
+    assert _check(report, "seal.trusted-list").detail.code == \
+        "seal.trusted-list-signature-checked"
+    assert report.verdict is Verdict.VALID
+    # the national list changed after it was signed (a CA added): refused, with its name
+    national = (tmp_path / "BG-TL.xml").read_bytes()
+    (tmp_path / "BG-TL.xml").write_bytes(national.replace(b"Test QTSP CA", b"Test QTSP CB"))
+    with pytest.raises(AnchorsError, match="BG-TL.xml"):
+        load_anchors(None, str(tmp_path / "eu-lotl.xml"), str(tmp_path / "oj-signers.pem"))
+    # the list of lists signed by someone the Official Journal does not name: refused
+    (tmp_path / "BG-TL.xml").write_bytes(national)
+    write_pem(tmp_path / "oj-signers.pem", operator)
+    with pytest.raises(AnchorsError, match="eu-lotl.xml"):
+        load_anchors(None, str(tmp_path / "eu-lotl.xml"), str(tmp_path / "oj-signers.pem"))

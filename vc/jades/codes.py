@@ -42,3 +42,4 @@ class SealCode(Code):
     QUALIFIED_NOT_ESEAL = N_("seal.qualified-not-eseal")
     NOT_QUALIFIED = N_("seal.not-qualified")
     TRUSTED_LIST_SIGNATURE_NOT_CHECKED = N_("seal.trusted-list-signature-not-checked")
+    TRUSTED_LIST_SIGNATURE_CHECKED = N_("seal.trusted-list-signature-checked")

@@ -9,19 +9,25 @@ points to the national lists (§5.3.13 PointersToOtherTSL). Given a LOTL, the na
 are read from the same folder, found by the file name of their TSLLocation or, failing that,
 by their SchemeTerritory; a list the folder lacks is left out (its anchors are not held).
 
-The lists' own XML signatures (§5.7) are NOT checked here: whoever places the files is
-trusted to have taken them from the Commission's and the Member States' sites. The anchors
-say so (`list_signature_checked` False) and the seal report says it to the reader.
+The lists' own XML signatures (§5.7) are checked when the certificates allowed to sign the
+given list are configured (`signers`, S4C_TRUSTED_LIST_SIGNERS; `vc.jades.list_signature`):
+then each national list must verify with the certificates the verified list of lists names
+for it, and a list that does not verify stops the start. Without them the signatures are not
+checked: whoever places the files is trusted to have taken them from the Commission's and the
+Member States' sites; the anchors say so (`list_signature_checked` False) and so does every
+seal report.
 
 XML from a file is parsed without network, DTDs or entity expansion (lxml)."""
 import base64
 import binascii
+from collections.abc import Sequence
 from pathlib import Path
 
 from cryptography import x509
 from lxml import etree
 
 from vc.jades.anchors import AnchorsError, SealAnchors, TrustAnchor
+from vc.jades.list_signature import ListSignatureError, verified_list
 
 TSL = "{http://uri.etsi.org/02231/v2#}"
 MAX_LIST_BYTES = 32 * 1024 * 1024  # the largest national lists are a few MB
@@ -35,15 +41,25 @@ USAGES = {_EXT + "ForeSignatures": "esign", _EXT + "ForeSeals": "eseal",
           _EXT + "ForWebSiteAuthentication": "web"}
 
 
-def _parse(path: Path) -> etree._Element:
+def _parser() -> etree.XMLParser:
+    return etree.XMLParser(resolve_entities=False, no_network=True, load_dtd=False,
+                           huge_tree=False)
+
+
+def _parse(path: Path, signers: Sequence[x509.Certificate] | None = None) -> etree._Element:
+    """The list in `path`; with `signers`, only what its signature by one of them covers."""
     if not path.is_file():
         raise AnchorsError(f"{path} is not a file")
     if path.stat().st_size > MAX_LIST_BYTES:
         raise AnchorsError(f"{path} is larger than {MAX_LIST_BYTES} bytes")
-    parser = etree.XMLParser(resolve_entities=False, no_network=True, load_dtd=False,
-                             huge_tree=False, remove_comments=True)
+    data = path.read_bytes()
     try:
-        root = etree.fromstring(path.read_bytes(), parser)
+        if signers is not None:
+            root = verified_list(data, signers, _parser())
+        else:
+            root = etree.fromstring(data, _parser())
+    except ListSignatureError as e:
+        raise AnchorsError(f"{path}: the trusted list's signature: {e}") from None
     except etree.XMLSyntaxError as e:
         raise AnchorsError(f"{path} is not XML: {e}") from None
     if root.tag != TSL + "TrustServiceStatusList":
@@ -85,8 +101,10 @@ def _services(root: etree._Element, where: str) -> list[TrustAnchor]:
     return anchors
 
 
-def _pointed_lists(root: etree._Element, folder: Path) -> list[Path]:
-    """The national lists a LOTL points to, as files of `folder`."""
+def _pointed_lists(root: etree._Element, folder: Path
+                   ) -> list[tuple[Path, list[x509.Certificate]]]:
+    """The national lists a LOTL points to, as files of `folder`, each with the certificates
+    the LOTL allows to sign it."""
     by_territory: dict[str, Path] = {}
     for candidate in sorted(folder.glob("*.xml"))[:MAX_LISTS * 2]:
         try:
@@ -96,7 +114,7 @@ def _pointed_lists(root: etree._Element, folder: Path) -> list[Path]:
         territory = _text(other, f"{TSL}SchemeInformation/{TSL}SchemeTerritory")
         if territory and _text(other, f"{TSL}SchemeInformation/{TSL}TSLType") != LOTL_TYPE:
             by_territory.setdefault(territory, candidate)
-    found = []
+    found: list[tuple[Path, list[x509.Certificate]]] = []
     for pointer in root.iter(TSL + "OtherTSLPointer"):
         location = _text(pointer, TSL + "TSLLocation") or ""
         if not location.lower().endswith(".xml"):
@@ -105,17 +123,24 @@ def _pointed_lists(root: etree._Element, folder: Path) -> list[Path]:
         territory = next((t.text.strip() for t in pointer.iter(TSL + "SchemeTerritory")
                           if t.text), None)
         path = named if named.is_file() else by_territory.get(territory or "")
-        if path is not None and path not in found:
-            found.append(path)
+        if path is not None and path not in [p for p, _ in found]:
+            signers = [_certificate(c.text, "a pointer's signer")
+                       for c in pointer.iter(TSL + "X509Certificate")]
+            found.append((path, signers))
     return found[:MAX_LISTS]
 
 
-def anchors_from_trusted_list(path: Path) -> SealAnchors:
+def anchors_from_trusted_list(path: Path, signers: Sequence[x509.Certificate] | None = None
+                              ) -> SealAnchors:
     """The CA/QC anchors of a national trusted list, or of every national list a LOTL points
-    to that lies beside it."""
-    root = _parse(path)
+    to that lies beside it. `signers`: the certificates allowed to sign the list in `path`
+    (then every list's signature is checked), or None (not checked)."""
+    root = _parse(path, signers)
     anchors = _services(root, str(path))
     if _text(root, f"{TSL}SchemeInformation/{TSL}TSLType") == LOTL_TYPE:
-        for national in _pointed_lists(root, path.parent):
-            anchors.extend(_services(_parse(national), str(national)))
-    return SealAnchors(tuple(anchors), "trusted-list", list_signature_checked=False)
+        for national, national_signers in _pointed_lists(root, path.parent):
+            anchors.extend(_services(
+                _parse(national, national_signers if signers is not None else None),
+                str(national)))
+    return SealAnchors(tuple(anchors), "trusted-list",
+                       list_signature_checked=signers is not None)

@@ -152,6 +152,9 @@ def verify_seal(document: object, anchors: SealAnchors,
         checks.append(SealCheck("seal.trusted-list", Outcome.UNKNOWN, Kind.INFO,
                                 finding(SealCode.TRUSTED_LIST_SIGNATURE_NOT_CHECKED),
                                 matters=False))
+    elif anchors.list_signature_checked:
+        checks.append(SealCheck("seal.trusted-list", Outcome.PASSED, Kind.INFO,
+                                finding(SealCode.TRUSTED_LIST_SIGNATURE_CHECKED)))
     return SealReport(tuple(checks), seal, sealer_of(leaf), qc, sealed_at, claimed, anchor)
 
 
