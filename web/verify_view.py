@@ -14,6 +14,7 @@ from flask_babel import gettext as _
 from registry.vocab import ROLE_CODES
 from schemas.framework import Framework, localized
 from vc.findings import Finding
+from vc.instants import parse_date_time
 from vc.language_maps import pick_language
 from web.check_reasons import Explained, explain
 from web.finding_words import say
@@ -112,7 +113,7 @@ def check_rows(report: dict[str, Any]) -> list[dict[str, Any]]:
         # chosen) is information, not a warning
         tone = "info" if outcome == "unknown" and check.get("category") == "info" else outcome
         found = check.get("finding")  # a finding's words come from the catalogue by its code
-        explained = Explained(say(Finding.from_json(found)), found.get("detail")) \
+        explained = Explained(say(_with_dates(Finding.from_json(found))), found.get("detail")) \
             if isinstance(found, dict) else \
             explain(str(check.get("id")), str(outcome), str(check.get("reason")))
         base = str(check.get("id"))
@@ -124,6 +125,14 @@ def check_rows(report: dict[str, Any]) -> list[dict[str, Any]]:
                      else words.get(f"outcome.{outcome}", str(outcome)),
                      "text": explained.text, "detail": explained.detail})
     return rows
+
+
+def _with_dates(found: Finding) -> Finding:
+    """A kept finding's instants are ISO strings: made dates again, so that the catalogue's
+    sentence shows them as the reader's language writes dates."""
+    params = {k: (parse_date_time(v) or v) if isinstance(v, str) and len(v) >= 20 and
+              v[4:5] == "-" and v[10:11] == "T" else v for k, v in found.params.items()}
+    return Finding(found.code, params, found.detail)
 
 
 def achievement_view(summary: dict[str, Any], framework: Framework | None,
