@@ -149,7 +149,8 @@ def run(n: int = 2000, budget: float = 4.0, batch_candidates: int = 2000,
     results["ed25519_sign_per_s"] = statistics.median(raw_sign)
     results["ed25519_verify_per_s"] = statistics.median(raw_verify)
     results["credential_bytes"] = len(json.dumps(signed[0]).encode())
-    from web.bench_edc import measure_edc_verify  # European Digital Credentials (issue 25)
+    # sealed European Digital Credentials verified on one core, without SHACL (issue 25)
+    from web.bench_edc_verify import measure_edc_verify
 
     results.update(measure_edc_verify(min(n, 1000), budget))
     if batch_candidates:
@@ -204,9 +205,7 @@ def run(n: int = 2000, budget: float = 4.0, batch_candidates: int = 2000,
               help="Also measure a local ACA-Py agent: acapy_issue_per_s, acapy_verify_per_s.")
 def bench(as_json: bool, n: int, budget: float, batch_candidates: int,
           api_seconds: float, oid4vci_seconds: float, peers: bool) -> None:
-    """Measure signing and verification rates (one process, one core; W3C credentials, and
-    sealed European Digital Credentials without SHACL: edc_verify_per_s, with the time of one
-    SHACL format check as edc_shacl_ms), batch issuing
+    """Measure signing and verification rates (one process, one core), batch issuing
     through the job queue (one worker per core; SQLite, and PostgreSQL when installed), and
     the verification API through the production server: under wrk, and cold after a
     start; and OpenID4VCI issuing of SD-JWT VCs to wallets through the same server."""
