@@ -4,10 +4,13 @@ or the EU's list of trusted lists with the national lists it points to beside it
 offline (`vc.jades.trusted_list`). Anchors are read once, at start, never fetched."""
 from collections.abc import Iterable
 from dataclasses import dataclass, field
+from datetime import datetime
+from functools import cached_property
 from pathlib import Path
 
 from cryptography import x509
 from cryptography.hazmat.primitives import serialization
+from cryptography.x509.verification import Store
 
 MAX_ANCHOR_FILES = 1000
 MAX_ANCHOR_BYTES = 1024 * 1024
@@ -37,15 +40,31 @@ class SealAnchors:
     # for a trusted list: whether its XML signature was checked (None: not a list)
     list_signature_checked: bool | None = None
     _by_der: dict[bytes, TrustAnchor] = field(default_factory=dict, repr=False, compare=False)
+    # paths already validated: the chain's DERs -> (anchor, the window in which every
+    # certificate of the path is valid); a path's validity depends on the time only through
+    # those dates (no revocation is checked), so one seal certificate is validated once
+    paths: dict[tuple[bytes, ...], tuple[x509.Certificate, datetime, datetime]] = field(
+        default_factory=dict, repr=False, compare=False)
 
     def __post_init__(self) -> None:
         for anchor in self.anchors:
             self._by_der.setdefault(
                 anchor.certificate.public_bytes(serialization.Encoding.DER), anchor)
 
-    @property
+    @cached_property
     def certificates(self) -> list[x509.Certificate]:
         return [a.certificate for a in self.anchors]
+
+    @cached_property
+    def store(self) -> Store:
+        return Store(self.certificates)
+
+    @cached_property
+    def subjects(self) -> set[x509.Name]:
+        return {a.certificate.subject for a in self.anchors}
+
+    def holds(self, der: bytes) -> bool:
+        return der in self._by_der
 
     def anchor_for(self, certificate: x509.Certificate) -> TrustAnchor | None:
         return self._by_der.get(certificate.public_bytes(serialization.Encoding.DER))

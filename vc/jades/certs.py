@@ -10,12 +10,9 @@ from cryptography import x509
 from cryptography.exceptions import UnsupportedAlgorithm
 from cryptography.hazmat.primitives import serialization
 from cryptography.x509.oid import NameOID, ObjectIdentifier
-from cryptography.x509.verification import (
-    ExtensionPolicy,
-    PolicyBuilder,
-    Store,
-    VerificationError,
-)
+from cryptography.x509.verification import ExtensionPolicy, PolicyBuilder, VerificationError
+
+from vc.jades.anchors import SealAnchors
 
 MAX_PATH = 6
 QC_STATEMENTS = ObjectIdentifier("1.3.6.1.5.5.7.1.3")
@@ -153,29 +150,36 @@ def _leaf_policy() -> ExtensionPolicy:
                             _not_a_ca))
 
 
-def verify_path(chain: list[x509.Certificate], anchors: list[x509.Certificate],
+MAX_CACHED_PATHS = 1024
+
+
+def verify_path(chain: list[x509.Certificate], anchors: SealAnchors,
                 at: datetime) -> x509.Certificate:
     """The anchor that `chain` (leaf first) leads to, every certificate valid at `at`;
     SealChainError when none does."""
-    top = chain[-1]
-    names = {a.subject for a in anchors}
-    anchor_der = {a.public_bytes(serialization.Encoding.DER) for a in anchors}
-    if top.public_bytes(serialization.Encoding.DER) in anchor_der:
+    key = tuple(c.public_bytes(serialization.Encoding.DER) for c in chain)
+    known = anchors.paths.get(key)
+    if known is not None and known[1] <= at <= known[2]:
+        return known[0]
+    if anchors.holds(key[-1]):
         chain = chain[:-1]  # the sender included the anchor itself: it proves nothing more
         if not chain:
             raise SealChainError("the seal certificate is itself a trust anchor, not a seal "
                                  "certificate", anchored=True)
-        top = chain[-1]
-    if top.issuer not in names and not any(c.issuer in names for c in chain):
+    if not any(c.issuer in anchors.subjects for c in chain):
         raise SealChainError("its CA is not among the trust anchors held", anchored=False)
-    builder = (PolicyBuilder().store(Store(anchors)).time(at).max_chain_depth(MAX_PATH)
+    builder = (PolicyBuilder().store(anchors.store).time(at).max_chain_depth(MAX_PATH)
                .extension_policies(ca_policy=ExtensionPolicy.webpki_defaults_ca(),
                                    ee_policy=_leaf_policy()))
     try:
         verified = builder.build_client_verifier().verify(chain[0], chain[1:])
     except (VerificationError, ValueError, UnsupportedAlgorithm) as e:
         raise SealChainError(str(e), anchored=True) from None
-    return verified.chain[-1]
+    path = verified.chain
+    if len(anchors.paths) < MAX_CACHED_PATHS:
+        anchors.paths[key] = (path[-1], max(c.not_valid_before_utc for c in path),
+                              min(c.not_valid_after_utc for c in path))
+    return path[-1]
 
 
 def display_name(certificate: x509.Certificate) -> str:

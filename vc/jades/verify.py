@@ -274,7 +274,7 @@ def _chain_check(chain: list[x509.Certificate], anchors: SealAnchors,
         return None, SealCheck("seal.chain", Outcome.UNKNOWN, Kind.TRUST,
                                finding(SealCode.NO_ANCHORS, ca=ca))
     try:
-        certificate = verify_path(chain, anchors.certificates, at)
+        certificate = verify_path(chain, anchors, at)
     except SealChainError as e:
         if not e.anchored:
             return None, SealCheck("seal.chain", Outcome.UNKNOWN, Kind.TRUST,
@@ -299,7 +299,7 @@ def _tsa_check(token: TimeStampToken, anchors: SealAnchors) -> SealCheck:
         return SealCheck("seal.timestamp-authority", Outcome.PASSED, Kind.TRUST,
                          finding(SealCode.TIMESTAMP_TSA_ANCHORED, tsa=token.tsa_name))
     try:
-        verify_path(list(token.certificates), anchors.certificates, token.gen_time)
+        verify_path(list(token.certificates), anchors, token.gen_time)
     except SealChainError:
         return SealCheck("seal.timestamp-authority", Outcome.UNKNOWN, Kind.TRUST,
                          finding(SealCode.TIMESTAMP_TSA_NOT_ANCHORED, tsa=token.tsa_name))
