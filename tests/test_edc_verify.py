@@ -234,3 +234,22 @@ def test_signed_trusted_lists_are_checked_and_a_changed_one_stops_the_start(tmp_
     write_pem(tmp_path / "oj-signers.pem", operator)
     with pytest.raises(AnchorsError, match="eu-lotl.xml"):
         load_anchors(None, str(tmp_path / "eu-lotl.xml"), str(tmp_path / "oj-signers.pem"))
+
+
+def test_an_authentic_edc_that_does_not_count_says_why_never_forged(tmp_path: Path):
+    ca = make_ca()
+    key, certificate = make_seal_certificate(ca, identifier="VATBG-123456789")
+    write_pem(tmp_path / "ca.pem", ca[1])
+    verifier = EdcVerifier(anchors_from_folder(tmp_path))
+    edc = {"type": ["VerifiableCredential", "EuropeanDigitalCredential"],
+           "issuer": {"eIDASIdentifier": {"notation": "VATBG-123456789"}}}
+    expired = verifier.verify(json.dumps(seal({**edc, "validUntil": "2024-01-01T00:00:00Z"},
+                                              key, certificate)))
+    assert (expired.verdict, expired.state) == (Verdict.NOT_VALID_NOW, "expired")
+    assert expired.headline()["date"] == "2024-01-01T00:00:00Z"
+    # sealed by one organisation, naming another as its issuer: not that issuer's
+    other = {**edc, "issuer": {"eIDASIdentifier": {"notation": "VATBG-999999999"}}}
+    borrowed = verifier.verify(json.dumps(seal(other, key, certificate)))
+    assert (borrowed.verdict, borrowed.state) == (Verdict.NOT_VALID_NOW,
+                                                  "issuer-not-confirmed")
+    assert "VATBG-999999999" in say_english(_check(borrowed, "edc.issuer").detail)
