@@ -253,3 +253,25 @@ def test_an_authentic_edc_that_does_not_count_says_why_never_forged(tmp_path: Pa
     assert (borrowed.verdict, borrowed.state) == (Verdict.NOT_VALID_NOW,
                                                   "issuer-not-confirmed")
     assert "VATBG-999999999" in say_english(_check(borrowed, "edc.issuer").detail)
+
+
+def test_a_large_sealed_document_is_not_format_checked(tmp_path: Path):
+    from verifier.edc import MAX_FORMAT_BYTES
+    from verifier.edc_format import edc_format_check
+
+    ca = make_ca()
+    key, certificate = make_seal_certificate(ca)
+    calls = []
+
+    def counted(content):  # the real SHACL check, counted
+        calls.append(1)
+        return edc_format_check(content)
+
+    verifier = EdcVerifier(SealAnchors(), format_check=counted)
+    small = {"type": ["VerifiableCredential", "EuropeanDigitalCredential"]}
+    verifier.verify(json.dumps(seal(small, key, certificate)))
+    assert calls == [1]
+    large = {**small, "note": "x" * MAX_FORMAT_BYTES}
+    report = verifier.verify(json.dumps(seal(large, key, certificate)))
+    assert calls == [1]  # anyone can seal a large document: SHACL is not run on it
+    assert _check(report, "edc.format").detail.code == "edc.format-not-checked"

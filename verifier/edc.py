@@ -28,6 +28,10 @@ from verifier.verdict import Verdict, decide
 # the format check: the findings of every SHACL violation (none: the content conforms)
 FormatCheck = Callable[[dict[str, Any]], Sequence[Finding]]
 MAX_FORMAT_FINDINGS = 50
+# SHACL (through JSON-LD expansion) takes time in proportion to the content; anyone can seal
+# a large document with a certificate of their own, so a larger one is not format-checked
+# (the EU's samples, with their rendered page, are about 150 kB)
+MAX_FORMAT_BYTES = 512 * 1024
 
 
 def _utc_now() -> datetime:
@@ -145,13 +149,17 @@ class EdcVerifier:
                                 finding(EdcCode.IS_EDC)))
         checks.append(_validity(facts, now))
         checks.append(_issuer_is_sealer(facts, seal))
-        checks.extend(self._format(content, check_format))
+        too_large = len(seal.seal.payload) > MAX_FORMAT_BYTES
+        checks.extend(self._format(content, check_format and not too_large,
+                                   f"the content is larger than {MAX_FORMAT_BYTES} bytes"
+                                   if too_large else None))
         return EdcReport(decide(checks), tuple(checks), seal, facts, now)
 
-    def _format(self, content: dict[str, Any], check_format: bool) -> list[ReportedCheck]:
+    def _format(self, content: dict[str, Any], check_format: bool,
+                why_not: str | None = None) -> list[ReportedCheck]:
         if self.format_check is None or not check_format:
             return [_reported("edc.format", Outcome.UNKNOWN, Category.INFO,
-                              finding(EdcCode.FORMAT_NOT_CHECKED), matters=False)]
+                              finding(EdcCode.FORMAT_NOT_CHECKED, why_not), matters=False)]
         violations = list(self.format_check(content))
         if not violations:
             return [_reported("edc.format", Outcome.PASSED, Category.TRUST,
