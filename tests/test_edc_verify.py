@@ -165,11 +165,18 @@ def test_s4cs_own_bt_seal_verifies_with_its_anchors_and_its_time_stamp(tmp_path:
                                              for c in report.checks]
     assert _check(report, "seal.timestamp-authority").outcome is Outcome.PASSED
     assert _check(report, "seal.qualified").detail.code == "seal.not-qualified"
-    # without the TSA's CA, the time it states is not confirmed: could not check
+    # without the TSA's CA: while the certificate is valid, its time changes nothing ...
     (tmp_path / "tsa-ca.pem").unlink()
     report = EdcVerifier(anchors_from_folder(tmp_path)).verify(text)
     assert _check(report, "seal.timestamp-authority").outcome is Outcome.UNKNOWN
-    assert report.verdict is Verdict.COULD_NOT_CHECK
+    assert report.verdict is Verdict.VALID
+    # ... once it has ended, the seal is good only if the time-stamp's time can be trusted
+    later = datetime.now(UTC).replace(year=datetime.now(UTC).year + 2)
+    report = EdcVerifier(anchors_from_folder(tmp_path), clock=lambda: later).verify(text)
+    assert _check(report, "seal.certificate-validity").detail.code == \
+        "seal.certificate-valid-at-seal"
+    assert (report.verdict, report.state) == (Verdict.COULD_NOT_CHECK,
+                                              "sealing-time-not-confirmed")
 
 
 WRONG = (None, 1, "x", [], {}, [1], {"a": 1}, "=", True)

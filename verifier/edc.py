@@ -65,7 +65,9 @@ class EdcReport:
     @property
     def state(self) -> str:
         """The one state to show first (the words of `verifier.headline.State`, plus
-        `sealer-not-confirmed`: the CA of the seal is not among the anchors held)."""
+        `sealer-not-confirmed`: the CA of the seal is not among the anchors held, and
+        `sealing-time-not-confirmed`: the certificate has ended and the TSA whose time-stamp
+        says it was valid when the seal was made is not among them)."""
         failed = {c.id for c in self.checks if c.outcome is Outcome.FAILED}
         if self.verdict is Verdict.VALID:
             return "valid"
@@ -74,7 +76,11 @@ class EdcReport:
         if self.verdict is Verdict.COULD_NOT_CHECK:
             unknown = {c.id for c in self.checks
                        if c.outcome is Outcome.UNKNOWN and c.unknown_matters}
-            return "sealer-not-confirmed" if "seal.chain" in unknown else "could-not-check"
+            if "seal.chain" in unknown:
+                return "sealer-not-confirmed"
+            if "seal.timestamp-authority" in unknown:
+                return "sealing-time-not-confirmed"
+            return "could-not-check"
         if failed & {"seal.chain", "edc.issuer"}:
             return "issuer-not-confirmed"
         validity = next((c for c in self.checks if c.id == "edc.validity"), None)

@@ -26,6 +26,7 @@ from web.verify_words import id_words
 TONES = {"valid": "good", "revoked": "bad", "forged": "bad", "suspended": "warn",
          "expired": "warn", "not-yet-valid": "warn", "not-accredited": "warn",
          "issuer-not-confirmed": "warn", "sealer-not-confirmed": "unknown",
+         "sealing-time-not-confirmed": "unknown",
          "not-valid-now": "warn", "could-not-check": "unknown", "unreadable": "neutral"}
 
 
@@ -76,6 +77,12 @@ def headline_words(headline: dict[str, Any]) -> tuple[str, str]:
                   "made with comes from a certification authority that is not among the trust "
                   "anchors held here, so who sealed it is not confirmed. This does not mean it "
                   "is forged; do not read it as valid either."))
+    if state == "sealing-time-not-confirmed":
+        return (_("Time of sealing not confirmed"),
+                _("The seal is intact, but its certificate has ended, and the time-stamp that "
+                  "says it was made while the certificate was valid comes from a "
+                  "time-stamping authority that is not among the trust anchors held here. Do "
+                  "not read it as valid."))
     if state == "forged":
         return (_("Forged or altered"),
                 _("Do not accept it: it was altered, or was not issued by who it claims."))

@@ -145,7 +145,10 @@ def verify_seal(document: object, anchors: SealAnchors,
     anchor, chain_check = _chain_check(chain, anchors, sealed_at or now)
     checks.append(chain_check)
     if stamps and anchors.anchors:
-        checks.append(_tsa_check(stamps[0], anchors))
+        # the time-stamp's time decides only when the certificate is not valid now (a seal
+        # made while it was valid): then, and only then, its TSA must be trusted too
+        needed = not leaf.not_valid_before_utc <= now <= leaf.not_valid_after_utc
+        checks.append(_tsa_check(stamps[0], anchors, needed))
     qc = qc_info(leaf)
     checks.append(_qualified_check(qc, anchor))
     if anchors.list_signature_checked is False:
@@ -292,17 +295,20 @@ def _issuer_name(certificate: x509.Certificate) -> str:
     return str(names[0].value) if names else certificate.issuer.rfc4514_string()
 
 
-def _tsa_check(token: TimeStampToken, anchors: SealAnchors) -> SealCheck:
+def _tsa_check(token: TimeStampToken, anchors: SealAnchors, needed: bool) -> SealCheck:
     """The TSA is itself an anchor (a qualified time-stamping service of a trusted list) or
-    its certificate leads to one, at the time it stamped."""
+    its certificate leads to one, at the time it stamped. `needed`: the verdict rests on the
+    time it states (else a TSA not anchored is said, but changes nothing)."""
     if anchors.anchor_for(token.tsa_certificate) is not None:
         return SealCheck("seal.timestamp-authority", Outcome.PASSED, Kind.TRUST,
                          finding(SealCode.TIMESTAMP_TSA_ANCHORED, tsa=token.tsa_name))
     try:
         verify_path(list(token.certificates), anchors, token.gen_time)
     except SealChainError:
-        return SealCheck("seal.timestamp-authority", Outcome.UNKNOWN, Kind.TRUST,
-                         finding(SealCode.TIMESTAMP_TSA_NOT_ANCHORED, tsa=token.tsa_name))
+        return SealCheck("seal.timestamp-authority", Outcome.UNKNOWN,
+                         Kind.TRUST if needed else Kind.INFO,
+                         finding(SealCode.TIMESTAMP_TSA_NOT_ANCHORED, tsa=token.tsa_name),
+                         matters=needed)
     return SealCheck("seal.timestamp-authority", Outcome.PASSED, Kind.TRUST,
                      finding(SealCode.TIMESTAMP_TSA_ANCHORED, tsa=token.tsa_name))
 
