@@ -64,14 +64,17 @@ def make_seal_certificate(ca: tuple[ec.EllipticCurvePrivateKey, x509.Certificate
     return key, cert
 
 
-def seal(payload: dict, key: ec.EllipticCurvePrivateKey, cert: x509.Certificate) -> dict:
-    """A JAdES baseline B seal (ES256, b64 false, x5c, x5t#S256, sigT; no time-stamp)."""
+def seal(payload: dict, key: ec.EllipticCurvePrivateKey, cert: x509.Certificate,
+         **header_changes: object) -> dict:
+    """A JAdES baseline B seal (ES256, b64 false, x5c, x5t#S256, sigT; no time-stamp);
+    `header_changes` replace protected header parameters (None removes one)."""
     der = cert.public_bytes(serialization.Encoding.DER)
     header = {"alg": "ES256", "cty": "application/json", "typ": "jose+json",
               "x5c": [base64.b64encode(der).decode()],
               "x5t#S256": _b64u(hashlib.sha256(der).digest()),
               "sigT": dt.datetime.now(dt.UTC).strftime("%Y-%m-%dT%H:%M:%SZ"),
               "b64": False, "crit": ["b64", "sigT"]}
+    header = {k: v for k, v in {**header, **header_changes}.items() if v is not None}
     protected = _b64u(json.dumps(header).encode())
     content = json.dumps(payload, ensure_ascii=False)
     r, s = decode_dss_signature(key.sign(protected.encode() + b"." + content.encode(),

@@ -282,3 +282,23 @@ def test_a_large_sealed_document_is_not_format_checked(tmp_path: Path):
     report = verifier.verify(json.dumps(seal(large, key, certificate)))
     assert calls == [1]  # anyone can seal a large document: SHACL is not run on it
     assert _check(report, "edc.format").detail.code == "edc.format-not-checked"
+
+
+@pytest.mark.parametrize("changes,why", [
+    ({"crit": ["b64", "sigT", "sigD"], "sigD": {}}, "sigD"),  # detached content: not ours
+    ({"crit": ["sigT"]}, "b64 is false but not listed in crit"),
+    ({"crit": ["b64", "sigT", "alg"]}, "registered parameter alg"),
+    ({"alg": "HS256"}, None),
+    ({"alg": "none"}, None),
+    ({"x5t#S256": None}, "x5t#S256"),
+    ({"sigT": None}, "sigT"),
+])
+def test_a_header_this_verifier_cannot_rely_on_is_malformed(changes: dict, why: str | None):
+    ca = make_ca()
+    key, certificate = make_seal_certificate(ca)
+    edc = {"type": ["VerifiableCredential", "EuropeanDigitalCredential"]}
+    report = EdcVerifier(SealAnchors()).verify(json.dumps(seal(edc, key, certificate,
+                                                               **changes)))
+    assert report.verdict is Verdict.FORGED_OR_MALFORMED
+    failed = [c for c in report.checks if c.outcome is Outcome.FAILED]
+    assert failed and (why is None or why in (failed[0].detail.detail or ""))
