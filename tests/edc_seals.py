@@ -21,21 +21,27 @@ def _b64u(data: bytes) -> str:
     return base64.urlsafe_b64encode(data).rstrip(b"=").decode()
 
 
-def make_ca(name: str = "Test QTSP CA") -> tuple[ec.EllipticCurvePrivateKey, x509.Certificate]:
+def make_ca(name: str = "Test QTSP CA", parent: tuple | None = None
+            ) -> tuple[ec.EllipticCurvePrivateKey, x509.Certificate]:
+    """A root CA, or with `parent` (key, certificate) an intermediate CA under it."""
     key = ec.generate_private_key(ec.SECP256R1())
     subject = x509.Name([x509.NameAttribute(NameOID.COMMON_NAME, name),
                          x509.NameAttribute(NameOID.COUNTRY_NAME, "BG")])
+    signer_key, issuer = (parent[0], parent[1].subject) if parent else (key, subject)
     now = dt.datetime.now(dt.UTC)
-    cert = (x509.CertificateBuilder().subject_name(subject).issuer_name(subject)
+    builder = (x509.CertificateBuilder().subject_name(subject).issuer_name(issuer)
             .public_key(key.public_key()).serial_number(x509.random_serial_number())
             .not_valid_before(now - dt.timedelta(days=1))
             .not_valid_after(now + dt.timedelta(days=3650))
-            .add_extension(x509.BasicConstraints(ca=True, path_length=0), critical=True)
+            .add_extension(x509.BasicConstraints(ca=True, path_length=0 if parent else 1),
+                           critical=True)
             .add_extension(x509.KeyUsage(False, False, False, False, False, True, True, False,
                                          False), critical=True)
-            .add_extension(x509.SubjectKeyIdentifier.from_public_key(key.public_key()), False)
-            .sign(key, hashes.SHA256()))
-    return key, cert
+            .add_extension(x509.SubjectKeyIdentifier.from_public_key(key.public_key()), False))
+    if parent:
+        builder = builder.add_extension(
+            x509.AuthorityKeyIdentifier.from_issuer_public_key(parent[0].public_key()), False)
+    return key, builder.sign(signer_key, hashes.SHA256())
 
 
 def make_seal_certificate(ca: tuple[ec.EllipticCurvePrivateKey, x509.Certificate],
@@ -82,6 +88,15 @@ def seal(payload: dict, key: ec.EllipticCurvePrivateKey, cert: x509.Certificate,
     signature = r.to_bytes(32, "big") + s.to_bytes(32, "big")
     return {"payload": content, "signatures": [{"protected": protected,
                                                 "signature": _b64u(signature)}]}
+
+
+def with_carried(sealed: dict, *certificates: x509.Certificate) -> dict:
+    """The seal with `certificates` in its unsigned validation data (etsiU xVals)."""
+    values = [{"x509Cert": {"val": base64.b64encode(
+        c.public_bytes(serialization.Encoding.DER)).decode()}} for c in certificates]
+    member = _b64u(json.dumps({"xVals": values}).encode())
+    signature = {**sealed["signatures"][0], "header": {"etsiU": [member]}}
+    return {**sealed, "signatures": [signature]}
 
 
 TSL = "http://uri.etsi.org/02231/v2#"

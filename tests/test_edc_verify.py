@@ -302,3 +302,20 @@ def test_a_header_this_verifier_cannot_rely_on_is_malformed(changes: dict, why: 
     assert report.verdict is Verdict.FORGED_OR_MALFORMED
     failed = [c for c in report.checks if c.outcome is Outcome.FAILED]
     assert failed and (why is None or why in (failed[0].detail.detail or ""))
+
+
+def test_an_intermediate_ca_the_seal_carries_in_xvals_leads_to_the_anchor(tmp_path: Path):
+    from edc_seals import with_carried
+
+    root = make_ca("Test QTSP root")
+    intermediate = make_ca("Test QTSP eSeal CA", parent=root)
+    key, certificate = make_seal_certificate(intermediate)
+    write_pem(tmp_path / "root.pem", root[1])
+    verifier = EdcVerifier(anchors_from_folder(tmp_path))
+    sealed = seal({"type": ["VerifiableCredential", "EuropeanDigitalCredential"]}, key,
+                  certificate)
+    alone = verifier.verify(json.dumps(sealed))
+    assert _check(alone, "seal.chain").detail.code == "seal.chain-not-anchored"
+    carried = verifier.verify(json.dumps(with_carried(sealed, intermediate[1])))
+    assert _check(carried, "seal.chain").outcome is Outcome.PASSED
+    assert carried.verdict is Verdict.VALID

@@ -2,6 +2,7 @@
 ETSI EN 319 412-5), its validity at a given time, and its path to a trust anchor (RFC 5280
 §6, with `cryptography.x509.verification`)."""
 import hashlib
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime
 
@@ -153,10 +154,12 @@ def _leaf_policy() -> ExtensionPolicy:
 MAX_CACHED_PATHS = 1024
 
 
-def verify_path(chain: list[x509.Certificate], anchors: SealAnchors,
-                at: datetime) -> x509.Certificate:
-    """The anchor that `chain` (leaf first) leads to, every certificate valid at `at`;
-    SealChainError when none does."""
+def verify_path(chain: list[x509.Certificate], anchors: SealAnchors, at: datetime,
+                more: Sequence[x509.Certificate] = ()) -> x509.Certificate:
+    """The anchor that `chain` (leaf first, then intermediates) leads to, every certificate
+    valid at `at`; `more`: other certificates the seal carries that may be intermediates
+    (its xVals); SealChainError when none does."""
+    chain = [*chain, *more]
     key = tuple(c.public_bytes(serialization.Encoding.DER) for c in chain)
     known = anchors.paths.get(key)
     if known is not None and known[1] <= at <= known[2]:

@@ -44,6 +44,7 @@ from vc.jades.tst import TimestampError, TimeStampToken, read_token
 from vc.x509_chain import CertificateChainError, parse_x5c
 
 MAX_TOKENS = 4  # per time-stamp property
+MAX_CARRIED = 16  # certificates in xVals
 
 
 class Kind(StrEnum):
@@ -119,6 +120,7 @@ def verify_seal(document: object, anchors: SealAnchors,
                                          SealCode.CONTENT_TIMESTAMP_VALID,
                                          SealCode.CONTENT_TIMESTAMP_IMPRINT_MISMATCH))
         stamps: list[TimeStampToken] = []
+        carried = _carried_certificates(seal)
         for prop in seal.etsi_u:
             if "sigTst" in prop:
                 for token in _tokens(prop["sigTst"], "sigTst"):
@@ -142,7 +144,7 @@ def verify_seal(document: object, anchors: SealAnchors,
         checks.append(SealCheck("seal.timestamp", Outcome.UNKNOWN, Kind.INFO,
                                 finding(SealCode.TIMESTAMP_MISSING), matters=False))
     checks.append(_validity_check(leaf, sealed_at, now))
-    anchor, chain_check = _chain_check(chain, anchors, sealed_at or now)
+    anchor, chain_check = _chain_check(chain, anchors, sealed_at or now, carried)
     checks.append(chain_check)
     if stamps and anchors.anchors:
         # the time-stamp's time decides only when the certificate is not valid now (a seal
@@ -270,14 +272,39 @@ def _validity_check(leaf: x509.Certificate, sealed_at: datetime | None,
                      finding(SealCode.CERTIFICATE_VALID_AT_SEAL, time=sealed_at, until=end))
 
 
-def _chain_check(chain: list[x509.Certificate], anchors: SealAnchors,
-                 at: datetime) -> tuple[TrustAnchor | None, SealCheck]:
+def _carried_certificates(seal: SealedDocument) -> list[x509.Certificate]:
+    """The certificates of the seal's validation data (TS 119 182-1 §5.5.1 xVals: each
+    `{"x509Cert": {"val": base64 DER}}`): candidate intermediates, trusted for nothing."""
+    found = []
+    for prop in seal.etsi_u:
+        values = prop.get("xVals")
+        if values is None:
+            continue
+        if not isinstance(values, list) or len(values) > MAX_CARRIED:
+            raise _authenticity("seal.format", SealCode.MALFORMED, "xVals is not a list")
+        for value in values:
+            cert = value.get("x509Cert") if isinstance(value, dict) else None
+            if not isinstance(cert, dict):
+                continue  # other kinds of validation data (otherCert): not read
+            try:
+                found.append(x509.load_der_x509_certificate(b64std(cert.get("val"), "xVals")))
+            except SealFormatError as e:
+                raise _Failed(SealCheck("seal.format", Outcome.FAILED, Kind.AUTHENTICITY,
+                                        e.finding)) from None
+            except ValueError as e:
+                raise _authenticity("seal.format", SealCode.MALFORMED,
+                                    f"an xVals certificate is not DER: {e}") from None
+    return found
+
+
+def _chain_check(chain: list[x509.Certificate], anchors: SealAnchors, at: datetime,
+                 carried: list[x509.Certificate]) -> tuple[TrustAnchor | None, SealCheck]:
     ca = _issuer_name(chain[-1])
     if not anchors.anchors:
         return None, SealCheck("seal.chain", Outcome.UNKNOWN, Kind.TRUST,
                                finding(SealCode.NO_ANCHORS, ca=ca))
     try:
-        certificate = verify_path(chain, anchors, at)
+        certificate = verify_path(chain, anchors, at, carried)
     except SealChainError as e:
         if not e.anchored:
             return None, SealCheck("seal.chain", Outcome.UNKNOWN, Kind.TRUST,
