@@ -90,12 +90,17 @@ def seal(payload: dict, key: ec.EllipticCurvePrivateKey, cert: x509.Certificate,
                                                 "signature": _b64u(signature)}]}
 
 
-def with_carried(sealed: dict, *certificates: x509.Certificate) -> dict:
-    """The seal with `certificates` in its unsigned validation data (etsiU xVals)."""
+def with_carried(sealed: dict, *certificates: x509.Certificate,
+                 crls: tuple[x509.CertificateRevocationList, ...] = ()) -> dict:
+    """The seal with `certificates` (etsiU xVals) and `crls` (rVals) as validation data."""
     values = [{"x509Cert": {"val": base64.b64encode(
         c.public_bytes(serialization.Encoding.DER)).decode()}} for c in certificates]
-    member = _b64u(json.dumps({"xVals": values}).encode())
-    signature = {**sealed["signatures"][0], "header": {"etsiU": [member]}}
+    members = [_b64u(json.dumps({"xVals": values}).encode())]
+    if crls:
+        members.append(_b64u(json.dumps({"rVals": {"crlVals": [
+            {"val": base64.b64encode(c.public_bytes(serialization.Encoding.DER)).decode()}
+            for c in crls]}}).encode()))
+    signature = {**sealed["signatures"][0], "header": {"etsiU": members}}
     return {**sealed, "signatures": [signature]}
 
 
@@ -166,3 +171,16 @@ def list_of_lists_with_signer(national_file: str, signer: x509.Certificate,
                   f"</tsl:ServiceDigitalIdentity></tsl:ServiceDigitalIdentities>")
     return list_of_lists(national_file, territory).replace(
         "<tsl:OtherTSLPointer>", "<tsl:OtherTSLPointer>" + identities)
+
+
+def revocation_list(ca: tuple, revoked: x509.Certificate | None = None,
+                    revoked_at: dt.datetime | None = None) -> x509.CertificateRevocationList:
+    """A CRL of `ca` (key, certificate), listing `revoked` from `revoked_at` when given."""
+    now = dt.datetime.now(dt.UTC)
+    builder = (x509.CertificateRevocationListBuilder().issuer_name(ca[1].subject)
+               .last_update(now).next_update(now + dt.timedelta(days=7)))
+    if revoked is not None:
+        builder = builder.add_revoked_certificate(
+            x509.RevokedCertificateBuilder().serial_number(revoked.serial_number)
+            .revocation_date(revoked_at or now).build())
+    return builder.sign(ca[0], hashes.SHA256())

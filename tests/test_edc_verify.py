@@ -64,6 +64,10 @@ def test_the_eus_sample_seal_verifies_and_names_its_sealer(name: str):
     assert chain.outcome is Outcome.UNKNOWN and chain.detail.code == "seal.no-anchors"
     assert report.verdict is Verdict.COULD_NOT_CHECK
     assert report.state == "sealer-not-confirmed"
+    # the OCSP answer it carries, signed by the CA's responder (both in its xVals)
+    revocation = _check(report, "seal.revocation")
+    assert revocation.detail.code == "seal.not-revoked", revocation.detail
+    assert revocation.detail.params["source"].startswith("ANF AC Qualified Certificates")
     assert report.facts is not None and report.facts.is_edc
 
 
@@ -319,3 +323,32 @@ def test_an_intermediate_ca_the_seal_carries_in_xvals_leads_to_the_anchor(tmp_pa
     carried = verifier.verify(json.dumps(with_carried(sealed, intermediate[1])))
     assert _check(carried, "seal.chain").outcome is Outcome.PASSED
     assert carried.verdict is Verdict.VALID
+
+
+def test_the_revocation_data_a_seal_carries_is_read():
+    from datetime import timedelta
+
+    from edc_seals import revocation_list, with_carried
+
+    root = make_ca("Test QTSP root")
+    ca = make_ca("Test QTSP eSeal CA", parent=root)
+    key, certificate = make_seal_certificate(ca)
+    sealed = seal({"type": ["VerifiableCredential", "EuropeanDigitalCredential"]}, key,
+                  certificate)
+    verifier = EdcVerifier(SealAnchors())
+    now = datetime.now(UTC)
+
+    def revocation(crl):
+        report = verifier.verify(json.dumps(with_carried(sealed, ca[1], crls=(crl,))))
+        return report, _check(report, "seal.revocation")
+
+    _report, good = revocation(revocation_list(ca))
+    assert (good.outcome, good.detail.code) == (Outcome.PASSED, "seal.not-revoked")
+    report, before = revocation(revocation_list(ca, certificate, now - timedelta(days=1)))
+    assert (before.outcome, before.detail.code) == (Outcome.FAILED, "seal.revoked-before-seal")
+    assert report.verdict is Verdict.NOT_VALID_NOW  # authentic, but its seal does not count
+    _report, after = revocation(revocation_list(ca, certificate, now + timedelta(hours=1)))
+    assert (after.outcome, after.detail.code) == (Outcome.PASSED, "seal.revoked-after-seal")
+    # a CRL the CA did not sign is not relied on
+    _report, other = revocation(revocation_list((make_ca("Rogue")[0], ca[1]), certificate))
+    assert other.detail.code == "seal.revocation-not-carried"

@@ -47,6 +47,7 @@ def id_words() -> dict[str, str]:
         "check.seal.archive-timestamp": _("Time-stamp"),
         "check.seal.timestamp-authority": _("Time-stamping authority"),
         "check.seal.chain": _("Trust anchors"),
+        "check.seal.revocation": _("Revocation"),
         "check.seal.qualified": _("Qualified certificate"),
         "check.seal.trusted-list": _("Trusted list"),
         "check.edc.type": _("Structure"),

@@ -40,6 +40,7 @@ from vc.jades.certs import (
 )
 from vc.jades.codes import SealCode
 from vc.jades.jws import SealedDocument, SealFormatError, b64std, b64url, parse_seal
+from vc.jades.revocation import carried_revocation
 from vc.jades.tst import TimestampError, TimeStampToken, read_token
 from vc.x509_chain import CertificateChainError, parse_x5c
 
@@ -146,6 +147,8 @@ def verify_seal(document: object, anchors: SealAnchors,
     checks.append(_validity_check(leaf, sealed_at, now))
     anchor, chain_check = _chain_check(chain, anchors, sealed_at or now, carried)
     checks.append(chain_check)
+    checks.append(_revocation_check(leaf, [*chain[1:], *carried], seal, claimed,
+                                    sealed_at or now))
     if stamps and anchors.anchors:
         # the time-stamp's time decides only when the certificate is not valid now (a seal
         # made while it was valid): then, and only then, its TSA must be trusted too
@@ -202,7 +205,7 @@ def _signature_check(seal: SealedDocument, leaf: x509.Certificate) -> SealCheck:
                      finding(SealCode.SIGNATURE_VALID, alg=str(alg)), signature=True)
 
 
-def _claimed_time(seal: SealedDocument) -> datetime | None:
+def _claimed_time(seal: SealedDocument) -> datetime:
     """sigT (TS 119 182-1 §5.2.1): the claimed signing time, required in B-B."""
     value = seal.header.get("sigT")
     moment = parse_instant(value)
@@ -270,6 +273,27 @@ def _validity_check(leaf: x509.Certificate, sealed_at: datetime | None,
                                  time=sealed_at))
     return SealCheck("seal.certificate-validity", Outcome.PASSED, Kind.CURRENCY,
                      finding(SealCode.CERTIFICATE_VALID_AT_SEAL, time=sealed_at, until=end))
+
+
+def _revocation_check(leaf: x509.Certificate, carried: list[x509.Certificate],
+                      seal: SealedDocument, claimed: datetime, sealed_at: datetime
+                      ) -> SealCheck:
+    """What the seal's own revocation data says of its certificate (never fetched)."""
+    r_vals = [prop["rVals"] for prop in seal.etsi_u if "rVals" in prop]
+    found = carried_revocation(leaf, carried, r_vals, claimed) if r_vals else None
+    if found is None:
+        return SealCheck("seal.revocation", Outcome.UNKNOWN, Kind.INFO,
+                         finding(SealCode.REVOCATION_NOT_CARRIED), matters=False)
+    if found.status == "good":
+        return SealCheck("seal.revocation", Outcome.PASSED, Kind.INFO,
+                         finding(SealCode.NOT_REVOKED, source=found.source, time=found.said_at))
+    revoked_at = found.revoked_at or found.said_at
+    if revoked_at <= sealed_at:
+        return SealCheck("seal.revocation", Outcome.FAILED, Kind.CURRENCY,
+                         finding(SealCode.REVOKED_BEFORE_SEAL, source=found.source,
+                                 time=revoked_at))
+    return SealCheck("seal.revocation", Outcome.PASSED, Kind.INFO,
+                     finding(SealCode.REVOKED_AFTER_SEAL, source=found.source, time=revoked_at))
 
 
 def _carried_certificates(seal: SealedDocument) -> list[x509.Certificate]:
