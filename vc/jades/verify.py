@@ -18,53 +18,31 @@ kind of each check says how it counts (`Kind`, the verifier's categories):
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import UTC, datetime
-from enum import StrEnum
 from typing import Any
 
 from cryptography import x509
 
 from vc.checks import Outcome
-from vc.findings import Finding, finding
+from vc.findings import finding
 from vc.instants import parse_instant
 from vc.jades.algorithms import AlgorithmError, verify_jws_signature
 from vc.jades.anchors import SealAnchors, TrustAnchor
 from vc.jades.certs import (
     QcInfo,
-    SealChainError,
     Sealer,
     certificate_digest,
-    display_name,
     qc_info,
     sealer_of,
-    verify_path,
 )
+from vc.jades.checks import Kind, SealCheck
 from vc.jades.codes import SealCode
 from vc.jades.jws import SealedDocument, SealFormatError, b64std, b64url, parse_seal
-from vc.jades.revocation import carried_revocation
+from vc.jades.trust_checks import chain_check, qualified_check, revocation_check, tsa_check
 from vc.jades.tst import TimestampError, TimeStampToken, read_token
 from vc.x509_chain import CertificateChainError, parse_x5c
 
 MAX_TOKENS = 4  # per time-stamp property
 MAX_CARRIED = 16  # certificates in xVals
-
-
-class Kind(StrEnum):
-    """How a check counts (the same words as `verifier.checks.base.Category`)."""
-
-    AUTHENTICITY = "authenticity"
-    CURRENCY = "currency"
-    TRUST = "trust"
-    INFO = "info"
-
-
-@dataclass(frozen=True)
-class SealCheck:
-    id: str
-    outcome: Outcome
-    kind: Kind
-    finding: Finding
-    signature: bool = False  # it verified the signature over the content
-    matters: bool = True  # an unknown outcome makes the verdict "could not check"
 
 
 @dataclass(frozen=True)
@@ -145,17 +123,17 @@ def verify_seal(document: object, anchors: SealAnchors,
         checks.append(SealCheck("seal.timestamp", Outcome.UNKNOWN, Kind.INFO,
                                 finding(SealCode.TIMESTAMP_MISSING), matters=False))
     checks.append(_validity_check(leaf, sealed_at, now))
-    anchor, chain_check = _chain_check(chain, anchors, sealed_at or now, carried)
-    checks.append(chain_check)
-    checks.append(_revocation_check(leaf, [*chain[1:], *carried], seal, claimed,
+    anchor, path = chain_check(chain, anchors, sealed_at or now, carried)
+    checks.append(path)
+    checks.append(revocation_check(leaf, [*chain[1:], *carried], seal, claimed,
                                     sealed_at or now))
     if stamps and anchors.anchors:
         # the time-stamp's time decides only when the certificate is not valid now (a seal
         # made while it was valid): then, and only then, its TSA must be trusted too
         needed = not leaf.not_valid_before_utc <= now <= leaf.not_valid_after_utc
-        checks.append(_tsa_check(stamps[0], anchors, needed))
+        checks.append(tsa_check(stamps[0], anchors, needed))
     qc = qc_info(leaf)
-    checks.append(_qualified_check(qc, anchor))
+    checks.append(qualified_check(qc, anchor))
     if anchors.list_signature_checked is False:
         checks.append(SealCheck("seal.trusted-list", Outcome.UNKNOWN, Kind.INFO,
                                 finding(SealCode.TRUSTED_LIST_SIGNATURE_NOT_CHECKED),
@@ -275,27 +253,6 @@ def _validity_check(leaf: x509.Certificate, sealed_at: datetime | None,
                      finding(SealCode.CERTIFICATE_VALID_AT_SEAL, time=sealed_at, until=end))
 
 
-def _revocation_check(leaf: x509.Certificate, carried: list[x509.Certificate],
-                      seal: SealedDocument, claimed: datetime, sealed_at: datetime
-                      ) -> SealCheck:
-    """What the seal's own revocation data says of its certificate (never fetched)."""
-    r_vals = [prop["rVals"] for prop in seal.etsi_u if "rVals" in prop]
-    found = carried_revocation(leaf, carried, r_vals, claimed) if r_vals else None
-    if found is None:
-        return SealCheck("seal.revocation", Outcome.UNKNOWN, Kind.INFO,
-                         finding(SealCode.REVOCATION_NOT_CARRIED), matters=False)
-    if found.status == "good":
-        return SealCheck("seal.revocation", Outcome.PASSED, Kind.INFO,
-                         finding(SealCode.NOT_REVOKED, source=found.source, time=found.said_at))
-    revoked_at = found.revoked_at or found.said_at
-    if revoked_at <= sealed_at:
-        return SealCheck("seal.revocation", Outcome.FAILED, Kind.CURRENCY,
-                         finding(SealCode.REVOKED_BEFORE_SEAL, source=found.source,
-                                 time=revoked_at))
-    return SealCheck("seal.revocation", Outcome.PASSED, Kind.INFO,
-                     finding(SealCode.REVOKED_AFTER_SEAL, source=found.source, time=revoked_at))
-
-
 def _carried_certificates(seal: SealedDocument) -> list[x509.Certificate]:
     """The certificates of the seal's validation data (TS 119 182-1 §5.5.1 xVals: each
     `{"x509Cert": {"val": base64 DER}}`): candidate intermediates, trusted for nothing."""
@@ -321,59 +278,6 @@ def _carried_certificates(seal: SealedDocument) -> list[x509.Certificate]:
     return found
 
 
-def _chain_check(chain: list[x509.Certificate], anchors: SealAnchors, at: datetime,
-                 carried: list[x509.Certificate]) -> tuple[TrustAnchor | None, SealCheck]:
-    ca = _issuer_name(chain[-1])
-    if not anchors.anchors:
-        return None, SealCheck("seal.chain", Outcome.UNKNOWN, Kind.TRUST,
-                               finding(SealCode.NO_ANCHORS, ca=ca))
-    try:
-        certificate = verify_path(chain, anchors, at, carried)
-    except SealChainError as e:
-        if not e.anchored:
-            return None, SealCheck("seal.chain", Outcome.UNKNOWN, Kind.TRUST,
-                                   finding(SealCode.CHAIN_NOT_ANCHORED, ca=ca))
-        return None, SealCheck("seal.chain", Outcome.FAILED, Kind.TRUST,
-                               finding(SealCode.CHAIN_INVALID, str(e), ca=ca))
-    anchor = anchors.anchor_for(certificate)
-    return anchor, SealCheck("seal.chain", Outcome.PASSED, Kind.TRUST,
-                             finding(SealCode.CHAIN_ANCHORED, anchor=display_name(certificate),
-                                     source=anchor.source if anchor else ""))
 
 
-def _issuer_name(certificate: x509.Certificate) -> str:
-    names = certificate.issuer.get_attributes_for_oid(x509.NameOID.COMMON_NAME)
-    return str(names[0].value) if names else certificate.issuer.rfc4514_string()
-
-
-def _tsa_check(token: TimeStampToken, anchors: SealAnchors, needed: bool) -> SealCheck:
-    """The TSA is itself an anchor (a qualified time-stamping service of a trusted list) or
-    its certificate leads to one, at the time it stamped. `needed`: the verdict rests on the
-    time it states (else a TSA not anchored is said, but changes nothing)."""
-    if anchors.anchor_for(token.tsa_certificate) is not None:
-        return SealCheck("seal.timestamp-authority", Outcome.PASSED, Kind.TRUST,
-                         finding(SealCode.TIMESTAMP_TSA_ANCHORED, tsa=token.tsa_name))
-    try:
-        verify_path(list(token.certificates), anchors, token.gen_time)
-    except SealChainError:
-        return SealCheck("seal.timestamp-authority", Outcome.UNKNOWN,
-                         Kind.TRUST if needed else Kind.INFO,
-                         finding(SealCode.TIMESTAMP_TSA_NOT_ANCHORED, tsa=token.tsa_name),
-                         matters=needed)
-    return SealCheck("seal.timestamp-authority", Outcome.PASSED, Kind.TRUST,
-                     finding(SealCode.TIMESTAMP_TSA_ANCHORED, tsa=token.tsa_name))
-
-
-def _qualified_check(qc: QcInfo, anchor: TrustAnchor | None) -> SealCheck:
-    if not qc.compliance:
-        return SealCheck("seal.qualified", Outcome.PASSED, Kind.INFO,
-                         finding(SealCode.NOT_QUALIFIED))
-    if "eseal" not in qc.types:
-        return SealCheck("seal.qualified", Outcome.PASSED, Kind.INFO,
-                         finding(SealCode.QUALIFIED_NOT_ESEAL, types=", ".join(sorted(qc.types))))
-    if anchor is not None and "eseal" in anchor.qualified_for:
-        return SealCheck("seal.qualified", Outcome.PASSED, Kind.INFO,
-                         finding(SealCode.QUALIFIED_ESEAL_CONFIRMED,
-                                 territory=anchor.territory or "?"))
-    return SealCheck("seal.qualified", Outcome.UNKNOWN, Kind.INFO,
-                     finding(SealCode.QUALIFIED_ESEAL_CLAIMED), matters=False)
+__all__ = ["Kind", "SealCheck", "SealReport", "verify_seal"]
