@@ -11,7 +11,10 @@ kind of each check says how it counts (`Kind`, the verifier's categories):
   signature time-stamp proves (not now: a seal outlives its certificate; without a
   time-stamp, now);
 - trust (unknown when the CA is not among the anchors held: "issuer not confirmed", never
-  "forged"): the path to the deployment's anchors at that time, and the TSA's;
+  "forged"): the path to the deployment's anchors at that time (with the intermediates the
+  seal carries in xVals), and the TSA's (`vc.jades.trust_checks`);
+- revocation, from the OCSP answers and CRLs the seal carries (rVals), never fetched: revoked
+  before the seal was made is "not good";
 - info: what the certificate's QcStatements claim (EN 319 412-5) and whether a trusted
   list confirms it (TS 119 612), and whether the list's own signature was checked.
 """
