@@ -1,8 +1,9 @@
 """`edc_verify_per_s` of `s4c bench`: European Digital Credentials verified per second on one
-core, without the SHACL format check (about a second per EDC; `edc_shacl_ms` measures it). Every EDC is a distinct document sealed here as s4c seals them (JAdES B-T,
-RS256 like the EU's samples, a time-stamp from an in-process TSA) and carrying a rendered page
-of the size the EU's samples carry, so no per-document result is reused; the anchors hold the
-seal's and the TSA's CA, so every check runs to the end (verdict VALID)."""
+core, without the SHACL format check (about a second per EDC; `edc_shacl_ms` measures it).
+Every EDC is a distinct document sealed here as s4c seals them (JAdES B-T, RS256 like the
+EU's samples, a time-stamp from an in-process TSA) and carrying a rendered page of the size
+the EU's samples carry, so no per-document result is reused; the anchors hold the seal's and
+the TSA's CA, so every check runs to the end (verdict VALID)."""
 import base64
 import datetime as dt
 import gc

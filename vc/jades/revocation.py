@@ -126,7 +126,8 @@ def _from_crl(der: bytes, leaf: x509.Certificate, ca: x509.Certificate,
               since: datetime) -> Revocation | None:
     try:
         crl = x509.load_der_x509_crl(der)
-        if crl.issuer != ca.subject or not crl.is_signature_valid(ca.public_key()):  # type: ignore[arg-type]
+        key = ca.public_key()
+        if crl.issuer != ca.subject or not crl.is_signature_valid(key):  # type: ignore[arg-type]
             return None
         if crl.last_update_utc < since:
             return None

@@ -154,8 +154,8 @@ def verify(settings: Settings, source: str, as_json: bool, country: str | None, 
            expected_verifier: str | None, credential_file: str | None) -> None:
     """Verify INPUT: a credential JSON file, '-' (stdin), a QR text (S4C1:... or a share
     link) or a PNG/JPEG image of the QR code; a European Digital Credential (Europass EDC,
-    sealed; anchors from S4C_SEAL_ANCHORS_DIR / S4C_TRUSTED_LIST); or a verification receipt downloaded from a
-    verify page: is it genuine, signed by this deployment's verifier (or --verifier), and
+    sealed; anchors from S4C_SEAL_ANCHORS_DIR / S4C_TRUSTED_LIST); or a verification
+    receipt downloaded from a verify page: is it genuine, signed by this deployment's verifier (or --verifier), and
     about the --credential file?
 
     \b
