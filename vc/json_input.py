@@ -158,7 +158,10 @@ def loads_strict(text: str | bytes) -> Any:
         raise MalformedInputError("JSON text is nested too deeply to parse") from None
     except ValueError as e:  # JSONDecodeError
         raise MalformedInputError(f"invalid JSON: {e}") from None
-    if _SURROGATE_ESCAPE.search(text) or _SURROGATE.search(text):
+    # substring and isascii() tests first: C loops, ten times faster than the regexes on the
+    # large documents (a sealed EDC carries its rendered page) that hold neither
+    if ("\\u" in text and _SURROGATE_ESCAPE.search(text)) or (
+            not text.isascii() and _SURROGATE.search(text)):
         found = _lone_surrogate(value)
         if found is not None:
             raise MalformedInputError(

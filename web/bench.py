@@ -150,6 +150,10 @@ def run(n: int = 2000, budget: float = 4.0, batch_candidates: int = 2000,
     results["ed25519_sign_per_s"] = statistics.median(raw_sign)
     results["ed25519_verify_per_s"] = statistics.median(raw_verify)
     results["credential_bytes"] = len(json.dumps(signed[0]).encode())
+    # sealed European Digital Credentials verified on one core, without SHACL (issue 25)
+    from web.bench_edc_verify import measure_edc_verify
+
+    results.update(measure_edc_verify(min(n, 1000), budget))
     if batch_candidates:
         batch = measure_batch_issue(batch_candidates)
         results.update({"batch_issue_per_s": batch["per_s"],

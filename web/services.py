@@ -13,6 +13,7 @@ from sqlalchemy import Engine
 from issuer.service import IssuerService
 from vc.key_store import KeyStore
 from verifier.challenges import ChallengeStore
+from verifier.edc import EdcVerifier
 from verifier.kept_results import KeptResults
 from verifier.sd_jwt_vc import SdJwtVcVerifier
 from verifier.service import Verifier
@@ -41,6 +42,7 @@ class Services:
     verifier: Verifier
     aries_verifier: Verifier  # also accepts the DIF submission context of Aries
     sd_jwt_verifier: SdJwtVcVerifier
+    edc_verifier: EdcVerifier  # European Digital Credentials (Europass): their seals
 
 
 def services_of(app: Flask) -> Services:

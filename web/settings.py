@@ -150,6 +150,16 @@ class Settings:
     # file (and the DID of the registry operator that signed it) instead of the registry DB
     trust_list: str | None = None
     trust_operator_did: str | None = None
+    # S4C_SEAL_ANCHORS_DIR, S4C_TRUSTED_LIST: the trust anchors for the seals of European
+    # Digital Credentials: a folder of CA certificates, and/or an ETSI TS 119 612 trusted list
+    # (a national list, or the EU's list of lists with the national lists beside it), read
+    # offline at start (`vc.jades.anchors`). Neither: every EDC's sealer is "not confirmed".
+    seal_anchors_dir: str | None = None
+    seal_trusted_list: str | None = None
+    # S4C_TRUSTED_LIST_SIGNERS: a PEM file of the certificates allowed to sign that list (for
+    # the EU's list of lists, those the Official Journal publishes): its XML signature and the
+    # national lists' are then checked, and one that fails stops the start
+    seal_trusted_list_signers: str | None = None
     # S4C_SD_JWT_KEY, S4C_SD_JWT_CHAIN: the body's ES256 key (PEM) and certificate chain (PEM,
     # leaf first) for SD-JWT VCs; unset: a demo CA and key in the data directory
     # (`web.sd_jwt_keys`)
@@ -205,7 +215,8 @@ class Settings:
         """Reads S4C_DATA_DIR, DATABASE_URL, S4C_PUBLIC_URL, S4C_KEY_PASSPHRASE, S4C_ISSUER_NAME,
         S4C_ISSUER_COUNTRY, S4C_ISSUER_LEGAL_ID,
         S4C_TRUSTED_PROXIES, S4C_BROKER_URL, S4C_ALLOW_LOOPBACK_FETCH, S4C_TRUST_LIST,
-        S4C_TRUST_OPERATOR_DID, S4C_EXTRA_CONTEXTS, S4C_SD_JWT_KEY, S4C_SD_JWT_CHAIN,
+        S4C_TRUST_OPERATOR_DID, S4C_SEAL_ANCHORS_DIR, S4C_TRUSTED_LIST,
+        S4C_TRUSTED_LIST_SIGNERS, S4C_EXTRA_CONTEXTS, S4C_SD_JWT_KEY, S4C_SD_JWT_CHAIN,
         S4C_SMTP_URL, S4C_MAIL_FROM, S4C_WALLET_COPIES, S4C_DB_POOL_SIZE,
         S4C_DB_MAX_OVERFLOW, S4C_SEAL_PKCS11_MODULE, S4C_SEAL_TOKEN_LABEL, S4C_SEAL_KEY_LABEL,
         S4C_SEAL_PIN, S4C_SEAL_CHAIN, S4C_SEAL_PKCS12, S4C_SEAL_PASSPHRASE, S4C_TSA_URL,
@@ -228,6 +239,9 @@ class Settings:
             allow_loopback_fetch=_flag(env.get("S4C_ALLOW_LOOPBACK_FETCH")),
             trust_list=env.get("S4C_TRUST_LIST") or None,
             trust_operator_did=env.get("S4C_TRUST_OPERATOR_DID") or None,
+            seal_anchors_dir=env.get("S4C_SEAL_ANCHORS_DIR") or None,
+            seal_trusted_list=env.get("S4C_TRUSTED_LIST") or None,
+            seal_trusted_list_signers=env.get("S4C_TRUSTED_LIST_SIGNERS") or None,
             sd_jwt_key=env.get("S4C_SD_JWT_KEY") or None,
             sd_jwt_chain=env.get("S4C_SD_JWT_CHAIN") or None,
             smtp_url=_smtp_url(env.get("S4C_SMTP_URL")),

@@ -13,8 +13,11 @@ from flask_babel import gettext as _
 
 from registry.vocab import ROLE_CODES
 from schemas.framework import Framework, localized
+from vc.findings import Finding
+from vc.instants import parse_date_time
 from vc.language_maps import pick_language
-from web.check_reasons import explain
+from web.check_reasons import Explained, explain
+from web.finding_words import say
 from web.verify_words import id_words
 
 # Each state's colour class; its icon is drawn by the template (verify/_icons.html, SVG: a
@@ -22,7 +25,8 @@ from web.verify_words import id_words
 # never the red of a forgery (issue 26 §2).
 TONES = {"valid": "good", "revoked": "bad", "forged": "bad", "suspended": "warn",
          "expired": "warn", "not-yet-valid": "warn", "not-accredited": "warn",
-         "issuer-not-confirmed": "warn",
+         "issuer-not-confirmed": "warn", "sealer-not-confirmed": "unknown",
+         "sealing-time-not-confirmed": "unknown",
          "not-valid-now": "warn", "could-not-check": "unknown", "unreadable": "neutral"}
 
 
@@ -67,6 +71,18 @@ def headline_words(headline: dict[str, Any]) -> tuple[str, str]:
                 _("Every signature on it is valid, so it was not altered, but none was made "
                   "with a key the issuer it names controls: nothing confirms that this issuer "
                   "issued it. Do not accept it as theirs."))
+    if state == "sealer-not-confirmed":
+        return (_("Sealer not confirmed"),
+                _("The seal is intact and the content unchanged, but the certificate it was "
+                  "made with comes from a certification authority that is not among the trust "
+                  "anchors held here, so who sealed it is not confirmed. This does not mean it "
+                  "is forged; do not read it as valid either."))
+    if state == "sealing-time-not-confirmed":
+        return (_("Time of sealing not confirmed"),
+                _("The seal is intact, but its certificate has ended, and the time-stamp that "
+                  "says it was made while the certificate was valid comes from a "
+                  "time-stamping authority that is not among the trust anchors held here. Do "
+                  "not read it as valid."))
     if state == "forged":
         return (_("Forged or altered"),
                 _("Do not accept it: it was altered, or was not issued by who it claims."))
@@ -103,7 +119,10 @@ def check_rows(report: dict[str, Any]) -> list[dict[str, Any]]:
         # an unknown that does not change the verdict (units not supplied, no country
         # chosen) is information, not a warning
         tone = "info" if outcome == "unknown" and check.get("category") == "info" else outcome
-        explained = explain(str(check.get("id")), str(outcome), str(check.get("reason")))
+        found = check.get("finding")  # a finding's words come from the catalogue by its code
+        explained = Explained(say(_with_dates(Finding.from_json(found))), found.get("detail")) \
+            if isinstance(found, dict) else \
+            explain(str(check.get("id")), str(outcome), str(check.get("reason")))
         base = str(check.get("id"))
         label = words.get(f"check.{base}") or words.get(
             f"check.{base.split('[', 1)[0]}") or base
@@ -113,6 +132,14 @@ def check_rows(report: dict[str, Any]) -> list[dict[str, Any]]:
                      else words.get(f"outcome.{outcome}", str(outcome)),
                      "text": explained.text, "detail": explained.detail})
     return rows
+
+
+def _with_dates(found: Finding) -> Finding:
+    """A kept finding's instants are ISO strings: made dates again, so that the catalogue's
+    sentence shows them as the reader's language writes dates."""
+    params = {k: (parse_date_time(v) or v) if isinstance(v, str) and len(v) >= 20 and
+              v[4:5] == "-" and v[10:11] == "T" else v for k, v in found.params.items()}
+    return Finding(found.code, params, found.detail)
 
 
 def achievement_view(summary: dict[str, Any], framework: Framework | None,
@@ -154,3 +181,28 @@ def recognition_note(summary: dict[str, Any], lang: str) -> str | None:
     recognition = summary.get("recognition") or {}
     notes = recognition.get("notes") or {}
     return pick_language(notes, lang) if notes else recognition.get("note")
+
+
+def edc_view(report: dict[str, Any], lang: str) -> dict[str, Any] | None:
+    """A European Digital Credential's sealer and content in the reader's language; None for
+    a forged or unreadable one (nothing it says is covered by its seal)."""
+    if report.get("kind") != "edc" or report.get("verdict") == "forged-or-malformed":
+        return None
+    summary = report.get("summary") or {}
+    credential = summary.get("credential") or {}
+    sealer = summary.get("sealer") or {}
+
+    def text(texts: object) -> str | None:
+        return pick_language(texts, lang) if isinstance(texts, dict) and texts else None
+
+    issuer = credential.get("issuer") or {}
+    return {
+        "sealer": sealer, "sealed_at": moment(summary.get("sealedAt")),
+        "certificate_until": day(sealer.get("notAfter")),
+        "holder": text((credential.get("holder") or {}).get("name")),
+        "claims": [{"title": text(c.get("title")) or "—", "eqf": c.get("eqfLevel")}
+                   for c in credential.get("claims") or []],
+        "issuer": text(issuer.get("legalName")), "issuer_country": issuer.get("country"),
+        "valid_from": day(credential.get("validFrom")),
+        "valid_until": day(credential.get("validUntil")),
+    }

@@ -28,7 +28,12 @@ from web.sd_jwt_keys import sd_jwt_issuer_key
 from web.services import Services
 from web.settings import Settings
 from web.verifier_identity import open_verifier_keys
-from web.verifiers import app_trust_source, build_app_sd_jwt_verifier, build_app_verifier
+from web.verifiers import (
+    app_trust_source,
+    build_app_sd_jwt_verifier,
+    build_app_verifier,
+    build_edc_verifier,
+)
 
 
 def build_services(app: Flask, settings: Settings) -> Services:
@@ -54,7 +59,8 @@ def build_services(app: Flask, settings: Settings) -> Services:
         verifier_keys=open_verifier_keys(settings),
         verifier=build_app_verifier(app, settings, trust),
         aries_verifier=build_app_verifier(app, settings, trust, aries=True),
-        sd_jwt_verifier=build_app_sd_jwt_verifier(app, settings, trust, sd_jwt_key))
+        sd_jwt_verifier=build_app_sd_jwt_verifier(app, settings, trust, sd_jwt_key),
+        edc_verifier=build_edc_verifier(settings))
 
 
 def _forget_pool_in_forked_children(engine: Engine) -> None:
