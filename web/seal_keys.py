@@ -10,7 +10,8 @@ from web.settings import Settings
 def seal_config(settings: Settings) -> SealConfig:
     return SealConfig(
         data_dir=settings.data_dir, passphrase=key_passphrase(settings),
-        issuer_name=settings.issuer_name,
+        issuer_name=settings.issuer_name, legal_identifier=settings.issuer_legal_id,
+        country=settings.issuer_country,
         pkcs12=settings.seal_pkcs12, pkcs12_passphrase=settings.seal_passphrase,
         pkcs11_module=settings.seal_pkcs11_module, token_label=settings.seal_token_label,
         key_label=settings.seal_key_label, pin=settings.seal_pin, chain=settings.seal_chain,

@@ -29,6 +29,10 @@ class SealConfig:
     data_dir: Path  # the demo seal and demo TSA live in <data_dir>/seal/
     passphrase: bytes = field(repr=False)  # the data directory's key passphrase (demo files)
     issuer_name: str
+    # the body's eIDAS legal identifier and country: the demo seal certificate's
+    # organizationIdentifier and C, as its EDCs name the awarding body
+    legal_identifier: str = "NTREU-DEMO"
+    country: str = "EU"
     pkcs12: Path | None = None
     pkcs12_passphrase: str | None = field(default=None, repr=False)
     pkcs11_module: str | None = None
@@ -93,12 +97,14 @@ def open_seal(config: SealConfig) -> Seal:
             raise SealConfigError("S4C_SEAL_PKCS12 is set without S4C_SEAL_PASSPHRASE")
         signer = load_pkcs12_signer(config.pkcs12, config.pkcs12_passphrase.encode("utf-8"))
     else:
-        files = demo.ensure_demo_seal(config.data_dir, config.issuer_name, config.passphrase)
+        files = demo.ensure_demo_seal(config.data_dir, config.issuer_name, config.passphrase,
+                                      config.legal_identifier, config.country)
         signer = demo.demo_signer(files, config.passphrase)
         demo_anchors = (files.seal_ca,)
     if config.tsa_url:
         return Seal(signer, HttpTimeStamper(config.tsa_url), demo_anchors,
                     content_timestamp=config.content_timestamp)
-    files = demo.ensure_demo_seal(config.data_dir, config.issuer_name, config.passphrase)
+    files = demo.ensure_demo_seal(config.data_dir, config.issuer_name, config.passphrase,
+                                      config.legal_identifier, config.country)
     return Seal(signer, demo.demo_tsa(files, config.passphrase), demo_anchors,
                 (files.tsa_ca,), content_timestamp=config.content_timestamp)

@@ -66,17 +66,20 @@ def _pem(certificate: x509.Certificate) -> bytes:
 
 
 def demo_seal_certificate(ca: CertificateAuthority, public_key: rsa.RSAPublicKey,
-                          issuer_name: str) -> x509.Certificate:
+                          issuer_name: str, legal_identifier: str = "NTREU-DEMO",
+                          country: str = "EU") -> x509.Certificate:
     """A seal certificate (ETSI EN 319 412-3 shape: organisation name and identifier, no
-    person) marked DEMO, non-repudiation and digital signature, for `public_key`."""
+    person) marked DEMO, non-repudiation and digital signature, for `public_key`. Its
+    organizationIdentifier is the body's eIDAS legal identifier, the one its EDCs name
+    (`eidasLegalIdentifier`), so a verifier can match the sealer to the awarding body."""
     name = issuer_name if DEMO_MARK in issuer_name else f"{issuer_name} {DEMO_MARK}"
     start = dt.datetime.now(dt.UTC).replace(microsecond=0) - dt.timedelta(minutes=5)
     subject = x509.Name([
         x509.NameAttribute(NameOID.COMMON_NAME, f"{name[:40]} eSeal {DEMO_MARK}"[:64]),
         x509.NameAttribute(NameOID.ORGANIZATION_NAME, name[:64]),
-        x509.NameAttribute(OID_ORGANIZATION_IDENTIFIER, "NTREU-DEMO"),
+        x509.NameAttribute(OID_ORGANIZATION_IDENTIFIER, legal_identifier),
         x509.NameAttribute(NameOID.ORGANIZATIONAL_UNIT_NAME, "DEMO seal: not for real use"),
-        x509.NameAttribute(NameOID.COUNTRY_NAME, "EU"),
+        x509.NameAttribute(NameOID.COUNTRY_NAME, country),
     ])
     return (
         x509.CertificateBuilder().subject_name(subject).issuer_name(ca.certificate.subject)
@@ -93,11 +96,13 @@ def demo_seal_certificate(ca: CertificateAuthority, public_key: rsa.RSAPublicKey
         .sign(ca.private_key, hashes.SHA256()))
 
 
-def _create(folder: Path, issuer_name: str, passphrase: bytes) -> None:
+def _create(folder: Path, issuer_name: str, passphrase: bytes, legal_identifier: str,
+            country: str) -> None:
     encryption = serialization.BestAvailableEncryption(passphrase)
     seal_ca = make_demo_ca(f"s4c demo seal CA {DEMO_MARK}", organization=f"s4c {DEMO_MARK}")
     key = rsa.generate_private_key(65537, 2048)
-    certificate = demo_seal_certificate(seal_ca, key.public_key(), issuer_name)
+    certificate = demo_seal_certificate(seal_ca, key.public_key(), issuer_name, legal_identifier,
+                                        country)
     tsa_ca = make_demo_ca(f"s4c demo TSA CA {DEMO_MARK}", organization=f"s4c {DEMO_MARK}")
     tsa_key, tsa_certificate = make_tsa_certificate(tsa_ca, f"s4c demo TSA {DEMO_MARK}")
     (folder / ANCHORS).mkdir(mode=0o755, exist_ok=True)  # public certificates only
@@ -111,7 +116,8 @@ def _create(folder: Path, issuer_name: str, passphrase: bytes) -> None:
         b"s4c demo seal", key, certificate, None, encryption))
 
 
-def ensure_demo_seal(data_dir: Path, issuer_name: str, passphrase: bytes) -> DemoSealFiles:
+def ensure_demo_seal(data_dir: Path, issuer_name: str, passphrase: bytes,
+                     legal_identifier: str = "NTREU-DEMO", country: str = "EU") -> DemoSealFiles:
     """The demo seal files of `data_dir`, made when missing (one maker among workers)."""
     folder = Path(data_dir) / DIR
     files = DemoSealFiles(folder)
@@ -121,7 +127,7 @@ def ensure_demo_seal(data_dir: Path, issuer_name: str, passphrase: bytes) -> Dem
     with open(folder / ".lock", "a") as lock:
         fcntl.flock(lock, fcntl.LOCK_EX)
         if not files.seal_p12.exists():
-            _create(folder, issuer_name, passphrase)
+            _create(folder, issuer_name, passphrase, legal_identifier, country)
     return files
 
 
