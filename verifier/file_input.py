@@ -7,6 +7,8 @@ A name or a content type is whatever the sender's system guessed (a phone calls 
 `application/octet-stream`, a mail client calls JSON `text/plain`); the first bytes are what
 the file is. Every refusal is a QRPayloadError whose sentence the page says in its language.
 """
+from dataclasses import replace
+
 from vc.qr import MAX_IMAGE_BYTES, QRPayloadError
 from verifier.pdf_input import texts_in_pdf
 from verifier.qr_payload import ScannedInput, parse_image, parse_text
@@ -49,7 +51,9 @@ def _parse_pdf(data: bytes) -> ScannedInput:
     texts = texts_in_pdf(data)
     for text in texts:
         try:
-            return parse_text(text)
+            scanned = parse_text(text)
         except QRPayloadError:
             continue
+        # its seal is checked beside the credential (a PDF without one says so)
+        return replace(scanned, sealed_pdf=data)
     raise QRPayloadError("the PDF holds no credential and no s4c QR code")

@@ -92,6 +92,9 @@ class ScannedInput:
     sd_jwt: str | None = None  # an SD-JWT VC's compact text (`verifier.enveloped`)
     # the other credentials of a presentation: a role credential's unit credentials
     related: tuple[dict[str, Any], ...] = ()
+    # the PDF certificate the credential came in, when it carries a seal to check
+    # (`verifier.pdf_seal`)
+    sealed_pdf: bytes | None = None
 
 
 def self_contained_text(credential: dict[str, Any]) -> str:

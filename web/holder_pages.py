@@ -11,7 +11,16 @@ import json
 import re
 from dataclasses import dataclass
 
-from flask import Blueprint, Response, abort, current_app, g, make_response, render_template
+from flask import (
+    Blueprint,
+    Response,
+    abort,
+    current_app,
+    g,
+    make_response,
+    render_template,
+    request,
+)
 
 from issuer.service import NotFound
 from issuer.shares import current_share, lookup_share
@@ -19,7 +28,10 @@ from vc.language_maps import language_map
 from vc.qr import qr_png
 from web import issuer_reads as reads
 from web.auth import login_required
-from web.i18n import LANGUAGES  # the partner languages, in the order a certificate lists them
+from web.i18n import (  # the partner languages, in the order a certificate lists them
+    LANGUAGES,
+    current_language,
+)
 from web.problems import problem
 from web.services import current_services
 
@@ -99,6 +111,29 @@ def certificate(credential_id: str) -> Response:
         qr_data_url=_png_data_url(png)))
     response.headers["Cache-Control"] = "private, no-store"  # it carries a share token
     return response
+
+
+@holder_pages.get("/credentials/<path:credential_id>/certificate-pdf")
+@login_required
+def certificate_pdf(credential_id: str) -> Response:
+    """The sealed PDF certificate, in `?lang=` (a partner language), else the console's."""
+    from web.certificate_sheets import (  # it reads certificate_text from this module
+        CertificateRequest,
+        pdf_download,
+        pdf_language,
+        pdf_name,
+        sealed_certificate,
+    )
+
+    row, document = _record(credential_id)
+    services = current_services()
+    link = share_url(current_share(services.issuer.sessions, credential_id, share_key(),
+                                   g.officer))
+    lang = pdf_language(request.args.get("lang") or current_language())
+    pdf = sealed_certificate(CertificateRequest(row, document, link, lang,
+                                                services.issuer.framework()),
+                             services.body_seal.get())
+    return pdf_download(pdf, pdf_name(row, lang))
 
 
 def download_name(row: reads.CredentialRow) -> str:

@@ -22,8 +22,10 @@ from web.job_queue import JobQueue
 from web.settings import Settings
 
 if TYPE_CHECKING:  # these modules reach `current_services` themselves: types only
+    from verifier.pdf_seal import PdfSealChecker
     from web.registry_setup import RegistryServices
     from web.sd_jwt_keys import SdJwtIssuerKey
+    from web.seal_setup import BodySeal
 
 EXTENSION_KEY = "s4c"
 
@@ -44,6 +46,8 @@ class Services:
     verifier: Verifier
     aries_verifier: Verifier  # also accepts the DIF submission context of Aries
     sd_jwt_verifier: SdJwtVcVerifier
+    body_seal: "BodySeal"  # seals PDF certificates (`web.seal_setup`)
+    pdf_seal_checker: "PdfSealChecker"  # checks the seal of an uploaded PDF certificate
 
 
 def services_of(app: Flask) -> Services:

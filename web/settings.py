@@ -13,6 +13,7 @@ from sqlalchemy.engine import make_url
 from issuer.wallet_limits import DEFAULT_COPIES, MAX_COPIES
 from vc.did_web import did_web_from_url
 from vc.key_store import keys_dir
+from web.seal_settings import SealSettings
 
 PASSPHRASE_ENV = "S4C_KEY_PASSPHRASE"  # noqa: S105 - the variable's name, not a passphrase
 
@@ -145,6 +146,8 @@ class Settings:
     # max_connections for (workers x threads-busy) x instances. SQLite ignores them.
     db_pool_size: int = DEFAULT_DB_POOL_SIZE
     db_max_overflow: int = DEFAULT_DB_MAX_OVERFLOW
+    # the body's seal key, TSA and the verifier's seal anchors (`web.seal_settings`)
+    seal: SealSettings = field(default_factory=SealSettings)
 
     @classmethod
     def from_environment(
@@ -154,7 +157,8 @@ class Settings:
         S4C_TRUSTED_PROXIES, S4C_BROKER_URL, S4C_ALLOW_LOOPBACK_FETCH, S4C_TRUST_LIST,
         S4C_TRUST_OPERATOR_DID, S4C_EXTRA_CONTEXTS, S4C_SD_JWT_KEY, S4C_SD_JWT_CHAIN,
         S4C_SMTP_URL, S4C_MAIL_FROM, S4C_WALLET_COPIES, S4C_DB_POOL_SIZE,
-        S4C_DB_MAX_OVERFLOW: the only place s4c reads its environment."""
+        S4C_DB_MAX_OVERFLOW, and the seal's (`web.seal_settings`): the only place s4c reads
+        its environment."""
         env = os.environ if environ is None else environ
         if data_dir is None:
             data_dir = Path(env["S4C_DATA_DIR"]) if env.get("S4C_DATA_DIR") else default_data_dir(env)
@@ -180,6 +184,7 @@ class Settings:
                                       DEFAULT_DB_POOL_SIZE, 1),
             db_max_overflow=_pool_number("S4C_DB_MAX_OVERFLOW", env.get("S4C_DB_MAX_OVERFLOW"),
                                          DEFAULT_DB_MAX_OVERFLOW, 0),
+            seal=SealSettings.from_environment(env),
         )
 
     @property

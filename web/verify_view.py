@@ -6,6 +6,7 @@ Nothing here decides anything: the state comes from the verifier (`verifier.head
 a forged or unreadable credential shows only why it failed, never a summary of what it
 claims (none of it is backed by a valid signature).
 """
+import contextlib
 from typing import Any
 
 from flask import url_for
@@ -13,8 +14,10 @@ from flask_babel import gettext as _
 
 from registry.vocab import ROLE_CODES
 from schemas.framework import Framework, localized
+from vc.findings import Finding
 from vc.language_maps import pick_language
-from web.check_reasons import explain
+from web.check_reasons import Explained, explain
+from web.finding_words import say
 from web.verify_words import id_words
 
 # Each state's colour class; its icon is drawn by the template (verify/_icons.html, SVG: a
@@ -104,6 +107,11 @@ def check_rows(report: dict[str, Any]) -> list[dict[str, Any]]:
         # chosen) is information, not a warning
         tone = "info" if outcome == "unknown" and check.get("category") == "info" else outcome
         explained = explain(str(check.get("id")), str(outcome), str(check.get("reason")))
+        if isinstance(check.get("finding"), dict):  # a finding: its words by code
+            # (a kept result of another shape keeps the reason as it was)
+            with contextlib.suppress(TypeError):
+                explained = Explained(say(Finding.from_json(check["finding"])),
+                                      check["finding"].get("detail"))
         base = str(check.get("id"))
         label = words.get(f"check.{base}") or words.get(
             f"check.{base.split('[', 1)[0]}") or base

@@ -37,4 +37,5 @@ def id_words() -> dict[str, str]:
         "check.recognition": _("Recognition"),
         "check.input": _("Input"),
         "check.facts": _("Unambiguous content"),
+        "check.pdf-seal": _("PDF seal"),
     }

@@ -19,12 +19,14 @@ from sqlalchemy import Engine
 
 from verifier.challenges import ChallengeStore
 from verifier.kept_results import KeptResults
+from verifier.pdf_seal import PdfSealChecker
 from verifier.vp_requests import PresentationRequests
 from web.datadir import issuer_service_for, open_issuer_keys
 from web.db import make_engine
 from web.job_queue import JobQueue
 from web.registry_setup import open_registry
 from web.sd_jwt_keys import sd_jwt_issuer_key
+from web.seal_setup import BodySeal, seal_anchors
 from web.services import Services
 from web.settings import Settings
 from web.verifier_identity import open_verifier_keys
@@ -54,7 +56,10 @@ def build_services(app: Flask, settings: Settings) -> Services:
         verifier_keys=open_verifier_keys(settings),
         verifier=build_app_verifier(app, settings, trust),
         aries_verifier=build_app_verifier(app, settings, trust, aries=True),
-        sd_jwt_verifier=build_app_sd_jwt_verifier(app, settings, trust, sd_jwt_key))
+        sd_jwt_verifier=build_app_sd_jwt_verifier(app, settings, trust, sd_jwt_key),
+        body_seal=BodySeal(settings.seal, settings.data_dir, settings.issuer_name,
+                           settings.key_passphrase),
+        pdf_seal_checker=PdfSealChecker(seal_anchors(settings.seal)))
 
 
 def _forget_pool_in_forked_children(engine: Engine) -> None:
