@@ -3,21 +3,30 @@
 with a signature time-stamp from an RFC 3161 TSA, and the credentials it certifies attached as
 associated files (ISO 32000-2 §7.11.4, §14.13: /AF of the catalogue, AFRelationship /Source).
 
-The seal key is a small seam: any pyhanko `Signer` (a PKCS#12 file, a PKCS#11 token where the
-key never leaves the token). The embedded files and the seal are one incremental update, so
+The seal key is the body's seal (`issuer.seal`: a PKCS#12 file, a PKCS#11 token where the key
+never leaves the token, or the DEMO seal), the same key that seals the EDCs, behind pyhanko's
+`Signer`. The embedded files and the seal are one incremental update, so
 the signature covers every byte of the file, attachments included.
 """
 import io
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime
-from pathlib import Path
+from typing import Protocol, runtime_checkable
 
+from asn1crypto import tsp
+from asn1crypto import x509 as asn1_x509
+from asn1crypto.algos import SignedDigestAlgorithm
+from cryptography.hazmat.primitives.asymmetric.utils import encode_dss_signature
+from cryptography.hazmat.primitives.serialization import Encoding
 from pyhanko.pdf_utils import generic
 from pyhanko.pdf_utils.embed import EmbeddedFileObject, EmbeddedFileParams, FileSpec, embed_file
 from pyhanko.pdf_utils.incremental_writer import IncrementalPdfFileWriter
 from pyhanko.sign import fields, signers
 from pyhanko.sign.timestamps import HTTPTimeStamper, TimeStamper
+from pyhanko_certvalidator.registry import SimpleCertificateStore
+
+from vc.jades.seal import SealSigner
 
 SEAL_FIELD = "BodySeal"
 
@@ -75,28 +84,57 @@ def _attach(writer: IncrementalPdfFileWriter, attachment: Attachment) -> None:
         af_relationship=generic.NameObject("/Source")))
 
 
-def pkcs12_signer(path: Path, passphrase: str | None) -> signers.Signer:
-    """The seal key and its chain from a PKCS#12 file (S4C_SEAL_PKCS12, S4C_SEAL_PASSPHRASE)."""
-    signer = signers.SimpleSigner.load_pkcs12(
-        str(path), passphrase=passphrase.encode() if passphrase else None)
-    if signer is None:
-        raise ValueError(f"the seal's PKCS#12 file {path} could not be read (wrong "
-                         "passphrase, or not a PKCS#12 file with a key and its certificate)")
-    return signer
+class _SealKeySigner(signers.Signer):
+    """pyhanko's signer over the body's seal key (`vc.jades.seal.SealSigner`): the same key
+    as the EDC seals, wherever it lives (a PKCS#12 file, a PKCS#11 token, the DEMO seal)."""
+
+    def __init__(self, key: SealSigner) -> None:
+        chain = [asn1_x509.Certificate.load(c.public_bytes(Encoding.DER)) for c in key.chain]
+        super().__init__(
+            signing_cert=chain[0], cert_registry=SimpleCertificateStore.from_certs(chain[1:]),
+            signature_mechanism=SignedDigestAlgorithm({"algorithm": _MECHANISMS[key.algorithm]}))
+        self._key = key
+
+    async def async_sign_raw(self, data: bytes, digest_algorithm: str,
+                             dry_run: bool = False) -> bytes:
+        signature = self._key.sign(data)
+        if self._key.algorithm == "ES256":  # JWS R || S (RFC 7518 §3.4) -> CMS DER (RFC 5753)
+            return encode_dss_signature(int.from_bytes(signature[:32], "big"),
+                                        int.from_bytes(signature[32:], "big"))
+        return signature
 
 
-def pkcs11_signer(module: str, token_label: str, key_label: str, pin: str | None
-                  ) -> signers.Signer:
-    """The seal key in a PKCS#11 token (an HSM, a QSCD, SoftHSM2): the key never leaves it.
-    S4C_SEAL_PKCS11_MODULE, S4C_SEAL_TOKEN_LABEL, S4C_SEAL_KEY_LABEL, S4C_SEAL_PIN."""
-    from pyhanko.config.pkcs11 import TokenCriteria
-    from pyhanko.sign import pkcs11  # needs python-pkcs11, only where a token is used
-
-    session = pkcs11.open_pkcs11_session(module, token_criteria=TokenCriteria(label=token_label),
-                                         user_pin=pin)
-    return pkcs11.PKCS11Signer(session, cert_label=key_label, key_label=key_label)
+# JWS algorithm of the seal key -> the CMS signature algorithm (RFC 5754, 5758, 8419)
+_MECHANISMS = {"RS256": "sha256_rsa", "ES256": "sha256_ecdsa", "EdDSA": "ed25519"}
 
 
-def http_timestamper(url: str) -> TimeStamper:
-    """The signature time-stamp's TSA (S4C_TSA_URL), asked over HTTP (RFC 3161 §3.4)."""
-    return HTTPTimeStamper(url, timeout=10)
+@runtime_checkable
+class Responder(Protocol):
+    """An RFC 3161 responder in this process: TimeStampReq DER in, TimeStampResp DER out."""
+
+    def respond(self, request_der: bytes) -> bytes: ...
+
+
+class _InProcessTimeStamper(TimeStamper):
+    """pyhanko's time-stamp client over an in-process RFC 3161 responder (the DEMO TSA of
+    the data directory, `vc.tsa.TimeStampAuthority`): the same request and reply bytes as
+    over HTTP."""
+
+    def __init__(self, responder: Responder) -> None:
+        super().__init__()
+        self._responder = responder
+
+    async def async_request_tsa_response(self, req: tsp.TimeStampReq) -> tsp.TimeStampResp:
+        return tsp.TimeStampResp.load(self._responder.respond(req.dump()))
+
+
+def pdf_seal(key: SealSigner, timestamps: object, tsa_url: str | None, name: str) -> PdfSeal:
+    """The PDF seal of the body's seal key; its signature time-stamps from the TSA at
+    `tsa_url` (RFC 3161 §3.4 over HTTP), else from `timestamps` when it answers in-process."""
+    if tsa_url:
+        stamper: TimeStamper | None = HTTPTimeStamper(tsa_url, timeout=10)
+    elif isinstance(timestamps, Responder):
+        stamper = _InProcessTimeStamper(timestamps)
+    else:
+        stamper = None
+    return PdfSeal(_SealKeySigner(key), stamper, name)

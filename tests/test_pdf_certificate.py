@@ -16,16 +16,18 @@ from pathlib import Path
 import pytest
 from app_world import answer_email
 from click.testing import CliRunner
+from cryptography.hazmat.primitives.serialization import pkcs12
+from cryptography.x509.oid import NameOID
 from flask import Flask
 from flask.testing import FlaskClient
-from local_tsa import local_tsa
 from pyhanko.pdf_utils.reader import PdfFileReader
 from pypdf import PdfReader
 
 from issuer.demo import seed_demo
 from issuer.holder_sign_in import find_holder, make_link
 from issuer.officers import add_officer
-from issuer.seal_demo import ensure_demo_seal
+from issuer.seal.demo import ensure_demo_seal
+from vc.tsa import make_demo_tsa, serve_tsa
 from verifier.pdf_input import _pictures, _qr_texts
 from web.app import create_app
 from web.cli import main
@@ -48,6 +50,7 @@ class Body:
     officer: FlaskClient
     credentials: dict[str, dict]
     tsa_url: str
+    signer: str  # the common name of the body's (DEMO) seal certificate
 
 
 def _login(client: FlaskClient) -> None:
@@ -63,21 +66,27 @@ def _login(client: FlaskClient) -> None:
 def body(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Body]:
     data = tmp_path_factory.mktemp("pdf") / "data"
     anchors = tmp_path_factory.mktemp("anchors")
-    # the data directory's DEMO seal, made first so the verifier can be told to trust its CA
-    demo = ensure_demo_seal(data, "Demo Smart City Certification Body (DEMO)", PASSPHRASE)
-    shutil.copy(demo.ca_path, anchors / "demo-ca.pem")
-    with local_tsa(demo.timestamper()) as tsa_url:
+    # a TSA on 127.0.0.1 with a DEMO certificate (the same responder the JAdES tests use)
+    authority, _tsa_ca = make_demo_tsa("PDF test TSA (DEMO)")
+    with serve_tsa(authority) as tsa_url:
         environ = {"S4C_PUBLIC_URL": PUBLIC_URL, "S4C_KEY_PASSPHRASE": PASSPHRASE,
                    "S4C_TSA_URL": tsa_url, "S4C_SEAL_ANCHORS_DIR": str(anchors)}
         settings = Settings.from_environment(data, environ=environ)
         prepare_data_dir(settings)
+        # the data directory's DEMO seal, made first so the verifier is told to trust its CA
+        demo = ensure_demo_seal(data, settings.issuer_name, PASSPHRASE.encode())
+        shutil.copy(demo.folder / "seal-ca.pem", anchors / "demo-seal-ca.pem")
         app = create_app(settings)
         service = app.extensions["s4c"].issuer
         credentials = seed_demo(service).credentials
         add_officer(service.sessions, OFFICER, OFFICER_PASSWORD, "test")
         officer = app.test_client()
         _login(officer)
-        yield Body(app, settings, environ, officer, credentials, tsa_url)
+        _key, certificate, _chain = pkcs12.load_key_and_certificates(
+            demo.seal_p12.read_bytes(), PASSPHRASE.encode())
+        assert certificate is not None
+        signer = certificate.subject.get_attributes_for_oid(NameOID.COMMON_NAME)[0].value
+        yield Body(app, settings, environ, officer, credentials, tsa_url, str(signer))
 
 
 def _role(body: Body) -> dict:
@@ -103,11 +112,11 @@ def _pdfsig(path: Path) -> str:
     return done.stdout + done.stderr
 
 
-def test_pdfsig_says_the_seal_is_valid_and_names_the_signer(sealed: Path) -> None:
+def test_pdfsig_says_the_seal_is_valid_and_names_the_signer(sealed: Path, body: Body) -> None:
+    signer = body.signer
     said = _pdfsig(sealed)
     assert "Signature is Valid." in said, said
-    assert "Signer Certificate Common Name: Demo Smart City Certification Body (DEMO) " \
-           "DEMO seal" in said, said
+    assert f"Signer Certificate Common Name: {signer}" in said, said
     assert "Signature Type: ETSI.CAdES.detached" in said  # PAdES baseline
     assert "Total document signed" in said
 
@@ -120,7 +129,7 @@ def test_the_seal_carries_a_signature_time_stamp_from_the_tsa(sealed: Path) -> N
         assert [a["type"].native for a in unsigned] == ["signature_time_stamp_token"]
         token = unsigned[0]["values"][0]
         signer = token["content"]["certificates"][0].chosen.subject.native["common_name"]
-        assert signer == "s4c DEMO time-stamping authority"
+        assert signer == "PDF test TSA (DEMO)"
 
 
 @pytest.mark.parametrize("where", [0.25, 0.5, 0.9])
@@ -176,7 +185,7 @@ def test_the_employer_page_checks_the_seal_and_the_credential_in_one_step(
     assert posted.status_code == 303, posted.get_data(as_text=True)[:300]
     page = client.get(posted.headers["Location"]).get_data(as_text=True)
     assert "PDF seal" in page
-    assert "The PDF is sealed by Demo Smart City Certification Body (DEMO) DEMO seal" in page
+    assert f"The PDF is sealed by {body.signer}" in page
     assert "(time-stamp)" in page
 
 
@@ -213,8 +222,8 @@ def test_s4c_verify_checks_the_seal_against_the_anchors(sealed: Path, body: Body
     elsewhere = {**body.environ, "S4C_SEAL_ANCHORS_DIR": ""}
     result = CliRunner().invoke(main, ["--data-dir", str(body.settings.data_dir), "verify",
                                        str(sealed), "--offline"], env=elsewhere)
-    assert "[  ??] pdf-seal: The PDF is sealed by Demo Smart City Certification Body (DEMO) " \
-           "DEMO seal and the seal is intact, but its certificate authority" in result.output
+    assert f"[  ??] pdf-seal: The PDF is sealed by {body.signer} and the seal is intact, but " \
+           "its certificate authority" in result.output
 
 
 def test_the_holder_downloads_it_from_their_page(body: Body) -> None:

@@ -17,6 +17,7 @@ from urllib.parse import urlsplit
 from vc.errors import MalformedInputError
 from vc.json_input import loads_strict
 from vc.qr import PayloadCodec, QRPayloadError, qr_png, read_qr_codes
+from verifier.edc_input import sealed_document
 from verifier.enveloped import sd_jwt_text
 
 LINK_MAX_VERSION = 6
@@ -92,6 +93,7 @@ class ScannedInput:
     sd_jwt: str | None = None  # an SD-JWT VC's compact text (`verifier.enveloped`)
     # the other credentials of a presentation: a role credential's unit credentials
     related: tuple[dict[str, Any], ...] = ()
+    sealed: dict[str, Any] | None = None  # a JAdES-sealed EDC (`verifier.edc`), source "edc"
     # the PDF certificate the credential came in, when it carries a seal to check
     # (`verifier.pdf_seal`)
     sealed_pdf: bytes | None = None
@@ -121,6 +123,9 @@ def parse_text(text: str) -> ScannedInput:
     text = text.strip()
     if not text:
         raise QRPayloadError("the input is empty")
+    sealed = sealed_document(text)  # an EDC is larger than any QR code's text
+    if sealed is not None:
+        return ScannedInput(sealed=sealed, source="edc")
     if len(text) > MAX_TEXT_CHARS:
         raise QRPayloadError(f"the input is longer than {MAX_TEXT_CHARS} characters")
     if text.startswith("{"):

@@ -14,6 +14,7 @@ from sqlalchemy import Engine
 from issuer.service import IssuerService
 from vc.key_store import KeyStore
 from verifier.challenges import ChallengeStore
+from verifier.edc import EdcVerifier
 from verifier.kept_results import KeptResults
 from verifier.sd_jwt_vc import SdJwtVcVerifier
 from verifier.service import Verifier
@@ -46,6 +47,7 @@ class Services:
     verifier: Verifier
     aries_verifier: Verifier  # also accepts the DIF submission context of Aries
     sd_jwt_verifier: SdJwtVcVerifier
+    edc_verifier: EdcVerifier  # European Digital Credentials (Europass): their seals
     body_seal: "BodySeal"  # seals PDF certificates (`web.seal_setup`)
     pdf_seal_checker: "PdfSealChecker"  # checks the seal of an uploaded PDF certificate
 

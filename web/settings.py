@@ -13,7 +13,6 @@ from sqlalchemy.engine import make_url
 from issuer.wallet_limits import DEFAULT_COPIES, MAX_COPIES
 from vc.did_web import did_web_from_url
 from vc.key_store import keys_dir
-from web.seal_settings import SealSettings
 
 PASSPHRASE_ENV = "S4C_KEY_PASSPHRASE"  # noqa: S105 - the variable's name, not a passphrase
 
@@ -86,6 +85,19 @@ def _smtp_url(value: str | None) -> str | None:
     return value
 
 
+def _path(value: str | None) -> Path | None:
+    return Path(value).expanduser() if value else None
+
+
+def _tsa_url(value: str | None) -> str | None:
+    if not value:
+        return None
+    if not value.startswith(("http://", "https://")):
+        raise ValueError("S4C_TSA_URL must be the http:// or https:// URL of an RFC 3161 "
+                         "time-stamping authority")
+    return value
+
+
 def _broker_url(value: str | None) -> str | None:
     if not value:
         return None
@@ -120,6 +132,12 @@ class Settings:
     # file (and the DID of the registry operator that signed it) instead of the registry DB
     trust_list: str | None = None
     trust_operator_did: str | None = None
+    # S4C_SEAL_ANCHORS_DIR, S4C_TRUSTED_LIST: the trust anchors for the seals of European
+    # Digital Credentials: a folder of CA certificates, and/or an ETSI TS 119 612 trusted list
+    # (a national list, or the EU's list of lists with the national lists beside it), read
+    # offline at start (`vc.jades.anchors`). Neither: every EDC's sealer is "not confirmed".
+    seal_anchors_dir: str | None = None
+    seal_trusted_list: str | None = None
     # S4C_SD_JWT_KEY, S4C_SD_JWT_CHAIN: the body's ES256 key (PEM) and certificate chain (PEM,
     # leaf first) for SD-JWT VCs; unset: a demo CA and key in the data directory
     # (`web.sd_jwt_keys`)
@@ -146,8 +164,21 @@ class Settings:
     # max_connections for (workers x threads-busy) x instances. SQLite ignores them.
     db_pool_size: int = DEFAULT_DB_POOL_SIZE
     db_max_overflow: int = DEFAULT_DB_MAX_OVERFLOW
-    # the body's seal key, TSA and the verifier's seal anchors (`web.seal_settings`)
-    seal: SealSettings = field(default_factory=SealSettings)
+    # The body's electronic seal for EDCs and PDFs (issue 25, `issuer.seal`): a PKCS#11 token
+    # (S4C_SEAL_PKCS11_MODULE: the module's .so path, S4C_SEAL_TOKEN_LABEL,
+    # S4C_SEAL_KEY_LABEL, S4C_SEAL_PIN; S4C_SEAL_CHAIN: a PEM chain, leaf first, when the
+    # token holds no certificate), else a PKCS#12 file (S4C_SEAL_PKCS12, S4C_SEAL_PASSPHRASE),
+    # else the demo seal of the data directory (marked DEMO).
+    seal_pkcs11_module: str | None = None
+    seal_token_label: str | None = None
+    seal_key_label: str | None = None
+    seal_pin: str | None = field(default=None, repr=False)
+    seal_chain: Path | None = None
+    seal_pkcs12: Path | None = None
+    seal_passphrase: str | None = field(default=None, repr=False)
+    # S4C_TSA_URL: the RFC 3161 time-stamping authority of the seals (http:// or https://);
+    # unset: the demo TSA of the data directory, in-process.
+    tsa_url: str | None = None
 
     @classmethod
     def from_environment(
@@ -155,10 +186,11 @@ class Settings:
     ) -> "Settings":
         """Reads S4C_DATA_DIR, DATABASE_URL, S4C_PUBLIC_URL, S4C_KEY_PASSPHRASE, S4C_ISSUER_NAME,
         S4C_TRUSTED_PROXIES, S4C_BROKER_URL, S4C_ALLOW_LOOPBACK_FETCH, S4C_TRUST_LIST,
-        S4C_TRUST_OPERATOR_DID, S4C_EXTRA_CONTEXTS, S4C_SD_JWT_KEY, S4C_SD_JWT_CHAIN,
+        S4C_TRUST_OPERATOR_DID, S4C_SEAL_ANCHORS_DIR, S4C_TRUSTED_LIST, S4C_EXTRA_CONTEXTS, S4C_SD_JWT_KEY, S4C_SD_JWT_CHAIN,
         S4C_SMTP_URL, S4C_MAIL_FROM, S4C_WALLET_COPIES, S4C_DB_POOL_SIZE,
-        S4C_DB_MAX_OVERFLOW, and the seal's (`web.seal_settings`): the only place s4c reads
-        its environment."""
+        S4C_DB_MAX_OVERFLOW, S4C_SEAL_PKCS11_MODULE, S4C_SEAL_TOKEN_LABEL, S4C_SEAL_KEY_LABEL,
+        S4C_SEAL_PIN, S4C_SEAL_CHAIN, S4C_SEAL_PKCS12, S4C_SEAL_PASSPHRASE, S4C_TSA_URL: the only
+        place s4c reads its environment."""
         env = os.environ if environ is None else environ
         if data_dir is None:
             data_dir = Path(env["S4C_DATA_DIR"]) if env.get("S4C_DATA_DIR") else default_data_dir(env)
@@ -174,6 +206,8 @@ class Settings:
             allow_loopback_fetch=_flag(env.get("S4C_ALLOW_LOOPBACK_FETCH")),
             trust_list=env.get("S4C_TRUST_LIST") or None,
             trust_operator_did=env.get("S4C_TRUST_OPERATOR_DID") or None,
+            seal_anchors_dir=env.get("S4C_SEAL_ANCHORS_DIR") or None,
+            seal_trusted_list=env.get("S4C_TRUSTED_LIST") or None,
             sd_jwt_key=env.get("S4C_SD_JWT_KEY") or None,
             sd_jwt_chain=env.get("S4C_SD_JWT_CHAIN") or None,
             smtp_url=_smtp_url(env.get("S4C_SMTP_URL")),
@@ -184,7 +218,14 @@ class Settings:
                                       DEFAULT_DB_POOL_SIZE, 1),
             db_max_overflow=_pool_number("S4C_DB_MAX_OVERFLOW", env.get("S4C_DB_MAX_OVERFLOW"),
                                          DEFAULT_DB_MAX_OVERFLOW, 0),
-            seal=SealSettings.from_environment(env),
+            seal_pkcs11_module=env.get("S4C_SEAL_PKCS11_MODULE") or None,
+            seal_token_label=env.get("S4C_SEAL_TOKEN_LABEL") or None,
+            seal_key_label=env.get("S4C_SEAL_KEY_LABEL") or None,
+            seal_pin=env.get("S4C_SEAL_PIN") or None,
+            seal_chain=_path(env.get("S4C_SEAL_CHAIN")),
+            seal_pkcs12=_path(env.get("S4C_SEAL_PKCS12")),
+            seal_passphrase=env.get("S4C_SEAL_PASSPHRASE"),
+            tsa_url=_tsa_url(env.get("S4C_TSA_URL")),
         )
 
     @property

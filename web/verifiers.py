@@ -19,8 +19,11 @@ from schemas.jsonld_contexts import CONTEXTS_DIR
 from vc.contexts import ContextStore, shared_store
 from vc.did_resolver import DIDResolver
 from vc.fetch import Fetcher, FetchPolicy, FetchResult, HttpFetcher, StaticFetcher
+from vc.jades.anchors import AnchorsError, load_anchors
 from vc.sd_jwt_vc_issuer_key import IssuerKeyPolicy
 from vc.trust import TrustSource, TrustSourceUnavailable
+from verifier.edc import EdcVerifier
+from verifier.edc_format import edc_format_check
 from verifier.offline import OfflineStatusFetcher, TrustedKeyResolver
 from verifier.sd_jwt_vc import SdJwtVcVerifier
 from verifier.service import Verifier
@@ -167,3 +170,18 @@ def build_sd_jwt_verifier(settings: Settings, trust: TrustSource | None,
     anchors = sd_jwt_issuer_key(settings).anchors
     return SdJwtVcVerifier(trust, IssuerKeyPolicy(trust_anchors=anchors,
                                                   metadata_fetcher=fetcher), fetcher)
+
+
+def build_edc_verifier(settings: Settings) -> EdcVerifier:
+    """The verifier of European Digital Credentials, with the seal anchors of the settings
+    read once (a folder, a trusted list, or none); ValueError names a file that cannot be
+    read, so a misconfigured server does not start."""
+    try:
+        anchors = load_anchors(settings.seal_anchors_dir, settings.seal_trusted_list)
+    except AnchorsError as e:
+        raise ValueError(f"S4C_SEAL_ANCHORS_DIR / S4C_TRUSTED_LIST: {e}") from None
+    return EdcVerifier(anchors, format_check=edc_format_check)
+
+
+def edc_verifier_for_app(app: Flask) -> EdcVerifier:
+    return services_of(app).edc_verifier

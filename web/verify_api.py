@@ -9,6 +9,9 @@ same report (`web.vcapi_answers`); 400/413 problem details for unusable input.
 holder who is not the subject of a credential it presents (VC DM 2.0 §4.13), and the report
 says so in its `holder-binding` check.
 
+A European Digital Credential (its sealed JWS JSON as `verifiableCredential`) is checked by
+`verifier.edc` (`web.edc_answers`).
+
 A verification receipt (`verifier.receipts`) sent to /credentials/verify is checked as a
 receipt of this server's verifier: verified only when that verifier signed it (in full:
 `options.checks` does not apply)."""
@@ -20,6 +23,7 @@ from flask import Blueprint, Flask, Response, current_app, jsonify, request
 from vc.checks import Outcome
 from vc.errors import MalformedInputError
 from vc.instants import format_instant
+from vc.jades.jws import looks_like_seal
 from vc.json_input import TooLargeError, loads_bounded
 from verifier.challenges import ChallengeStore
 from verifier.checks.base import ReportedCheck
@@ -30,10 +34,11 @@ from verifier.receipts import ReceiptCheck, check_receipt, is_receipt
 from verifier.service import VerificationReport
 from verifier.verdict import Verdict, worst
 from web import vcapi_answers as answers
+from web.edc_answers import edc_answer
 from web.problems import PROBLEM_JSON, problem
 from web.services import current_services, services_of
 from web.verifier_identity import verifier_did
-from web.verifiers import sd_jwt_verifier_for_app, verifier_for_app
+from web.verifiers import edc_verifier_for_app, sd_jwt_verifier_for_app, verifier_for_app
 
 log = logging.getLogger(__name__)
 verify_api = Blueprint("verify_api", __name__)
@@ -174,6 +179,8 @@ def _too_deep(_error: RecursionError) -> Response:
 def verify_credential() -> Response:
     body = _body()
     options = _options(body)
+    if looks_like_seal(body.get("verifiableCredential")):  # a European Digital Credential
+        return edc_answer(edc_verifier_for_app(current_app).verify(body["verifiableCredential"]))
     sd_jwt = sd_jwt_text(body.get("verifiableCredential"))
     if sd_jwt is not None:  # an SD-JWT VC, as text or enveloped (VC DM 2.0 §4.13)
         report = sd_jwt_verifier_for_app(current_app).verify(

@@ -7,6 +7,7 @@ from flask import Flask, current_app
 
 from vc.checks import Outcome
 from verifier.checks.base import Category, ReportedCheck
+from verifier.edc import EdcReport
 from verifier.facts import read_facts
 from verifier.kept_results import KeptResults
 from verifier.receipts import credential_digest
@@ -40,3 +41,13 @@ def keep_report(report: VerificationReport, credential: object, source: str | No
               "credentialDigest": credential_digest(document) if document else None,
               "canCompareEmail": bool(hashes), "authentic": authentic}
     return kept_results(current_app).keep(record, hashes)
+
+
+def keep_edc_report(report: EdcReport, country: str | None) -> str:
+    """Keeps what the page shows of a European Digital Credential (no e-mail to compare:
+    an EDC names its holder)."""
+    record = {"report": report.to_json(), "source": "edc", "country": country,
+              "credentialId": report.facts.id if report.facts else None,
+              "credentialDigest": None, "canCompareEmail": False,
+              "authentic": report.seal.authentic}
+    return kept_results(current_app).keep(record, ())

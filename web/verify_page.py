@@ -50,13 +50,14 @@ from web.oid4vp.endpoints import link_of, presentation_requests, start_request
 from web.oid4vp.requests import RESPONSE_MODES
 from web.services import current_services
 from web.verifier_identity import signed_by_verifier, verifier_did, verifier_did_document
-from web.verifiers import sd_jwt_verifier_for_app, verifier_for_app
-from web.verify_keep import keep_report, kept_results
+from web.verifiers import edc_verifier_for_app, sd_jwt_verifier_for_app, verifier_for_app
+from web.verify_keep import keep_edc_report, keep_report, kept_results
 from web.verify_view import (
     TONES,
     achievement_view,
     check_rows,
     day,
+    edc_view,
     headline_words,
     moment,
     recognition_note,
@@ -116,12 +117,14 @@ def _result_page(result_id: str, record: dict[str, Any], status: int = 200,
     title, advice = headline_words(headline)
     summary = report.get("summary") or {}
     forged = report.get("verdict") == "forged-or-malformed"
+    edc = report.get("kind") == "edc"
     settings = current_services().settings
     return _page(
         status, result_id=result_id, state=state,
         tone=TONES.get(state, "unknown"), title=title, advice=advice, forged=forged,
-        verdict=report.get("verdict"), s=None if forged else summary,
-        achievement=None if forged else achievement_view(summary, _framework(), lang),
+        verdict=report.get("verdict"), s=None if forged or edc else summary,
+        edc=edc_view(report, lang), is_edc=edc,
+        achievement=None if forged or edc else achievement_view(summary, _framework(), lang),
         recognition_note=recognition_note(summary, lang), checks=check_rows(report),
         source=record.get("source"), country=record.get("country"),
         checked_at=moment(report.get("checkedAt")), credential_id=record.get("credentialId"),
@@ -135,6 +138,10 @@ def _result_page(result_id: str, record: dict[str, Any], status: int = 200,
 def _keep_and_show(scanned: ScannedInput, lookup: ShareLookup | None,
                    country: str | None) -> tuple[str, int] | WerkzeugResponse:
     credential = scanned.credential
+    if scanned.sealed is not None:  # a European Digital Credential: its seal, not a proof
+        sealed = edc_verifier_for_app(current_app).verify(scanned.sealed)
+        return redirect(url_for("verify_page.result", result_id=keep_edc_report(sealed, country),
+                                lang=current_language()), 303)
     if scanned.token is not None:
         lookup = current_app.config.get("S4C_SHARE_LOOKUP") or lookup
         credential = lookup(scanned.token) if lookup is not None else None

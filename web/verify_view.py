@@ -6,7 +6,6 @@ Nothing here decides anything: the state comes from the verifier (`verifier.head
 a forged or unreadable credential shows only why it failed, never a summary of what it
 claims (none of it is backed by a valid signature).
 """
-import contextlib
 from typing import Any
 
 from flask import url_for
@@ -25,7 +24,7 @@ from web.verify_words import id_words
 # never the red of a forgery (issue 26 §2).
 TONES = {"valid": "good", "revoked": "bad", "forged": "bad", "suspended": "warn",
          "expired": "warn", "not-yet-valid": "warn", "not-accredited": "warn",
-         "issuer-not-confirmed": "warn",
+         "issuer-not-confirmed": "warn", "sealer-not-confirmed": "unknown",
          "not-valid-now": "warn", "could-not-check": "unknown", "unreadable": "neutral"}
 
 
@@ -70,6 +69,12 @@ def headline_words(headline: dict[str, Any]) -> tuple[str, str]:
                 _("Every signature on it is valid, so it was not altered, but none was made "
                   "with a key the issuer it names controls: nothing confirms that this issuer "
                   "issued it. Do not accept it as theirs."))
+    if state == "sealer-not-confirmed":
+        return (_("Sealer not confirmed"),
+                _("The seal is intact and the content unchanged, but the certificate it was "
+                  "made with comes from a certification authority that is not among the trust "
+                  "anchors held here, so who sealed it is not confirmed. This does not mean it "
+                  "is forged; do not read it as valid either."))
     if state == "forged":
         return (_("Forged or altered"),
                 _("Do not accept it: it was altered, or was not issued by who it claims."))
@@ -106,12 +111,10 @@ def check_rows(report: dict[str, Any]) -> list[dict[str, Any]]:
         # an unknown that does not change the verdict (units not supplied, no country
         # chosen) is information, not a warning
         tone = "info" if outcome == "unknown" and check.get("category") == "info" else outcome
-        explained = explain(str(check.get("id")), str(outcome), str(check.get("reason")))
-        if isinstance(check.get("finding"), dict):  # a finding: its words by code
-            # (a kept result of another shape keeps the reason as it was)
-            with contextlib.suppress(TypeError):
-                explained = Explained(say(Finding.from_json(check["finding"])),
-                                      check["finding"].get("detail"))
+        found = check.get("finding")  # a finding's words come from the catalogue by its code
+        explained = Explained(say(Finding.from_json(found)), found.get("detail")) \
+            if isinstance(found, dict) else \
+            explain(str(check.get("id")), str(outcome), str(check.get("reason")))
         base = str(check.get("id"))
         label = words.get(f"check.{base}") or words.get(
             f"check.{base.split('[', 1)[0]}") or base
@@ -162,3 +165,28 @@ def recognition_note(summary: dict[str, Any], lang: str) -> str | None:
     recognition = summary.get("recognition") or {}
     notes = recognition.get("notes") or {}
     return pick_language(notes, lang) if notes else recognition.get("note")
+
+
+def edc_view(report: dict[str, Any], lang: str) -> dict[str, Any] | None:
+    """A European Digital Credential's sealer and content in the reader's language; None for
+    a forged or unreadable one (nothing it says is covered by its seal)."""
+    if report.get("kind") != "edc" or report.get("verdict") == "forged-or-malformed":
+        return None
+    summary = report.get("summary") or {}
+    credential = summary.get("credential") or {}
+    sealer = summary.get("sealer") or {}
+
+    def text(texts: object) -> str | None:
+        return pick_language(texts, lang) if isinstance(texts, dict) and texts else None
+
+    issuer = credential.get("issuer") or {}
+    return {
+        "sealer": sealer, "sealed_at": moment(summary.get("sealedAt")),
+        "certificate_until": day(sealer.get("notAfter")),
+        "holder": text((credential.get("holder") or {}).get("name")),
+        "claims": [{"title": text(c.get("title")) or "—", "eqf": c.get("eqfLevel")}
+                   for c in credential.get("claims") or []],
+        "issuer": text(issuer.get("legalName")), "issuer_country": issuer.get("country"),
+        "valid_from": day(credential.get("validFrom")),
+        "valid_until": day(credential.get("validUntil")),
+    }

@@ -30,7 +30,12 @@ from web.seal_setup import BodySeal, seal_anchors
 from web.services import Services
 from web.settings import Settings
 from web.verifier_identity import open_verifier_keys
-from web.verifiers import app_trust_source, build_app_sd_jwt_verifier, build_app_verifier
+from web.verifiers import (
+    app_trust_source,
+    build_app_sd_jwt_verifier,
+    build_app_verifier,
+    build_edc_verifier,
+)
 
 
 def build_services(app: Flask, settings: Settings) -> Services:
@@ -57,9 +62,9 @@ def build_services(app: Flask, settings: Settings) -> Services:
         verifier=build_app_verifier(app, settings, trust),
         aries_verifier=build_app_verifier(app, settings, trust, aries=True),
         sd_jwt_verifier=build_app_sd_jwt_verifier(app, settings, trust, sd_jwt_key),
-        body_seal=BodySeal(settings.seal, settings.data_dir, settings.issuer_name,
-                           settings.key_passphrase),
-        pdf_seal_checker=PdfSealChecker(seal_anchors(settings.seal)))
+        edc_verifier=build_edc_verifier(settings),
+        body_seal=BodySeal(settings),
+        pdf_seal_checker=PdfSealChecker(seal_anchors(settings)))
 
 
 def _forget_pool_in_forked_children(engine: Engine) -> None:

@@ -4,10 +4,12 @@ import ipaddress
 import click
 from gunicorn.app.base import BaseApplication
 
+from vc.errors import VCError
 from vc.key_store import KeyStoreError
 from web.app import create_app
 from web.cli.job_commands import default_workers, start_worker_process, stop_worker_process
 from web.datadir import PreparedDataDir, prepare_data_dir
+from web.seal_keys import issuer_seal, seal_source
 from web.settings import Settings
 from web.verify_api import warm_up
 
@@ -113,8 +115,12 @@ class GunicornServer(BaseApplication):
 
 def _prepare(settings: Settings) -> PreparedDataDir:
     try:
-        return prepare_data_dir(settings)
-    except (KeyStoreError, ValueError, OSError) as e:
+        prepared = prepare_data_dir(settings)
+        # the seal: the demo one made now, or the configured key opened (a wrong PIN or
+        # passphrase stops the start here, not the first holder's download)
+        issuer_seal(settings)
+        return prepared
+    except (KeyStoreError, VCError, ValueError, OSError) as e:
         raise click.ClickException(str(e)) from None
 
 
@@ -126,6 +132,8 @@ def _echo_summary(settings: Settings, prepared: PreparedDataDir) -> None:
     click.echo(f"  issuer DID:     {settings.issuer_did}")
     click.echo(f"  active key:     {settings.issuer_did}#{key.key_id} ({state}, {key.created})")
     click.echo(f"  key passphrase: {settings.key_passphrase_source}")
+    click.echo(f"  seal:           {seal_source(settings)}")
+    click.echo(f"  time-stamps:    {settings.tsa_url or 'the demo TSA (DEMO), in-process'}")
 
 
 def _is_ipv6(host: str) -> bool:

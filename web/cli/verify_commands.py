@@ -29,9 +29,11 @@ from verifier.receipts import is_receipt
 from verifier.service import VerificationReport, Verifier
 from web import verifiers
 from web.cli.context import issuer_service
+from web.cli.edc_report import verify_edc
 from web.cli.receipt_check import report_receipt
 from web.cli.vc_commands import read_json_input
 from web.finding_words import say_english
+from web.i18n import LANGUAGES
 from web.seal_setup import seal_anchors
 from web.settings import Settings
 from web.verifier_identity import verifier_did
@@ -156,7 +158,8 @@ def verify(settings: Settings, source: str, as_json: bool, country: str | None, 
            status_list_files: tuple[str, ...], related_files: tuple[str, ...],
            expected_verifier: str | None, credential_file: str | None) -> None:
     """Verify INPUT: a credential JSON file, '-' (stdin), a QR text (S4C1:... or a share
-    link) or a PNG/JPEG image of the QR code; or a verification receipt downloaded from a
+    link) or a PNG/JPEG image of the QR code; a European Digital Credential (Europass EDC,
+    sealed; anchors from S4C_SEAL_ANCHORS_DIR / S4C_TRUSTED_LIST); or a verification receipt downloaded from a
     verify page: is it genuine, signed by this deployment's verifier (or --verifier), and
     about the --credential file?
 
@@ -178,6 +181,12 @@ def verify(settings: Settings, source: str, as_json: bool, country: str | None, 
         scanned = read_input(source)
     except (QRPayloadError, VCError, OSError) as e:
         _unusable(str(e))
+    if scanned.sealed is not None:  # a European Digital Credential (Europass), sealed
+        try:
+            edc_verifier = verifiers.build_edc_verifier(settings)
+        except ValueError as e:
+            _unusable(str(e))
+        verify_edc(edc_verifier, scanned.sealed, lang if lang in LANGUAGES else "en", as_json)
     if (expected_verifier or credential_file) and not is_receipt(scanned.credential):
         _unusable("--verifier and --credential are for checking a verification receipt")
     if scanned.sd_jwt is not None:
@@ -214,7 +223,7 @@ def _with_seal(settings: Settings, scanned: ScannedInput,
     if scanned.sealed_pdf is None:
         return report
     try:
-        checker = PdfSealChecker(seal_anchors(settings.seal))
+        checker = PdfSealChecker(seal_anchors(settings))
     except (ValueError, OSError) as e:
         _unusable(str(e))
     return with_pdf_seal(report, checker.check(scanned.sealed_pdf))
