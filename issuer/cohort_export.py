@@ -105,22 +105,8 @@ def export_cohort(service: IssuerService, job_id: str, actor: str, key: bytes,
     now = service.clock()
     fw = service.framework()
     with service.sessions.begin() as s:
-        job = s.get(CohortJob, job_id)
-        if job is None:
-            raise NotFound(f"no cohort job {job_id!r}")
-        if job.finished_at is None:
-            raise IssuerError("this cohort job is still running: export what it issued once "
-                              "it is done")
-        wanted = _codes_by_email(job.text, fw)
-        people = _candidates(s, list(wanted))
-        credentials = _credentials(s, [p.id for p in people.values()])
-        listed: list[tuple[Candidate, IssuedCredential | None]] = []
-        for email, codes in wanted.items():
-            person = people.get(email)
-            if person is None:
-                continue  # every row of theirs was refused: never created
-            mine = [c for c in credentials.get(person.id, []) if (c.kind, c.code) in codes]
-            listed += [(person, c) for c in mine] or [(person, None)]
+        job = finished_job(s, job_id)
+        listed = job_credentials(s, job, fw)
         active = [c.id for _p, c in listed if c is not None
                   and credential_state(c, now) == "active"]
         links = holder_links(s, active, actor, key, now)
@@ -135,6 +121,35 @@ def export_cohort(service: IssuerService, job_id: str, actor: str, key: bytes,
             "rows": len(export.rows), "share_links_created": export.links_created,
             "share_links_reused": export.links_reused})
     return export
+
+
+def finished_job(s: Session, job_id: str) -> CohortJob:
+    """The job, if it is finished; NotFound, or IssuerError while it is still running."""
+    job = s.get(CohortJob, job_id)
+    if job is None:
+        raise NotFound(f"no cohort job {job_id!r}")
+    if job.finished_at is None:
+        raise IssuerError("this cohort job is still running: export what it issued once "
+                          "it is done")
+    return job
+
+
+def job_credentials(s: Session, job: CohortJob, fw: Framework
+                    ) -> list[tuple[Candidate, IssuedCredential | None]]:
+    """Each candidate of the job's file (in file order) with each of their credentials in
+    the units of their rows and the roles that include them; (candidate, None) for one
+    who has none."""
+    wanted = _codes_by_email(job.text, fw)
+    people = _candidates(s, list(wanted))
+    credentials = _credentials(s, [p.id for p in people.values()])
+    listed: list[tuple[Candidate, IssuedCredential | None]] = []
+    for email, codes in wanted.items():
+        person = people.get(email)
+        if person is None:
+            continue  # every row of theirs was refused: never created
+        mine = [c for c in credentials.get(person.id, []) if (c.kind, c.code) in codes]
+        listed += [(person, c) for c in mine] or [(person, None)]
+    return listed
 
 
 def _codes_by_email(text: str, fw: Framework) -> dict[str, set[tuple[str, str]]]:

@@ -23,6 +23,7 @@ from issuer.candidates import (
     find_candidate,
     register_candidate,
 )
+from issuer.edc.service import EdcExport
 from issuer.errors import IssuerError, NotFound
 from issuer.frameworks import FrameworkInUse
 from issuer.issuing import CandidateResult
@@ -59,6 +60,7 @@ class IssuerService:
         self.lifecycle = lifecycle.CredentialLifecycle(self.sessions)
         self.published_lists = lifecycle.PublishedLists(engine, self.sessions, self.signer)
         self.wallets = WalletIssuing(self)  # offers to wallets, copies bound to their keys
+        self.edcs = EdcExport(self.sessions, config)  # Europass: EDCs (`issuer.edc`)
 
     # -- framework and keys -----------------------------------------------------------------
     def framework(self) -> Framework:
@@ -159,6 +161,11 @@ class IssuerService:
         (see `issuer.qr_summary`), with an audit row."""
         with self.sessions.begin() as s:
             return qr_summary.sign_summary(s, self.signer, credential, actor)
+
+    def edc(self, credential_id: str) -> dict[str, Any]:
+        """The European Digital Credential of an issued credential that counts now (see
+        `issuer.edc.service`; EdcRefused otherwise)."""
+        return self.edcs.edc(credential_id, self.framework(), self.clock())
 
     # -- status ------------------------------------------------------------------------------
     def revoke(self, credential_id: str, reason: str, actor: str) -> None:

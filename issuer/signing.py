@@ -30,6 +30,11 @@ class IssuerConfig:
     # copies one OpenID4VCI access token may obtain per credential configuration
     # (S4C_WALLET_COPIES; `issuer.wallet_limits`)
     wallet_copies: int = DEFAULT_COPIES
+    # the body as a European Digital Credential names it (ELM awardingBody, `issuer.edc`):
+    # its country (ISO 3166-1 alpha-2) and eIDAS legal identifier (S4C_ISSUER_COUNTRY,
+    # S4C_ISSUER_LEGAL_ID)
+    country: str = "BE"
+    legal_identifier: str = "DEMO-0000000000"
 
 
 def context_store() -> ContextStore:

@@ -18,13 +18,18 @@ controlled vocabularies of AMS-constraints-mdr.ttl):
 import json
 from collections.abc import Iterable
 from datetime import datetime
+from functools import lru_cache
 from pathlib import Path
 from urllib.parse import quote
 
+import pyshacl
 from babel.core import get_global
+from rdflib import Graph
 
 from registry.snapshot import TrustAnchor, TrustSnapshot
 from schemas.framework import Framework, load_reference_framework
+from vc.elm.contexts import elm_store
+from vc.elm.shacl import SHAPES_DIR, SHAPES_FILES, UNDEFINED_VOCAB, to_graph
 from vc.trust import Accreditation, TrustedIssuer
 
 EDC_AP_CONTEXT = "http://data.europa.eu/snb/model/context/edc-ap"
@@ -145,11 +150,39 @@ def file_name(accreditation_id: str) -> str:
     return quote(accreditation_id.rsplit("/", 1)[-1].rsplit(":", 1)[-1], safe="-_.") + ".jsonld"
 
 
+@lru_cache(maxsize=1)
+def _ams_shapes() -> Graph:
+    graph = Graph()
+    graph.parse(SHAPES_DIR / SHAPES_FILES["ams"], format="turtle")
+    return graph
+
+
+def ams_violations(document: dict) -> list[str]:
+    """What keeps `document` from AMS-constraints.ttl (the pinned copy), as pyshacl says it;
+    [] when it conforms. The AMS shapes are run as the EU wrote them, without the ELM class
+    hierarchy: they name elm:Agent and elm:Organisation side by side (sh:or) where both are
+    meant, and with rdfs:subClassOf every Organisation would also meet the closed AgentShape,
+    which forbids the legalName the OrganisationShape requires."""
+    graph = to_graph(document, elm_store())
+    undefined = sorted({f"undefined term {p}" for _s, p, _o in graph
+                        if str(p).startswith(UNDEFINED_VOCAB)})
+    conforms, _report, text = pyshacl.validate(graph, shacl_graph=_ams_shapes(),
+                                               inference="none", do_owl_imports=False)
+    return undefined + ([] if conforms else text.split("Constraint Violation")[1:])
+
+
 def export_elm_accreditations(snapshot: TrustSnapshot, out_dir: Path) -> list[Path]:
-    """Write one `<id>.jsonld` per accreditation into `out_dir` (created if missing)."""
+    """Write one `<id>.jsonld` per accreditation into `out_dir` (created if missing); each is
+    checked against the AMS shapes first, and none is written unless all conform."""
+    documents = elm_accreditations(snapshot)
+    for document in documents:
+        found = ams_violations(document)
+        if found:
+            raise ValueError(f"accreditation {document['@id']} does not conform to the AMS "
+                             f"shapes ({len(found)} violations): {found[0][:400]}")
     out_dir.mkdir(parents=True, exist_ok=True)
     written = []
-    for document in elm_accreditations(snapshot):
+    for document in documents:
         path = out_dir / file_name(document["@id"])
         path.write_text(json.dumps(document, ensure_ascii=False, indent=2) + "\n",
                         encoding="utf-8")

@@ -8,6 +8,7 @@ import pytest
 from click.testing import CliRunner
 from europass_shapes import AMS_SHAPES, violations
 
+from registry.elm_accreditations import ams_violations
 from web.cli import main
 from web.registry_setup import open_registry
 from web.settings import Settings
@@ -37,7 +38,10 @@ def test_every_accreditation_conforms_to_the_ams_shapes(exported) -> None:
     _data, documents = exported
     assert len(documents) == 2  # the demo body is accredited by two anchors
     for document in documents:
+        # the EU's files in ../shared (with the controlled-vocabulary shapes), and the pinned
+        # copy the export itself checks with
         assert violations(document, *AMS_SHAPES) == [], document["@id"]
+        assert ams_violations(document) == [], document["@id"]
 
 
 def test_the_export_says_who_accredits_whom_for_what_where_and_when(exported) -> None:
@@ -74,6 +78,9 @@ def test_the_shapes_are_live_an_accreditation_without_its_agent_is_refused(expor
     _data, documents = exported
     broken = {k: v for k, v in documents[0].items() if k != "accreditingAgent"}
     assert any("accreditingAgent" in v for v in violations(broken, *AMS_SHAPES))
+    assert any("accreditingAgent" in v for v in ams_violations(broken))
+    stray = {**documents[0], "limitQualification": documents[0]["limitEQFLevel"]}
+    assert ams_violations(stray) != []  # the AMS shape is closed
     foreign = json.loads(json.dumps(documents[0]))
     foreign["limitJurisdiction"]["inScheme"]["@id"] = "http://example.org/not-the-atu-table"
     assert violations(foreign, *AMS_SHAPES) != []

@@ -24,6 +24,7 @@ from pyhanko.pdf_utils.reader import PdfFileReader
 from pypdf import PdfReader
 
 from issuer.demo import seed_demo
+from issuer.edc.sealing import sealed_payload
 from issuer.holder_sign_in import find_holder, make_link
 from issuer.officers import add_officer
 from issuer.seal.demo import ensure_demo_seal
@@ -171,10 +172,13 @@ def test_the_credential_is_attached_as_an_associated_file(sealed: Path, body: Bo
     reader = PdfReader(sealed)
     attached = reader.attachments["credential.json"][0]
     assert json.loads(attached) == _role(body)
+    # the same credential as a sealed European Digital Credential (JAdES), for Europass
+    edc = sealed_payload(json.loads(reader.attachments["europass.jsonld"][0]))
+    assert edc["type"] == ["VerifiableCredential", "EuropeanDigitalCredential"]
     catalogue = reader.trailer["/Root"]
-    [spec] = [a.get_object() for a in catalogue["/AF"]]  # ISO 32000-2 §14.13
-    assert spec["/AFRelationship"] == "/Source"
-    assert spec["/F"] == "credential.json"
+    specs = {a.get_object()["/F"]: a.get_object() for a in catalogue["/AF"]}  # §14.13
+    assert set(specs) == {"credential.json", "europass.jsonld"}
+    assert {spec["/AFRelationship"] for spec in specs.values()} == {"/Source"}
 
 
 def test_the_employer_page_checks_the_seal_and_the_credential_in_one_step(
@@ -241,3 +245,5 @@ def test_the_holder_downloads_it_from_their_page(body: Body) -> None:
     assert pdf.status_code == 200 and pdf.data.startswith(b"%PDF")
     text = PdfReader(io.BytesIO(pdf.data)).pages[0].extract_text()
     assert "С настоящото се удостоверява, че" in text
+    # the same page again is the same sealed file (not sealed and time-stamped anew)
+    assert client.get(f"/holder/certificate-pdf/{role['id']}?lang=bg").data == pdf.data

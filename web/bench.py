@@ -111,7 +111,8 @@ def measure_batch_issue(candidates: int = 2000, database_url: str | None = None,
 
 
 def run(n: int = 2000, budget: float = 4.0, batch_candidates: int = 2000,
-        api_seconds: float = 10, peers: bool = False, oid4vci_seconds: float = 10) -> dict:
+        api_seconds: float = 10, peers: bool = False, oid4vci_seconds: float = 10,
+        seal_edcs: int = 0, edc_shacl: bool = True) -> dict:
     key = Ed25519Multikey.generate()
     did = did_key_from_public_key(key.public_key)
     vm = f"{did}#{key.public_key_multibase}"
@@ -174,6 +175,14 @@ def run(n: int = 2000, budget: float = 4.0, batch_candidates: int = 2000,
         from web.bench_oid4vci import measure_oid4vci_issue
 
         results.update(measure_oid4vci_issue(n_seconds=oid4vci_seconds))
+    if seal_edcs:
+        from web.bench_seal import measure_edc_seal
+
+        results.update(measure_edc_seal(seal_edcs, workers=os.cpu_count() or 2))
+    if edc_shacl:  # the format check of European Digital Credentials (issue 25)
+        from web.bench_edc import measure_edc_shacl
+
+        results.update(measure_edc_shacl())
     if peers:  # a local ACA-Py agent: its own rates, next to ours (needs the `agent` extra)
         from issuer.aries.benchmark import measure_acapy
 
@@ -197,15 +206,24 @@ def run(n: int = 2000, budget: float = 4.0, batch_candidates: int = 2000,
 @click.option("--oid4vci-seconds", default=10.0, show_default=True,
               help="Load time for oid4vci_issue_per_s: complete OpenID4VCI pre-authorized "
                    "flows (token, nonce, SD-JWT VC) through gunicorn (0 to skip).")
+@click.option("--seal-edcs", default=2000, show_default=True,
+              help="European Digital Credentials for edc_seal_per_s: built and sealed (JAdES "
+                   "B-T, demo seal, a local TSA over HTTP) through a job queue, one worker "
+                   "per core (0 to skip).")
 @click.option("--peers", is_flag=True,
               help="Also measure a local ACA-Py agent: acapy_issue_per_s, acapy_verify_per_s.")
+@click.option("--edc-shacl/--no-edc-shacl", default=True, show_default=True,
+              help="edc_shacl_ms: SHACL validation time per European Digital Credential.")
 def bench(as_json: bool, n: int, budget: float, batch_candidates: int,
-          api_seconds: float, oid4vci_seconds: float, peers: bool) -> None:
+          api_seconds: float, oid4vci_seconds: float, seal_edcs: int, peers: bool,
+          edc_shacl: bool) -> None:
     """Measure signing and verification rates (one process, one core), batch issuing
     through the job queue (one worker per core; SQLite, and PostgreSQL when installed), and
     the verification API through the production server: under wrk, and cold after a
-    start; and OpenID4VCI issuing of SD-JWT VCs to wallets through the same server."""
-    results = run(n, budget, batch_candidates, api_seconds, peers, oid4vci_seconds)
+    start; OpenID4VCI issuing of SD-JWT VCs to wallets through the same server; European
+    Digital Credentials sealed through a job queue; and their SHACL format check."""
+    results = run(n, budget, batch_candidates, api_seconds, peers, oid4vci_seconds,
+                  seal_edcs, edc_shacl)
     if as_json:
         click.echo(json.dumps(results))
         return

@@ -6,6 +6,7 @@ the chosen language's catalogue, like the holder's e-mail, so the same PDF is ma
 holder's page, the officer's console or a worker. What the page states is read from the signed
 credential (`certificate_text`), the role's units from the framework in use.
 """
+import hashlib
 import json
 import re
 from dataclasses import dataclass
@@ -13,9 +14,13 @@ from dataclasses import dataclass
 from flask import Response
 
 from issuer.certificate_pdf import CertificateSheet, certificate_pdf
+from issuer.edc.service import EdcRefused, EdcSealFailed
+from issuer.errors import IssuerError
 from issuer.pdf_seal import Attachment, PdfSeal
+from issuer.service import IssuerService
 from schemas.framework import Framework, FrameworkError, localized
 from vc.qr import qr_png
+from web.edc_downloads import EDC_MEDIA_TYPE, edc_bytes
 from web.holder_pages import certificate_text
 from web.i18n import DEFAULT_LANGUAGE, LANGUAGES, read_catalogues
 from web.issuer_reads import CredentialRow
@@ -56,6 +61,18 @@ VOID_NOTES = {
 }
 CREDENTIAL_FILE = N_("The signed W3C Verifiable Credential this certificate shows")
 SEAL_REASON = N_("Sealed by the issuer of this certificate")
+EDC_FILE = N_("The same credential as a European Digital Credential (Europass), sealed by "
+              "its issuer")
+
+
+def sealed_edc(issuer: IssuerService, credential_id: str) -> dict | None:
+    """The credential's sealed EDC to attach; None when it gets none now (revoked, suspended,
+    expired, no longer in the framework) or the seal cannot be made just now: the PDF is
+    still made, with the W3C credential only."""
+    try:
+        return issuer.edc(credential_id)
+    except (EdcRefused, EdcSealFailed, IssuerError):
+        return None
 
 
 def pdf_language(requested: str | None) -> str:
@@ -88,6 +105,7 @@ class CertificateRequest:
     link: str  # the share link its QR code holds
     lang: str
     framework: Framework
+    edc: dict | None = None  # the sealed European Digital Credential, when it counts now
 
 
 def certificate_sheet(request: CertificateRequest) -> CertificateSheet:
@@ -124,8 +142,17 @@ def sealed_certificate(request: CertificateRequest, seal: PdfSeal) -> bytes:
     credential = json.dumps(request.document, ensure_ascii=False, indent=2).encode()
     attachments = [Attachment("credential.json", credential, "application/vc+ld+json",
                               _say(CREDENTIAL_FILE, request.lang))]
+    if request.edc is not None:
+        attachments.append(Attachment("europass.jsonld", edc_bytes(request.edc),
+                                      EDC_MEDIA_TYPE, _say(EDC_FILE, request.lang)))
     return seal.seal(certificate_pdf(certificate_sheet(request)), attachments,
                      reason=_say(SEAL_REASON, request.lang))
+
+
+def certificate_key(request: CertificateRequest) -> tuple[str, ...]:
+    """What a sealed certificate shows: the signed credential, its state, language and link."""
+    digest = hashlib.sha256(json.dumps(request.document, sort_keys=True).encode()).hexdigest()
+    return (request.row.id, digest, request.row.state, request.lang, request.link)
 
 
 def pdf_name(row: CredentialRow, lang: str) -> str:

@@ -3,12 +3,14 @@ import contextlib
 import os
 import secrets
 from dataclasses import dataclass
+from functools import partial
 from pathlib import Path
 
 from sqlalchemy import Engine
 from sqlalchemy.orm import Session
 
 from issuer.audit import record_audit_event
+from issuer.edc.sealing import Seal, SealOnFirstUse
 from issuer.service import IssuerConfig, IssuerService
 from vc.key_store import KeyStore, StoredKey, load_passphrase
 from web.db import make_engine, upgrade, write_gate
@@ -79,11 +81,22 @@ def issuer_service_for(settings: Settings, keys: KeyStore | None = None,
                        engine: Engine | None = None) -> IssuerService:
     """The issuer of the data directory (the one place an `IssuerService` is built);
     `engine`: the app's one engine (`web.wiring`), else one of its own."""
-    return IssuerService(
+    service = IssuerService(
         engine or make_engine(settings.database_url), keys or open_issuer_keys(settings),
         IssuerConfig(did=settings.issuer_did, name=settings.issuer_name,
-                     public_url=settings.public_url, wallet_copies=settings.wallet_copies),
+                     public_url=settings.public_url, wallet_copies=settings.wallet_copies,
+                     country=settings.issuer_country,
+                     legal_identifier=settings.issuer_legal_id),
         write_gate=write_gate(settings.database_url))
+    # EDCs leave sealed with the body's seal (issue 25), opened when the first one is made
+    service.edcs.seal = SealOnFirstUse(partial(_issuer_seal, settings))
+    return service
+
+
+def _issuer_seal(settings: Settings) -> Seal:
+    from web.seal_keys import issuer_seal  # it reads this module's key_passphrase
+
+    return issuer_seal(settings)
 
 
 def prepare_data_dir(settings: Settings) -> PreparedDataDir:

@@ -9,7 +9,7 @@ app's secret key, so only this server, not its database alone, can show a link a
 import base64
 import json
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from flask import (
     Blueprint,
@@ -28,6 +28,7 @@ from vc.language_maps import language_map
 from vc.qr import qr_png
 from web import issuer_reads as reads
 from web.auth import login_required
+from web.edc_downloads import edc_download
 from web.i18n import (  # the partner languages, in the order a certificate lists them
     LANGUAGES,
     current_language,
@@ -119,10 +120,12 @@ def certificate_pdf(credential_id: str) -> Response:
     """The sealed PDF certificate, in `?lang=` (a partner language), else the console's."""
     from web.certificate_sheets import (  # it reads certificate_text from this module
         CertificateRequest,
+        certificate_key,
         pdf_download,
         pdf_language,
         pdf_name,
         sealed_certificate,
+        sealed_edc,
     )
 
     row, document = _record(credential_id)
@@ -130,9 +133,9 @@ def certificate_pdf(credential_id: str) -> Response:
     link = share_url(current_share(services.issuer.sessions, credential_id, share_key(),
                                    g.officer))
     lang = pdf_language(request.args.get("lang") or current_language())
-    pdf = sealed_certificate(CertificateRequest(row, document, link, lang,
-                                                services.issuer.framework()),
-                             services.body_seal.get())
+    made = CertificateRequest(row, document, link, lang, services.issuer.framework())
+    pdf = services.body_seal.certificate(certificate_key(made), lambda seal: sealed_certificate(
+        replace(made, edc=sealed_edc(services.issuer, row.id)), seal))
     return pdf_download(pdf, pdf_name(row, lang))
 
 
@@ -151,6 +154,14 @@ def download(credential_id: str) -> Response:
     response.headers["Content-Disposition"] = f'attachment; filename="{download_name(row)}"'
     response.headers["Cache-Control"] = "no-store"
     return response
+
+
+@holder_pages.get("/credentials/<path:credential_id>/europass")
+@login_required
+def europass(credential_id: str) -> Response:
+    """The officer's copy of the credential's European Digital Credential."""
+    row, _document = _record(credential_id)
+    return edc_download(row.id, row.code)
 
 
 @holder_pages.get("/shares/<token>/credential")

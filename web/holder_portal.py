@@ -8,6 +8,7 @@ Every page is the holder's own: a credential of someone else answers 404, as one
 not exist. Forms carry the CSRF token of the session.
 """
 import json
+from dataclasses import replace
 from datetime import UTC, datetime, timedelta
 from urllib.parse import urlencode
 
@@ -39,12 +40,15 @@ from web import issuer_reads as reads
 from web.auth import CSRF_FIELD, protect_forms, safe_next
 from web.certificate_sheets import (
     CertificateRequest,
+    certificate_key,
     pdf_download,
     pdf_language,
     pdf_name,
     sealed_certificate,
+    sealed_edc,
 )
 from web.confirmation import confirmed
+from web.edc_downloads import edc_download
 from web.holder_pages import _png_data_url, certificate_text, download_name, share_key, share_url
 from web.i18n import LANGUAGES, choose_language_with, current_language
 from web.job_queue import QueueUnavailable
@@ -254,6 +258,13 @@ def download(credential_id: str) -> Response:
     return response
 
 
+@holder_portal.get("/europass/<path:credential_id>")
+def europass(credential_id: str) -> Response:
+    """The credential as a European Digital Credential, for the holder's Europass profile."""
+    row, _document = _own(credential_id)
+    return edc_download(row.id, row.code)
+
+
 def _certificate_link(row: reads.CredentialRow) -> str:
     """The share link a certificate's QR code holds: the active one, else a new one."""
     shares = shares_of(current_services().issuer.sessions, row.id, share_key())
@@ -284,9 +295,9 @@ def certificate_pdf(credential_id: str) -> Response:
     row, document = _own(credential_id)
     lang = pdf_language(current_language())
     services = current_services()
-    pdf = sealed_certificate(CertificateRequest(row, document, _certificate_link(row), lang,
-                                                services.issuer.framework()),
-                             services.body_seal.get())
+    made = CertificateRequest(row, document, _certificate_link(row), lang, services.issuer.framework())
+    pdf = services.body_seal.certificate(certificate_key(made), lambda seal: sealed_certificate(
+        replace(made, edc=sealed_edc(services.issuer, row.id)), seal))
     return pdf_download(pdf, pdf_name(row, lang))
 
 

@@ -12,6 +12,7 @@ from sqlalchemy.engine import make_url
 
 from issuer.wallet_limits import DEFAULT_COPIES, MAX_COPIES
 from vc.did_web import did_web_from_url
+from vc.elm.concepts import COUNTRIES
 from vc.key_store import keys_dir
 
 PASSPHRASE_ENV = "S4C_KEY_PASSPHRASE"  # noqa: S105 - the variable's name, not a passphrase
@@ -20,6 +21,8 @@ DEFAULT_PUBLIC_URL = "http://127.0.0.1:8000"
 
 
 DEFAULT_ISSUER_NAME = "Demo Smart City Certification Body (DEMO)"
+DEFAULT_ISSUER_COUNTRY = "BE"
+DEFAULT_ISSUER_LEGAL_ID = "DEMO-0000000000"  # the demo body's eIDAS legal identifier
 # The one connection pool of each worker process (PostgreSQL): SQLAlchemy's own defaults.
 DEFAULT_DB_POOL_SIZE = 5
 DEFAULT_DB_MAX_OVERFLOW = 10
@@ -57,6 +60,16 @@ def _extra_contexts(value: str | None) -> Path | None:
 
 
 BROKER_SCHEMES = ("redis", "rediss", "unix")
+
+
+def _country(value: str | None) -> str:
+    if not value:
+        return DEFAULT_ISSUER_COUNTRY
+    code = value.strip().upper()
+    if code not in COUNTRIES:
+        raise ValueError(f"S4C_ISSUER_COUNTRY must be an ISO 3166-1 alpha-2 country code "
+                         f"(one of {', '.join(sorted(COUNTRIES))}), not {value[:40]!r}")
+    return code
 
 
 def _wallet_copies(value: str | None) -> int:
@@ -117,6 +130,11 @@ class Settings:
     key_passphrase: str | None = field(default=None, repr=False)
     # The certification body's name as its credentials show it (S4C_ISSUER_NAME).
     issuer_name: str = DEFAULT_ISSUER_NAME
+    # The body as its European Digital Credentials name it (`issuer.edc`): the country it is
+    # established in (S4C_ISSUER_COUNTRY, ISO 3166-1 alpha-2) and its eIDAS legal identifier
+    # (S4C_ISSUER_LEGAL_ID, e.g. its VAT number "VATBE-0123456789").
+    issuer_country: str = DEFAULT_ISSUER_COUNTRY
+    issuer_legal_id: str = DEFAULT_ISSUER_LEGAL_ID
     # Reverse proxies in front of s4c whose X-Forwarded-For/-Proto to believe
     # (S4C_TRUSTED_PROXIES): login throttling and the holder sign-in limit count per client
     # address, which behind a proxy is only known from that header. 0: take the
@@ -185,6 +203,7 @@ class Settings:
         cls, data_dir: Path | None = None, environ: Mapping[str, str] | None = None
     ) -> "Settings":
         """Reads S4C_DATA_DIR, DATABASE_URL, S4C_PUBLIC_URL, S4C_KEY_PASSPHRASE, S4C_ISSUER_NAME,
+        S4C_ISSUER_COUNTRY, S4C_ISSUER_LEGAL_ID,
         S4C_TRUSTED_PROXIES, S4C_BROKER_URL, S4C_ALLOW_LOOPBACK_FETCH, S4C_TRUST_LIST,
         S4C_TRUST_OPERATOR_DID, S4C_SEAL_ANCHORS_DIR, S4C_TRUSTED_LIST, S4C_EXTRA_CONTEXTS, S4C_SD_JWT_KEY, S4C_SD_JWT_CHAIN,
         S4C_SMTP_URL, S4C_MAIL_FROM, S4C_WALLET_COPIES, S4C_DB_POOL_SIZE,
@@ -201,6 +220,8 @@ class Settings:
             public_url=(env.get("S4C_PUBLIC_URL") or DEFAULT_PUBLIC_URL).rstrip("/"),
             key_passphrase=env.get(PASSPHRASE_ENV),
             issuer_name=env.get("S4C_ISSUER_NAME") or DEFAULT_ISSUER_NAME,
+            issuer_country=_country(env.get("S4C_ISSUER_COUNTRY")),
+            issuer_legal_id=(env.get("S4C_ISSUER_LEGAL_ID") or DEFAULT_ISSUER_LEGAL_ID).strip(),
             trusted_proxies=_proxy_count(env.get("S4C_TRUSTED_PROXIES")),
             broker_url=_broker_url(env.get("S4C_BROKER_URL")),
             allow_loopback_fetch=_flag(env.get("S4C_ALLOW_LOOPBACK_FETCH")),

@@ -14,10 +14,11 @@ never trusted by a verifier that does not hold the demo CAs as anchors.
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 from cryptography import x509
 
-from vc.jades.seal import SealSigner
+from vc.jades.seal import SealSigner, seal_document
 from vc.timestamps import HttpTimeStamper, TimeStamper
 
 
@@ -52,6 +53,11 @@ class Seal:
     @property
     def is_demo(self) -> bool:
         return bool(self.demo_anchors)
+
+    def __call__(self, document: dict[str, Any]) -> dict[str, Any]:
+        """`document` sealed (JAdES baseline B-T, JWS JSON serialisation, RFC 7797): what
+        the holder keeps. A `Seal` is the seal callable `issuer.edc` takes."""
+        return seal_document(document, self.signer, self.timestamper)
 
 
 class SealConfigError(ValueError):

@@ -23,6 +23,7 @@ import hashlib
 import json
 from collections.abc import Sequence
 from datetime import UTC, datetime
+from functools import lru_cache
 from typing import Any, Protocol
 
 from asn1crypto import cms
@@ -148,14 +149,22 @@ def signing_time(now: datetime | None = None) -> str:
     return (now or datetime.now(UTC)).astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
 
 
+@lru_cache(maxsize=16)
+def _certificate_references(chain: tuple[x509.Certificate, ...]) -> tuple[str, str, list[str]]:
+    """kid, x5t#S256 and x5c of a chain: the same for every seal of one key, made once."""
+    leaf = chain[0]
+    return (issuer_serial_kid(leaf), b64url(hashlib.sha256(_der(leaf)).digest()),
+            [base64.b64encode(_der(c)).decode("ascii") for c in chain])
+
+
 def protected_header(signer: SealSigner, now: datetime | None = None) -> dict[str, Any]:
-    leaf = signer.chain[0]
+    kid, thumbprint, x5c = _certificate_references(tuple(signer.chain))
     return {
         "alg": signer.algorithm,
         "cty": SEAL_CTY,
-        "kid": issuer_serial_kid(leaf),
-        "x5t#S256": b64url(hashlib.sha256(_der(leaf)).digest()),
-        "x5c": [base64.b64encode(_der(c)).decode("ascii") for c in signer.chain],
+        "kid": kid,
+        "x5t#S256": thumbprint,
+        "x5c": list(x5c),
         "typ": SEAL_TYP,
         "b64": False,
         "sigT": signing_time(now),

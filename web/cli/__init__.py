@@ -5,6 +5,7 @@ import click
 
 from web.bench import bench
 from web.cli.agent_commands import agent
+from web.cli.edc_commands import edc
 from web.cli.holder_commands import COMMANDS as HOLDER_COMMANDS
 from web.cli.issuer_commands import COMMANDS as ISSUER_COMMANDS
 from web.cli.job_commands import COMMANDS as JOB_COMMANDS
@@ -44,6 +45,7 @@ main.add_command(serve)
 main.add_command(vc)
 for command in ISSUER_COMMANDS + JOB_COMMANDS:
     main.add_command(command)
+main.add_command(edc)
 main.add_command(bench)
 main.add_command(registry)
 main.add_command(agent)

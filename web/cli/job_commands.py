@@ -15,6 +15,7 @@ from issuer import cohort_jobs
 from issuer.batch import BatchSummary
 from issuer.service import IssuerError
 from web.cli.context import issuer_service, job_queue
+from web.cli.edc_commands import jobs_export_edcs
 from web.mailer import MailError
 from web.settings import Settings
 
@@ -216,4 +217,5 @@ def jobs_export(settings: Settings, job_id: str, output: str | None, actor: str)
                f"{export.links_created} created (valid for one year)", err=True)
 
 
+jobs.add_command(jobs_export_edcs)
 COMMANDS = [worker, issue_batch, jobs]
