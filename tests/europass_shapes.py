@@ -4,12 +4,10 @@
 Until vc/elm/shacl.py exists on this branch this is the tests' own pyshacl call; the documents
 name the edc-ap context by URL, which is never fetched: the local copy is put in its place."""
 import json
-import os
 from functools import cache
 from pathlib import Path
 
-import pytest
-from conftest import PROJECT_ROOT, on_ci
+from europass_files import europass_or_skip
 from pyshacl import validate
 from rdflib import Graph
 
@@ -18,14 +16,7 @@ EDC_AP_CONTEXT = "http://data.europa.eu/snb/model/context/edc-ap"
 
 def europass_dir() -> Path:
     """The shared Europass folder; skipped without it (a failure under CI)."""
-    configured = os.environ.get("S4C_EUROPASS")
-    folder = Path(configured) if configured else PROJECT_ROOT.parent / "shared" / "europass"
-    if not (folder / "elm").is_dir():
-        reason = f"the EU's ELM files are missing: {folder} (set S4C_EUROPASS)"
-        if on_ci():
-            pytest.fail(f"CI must run the Europass tests: {reason}", pytrace=False)
-        pytest.skip(reason)
-    return folder
+    return europass_or_skip()
 
 
 @cache

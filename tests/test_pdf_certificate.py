@@ -22,12 +22,16 @@ from flask import Flask
 from flask.testing import FlaskClient
 from pyhanko.pdf_utils.reader import PdfFileReader
 from pypdf import PdfReader
+from seal_fixtures import new_key, seal_ca, seal_certificate
 
+from issuer.certificate_pdf import CertificateSheet, certificate_pdf
 from issuer.demo import seed_demo
 from issuer.edc.sealing import sealed_payload
 from issuer.holder_sign_in import find_holder, make_link
 from issuer.officers import add_officer
+from issuer.pdf_seal import pdf_seal
 from issuer.seal.demo import ensure_demo_seal
+from vc.jades.seal import PrivateKeySigner
 from vc.tsa import make_demo_tsa, serve_tsa
 from verifier.pdf_input import _pictures, _qr_texts
 from web.app import create_app
@@ -247,3 +251,20 @@ def test_the_holder_downloads_it_from_their_page(body: Body) -> None:
     assert "С настоящото се удостоверява, че" in text
     # the same page again is the same sealed file (not sealed and time-stamped anew)
     assert client.get(f"/holder/certificate-pdf/{role['id']}?lang=bg").data == pdf.data
+
+
+def test_an_es256_seal_key_seals_a_pdf_that_pdfsig_accepts(tmp_path: Path) -> None:
+    """The seal key behind pyhanko is the body's SealSigner, whatever its algorithm: an
+    ES256 key's JWS signature (R || S) becomes the DER signature CMS needs."""
+    ca = seal_ca()
+    key = new_key("ES256")
+    signer = PrivateKeySigner(key, [seal_certificate(ca, key.public_key(), "ES256 body eSeal "
+                                                     "(DEMO)"), ca.certificate])
+    page = certificate_pdf(CertificateSheet(
+        title="t", kicker="k", lead="l", holder="Ana", holder_note="n", statement="s",
+        names=[("English", "Smart City Project Manager")], facts=[]))
+    sealed = tmp_path / "es256.pdf"
+    sealed.write_bytes(pdf_seal(signer, None, None, "ES256 body").seal(page))
+    said = _pdfsig(sealed)
+    assert "Signature is Valid." in said, said
+    assert "Signer Certificate Common Name: ES256 body eSeal (DEMO)" in said
