@@ -21,7 +21,7 @@ from cryptography.x509.oid import NameOID
 from flask import Flask
 from flask.testing import FlaskClient
 from pyhanko.pdf_utils.reader import PdfFileReader
-from pypdf import PdfReader
+from pypdf import PdfReader, PdfWriter
 from seal_fixtures import new_key, seal_ca, seal_certificate
 
 from issuer.certificate_pdf import CertificateSheet, certificate_pdf
@@ -268,3 +268,26 @@ def test_an_es256_seal_key_seals_a_pdf_that_pdfsig_accepts(tmp_path: Path) -> No
     said = _pdfsig(sealed)
     assert "Signature is Valid." in said, said
     assert "Signer Certificate Common Name: ES256 body eSeal (DEMO)" in said
+
+
+def test_a_credential_swapped_in_after_sealing_is_refused(sealed: Path, body: Body) -> None:
+    """An incremental update (ISO 32000-2 §7.5.6) leaves the sealed revision intact: the seal
+    over it still verifies, but the file now carries another credential than the page shows.
+    The seal must cover the whole file."""
+    other = next(d for k, d in body.credentials.items() if not k.startswith("role-"))
+    writer = PdfWriter(io.BytesIO(sealed.read_bytes()), incremental=True)
+    writer.add_attachment("credential.json", json.dumps(other).encode())
+    swapped = io.BytesIO()
+    writer.write(swapped)
+    assert swapped.getvalue().startswith(sealed.read_bytes())  # the sealed bytes, then more
+    client = body.app.test_client()
+    posted = client.post("/verify?lang=en", data={"photo": (io.BytesIO(swapped.getvalue()),
+                                                            "c.pdf")},
+                         content_type="multipart/form-data")
+    assert posted.status_code == 303
+    kept = body.app.extensions["s4c"].kept.get(posted.headers["Location"].split("?")[0]
+                                                .rsplit("/", 1)[1])
+    assert kept is not None
+    seal = next(c for c in kept["report"]["checks"] if c["id"] == "pdf-seal")
+    assert seal["finding"]["code"] == "pdf-seal.changed-after-sealing"
+    assert kept["report"]["verdict"] == "forged-or-malformed"
