@@ -9,7 +9,7 @@ credential (`certificate_text`), the role's units from the framework in use.
 import hashlib
 import json
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from flask import Response
 
@@ -24,6 +24,7 @@ from web.edc_downloads import EDC_MEDIA_TYPE, edc_bytes
 from web.holder_pages import certificate_text
 from web.i18n import DEFAULT_LANGUAGE, LANGUAGES, read_catalogues
 from web.issuer_reads import CredentialRow
+from web.services import Services
 
 
 def N_(text: str) -> str:  # gettext's name for "mark for extraction"
@@ -153,6 +154,15 @@ def certificate_key(request: CertificateRequest) -> tuple[str, ...]:
     """What a sealed certificate shows: the signed credential, its state, language and link."""
     digest = hashlib.sha256(json.dumps(request.document, sort_keys=True).encode()).hexdigest()
     return (request.row.id, digest, request.row.state, request.lang, request.link)
+
+
+def certificate_pdf_of(services: Services, row: CredentialRow, document: dict, link: str,
+                       lang: str) -> bytes:
+    """The sealed PDF certificate of `row` (its EDC attached while it counts), made once per
+    credential, state, language and link (`web.seal_setup.BodySeal`)."""
+    made = CertificateRequest(row, document, link, lang, services.issuer.framework())
+    return services.body_seal.certificate(certificate_key(made), lambda seal: sealed_certificate(
+        replace(made, edc=sealed_edc(services.issuer, row.id)), seal))
 
 
 def pdf_name(row: CredentialRow, lang: str) -> str:

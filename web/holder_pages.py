@@ -9,7 +9,7 @@ app's secret key, so only this server, not its database alone, can show a link a
 import base64
 import json
 import re
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 
 from flask import (
     Blueprint,
@@ -119,13 +119,10 @@ def certificate(credential_id: str) -> Response:
 def certificate_pdf(credential_id: str) -> Response:
     """The sealed PDF certificate, in `?lang=` (a partner language), else the console's."""
     from web.certificate_sheets import (  # it reads certificate_text from this module
-        CertificateRequest,
-        certificate_key,
+        certificate_pdf_of,
         pdf_download,
         pdf_language,
         pdf_name,
-        sealed_certificate,
-        sealed_edc,
     )
 
     row, document = _record(credential_id)
@@ -133,10 +130,8 @@ def certificate_pdf(credential_id: str) -> Response:
     link = share_url(current_share(services.issuer.sessions, credential_id, share_key(),
                                    g.officer))
     lang = pdf_language(request.args.get("lang") or current_language())
-    made = CertificateRequest(row, document, link, lang, services.issuer.framework())
-    pdf = services.body_seal.certificate(certificate_key(made), lambda seal: sealed_certificate(
-        replace(made, edc=sealed_edc(services.issuer, row.id)), seal))
-    return pdf_download(pdf, pdf_name(row, lang))
+    return pdf_download(certificate_pdf_of(services, row, document, link, lang),
+                        pdf_name(row, lang))
 
 
 def download_name(row: reads.CredentialRow) -> str:

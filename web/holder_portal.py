@@ -8,7 +8,6 @@ Every page is the holder's own: a credential of someone else answers 404, as one
 not exist. Forms carry the CSRF token of the session.
 """
 import json
-from dataclasses import replace
 from datetime import UTC, datetime, timedelta
 from urllib.parse import urlencode
 
@@ -38,15 +37,7 @@ from vc.qr import QRPayloadError, qr_png
 from verifier.qr_payload import self_contained_png
 from web import issuer_reads as reads
 from web.auth import CSRF_FIELD, protect_forms, safe_next
-from web.certificate_sheets import (
-    CertificateRequest,
-    certificate_key,
-    pdf_download,
-    pdf_language,
-    pdf_name,
-    sealed_certificate,
-    sealed_edc,
-)
+from web.certificate_sheets import certificate_pdf_of, pdf_download, pdf_language, pdf_name
 from web.confirmation import confirmed
 from web.edc_downloads import edc_download
 from web.holder_pages import _png_data_url, certificate_text, download_name, share_key, share_url
@@ -295,10 +286,8 @@ def certificate_pdf(credential_id: str) -> Response:
     row, document = _own(credential_id)
     lang = pdf_language(current_language())
     services = current_services()
-    made = CertificateRequest(row, document, _certificate_link(row), lang, services.issuer.framework())
-    pdf = services.body_seal.certificate(certificate_key(made), lambda seal: sealed_certificate(
-        replace(made, edc=sealed_edc(services.issuer, row.id)), seal))
-    return pdf_download(pdf, pdf_name(row, lang))
+    return pdf_download(certificate_pdf_of(services, row, document, _certificate_link(row),
+                                           lang), pdf_name(row, lang))
 
 
 @holder_portal.post("/shares")
