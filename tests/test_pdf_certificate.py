@@ -29,7 +29,7 @@ from issuer.demo import seed_demo
 from issuer.edc.sealing import sealed_payload
 from issuer.holder_sign_in import find_holder, make_link
 from issuer.officers import add_officer
-from issuer.pdf_seal import pdf_seal
+from issuer.pdf_seal import Attachment, pdf_seal
 from issuer.seal.demo import ensure_demo_seal
 from vc.jades.seal import PrivateKeySigner
 from vc.tsa import make_demo_tsa, serve_tsa
@@ -291,3 +291,25 @@ def test_a_credential_swapped_in_after_sealing_is_refused(sealed: Path, body: Bo
     seal = next(c for c in kept["report"]["checks"] if c["id"] == "pdf-seal")
     assert seal["finding"]["code"] == "pdf-seal.changed-after-sealing"
     assert kept["report"]["verdict"] == "forged-or-malformed"
+
+
+def test_the_credential_is_checked_with_the_seal_whatever_the_order_of_the_files(
+        sealed: Path, body: Body) -> None:
+    reader = PdfReader(sealed)
+    credential = reader.attachments["credential.json"][0]
+    edc = reader.attachments["europass.jsonld"][0]
+    page = certificate_pdf(CertificateSheet(
+        title="t", kicker="k", lead="l", holder="Ana", holder_note="n", statement="s",
+        names=[("English", "Smart City Project Manager")], facts=[]))
+    reordered = body.app.extensions["s4c"].body_seal.get().seal(page, [
+        Attachment("a-europass.jsonld", edc, "application/ld+json", "EDC"),
+        Attachment("z-credential.json", credential, "application/vc+ld+json", "VC")])
+    client = body.app.test_client()
+    posted = client.post("/verify?lang=en", data={"photo": (io.BytesIO(reordered), "c.pdf")},
+                         content_type="multipart/form-data")
+    assert posted.status_code == 303
+    kept = body.app.extensions["s4c"].kept.get(posted.headers["Location"].split("?")[0]
+                                                .rsplit("/", 1)[1])
+    assert kept is not None
+    assert [c["finding"]["code"] for c in kept["report"]["checks"] if c["id"] == "pdf-seal"] \
+        == ["pdf-seal.valid"]

@@ -49,11 +49,19 @@ def _parse_pdf(data: bytes) -> ScannedInput:
     """The first credential or s4c QR code in a PDF: an embedded credential file first (it is
     the credential itself), then the QR codes of its pictures."""
     texts = texts_in_pdf(data)
+    edc = None
     for text in texts:
         try:
             scanned = parse_text(text)
         except QRPayloadError:
             continue
+        if scanned.sealed is not None:
+            # s4c's certificate attaches the W3C credential and its EDC: the credential is
+            # checked with the PDF's seal; an EDC alone is checked by its own seal
+            edc = edc or scanned
+            continue
         # its seal is checked beside the credential (a PDF without one says so)
         return replace(scanned, sealed_pdf=data)
+    if edc is not None:
+        return edc
     raise QRPayloadError("the PDF holds no credential and no s4c QR code")
