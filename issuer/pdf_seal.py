@@ -12,21 +12,18 @@ import io
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime
-from typing import Protocol, runtime_checkable
+from functools import cache
+from typing import TYPE_CHECKING, Any, Protocol, runtime_checkable
 
-from asn1crypto import tsp
-from asn1crypto import x509 as asn1_x509
-from asn1crypto.algos import SignedDigestAlgorithm
 from cryptography.hazmat.primitives.asymmetric.utils import encode_dss_signature
 from cryptography.hazmat.primitives.serialization import Encoding
-from pyhanko.pdf_utils import generic
-from pyhanko.pdf_utils.embed import EmbeddedFileObject, EmbeddedFileParams, FileSpec, embed_file
-from pyhanko.pdf_utils.incremental_writer import IncrementalPdfFileWriter
-from pyhanko.sign import fields, signers
-from pyhanko.sign.timestamps import HTTPTimeStamper, TimeStamper
-from pyhanko_certvalidator.registry import SimpleCertificateStore
 
 from vc.jades.seal import SealSigner
+
+if TYPE_CHECKING:  # pyhanko is imported when a PDF is sealed, not when the app starts
+    from pyhanko.pdf_utils.incremental_writer import IncrementalPdfFileWriter
+    from pyhanko.sign.signers import Signer
+    from pyhanko.sign.timestamps import TimeStamper
 
 SEAL_FIELD = "BodySeal"
 
@@ -44,8 +41,7 @@ class Attachment:
 class PdfSeal:
     """Seals PDFs with one signer; `timestamper` None makes PAdES B-B (no time-stamp)."""
 
-    def __init__(self, signer: signers.Signer, timestamper: TimeStamper | None,
-                 name: str) -> None:
+    def __init__(self, signer: "Signer", timestamper: "TimeStamper | None", name: str) -> None:
         self.signer = signer
         self.timestamper = timestamper
         self.name = name  # the body, as /Name of the signature (what readers show)
@@ -57,6 +53,9 @@ class PdfSeal:
     def seal(self, pdf: bytes, attachments: Sequence[Attachment] = (), *,
              reason: str = "", location: str = "") -> bytes:
         """`pdf` with `attachments` embedded and sealed, as new bytes."""
+        from pyhanko.pdf_utils.incremental_writer import IncrementalPdfFileWriter
+        from pyhanko.sign import fields, signers
+
         writer = IncrementalPdfFileWriter(io.BytesIO(pdf))
         for attachment in attachments:
             _attach(writer, attachment)
@@ -71,7 +70,15 @@ class PdfSeal:
         return out.getvalue()
 
 
-def _attach(writer: IncrementalPdfFileWriter, attachment: Attachment) -> None:
+def _attach(writer: "IncrementalPdfFileWriter", attachment: Attachment) -> None:
+    from pyhanko.pdf_utils import generic
+    from pyhanko.pdf_utils.embed import (
+        EmbeddedFileObject,
+        EmbeddedFileParams,
+        FileSpec,
+        embed_file,
+    )
+
     now = datetime.now(UTC)
     data = EmbeddedFileObject.from_file_data(
         writer, attachment.data, mime_type=attachment.mime_type,
@@ -84,24 +91,37 @@ def _attach(writer: IncrementalPdfFileWriter, attachment: Attachment) -> None:
         af_relationship=generic.NameObject("/Source")))
 
 
-class _SealKeySigner(signers.Signer):
-    """pyhanko's signer over the body's seal key (`vc.jades.seal.SealSigner`): the same key
-    as the EDC seals, wherever it lives (a PKCS#12 file, a PKCS#11 token, the DEMO seal)."""
+@cache
+def _seal_key_signer_class() -> type:
+    from asn1crypto import x509 as asn1_x509
+    from asn1crypto.algos import SignedDigestAlgorithm
+    from pyhanko.sign.signers import Signer
+    from pyhanko_certvalidator.registry import SimpleCertificateStore
 
-    def __init__(self, key: SealSigner) -> None:
-        chain = [asn1_x509.Certificate.load(c.public_bytes(Encoding.DER)) for c in key.chain]
-        super().__init__(
-            signing_cert=chain[0], cert_registry=SimpleCertificateStore.from_certs(chain[1:]),
-            signature_mechanism=SignedDigestAlgorithm({"algorithm": _MECHANISMS[key.algorithm]}))
-        self._key = key
+    class SealKeySigner(Signer):
+        """pyhanko's signer over the body's seal key (`vc.jades.seal.SealSigner`): the same
+        key as the EDC seals, wherever it lives (a PKCS#12 file, a PKCS#11 token, the DEMO
+        seal)."""
 
-    async def async_sign_raw(self, data: bytes, digest_algorithm: str,
-                             dry_run: bool = False) -> bytes:
-        signature = self._key.sign(data)
-        if self._key.algorithm == "ES256":  # JWS R || S (RFC 7518 §3.4) -> CMS DER (RFC 5753)
-            return encode_dss_signature(int.from_bytes(signature[:32], "big"),
-                                        int.from_bytes(signature[32:], "big"))
-        return signature
+        def __init__(self, key: SealSigner) -> None:
+            chain = [asn1_x509.Certificate.load(c.public_bytes(Encoding.DER))
+                     for c in key.chain]
+            super().__init__(
+                signing_cert=chain[0],
+                cert_registry=SimpleCertificateStore.from_certs(chain[1:]),
+                signature_mechanism=SignedDigestAlgorithm(
+                    {"algorithm": _MECHANISMS[key.algorithm]}))
+            self._key = key
+
+        async def async_sign_raw(self, data: bytes, digest_algorithm: str,
+                                 dry_run: bool = False) -> bytes:
+            signature = self._key.sign(data)
+            if self._key.algorithm == "ES256":  # JWS R || S (RFC 7518 §3.4) -> CMS DER
+                return encode_dss_signature(int.from_bytes(signature[:32], "big"),
+                                            int.from_bytes(signature[32:], "big"))
+            return signature
+
+    return SealKeySigner
 
 
 # JWS algorithm of the seal key -> the CMS signature algorithm (RFC 5754, 5758, 8419)
@@ -115,26 +135,35 @@ class Responder(Protocol):
     def respond(self, request_der: bytes) -> bytes: ...
 
 
-class _InProcessTimeStamper(TimeStamper):
-    """pyhanko's time-stamp client over an in-process RFC 3161 responder (the DEMO TSA of
-    the data directory, `vc.tsa.TimeStampAuthority`): the same request and reply bytes as
-    over HTTP."""
+@cache
+def _in_process_time_stamper_class() -> type:
+    from asn1crypto import tsp
+    from pyhanko.sign.timestamps import TimeStamper
 
-    def __init__(self, responder: Responder) -> None:
-        super().__init__()
-        self._responder = responder
+    class InProcessTimeStamper(TimeStamper):
+        """pyhanko's time-stamp client over an in-process RFC 3161 responder (the DEMO TSA
+        of the data directory, `vc.tsa.TimeStampAuthority`): the same request and reply
+        bytes as over HTTP."""
 
-    async def async_request_tsa_response(self, req: tsp.TimeStampReq) -> tsp.TimeStampResp:
-        return tsp.TimeStampResp.load(self._responder.respond(req.dump()))
+        def __init__(self, responder: Responder) -> None:
+            super().__init__()
+            self._responder = responder
+
+        async def async_request_tsa_response(self, req: Any) -> Any:
+            return tsp.TimeStampResp.load(self._responder.respond(req.dump()))
+
+    return InProcessTimeStamper
 
 
 def pdf_seal(key: SealSigner, timestamps: object, tsa_url: str | None, name: str) -> PdfSeal:
     """The PDF seal of the body's seal key; its signature time-stamps from the TSA at
     `tsa_url` (RFC 3161 §3.4 over HTTP), else from `timestamps` when it answers in-process."""
+    from pyhanko.sign.timestamps import HTTPTimeStamper
+
     if tsa_url:
         stamper: TimeStamper | None = HTTPTimeStamper(tsa_url, timeout=10)
     elif isinstance(timestamps, Responder):
-        stamper = _InProcessTimeStamper(timestamps)
+        stamper = _in_process_time_stamper_class()(timestamps)
     else:
         stamper = None
-    return PdfSeal(_SealKeySigner(key), stamper, name)
+    return PdfSeal(_seal_key_signer_class()(key), stamper, name)

@@ -20,17 +20,17 @@ from collections.abc import Iterable
 from datetime import datetime
 from functools import lru_cache
 from pathlib import Path
+from typing import TYPE_CHECKING
 from urllib.parse import quote
 
-import pyshacl
 from babel.core import get_global
-from rdflib import Graph
 
 from registry.snapshot import TrustAnchor, TrustSnapshot
 from schemas.framework import Framework, load_reference_framework
-from vc.elm.contexts import elm_store
-from vc.elm.shacl import SHAPES_DIR, SHAPES_FILES, UNDEFINED_VOCAB, to_graph
 from vc.trust import Accreditation, TrustedIssuer
+
+if TYPE_CHECKING:
+    from rdflib import Graph
 
 EDC_AP_CONTEXT = "http://data.europa.eu/snb/model/context/edc-ap"
 ELM = "http://data.europa.eu/snb/model/elm/"
@@ -151,7 +151,11 @@ def file_name(accreditation_id: str) -> str:
 
 
 @lru_cache(maxsize=1)
-def _ams_shapes() -> Graph:
+def _ams_shapes() -> "Graph":
+    from rdflib import Graph
+
+    from vc.elm.shacl import SHAPES_DIR, SHAPES_FILES
+
     graph = Graph()
     graph.parse(SHAPES_DIR / SHAPES_FILES["ams"], format="turtle")
     return graph
@@ -163,6 +167,11 @@ def ams_violations(document: dict) -> list[str]:
     hierarchy: they name elm:Agent and elm:Organisation side by side (sh:or) where both are
     meant, and with rdfs:subClassOf every Organisation would also meet the closed AgentShape,
     which forbids the legalName the OrganisationShape requires."""
+    import pyshacl  # SHACL is loaded for the export only, not by every command
+
+    from vc.elm.contexts import elm_store
+    from vc.elm.shacl import UNDEFINED_VOCAB, to_graph
+
     graph = to_graph(document, elm_store())
     undefined = sorted({f"undefined term {p}" for _s, p, _o in graph
                         if str(p).startswith(UNDEFINED_VOCAB)})
