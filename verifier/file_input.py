@@ -7,6 +7,8 @@ A name or a content type is whatever the sender's system guessed (a phone calls 
 `application/octet-stream`, a mail client calls JSON `text/plain`); the first bytes are what
 the file is. Every refusal is a QRPayloadError whose sentence the page says in its language.
 """
+from dataclasses import replace
+
 from vc.qr import MAX_IMAGE_BYTES, QRPayloadError
 from verifier.pdf_input import texts_in_pdf
 from verifier.qr_payload import ScannedInput, parse_image, parse_text
@@ -47,9 +49,19 @@ def _parse_pdf(data: bytes) -> ScannedInput:
     """The first credential or s4c QR code in a PDF: an embedded credential file first (it is
     the credential itself), then the QR codes of its pictures."""
     texts = texts_in_pdf(data)
+    edc = None
     for text in texts:
         try:
-            return parse_text(text)
+            scanned = parse_text(text)
         except QRPayloadError:
             continue
+        if scanned.sealed is not None:
+            # s4c's certificate attaches the W3C credential and its EDC: the credential is
+            # checked with the PDF's seal; an EDC alone is checked by its own seal
+            edc = edc or scanned
+            continue
+        # its seal is checked beside the credential (a PDF without one says so)
+        return replace(scanned, sealed_pdf=data)
+    if edc is not None:
+        return edc
     raise QRPayloadError("the PDF holds no credential and no s4c QR code")

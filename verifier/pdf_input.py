@@ -1,9 +1,10 @@
 """The texts a PDF certificate carries: the files it embeds (ISO 32000-2 §7.11.4, a credential
 JSON or SD-JWT VC attached to it) and the QR codes of its pictures (§8.9 image XObjects).
 
-s4c's certificate is the holder's page printed to PDF by their browser, so it embeds no file:
-its QR code (the share link) is read from the picture the browser stored, without drawing the
-page. A PDF is read with pypdf (pure Python) inside bounds, since anyone can upload one: few
+s4c's sealed PDF certificate (`issuer.pdf_seal`) embeds the signed credential (and its EDC);
+a certificate printed to PDF by a browser embeds none, and its QR code (the share link) is read
+from the picture the browser stored, without drawing the page. The seal itself is checked by
+`verifier.pdf_seal`. A PDF is read with pypdf (pure Python) inside bounds, since anyone can upload one: few
 pages, few pictures, few pixels, small attachments, and any failure of the parser is a
 refusal, never an error page.
 """

@@ -94,6 +94,9 @@ class ScannedInput:
     # the other credentials of a presentation: a role credential's unit credentials
     related: tuple[dict[str, Any], ...] = ()
     sealed: dict[str, Any] | None = None  # a JAdES-sealed EDC (`verifier.edc`), source "edc"
+    # the PDF certificate the credential came in, when it carries a seal to check
+    # (`verifier.pdf_seal`)
+    sealed_pdf: bytes | None = None
 
 
 def self_contained_text(credential: dict[str, Any]) -> str:

@@ -11,7 +11,16 @@ import json
 import re
 from dataclasses import dataclass
 
-from flask import Blueprint, Response, abort, current_app, g, make_response, render_template
+from flask import (
+    Blueprint,
+    Response,
+    abort,
+    current_app,
+    g,
+    make_response,
+    render_template,
+    request,
+)
 
 from issuer.service import NotFound
 from issuer.shares import current_share, lookup_share
@@ -20,7 +29,10 @@ from vc.qr import qr_png
 from web import issuer_reads as reads
 from web.auth import login_required
 from web.edc_downloads import edc_download
-from web.i18n import LANGUAGES  # the partner languages, in the order a certificate lists them
+from web.i18n import (  # the partner languages, in the order a certificate lists them
+    LANGUAGES,
+    current_language,
+)
 from web.problems import problem
 from web.services import current_services
 
@@ -100,6 +112,26 @@ def certificate(credential_id: str) -> Response:
         qr_data_url=_png_data_url(png)))
     response.headers["Cache-Control"] = "private, no-store"  # it carries a share token
     return response
+
+
+@holder_pages.get("/credentials/<path:credential_id>/certificate-pdf")
+@login_required
+def certificate_pdf(credential_id: str) -> Response:
+    """The sealed PDF certificate, in `?lang=` (a partner language), else the console's."""
+    from web.certificate_sheets import (  # it reads certificate_text from this module
+        certificate_pdf_of,
+        pdf_download,
+        pdf_language,
+        pdf_name,
+    )
+
+    row, document = _record(credential_id)
+    services = current_services()
+    link = share_url(current_share(services.issuer.sessions, credential_id, share_key(),
+                                   g.officer))
+    lang = pdf_language(request.args.get("lang") or current_language())
+    return pdf_download(certificate_pdf_of(services, row, document, link, lang),
+                        pdf_name(row, lang))
 
 
 def download_name(row: reads.CredentialRow) -> str:

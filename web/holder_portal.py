@@ -37,6 +37,7 @@ from vc.qr import QRPayloadError, qr_png
 from verifier.qr_payload import self_contained_png
 from web import issuer_reads as reads
 from web.auth import CSRF_FIELD, protect_forms, safe_next
+from web.certificate_sheets import certificate_pdf_of, pdf_download, pdf_language, pdf_name
 from web.confirmation import confirmed
 from web.edc_downloads import edc_download
 from web.holder_pages import _png_data_url, certificate_text, download_name, share_key, share_url
@@ -255,22 +256,38 @@ def europass(credential_id: str) -> Response:
     return edc_download(row.id, row.code)
 
 
-@holder_portal.get("/certificate/<path:credential_id>")
-def certificate(credential_id: str) -> Response:
-    row, document = _own(credential_id)
+def _certificate_link(row: reads.CredentialRow) -> str:
+    """The share link a certificate's QR code holds: the active one, else a new one."""
     shares = shares_of(current_services().issuer.sessions, row.id, share_key())
     active = next((s for s in shares if s.state == "active" and s.token), None)
     if active is None or active.token is None:
         token = create_share(current_services().issuer.sessions, row.id, "holder", share_key())
     else:
         token = active.token
-    link = share_url(token)
+    return share_url(token)
+
+
+@holder_portal.get("/certificate/<path:credential_id>")
+def certificate(credential_id: str) -> Response:
+    row, document = _own(credential_id)
+    link = _certificate_link(row)
     png, _version = qr_png(link, error_correction="M")
     response = make_response(render_template(
         "holder/certificate.html", row=row, text=certificate_text(document), share_link=link,
         qr_data_url=_png_data_url(png)))
     response.headers["Cache-Control"] = "private, no-store"
     return response
+
+
+@holder_portal.get("/certificate-pdf/<path:credential_id>")
+def certificate_pdf(credential_id: str) -> Response:
+    """The certificate as a PDF sealed by the body, in the holder's page language, with the
+    signed credential attached (`web.certificate_sheets`)."""
+    row, document = _own(credential_id)
+    lang = pdf_language(current_language())
+    services = current_services()
+    return pdf_download(certificate_pdf_of(services, row, document, _certificate_link(row),
+                                           lang), pdf_name(row, lang))
 
 
 @holder_portal.post("/shares")

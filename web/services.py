@@ -15,12 +15,14 @@ from vc.key_store import KeyStore
 from verifier.challenges import ChallengeStore
 from verifier.edc import EdcVerifier
 from verifier.kept_results import KeptResults
+from verifier.pdf_seal import PdfSealChecker
 from verifier.sd_jwt_vc import SdJwtVcVerifier
 from verifier.service import Verifier
 from verifier.vp_requests import PresentationRequests
 from web.job_queue import JobQueue
 from web.registry_setup import RegistryServices
 from web.sd_jwt_keys import SdJwtIssuerKey
+from web.seal_setup import BodySeal
 from web.settings import Settings
 
 EXTENSION_KEY = "s4c"
@@ -43,6 +45,8 @@ class Services:
     aries_verifier: Verifier  # also accepts the DIF submission context of Aries
     sd_jwt_verifier: SdJwtVcVerifier
     edc_verifier: EdcVerifier  # European Digital Credentials (Europass): their seals
+    body_seal: BodySeal  # seals PDF certificates (`web.seal_setup`)
+    pdf_seal_checker: PdfSealChecker  # checks the seal of an uploaded PDF certificate
 
 
 def services_of(app: Flask) -> Services:

@@ -41,6 +41,7 @@ from vc.json_input import MAX_DEPTH, json_depth
 from vc.qr import QRPayloadError, qr_png
 from verifier.file_input import MAX_FILE_BYTES, parse_file
 from verifier.holder_identity import MAX_EMAIL_CHARS, email_matches
+from verifier.pdf_seal import with_pdf_seal
 from verifier.qr_payload import ScannedInput, parse_text
 from verifier.receipts import receipt_document
 from web.check_reasons import explain_input_error
@@ -156,6 +157,9 @@ def _keep_and_show(scanned: ScannedInput, lookup: ShareLookup | None,
     else:
         report = verifier_for_app(current_app).verify_credential(
             credential, country=country, lang=current_language(), related=scanned.related)
+    if scanned.sealed_pdf is not None:  # a PDF certificate: its seal is checked too
+        report = with_pdf_seal(report,
+                               current_services().pdf_seal_checker.check(scanned.sealed_pdf))
     result_id = keep_report(report, credential, scanned.source, country)
     return redirect(url_for("verify_page.result", result_id=result_id,
                             lang=current_language()), 303)

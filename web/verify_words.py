@@ -54,4 +54,5 @@ def id_words() -> dict[str, str]:
         "check.edc.validity": _("Validity period"),
         "check.edc.issuer": _("Issued by"),
         "check.edc.format": _("Format"),
+        "check.pdf-seal": _("PDF seal"),
     }

@@ -19,12 +19,14 @@ from sqlalchemy import Engine
 
 from verifier.challenges import ChallengeStore
 from verifier.kept_results import KeptResults
+from verifier.pdf_seal import PdfSealChecker
 from verifier.vp_requests import PresentationRequests
 from web.datadir import issuer_service_for, open_issuer_keys
 from web.db import make_engine
 from web.job_queue import JobQueue
 from web.registry_setup import open_registry
 from web.sd_jwt_keys import sd_jwt_issuer_key
+from web.seal_setup import BodySeal, seal_anchors
 from web.services import Services
 from web.settings import Settings
 from web.verifier_identity import open_verifier_keys
@@ -60,7 +62,9 @@ def build_services(app: Flask, settings: Settings) -> Services:
         verifier=build_app_verifier(app, settings, trust),
         aries_verifier=build_app_verifier(app, settings, trust, aries=True),
         sd_jwt_verifier=build_app_sd_jwt_verifier(app, settings, trust, sd_jwt_key),
-        edc_verifier=build_edc_verifier(settings))
+        edc_verifier=build_edc_verifier(settings),
+        body_seal=BodySeal(settings),
+        pdf_seal_checker=PdfSealChecker(seal_anchors(settings)))
 
 
 def _forget_pool_in_forked_children(engine: Engine) -> None:

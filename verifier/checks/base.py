@@ -10,6 +10,7 @@ from enum import StrEnum
 from typing import Any, Protocol
 
 from vc.checks import Check, Outcome
+from vc.findings import Finding
 from vc.trust import TrustedIssuer
 from verifier.facts import CredentialFacts
 
@@ -47,7 +48,10 @@ class ReportedCheck:
         return self.check.signature
 
     def to_json(self) -> dict[str, Any]:
-        return {**self.check.to_json(), "category": str(self.category)}
+        out = {**self.check.to_json(), "category": str(self.category)}
+        if isinstance(self.detail, Finding):  # its words come from the catalogue, by code
+            out["finding"] = self.detail.to_json()
+        return out
 
 
 @dataclass

@@ -8,6 +8,7 @@ from pathlib import Path
 
 import click
 
+from registry import elm_accreditations as elm
 from registry.authority import Authority
 from registry.credentials import read_anchor
 from registry.directory import anchor_json, issuer_json
@@ -347,3 +348,20 @@ def seed_demo(settings: Settings) -> None:
         raise click.ClickException(str(e)) from None
     click.echo(f"demo registry: added {report.anchors} anchors, {report.accreditations} "
                f"accreditations, {report.recognitions} recognitions")
+
+
+@registry.command("export-elm-accreditations")
+@click.argument("out_dir", type=click.Path(file_okay=False, path_type=Path))
+@click.pass_obj
+def export_elm_accreditations(settings: Settings, out_dir: Path) -> None:
+    """Write each accreditation that counts to OUT_DIR as an ELM Accreditation (AMS profile,
+    JSON-LD), one file each, for the EU's Qualification Dataset Register."""
+    with _registry(settings) as services:
+        snapshot = services.registry.snapshot()
+    try:
+        written = elm.export_elm_accreditations(snapshot, out_dir)
+    except (OSError, ValueError) as e:
+        raise click.ClickException(str(e)) from None
+    for path in written:
+        click.echo(str(path))
+    click.echo(f"{len(written)} accreditations written to {out_dir}", err=True)

@@ -13,9 +13,11 @@ from sqlalchemy.orm import sessionmaker
 from issuer.service import IssuerError
 from issuer.shares import create_share
 from vc.errors import VCError
+from vc.findings import Finding
 from vc.qr import QRPayloadError, qr_version_for
 from vc.trust import TrustSource, TrustSourceUnavailable
 from verifier.file_input import parse_file
+from verifier.pdf_seal import PdfSealChecker, with_pdf_seal
 from verifier.qr_payload import (
     SELF_CONTAINED_MAX_VERSION,
     ScannedInput,
@@ -34,7 +36,9 @@ from web.cli.receipt_check import report_receipt
 from web.cli.vc_commands import read_json_input
 from web.datadir import secret_key
 from web.db import make_engine
+from web.finding_words import say_english
 from web.i18n import LANGUAGES
+from web.seal_setup import seal_anchors
 from web.settings import Settings
 from web.verifier_identity import verifier_did
 from web.verify_api import InputProblem, bounded_json
@@ -128,7 +132,8 @@ def _print_report(report: VerificationReport) -> None:
                 f"{r['nqfLevel']} (EQF {r['eqfLevel']})" if r else "none recorded"))
     for c in report.checks:
         mark = {"passed": "ok", "failed": "FAIL", "unknown": "??"}[str(c.outcome)]
-        click.echo(f"  [{mark:>4}] {c.id}: {c.check.reason}")
+        reason = say_english(c.detail) if isinstance(c.detail, Finding) else c.check.reason
+        click.echo(f"  [{mark:>4}] {c.id}: {reason}")
 
 
 @click.command("verify")
@@ -190,8 +195,8 @@ def verify(settings: Settings, source: str, as_json: bool, country: str | None, 
         _unusable("--verifier and --credential are for checking a verification receipt")
     if scanned.sd_jwt is not None:
         trust = _trust(settings, trust_list, operator_did)
-        report = verifiers.build_sd_jwt_verifier(settings, trust).verify(
-            scanned.sd_jwt, country=country, lang=lang)
+        report = _with_seal(settings, scanned, verifiers.build_sd_jwt_verifier(
+            settings, trust).verify(scanned.sd_jwt, country=country, lang=lang))
         if as_json:
             click.echo(json.dumps(report.to_json(), indent=2, ensure_ascii=False))
         else:
@@ -207,13 +212,25 @@ def verify(settings: Settings, source: str, as_json: bool, country: str | None, 
         credential = _credential_file(credential_file) if credential_file else None
         report_receipt(verifier, scanned.credential, expected_verifier or verifier_did(settings),
                        expected_verifier is not None, credential, as_json)
-    report = verifier.verify_credential(scanned.credential, country=country, lang=lang,
-                                        related=related)
+    report = _with_seal(settings, scanned, verifier.verify_credential(
+        scanned.credential, country=country, lang=lang, related=related))
     if as_json:
         click.echo(json.dumps(report.to_json(), indent=2, ensure_ascii=False))
     else:
         _print_report(report)
     sys.exit(0 if report.verified else 1)
+
+
+def _with_seal(settings: Settings, scanned: ScannedInput,
+               report: VerificationReport) -> VerificationReport:
+    """A PDF certificate's seal, checked against S4C_SEAL_ANCHORS_DIR, as its own check."""
+    if scanned.sealed_pdf is None:
+        return report
+    try:
+        checker = PdfSealChecker(seal_anchors(settings))
+    except (ValueError, OSError) as e:
+        _unusable(str(e))
+    return with_pdf_seal(report, checker.check(scanned.sealed_pdf))
 
 
 def _credential_file(path: str) -> object:
