@@ -53,6 +53,7 @@ class PdfSeal:
     def seal(self, pdf: bytes, attachments: Sequence[Attachment] = (), *,
              reason: str = "", location: str = "") -> bytes:
         """`pdf` with `attachments` embedded and sealed, as new bytes."""
+        # deferred on purpose: pyhanko loads only when a PDF is sealed
         from pyhanko.pdf_utils.incremental_writer import IncrementalPdfFileWriter
         from pyhanko.sign import fields, signers
 
@@ -71,6 +72,7 @@ class PdfSeal:
 
 
 def _attach(writer: "IncrementalPdfFileWriter", attachment: Attachment) -> None:
+    # deferred on purpose: pyhanko loads only when a PDF is sealed
     from pyhanko.pdf_utils import generic
     from pyhanko.pdf_utils.embed import (
         EmbeddedFileObject,
@@ -93,6 +95,7 @@ def _attach(writer: "IncrementalPdfFileWriter", attachment: Attachment) -> None:
 
 @cache
 def _seal_key_signer_class() -> type:
+    # deferred on purpose: pyhanko loads only when a PDF is sealed
     from asn1crypto import x509 as asn1_x509
     from asn1crypto.algos import SignedDigestAlgorithm
     from pyhanko.sign.signers import Signer
@@ -137,6 +140,7 @@ class Responder(Protocol):
 
 @cache
 def _in_process_time_stamper_class() -> type:
+    # deferred on purpose: pyhanko loads only when a PDF is sealed
     from asn1crypto import tsp
     from pyhanko.sign.timestamps import TimeStamper
 
@@ -158,6 +162,7 @@ def _in_process_time_stamper_class() -> type:
 def pdf_seal(key: SealSigner, timestamps: object, tsa_url: str | None, name: str) -> PdfSeal:
     """The PDF seal of the body's seal key; its signature time-stamps from the TSA at
     `tsa_url` (RFC 3161 §3.4 over HTTP), else from `timestamps` when it answers in-process."""
+    # deferred on purpose: pyhanko loads only when a PDF is sealed
     from pyhanko.sign.timestamps import HTTPTimeStamper
 
     if tsa_url:

@@ -152,6 +152,7 @@ def file_name(accreditation_id: str) -> str:
 
 @lru_cache(maxsize=1)
 def _ams_shapes() -> "Graph":
+    # deferred on purpose: rdflib and the shapes load for the export only
     from rdflib import Graph
 
     from vc.elm.shacl import SHAPES_DIR, SHAPES_FILES
@@ -167,6 +168,7 @@ def ams_violations(document: dict) -> list[str]:
     hierarchy: they name elm:Agent and elm:Organisation side by side (sh:or) where both are
     meant, and with rdfs:subClassOf every Organisation would also meet the closed AgentShape,
     which forbids the legalName the OrganisationShape requires."""
+    # deferred on purpose: SHACL loads for the export only, not by every command
     import pyshacl  # SHACL is loaded for the export only, not by every command
 
     from vc.elm.contexts import elm_store

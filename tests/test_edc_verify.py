@@ -215,7 +215,8 @@ def test_a_seal_of_the_wrong_shape_is_refused_without_an_error():
 def test_signed_trusted_lists_are_checked_and_a_changed_one_stops_the_start(tmp_path: Path):
     from edc_seals import list_of_lists_with_signer, signed_list
 
-    from vc.jades.anchors import AnchorsError, load_anchors
+    from vc.jades.anchor_sources import load_anchors
+    from vc.jades.anchors import AnchorsError
 
     ca = make_ca()
     commission_key, commission = make_ca("European Commission LOTL signer")

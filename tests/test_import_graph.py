@@ -103,9 +103,10 @@ def test_no_module_reaches_itself_back() -> None:
 
 
 def _said_deferred(lines: list[str], first: int, end: int) -> bool:
-    """The import's own lines, or the comments and imports right above it, say why."""
+    """The import's own lines, or the comments and imports (one block) right above it, say why."""
     start = first
-    while start > 0 and lines[start - 1].strip().startswith(("#", "import ", "from ")):
+    while start > 0 and (not lines[start - 1].strip()
+                         or lines[start - 1].strip().startswith(("#", "import ", "from "))):
         start -= 1
     return any("deferred on purpose" in line for line in lines[start:end])
 

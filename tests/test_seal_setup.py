@@ -9,7 +9,7 @@ from cryptography.hazmat.primitives.serialization import pkcs12
 from seal_fixtures import new_key, seal_ca, seal_certificate
 
 from web.cli import main
-from web.seal_keys import issuer_seal
+from web.datadir import issuer_seal
 from web.settings import Settings
 
 SEAL_ENV = ("S4C_SEAL_PKCS11_MODULE", "S4C_SEAL_TOKEN_LABEL", "S4C_SEAL_KEY_LABEL",

@@ -52,6 +52,7 @@ class PdfSealChecker:
             return _reported(Outcome.FAILED, finding(PdfSealCode.UNREADABLE, detail=str(e)[:200]))
 
     def _check(self, data: bytes) -> ReportedCheck:
+        # deferred on purpose: pyhanko loads only when a sealed PDF is checked
         from pyhanko.pdf_utils.reader import PdfFileReader
         from pyhanko.sign.validation import validate_pdf_signature
         from pyhanko.sign.validation.status import SignatureCoverageLevel

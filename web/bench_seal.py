@@ -93,7 +93,7 @@ def _seal_chunk(start: int, count: int) -> tuple[int, str, float]:
     """Seals EDCs start..start+count-1 in this worker: the sealed files' total size, the
     first of them (the caller may check it) and the CPU seconds it took here."""
     if "seal" not in _state:
-        from web.seal_keys import issuer_seal
+        from web.datadir import issuer_seal
 
         _state["seal"] = issuer_seal(Settings.from_environment())
         _state["build"] = _builder()[0]

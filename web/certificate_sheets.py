@@ -20,8 +20,8 @@ from issuer.pdf_seal import Attachment, PdfSeal
 from issuer.service import IssuerService
 from schemas.framework import Framework, FrameworkError, localized
 from vc.qr import qr_png
+from web.certificate_text import certificate_text
 from web.edc_downloads import EDC_MEDIA_TYPE, edc_bytes
-from web.holder_pages import certificate_text
 from web.i18n import DEFAULT_LANGUAGE, LANGUAGES, read_catalogues
 from web.issuer_reads import CredentialRow
 from web.services import Services

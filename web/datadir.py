@@ -10,7 +10,8 @@ from sqlalchemy import Engine
 from sqlalchemy.orm import Session
 
 from issuer.audit import record_audit_event
-from issuer.edc.sealing import Seal, SealOnFirstUse
+from issuer.edc.sealing import SealOnFirstUse
+from issuer.seal import Seal, SealConfig, open_seal
 from issuer.service import IssuerConfig, IssuerService
 from vc.key_store import KeyStore, KeyStoreError, StoredKey, load_passphrase
 from web.db import make_engine, upgrade, write_gate
@@ -78,6 +79,7 @@ def open_issuer_keys(settings: Settings, *, create_passphrase: bool = False) -> 
     S4C_ISSUER_KEY_IN_TOKEN, Ed25519 keys in the seal's PKCS#11 token (`issuer.seal`)."""
     passphrase = key_passphrase(settings, create=create_passphrase)
     if settings.issuer_key_in_token:
+        # deferred on purpose: the PKCS#11 binding loads only when the key is in a token
         from issuer.seal.token_keys import TokenKeyStore
 
         if not (settings.seal_pkcs11_module and settings.seal_token_label and settings.seal_pin):
@@ -101,14 +103,25 @@ def issuer_service_for(settings: Settings, keys: KeyStore | None = None,
                      legal_identifier=settings.issuer_legal_id),
         write_gate=write_gate(settings.database_url))
     # EDCs leave sealed with the body's seal (issue 25), opened when the first one is made
-    service.edcs.seal = SealOnFirstUse(partial(_issuer_seal, settings))
+    service.edcs.seal = SealOnFirstUse(partial(issuer_seal, settings))
     return service
 
 
-def _issuer_seal(settings: Settings) -> Seal:
-    from web.seal_keys import issuer_seal  # it reads this module's key_passphrase
+def seal_config(settings: Settings) -> SealConfig:
+    return SealConfig(
+        data_dir=settings.data_dir, passphrase=key_passphrase(settings),
+        issuer_name=settings.issuer_name, legal_identifier=settings.issuer_legal_id,
+        country=settings.issuer_country,
+        pkcs12=settings.seal_pkcs12, pkcs12_passphrase=settings.seal_passphrase,
+        pkcs11_module=settings.seal_pkcs11_module, token_label=settings.seal_token_label,
+        key_label=settings.seal_key_label, pin=settings.seal_pin, chain=settings.seal_chain,
+        tsa_url=settings.tsa_url, content_timestamp=settings.seal_content_timestamp)
 
-    return issuer_seal(settings)
+
+def issuer_seal(settings: Settings) -> Seal:
+    """The seal key and TSA (the demo ones, made on first use, for what is not configured).
+    Opening a token logs in: build it once per process, not per request."""
+    return open_seal(seal_config(settings))
 
 
 def prepare_data_dir(settings: Settings) -> PreparedDataDir:

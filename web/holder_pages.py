@@ -9,7 +9,6 @@ app's secret key, so only this server, not its database alone, can show a link a
 import base64
 import json
 import re
-from dataclasses import dataclass
 
 from flask import (
     Blueprint,
@@ -24,22 +23,19 @@ from flask import (
 
 from issuer.service import NotFound
 from issuer.shares import current_share, lookup_share
-from vc.language_maps import language_map
 from vc.qr import qr_png
 from web import issuer_reads as reads
 from web.auth import login_required
+from web.certificate_sheets import certificate_pdf_of, pdf_download, pdf_language, pdf_name
+from web.certificate_text import certificate_text
 from web.edc_downloads import edc_download
 from web.i18n import (  # the partner languages, in the order a certificate lists them
-    LANGUAGES,
     current_language,
 )
 from web.problems import problem
 from web.services import current_services
 
 holder_pages = Blueprint("holder_pages", __name__)
-
-EQF_FRAMEWORK = "European Qualifications Framework"
-
 
 def share_url(token: str) -> str:
     """The public link a holder gives away (the verifier's `/v/<token>` page)."""
@@ -50,41 +46,6 @@ def share_key() -> bytes:
     """The key share tokens are derived with: the app's secret key (one per data directory)."""
     key = current_app.secret_key
     return key if isinstance(key, bytes) else str(key).encode()
-
-
-@dataclass(frozen=True)
-class CertificateText:
-    """What the certificate prints, read from the signed credential itself."""
-
-    names: list[tuple[str, str, str]]  # (language code, language name, title)
-    eqf_level: str | None
-    framework: str | None
-    issuer_name: str
-    valid_from: str
-    valid_until: str | None
-    result: str | None
-
-
-def certificate_text(document: dict) -> CertificateText:
-    subject = document.get("credentialSubject") or {}
-    achievement = subject.get("achievement") or {}
-    by_lang = language_map(achievement.get("name") or document.get("name"))
-    names = [(code, label, by_lang[code]) for code, label in LANGUAGES.items()
-             if code in by_lang]
-    alignment = [a for a in achievement.get("alignment") or [] if isinstance(a, dict)]
-    eqf = next((a.get("targetCode") for a in alignment
-                if a.get("targetFramework") == EQF_FRAMEWORK), None)
-    framework = next((a.get("targetFramework") for a in alignment if a.get("targetCode")
-                      and a.get("targetFramework") not in (EQF_FRAMEWORK, "ESCO")), None)
-    issuer = document.get("issuer")
-    results = subject.get("result") or []
-    return CertificateText(
-        names=names, eqf_level=eqf, framework=framework,
-        issuer_name=str(issuer.get("name", issuer.get("id", ""))) if isinstance(issuer, dict)
-        else str(issuer),
-        valid_from=str(document.get("validFrom", ""))[:10],
-        valid_until=str(document["validUntil"])[:10] if document.get("validUntil") else None,
-        result=results[0].get("value") if results and isinstance(results[0], dict) else None)
 
 
 def _png_data_url(png: bytes) -> str:
@@ -118,13 +79,6 @@ def certificate(credential_id: str) -> Response:
 @login_required
 def certificate_pdf(credential_id: str) -> Response:
     """The sealed PDF certificate, in `?lang=` (a partner language), else the console's."""
-    from web.certificate_sheets import (  # it reads certificate_text from this module
-        certificate_pdf_of,
-        pdf_download,
-        pdf_language,
-        pdf_name,
-    )
-
     row, document = _record(credential_id)
     services = current_services()
     link = share_url(current_share(services.issuer.sessions, credential_id, share_key(),

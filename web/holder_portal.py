@@ -38,9 +38,10 @@ from verifier.qr_payload import self_contained_png
 from web import issuer_reads as reads
 from web.auth import CSRF_FIELD, protect_forms, safe_next
 from web.certificate_sheets import certificate_pdf_of, pdf_download, pdf_language, pdf_name
+from web.certificate_text import certificate_text
 from web.confirmation import confirmed
 from web.edc_downloads import edc_download
-from web.holder_pages import _png_data_url, certificate_text, download_name, share_key, share_url
+from web.holder_pages import _png_data_url, download_name, share_key, share_url
 from web.i18n import LANGUAGES, choose_language_with, current_language
 from web.job_queue import QueueUnavailable
 from web.oid4vci.offers import offer_uri

@@ -1,27 +1,10 @@
-"""The body's seal as this deployment configures it (`issuer.seal`), from `Settings`."""
+"""The body's seal for people: where its key is and what its certificate says (the seal itself
+is opened from the settings by `web.datadir.issuer_seal`)."""
 from datetime import UTC, datetime, timedelta
 
-from issuer.seal import Seal, SealConfig, open_seal
+from issuer.seal import Seal
 from issuer.seal.demo import ANCHORS, DIR
-from web.datadir import key_passphrase
 from web.settings import Settings
-
-
-def seal_config(settings: Settings) -> SealConfig:
-    return SealConfig(
-        data_dir=settings.data_dir, passphrase=key_passphrase(settings),
-        issuer_name=settings.issuer_name, legal_identifier=settings.issuer_legal_id,
-        country=settings.issuer_country,
-        pkcs12=settings.seal_pkcs12, pkcs12_passphrase=settings.seal_passphrase,
-        pkcs11_module=settings.seal_pkcs11_module, token_label=settings.seal_token_label,
-        key_label=settings.seal_key_label, pin=settings.seal_pin, chain=settings.seal_chain,
-        tsa_url=settings.tsa_url, content_timestamp=settings.seal_content_timestamp)
-
-
-def issuer_seal(settings: Settings) -> Seal:
-    """The seal key and TSA (the demo ones, made on first use, for what is not configured).
-    Opening a token logs in: build it once per process, not per request."""
-    return open_seal(seal_config(settings))
 
 
 def seal_source(settings: Settings) -> str:

@@ -8,8 +8,8 @@ from collections.abc import Callable
 from cryptography import x509
 
 from issuer.pdf_seal import PdfSeal, pdf_seal
-from vc.jades.anchors import load_anchors
-from web.seal_keys import issuer_seal
+from vc.jades.anchor_sources import load_anchors
+from web.datadir import issuer_seal
 from web.settings import Settings
 
 MAX_KEPT = 64  # sealed PDFs kept per process (about 100 KB each)

@@ -19,7 +19,8 @@ from schemas.jsonld_contexts import CONTEXTS_DIR
 from vc.contexts import ContextStore, shared_store
 from vc.did_resolver import DIDResolver
 from vc.fetch import Fetcher, FetchPolicy, FetchResult, HttpFetcher, StaticFetcher
-from vc.jades.anchors import AnchorsError, load_anchors
+from vc.jades.anchor_sources import load_anchors
+from vc.jades.anchors import AnchorsError
 from vc.sd_jwt_vc_issuer_key import IssuerKeyPolicy
 from vc.trust import TrustSource, TrustSourceUnavailable
 from verifier.edc import EdcVerifier

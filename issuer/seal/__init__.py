@@ -18,6 +18,9 @@ from typing import Any
 
 from cryptography import x509
 
+from issuer.seal import demo
+from issuer.seal.errors import SealConfigError
+from issuer.seal.pkcs12 import load_pkcs12_signer
 from vc.jades.seal import SealSigner, seal_document
 from vc.timestamps import HttpTimeStamper, TimeStamper
 
@@ -68,17 +71,12 @@ class Seal:
                              content_timestamp=self.content_timestamp)
 
 
-class SealConfigError(ValueError):
-    """The seal settings are incomplete or point at something unusable."""
-
-
 def open_seal(config: SealConfig) -> Seal:
     """The configured seal key and TSA; the demo ones (made on first use) for what is not
     configured."""
-    from issuer.seal import demo
-
     demo_anchors: tuple[x509.Certificate, ...] = ()
     if config.pkcs11_module:
+        # deferred on purpose: the PKCS#11 binding loads only when a token is configured
         from issuer.seal.pkcs11 import Pkcs11Signer
 
         missing = [name for name, value in (("S4C_SEAL_TOKEN_LABEL", config.token_label),
@@ -91,8 +89,6 @@ def open_seal(config: SealConfig) -> Seal:
             config.pkcs11_module, config.token_label or "", config.key_label or "",
             config.pin or "", chain_pem=config.chain.read_bytes() if config.chain else None)
     elif config.pkcs12:
-        from issuer.seal.pkcs12 import load_pkcs12_signer
-
         if config.pkcs12_passphrase is None:
             raise SealConfigError("S4C_SEAL_PKCS12 is set without S4C_SEAL_PASSPHRASE")
         signer = load_pkcs12_signer(config.pkcs12, config.pkcs12_passphrase.encode("utf-8"))

@@ -21,7 +21,7 @@ from cryptography.hazmat.primitives.asymmetric import ec, rsa
 from cryptography.hazmat.primitives.serialization import pkcs12
 from cryptography.x509.oid import NameOID
 
-from issuer.seal import SealConfigError
+from issuer.seal.errors import SealConfigError
 from issuer.seal.pkcs12 import load_pkcs12_signer
 from vc.jades.seal import PrivateKeySigner
 from vc.tsa import TimeStampAuthority, make_tsa_certificate

@@ -24,7 +24,7 @@ from cryptography.hazmat.primitives.asymmetric.padding import PKCS1v15
 from cryptography.hazmat.primitives.asymmetric.utils import encode_dss_signature
 from pkcs11 import Attribute, KeyType, Mechanism, ObjectClass, TokenFlag
 
-from issuer.seal import SealConfigError
+from issuer.seal.errors import SealConfigError
 from vc.jades.seal import algorithm_of
 from vc.x509_chain import load_certificates
 

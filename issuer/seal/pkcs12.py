@@ -5,7 +5,7 @@ from pathlib import Path
 from cryptography import x509
 from cryptography.hazmat.primitives.serialization import pkcs12
 
-from issuer.seal import SealConfigError
+from issuer.seal.errors import SealConfigError
 from vc.jades.seal import PrivateKeySigner, SealError
 
 MAX_PKCS12_BYTES = 1024 * 1024

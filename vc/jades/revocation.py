@@ -15,6 +15,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
+from asn1crypto import keys
 from cryptography import x509
 from cryptography.exceptions import InvalidSignature, UnsupportedAlgorithm
 from cryptography.hazmat.primitives import hashes, serialization
@@ -113,11 +114,10 @@ def _from_ocsp(der: bytes, leaf: x509.Certificate, ca: x509.Certificate,
 
 
 def _key_bits(certificate: x509.Certificate) -> bytes:
-    """The subjectPublicKey BIT STRING's contents (RFC 6960 §4.1.1 issuerKeyHash)."""
+    """The subjectPublicKey BIT STRING's contents (RFC 6960 §4.1.1 issuerKeyHash): the one field
+    cryptography does not expose, read with asn1crypto."""
     spki = certificate.public_key().public_bytes(serialization.Encoding.DER,
                                                  serialization.PublicFormat.SubjectPublicKeyInfo)
-    from asn1crypto import keys  # the one field cryptography does not expose
-
     bits: bytes = keys.PublicKeyInfo.load(spki)["public_key"].contents[1:]
     return bits
 
