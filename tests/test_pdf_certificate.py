@@ -83,7 +83,7 @@ def body(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Body]:
         prepare_data_dir(settings)
         # the data directory's DEMO seal, made first so the verifier is told to trust its CA
         demo = ensure_demo_seal(data, settings.issuer_name, PASSPHRASE.encode())
-        shutil.copy(demo.folder / "seal-ca.pem", anchors / "demo-seal-ca.pem")
+        shutil.copy(demo.anchors / "seal-ca.pem", anchors / "demo-seal-ca.pem")
         app = create_app(settings)
         service = app.extensions["s4c"].issuer
         credentials = seed_demo(service).credentials
