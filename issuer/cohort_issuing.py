@@ -39,12 +39,15 @@ from issuer import status
 from issuer.assessments import assessment_problem, known_attempts, new_assessments
 from issuer.audit import AuditEvent
 from issuer.candidates import candidate_problem
+from issuer.codes import CohortCode
 from issuer.decisions import new_decisions
+from issuer.errors import on_line
 from issuer.minting import Minted, Recipient
 from issuer.models import Assessment, Candidate, Decision, IssuedCredential, StatusList
 from issuer.records import insert_rows
 from issuer.service import IssuerError, IssuerService
 from schemas.framework import Framework
+from vc.findings import Finding
 
 if TYPE_CHECKING:
     from issuer.batch import CohortRow  # batch imports this module
@@ -56,11 +59,11 @@ C, A, D, I = (Candidate.__table__, Assessment.__table__, Decision.__table__,
 
 @dataclass
 class ChunkResult:
-    """What one chunk did; `errors` are (line, message)."""
+    """What one chunk did; `errors` are the rows refused, each a finding with its `line`."""
 
     issued: int = 0
     already_issued: int = 0
-    errors: list[tuple[int, str]] = field(default_factory=list)
+    errors: list[Finding] = field(default_factory=list)
 
 
 @dataclass(frozen=True)
@@ -111,7 +114,7 @@ def _acceptable(fw: Framework, groups: list[list], now: datetime,
         first = group[0]
         problem = candidate_problem(first.name, first.email, first.did)
         if problem is not None:
-            result.errors.extend((row.line, problem) for row in group)
+            result.errors.extend(on_line(problem, row.line) for row in group)
             continue
         rows = []
         for row in group:
@@ -119,7 +122,7 @@ def _acceptable(fw: Framework, groups: list[list], now: datetime,
             if problem is None:
                 rows.append(row)
             else:
-                result.errors.append((row.line, problem))
+                result.errors.append(on_line(problem, row.line))
         if rows:
             accepted.append(rows)
     return accepted
@@ -258,7 +261,8 @@ def _sign(service: IssuerService, people: dict[int, _Person], actor: str,
         except Exception as e:  # one candidate's failure is reported, by its line
             log.exception("cohort: could not issue for the candidate of line %s", person.line)
             failed.add(cid)
-            result.errors.append((person.line, f"could not issue: {e}"))
+            result.errors.append(Finding(CohortCode.COULD_NOT_ISSUE,
+                                         {"line": person.line, "error": str(e)[:500]}))
     for cid in failed:
         del people[cid]
     return signed, existing
@@ -348,4 +352,4 @@ def _issue_candidate(service: IssuerService, s: Session, group: list, actor: str
         result.errors.extend(errors)
     except IssuerError as e:
         nested.rollback()
-        result.errors.append((first.line, str(e)))
+        result.errors.append(on_line(e.finding, first.line))

@@ -173,7 +173,7 @@ ATTACKS = {
         "does not expire"),
     "validFrom a month from now": lambda st, sv: (
         _role_request(st, sv, validFrom=rfc3339(NOW + timedelta(days=30))), "/validFrom",
-        f"when it is signed, {rfc3339(NOW)}"),
+        f"signed at {rfc3339(NOW)}"),
     "validFrom backdated": lambda st, sv: (
         _role_request(st, sv, validFrom="2020-01-01T00:00:00Z"), "/validFrom",
         "leave validFrom out"),

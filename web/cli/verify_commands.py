@@ -29,6 +29,7 @@ from web import verifiers
 from web.cli.context import issuer_service
 from web.cli.receipt_check import report_receipt
 from web.cli.vc_commands import read_json_input
+from web.issuer_words import issuer_reason_english
 from web.settings import Settings
 from web.verifier_identity import verifier_did
 from web.verify_api import InputProblem, bounded_json
@@ -224,7 +225,7 @@ def _signed_summary(settings: Settings, credential: dict) -> dict:
         return issuer_service(settings).signed_summary(credential, actor="s4c qr")
     except IssuerError as e:
         _unusable(f"the credential does not fit a QR code of version {SELF_CONTAINED_MAX_VERSION}"
-                  f", and {e}; use --mode link")
+                  f", and {issuer_reason_english(e)}; use --mode link")
         raise
 
 
