@@ -86,6 +86,8 @@ class CohortCode(Code):
     SCORE_NOT_A_NUMBER = N_("cohort.score-not-a-number")  # score, max
     SCORE_NOT_FINITE = N_("cohort.score-not-finite")  # score, max
     DATE_NOT_ISO = N_("cohort.date-not-iso")  # value
+    # a row error stored before findings existed (migration i0013): reason, in English
+    AS_RECORDED = N_("cohort.as-recorded")
     COULD_NOT_ISSUE = N_("cohort.could-not-issue")  # error (technical, English)
     # what a dry run says a row would do (issuer.cohort_preview); `attempt` from the second
     PREVIEW_PASSED = N_("cohort.preview-passed")
