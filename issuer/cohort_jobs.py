@@ -27,10 +27,9 @@ from issuer.batch import (
 )
 from issuer.codes import IssuerCode
 from issuer.cohort_issuing import ChunkResult, issue_chunk
-from issuer.errors import line_of
+from issuer.errors import line_of, stored_finding
 from issuer.models import CohortChunk, CohortJob
 from issuer.service import IssuerService, NotFound
-from vc.findings import Finding
 
 PARSED_JOBS_KEPT = 4  # parsed files a worker keeps, so that each chunk does not re-parse
 
@@ -192,7 +191,7 @@ def progress(service: IssuerService, job_id: str) -> JobProgress:
     summary = BatchSummary(rows=job.rows, candidates=job.candidates,
                            issued=sum(c.issued for c in done),
                            already_issued=sum(c.already_issued for c in done),
-                           errors=sort_errors([Finding.from_json(e) for e in [
+                           errors=sort_errors([stored_finding(e) for e in [
                                *job.parse_errors, *(e for c in done for e in c.errors)]]))
     return JobProgress(id=job.id, filename=job.filename, created_by=job.created_by,
                        created_at=job.created_at, finished=job.finished_at is not None,
