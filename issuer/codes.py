@@ -73,6 +73,20 @@ class IssuerCode(Code):
     REQUEST_VALID_UNTIL = N_("issuer.request-valid-until")  # pointer
 
 
+class WalletCode(Code):
+    """Why the issuer refuses a wallet's authorization request (OpenID4VCI §5 over RFC 9126
+    and RFC 6749 §4.1.2.1): the holder reads the last four on the consent page."""
+
+    RESPONSE_TYPE_NOT_CODE = N_("wallet.response-type-not-code")
+    PKCE_REQUIRED = N_("wallet.pkce-required")
+    REQUEST_URI_PUSHED = N_("wallet.request-uri-pushed")
+    NO_CREDENTIALS_NAMED = N_("wallet.no-credentials-named")
+    OFFER_USED_OR_EXPIRED = N_("wallet.offer-used-or-expired")
+    OFFER_FOR_SOMEONE_ELSE = N_("wallet.offer-for-someone-else")
+    NOTHING_TO_GRANT = N_("wallet.nothing-to-grant")
+    ALREADY_ANSWERED = N_("wallet.already-answered")
+
+
 class CohortCode(Code):
     """Errors of a cohort file (issuer.batch, issuer.cohort_issuing): each carries `line`."""
 

@@ -7,15 +7,15 @@ import pytest
 from babel.messages.catalog import Catalog
 from babel.messages.pofile import read_po
 
-from issuer.codes import CohortCode, IssuerCode
+from issuer.codes import CohortCode, IssuerCode, WalletCode
 from registry.codes import RegistryCode
 from web.codes import MailCode
 from web.i18n import LANGUAGES, po_path
 
-ENUMS = (IssuerCode, CohortCode, RegistryCode, MailCode)
+ENUMS = (IssuerCode, CohortCode, WalletCode, RegistryCode, MailCode)
 CODES = {str(member) for enum in ENUMS for member in enum}
 # the codes' own namespaces: a msgid in one of them is a code, and must be a live one
-NAMESPACE = re.compile(r"(issuer|cohort|registry|mail)\.[a-z0-9-]+")
+NAMESPACE = re.compile(r"(issuer|cohort|wallet|registry|mail)\.[a-z0-9-]+")
 PLACEHOLDER = re.compile(r"%\((\w+)\)s")
 
 
