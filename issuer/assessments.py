@@ -26,11 +26,13 @@ from sqlalchemy.orm import Session
 
 from issuer.audit import AuditEvent
 from issuer.candidates import find_candidate
-from issuer.errors import IssuerError
+from issuer.codes import IssuerCode
+from issuer.errors import IssuerError, by_line, on_line
 from issuer.models import Assessment, Decision
 from issuer.records import insert_rows
 from issuer.rules import RuleError, unit_passed
 from schemas.framework import Framework
+from vc.findings import Finding, finding
 
 Result = tuple[str, date, float, float]  # unit, day, score, max_score
 
@@ -97,24 +99,24 @@ class NewAssessments:
 
     rows: list[dict] = field(default_factory=list)  # `issuer_assessments` rows to insert
     audit: list[dict] = field(default_factory=list)  # their `assessment.recorded` rows
-    errors: list[tuple[int, str]] = field(default_factory=list)  # (line, message) refused
+    errors: list[Finding] = field(default_factory=list)  # the rows refused, each with `line`
     passed: dict[int, bool] = field(default_factory=dict)  # by line, for the rows accepted
     attempts: dict[int, RecordedAttempt] = field(default_factory=dict)  # by line, accepted
 
 
-def assessment_problem(fw: Framework, row: Mapping, today: date) -> str | None:
+def assessment_problem(fw: Framework, row: Mapping, today: date) -> Finding | None:
     """Why an assessment row cannot be recorded, from the framework and the rules alone;
     None when it can."""
     try:
         unit = fw.unit(row["unit"])
     except (KeyError, LookupError):
-        return f"unit {row['unit']!r} is not in framework {fw.id}"
+        return finding(IssuerCode.UNIT_NOT_IN_FRAMEWORK, unit=str(row["unit"]), framework=fw.id)
     try:
         unit_passed(row["score"], row["max_score"], unit.pass_threshold)
     except RuleError as e:
-        return f"unit {row['unit']}: {e}"
+        return finding(e.code, unit=str(row["unit"]), score=e.score, max=e.max_score)
     if row["assessed_on"] > today:
-        return f"assessment date {row['assessed_on']} is in the future"
+        return finding(IssuerCode.ASSESSMENT_IN_FUTURE, date=row["assessed_on"])
     return None
 
 
@@ -163,7 +165,7 @@ def record_assessments(s: Session, candidate_ref: str, rows: Sequence[Mapping[st
         if problem is None:
             accepted.append(row)
         else:
-            refused.append((row["line"], problem))
+            refused.append(on_line(problem, row["line"]))
     if not accepted:
         return NewAssessments(errors=refused)
     candidate = find_candidate(s, candidate_ref)
@@ -171,7 +173,7 @@ def record_assessments(s: Session, candidate_ref: str, rows: Sequence[Mapping[st
     new = new_assessments(candidate.id, candidate.ref, accepted, known, fw, now, actor)
     insert_rows(s, Assessment, new.rows)
     insert_rows(s, AuditEvent, new.audit)
-    new.errors = sorted(refused + new.errors, key=lambda error: error[0])
+    new.errors = by_line(refused + new.errors)
     return new
 
 
@@ -180,7 +182,9 @@ def record_assessment(s: Session, candidate_ref: str, row: Mapping, fw: Framewor
     """Records one assessment (a list of one); returns the attempt it is."""
     recorded = record_assessments(s, candidate_ref, [row], fw, now, actor)
     if recorded.errors:
-        raise IssuerError(recorded.errors[0][1])
+        first = recorded.errors[0]
+        raise IssuerError(first.code, first.detail,
+                          **{k: v for k, v in first.params.items() if k != "line"})
     attempt = recorded.attempts[row["line"]]
     decided_on = s.scalar(select(Decision.decided_on).where(
         Decision.candidate_id == find_candidate(s, candidate_ref).id,

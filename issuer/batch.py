@@ -14,9 +14,12 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date
 
+from issuer.codes import CohortCode
 from issuer.cohort_issuing import ChunkResult, issue_chunk
 from issuer.cohort_rows import CohortRow
+from issuer.errors import by_line
 from issuer.service import IssuerError, IssuerService
+from vc.findings import Finding
 
 COLUMNS = ("name", "email", "did", "unit", "score", "max_score", "assessed_on", "exam_body",
            "assessor")
@@ -31,11 +34,23 @@ class BatchSummary:
     candidates: int = 0
     issued: int = 0
     already_issued: int = 0
-    errors: list[str] = field(default_factory=list)  # "line N: what was wrong"
+    errors: list[Finding] = field(default_factory=list)  # each with its row's `line`
 
     def to_json(self) -> dict:
+        """The counts, and the errors as findings (`{"code", "params"}`): the web layer
+        says them in words."""
         return {"rows": self.rows, "candidates": self.candidates, "issued": self.issued,
-                "already_issued": self.already_issued, "errors": self.errors}
+                "already_issued": self.already_issued,
+                "errors": [e.to_json() for e in self.errors]}
+
+
+class RowError(ValueError):
+    """A row of the cohort file that cannot be read; `.finding` says why (without its line,
+    which the caller adds)."""
+
+    def __init__(self, code: str, **params: str | int) -> None:
+        super().__init__(code)
+        self.finding = Finding(code, params)
 
 
 def parse_cohort(text: str, summary: BatchSummary) -> list[CohortRow]:
@@ -43,15 +58,14 @@ def parse_cohort(text: str, summary: BatchSummary) -> list[CohortRow]:
     a NUL character is refused whole: it is not CSV text (PostgreSQL cannot store it)."""
     nul = text.find("\0")
     if nul >= 0:
-        raise IssuerError(f"line {text.count(chr(10), 0, nul) + 1}: the file contains a NUL "
-                          "character, so it is not CSV text; save the spreadsheet as CSV UTF-8")
+        raise IssuerError(CohortCode.FILE_HAS_NUL, line=text.count(chr(10), 0, nul) + 1)
     text = text.removeprefix("\ufeff")  # a byte-order mark, as spreadsheets write
     delimiter = cohort_delimiter(text)
     reader = csv.DictReader(io.StringIO(text), delimiter=delimiter)
     missing = [c for c in COLUMNS if c not in (reader.fieldnames or [])]
     if missing:
-        raise IssuerError(f"the CSV header lacks the column(s) {', '.join(missing)}; "
-                          f"expected: {','.join(COLUMNS)}")
+        raise IssuerError(CohortCode.HEADER_LACKS_COLUMNS, missing=", ".join(missing),
+                          expected=",".join(COLUMNS))
     rows = []
     for i in range(MAX_ROWS + 1):
         try:
@@ -60,16 +74,17 @@ def parse_cohort(text: str, summary: BatchSummary) -> list[CohortRow]:
             break
         except csv.Error as e:  # e.g. a field over csv's 128 KiB limit: this row only
             summary.rows += 1
-            summary.errors.append(f"line {reader.line_num + 1}: unreadable CSV row ({e})")
+            summary.errors.append(Finding(CohortCode.ROW_UNREADABLE,
+                                          {"line": reader.line_num + 1, "error": str(e)}))
             continue
         line = reader.line_num
         if i >= MAX_ROWS:
-            raise IssuerError(f"line {line}: more than {MAX_ROWS} rows")
+            raise IssuerError(CohortCode.TOO_MANY_ROWS, line=line, n=MAX_ROWS)
         summary.rows += 1
         try:
             rows.append(_row(line, raw, decimal_comma=delimiter == ";"))
-        except (ValueError, TypeError) as e:
-            summary.errors.append(f"line {line}: {e}")
+        except RowError as e:
+            summary.errors.append(Finding(e.finding.code, {**e.finding.params, "line": line}))
     return rows
 
 
@@ -89,25 +104,24 @@ def _row(line: int, raw: dict, decimal_comma: bool = False) -> CohortRow:
     values = {k: (raw.get(k) or "").strip() for k in COLUMNS}
     for k, v in values.items():
         if len(v) > MAX_FIELD:
-            raise ValueError(f"{k} is longer than {MAX_FIELD} characters")
+            raise RowError(CohortCode.FIELD_TOO_LONG, column=k, n=MAX_FIELD)
     for k in ("name", "email", "unit", "score", "max_score", "assessed_on", "exam_body",
               "assessor"):
         if not values[k]:
-            raise ValueError(f"{k} is empty")
+            raise RowError(CohortCode.FIELD_EMPTY, column=k)
     try:
         score = _number(values["score"], decimal_comma)
         max_score = _number(values["max_score"], decimal_comma)
     except ValueError:
-        raise ValueError(f"score {values['score']!r} / max_score {values['max_score']!r} "
-                         "must be numbers") from None
+        raise RowError(CohortCode.SCORE_NOT_A_NUMBER, score=values["score"],
+                       max=values["max_score"]) from None
     if not (math.isfinite(score) and math.isfinite(max_score)):
-        raise ValueError(f"score {values['score']!r} / max_score {values['max_score']!r} "
-                         "must be finite numbers")
+        raise RowError(CohortCode.SCORE_NOT_FINITE, score=values["score"],
+                       max=values["max_score"])
     try:
         assessed_on = date.fromisoformat(values["assessed_on"])
     except ValueError:
-        raise ValueError(f"assessed_on {values['assessed_on']!r} is not a date "
-                         "(YYYY-MM-DD)") from None
+        raise RowError(CohortCode.DATE_NOT_ISO, value=values["assessed_on"]) from None
     return CohortRow(line, values["name"], values["email"], values["did"] or None,
                      values["unit"], score, max_score, assessed_on, values["exam_body"],
                      values["assessor"])
@@ -128,11 +142,12 @@ def chunks(groups: list, size: int = CANDIDATES_PER_CHUNK) -> list[list]:
 def add_chunk(summary: BatchSummary, part: ChunkResult) -> None:
     summary.issued += part.issued
     summary.already_issued += part.already_issued
-    summary.errors.extend(f"line {line}: {message}" for line, message in part.errors)
+    summary.errors.extend(part.errors)
 
 
-def sort_errors(errors: list[str]) -> list[str]:
-    return sorted(errors, key=lambda e: int(e.split()[1].rstrip(":")))
+def sort_errors(errors: list[Finding]) -> list[Finding]:
+    """Row errors in the order of the file."""
+    return by_line(errors)
 
 
 def issue_cohort(service: IssuerService, text: str, actor: str,

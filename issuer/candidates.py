@@ -6,24 +6,26 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from issuer.audit import record_audit_event
+from issuer.codes import IssuerCode
 from issuer.errors import IssuerError, NotFound
 from issuer.models import Candidate
 from vc.did_resolver import did_method
 from vc.errors import VCError
+from vc.findings import Finding, finding
 
 
-def candidate_problem(name: str, email: str, did: str | None) -> str | None:
+def candidate_problem(name: str, email: str, did: str | None) -> Finding | None:
     """Why a candidate cannot be registered; None when it can."""
     email = email.strip().lower()
     if "@" not in email or len(email) > 254:
-        return f"{email!r} is not an email address"
+        return finding(IssuerCode.NOT_AN_EMAIL, email=email)
     if not name.strip():
-        return "a candidate needs a name"
+        return finding(IssuerCode.CANDIDATE_NEEDS_NAME)
     if did is not None:
         try:  # DID Core 1.0 §3.1 syntax: it becomes credentialSubject.id, an IRI
             did_method(did)
         except VCError:
-            return f"{did[:120]!r} is not a DID (did:<method>:<id>, no spaces)"
+            return finding(IssuerCode.NOT_A_DID, did=did[:120], syntax="did:<method>:<id>")
     return None
 
 
@@ -51,7 +53,7 @@ def find_candidate(s: Session, ref: str) -> Candidate:
     c = s.scalars(select(Candidate).where(Candidate.ref == ref)).first() or \
         s.scalars(select(Candidate).where(Candidate.email == ref.strip().lower())).first()
     if c is None:
-        raise NotFound(f"no candidate {ref!r}")
+        raise NotFound(IssuerCode.NO_CANDIDATE, ref=ref)
     return c
 
 

@@ -30,6 +30,7 @@ from sqlalchemy.orm import Session
 
 from issuer.audit import record_audit_event
 from issuer.batch import BatchSummary, cohort_groups, parse_cohort
+from issuer.codes import IssuerCode
 from issuer.errors import IssuerError, NotFound
 from issuer.lifecycle import credential_state
 from issuer.models import Candidate, CohortJob, IssuedCredential
@@ -127,10 +128,9 @@ def finished_job(s: Session, job_id: str) -> CohortJob:
     """The job, if it is finished; NotFound, or IssuerError while it is still running."""
     job = s.get(CohortJob, job_id)
     if job is None:
-        raise NotFound(f"no cohort job {job_id!r}")
+        raise NotFound(IssuerCode.NO_COHORT_JOB, job=job_id)
     if job.finished_at is None:
-        raise IssuerError("this cohort job is still running: export what it issued once "
-                          "it is done")
+        raise IssuerError(IssuerCode.COHORT_JOB_STILL_RUNNING)
     return job
 
 

@@ -38,13 +38,16 @@ from issuer import status
 from issuer.assessments import assessment_problem, known_attempts, new_assessments
 from issuer.audit import AuditEvent
 from issuer.candidates import candidate_problem
+from issuer.codes import CohortCode
 from issuer.cohort_rows import CohortRow
 from issuer.decisions import new_decisions
+from issuer.errors import on_line
 from issuer.minting import Minted, Recipient
 from issuer.models import Assessment, Candidate, Decision, IssuedCredential, StatusList
 from issuer.records import insert_rows
 from issuer.service import IssuerError, IssuerService
 from schemas.framework import Framework
+from vc.findings import Finding
 
 log = logging.getLogger(__name__)
 C, A, D, I = (Candidate.__table__, Assessment.__table__, Decision.__table__,
@@ -53,11 +56,11 @@ C, A, D, I = (Candidate.__table__, Assessment.__table__, Decision.__table__,
 
 @dataclass
 class ChunkResult:
-    """What one chunk did; `errors` are (line, message)."""
+    """What one chunk did; `errors` are the rows refused, each a finding with its `line`."""
 
     issued: int = 0
     already_issued: int = 0
-    errors: list[tuple[int, str]] = field(default_factory=list)
+    errors: list[Finding] = field(default_factory=list)
 
 
 @dataclass(frozen=True)
@@ -108,7 +111,7 @@ def _acceptable(fw: Framework, groups: list[list], now: datetime,
         first = group[0]
         problem = candidate_problem(first.name, first.email, first.did)
         if problem is not None:
-            result.errors.extend((row.line, problem) for row in group)
+            result.errors.extend(on_line(problem, row.line) for row in group)
             continue
         rows = []
         for row in group:
@@ -116,7 +119,7 @@ def _acceptable(fw: Framework, groups: list[list], now: datetime,
             if problem is None:
                 rows.append(row)
             else:
-                result.errors.append((row.line, problem))
+                result.errors.append(on_line(problem, row.line))
         if rows:
             accepted.append(rows)
     return accepted
@@ -255,7 +258,8 @@ def _sign(service: IssuerService, people: dict[int, _Person], actor: str,
         except Exception as e:  # one candidate's failure is reported, by its line
             log.exception("cohort: could not issue for the candidate of line %s", person.line)
             failed.add(cid)
-            result.errors.append((person.line, f"could not issue: {e}"))
+            result.errors.append(Finding(CohortCode.COULD_NOT_ISSUE,
+                                         {"line": person.line, "error": str(e)[:500]}))
     for cid in failed:
         del people[cid]
     return signed, existing
@@ -345,4 +349,4 @@ def _issue_candidate(service: IssuerService, s: Session, group: list, actor: str
         result.errors.extend(errors)
     except IssuerError as e:
         nested.rollback()
-        result.errors.append((first.line, str(e)))
+        result.errors.append(on_line(e.finding, first.line))

@@ -25,7 +25,9 @@ from issuer.batch import (
     parse_cohort,
     sort_errors,
 )
+from issuer.codes import IssuerCode
 from issuer.cohort_issuing import ChunkResult, issue_chunk
+from issuer.errors import line_of, stored_finding
 from issuer.models import CohortChunk, CohortJob
 from issuer.service import IssuerService, NotFound
 
@@ -71,7 +73,8 @@ def create_job(service: IssuerService, text: str, filename: str, actor: str,
     with service.sessions.begin() as s:
         s.add(CohortJob(id=job_id, filename=filename[:200], text=text, created_by=actor,
                         created_at=now, rows=summary.rows, candidates=len(groups),
-                        chunk_count=0, parse_errors=sort_errors(summary.errors),
+                        chunk_count=0,
+                        parse_errors=[e.to_json() for e in sort_errors(summary.errors)],
                         notify_holders=notify_holders))
         s.flush()
         first = 0
@@ -142,7 +145,7 @@ class ChunkRunner:
         result = issue_chunk(self.service, groups, actor, finish=lambda session, result:
                              _finish(session, job_id, number, result))
         if notify and self.notify is not None:
-            refused = {line for line, _message in result.errors}
+            refused = {line_of(error) for error in result.errors}
             self.notify([group[0].email for group in groups
                          if not any(row.line in refused for row in group)], actor)
         return True
@@ -152,7 +155,7 @@ class ChunkRunner:
         if groups is None:
             text = s.scalar(select(CohortJob.text).where(CohortJob.id == job_id))
             if text is None:
-                raise NotFound(f"no cohort job {job_id!r}")
+                raise NotFound(IssuerCode.NO_COHORT_JOB, job=job_id)
             groups = cohort_groups(parse_cohort(text, BatchSummary()))
             self._parsed[job_id] = groups
             while len(self._parsed) > PARSED_JOBS_KEPT:
@@ -169,7 +172,7 @@ def _finish(s: Session, job_id: str, number: int, result: ChunkResult) -> None:
         CohortChunk.job_id == job_id, CohortChunk.number == number,
         CohortChunk.done.is_(False)).values(
         done=True, issued=result.issued, already_issued=result.already_issued,
-        errors=[f"line {line}: {message}" for line, message in result.errors],
+        errors=[error.to_json() for error in result.errors],
         done_at=now))).rowcount
     if marked:
         s.execute(update(CohortJob).where(
@@ -182,14 +185,14 @@ def progress(service: IssuerService, job_id: str) -> JobProgress:
     with service.sessions() as s:
         job = s.get(CohortJob, job_id)
         if job is None:
-            raise NotFound(f"no cohort job {job_id!r}")
+            raise NotFound(IssuerCode.NO_COHORT_JOB, job=job_id)
         parts = list(s.scalars(select(CohortChunk).where(CohortChunk.job_id == job_id)))
     done = [c for c in parts if c.done]
     summary = BatchSummary(rows=job.rows, candidates=job.candidates,
                            issued=sum(c.issued for c in done),
                            already_issued=sum(c.already_issued for c in done),
-                           errors=sort_errors(list(job.parse_errors) + [
-                               e for c in done for e in c.errors]))
+                           errors=sort_errors([stored_finding(e) for e in [
+                               *job.parse_errors, *(e for c in done for e in c.errors)]]))
     return JobProgress(id=job.id, filename=job.filename, created_by=job.created_by,
                        created_at=job.created_at, finished=job.finished_at is not None,
                        chunks=len(parts), chunks_done=len(done), candidates=job.candidates,

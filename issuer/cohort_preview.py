@@ -9,9 +9,11 @@ from sqlalchemy import select
 from issuer.assessments import Attempts, assessment_problem, known_attempts
 from issuer.batch import BatchSummary, cohort_groups, parse_cohort
 from issuer.candidates import candidate_problem
+from issuer.codes import CohortCode
 from issuer.models import Assessment, Candidate, Decision
 from issuer.rules import role_outcome, unit_passed
 from issuer.service import IssuerService
+from vc.findings import Finding, finding
 
 
 @dataclass(frozen=True)
@@ -19,9 +21,11 @@ class PreviewRow:
     line: int
     email: str
     unit: str
-    # "passed", "not passed" (with the attempt's number from the second on), "already
-    # recorded", or why it would be refused
-    outcome: str
+    # passed, not passed or already recorded (`CohortCode.PREVIEW_*`, with the attempt's
+    # number from the second on), or why it would be refused (an issuer code)
+    outcome: Finding
+    refused: bool = False
+    notes: tuple[Finding, ...] = ()  # a retake on the same day; the unit certified already
 
 
 @dataclass(frozen=True)
@@ -36,11 +40,11 @@ class PreviewCandidate:
 class CohortPreview:
     rows: list[PreviewRow] = field(default_factory=list)
     candidates: list[PreviewCandidate] = field(default_factory=list)
-    errors: list[str] = field(default_factory=list)  # rows that cannot be read at all
+    errors: list[Finding] = field(default_factory=list)  # rows that cannot be read at all
 
     @property
     def refused(self) -> int:
-        return len(self.errors) + sum(r.outcome.startswith("refused") for r in self.rows)
+        return len(self.errors) + sum(r.refused for r in self.rows)
 
 
 def preview_cohort(service: IssuerService, text: str) -> CohortPreview:
@@ -79,28 +83,34 @@ def preview_cohort(service: IssuerService, text: str) -> CohortPreview:
                 row_problem = problem if problem is not None else \
                     assessment_problem(fw, values, today)
                 if row_problem is not None:
-                    out.rows.append(PreviewRow(row.line, row.email, row.unit,
-                                               f"refused: {row_problem}"))
+                    out.rows.append(PreviewRow(row.line, row.email, row.unit, row_problem,
+                                               refused=True))
                     continue
                 accepted = True
                 same = known.same(values)
                 if same is not None:
-                    out.rows.append(PreviewRow(row.line, row.email, row.unit,
-                                               "already recorded" + _attempt(same[1])))
+                    out.rows.append(PreviewRow(row.line, row.email, row.unit, _outcome(
+                        CohortCode.PREVIEW_ALREADY_RECORDED,
+                        CohortCode.PREVIEW_ALREADY_RECORDED_ATTEMPT, same[1])))
                     continue
                 attempt = known.next_attempt(row.unit)
                 earlier = list(known.on_day.get((row.unit, row.assessed_on), []))
                 known.add(row.unit, row.assessed_on, row.score, row.max_score, "", attempt)
                 passed = unit_passed(row.score, row.max_score, fw.unit(row.unit).pass_threshold)
-                outcome = ("passed" if passed else "not passed") + _attempt(attempt)
-                if earlier:
-                    outcome += " (a retake: the same day as " + ", ".join(
-                        f"attempt {n}: {score:g}/{top:g}" for n, score, top in earlier) + ")"
+                outcome = _outcome(CohortCode.PREVIEW_PASSED, CohortCode.PREVIEW_PASSED_ATTEMPT,
+                                   attempt) if passed else _outcome(
+                    CohortCode.PREVIEW_NOT_PASSED, CohortCode.PREVIEW_NOT_PASSED_ATTEMPT,
+                    attempt)
+                notes = []
+                if earlier:  # the results as numbers, the same in every language
+                    notes.append(finding(CohortCode.PREVIEW_RETAKE_SAME_DAY, earlier=", ".join(
+                        f"{n}: {score:g}/{top:g}" for n, score, top in earlier)))
                 if passed and row.unit in decided_units:
-                    outcome += "; the unit is certified already: no second unit credential"
+                    notes.append(finding(CohortCode.PREVIEW_UNIT_CERTIFIED_ALREADY))
                 elif passed:
                     passed_on.setdefault(row.unit, row.assessed_on)
-                out.rows.append(PreviewRow(row.line, row.email, row.unit, outcome))
+                out.rows.append(PreviewRow(row.line, row.email, row.unit, outcome,
+                                           notes=tuple(notes)))
             if not accepted:
                 continue  # every row refused: the candidate would not be created
             roles = tuple(r.code for r in fw.roles if r.code not in certified
@@ -112,5 +122,6 @@ def preview_cohort(service: IssuerService, text: str) -> CohortPreview:
     return out
 
 
-def _attempt(number: int) -> str:
-    return f", attempt {number}" if number > 1 else ""
+def _outcome(first: str, later: str, attempt: int) -> Finding:
+    """`first` for a first attempt, else `later` with the attempt's number."""
+    return finding(later, attempt=attempt) if attempt > 1 else finding(first)

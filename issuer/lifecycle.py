@@ -11,6 +11,7 @@ from sqlalchemy.orm import Session, sessionmaker
 
 from issuer import status, status_check
 from issuer.audit import record_audit_event
+from issuer.codes import IssuerCode
 from issuer.errors import IssuerError, NotFound
 from issuer.models import IssuedCredential, StatusList
 from issuer.records import as_utc
@@ -22,7 +23,7 @@ _LIST_VERSIONS = select(StatusList.purpose, StatusList.number, StatusList.update
 def find_credential(s: Session, credential_id: str) -> IssuedCredential:
     c = s.get(IssuedCredential, credential_id)
     if c is None:
-        raise NotFound(f"no credential {credential_id!r}")
+        raise NotFound(IssuerCode.NO_CREDENTIAL, id=credential_id)
     return c
 
 
@@ -49,25 +50,24 @@ class CredentialLifecycle:
     def revoke(self, credential_id: str, reason: str, actor: str) -> None:
         def check(c: IssuedCredential) -> None:
             if c.revoked:
-                raise IssuerError(f"{credential_id} is already revoked")
+                raise IssuerError(IssuerCode.ALREADY_REVOKED, id=credential_id)
         self._flip(credential_id, "revocation", True, check, "credential.revoked", reason, actor)
 
     def suspend(self, credential_id: str, reason: str, actor: str) -> None:
         def check(c: IssuedCredential) -> None:
             if c.revoked:
-                raise IssuerError(f"{credential_id} is revoked: it cannot be suspended")
+                raise IssuerError(IssuerCode.REVOKED_CANNOT_BE_SUSPENDED, id=credential_id)
             if c.suspended:
-                raise IssuerError(f"{credential_id} is already suspended")
+                raise IssuerError(IssuerCode.ALREADY_SUSPENDED, id=credential_id)
         self._flip(credential_id, "suspension", True, check, "credential.suspended", reason,
                    actor)
 
     def reinstate(self, credential_id: str, reason: str, actor: str) -> None:
         def check(c: IssuedCredential) -> None:
             if c.revoked:
-                raise IssuerError(f"{credential_id} is revoked: a revoked credential can never "
-                                  "be reinstated")
+                raise IssuerError(IssuerCode.REVOKED_NEVER_REINSTATED, id=credential_id)
             if not c.suspended:
-                raise IssuerError(f"{credential_id} is not suspended")
+                raise IssuerError(IssuerCode.NOT_SUSPENDED, id=credential_id)
         self._flip(credential_id, "suspension", False, check, "credential.reinstated", reason,
                    actor)
 

@@ -198,7 +198,8 @@ class CohortJob(Base):
     rows: Mapped[int] = mapped_column(Integer)
     candidates: Mapped[int] = mapped_column(Integer)
     chunk_count: Mapped[int] = mapped_column(Integer)
-    parse_errors: Mapped[list[str]] = mapped_column(JSON)  # "line N: …", found on upload
+    # the rows refused on upload, as findings (`{"code", "params": {"line", ...}}`, issue 23)
+    parse_errors: Mapped[list[dict]] = mapped_column(JSON)
     # e-mail each holder of the file a sign-in link once their chunk is issued (i0008)
     notify_holders: Mapped[bool] = mapped_column(Boolean, default=False,
                                                  server_default="0")
@@ -217,7 +218,7 @@ class CohortChunk(Base):
     done: Mapped[bool] = mapped_column(Boolean, default=False)
     issued: Mapped[int] = mapped_column(Integer, default=0)
     already_issued: Mapped[int] = mapped_column(Integer, default=0)
-    errors: Mapped[list[str]] = mapped_column(JSON, default=list)
+    errors: Mapped[list[dict]] = mapped_column(JSON, default=list)  # findings, as parse_errors
     done_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
 
 

@@ -23,6 +23,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from issuer.audit import record_audit_event
+from issuer.codes import IssuerCode
 from issuer.credentials import OB3, V2
 from issuer.errors import IssuerError
 from issuer.models import IssuedCredential
@@ -45,7 +46,7 @@ def compact_summary(credential: dict[str, Any]) -> dict[str, Any]:
     subject = next((s for s in as_list(credential.get("credentialSubject"))
                     if isinstance(s, dict)), None)
     if subject is None:
-        raise IssuerError("the credential has no credentialSubject object to summarise")
+        raise IssuerError(IssuerCode.SUMMARY_NO_SUBJECT)
     achievement = subject.get("achievement") or {}
     alignment = [a for a in as_list(achievement.get("alignment"))
                  if isinstance(a, dict) and str(a.get("targetUrl", "")).startswith(_EQF_PREFIX)]
@@ -81,14 +82,13 @@ def sign_summary(s: Session, signer: IssuerSigner, credential: dict[str, Any],
     the audit row goes into the caller's transaction."""
     issuer = issuer_id(credential)
     if issuer != signer.config.did:
-        raise IssuerError(f"only its issuer ({issuer}) can sign a compact summary")
+        raise IssuerError(IssuerCode.SUMMARY_NOT_ITS_ISSUER, issuer=str(issuer))
     # the issuer vouches for what it issued, never for a file that merely names it: an
     # edited copy would otherwise get a genuine signature on its summary
     stored = s.scalar(select(IssuedCredential.document).where(
         IssuedCredential.id == str(credential.get("id"))))
     if stored is None or canonicalize_parsed(stored) != canonicalize_parsed(credential):
-        raise IssuerError(f"{str(credential.get('id'))[:200]} is not a credential as this issuer "
-                          "issued it (unknown, or changed since): no summary is signed")
+        raise IssuerError(IssuerCode.SUMMARY_NOT_AS_ISSUED, id=str(credential.get("id"))[:200])
     summary = signer.sign(compact_summary(credential))
     record_audit_event(s, actor, "credential.summary.signed", str(credential.get("id")),
                        {"summary": summary["id"],

@@ -29,6 +29,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from issuer import credentials as build
+from issuer.codes import IssuerCode
 from issuer.errors import IssuerError
 from issuer.issuing import issue_decision, record_decisions
 from issuer.minting import Minter
@@ -50,8 +51,7 @@ class AlreadyIssued(IssuerError):
     """The candidate holds a credential for this achievement already."""
 
     def __init__(self, credential_id: str) -> None:
-        super().__init__(f"this candidate already holds a credential for this achievement: "
-                         f"{credential_id}")
+        super().__init__(IssuerCode.ALREADY_ISSUED, id=credential_id)
         self.credential_id = credential_id
 
 
@@ -80,38 +80,32 @@ def achievement_item(credential: dict[str, Any], framework: Framework) -> Framew
     """The framework unit or role the credential's achievement is; refused otherwise."""
     types = credential.get("type", [])
     if not any(t in types for t in BADGE_TYPES):
-        raise RequestRefused("/type", "s4c issues Open Badges 3.0 achievement credentials "
-                                      "only: the type must include OpenBadgeCredential")
+        raise RequestRefused("/type", IssuerCode.REQUEST_NOT_OPEN_BADGE)
     subject = credential.get("credentialSubject")
     achievement = subject.get("achievement") if isinstance(subject, dict) else None
     pointer = "/credentialSubject/achievement"
     if not isinstance(achievement, dict) or not isinstance(achievement.get("id"), str):
-        raise RequestRefused(pointer, "must be an object whose id is a unit or role of the "
-                                      "loaded framework")
+        raise RequestRefused(pointer, IssuerCode.REQUEST_NO_ACHIEVEMENT)
     item = framework_items(framework).get(achievement["id"])
     if item is None:
-        raise RequestRefused(f"{pointer}/id", f"{achievement['id'][:200]!r} is not a unit or "
-                                              f"role of the loaded framework {framework.id}")
+        raise RequestRefused(f"{pointer}/id", IssuerCode.REQUEST_UNKNOWN_ACHIEVEMENT,
+                             id=achievement["id"][:200], framework=framework.id)
     if set(achievement) - {"id", "type"} or achievement.get("type", ["Achievement"]) \
             != ["Achievement"]:
         where = difference(achievement, item.achievement, pointer)
         if where is not None:
-            raise RequestRefused(where, "differs from the framework's achievement: give "
-                                        "the achievement's id alone, or exactly as the "
-                                        "framework has it")
+            raise RequestRefused(where, IssuerCode.REQUEST_ACHIEVEMENT_DIFFERS)
     return item
 
 
 def _candidate(s: Session, credential: dict[str, Any]) -> Candidate:
     subject_id = credential["credentialSubject"].get("id")
     if not isinstance(subject_id, str):
-        raise RequestRefused("/credentialSubject/id", "must be the DID of a registered "
-                                                      "candidate")
+        raise RequestRefused("/credentialSubject/id", IssuerCode.REQUEST_SUBJECT_NOT_A_DID)
     candidate = s.scalars(select(Candidate).where(Candidate.did == subject_id)).first()
     if candidate is None:
-        raise RequestRefused("/credentialSubject/id",
-                             f"no registered candidate has the DID {subject_id[:200]!r}: "
-                             "register them first (s4c candidate add --did ...)")
+        raise RequestRefused("/credentialSubject/id", IssuerCode.REQUEST_NO_CANDIDATE_WITH_DID,
+                             did=subject_id[:200])
     return candidate
 
 
@@ -124,8 +118,7 @@ def _credential_id(credential: dict[str, Any], option: str | None) -> str | None
             raise ValueError
         uuid.UUID(given.removeprefix("urn:uuid:"))
     except ValueError:
-        raise RequestRefused("/id", "must be a urn:uuid: URN (or leave it out: the issuer "
-                                    "makes one)") from None
+        raise RequestRefused("/id", IssuerCode.REQUEST_ID_NOT_URN_UUID) from None
     return given
 
 
@@ -133,8 +126,7 @@ def _check_date_syntax(credential: dict[str, Any]) -> None:
     for key in ("validFrom", "validUntil"):
         if key in credential and (not isinstance(credential[key], str)
                                   or parse_instant(credential[key]) is None):
-            raise RequestRefused(f"/{key}", "must be an XML Schema dateTimeStamp, e.g. "
-                                            "2026-06-01T00:00:00Z (VC DM 2.0 §4.9)")
+            raise RequestRefused(f"/{key}", IssuerCode.REQUEST_NOT_A_DATETIME)
 
 
 def issue_requested(s: Session, minter: Minter, credential: dict[str, Any], *,
@@ -144,22 +136,22 @@ def issue_requested(s: Session, minter: Minter, credential: dict[str, Any], *,
     `RequestRefused` (roll the transaction back) or `AlreadyIssued`."""
     for key in ISSUER_ASSIGNED:
         if key in credential:
-            raise RequestRefused(f"/{key}", "is assigned by the issuer: leave it out")
+            raise RequestRefused(f"/{key}", IssuerCode.REQUEST_ISSUER_ASSIGNED)
     framework = minter.framework
     item = achievement_item(credential, framework)
     _check_date_syntax(credential)
     candidate = _candidate(s, credential)
     cid = _credential_id(credential, credential_id)
     if cid is not None and s.get(IssuedCredential, cid) is not None:
-        raise RequestRefused("/id", f"{cid} is already the id of another credential")
+        raise RequestRefused("/id", IssuerCode.REQUEST_ID_TAKEN, id=cid)
     # the decision rules, as the console's "certify" applies them (issuer.decisions)
     record_decisions(s, candidate, framework, minter.now, minter.actor)
     decisions = {(d.kind, d.code): d for d in s.scalars(select(Decision).where(
         Decision.candidate_id == candidate.id, Decision.framework_id == framework.id))}
     decision = decisions.get((item.kind, item.code))
     if decision is None:
-        raise RequestRefused(DECIDED, f"{_why_not(s, candidate, framework, item, minter)}; "
-                                      f"{_allowed(decisions)}")
+        code, why = _why_not(s, candidate, framework, item, minter)
+        raise RequestRefused(DECIDED, code, f"{why}; {_allowed(decisions)}", item=item.code)
     held = s.scalars(select(IssuedCredential).where(
         IssuedCredential.decision_id == decision.id)).first()
     if held is not None:
@@ -183,9 +175,8 @@ def _check_rests_on_record(s: Session, decision: Decision,
     units = framework.role(decision.code).units
     missing = [u for u in units if ("unit", u) not in decisions]
     if missing:
-        raise RequestRefused(DECIDED, f"role {decision.code} was decided without its units "
-                                      f"{', '.join(missing)} on record: no credential can "
-                                      f"rest on it; {_allowed(decisions)}")
+        raise RequestRefused(DECIDED, IssuerCode.ROLE_DECIDED_WITHOUT_UNITS,
+                             _allowed(decisions), role=decision.code, units=", ".join(missing))
     unit_decisions = [decisions[("unit", u)] for u in units]
     issued = set(s.scalars(select(IssuedCredential.decision_id).where(
         IssuedCredential.decision_id.in_([d.id for d in unit_decisions]))))
@@ -199,18 +190,17 @@ def _check_unit_rests_on_record(s: Session, decision: Decision,
     assessment = s.get(Assessment, decision.assessment_id) \
         if decision.assessment_id is not None else None
     if assessment is None or assessment.voided_at is not None:
-        raise RequestRefused(DECIDED, f"unit {decision.code} was decided without a passed "
-                                      f"assessment that counts: no credential can rest on "
-                                      f"it; {_allowed(decisions)}")
+        raise RequestRefused(DECIDED, IssuerCode.UNIT_DECIDED_WITHOUT_PASS,
+                             _allowed(decisions), unit=decision.code)
 
 
 def _why_not(s: Session, candidate: Candidate, framework: Framework, item: FrameworkItem,
-             minter: Minter) -> str:
+             minter: Minter) -> tuple[str, str]:
+    """The code of why `item` cannot be issued, and the facts on record (technical)."""
     if item.kind == "role":
         progress = next(p for p in role_progress(s, candidate, framework, minter.now.date())
                         if p.code == item.code)
-        return f"role {item.code} is not certified for this candidate: " \
-               f"{progress.describe().removeprefix(f'{item.code} ')}"
+        return IssuerCode.ROLE_NOT_CERTIFIED, progress.describe()
     threshold = framework.unit(item.code).pass_threshold
     results = [f"{a.score:g}/{a.max_score:g} on {a.assessed_on}: not passed"
                for a in s.scalars(select(Assessment).where(
@@ -219,8 +209,7 @@ def _why_not(s: Session, candidate: Candidate, framework: Framework, item: Frame
                    Assessment.unit_code == item.code, Assessment.voided_at.is_(None))
                    .order_by(Assessment.assessed_on, Assessment.id))
                if not unit_passed(a.score, a.max_score, threshold)]
-    return f"unit {item.code} is not passed by this candidate: no passed assessment that " \
-           f"counts is on record ({'; '.join(results) or 'no result'})"
+    return IssuerCode.RESULT_NOT_PASSED, f"{item.code}: {'; '.join(results) or 'no result'}"
 
 
 def _allowed(decisions: dict[tuple[str, str], Decision]) -> str:

@@ -11,8 +11,10 @@ import json
 from datetime import datetime, timedelta
 from typing import Any
 
+from issuer.codes import IssuerCode
 from issuer.credentials import rfc3339
 from issuer.errors import IssuerError
+from vc.findings import Param
 from vc.instants import parse_instant
 
 INSTANT_SKEW = timedelta(minutes=5)
@@ -22,12 +24,13 @@ MAX_SHOWN = 300  # characters of an expected value quoted in a refusal
 
 
 class RequestRefused(IssuerError):
-    """A credential the issuer will not sign; `pointer` (RFC 6901) names the field."""
+    """A credential the issuer will not sign: `pointer` (RFC 6901) names the field, the
+    finding's code why, its detail the facts of the record (technical, in English)."""
 
-    def __init__(self, pointer: str, detail: str) -> None:
-        super().__init__(f"{pointer}: {detail}")
+    def __init__(self, pointer: str, code: str, detail: str | None = None,
+                 **params: Param) -> None:
+        super().__init__(code, detail, pointer=pointer, **params)
         self.pointer = pointer
-        self.detail = detail
 
 
 def difference(given: Any, expected: Any, pointer: str) -> str | None:
@@ -85,13 +88,14 @@ def check_agreement(requested: dict[str, Any], issued: dict[str, Any], *,
         elif key == "credentialSubject":
             _check_subject(value, issued["credentialSubject"], candidate_name, what)
         elif key not in issued:
-            raise RequestRefused(pointer, f"is not part of the credential {what} gives (it "
-                                          f"has {', '.join(_keys(issued))}): leave it out")
+            raise RequestRefused(pointer, IssuerCode.REQUEST_FIELD_NOT_GIVEN,
+                                 f"{what} gives a credential with "
+                                 f"{', '.join(_keys(issued))}")
         else:
             where = difference(value, issued[key], pointer)
             if where is not None:
-                raise RequestRefused(where, f"differs from what {what} gives: "
-                                            f"{key} is {_shown(issued[key])}; leave it out")
+                raise RequestRefused(where, IssuerCode.REQUEST_DIFFERS,
+                                     f"{what} gives {key} {_shown(issued[key])}")
 
 
 def _keys(document: dict[str, Any]) -> list[str]:
@@ -101,8 +105,8 @@ def _keys(document: dict[str, Any]) -> list[str]:
 def _check_members(given: list, allowed: list, pointer: str, says: str) -> None:
     for i, value in enumerate(given):
         if value not in allowed:
-            raise RequestRefused(f"{pointer}/{i}", f"{_shown(value)} is not one of them: "
-                                                   f"{says}")
+            raise RequestRefused(f"{pointer}/{i}", IssuerCode.REQUEST_VALUE_NOT_ALLOWED,
+                                 f"{_shown(value)}: {says}")
 
 
 def _check_issuer(given: Any, issued: dict[str, Any]) -> None:
@@ -111,16 +115,15 @@ def _check_issuer(given: Any, issued: dict[str, Any]) -> None:
     for key, value in given.items():
         pointer = f"/issuer/{_escaped(key)}"
         if key == "name" and value != issued["name"]:
-            raise RequestRefused(pointer, f"the issuer's name is this deployment's, "
-                                          f"{_shown(issued['name'])}, never the request's: "
-                                          f"leave it out")
+            raise RequestRefused(pointer, IssuerCode.REQUEST_ISSUER_NAME,
+                                 f"this deployment's name is {_shown(issued['name'])}")
         if key not in issued:
-            raise RequestRefused(pointer, f"is not part of this issuer's profile (it has "
-                                          f"{', '.join(issued)}): leave it out")
+            raise RequestRefused(pointer, IssuerCode.REQUEST_FIELD_NOT_GIVEN,
+                                 f"this issuer's profile has {', '.join(issued)}")
         where = difference(value, issued[key], pointer)
         if where is not None:
-            raise RequestRefused(where, f"this issuer's {key} is {_shown(issued[key])}: "
-                                        f"leave it out")
+            raise RequestRefused(where, IssuerCode.REQUEST_DIFFERS,
+                                 f"this issuer's {key} is {_shown(issued[key])}")
 
 
 def _check_instant(key: str, value: str, issued: dict[str, Any], what: str,
@@ -129,18 +132,19 @@ def _check_instant(key: str, value: str, issued: dict[str, Any], what: str,
     pointer = f"/{key}"
     if key == "validFrom":
         if moment is None or abs(moment - now) > INSTANT_SKEW:
-            raise RequestRefused(pointer, f"the credential is valid from when it is signed, "
-                                          f"{rfc3339(now)}: leave validFrom out")
+            raise RequestRefused(pointer, IssuerCode.REQUEST_VALID_FROM,
+                                 f"it would be signed at {rfc3339(now)}")
         return
     allowed = issued.get("validUntil")
     if allowed is None:
-        raise RequestRefused(pointer, f"{what} gives a credential that does not expire: "
-                                      f"leave validUntil out")
+        raise RequestRefused(pointer, IssuerCode.REQUEST_VALID_UNTIL,
+                             f"{what} gives a credential that does not expire")
     limit = parse_instant(allowed)
     if moment is None or limit is None or abs(moment - limit) > INSTANT_SKEW:
-        raise RequestRefused(pointer, f"{what} allows validUntil {allowed} (role credentials "
-                                      f"are valid for a fixed period from the day they are "
-                                      f"issued), not {value}: leave validUntil out")
+        raise RequestRefused(pointer, IssuerCode.REQUEST_VALID_UNTIL,
+                             f"{what} allows validUntil {allowed} (role credentials are "
+                             f"valid for a fixed period from the day they are issued), "
+                             f"not {value}")
 
 
 SUBJECT_HINTS = {
@@ -160,11 +164,12 @@ def _check_subject(given: dict[str, Any], issued: dict[str, Any], candidate_name
         if key in ("name", "identifier"):
             hint += f" ({_shown(candidate_name.strip())})"
         if key not in issued:
-            raise RequestRefused(pointer, f"is not allowed: the credential subject {what} "
-                                          f"gives has only {', '.join(issued)}"
-                                          f"{'; ' + hint if hint else ''}; leave it out")
+            raise RequestRefused(pointer, IssuerCode.REQUEST_FIELD_NOT_GIVEN,
+                                 f"the credential subject {what} gives has only "
+                                 f"{', '.join(issued)}{'; ' + hint if hint else ''}")
         where = difference(value, issued[key], pointer)
         if where is not None:
-            says = "" if key == "identifier" else f": {key} is {_shown(issued[key])}"
-            raise RequestRefused(where, f"differs from what {what} gives{says}"
-                                        f"{'; ' + hint if hint else ''}; leave it out")
+            says = "" if key == "identifier" else f" {key} {_shown(issued[key])}"
+            raise RequestRefused(where, IssuerCode.REQUEST_DIFFERS,
+                                 f"{what} gives{says or ' another value'}"
+                                 f"{'; ' + hint if hint else ''}")

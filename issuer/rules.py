@@ -7,16 +7,23 @@ framework's validity window before the decision date.
 from dataclasses import dataclass
 from datetime import date
 
+from issuer.codes import IssuerCode
+
 
 class RuleError(ValueError):
-    """An assessment or decision request that the rules cannot accept."""
+    """An assessment or decision request that the rules cannot accept; `code` says which
+    rule (`issuer.codes.IssuerCode`), `score` and `max_score` what it was given."""
+
+    def __init__(self, code: str, score: float, max_score: float) -> None:
+        super().__init__(code)
+        self.code, self.score, self.max_score = code, score, max_score
 
 
 def unit_passed(score: float, max_score: float, threshold_percent: float) -> bool:
     if max_score <= 0:
-        raise RuleError("the maximum score must be positive")
+        raise RuleError(IssuerCode.MAX_SCORE_NOT_POSITIVE, score, max_score)
     if score < 0 or score > max_score:
-        raise RuleError(f"score {score:g} is outside 0..{max_score:g}")
+        raise RuleError(IssuerCode.SCORE_OUT_OF_RANGE, score, max_score)
     # compare in integers of 1/1000 to avoid float rounding at the boundary
     return round(score * 100_000) >= round(threshold_percent * max_score * 1000)
 

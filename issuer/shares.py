@@ -18,6 +18,8 @@ from sqlalchemy import or_, select, update
 from sqlalchemy.orm import Session, sessionmaker
 
 from issuer.audit import AuditEvent, record_audit_event
+from issuer.codes import IssuerCode
+from issuer.errors import IssuerError
 from issuer.models import IssuedCredential, ShareLink, new_share_link_id
 from issuer.records import as_utc, insert_rows
 
@@ -30,8 +32,8 @@ _TOKEN_CONTEXT = b"s4c share link "  # keeps these HMACs apart from other uses o
 ShareState = Literal["active", "expired", "withdrawn"]
 
 
-class ShareError(ValueError):
-    """A share link that cannot be made as asked (the message says why)."""
+class ShareError(IssuerError):
+    """A share link that cannot be made as asked (`.finding` says why)."""
 
 
 @dataclass(frozen=True)
@@ -85,9 +87,9 @@ def create_share(sessions: sessionmaker, credential_id: str, actor: str, key: by
         expires_at = now + timedelta(days=DEFAULT_SHARE_DAYS)
     expires_at = as_utc(expires_at)
     if expires_at <= now:
-        raise ShareError("the expiry must be after today")
+        raise ShareError(IssuerCode.SHARE_EXPIRY_NOT_AFTER_TODAY)
     if expires_at > now + timedelta(days=MAX_SHARE_DAYS):
-        raise ShareError("the expiry must be at most five years from now")
+        raise ShareError(IssuerCode.SHARE_EXPIRY_TOO_FAR)
     link_id = new_share_link_id()
     token = share_token(key, link_id)
     with sessions.begin() as s:

@@ -19,9 +19,11 @@ from sqlalchemy.orm import Session
 from sqlalchemy.orm.attributes import set_committed_value
 
 from issuer.audit import record_audit_event
+from issuer.codes import IssuerCode
 from issuer.errors import IssuerError, NotFound
 from issuer.models import Assessment, Candidate, Decision, IssuedCredential
 from schemas.framework import Framework
+from vc.findings import Finding, finding
 
 MAX_REASON = 1000
 
@@ -74,15 +76,15 @@ class VoidedAssessment:
         return text
 
 
-def reason_problem(reason: str | None) -> str | None:
+def reason_problem(reason: str | None) -> Finding | None:
     """Why a void reason cannot be recorded; None when it can."""
     text = (reason or "").strip()
     if not text:
-        return "a reason is required to void an assessment"
+        return finding(IssuerCode.VOID_REASON_REQUIRED)
     if len(text) > MAX_REASON:
-        return f"the reason must be at most {MAX_REASON} characters"
+        return finding(IssuerCode.VOID_REASON_TOO_LONG, n=MAX_REASON)
     if "\0" in text:
-        return "the reason must not contain a NUL character"
+        return finding(IssuerCode.VOID_REASON_HAS_NUL)
     return None
 
 
@@ -142,13 +144,13 @@ def void_assessment(s: Session, ref: str, reason: str, fw: Framework, now: datet
                       .where(Assessment.ref == ref.strip()).with_for_update(of=Assessment)
                       ).first()
     if found is None:
-        raise NotFound(f"no assessment {ref!r}")
+        raise NotFound(IssuerCode.NO_ASSESSMENT, ref=ref)
     assessment, candidate_ref = found
     if assessment.voided_at is not None:
-        raise AlreadyVoided(
-            f"attempt {assessment.attempt} of {assessment.unit_code} was already voided by "
-            f"{assessment.voided_by} on {assessment.voided_at:%Y-%m-%d}: "
-            f"{assessment.void_reason}")
+        raise AlreadyVoided(IssuerCode.ALREADY_VOIDED, attempt=assessment.attempt,
+                            unit=assessment.unit_code, by=assessment.voided_by or "",
+                            date=assessment.voided_at.date(),
+                            reason=assessment.void_reason or "")
     # conditional, so that of two officers voiding at once one wins (SQLite takes no row
     # lock for `with_for_update`; PostgreSQL's lock makes the second read see the first)
     marked = cast(CursorResult, s.execute(update(Assessment).where(
@@ -156,8 +158,8 @@ def void_assessment(s: Session, ref: str, reason: str, fw: Framework, now: datet
         voided_at=now, voided_by=actor, void_reason=reason).execution_options(
         synchronize_session=False)))
     if marked.rowcount != 1:
-        raise AlreadyVoided(f"attempt {assessment.attempt} of {assessment.unit_code} was "
-                            "voided by someone else just now")
+        raise AlreadyVoided(IssuerCode.VOIDED_JUST_NOW, attempt=assessment.attempt,
+                            unit=assessment.unit_code)
     use = uses_of(s, [assessment], fw).get(assessment.id)
     withdrawn = _withdraw_pending(s, assessment, use) if use else ()
     for name, value in (("voided_at", now), ("voided_by", actor), ("void_reason", reason)):

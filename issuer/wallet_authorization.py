@@ -28,6 +28,7 @@ from issuer.client_authentication import (
     authenticate_pushed_request,
     still_trusted,
 )
+from issuer.codes import WalletCode
 from issuer.holder_sign_in import Holder
 from issuer.models import IssuedCredential, WalletAuthorizationRequest, WalletGrant
 from issuer.records import as_utc
@@ -40,6 +41,7 @@ from issuer.wallet_grants import (
     configuration_id,
     parse_configuration_id,
 )
+from vc.findings import Finding
 
 REQUEST_SECONDS = 600  # a pushed request waits this long for the holder to sign in
 CODE_SECONDS = 60
@@ -104,11 +106,13 @@ def offer_for_authorization(s: Session, candidate_id: int, credentials: list[Iss
 
 
 class RequestError(ValueError):
-    """A pushed authorization request refused: `error` is RFC 6749 §4.1.2.1's code."""
+    """A pushed authorization request refused: `error` is RFC 6749 §4.1.2.1's code,
+    `.finding` why (an `issuer.codes.WalletCode`; the web says it from the catalogue)."""
 
-    def __init__(self, error: str, message: str) -> None:
-        super().__init__(message)
+    def __init__(self, error: str, code: str) -> None:
+        super().__init__(code)
         self.error = error
+        self.finding = Finding(code)
 
 
 def push_request(sessions: sessionmaker, form: dict[str, str],
@@ -134,15 +138,13 @@ def push_request(sessions: sessionmaker, form: dict[str, str],
 
 def _check_pushed(form: dict[str, str]) -> None:
     if form.get("response_type") != "code":
-        raise RequestError("unsupported_response_type", "response_type must be code")
+        raise RequestError("unsupported_response_type", WalletCode.RESPONSE_TYPE_NOT_CODE)
     if form.get("code_challenge_method") != "S256" or not form.get("code_challenge"):
-        raise RequestError("invalid_request", "PKCE is required: send code_challenge with "
-                           "code_challenge_method S256 (RFC 7636)")
+        raise RequestError("invalid_request", WalletCode.PKCE_REQUIRED)
     if "request_uri" in form:
-        raise RequestError("invalid_request", "request_uri must not be pushed (RFC 9126)")
+        raise RequestError("invalid_request", WalletCode.REQUEST_URI_PUSHED)
     if not form.get("issuer_state") and not form.get("scope"):
-        raise RequestError("invalid_scope", "name the credentials: issuer_state from an "
-                           "offer, or scope with configuration ids")
+        raise RequestError("invalid_scope", WalletCode.NO_CREDENTIALS_NAMED)
 
 
 def pending_request(sessions: sessionmaker, request_uri: str, client_id: str,
@@ -170,11 +172,9 @@ def requested_credentials(s: Session, request: PendingRequest, holder: Holder,
         offer = s.get(WalletGrant, state)
         if offer is None or offer.flow != "authorization-offer" \
                 or offer.redeemed_at is not None or as_utc(offer.expires_at) <= now:
-            raise RequestError("invalid_request", "this offer was used or has expired: "
-                               "ask for a new one")
+            raise RequestError("invalid_request", WalletCode.OFFER_USED_OR_EXPIRED)
         if offer.candidate_id != holder.candidate_id:
-            raise RequestError("access_denied", "this offer is for someone else: sign in "
-                               "as the holder it was made for")
+            raise RequestError("access_denied", WalletCode.OFFER_FOR_SOMEONE_ELSE)
         return dict(offer.offered)
     wanted = request.parameters.get("scope", "").split()
     credentials = s.scalars(select(IssuedCredential).where(
@@ -190,8 +190,7 @@ def requested_credentials(s: Session, request: PendingRequest, holder: Holder,
             if credential.code == parsed[0]:
                 granted[scope] = credential.id
     if not granted:
-        raise RequestError("invalid_scope", "you hold no active credential the wallet asks "
-                           "for")
+        raise RequestError("invalid_scope", WalletCode.NOTHING_TO_GRANT)
     return granted
 
 
@@ -205,7 +204,7 @@ def authorize(sessions: sessionmaker, request: PendingRequest, holder: Holder,
             WalletAuthorizationRequest.id == request.id,
             WalletAuthorizationRequest.used_at.is_(None)).values(used_at=now))
         if used.rowcount != 1:
-            raise RequestError("invalid_request", "this request was already answered")
+            raise RequestError("invalid_request", WalletCode.ALREADY_ANSWERED)
         state = request.parameters.get("issuer_state")
         if state:
             s.execute(update(WalletGrant).where(WalletGrant.id == state)

@@ -18,6 +18,7 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session, sessionmaker
 
 from issuer.audit import AuditEvent, record_audit_event
+from issuer.codes import IssuerCode
 from issuer.errors import NotFound
 from issuer.models import Candidate, IssuedCredential, WalletCopy
 from issuer.records import as_utc
@@ -113,7 +114,7 @@ class WalletIssuing:
         with self.sessions() as s:
             original = s.get(IssuedCredential, original_id)
             if original is None or original.revoked:
-                raise NotFound("this credential was revoked: it can no longer be issued")
+                raise NotFound(IssuerCode.REVOKED_NOT_ISSUABLE)
             original_document = original.document
         # signed outside the write transaction (canonicalization takes milliseconds)
         copies = [ldp_vc_copy(original_document, key.did, self.signer, now) for key in keys]
@@ -167,7 +168,7 @@ class WalletIssuing:
         with self.engine.connect() as c:
             original = c.execute(_ORIGINAL, {"id": original_id}).first()
             if original is None or original.revoked:
-                raise NotFound("this credential was revoked: it can no longer be issued")
+                raise NotFound(IssuerCode.REVOKED_NOT_ISSUABLE)
             slots = self._token_slots(c, len(keys), look_up)
         claims = sd_jwt_claims(original.document, _learning_outcomes(
             self.framework(), original.kind, original.code), self.config.name)
@@ -314,17 +315,17 @@ def _offered(s: Session, wanted: str) -> tuple[int, list[IssuedCredential]]:
         candidate = s.scalars(select(Candidate).where(
             Candidate.email == wanted.lower())).first()
         if candidate is None:
-            raise NotFound(f"no candidate has the e-mail address {wanted}")
+            raise NotFound(IssuerCode.NO_CANDIDATE_WITH_EMAIL, email=wanted)
         credentials = list(s.scalars(select(IssuedCredential).where(
             IssuedCredential.candidate_id == candidate.id, *active)
             .order_by(IssuedCredential.issued_at)))
         if not credentials:
-            raise NotFound(f"{wanted} holds no active credential to offer")
+            raise NotFound(IssuerCode.NO_ACTIVE_CREDENTIAL_TO_OFFER, email=wanted)
         return candidate.id, _newest_per_code(credentials)
     credential = s.scalars(select(IssuedCredential).where(
         IssuedCredential.id == wanted, *active)).first()
     if credential is None:
-        raise NotFound(f"no active credential has the id {wanted}")
+        raise NotFound(IssuerCode.NO_ACTIVE_CREDENTIAL_WITH_ID, id=wanted)
     return credential.candidate_id, [credential]
 
 

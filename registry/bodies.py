@@ -19,6 +19,7 @@ from registry import validation as check
 from registry.authority import Authority
 from registry.body_keys import BodyKeySource, BodyKeysUnavailable
 from registry.body_names import RegisteredBody
+from registry.codes import RegistryCode
 from registry.errors import InvalidRecord, NotAuthorised, RecordConflict
 from registry.models import BodyRecord, IssuerKeyRecord
 from registry.snapshot import TrustSnapshot
@@ -71,8 +72,8 @@ class BodyRecords:
             try:
                 session.flush()
             except IntegrityError:
-                raise RecordConflict(f"{issuer_did} was registered at the same moment; "
-                                     "retry") from None
+                raise RecordConflict(RegistryCode.BODY_REGISTERED_MEANWHILE,
+                                     did=issuer_did) from None
             self._audit(session, operator.did, "registry.body.registered", issuer_did,
                         {"name": clean, "country": where, "before": before})
             return True
@@ -85,8 +86,8 @@ class BodyRecords:
         operator = self.snapshot().operator_did
         if actor.did != operator and (issuer is None or all(
                 a.anchor_did != actor.did or a.revoked for a in issuer.accreditations)):
-            raise NotAuthorised(f"{actor.did} neither runs this registry nor accredits "
-                                f"{issuer_did}")
+            raise NotAuthorised(RegistryCode.NEITHER_OPERATOR_NOR_ANCHOR, actor=actor.did,
+                                did=issuer_did)
         keys = self._own_keys(issuer_did, required=True)
         try:
             with self._sessions.begin() as session:
@@ -104,8 +105,8 @@ class BodyRecords:
             found = self._body_keys(issuer_did)
         except BodyKeysUnavailable as e:
             if required:
-                raise InvalidRecord(f"the keys of {issuer_did} come only from its DID "
-                                    f"document, which could not be read: {e}") from None
+                raise InvalidRecord(RegistryCode.KEYS_UNREADABLE, str(e),
+                                    did=issuer_did) from None
             return None
         # a DID document may point at keys of other DIDs: only the body's own count
         return check.public_keys(issuer_did, {vm: mb for vm, mb in found.items()
@@ -118,18 +119,16 @@ class BodyRecords:
         verification methods, or `{method: publicKeyMultibase}` that must match the body's."""
         if isinstance(named, list):
             if not all(isinstance(method, str) for method in named):
-                raise InvalidRecord("publicKeys must list key ids (DID#fragment) as strings")
+                raise InvalidRecord(RegistryCode.KEY_IDS_NOT_STRINGS)
             named = dict.fromkeys(named)
         if not isinstance(named, dict) or len(named) > check.MAX_KEYS:
-            raise InvalidRecord(f"publicKeys must name at most {check.MAX_KEYS} keys")
+            raise InvalidRecord(RegistryCode.KEYS_TOO_MANY, n=check.MAX_KEYS)
         for method, multibase in named.items():
             if method not in own:
-                raise InvalidRecord(
-                    f"{str(method)[:120]} is not a key of {issuer_did}: a body's keys come "
-                    "only from its own DID document; an anchor can only choose among them")
+                raise InvalidRecord(RegistryCode.KEY_NOT_OF_BODY, id=str(method)[:120],
+                                    did=issuer_did)
             if multibase is not None and multibase != own[method]:
-                raise InvalidRecord(f"{method} in the DID document of {issuer_did} is "
-                                    "another key than the one given")
+                raise InvalidRecord(RegistryCode.KEY_DIFFERS, id=str(method), did=issuer_did)
         return tuple(sorted(named))
 
     def _record_body_keys(self, session: Session, actor_did: str, issuer_did: str,

@@ -17,6 +17,7 @@ from sqlalchemy import delete, or_, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session, sessionmaker
 
+from registry.codes import RegistryCode
 from registry.errors import InvalidRecord, RecordNotFound
 from registry.models import AuthorityRecord, ConsoleSessionRecord, LoginThrottleRecord
 from registry.store import audit
@@ -67,14 +68,13 @@ class ConsoleAccess:
                      actor: str | None = None) -> None:
         """Sets (or replaces) an authority's console password; its open sessions end."""
         if not isinstance(password, str) or not MIN_PASSWORD <= len(password) <= MAX_PASSWORD:
-            raise InvalidRecord(f"a console password needs {MIN_PASSWORD} to {MAX_PASSWORD} "
-                                "characters")
+            raise InvalidRecord(RegistryCode.PASSWORD_LENGTH, min=MIN_PASSWORD,
+                                max=MAX_PASSWORD)
         at = at or datetime.now(UTC)
         with self._sessions.begin() as s:
             record = s.scalar(select(AuthorityRecord).where(AuthorityRecord.slug == slug))
             if record is None:
-                raise RecordNotFound(f"no registry authority {slug!r}: see `s4c registry "
-                                     "anchor list`")
+                raise RecordNotFound(RegistryCode.NO_AUTHORITY, slug=slug)
             record.password_hash = hash_password(password)
             s.execute(delete(ConsoleSessionRecord).where(ConsoleSessionRecord.slug == slug))
             audit(s, at, actor or record.did, "registry.console.password-set", record.did,

@@ -1,25 +1,34 @@
-"""Errors of the registry service; each message says what was wrong and what to do."""
+"""Errors of the registry service, as findings (`registry.codes`): a code with typed
+parameters and, where a lower layer said why, a technical detail. The registry writes no
+sentence for people; the web layer and the command line say the code from the catalogue."""
 from dataclasses import dataclass
 
+from vc.findings import Finding, FindingError, Param
 
-class RegistryError(Exception):
-    """Base class of the registry's errors."""
+
+class RegistryError(FindingError):
+    """Base class of the registry's errors; `.finding` says what was refused and why."""
+
+    def __init__(self, code: str | Finding, detail: str | None = None, **params: Param) -> None:
+        super().__init__(code if isinstance(code, Finding) else Finding(code, params, detail))
 
 
 @dataclass(frozen=True)
 class FieldProblem:
-    """One invalid field: where it is (a JSON Pointer into the request, RFC 6901) and why."""
+    """One invalid field: where it is (a JSON Pointer into the request, RFC 6901) and why
+    (a finding)."""
 
     pointer: str
-    message: str
+    finding: Finding
 
 
 class InvalidRecord(RegistryError, ValueError):
     """The input for a record is incomplete or malformed (HTTP 422); `problems` names every
     invalid field when the input was checked as a whole."""
 
-    def __init__(self, message: str, problems: tuple[FieldProblem, ...] = ()) -> None:
-        super().__init__(message)
+    def __init__(self, code: str | Finding, detail: str | None = None,
+                 problems: tuple[FieldProblem, ...] = (), **params: Param) -> None:
+        super().__init__(code, detail, **params)
         self.problems = problems
 
 

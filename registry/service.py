@@ -21,6 +21,7 @@ from registry import validation as check
 from registry.authority import Authority, AuthorityInfo
 from registry.bodies import BodyRecords
 from registry.body_keys import BodyKeySource, no_body_keys
+from registry.codes import RegistryCode
 from registry.errors import InvalidRecord, NotAuthorised, RecordConflict, RecordNotFound
 from registry.models import (
     AuthorityRecord,
@@ -91,8 +92,7 @@ class Registry(BodyRecords):
                 AuthorityRecord.kind == "operator"))
             if record is not None:
                 if record.did != operator.did:
-                    raise RecordConflict(f"the registry's operator is {record.did}; another "
-                                         "key cannot take its place")
+                    raise RecordConflict(RegistryCode.OPERATOR_TAKEN, did=record.did)
                 return None
             token = new_token(OPERATOR_SLUG)
             session.add(AuthorityRecord(slug=OPERATOR_SLUG, kind="operator", did=operator.did,
@@ -119,7 +119,7 @@ class Registry(BodyRecords):
         with self._sessions.begin() as session:
             record = session.scalar(select(AuthorityRecord).where(AuthorityRecord.slug == slug))
             if record is None:
-                raise RecordNotFound(f"no registry authority {slug!r}")
+                raise RecordNotFound(RegistryCode.NO_AUTHORITY, slug=slug)
             token = new_token(slug)
             record.token_hash = hash_token(token)
             self._audit(session, record.did, "registry.token.rotated", record.did)
@@ -144,7 +144,7 @@ class Registry(BodyRecords):
         found = problems or Problems()
         clean_slug = found.check("/slug", check.slug, slug)
         if clean_slug == OPERATOR_SLUG:
-            found.add("/slug", f"{clean_slug!r} is reserved for the operator")
+            found.add("/slug", RegistryCode.SLUG_RESERVED, slug=str(clean_slug))
         clean_country = found.check("/country", check.country, country)
         clean_names = found.check("/name", check.names, names, "name")
         found.check("/validUntil", check.period, valid_from or self._clock(), valid_until)
@@ -163,16 +163,16 @@ class Registry(BodyRecords):
         start = valid_from or self._clock()
         self.require_operator(operator)
         if slug == OPERATOR_SLUG:
-            raise RecordConflict(f"{slug!r} is reserved for the operator")
+            raise RecordConflict(RegistryCode.SLUG_RESERVED, slug=slug)
         snapshot = self.snapshot()
         with self._sessions.begin() as session:
             record = session.scalar(select(AuthorityRecord).where(
                 (AuthorityRecord.slug == slug) | (AuthorityRecord.did == anchor_did)))
             if record is not None and (record.slug, record.did) != (slug, anchor_did):
-                raise RecordConflict(f"{record.slug!r} is {record.did}: a slug and a DID "
-                                     "belong to one authority")
+                raise RecordConflict(RegistryCode.SLUG_IS_ANOTHER_DID, slug=record.slug,
+                                     did=record.did)
             if anchor_did in snapshot.anchors:
-                raise RecordConflict(f"{anchor_did} is already a registered trust anchor")
+                raise RecordConflict(RegistryCode.ANCHOR_ALREADY_REGISTERED, did=anchor_did)
             token = new_token(slug)
             if record is None:
                 session.add(AuthorityRecord(slug=slug, kind="anchor", did=anchor_did,
@@ -196,13 +196,13 @@ class Registry(BodyRecords):
         self.require_operator(operator)
         info = self.authority(slug_or_did)
         if info is None or info.kind != "anchor":
-            raise RecordNotFound(f"no trust anchor {slug_or_did!r}")
+            raise RecordNotFound(RegistryCode.NO_ANCHOR, anchor=slug_or_did)
         with self._sessions.begin() as session:
             rows = session.scalars(select(CredentialRecord).where(
                 CredentialRecord.kind == "anchor", CredentialRecord.subject_did == info.did,
                 CredentialRecord.revoked_at.is_(None))).all()
             if not rows:
-                raise RecordConflict(f"{info.slug} is not a trust anchor now")
+                raise RecordConflict(RegistryCode.NOT_AN_ANCHOR_NOW, anchor=info.slug)
             for row in rows:
                 row.revoked_at = self._clock()
             session.flush()
@@ -242,8 +242,8 @@ class Registry(BodyRecords):
             if replaces is not None:
                 old = self._revoke_in(session, anchor, replaces, "accreditation")
                 if old.subject_did != issuer_did:
-                    raise InvalidRecord(f"accreditation {replaces} is of {old.subject_did}, "
-                                        f"not {issuer_did}: accredit that body anew instead")
+                    raise InvalidRecord(RegistryCode.REPLACES_OTHER_BODY, id=replaces,
+                                        body=str(old.subject_did), did=issuer_did)
             index = db.new_status_index(session, anchor.did)
             credential = self._sign(anchor, vcs.accreditation_credential(
                 anchor_did=anchor.did, issuer_did=issuer_did, names=names,
@@ -333,14 +333,14 @@ class Registry(BodyRecords):
                         replaces: str | None) -> None:
         """A second decision names the current one in `replaces`; a first one names none."""
         if current is None and replaces is not None:
-            raise RecordConflict(f"{country} has no current decision on {achievement} to "
-                                 f"replace; record this one without replaces")
+            raise RecordConflict(RegistryCode.NO_DECISION_TO_REPLACE, country=country,
+                                 achievement=achievement)
         if current is not None and replaces is None:
-            raise RecordConflict(f"{country} already has a decision on {achievement} "
-                                 f"({current}); to change it, name it in replaces")
+            raise RecordConflict(RegistryCode.DECISION_EXISTS, country=country,
+                                 achievement=achievement, current=current)
         if current is not None and replaces != current:
-            raise RecordConflict(f"{replaces} is not the current decision of {country} on "
-                                 f"{achievement}; the current one is {current}")
+            raise RecordConflict(RegistryCode.NOT_CURRENT_DECISION, id=str(replaces),
+                                 country=country, achievement=achievement, current=current)
 
     def withdraw_recognition(self, anchor: Authority, credential_id: str) -> None:
         self._revoke(anchor, credential_id, "recognition", "registry.recognition.withdrawn")
@@ -417,11 +417,9 @@ class Registry(BodyRecords):
     def require_operator(self, operator: Authority) -> None:
         registered = self.operator_did()
         if registered is None:
-            raise RecordNotFound("the registry has no operator yet: run `s4c registry "
-                                 "seed-demo` or register one")
+            raise RecordNotFound(RegistryCode.NO_OPERATOR)
         if operator.did != registered:
-            raise NotAuthorised(f"only the registry operator ({registered}) manages trust "
-                                "anchors")
+            raise NotAuthorised(RegistryCode.ONLY_OPERATOR, did=registered)
 
     def _require_anchor(self, anchor: Authority) -> str:
         """The anchor's slug, if `anchor` is a registered trust anchor now."""
@@ -429,10 +427,10 @@ class Registry(BodyRecords):
         at = self._clock()
         if registered is None or at < registered.valid_from or (
                 registered.valid_until is not None and at > registered.valid_until):
-            raise NotAuthorised(f"{anchor.did} is not a registered trust anchor now")
+            raise NotAuthorised(RegistryCode.NOT_AN_ANCHOR_NOW, anchor=anchor.did)
         info = self.authority(anchor.did)
         if info is None:
-            raise NotAuthorised(f"{anchor.did} has no registry authority record")
+            raise NotAuthorised(RegistryCode.NO_AUTHORITY_RECORD, did=anchor.did)
         return info.slug
 
     def _sign(self, authority: Authority, document: dict) -> dict:
@@ -440,10 +438,10 @@ class Registry(BodyRecords):
             signed = issue(document, authority.key,
                            verification_method=authority.verification_method, store=self._store)
         except VCError as e:
-            raise NotAuthorised(f"cannot sign as {authority.did}: {e}") from None
+            raise NotAuthorised(RegistryCode.CANNOT_SIGN, str(e), did=authority.did) from None
         problem = self.checker.problem(signed, authority.did)
         if problem:  # proves possession: the key must be the DID's own
-            raise NotAuthorised(f"the key does not sign for {authority.did}: {problem}")
+            raise NotAuthorised(RegistryCode.KEY_DOES_NOT_SIGN, str(problem), did=authority.did)
         return signed
 
     def _revoke(self, authority: Authority, credential_id: str, kind: str, action: str) -> None:
@@ -454,7 +452,7 @@ class Registry(BodyRecords):
             info = session.scalar(select(AuthorityRecord).where(
                 AuthorityRecord.did == authority.did))
             if info is None:
-                raise NotAuthorised(f"{authority.did} is not a registry authority")
+                raise NotAuthorised(RegistryCode.NOT_AN_AUTHORITY, did=authority.did)
             self._publish_status_list(session, authority, info.slug)
             self._audit(session, authority.did, action, credential_id,
                         {"subject": row.subject_did or row.achievement})
@@ -464,12 +462,12 @@ class Registry(BodyRecords):
         """Marks the authority's own credential revoked (the caller re-signs the list)."""
         row = session.get(CredentialRecord, credential_id, with_for_update=True)
         if row is None or row.kind != kind:
-            raise RecordNotFound(f"no {kind} {credential_id!r}")
+            raise RecordNotFound(RegistryCode.NO_RECORD, kind=kind, id=credential_id)
         if row.issuer_did != authority.did:
-            raise NotAuthorised(f"only its issuer {row.issuer_did} can change {kind} "
-                                f"{credential_id}")
+            raise NotAuthorised(RegistryCode.ONLY_ITS_ISSUER, did=row.issuer_did, kind=kind,
+                                id=credential_id)
         if row.revoked_at is not None:
-            raise RecordConflict(f"{kind} {credential_id} was already revoked")
+            raise RecordConflict(RegistryCode.ALREADY_REVOKED, kind=kind, id=credential_id)
         row.revoked_at = self._clock()
         session.flush()
         return row

@@ -7,6 +7,7 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from registry.body_names import RegisteredBody
+from registry.codes import RegistryCode
 from registry.credentials import issuer_of
 from registry.errors import RecordConflict
 from registry.models import (
@@ -65,9 +66,8 @@ def make_current_recognition(session: Session, country: str, framework: str,
     `expected` (None: there is none). One conditional statement: on PostgreSQL a concurrent
     change waits for this transaction and then finds the row changed, so only one of two
     decisions posted at once becomes current; the other is a RecordConflict."""
-    conflict = RecordConflict(f"another decision of {country} on {achievement} was recorded "
-                              "at the same moment; reload, and name the current one in "
-                              "replaces")
+    conflict = RecordConflict(RegistryCode.DECISION_RECORDED_MEANWHILE, country=country,
+                              achievement=achievement)
     if expected is None:
         session.add(CurrentRecognitionRecord(country=country, framework=framework,
                                              achievement=achievement,
@@ -99,7 +99,7 @@ def new_status_index(session: Session, issuer_did: str) -> int:
     used = set(session.scalars(select(CredentialRecord.status_index).where(
         CredentialRecord.issuer_did == issuer_did)))
     if len(used) >= MIN_BITS // 2:
-        raise RecordConflict(f"the status list of {issuer_did} is half full")
+        raise RecordConflict(RegistryCode.STATUS_LIST_HALF_FULL, did=issuer_did)
     while True:
         index = secrets.randbelow(MIN_BITS)
         if index not in used:
@@ -131,7 +131,7 @@ def add_credential(session: Session, kind: str, credential: dict, index: int, *,
     try:
         session.flush()
     except IntegrityError:
-        raise RecordConflict("a concurrent change took the same record; retry") from None
+        raise RecordConflict(RegistryCode.CONCURRENT_CHANGE) from None
 
 
 def audit(session: Session, at: datetime, actor: str, action: str, subject: str | None,

@@ -1,12 +1,15 @@
-"""Checks on what callers give the registry; each failure is an InvalidRecord saying why."""
+"""Checks on what callers give the registry; each failure is an InvalidRecord whose finding
+(`registry.codes`) says why."""
 from collections.abc import Callable
 from datetime import datetime
 from typing import Any
 
+from registry.codes import RegistryCode
 from registry.errors import FieldProblem, InvalidRecord
 from registry.vocab import COUNTRY, SLUG, check_language_map
 from vc.did_resolver import did_method
 from vc.errors import VCError
+from vc.findings import Finding, Param
 from vc.multikey import public_key_from_multibase
 
 MAX_ACHIEVEMENTS = 200
@@ -25,8 +28,8 @@ class Problems:
         self.found: list[FieldProblem] = []
         self._skipped: set[str] = set()
 
-    def add(self, pointer: str, message: str) -> None:
-        self.found.append(FieldProblem(pointer, message))
+    def add(self, pointer: str, code: str, detail: str | None = None, **params: Param) -> None:
+        self.found.append(FieldProblem(pointer, Finding(code, params, detail)))
 
     def skip(self, pointer: str) -> None:
         """Leaves a field unchecked (its problem was reported under another name)."""
@@ -44,24 +47,25 @@ class Problems:
             if e.problems:
                 self.found.extend(e.problems)
             else:
-                self.add(pointer, str(e))
+                self.found.append(FieldProblem(pointer, e.finding))
             return None
 
     def raise_any(self) -> None:
-        """Raises one InvalidRecord naming every problem, if there is any."""
+        """Raises one InvalidRecord naming every problem (its finding: the first), if there
+        is any."""
         if self.found:
-            raise InvalidRecord("; ".join(p.message for p in self.found), tuple(self.found))
+            raise InvalidRecord(self.found[0].finding, problems=tuple(self.found))
 
 
 def slug(value: object) -> str:
     if not isinstance(value, str) or not SLUG.fullmatch(value):
-        raise InvalidRecord(f"slug {value!r} must be 1-40 lowercase letters, digits or '-'")
+        raise InvalidRecord(RegistryCode.SLUG_INVALID, value=str(value)[:80])
     return value
 
 
 def country(value: object) -> str:
     if not isinstance(value, str) or not COUNTRY.fullmatch(value.upper()):
-        raise InvalidRecord(f"country {value!r} must be an ISO 3166-1 alpha-2 code like 'BG'")
+        raise InvalidRecord(RegistryCode.COUNTRY_INVALID, value=str(value)[:80])
     return value.upper()
 
 
@@ -71,7 +75,8 @@ def did(value: object, what: str) -> str:
             raise VCError("not a string of at most 512 characters")
         did_method(value)
     except VCError as e:
-        raise InvalidRecord(f"{what} {str(value)[:80]!r} is not a DID: {e}") from None
+        raise InvalidRecord(RegistryCode.NOT_A_DID, str(e), what=what,
+                            value=str(value)[:80]) from None
     return value
 
 
@@ -79,56 +84,57 @@ def names(value: object, what: str) -> dict[str, str]:
     try:
         return check_language_map(value, what)
     except ValueError as e:
-        raise InvalidRecord(str(e)) from None
+        raise InvalidRecord(RegistryCode.NAMES_INVALID, str(e), what=what) from None
 
 
 def text(value: object, what: str, limit: int) -> str:
     if not isinstance(value, str) or not value.strip() or len(value) > limit:
-        raise InvalidRecord(f"{what} must be a non-empty text of at most {limit} characters")
+        raise InvalidRecord(RegistryCode.TEXT_INVALID, what=what, n=limit)
     return value.strip()
 
 
 def eqf_level(value: object, what: str) -> int:
     if type(value) is not int or not 1 <= value <= 8:
-        raise InvalidRecord(f"{what} must be an EQF level from 1 to 8, not {value!r}")
+        raise InvalidRecord(RegistryCode.LEVEL_OUT_OF_RANGE, what=what, value=str(value)[:80])
     return value
 
 
 def achievements(values: object, framework: str) -> tuple[str, ...]:
     """Role/unit ids of `framework` (URLs below it), sorted and without duplicates."""
     if not isinstance(framework, str) or not framework.startswith(("https://", "http://")):
-        raise InvalidRecord(f"framework {framework!r} must be an http(s) URL")
+        raise InvalidRecord(RegistryCode.FRAMEWORK_NOT_A_URL, framework=str(framework)[:200])
     if not isinstance(values, (list, tuple)) or len(values) > MAX_ACHIEVEMENTS:
-        raise InvalidRecord(f"achievements must be a list of at most {MAX_ACHIEVEMENTS} ids")
+        raise InvalidRecord(RegistryCode.TOO_MANY_ACHIEVEMENTS, n=MAX_ACHIEVEMENTS)
     prefix = framework.rstrip("/") + "/"
     for value in values:
         if not isinstance(value, str) or not value.startswith(prefix) or len(value) > 500 \
                 or any(c.isspace() for c in value):
-            raise InvalidRecord(f"achievement {str(value)[:80]!r} is not a role or unit id of "
-                                f"{framework}")
+            raise InvalidRecord(RegistryCode.ACHIEVEMENT_NOT_IN_FRAMEWORK, id=str(value)[:80],
+                                framework=framework)
     return tuple(sorted(set(values)))
 
 
 def period(valid_from: datetime, valid_until: datetime | None) -> None:
     if valid_from.tzinfo is None or (valid_until is not None and valid_until.tzinfo is None):
-        raise InvalidRecord("validity times must carry a time zone")
+        raise InvalidRecord(RegistryCode.TIME_WITHOUT_ZONE)
     if valid_until is not None and valid_until <= valid_from:
-        raise InvalidRecord("validUntil must come after validFrom")
+        raise InvalidRecord(RegistryCode.PERIOD_ENDS_BEFORE_START)
 
 
 def public_keys(issuer_did: str, keys: object) -> dict[str, str]:
     """`{verification method of issuer_did: Ed25519 publicKeyMultibase}`; none for did:key."""
     if not isinstance(keys, dict) or len(keys) > MAX_KEYS:
-        raise InvalidRecord(f"public keys must map at most {MAX_KEYS} key ids to keys")
+        raise InvalidRecord(RegistryCode.KEYS_TOO_MANY, n=MAX_KEYS)
     if keys and issuer_did.startswith("did:key:"):
-        raise InvalidRecord("a did:key issuer's key is its DID: give no public keys")
+        raise InvalidRecord(RegistryCode.KEYS_FOR_DID_KEY)
     for method, multibase in keys.items():
         if not isinstance(method, str) or not method.startswith(issuer_did + "#"):
-            raise InvalidRecord(f"key id {str(method)[:80]!r} must be {issuer_did}#<fragment>")
+            raise InvalidRecord(RegistryCode.KEY_ID_NOT_OF_DID, id=str(method)[:80],
+                                did=issuer_did)
         if not isinstance(multibase, str) or len(multibase) > 128:
-            raise InvalidRecord(f"key {method}: publicKeyMultibase must be a short string")
+            raise InvalidRecord(RegistryCode.KEY_NOT_SHORT, id=method)
         try:
             public_key_from_multibase(multibase)
         except VCError as e:
-            raise InvalidRecord(f"key {method}: {e}") from None
+            raise InvalidRecord(RegistryCode.KEY_INVALID, str(e), id=method) from None
     return dict(keys)

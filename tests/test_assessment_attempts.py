@@ -15,6 +15,8 @@ from issuer.models import Assessment, Decision
 from issuer.service import IssuerError, NotFound
 from issuer.voiding import AlreadyVoided
 from web.cli.context import issuer_service
+from web.finding_words import say_english
+from web.issuer_words import issuer_reason_english
 from web.settings import Settings
 
 TODAY = date.today()
@@ -109,13 +111,19 @@ def test_voiding_names_the_credentials_issued_from_it_and_changes_none(service):
     # it stays on record, marked
     [stored] = [a for a in _attempts(service, ref) if a.ref == assessment.ref]
     assert stored.voided_by == "olga" and stored.void_reason == "wrong candidate sheet"
-    with pytest.raises(AlreadyVoided, match="already voided by olga"):
+    with pytest.raises(AlreadyVoided) as voided_twice:
         service.void_assessment(assessment.ref, "again", "olga")
+    assert "already voided by olga" in issuer_reason_english(voided_twice.value)
     with pytest.raises(NotFound):
         service.void_assessment("no-such-assessment", "typo", "olga")
-    with pytest.raises(IssuerError, match="reason is required"):
+    with pytest.raises(IssuerError, match="issuer.void-reason-required"):
         service.void_assessment(assessment.ref, "   ", "olga")
     assert len(_audit(service, "assessment.voided")) == 1
+
+
+def _said(row) -> str:
+    """A dry run's row in English, from the catalogue (outcome; notes)."""
+    return "; ".join(say_english(f) for f in (row.outcome, *row.notes))
 
 
 def _attempts(service, ref: str) -> list[Assessment]:
@@ -177,9 +185,9 @@ def test_a_cohort_retake_on_the_same_day_is_attempt_2_in_the_check_and_the_run(s
     text = HEADER + "".join(f"Ana Test,ana@example.org,,{u},80,100,{DAY},Exam Centre,A\n"
                             for u in units)
     preview = preview_cohort(service, text)
-    assert preview.rows[0].outcome == ("passed, attempt 2 (a retake: the same day as "
-                                       "attempt 1: 20/100)")
-    assert [r.outcome for r in preview.rows[1:]] == ["passed"] * (len(units) - 1)
+    assert _said(preview.rows[0]) == ("passed, attempt 2; a retake on the same day as "
+                                      "attempt 1: 20/100")
+    assert [_said(r) for r in preview.rows[1:]] == ["passed"] * (len(units) - 1)
     assert preview.refused == 0 and preview.candidates[0].roles == ("SCPM",)
     summary = issue_cohort(service, text, "olga")
     assert summary.errors == [] and "SCPM" in _roles(service, ref)
@@ -188,9 +196,9 @@ def test_a_cohort_retake_on_the_same_day_is_attempt_2_in_the_check_and_the_run(s
     assert issue_cohort(service, text, "olga").issued == 0  # the same file: nothing twice
     assert len(_attempts(service, ref)) == len(units) + 1
     again = preview_cohort(service, text)
-    assert again.rows[0].outcome == "already recorded, attempt 2"
+    assert _said(again.rows[0]) == "already recorded, attempt 2"
     retake = HEADER + f"Ana Test,ana@example.org,,{units[0]},99,100,{DAY},Exam Centre,A\n"
-    assert preview_cohort(service, retake).rows[0].outcome.endswith(
+    assert _said(preview_cohort(service, retake).rows[0]).endswith(
         "the unit is certified already: no second unit credential")
 
 

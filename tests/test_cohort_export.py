@@ -122,6 +122,6 @@ def test_an_unknown_or_unfinished_job_is_not_exported(service):
     with pytest.raises(NotFound):
         export_cohort(service, "nope", "olga", KEY, _link)
     job_id = cohort_jobs.create_job(service, _cohort(service), "c.csv", "olga")
-    with pytest.raises(IssuerError, match="still running"):
+    with pytest.raises(IssuerError, match="issuer.cohort-job-still-running"):
         export_cohort(service, job_id, "olga", KEY, _link)
     assert _audit(service, "cohort.exported") == []

@@ -116,8 +116,11 @@ def test_refused_rows_create_no_candidates(tmp_path):
     with job_workers.worker(settings, 1, env=env) as process:
         done = job_workers.wait_finished(service, job_id, process=process)
     assert done.summary.issued == 1
-    assert [e.split(":")[0] for e in done.summary.errors] == [
-        f"line {n}" for n in range(3, 9)]
+    assert [e.params["line"] for e in done.summary.errors] == list(range(3, 9))
+    assert [e.code for e in done.summary.errors] == [
+        "cohort.score-not-finite", "issuer.unit-not-in-framework",
+        "issuer.assessment-in-future", "issuer.score-out-of-range", "issuer.not-a-did",
+        "cohort.row-unreadable"]
     with service.sessions() as s:
         assert list(s.scalars(select(Candidate.email))) == ["ok@example.org"]
 

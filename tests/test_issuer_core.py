@@ -18,6 +18,7 @@ from vc.fetch import StaticFetcher
 from vc.resource_integrity import digest_multibase
 from vc.statuslist import Bitstring
 from web.cli.context import issuer_service
+from web.issuer_words import issuer_reason_english
 from web.settings import Settings
 
 PUBLIC_URL = "https://certify.example.eu"
@@ -146,7 +147,7 @@ def test_revoke_suspend_reinstate_flip_the_right_bit(service, resolver):
     assert _bit(service, b, "suspension")[0] is True
     service.reinstate(b["id"], "cleared", "test")
     assert _bit(service, b, "suspension")[0] is False
-    with pytest.raises(IssuerError, match="never be reinstated"):
+    with pytest.raises(IssuerError, match="issuer.revoked-never-reinstated"):
         service.reinstate(a["id"], "please", "test")
 
 
@@ -171,9 +172,14 @@ def test_a_bad_csv_row_is_reported_and_the_others_are_issued(service):
     summary = issue_cohort(service, text, "test")
     assert summary.issued == len(units) + 1
     bad = len(units) + 2
-    assert any(e.startswith(f"line {bad}:") and "score" in e for e in summary.errors)
-    assert any(e.startswith(f"line {bad + 1}:") and "NOPE" in e for e in summary.errors)
-    assert any(e.startswith(f"line {bad + 2}:") and "date" in e for e in summary.errors)
+    # each row error is a finding with its line; the words come from the catalogue
+    assert [(e.code, e.params["line"]) for e in summary.errors] == [
+        ("cohort.score-not-a-number", bad), ("issuer.unit-not-in-framework", bad + 1),
+        ("cohort.date-not-iso", bad + 2)]
+    said = [issuer_reason_english(e) for e in summary.errors]
+    assert said[0].startswith(f"line {bad}:") and "score" in said[0]
+    assert said[1].startswith(f"line {bad + 1}:") and "NOPE" in said[1]
+    assert said[2].startswith(f"line {bad + 2}:") and "date" in said[2]
     again = issue_cohort(service, text, "test")
     assert again.issued == 0 and again.already_issued == len(units) + 1
 
@@ -190,14 +196,15 @@ def test_a_failure_after_writes_loses_only_that_candidate(service, monkeypatch):
 
     def failing(self, decision, recipient, *args, **kwargs):
         if recipient.holder.email == "boom@example.org":  # after the candidate's records
-            raise IssuerError("signing service unavailable")  # are written
+            raise RuntimeError("signing service unavailable")  # are written
         return real(self, decision, recipient, *args, **kwargs)
 
     monkeypatch.setattr(Minter, "mint", failing)
     summary = issue_cohort(service, "\n".join(lines) + "\n", "test")
     assert summary.issued == 2 * (len(units) + 1)
     boom_line = 2 + len(units)
-    assert f"line {boom_line}: could not issue: signing service unavailable" in summary.errors
+    assert f"line {boom_line}: could not issue: signing service unavailable" in [
+        issuer_reason_english(e) for e in summary.errors]
     issued_to = {c.candidate_id for c in service.credentials()}
     assert len(issued_to) == 2
     monkeypatch.setattr(Minter, "mint", real)  # the service is back: a re-run completes it
@@ -253,7 +260,10 @@ def test_bad_cohort_rows_are_reported_by_line_and_the_good_rows_go_through(tmp_p
     lines += [f"Good,good@example.org,,{u},80,100,{day},Exam,A" for u in units]
     summary = issue_cohort(service, "\n".join(lines) + "\n", "test")
     assert summary.issued == len(units) + 1  # the good candidate's units and role
-    assert [e.split(":")[0] for e in summary.errors] == ["line 2", "line 3", "line 4"]
-    assert "not a DID" in summary.errors[0] and "finite" in summary.errors[1]
+    said = [issuer_reason_english(e) for e in summary.errors]
+    assert [e.split(":")[0] for e in said] == ["line 2", "line 3", "line 4"]
+    assert "not a DID" in said[0] and "finite" in said[1]
+    assert [e.code for e in summary.errors] == [
+        "issuer.not-a-did", "cohort.score-not-finite", "cohort.row-unreadable"]
     with service.sessions() as session:  # refused rows create no candidates
         assert set(session.scalars(select(Candidate.email))) == {"good@example.org"}

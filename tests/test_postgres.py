@@ -246,8 +246,9 @@ def test_a_nul_character_is_a_clear_400_not_a_500(settings):
     text = (f"name,email,did,unit,score,max_score,assessed_on,exam_body,assessor\n"
             f"Ok,ok-nul@example.org,,{unit},80,100,{day},E,A\n"
             f"Bad,bad-nul@example.org,,{unit},80,100,{day},E\u0000,A\n")
-    with pytest.raises(IssuerError, match="line 3: the file contains a NUL character"):
+    with pytest.raises(IssuerError, match="cohort.file-has-nul") as refused:
         job_queue(settings).submit(service, text, "nul.csv", "test")
+    assert refused.value.finding.params == {"line": 3}
     emails = {c.email for c in service.candidates()}
     assert not {"nul@example.org", "ok-nul@example.org"} & emails
 

@@ -6,6 +6,7 @@ become current."""
 import json
 import re
 import threading
+from contextlib import contextmanager
 from datetime import UTC, datetime
 from pathlib import Path
 
@@ -29,8 +30,19 @@ from web.cli import main
 from web.datadir import prepare_data_dir
 from web.db import make_engine, upgrade
 from web.registry_setup import RegistryServices
+from web.registry_words import registry_english
 from web.services import registry_of
 from web.settings import Settings
+
+
+@contextmanager
+def refused(kind, pattern: str):
+    """`pytest.raises(kind, match=pattern)` over the refusal's English, which comes from the
+    catalogue by its code (issue 23)."""
+    with pytest.raises(kind) as caught:
+        yield caught
+    said = registry_english(caught.value.finding)
+    assert re.search(pattern, said), said
 
 SCPM, SCPD = role_id("SCPM"), role_id("SCPD")
 T0 = datetime(2026, 3, 1, tzinfo=UTC)
@@ -85,7 +97,7 @@ def world(tmp_path: Path):
 def test_a_second_decision_without_replaces_is_refused_and_stores_nothing(world: World):
     first = world.decide(world.bg, 6)
     before = world.stored()
-    with pytest.raises(RecordConflict, match=rf"BG already has a decision .*{first['id']}.*"
+    with refused(RecordConflict, rf"BG already has a decision .*{first['id']}.*"
                                              "name it in replaces"):
         world.decide(world.bg, 7)
     assert world.stored() == before
@@ -122,11 +134,11 @@ def test_a_wrong_replaces_is_refused(world: World):
     newer = world.decide(world.bg, 7, replaces=scpm["id"])
     before = world.stored()
     for wrong in (scpd["id"], romanian["id"], scpm["id"], "urn:uuid:no-such-decision"):
-        with pytest.raises(RecordConflict, match=rf"is not the current decision of BG .*"
+        with refused(RecordConflict, rf"is not the current decision of BG .*"
                                                  rf"{newer['id']}"):
             world.decide(world.bg, 8, replaces=wrong)
     assert world.stored() == before
-    with pytest.raises(RecordConflict, match="no current decision .* without replaces"):
+    with refused(RecordConflict, "no current decision .* without replaces"):
         world.decide(world.bg, 4, role=role_id("SCPMC"), replaces=scpd["id"])
     assert world.current() == ["NQF 7"] and world.current(role=SCPD) == ["NQF 5"]
 
@@ -135,7 +147,7 @@ def test_after_a_withdrawal_the_next_decision_is_a_first_one(world: World):
     first = world.decide(world.bg, 6)
     world.registry.withdraw_recognition(world.bg, first["id"])
     assert world.current() == []
-    with pytest.raises(RecordConflict, match="BG has no current decision on .*SCPM"):
+    with refused(RecordConflict, "BG has no current decision on .*SCPM"):
         world.decide(world.bg, 7, replaces=first["id"])
     world.decide(world.bg, 7)
     assert world.current() == ["NQF 7"]
@@ -145,7 +157,7 @@ def test_another_anchor_of_the_same_country_cannot_take_over_the_decision(world:
     first = world.decide(world.bg, 6)
     with pytest.raises(RecordConflict):
         world.decide(world.bg2, 7)
-    with pytest.raises(NotAuthorised, match="only its issuer"):
+    with refused(NotAuthorised, "only its issuer"):
         world.decide(world.bg2, 7, replaces=first["id"])
     assert world.current() == ["NQF 6"]
     # once the first anchor is removed its decisions stop counting: the country has none

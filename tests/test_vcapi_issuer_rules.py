@@ -173,7 +173,7 @@ ATTACKS = {
         "does not expire"),
     "validFrom a month from now": lambda st, sv: (
         _role_request(st, sv, validFrom=rfc3339(NOW + timedelta(days=30))), "/validFrom",
-        f"when it is signed, {rfc3339(NOW)}"),
+        f"signed at {rfc3339(NOW)}"),
     "validFrom backdated": lambda st, sv: (
         _role_request(st, sv, validFrom="2020-01-01T00:00:00Z"), "/validFrom",
         "leave validFrom out"),
@@ -437,3 +437,20 @@ def test_on_postgresql_two_requests_at_once_issue_one_role_and_a_refusal_stores_
     assert sorted(c.kind for c in held) == ["role"] + ["unit"] * len(_role(service).units)
     role = next(c.document for c in held if c.kind == "role")
     assert role["issuer"]["name"] == DEPLOYMENT and _name(role) == "Maria Ivanova"
+
+
+def test_a_refusal_gives_its_code_and_params_and_the_catalogues_english(
+        client, service, token, settings, people):
+    """Issue 23: machines read the code beside the VC DM problem type; the English detail
+    is the catalogue's sentence for that code, then the record's facts."""
+    from vc.findings import finding
+    from web.finding_words import say_english
+
+    stranger = "did:example:stranger"
+    body = _issue(client, token, _request(settings, _role(service).id, stranger)).get_json()
+    assert body["type"] == "https://www.w3.org/TR/vc-data-model#MALFORMED_VALUE_ERROR"
+    assert body["code"] == "issuer.request-no-candidate-with-did"
+    assert body["params"] == {"pointer": "/credentialSubject/id", "did": stranger}
+    sentence = say_english(finding(body["code"], **body["params"]))
+    assert body["detail"] == f"credential/credentialSubject/id: {sentence}"
+    assert sentence.startswith(f"no registered candidate has the DID {stranger}")

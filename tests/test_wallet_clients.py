@@ -396,3 +396,16 @@ def test_the_operator_lists_and_removes_clients_and_providers_with_an_audit_trai
     assert "private key" in site.s4c("wallet-provider", "add", "Leaky", "--jwk", str(secret),
                                      ok=False).output
     assert "one of them" in site.s4c("wallet-provider", "add", "Nothing", ok=False).output
+
+
+@pytest.mark.parametrize(("language", "words"), [
+    ("de", "Sie haben keinen gültigen Nachweis, um den die Wallet bittet"),
+    ("el", "δεν έχετε ενεργό διαπιστευτήριο από αυτά που ζητά το πορτοφόλι")])
+def test_a_request_for_nothing_the_holder_holds_is_refused_in_the_holders_language(
+        site, language, words):
+    """Issue 23: the refusal is a code (wallet.nothing-to-grant), said from the catalogue."""
+    pushed = Wallet(site.base, WALLET, REDIRECT).par("NOPE-sd_jwt")
+    assert pushed.status == 201, pushed.text
+    page = consent_page(site.base, pushed.json()["request_uri"], WALLET, site.cookie(),
+                        language=language)
+    assert page.status == 403 and words in page.text, page.text

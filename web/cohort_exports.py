@@ -17,6 +17,7 @@ from issuer.service import IssuerError, NotFound
 from web.auth import login_required, protect_forms
 from web.console_language import keep_language_in_urls
 from web.holder_pages import share_key, share_url
+from web.issuer_words import issuer_reason
 from web.services import current_services
 
 cohort_exports = Blueprint("cohort_exports", __name__, url_prefix="/issuer")
@@ -33,7 +34,7 @@ def export_job(job_id: str) -> BaseResponse:
     except NotFound:
         abort(404)
     except IssuerError as e:
-        flash(_("Nothing exported: %(reason)s", reason=str(e)), "error")
+        flash(_("Nothing exported: %(reason)s", reason=issuer_reason(e)), "error")
         return redirect(url_for("issuer_console.cohort_job", job_id=job_id))
     response = Response(export.csv_text().encode("utf-8"), mimetype="text/csv")
     response.headers["Content-Disposition"] = \

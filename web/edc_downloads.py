@@ -10,6 +10,7 @@ from flask_babel import gettext as _
 
 from issuer.edc.service import EdcRefused, EdcSealFailed
 from issuer.errors import IssuerError, NotFound
+from web.issuer_words import issuer_reason
 from web.services import current_services
 
 EDC_MEDIA_TYPE = "application/ld+json"
@@ -42,7 +43,7 @@ def edc_download(credential_id: str, code: str) -> Response:
         abort(503, description=_("The European Digital Credential could not be sealed just "
                                  "now. Please try again in a few minutes."))
     except IssuerError as e:
-        abort(409, description=str(e))
+        abort(409, description=issuer_reason(e))
     response = Response(edc_bytes(edc), mimetype=EDC_MEDIA_TYPE)
     response.headers["Content-Disposition"] = \
         f'attachment; filename="{edc_file_name(code, credential_id)}"'

@@ -4,12 +4,18 @@ formatted for that language by Babel (dates, numbers). The CLI and the APIs rend
 from the same catalogue; nothing here or anywhere parses words back into meaning."""
 from collections.abc import Mapping
 from datetime import date, datetime
+from functools import cache
 
 from babel.dates import format_date, format_datetime
 from babel.numbers import format_decimal
 
 from vc.findings import Finding, Param
-from web.i18n import DEFAULT_LANGUAGE, current_language, read_catalogues
+from web.i18n import DEFAULT_LANGUAGE, current_language
+from web.i18n import read_catalogues as _read_catalogues
+
+# read once per process: parsing the six .po files takes a third of a second, and a cohort
+# page says hundreds of findings
+read_catalogues = cache(_read_catalogues)
 
 
 def _formatted(value: Param, lang: str) -> str:

@@ -9,6 +9,7 @@ from datetime import UTC, datetime
 
 from sqlalchemy.orm import sessionmaker
 
+from issuer.codes import IssuerCode
 from issuer.errors import NotFound
 from issuer.holder_sign_in import (
     LINK_HOURS,
@@ -18,6 +19,7 @@ from issuer.holder_sign_in import (
     new_link_token,
     set_language,
 )
+from web.codes import MailCode
 from web.i18n import LANGUAGES, read_catalogues
 from web.mailer import Mail, MailError, send_mail
 from web.settings import Settings
@@ -59,11 +61,11 @@ def send_sign_in(settings: Settings, sessions: sessionmaker, email: str, actor: 
     if language is not None and language not in LANGUAGES:
         raise ValueError(f"unknown language {language!r}: use one of {', '.join(LANGUAGES)}")
     if not settings.smtp_url:
-        raise MailError("no SMTP server is configured: set S4C_SMTP_URL (and S4C_MAIL_FROM)")
+        raise MailError(MailCode.NOT_CONFIGURED, setting="S4C_SMTP_URL")
     with sessions.begin() as s:
         holder = find_holder(s, email)
         if holder is None:
-            raise NotFound(f"no candidate has the e-mail address {email}")
+            raise NotFound(IssuerCode.NO_CANDIDATE_WITH_EMAIL, email=email)
         if language is not None:
             set_language(s, holder, language)
     _deliver(settings, sessions, holder, actor, language or holder.language or "en")

@@ -43,6 +43,7 @@ from web.confirmation import confirmed
 from web.edc_downloads import edc_download
 from web.holder_pages import _png_data_url, download_name, share_key, share_url
 from web.i18n import LANGUAGES, choose_language_with, current_language
+from web.issuer_words import issuer_reason
 from web.job_queue import QueueUnavailable
 from web.oid4vci.offers import offer_uri
 from web.services import current_services
@@ -304,7 +305,7 @@ def make_share() -> BaseResponse:
         create_share(current_services().issuer.sessions, row.id, "holder", share_key(),
                      expires_at=_now() + timedelta(days=days))
     except ShareError as e:
-        abort(400, description=str(e))
+        abort(400, description=issuer_reason(e))
     return redirect(url_for("holder_portal.credential", credential_id=row.id) + "#share")
 
 
@@ -332,7 +333,7 @@ def wallet_offer() -> BaseResponse:
     try:
         made = services.issuer.wallets.offer(row.id, [fmt], "holder")
     except NotFound as e:
-        abort(400, description=str(e))
+        abort(400, description=issuer_reason(e))
     session["holder_offer"] = {"credential": row.id, "uri": offer_uri(
         services.settings.public_url, made), "tx_code": made.tx_code, "format": fmt}
     return redirect(url_for("holder_portal.credential", credential_id=row.id) + "#wallet")

@@ -41,7 +41,8 @@ from issuer.voiding import AlreadyVoided, reason_problem
 from vc.errors import MalformedInputError
 from vc.json_input import loads_strict
 from web.auth import token_required
-from web.problems import problem
+from web.issuer_words import issuer_reason_english, problem_members
+from web.problems import problem, with_members
 from web.services import current_services
 
 issuer_api = Blueprint("issuer_api", __name__)
@@ -52,12 +53,18 @@ STATUS_ACTIONS = ("revoked", "suspended", "reinstated")
 
 
 class BadField(ValueError):
-    """A request field that is missing or wrong; `pointer` is its JSON Pointer (RFC 6901)."""
+    """A request field that is missing or wrong; `pointer` is its JSON Pointer (RFC 6901);
+    `refused` the issuer's refusal, when it was the issuer that refused the field."""
 
-    def __init__(self, pointer: str, detail: str) -> None:
+    def __init__(self, pointer: str, detail: str, refused: IssuerError | None = None) -> None:
         super().__init__(f"{pointer}: {detail}")
         self.pointer = pointer
         self.detail = detail
+        self.refused = refused
+
+    @classmethod
+    def refusal(cls, pointer: str, error: IssuerError) -> "BadField":
+        return cls(pointer, issuer_reason_english(error), error)
 
 
 def _bad_request(error: BadField) -> Response:
@@ -66,7 +73,16 @@ def _bad_request(error: BadField) -> Response:
                        title="Invalid request")
     body = response.get_json()
     body["errors"] = [{"pointer": f"#{error.pointer}", "detail": error.detail}]
+    if error.refused is not None:  # issue 23: the code and its facts, for machines
+        body.update(problem_members(error.refused))
     return _with_body(response, body)
+
+
+def _refused(status: int, error: IssuerError, title: str | None = None) -> Response:
+    """A problem answer for an issuer's refusal: English from the catalogue as `detail`,
+    and the refusal's `code` and `params` (issue 23)."""
+    return with_members(problem(status, issuer_reason_english(error), title=title),
+                        problem_members(error))
 
 
 def _with_body(response: Response, body: dict) -> Response:
@@ -175,7 +191,7 @@ def issue() -> Response:
         except BadField as e:
             return _bad_request(e)
         except IssuerError as e:
-            return problem(400, str(e), title="Cannot issue")
+            return _refused(400, e, title="Cannot issue")
     response = jsonify({"candidate": result.candidate_ref, "assessments": outcomes,
                         "issued": result.issued, "existing": result.existing})
     response.status_code = 201 if result.issued else 200
@@ -189,14 +205,14 @@ def _record_and_issue(service, name: str, email: str, did: str | None,
         try:
             ref = service.add_candidate(name, email, did, actor, session)
         except IssuerError as e:
-            raise BadField("/candidate", str(e)) from None
+            raise BadField.refusal("/candidate", e) from None
         for i, a in enumerate(inputs):
             try:
                 recorded = service.record_attempt(ref, a.unit, a.score, a.max_score,
                                                   a.assessed_on, a.exam_body, a.assessor,
                                                   actor, session)
             except IssuerError as e:
-                raise BadField(f"/assessments/{i}", str(e)) from None
+                raise BadField.refusal(f"/assessments/{i}", e) from None
             outcomes.append({"unit": a.unit, "passed": recorded.passed,
                              "assessment": recorded.ref, "attempt": recorded.attempt,
                              "new": recorded.new})
@@ -213,20 +229,21 @@ def void_assessment(ref: str) -> Response:
     except BadField as e:
         return _bad_request(e)
     reason = body.get("reason")
-    problem_text = reason_problem(reason) if isinstance(reason, str) else \
-        "a reason (a string) is required to void an assessment"
-    if problem_text is not None:
+    found = reason_problem(reason if isinstance(reason, str) else None)
+    if found is not None:
+        problem_text = issuer_reason_english(found)
         response = problem(422, f"reason: {problem_text}", title="Invalid request")
-        return _with_body(response, {**response.get_json(), "errors": [
-            {"pointer": "#/reason", "detail": problem_text}]})
+        return _with_body(response, {**response.get_json(), **problem_members(found),
+                                     "errors": [{"pointer": "#/reason",
+                                                 "detail": problem_text}]})
     try:
         voided = current_services().issuer.void_assessment(ref, str(reason), g.officer)
     except NotFound as e:
-        return problem(404, str(e))
+        return _refused(404, e)
     except AlreadyVoided as e:
-        return problem(409, str(e), title="Already voided")
+        return _refused(409, e, title="Already voided")
     except IssuerError as e:
-        return problem(422, str(e), title="Invalid request")
+        return _refused(422, e, title="Invalid request")
     return jsonify({
         "assessment": voided.ref, "candidate": voided.candidate_ref, "unit": voided.unit,
         "attempt": voided.attempt, "voided": {"at": voided.voided_at.isoformat(),
@@ -263,9 +280,9 @@ def update_status() -> Response:
     try:
         change(credential_id, reason, g.officer)
     except NotFound as e:
-        return problem(404, str(e))
+        return _refused(404, e)
     except IssuerError as e:
-        return problem(409, str(e), title="Status change refused")
+        return _refused(409, e, title="Status change refused")
     record = service.credential(credential_id)
     return jsonify({"credentialId": credential_id, "revoked": record.revoked,
                     "suspended": record.suspended})
@@ -292,8 +309,8 @@ def submit_cohort() -> Response:
     try:
         job_id = services.jobs.submit(services.issuer, text, filename, g.officer)
     except IssuerError as e:
-        return problem(400, str(e), title="Cannot read the cohort")
-    response = jsonify(cohort_jobs.progress(services.issuer, job_id).to_json())
+        return _refused(400, e, title="Cannot read the cohort")
+    response = jsonify(_progress(services.issuer, job_id))
     response.status_code = 202
     response.headers["Location"] = f"/cohorts/{job_id}"
     return response
@@ -303,6 +320,16 @@ def submit_cohort() -> Response:
 @token_required
 def cohort_progress(job_id: str) -> Response:
     try:
-        return jsonify(cohort_jobs.progress(current_services().issuer, job_id).to_json())
+        return jsonify(_progress(current_services().issuer, job_id))
     except NotFound as e:
-        return problem(404, str(e))
+        return _refused(404, e)
+
+
+def _progress(service, job_id: str) -> dict:
+    """A job's progress: `errors` in English from the catalogue ("line 3: ..."), as before,
+    and `findings`, the same errors as codes with their parameters (issue 23)."""
+    job = cohort_jobs.progress(service, job_id)
+    body = job.to_json()
+    body["findings"] = body["errors"]
+    body["errors"] = [issuer_reason_english(e) for e in job.summary.errors]
+    return body

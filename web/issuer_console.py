@@ -40,13 +40,14 @@ from issuer.shares import (
     revoke_share,
     shares_of,
 )
+from vc.findings import FindingError
 from vc.qr import qr_png
 from web import issuer_reads as reads
 from web.auth import current_officer, log_in, log_out, login_required, protect_forms, safe_next
 from web.console_language import keep_language_in_urls, with_language
 from web.holder_mail import send_sign_in
 from web.holder_pages import share_key, share_url
-from web.i18n import DEFAULT_LANGUAGE, LANGUAGES, current_language
+from web.i18n import LANGUAGES, current_language
 from web.issuer_words import issuer_reason, preview_outcome, role_progress
 from web.mailer import MailError
 from web.oid4vci.offers import offer_uri
@@ -83,8 +84,9 @@ class FormError(ValueError):
 
 
 def _why(error: Exception) -> str:
-    """Why an action was refused, in the console's language."""
-    return str(error) if isinstance(error, FormError) else issuer_reason(str(error))
+    """Why an action was refused, in the console's language: a refusal of the issuer (or of
+    the mailer) from the catalogue by its code; a form's own message as it is."""
+    return issuer_reason(error) if isinstance(error, FindingError) else str(error)
 
 
 def _text(name: str, label: str, *, required: bool = True) -> str | None:
@@ -485,9 +487,11 @@ def cohort_job(job_id: str) -> str:
 def cohort_job_progress(job_id: str) -> Response:
     """The job's progress as JSON (the page's progress bar polls it); the refused rows are
     said in the page's language."""
-    progress = _job(job_id).to_json()
-    if current_language() != DEFAULT_LANGUAGE:
-        progress["errors"] = [issuer_reason(e) for e in progress["errors"]]
+    job = _job(job_id)
+    progress = job.to_json()
+    # the rows refused, in words and as findings (code, params) for a script
+    progress["findings"] = progress["errors"]
+    progress["errors"] = [issuer_reason(e) for e in job.summary.errors]
     response = jsonify(progress)
     response.headers["Cache-Control"] = "no-store"
     return response

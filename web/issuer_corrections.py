@@ -12,6 +12,7 @@ from issuer.service import IssuerError, NotFound
 from issuer.voiding import MAX_REASON, AlreadyVoided, VoidedAssessment, reason_problem
 from web.auth import login_required, protect_forms
 from web.console_language import keep_language_in_urls
+from web.issuer_words import issuer_reason
 from web.services import current_services
 
 issuer_corrections = Blueprint("issuer_corrections", __name__, url_prefix="/issuer")
@@ -38,9 +39,9 @@ def void_assessment(ref: str, assessment_ref: str) -> Response:
     except NotFound:
         flash(_("Assessment not voided: there is no such assessment."), "error")
     except AlreadyVoided as e:
-        flash(_("Assessment not voided: %(reason)s", reason=str(e)), "info")
+        flash(_("Assessment not voided: %(reason)s", reason=issuer_reason(e)), "info")
     except IssuerError as e:
-        flash(_("Assessment not voided: %(reason)s", reason=str(e)), "error")
+        flash(_("Assessment not voided: %(reason)s", reason=issuer_reason(e)), "error")
     else:
         for message, category in void_messages(voided):
             flash(message, category)

@@ -10,6 +10,7 @@ from typing import overload
 from sqlalchemy import func, select
 
 from issuer.audit import AuditEvent
+from issuer.codes import IssuerCode
 from issuer.lifecycle import credential_state
 from issuer.models import Assessment, Candidate, IssuedCredential
 from issuer.rules import RuleError, unit_passed
@@ -118,7 +119,7 @@ def credential_row(service: IssuerService, credential_id: str,
                           .join(Candidate, Candidate.id == IssuedCredential.candidate_id)
                           .where(IssuedCredential.id == credential_id)).first()
     if found is None:
-        raise NotFound(f"no credential {credential_id!r}")
+        raise NotFound(IssuerCode.NO_CREDENTIAL, id=credential_id)
     c, name, ref = found
     return CredentialRow(c.id, c.kind, c.code, _title(c.document, lang), name, ref,
                          _aware(c.issued_at), _aware(c.valid_until),
@@ -129,7 +130,7 @@ def candidate(service: IssuerService, ref: str) -> Candidate:
     with service.sessions() as s:
         found = s.scalars(select(Candidate).where(Candidate.ref == ref)).first()
     if found is None:
-        raise NotFound(f"no candidate {ref!r}")
+        raise NotFound(IssuerCode.NO_CANDIDATE, ref=ref)
     return found
 
 

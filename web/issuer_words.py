@@ -1,122 +1,72 @@
-"""The issuer's answers in the officer console's language.
+"""The issuer's findings in words: a refusal, a cohort row error, a dry run's outcome.
 
-`issuer/` says why it refuses something in English, with the facts it is about (a unit, a
-date, a credential id), and knows nothing of the web layer. Here each known sentence is
-matched by its shape and said again in the console's language with the same facts, as
-`web.check_reasons` does for the verifier. A sentence not known here is shown as it is.
+`issuer/` says why it refuses something as a code with its facts (`issuer.codes`); the
+sentence for each code, in every language and English included, comes from the catalogue
+(`web.finding_words`). Nothing here reads English back into meaning (issue 23).
 """
-import re
-from collections.abc import Callable
-
 from flask_babel import gettext as _
-from flask_babel import pgettext
 
+from issuer.codes import CohortCode
+from issuer.cohort_preview import PreviewRow
 from issuer.progress import RoleProgress
-
-Say = Callable[[re.Match[str]], str]
-_ID = r"(?P<id>\S+)"
-
-# (regex over the whole sentence, how to say it); the first match wins.
-PATTERNS: list[tuple[str, Say]] = [
-    # issuer.candidates, issuer.holder_sign_in, issuer.wallet_issuing
-    (r"no candidate has the e-mail address (?P<email>.+)",
-     lambda m: _("no candidate has the e-mail address %(email)s", email=m["email"])),
-    (r"no candidate (?P<ref>.+)", lambda m: _("there is no candidate %(ref)s", ref=m["ref"])),
-    (r"(?P<email>.+) is not an email address",
-     lambda m: _("%(email)s is not an e-mail address", email=m["email"])),
-    (r"a candidate needs a name", lambda m: _("a candidate needs a name")),
-    (r"(?P<did>.+) is not a DID \((?P<syntax>did:<method>:<id>), no spaces\)",
-     lambda m: _("%(did)s is not a DID (%(syntax)s, no spaces)", did=m["did"],
-                 syntax=m["syntax"])),
-    # issuer.assessments, issuer.rules
-    (r"unit (?P<unit>.+) is not in framework (?P<framework>\S+)",
-     lambda m: _("unit %(unit)s is not in framework %(framework)s", unit=m["unit"],
-                 framework=m["framework"])),
-    (r"unit (?P<unit>\S+): the maximum score must be positive",
-     lambda m: _("unit %(unit)s: the maximum score must be positive", unit=m["unit"])),
-    (r"unit (?P<unit>\S+): score (?P<score>\S+) is outside 0\.\.(?P<max>\S+)",
-     lambda m: _("unit %(unit)s: score %(score)s is outside 0 to %(max)s", unit=m["unit"],
-                 score=m["score"], max=m["max"])),
-    (r"assessment date (?P<date>\S+) is in the future",
-     lambda m: _("assessment date %(date)s is in the future", date=m["date"])),
-    (r"unit (?P<unit>\S+) on (?P<date>\S+) is already recorded with score (?P<score>\S+)",
-     lambda m: _("unit %(unit)s on %(date)s is already recorded with score %(score)s",
-                 unit=m["unit"], date=m["date"], score=m["score"])),
-    # issuer.lifecycle
-    (r"no credential (?P<id>.+)", lambda m: _("there is no credential %(id)s", id=m["id"])),
-    (rf"{_ID} is already revoked", lambda m: _("%(id)s is already revoked", id=m["id"])),
-    (rf"{_ID} is revoked: it cannot be suspended",
-     lambda m: _("%(id)s is revoked: it cannot be suspended", id=m["id"])),
-    (rf"{_ID} is already suspended", lambda m: _("%(id)s is already suspended", id=m["id"])),
-    (rf"{_ID} is revoked: a revoked credential can never be reinstated",
-     lambda m: _("%(id)s is revoked: a revoked credential can never be reinstated",
-                 id=m["id"])),
-    (rf"{_ID} is not suspended", lambda m: _("%(id)s is not suspended", id=m["id"])),
-    (r"this credential was revoked: it can no longer be issued",
-     lambda m: _("this credential was revoked: it can no longer be issued")),
-    # issuer.shares
-    (r"the expiry must be after today", lambda m: _("the expiry must be after today")),
-    (r"the expiry must be at most five years from now",
-     lambda m: _("the expiry must be at most five years from now")),
-    # issuer.batch, issuer.cohort_issuing, issuer.cohort_preview (after "line N: ")
-    (r"the file contains a NUL character, so it is not CSV text;.+",
-     lambda m: _("the file contains a NUL character, so it is not CSV text; save the "
-                 "spreadsheet as CSV UTF-8")),
-    (r"the CSV header lacks the column\(s\) (?P<missing>.+); expected: (?P<expected>\S+)",
-     lambda m: _("the CSV header lacks the column(s) %(missing)s; expected: %(expected)s",
-                 missing=m["missing"], expected=m["expected"])),
-    (r"more than (?P<n>\d+) rows", lambda m: _("more than %(n)s rows", n=m["n"])),
-    (r"unreadable CSV row \((?P<detail>.+)\)",
-     lambda m: _("unreadable CSV row (%(detail)s)", detail=m["detail"])),
-    (r"(?P<column>\w+) is longer than (?P<n>\d+) characters",
-     lambda m: _("%(column)s is longer than %(n)s characters", column=m["column"], n=m["n"])),
-    (r"(?P<column>\w+) is empty", lambda m: _("%(column)s is empty", column=m["column"])),
-    (r"score (?P<score>.+) / max_score (?P<max>.+) must be numbers",
-     lambda m: _("score %(score)s / max_score %(max)s must be numbers", score=m["score"],
-                 max=m["max"])),
-    (r"score (?P<score>.+) / max_score (?P<max>.+) must be finite numbers",
-     lambda m: _("score %(score)s / max_score %(max)s must be finite numbers",
-                 score=m["score"], max=m["max"])),
-    (r"assessed_on (?P<value>.+) is not a date \(YYYY-MM-DD\)",
-     lambda m: _("assessed_on %(value)s is not a date (YYYY-MM-DD)", value=m["value"])),
-    (r"could not issue: (?P<detail>.+)",
-     lambda m: _("could not issue: %(detail)s", detail=m["detail"])),
-    (r"refused: already recorded on (?P<date>\S+) with score (?P<score>\S+)",
-     lambda m: _("refused: already recorded on %(date)s with score %(score)s",
-                 date=m["date"], score=m["score"])),
-    (r"refused: (?P<reason>.+)",
-     lambda m: _("refused: %(reason)s", reason=issuer_reason(m["reason"]))),
-    # web.holder_mail, web.mailer, web.job_queue
-    (r"no SMTP server is configured: (?P<detail>.+)",
-     lambda m: _("no SMTP server is configured (%(detail)s)", detail=m["detail"])),
-    (r"the SMTP server (?P<host>\S+) did not take the message: (?P<detail>.+)",
-     lambda m: _("the mail server %(host)s did not take the message: %(detail)s",
-                 host=m["host"], detail=m["detail"])),
-]
-_COMPILED = [(re.compile(pattern, re.DOTALL), say) for pattern, say in PATTERNS]
-_LINE = re.compile(r"line (?P<line>\d+): (?P<rest>.+)", re.DOTALL)
+from vc.findings import Finding, FindingError
+from web.finding_words import say, say_english, say_in
+from web.i18n import DEFAULT_LANGUAGE, current_language
 
 
-def issuer_reason(message: str) -> str:
-    """`message` (the issuer's English) in the console's language; "line N: …" (a row of a
-    cohort file) keeps its line number. Unknown sentences are returned as they are."""
-    line = _LINE.fullmatch(message)
-    if line:
-        return _("line %(line)s: %(reason)s", line=line["line"],
-                 reason=issuer_reason(line["rest"]))
-    for pattern, say in _COMPILED:
-        match = pattern.fullmatch(message)
-        if match:
-            return say(match)
-    return message
+def _language() -> str:
+    try:
+        return current_language()
+    except RuntimeError:  # no request: the command line
+        return DEFAULT_LANGUAGE
 
 
-def preview_outcome(outcome: str) -> str:
+def row_error_in(found: Finding, lang: str) -> str:
+    """`found` in `lang`, led by the line of the cohort file it points at, if any."""
+    line = found.params.get("line")
+    sentence = say_in(found, lang)
+    if not isinstance(line, int):
+        return sentence
+    # the line as digits, as the editor shows it ("line 1234", never "1,234")
+    return say_in(Finding(CohortCode.ROW, {"line": str(line), "reason": sentence}), lang)
+
+
+def issuer_reason(why: Finding | FindingError) -> str:
+    """Why the issuer refused, in the page's language (English outside a request)."""
+    found = why.finding if isinstance(why, FindingError) else why
+    return row_error_in(found, _language())
+
+
+def issuer_reason_english(why: Finding | FindingError) -> str:
+    """The same in English, for the command line and the APIs' `detail`."""
+    found = why.finding if isinstance(why, FindingError) else why
+    return row_error_in(found, DEFAULT_LANGUAGE)
+
+
+def operator_english(error: Exception) -> str:
+    """An error for the command line: a finding in English from the catalogue, with its
+    technical detail in brackets (what to set, what the server answered); any other error
+    as it is."""
+    if not isinstance(error, FindingError):
+        return str(error)
+    sentence = issuer_reason_english(error)
+    detail = error.finding.detail
+    return f"{sentence} ({detail})" if detail else sentence
+
+
+def problem_members(why: Finding | FindingError) -> dict:
+    """The RFC 9457 extension members of a refusal: its `code` and `params` (issue 23)."""
+    found = why.finding if isinstance(why, FindingError) else why
+    members = found.to_json()
+    members.pop("detail", None)  # the caller decides whether a technical detail is shown
+    return members
+
+
+def preview_outcome(row: PreviewRow) -> str:
     """What a row of a cohort dry run would do (`issuer.cohort_preview.PreviewRow`)."""
-    words = {"passed": pgettext("assessment", "passed"),
-             "not passed": pgettext("assessment", "not passed"),
-             "already recorded": _("already recorded")}
-    return words.get(outcome) or issuer_reason(outcome)
+    if row.refused:
+        return _("refused: %(reason)s", reason=say(row.outcome))
+    return "; ".join([say(row.outcome), *(say(note) for note in row.notes)])
 
 
 def role_progress(role: RoleProgress) -> str:
@@ -135,3 +85,7 @@ def role_progress(role: RoleProgress) -> str:
         else:
             parts.append(_("%(unit)s (no result)", unit=unit))
     return _("%(role)s still needs %(units)s", role=role.code, units=", ".join(parts))
+
+
+__all__ = ["issuer_reason", "issuer_reason_english", "operator_english", "preview_outcome",
+           "problem_members", "role_progress", "row_error_in", "say_english"]

@@ -10,13 +10,18 @@ from email.message import EmailMessage
 from email.utils import formatdate, make_msgid
 from urllib.parse import unquote, urlsplit
 
+from vc.findings import Finding, FindingError, Param
+from web.codes import MailCode
 from web.settings import Settings
 
 TIMEOUT_S = 30
 
 
-class MailError(Exception):
-    """The message could not be handed to the SMTP server (the message says why)."""
+class MailError(FindingError):
+    """The message could not be handed to the SMTP server (`.finding` says why)."""
+
+    def __init__(self, code: str, detail: str | None = None, **params: Param) -> None:
+        super().__init__(Finding(code, params, detail))
 
 
 @dataclass(frozen=True)
@@ -29,7 +34,7 @@ class Mail:
 
 def send_mail(settings: Settings, mail: Mail) -> None:
     if not settings.smtp_url:
-        raise MailError("no SMTP server is configured: set S4C_SMTP_URL (and S4C_MAIL_FROM)")
+        raise MailError(MailCode.NOT_CONFIGURED, setting="S4C_SMTP_URL")
     url = urlsplit(settings.smtp_url)
     message = EmailMessage()
     message["From"] = settings.mail_from
@@ -54,4 +59,4 @@ def send_mail(settings: Settings, mail: Mail) -> None:
                 client.login(unquote(url.username), unquote(url.password or ""))
             client.send_message(message)
     except (OSError, smtplib.SMTPException) as e:
-        raise MailError(f"the SMTP server {host} did not take the message: {e}") from e
+        raise MailError(MailCode.NOT_TAKEN, host=str(host), answer=str(e)[:500]) from e

@@ -31,6 +31,14 @@ def problem(status: int, detail: str | None = None, title: str | None = None,
     return response
 
 
+def with_members(response: Response, members: dict[str, object]) -> Response:
+    """`response` (a problem) with more members (RFC 9457 §3.2 extension members)."""
+    replacement = jsonify({**response.get_json(), **members})
+    replacement.status_code = response.status_code
+    replacement.mimetype = PROBLEM_JSON
+    return replacement
+
+
 def register_problem_handlers(app: Flask, json_path_prefixes: tuple[str, ...]) -> None:
     """Errors (404, 405, 413, 500, ...) on JSON routes become problem details."""
     app.config[JSON_PATH_PREFIXES] = json_path_prefixes

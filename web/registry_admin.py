@@ -12,9 +12,11 @@ from typing import Any
 from flask import Blueprint, Response, request
 
 from registry.authority import Authority
+from registry.codes import RegistryCode
 from registry.errors import FieldProblem, InvalidRecord
 from registry.validation import Problems
 from registry.vocab import FRAMEWORK, ROLE_CODES, role_id
+from vc.findings import Finding
 from vc.instants import read_instant
 from web.problems import problem
 from web.registry_api import STATUS_BY_ERROR, json_response, registry_problem
@@ -58,8 +60,8 @@ def authenticated(view: Callable[..., Response]) -> Callable[..., Response]:
 def _body() -> dict:
     body = request.get_json(silent=True)
     if not isinstance(body, dict):
-        raise InvalidRecord("send a JSON object (Content-Type: application/json)",
-                            (FieldProblem("", "the body must be a JSON object"),))
+        found = Finding(RegistryCode.BODY_NOT_JSON)
+        raise InvalidRecord(found, problems=(FieldProblem("", found),))
     return body
 
 
@@ -69,7 +71,7 @@ def _time(body: dict, key: str, problems: Problems) -> datetime | None:
     try:
         return read_instant(body[key], key)
     except ValueError as e:
-        problems.add(f"/{key}", str(e))
+        problems.add(f"/{key}", RegistryCode.TIME_INVALID, str(e), what=key)
         return None
 
 
@@ -77,7 +79,7 @@ def _required(body: dict, key: str, problems: Problems) -> Any:
     """The JSON value under `key`, as sent (the registry service checks it); a missing one
     is a problem at its pointer, reported with every other problem of the request."""
     if key not in body or body[key] is None:
-        problems.add(f"/{key}", f"{key!r} is required")
+        problems.add(f"/{key}", RegistryCode.FIELD_REQUIRED, what=key)
         return None
     return body[key]
 
@@ -140,7 +142,7 @@ def accredit(services: RegistryServices, caller: Authority) -> Response:
     start, end = _time(body, "validFrom", problems), _time(body, "validUntil", problems)
     replaces = body.get("replaces")
     if replaces is not None and not isinstance(replaces, str):
-        problems.add("/replaces", "replaces must be the id of an accreditation")
+        problems.add("/replaces", RegistryCode.REPLACES_NOT_AN_ID, kind="accreditation")
     credential = services.registry.accredit(
         caller, issuer, names=names, achievements=body.get("achievements", []),
         max_eqf_level=level, valid_from=start, valid_until=end,
@@ -174,13 +176,13 @@ def recognise(services: RegistryServices, caller: Authority) -> Response:
         if role in ROLE_CODES:
             achievement = role_id(role)
         else:
-            problems.add("/role", f"role must be one of {', '.join(ROLE_CODES)}")
+            problems.add("/role", RegistryCode.ROLE_UNKNOWN, roles=", ".join(ROLE_CODES))
             problems.skip("/achievement")
     else:
         achievement = _required(body, "achievement", problems)
     replaces = body.get("replaces")
     if replaces is not None and not isinstance(replaces, str):
-        problems.add("/replaces", "replaces must be the id of a recognition")
+        problems.add("/replaces", RegistryCode.REPLACES_NOT_AN_ID, kind="recognition")
     credential = services.registry.recognise(
         caller, achievement or "", nqf_level=_required(body, "nqfLevel", problems),
         eqf_level=_required(body, "eqfLevel", problems),

@@ -9,7 +9,8 @@ from registry.directory import anchor_json, issuer_json, recognition_json
 from registry.errors import InvalidRecord, NotAuthorised, RecordConflict, RecordNotFound
 from registry.validation import country as check_country
 from registry.vocab import ROLE_CODES, now, role_id
-from web.problems import problem
+from web.problems import problem, with_members
+from web.registry_words import registry_english
 from web.services import current_registry
 
 registry_api = Blueprint("registry_api", __name__, url_prefix="/registry")
@@ -32,14 +33,20 @@ def registry_problem(error: Exception) -> Response:
     in the shape of its own example)."""
     for kind, status in STATUS_BY_ERROR:
         if isinstance(error, kind):
+            detail = registry_english(error.finding)
+            members = error.finding.to_json()  # issue 23: machines read code and params
+            members.pop("detail", None)
             if isinstance(error, InvalidRecord):
-                errors = [{"pointer": p.pointer, "detail": p.message} for p in error.problems]
-                response = problem(status, str(error))
-                body = response.get_json() | {
-                    "errors": errors or [{"pointer": "", "detail": str(error)}]}
+                errors = [{"pointer": p.pointer, "detail": registry_english(p.finding),
+                           "code": p.finding.code, "params": p.finding.to_json()["params"]}
+                          for p in error.problems]
+                detail = "; ".join(e["detail"] for e in errors) or detail
+                response = problem(status, detail)
+                body = response.get_json() | members | {
+                    "errors": errors or [{"pointer": "", "detail": detail, **members}]}
                 response.set_data(json.dumps(body, ensure_ascii=False))
                 return response
-            return problem(status, str(error))
+            return with_members(problem(status, detail), members)
     raise error
 
 

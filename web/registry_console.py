@@ -28,6 +28,7 @@ from flask_babel import gettext as _
 from werkzeug.wrappers import Response
 
 from registry.authority import Authority, AuthorityInfo
+from registry.codes import RegistryCode
 from registry.credentials import read_accreditation, read_anchor, read_recognition
 from registry.directory import period_status
 from registry.errors import InvalidRecord, RegistryError
@@ -36,6 +37,7 @@ from registry.vocab import FRAMEWORK, ROLE_CODES, now, role_id
 from schemas.framework import load_reference_framework, localized
 from web.auth import check_csrf
 from web.confirmation import confirmed
+from web.finding_words import say
 from web.i18n import LANGUAGES, choose_language_with, current_language, registry_page_language
 from web.registry_forms import date, field_errors, integer, language_map, text
 from web.registry_pages import role_name, status_words
@@ -92,7 +94,7 @@ def _common(info: AuthorityInfo | None, **values: Any) -> dict:
 
 
 def _refused(error: RegistryError) -> None:
-    flash(_("The registry refused the change: %(reason)s", reason=str(error)), "error")
+    flash(_("The registry refused the change: %(reason)s", reason=say(error.finding)), "error")
 
 
 # -- sign-in ------------------------------------------------------------------------------
@@ -178,7 +180,7 @@ def add_anchor(services: RegistryServices, info: AuthorityInfo) -> Any:
     problems = Problems()
     password = form.get("password", "")
     if password and len(password) < 12:
-        problems.add("/password", "the console password needs at least 12 characters")
+        problems.add("/password", RegistryCode.PASSWORD_TOO_SHORT, n=12)
     start, end = date(form, "validFrom", problems), date(form, "validUntil", problems)
     values = {k: text(form, k) for k in ("slug", "country", "validFrom", "validUntil")} | {
         f"name-{lang}": text(form, f"name-{lang}") for lang in LANGUAGES}
@@ -322,7 +324,7 @@ def accredit(services: RegistryServices, info: AuthorityInfo) -> Any:
             country=text(form, "country") or None, replaces=replaces, problems=problems)
     except InvalidRecord as e:
         return _bodies_page(services, info, 422, template=template, form=values,
-                            errors=field_errors(e.problems) or {"/": str(e)})
+                            errors=field_errors(e.problems) or {"/": say(e.finding)})
     except RegistryError as e:
         _refused(e)
         return _bodies_page(services, info, 409, template=template, form=values)
@@ -411,7 +413,7 @@ def decide(services: RegistryServices, info: AuthorityInfo, code: str) -> Any:
             replaces=values["replaces"] or None, problems=problems)
     except InvalidRecord as e:
         return _decision_page(info, code, 422, form=values, current=current,
-                              errors=field_errors(e.problems) or {"/": str(e)})
+                              errors=field_errors(e.problems) or {"/": say(e.finding)})
     except RegistryError as e:
         _refused(e)
         return _decision_page(info, code, 409, form=values, current=current)

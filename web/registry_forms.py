@@ -10,9 +10,11 @@ from datetime import datetime
 from flask_babel import gettext as _
 from werkzeug.datastructures import MultiDict
 
+from registry.codes import RegistryCode
 from registry.errors import FieldProblem
 from registry.validation import Problems
 from vc.instants import read_instant
+from web.finding_words import say
 from web.i18n import LANGUAGES
 
 MAX_FIELD = 4000
@@ -37,19 +39,19 @@ def date(form: MultiDict, key: str, problems: Problems) -> datetime | None:
             raise ValueError(value)
         return read_instant(f"{value}T00:00:00Z", key)
     except ValueError:
-        problems.add(f"/{key}", f"{key} must be a date YYYY-MM-DD")
+        problems.add(f"/{key}", RegistryCode.DATE_INVALID, what=key)
         return None
 
 
 def integer(form: MultiDict, key: str, problems: Problems) -> int | None:
     value = text(form, key)
     if not value:
-        problems.add(f"/{key}", f"{key} is required")
+        problems.add(f"/{key}", RegistryCode.FIELD_REQUIRED, what=key)
         return None
     try:
         return int(value)
     except ValueError:
-        problems.add(f"/{key}", f"{key} must be a number")
+        problems.add(f"/{key}", RegistryCode.NOT_A_NUMBER, what=key)
         return None
 
 
@@ -75,11 +77,11 @@ def field_messages() -> dict[str, str]:
 
 
 def field_errors(problems: tuple[FieldProblem, ...]) -> dict[str, str]:
-    """Pointer -> the message shown at that field (the service's words for a field the
-    console has no message for)."""
+    """Pointer -> the message shown at that field: what to do there, or, for a field the
+    console has no advice for, the problem's finding from the catalogue (page language)."""
     messages = field_messages()
     errors: dict[str, str] = {}
     for problem in problems:
-        errors.setdefault(problem.pointer or "/", messages.get(problem.pointer,
-                                                                problem.message))
+        errors.setdefault(problem.pointer or "/", messages.get(problem.pointer)
+                          or say(problem.finding))
     return errors

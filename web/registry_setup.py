@@ -18,6 +18,7 @@ from sqlalchemy.orm import sessionmaker
 from issuer.did_web import DID_JSON, issuer_did_document_json
 from registry.authority import Authority
 from registry.body_keys import did_document_keys
+from registry.codes import RegistryCode
 from registry.console_access import ConsoleAccess
 from registry.demo import SeedReport, seed_demo
 from registry.errors import RecordNotFound
@@ -63,8 +64,7 @@ class AuthorityKeys:
         slug (RecordNotFound)."""
         check_slug(slug)
         if not (self._base / slug).is_dir():
-            raise RecordNotFound(f"no registry authority {slug!r} has a key in this data "
-                                 "directory: see `s4c registry anchor list`")
+            raise RecordNotFound(RegistryCode.NO_AUTHORITY_KEY, slug=slug)
         return self.authority(slug)
 
 

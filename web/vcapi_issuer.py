@@ -20,10 +20,13 @@ from sqlalchemy.exc import IntegrityError
 
 from issuer.requested_credentials import AlreadyIssued, RequestRefused, issue_requested
 from vc.errors import MalformedInputError
+from vc.findings import Finding
 from vc.json_input import loads_strict
 from web import issuer_api
 from web.auth import token_required
-from web.problems import PROBLEM_JSON, problem
+from web.finding_words import say_english
+from web.issuer_words import problem_members
+from web.problems import PROBLEM_JSON, problem, with_members
 from web.services import current_services
 
 vcapi_issuer = Blueprint("vcapi_issuer", __name__)
@@ -44,16 +47,24 @@ class Invalid(ValueError):
 
 
 def _refusal(status: int, pointer: str, detail: str, type_: str, title: str,
-             also: tuple[str, ...] = ()) -> Response:
+             also: tuple[str, ...] = (), found: Finding | None = None) -> Response:
     where = pointer.lstrip("/") or "credential"
     response = problem(status, f"{where}: {detail}", title=title, type_=type_)
     body = response.get_json()
+    if found is not None:  # issue 23: machines read the code, beside the VC DM problem type
+        body.update(problem_members(found))
     body["errors"] = [{"pointer": f"#{p}", "detail": detail}  # RFC 9457 §3.2
                       for p in (pointer, *also)]
     replacement = jsonify(body)
     replacement.status_code = status
     replacement.mimetype = PROBLEM_JSON
     return replacement
+
+
+def _english(found: Finding) -> str:
+    """The refusal's sentence from the catalogue, then the record's facts (technical)."""
+    sentence = say_english(found)
+    return f"{sentence} ({found.detail})" if found.detail else sentence
 
 
 def _strings(value: Any) -> bool:
@@ -167,10 +178,11 @@ def issue_credential() -> Response:
             signed = issue_requested(session, issuer.minter(g.officer), credential,
                                      credential_id=option_id)
     except RequestRefused as e:
-        return _refusal(422, f"/credential{e.pointer}", e.detail, VCDM_MALFORMED,
-                        "Cannot issue this credential")
+        return _refusal(422, f"/credential{e.pointer}", _english(e.finding), VCDM_MALFORMED,
+                        "Cannot issue this credential", found=e.finding)
     except AlreadyIssued as e:
-        return problem(409, str(e), title="Already issued")
+        return with_members(problem(409, say_english(e.finding), title="Already issued"),
+                            problem_members(e))
     except IntegrityError:  # the same request at the same moment won the unique rows
         return problem(409, "another request issued this credential right now",
                        title="Conflict")

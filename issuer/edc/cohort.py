@@ -85,7 +85,7 @@ def write_cohort_edcs(service: IssuerService, job_id: str, out: IO[bytes],
             except IssuerError as e:
                 skipped += 1
                 rows.append(["", person.name, person.email, credential.kind, credential.code,
-                             credential.id, f"no EDC: {e}"])
+                             credential.id, f"no EDC: {e.finding.code}"])
                 continue
             archive.writestr(_entry(name), json.dumps(edc, indent=2, ensure_ascii=False))
             written += 1

@@ -12,6 +12,7 @@ from typing import Any
 from sqlalchemy import select
 from sqlalchemy.orm import sessionmaker
 
+from issuer.codes import IssuerCode
 from issuer.credentials import rfc3339
 from issuer.edc.build import AwardingBody, IssuedAchievement, build_edc
 from issuer.edc.sealing import Seal, unsealed
@@ -27,8 +28,8 @@ class EdcRefused(IssuerError):
     """The credential does not count now (revoked, suspended, expired): no EDC."""
 
     def __init__(self, credential_id: str, state: str) -> None:
-        super().__init__(f"credential {credential_id} is {state}: it gets no European Digital "
-                         "Credential (Europass could not tell later that it no longer counts)")
+        # Europass could not tell later that it no longer counts
+        super().__init__(IssuerCode.EDC_NOT_COUNTING, id=credential_id, state=state)
         self.state = state
 
 
@@ -69,7 +70,7 @@ class EdcExport:
         with self.sessions() as s:
             record = s.get(IssuedCredential, credential_id)
             if record is None:
-                raise NotFound(f"no credential {credential_id!r}")
+                raise NotFound(IssuerCode.NO_CREDENTIAL, id=credential_id)
             name = s.scalar(select(Candidate.name).where(Candidate.id == record.candidate_id))
             return self.edc_of(record, str(name), framework, now)
 
@@ -84,11 +85,10 @@ class EdcExport:
             built = build_edc(issued_achievement(record, holder_name), framework,
                               awarding_body(self.config))
         except KeyError:
-            raise IssuerError(f"the framework in use has no {record.kind} {record.code!r} "
-                              f"any more: credential {record.id} gets no EDC") from None
+            raise IssuerError(IssuerCode.EDC_NOT_IN_FRAMEWORK, id=record.id,
+                              achievement=record.code) from None
         try:
             return self.seal(built)
         except (VCError, ValueError, OSError) as e:  # the token, the TSA, the seal files
-            raise EdcSealFailed(f"the EDC of credential {record.id} could not be sealed "
-                                f"now: {e}") from e
+            raise EdcSealFailed(IssuerCode.EDC_SEAL_FAILED, str(e)[:300], id=record.id) from e
 

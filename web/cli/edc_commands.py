@@ -9,6 +9,7 @@ from issuer.edc.cohort import write_cohort_edcs
 from issuer.errors import IssuerError
 from web.cli.context import issuer_service
 from web.edc_downloads import edc_bytes
+from web.issuer_words import issuer_reason_english
 from web.settings import Settings
 
 
@@ -23,7 +24,7 @@ def edc(settings: Settings, credential_id: str, output: str | None) -> None:
     try:
         data = edc_bytes(issuer_service(settings).edc(credential_id))
     except IssuerError as e:
-        raise click.ClickException(str(e)) from None
+        raise click.ClickException(issuer_reason_english(e)) from None
     if output:
         Path(output).write_bytes(data)
         click.echo(f"{credential_id}: EDC written to {output}", err=True)
@@ -47,7 +48,7 @@ def jobs_export_edcs(settings: Settings, job_id: str, output: str) -> None:
             result = write_cohort_edcs(issuer_service(settings), job_id, out)
     except IssuerError as e:
         partial.unlink(missing_ok=True)
-        raise click.ClickException(str(e)) from None
+        raise click.ClickException(issuer_reason_english(e)) from None
     partial.replace(target)  # never a half-written archive under the name asked for
     click.echo(f"{result.written} EDC(s) written to {output}"
                + (f"; {result.skipped} credential(s) got none (see index.csv)"

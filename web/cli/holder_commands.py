@@ -5,6 +5,7 @@ from issuer.errors import NotFound
 from web.cli.context import issuer_service
 from web.holder_mail import send_sign_in
 from web.i18n import LANGUAGES
+from web.issuer_words import operator_english
 from web.mailer import MailError
 from web.settings import Settings
 
@@ -28,7 +29,7 @@ def invite(settings: Settings, email: str, lang: str | None, actor: str) -> None
     try:
         found = send_sign_in(settings, service.sessions, email, actor, lang)
     except (NotFound, MailError, ValueError) as e:
-        raise click.ClickException(str(e)) from e
+        raise click.ClickException(operator_english(e)) from e
     click.echo(f"sign-in link sent to {found.email}")
 
 

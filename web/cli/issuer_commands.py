@@ -8,6 +8,7 @@ from pathlib import Path
 
 import click
 
+from issuer.codes import IssuerCode
 from issuer.demo import seed_demo
 from issuer.officers import add_officer
 from issuer.service import IssuerError, IssuerService
@@ -17,6 +18,7 @@ from schemas.framework_csv import load_units_csv
 from vc.qr import qr_png
 from web import issuer_reads as reads
 from web.cli.context import issuer_service
+from web.issuer_words import operator_english
 from web.oid4vci.offers import offer_uri
 from web.settings import Settings
 
@@ -25,7 +27,7 @@ ACTOR_OPTION = click.option("--actor", default="cli", show_default=True,
 
 
 def _fail(e: Exception) -> None:
-    raise click.ClickException(str(e))
+    raise click.ClickException(operator_english(e))
 
 
 @click.group()
@@ -438,7 +440,7 @@ def credential_list(settings: Settings, candidate_ref: str | None, state: str | 
     if candidate_ref and "@" in candidate_ref:
         person = service.candidate_by_email(candidate_ref)
         if person is None:
-            _fail(IssuerError(f"no candidate has the e-mail address {candidate_ref}"))
+            _fail(IssuerError(IssuerCode.NO_CANDIDATE_WITH_EMAIL, email=candidate_ref))
         candidate_ref = person.ref if person else None
     try:
         rows = reads.credential_rows(service, kind=kind, state=state,

@@ -19,6 +19,7 @@ from verifier.qr_payload import link_text
 from web.cli.context import issuer_service, job_queue
 from web.cli.edc_commands import jobs_export_edcs
 from web.datadir import secret_key
+from web.issuer_words import operator_english
 from web.mailer import MailError
 from web.settings import Settings
 
@@ -116,7 +117,7 @@ def issue_batch(settings: Settings, cohort: str, workers: int | None, wait: bool
         job_id = queue.submit(service, text, Path(cohort).name, actor,
                               notify_holders=email_holders)
     except (IssuerError, MailError) as e:
-        raise click.ClickException(str(e)) from None
+        raise click.ClickException(operator_english(e)) from None
     click.echo(f"job {job_id}", err=True)
     if not wait:
         return
@@ -163,7 +164,7 @@ def _report(summary: BatchSummary) -> None:
                f"credentials issued, {summary.already_issued} already issued, "
                f"{len(summary.errors)} errors")
     for error in summary.errors:
-        click.echo(f"  {error}", err=True)
+        click.echo(f"  {operator_english(IssuerError(error))}", err=True)
     if summary.errors:
         sys.exit(1)
 
@@ -206,7 +207,7 @@ def jobs_export(settings: Settings, job_id: str, output: str | None, actor: str)
                                secret_key(settings.data_dir),
                                lambda token: link_text(settings.public_url, token))
     except IssuerError as e:
-        raise click.ClickException(str(e)) from None
+        raise click.ClickException(operator_english(e)) from None
     data = export.csv_text().encode("utf-8")
     if output:
         Path(output).write_bytes(data)

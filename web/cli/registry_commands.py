@@ -14,10 +14,12 @@ from registry.credentials import read_anchor
 from registry.directory import anchor_json, issuer_json
 from registry.errors import RegistryError
 from registry.vocab import FRAMEWORK, ROLE_CODES, SLUG, now, role_id
+from vc.findings import FindingError
 from vc.instants import read_instant
 from vc.key_store import KeyStoreError
 from web.datadir import prepare_data_dir
 from web.registry_setup import RegistryServices, open_registry, seed_demo_registry
+from web.registry_words import registry_english
 from web.settings import Settings
 
 
@@ -28,14 +30,19 @@ def _registry(settings: Settings) -> Iterator[RegistryServices]:
         prepare_data_dir(settings)
         services = open_registry(settings)
     except (KeyStoreError, ValueError, OSError) as e:
-        raise click.ClickException(str(e)) from None
+        raise click.ClickException(_said(e)) from None
     try:
         services.operator()
         yield services
     except (RegistryError, KeyStoreError) as e:
-        raise click.ClickException(str(e)) from None
+        raise click.ClickException(_said(e)) from None
     finally:
         services.close()
+
+
+def _said(error: Exception) -> str:
+    """A registry refusal in English from the catalogue; any other error as it is."""
+    return registry_english(error.finding) if isinstance(error, FindingError) else str(error)
 
 
 def _echo_json(value: object) -> None:
@@ -345,7 +352,7 @@ def seed_demo(settings: Settings) -> None:
         prepare_data_dir(settings)
         report = seed_demo_registry(settings)
     except (RegistryError, KeyStoreError, ValueError, OSError) as e:
-        raise click.ClickException(str(e)) from None
+        raise click.ClickException(_said(e)) from None
     click.echo(f"demo registry: added {report.anchors} anchors, {report.accreditations} "
                f"accreditations, {report.recognitions} recognitions")
 

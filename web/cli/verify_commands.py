@@ -38,6 +38,7 @@ from web.datadir import secret_key
 from web.db import make_engine
 from web.finding_words import say_english
 from web.i18n import LANGUAGES
+from web.issuer_words import issuer_reason_english
 from web.seal_setup import seal_anchors
 from web.settings import Settings
 from web.verifier_identity import verifier_did
@@ -254,7 +255,7 @@ def _signed_summary(settings: Settings, credential: dict) -> dict:
         return issuer_service(settings).signed_summary(credential, actor="s4c qr")
     except IssuerError as e:
         _unusable(f"the credential does not fit a QR code of version {SELF_CONTAINED_MAX_VERSION}"
-                  f", and {e}; use --mode link")
+                  f", and {issuer_reason_english(e)}; use --mode link")
         raise
 
 

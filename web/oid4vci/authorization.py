@@ -39,6 +39,7 @@ from issuer.wallet_authorization import (
     requested_credentials,
 )
 from web.auth import CSRF_FIELD, check_csrf
+from web.finding_words import say, say_english
 from web.holder_portal import NEXT_KEY, SESSION_KEY, credential_title, holder_language
 from web.i18n import LANGUAGES, choose_language_with, current_language
 from web.oid4vci import metadata
@@ -73,8 +74,9 @@ def pushed_authorization_request() -> Response:
                                services.settings.public_url, _now())
     except ClientAuthError as e:
         response = make_response({"error": e.error, "error_description": str(e)}, e.status)
-    except RequestError as e:
-        response = make_response({"error": e.error, "error_description": str(e)}, 400)
+    except RequestError as e:  # RFC 6749 §4.1.2.1: error_description in English
+        response = make_response({"error": e.error,
+                                  "error_description": say_english(e.finding)}, 400)
     else:
         response = make_response({"request_uri": pending.request_uri,
                                   "expires_in": REQUEST_SECONDS}, 201)
@@ -115,7 +117,7 @@ def authorization() -> BaseResponse:
         try:
             code = authorize(sessions, pending, holder, _now())
         except RequestError as e:
-            return _page(pending, 400, holder=holder, problem=str(e))
+            return _page(pending, 400, holder=holder, problem=say(e.finding))
         return _redirect_back(pending, code=code)
     try:
         with sessions() as s:
@@ -127,5 +129,5 @@ def authorization() -> BaseResponse:
                     titles.append((credential_title(found.document),
                                    "SD-JWT VC" if config.endswith("-sd_jwt") else "W3C VC"))
     except RequestError as e:
-        return _page(pending, 403, holder=holder, problem=str(e))
+        return _page(pending, 403, holder=holder, problem=say(e.finding))
     return _page(pending, holder=holder, asked=titles)

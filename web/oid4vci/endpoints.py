@@ -20,6 +20,7 @@ from issuer.errors import NotFound
 from issuer.wallet_authorization import redeem_code
 from issuer.wallet_grants import Grant, GrantError, parse_configuration_id
 from issuer.wallet_limits import CopiesExhausted, Replayed, SingleUse
+from web.issuer_words import issuer_reason_english
 from web.oid4vci import metadata
 from web.oid4vci.dpop import DpopError, DpopNonceNeeded, check_dpop, single_use
 from web.oid4vci.key_proofs import RefusedRequest, read_key_proofs
@@ -254,5 +255,6 @@ def _issued(grant: Grant, now: float, dpop: SingleUse) -> list | Response:
         # §8.3.1.2: a well-formed request the issuer does not accept, and will not with this
         # token (not `invalid_credential_request`, which says the request is malformed)
         return _error("credential_request_denied", str(e), headers=_with_dpop_nonce())
-    except NotFound as e:
-        return _error("credential_request_denied", str(e), headers=_with_dpop_nonce())
+    except NotFound as e:  # OAuth's error_description is English (RFC 6749 §5.2)
+        return _error("credential_request_denied", issuer_reason_english(e),
+                      headers=_with_dpop_nonce())
