@@ -8,7 +8,6 @@ credential (`certificate_text`), the role's units from the framework in use.
 """
 import hashlib
 import json
-import re
 from dataclasses import dataclass, replace
 
 from flask import Response
@@ -22,6 +21,7 @@ from schemas.framework import Framework, FrameworkError, localized
 from vc.qr import qr_png
 from web.certificate_text import certificate_text
 from web.edc_downloads import EDC_MEDIA_TYPE, edc_bytes
+from web.file_names import credential_file_name
 from web.i18n import DEFAULT_LANGUAGE, LANGUAGES, read_catalogues
 from web.issuer_reads import CredentialRow
 from web.services import Services
@@ -167,8 +167,7 @@ def certificate_pdf_of(services: Services, row: CredentialRow, document: dict, l
 
 def pdf_name(row: CredentialRow, lang: str) -> str:
     """`<role-or-unit code>-<uuid>-<lang>.pdf`, safe as a file name on every system."""
-    suffix = row.id.removeprefix("urn:uuid:")
-    return re.sub(r"[^A-Za-z0-9._-]+", "-", f"{row.code}-{suffix}")[:150] + f"-{lang}.pdf"
+    return credential_file_name(row.code, row.id, f"-{lang}.pdf")
 
 
 def pdf_download(pdf: bytes, name: str) -> Response:

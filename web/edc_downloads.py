@@ -2,7 +2,6 @@
 a holder gets it"): one answer for the holder's page and the console, so both give the same
 bytes for the same credential."""
 import json
-import re
 from typing import Any
 
 from flask import Response, abort, current_app
@@ -10,6 +9,7 @@ from flask_babel import gettext as _
 
 from issuer.edc.service import EdcRefused, EdcSealFailed
 from issuer.errors import IssuerError, NotFound
+from web.file_names import credential_file_name
 from web.issuer_words import issuer_reason
 from web.services import current_services
 
@@ -19,8 +19,7 @@ EDC_MEDIA_TYPE = "application/ld+json"
 def edc_file_name(code: str, credential_id: str) -> str:
     """`<role-or-unit code>-<uuid>-europass.jsonld`, safe as a file name on every system;
     Europass takes .jsonld (and .json) uploads."""
-    suffix = credential_id.removeprefix("urn:uuid:")
-    return re.sub(r"[^A-Za-z0-9._-]+", "-", f"{code}-{suffix}")[:150] + "-europass.jsonld"
+    return credential_file_name(code, credential_id, "-europass.jsonld")
 
 
 def edc_bytes(edc: dict[str, Any]) -> bytes:

@@ -8,7 +8,6 @@ app's secret key, so only this server, not its database alone, can show a link a
 """
 import base64
 import json
-import re
 
 from flask import (
     Blueprint,
@@ -29,6 +28,7 @@ from web.auth import login_required
 from web.certificate_sheets import certificate_pdf_of, pdf_download, pdf_language, pdf_name
 from web.certificate_text import certificate_text
 from web.edc_downloads import edc_download
+from web.file_names import credential_file_name
 from web.i18n import (  # the partner languages, in the order a certificate lists them
     current_language,
 )
@@ -90,8 +90,7 @@ def certificate_pdf(credential_id: str) -> Response:
 
 def download_name(row: reads.CredentialRow) -> str:
     """`<role-or-unit code>-<uuid>.json`, safe as a file name on every system."""
-    suffix = row.id.removeprefix("urn:uuid:")
-    return re.sub(r"[^A-Za-z0-9._-]+", "-", f"{row.code}-{suffix}")[:150] + ".json"
+    return credential_file_name(row.code, row.id, ".json")
 
 
 @holder_pages.get("/credentials/<path:credential_id>/download")
