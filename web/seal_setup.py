@@ -52,5 +52,5 @@ class BodySeal:
 
 def seal_anchors(settings: Settings) -> list[x509.Certificate]:
     """The CA certificates whose PDF seals this deployment trusts."""
-    return load_anchors(settings.seal_anchors_dir, settings.seal_trusted_list).certificates
+    return load_anchors(settings.seal_anchors_in_use, settings.seal_trusted_list).certificates
 

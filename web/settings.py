@@ -270,6 +270,20 @@ class Settings:
         return did_web_from_url(self.public_url)
 
     @property
+    def seal_anchors_in_use(self) -> str | None:
+        """The anchors folder the verifier reads: S4C_SEAL_ANCHORS_DIR; else, on a demo that
+        seals with the DEMO seal (no body seal configured, no trusted list), the demo seal's
+        own CAs (`<data_dir>/seal/anchors`), so the demo's employer page confirms the demo's
+        own seals. A deployment with its own seal never trusts the demo CAs by default."""
+        if self.seal_anchors_dir:
+            return self.seal_anchors_dir
+        demo = self.data_dir / "seal" / "anchors"
+        if (self.seal_pkcs11_module or self.seal_pkcs12 or self.seal_trusted_list
+                or not demo.is_dir()):
+            return None
+        return str(demo)
+
+    @property
     def keys_dir(self) -> Path:
         return keys_dir(self.data_dir)
 

@@ -178,7 +178,7 @@ def build_edc_verifier(settings: Settings) -> EdcVerifier:
     read once (a folder, a trusted list, or none); ValueError names a file that cannot be
     read, so a misconfigured server does not start."""
     try:
-        anchors = load_anchors(settings.seal_anchors_dir, settings.seal_trusted_list,
+        anchors = load_anchors(settings.seal_anchors_in_use, settings.seal_trusted_list,
                                settings.seal_trusted_list_signers)
     except AnchorsError as e:
         raise ValueError(f"S4C_SEAL_ANCHORS_DIR / S4C_TRUSTED_LIST: {e}") from None
