@@ -31,14 +31,21 @@ from issuer.aries.agent import AgentError
 from issuer.aries.local import agent_client
 from issuer.errors import NotFound
 from issuer.holder_sign_in import choose_language, end_session, holder_for_session, use_link
-from issuer.shares import MAX_SHARE_DAYS, ShareError, create_share, revoke_share, shares_of
+from issuer.shares import (
+    MAX_SHARE_DAYS,
+    ShareError,
+    create_share,
+    current_share,
+    revoke_share,
+    shares_of,
+)
 from vc.language_maps import language_map, pick_language
-from vc.qr import QRPayloadError, qr_png
-from verifier.qr_payload import self_contained_png
+from vc.qr import qr_png
 from web import issuer_reads as reads
 from web.auth import CSRF_FIELD, protect_forms, safe_next
 from web.confirmation import confirmed
 from web.holder_pages import _png_data_url, certificate_text, download_name, share_key, share_url
+from web.holder_qr import credential_qr
 from web.i18n import LANGUAGES, choose_language_with, current_language
 from web.job_queue import QueueUnavailable
 from web.oid4vci.offers import offer_uri
@@ -211,10 +218,8 @@ def credential(credential_id: str) -> Response:
     active = next((s for s in shares if s.state == "active" and s.token), None)
     link = share_url(active.token) if active and active.token else None
     link_qr = _png_data_url(qr_png(link, error_correction="M")[0]) if link else None
-    try:
-        full_qr = _png_data_url(self_contained_png(document)[0])
-    except (QRPayloadError, ValueError):
-        full_qr = None  # too large for one QR code: the link QR carries it
+    # at once, before any share link (issue 26, item 8): the credential or its signed summary
+    shown_qr = credential_qr(services.issuer, document)
     offer = session.pop("holder_offer", None)
     offer_qr = None
     if isinstance(offer, dict) and offer.get("credential") == row.id:
@@ -223,8 +228,7 @@ def credential(credential_id: str) -> Response:
         offer = None
     return _page("holder/credential.html", row=row, title=credential_title(document),
                  text=certificate_text(document), shares=shares, share_link=link,
-                 link_qr=link_qr, full_qr=full_qr, offer=offer, offer_qr=offer_qr,
-                 linkedin=linkedin_url(document, row, link) if link else None,
+                 link_qr=link_qr, shown_qr=shown_qr, offer=offer, offer_qr=offer_qr,
                  max_days=MAX_SHARE_DAYS, aries=_agent_configured())
 
 
@@ -280,6 +284,20 @@ def make_share() -> BaseResponse:
     except ShareError as e:
         abort(400, description=str(e))
     return redirect(url_for("holder_portal.credential", credential_id=row.id) + "#share")
+
+
+@holder_portal.get("/linkedin/<path:credential_id>")
+def add_to_linkedin(credential_id: str) -> BaseResponse:
+    """LinkedIn's add-to-profile page for this credential, with the credential's current share
+    link as its verification URL (made now when there is none, as the certificate does: issue
+    26, item 8). A link, not a form: the Content-Security-Policy's form-action keeps forms to
+    this origin, redirects included."""
+    row, document = _own(credential_id)
+    try:
+        token = current_share(current_services().issuer.sessions, row.id, share_key(), "holder")
+    except LookupError:
+        abort(404)
+    return redirect(linkedin_url(document, row, share_url(token)))
 
 
 @holder_portal.post("/shares/withdraw")
