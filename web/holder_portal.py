@@ -94,7 +94,8 @@ def _signed_in() -> None:
 def _page(template: str, status: int = 200, **context) -> Response:
     response = make_response(render_template(
         template, lang=current_language(), languages=LANGUAGES, holder=g.holder,
-        csrf_field=CSRF_FIELD, **context), status)
+        csrf_field=CSRF_FIELD, demo_outbox=not current_services().settings.smtp_url,
+        **context), status)
     response.headers["Cache-Control"] = "private, no-store"
     return response
 
@@ -115,9 +116,7 @@ def sign_in_request() -> Response:
     email = request.form.get("email", "").strip()
     if "@" not in email or len(email) > 254 or not email.isprintable() or " " in email:
         return _page("holder/sign_in.html", 400, email=email, problem="email")
-    services = current_services()
-    if not services.settings.smtp_url:  # this deployment sends no e-mail to anyone
-        return _page("holder/sign_in.html", 503, problem="mail")
+    services = current_services()  # without SMTP, the job keeps the e-mail in the outbox
     allowance = sign_in_limits.take_client(services.issuer.sessions, request.remote_addr)
     if not allowance.allowed:  # about this client, whatever address it types
         response = _page("holder/sign_in.html", 429, problem="busy",

@@ -91,8 +91,6 @@ class JobQueue:
                notify_holders: bool = False) -> str:
         """Records the job and enqueues its chunks; returns the job id. `notify_holders`:
         e-mail each holder a sign-in link once their chunk is issued."""
-        if notify_holders and not self.settings.smtp_url:
-            raise MailError("no SMTP server is configured: set S4C_SMTP_URL to e-mail holders")
         job_id = cohort_jobs.create_job(service, text, filename, actor, notify_holders)
         self.enqueue(job_id, cohort_jobs.chunk_numbers(service, job_id))
         return job_id
