@@ -187,3 +187,45 @@ def test_a_unit_small_enough_shows_the_whole_credential(holder_site):
         decoded = parse_text(read_qr_codes(base64.b64decode(shown.data_url.split(",", 1)[1]))[0])
         assert decoded.credential["id"].startswith(stored.id)
     assert SUMMARY in kinds and kinds <= {FULL, SUMMARY}
+
+
+CERTIFICATE_RUNS = [("el", 390, "maria-ivanova@example.org"),
+                    ("de", 1280, "andrei-popescu@example.org")]  # his role is revoked
+
+
+@pytest.mark.parametrize(("lang", "width", "email"), CERTIFICATE_RUNS)
+def test_the_certificate_speaks_the_holders_language_and_lists_the_units(
+        browser, holder_site, lang, width, email):
+    """Issue 26, item 9: the certificate in the holder's language, with its print button,
+    the role's title in that language first and the units the role was earned from."""
+    from playwright.sync_api import expect
+
+    base, settings = holder_site
+    service = issuer_service(settings)
+    framework = service.framework()
+    context = browser.new_context(viewport={"width": width, "height": 900})
+    page = context.new_page()
+    try:
+        sign_in(page, base, settings, email, lang)
+        page.locator("#credentials section.roles a").first.click()
+        page.click("#certificate")
+        expect(page.locator("html")).to_have_attribute("lang", lang)
+        expect(page.locator("#print")).to_have_text(words(lang, "Print or save as PDF"))
+        expect(page.locator(".kicker").first).to_contain_text(words(lang, "Role certificate"))
+        expect(page.locator(".names li").first).to_have_attribute("lang", lang)
+        title = page.locator(".names li").first.locator(".title").inner_text()
+        role = next(r for r in framework.roles if r.name.get(lang) == title)
+        units = page.locator("#units li")
+        expect(units).to_have_count(len(role.units))
+        for unit_code in role.units:
+            unit = framework.unit(unit_code)
+            expect(page.locator("#units li", has_text=unit_code).locator(".name")).to_have_text(
+                unit.name[lang])
+        if email.startswith("andrei"):
+            expect(page.locator("#void")).to_have_text(words(lang, "Revoked").upper())
+            expect(page.locator(".void-note")).to_have_text(words(
+                lang, "This credential was revoked by its issuer: this printout no longer "
+                      "certifies anything."))
+        assert axe_findings(page) == []
+    finally:
+        context.close()

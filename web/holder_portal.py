@@ -44,7 +44,14 @@ from vc.qr import qr_png
 from web import issuer_reads as reads
 from web.auth import CSRF_FIELD, protect_forms, safe_next
 from web.confirmation import confirmed
-from web.holder_pages import _png_data_url, certificate_text, download_name, share_key, share_url
+from web.holder_pages import (
+    _png_data_url,
+    certificate_text,
+    download_name,
+    render_certificate,
+    share_key,
+    share_url,
+)
 from web.holder_qr import credential_qr
 from web.i18n import LANGUAGES, choose_language_with, current_language
 from web.job_queue import QueueUnavailable
@@ -259,11 +266,8 @@ def certificate(credential_id: str) -> Response:
         token = create_share(current_services().issuer.sessions, row.id, "holder", share_key())
     else:
         token = active.token
-    link = share_url(token)
-    png, _version = qr_png(link, error_correction="M")
-    response = make_response(render_template(
-        "holder/certificate.html", row=row, text=certificate_text(document), share_link=link,
-        qr_data_url=_png_data_url(png)))
+    response = make_response(render_certificate(row, document, share_url(token),
+                                                current_language()))
     response.headers["Cache-Control"] = "private, no-store"
     return response
 
