@@ -215,6 +215,10 @@ def test_the_certificate_speaks_the_holders_language_and_lists_the_units(
         expect(page.locator(".names li").first).to_have_attribute("lang", lang)
         title = page.locator(".names li").first.locator(".title").inner_text()
         role = next(r for r in framework.roles if r.name.get(lang) == title)
+        badge = page.locator("#badge")  # the role's OB 3.0 image, from the signed credential
+        expect(badge).to_be_visible()
+        page.wait_for_function("() => document.getElementById('badge').complete")
+        assert badge.evaluate("e => e.naturalWidth") > 0
         units = page.locator("#units li")
         expect(units).to_have_count(len(role.units))
         for unit_code in role.units:
