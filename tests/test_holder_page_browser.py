@@ -233,3 +233,24 @@ def test_the_certificate_speaks_the_holders_language_and_lists_the_units(
         assert axe_findings(page) == []
     finally:
         context.close()
+
+
+def test_the_steady_summary_is_the_same_each_time_and_recorded_once(holder_site):
+    """The holder's page signs the summary with the credential's own `created`: the same
+    key gives the same summary, and only its first signing leaves an audit row."""
+    from sqlalchemy import func, select
+
+    from issuer.audit import AuditEvent
+
+    _base, settings = holder_site
+    service = issuer_service(settings)
+    stored = next(c for c in service.credentials()
+                  if "S4CRoleCredential" in c.document["type"])
+    first = service.steady_summary(stored.document, actor="test")
+    second = service.steady_summary(stored.document, actor="test")
+    assert first == second
+    assert first["proof"]["created"] == stored.document["proof"]["created"]
+    with service.sessions() as s:
+        rows = s.scalar(select(func.count()).select_from(AuditEvent).where(
+            AuditEvent.action == "credential.summary.signed", AuditEvent.subject == stored.id))
+    assert rows == 1

@@ -3,6 +3,7 @@
 code of version 25, else its compact summary signed by the issuer (`issuer.qr_summary`),
 also checked offline, which names the full credential by id and digest. The page says which
 of the two it shows."""
+import threading
 from dataclasses import dataclass
 from typing import Any
 
@@ -23,9 +24,32 @@ class HolderQR:
     version: int
 
 
+_MADE: dict[tuple[str, str, str], HolderQR | None] = {}
+_KEPT = 512  # QR codes kept per process (a few kilobytes each)
+_LOCK = threading.Lock()  # a threaded server's requests share them
+
+
 def credential_qr(issuer: IssuerService, document: dict[str, Any]) -> HolderQR | None:
     """The self-contained QR of `document`, or that of its steady signed summary; None when
-    neither can be made (a credential of another issuer, or one changed since issuance)."""
+    neither can be made (a credential of another issuer, or one changed since issuance).
+    The same credential and key always give the same QR code: it is made once per process
+    (signing and encoding at every visit would slow the page)."""
+    proof = document.get("proof")
+    key = (str(document.get("id")),
+           str(proof.get("proofValue")) if isinstance(proof, dict) else "",
+           issuer.signer.active()[0])
+    with _LOCK:
+        if key in _MADE:
+            return _MADE[key]
+    made = _make(issuer, document)
+    with _LOCK:
+        if len(_MADE) >= _KEPT:
+            _MADE.pop(next(iter(_MADE)))
+        _MADE[key] = made
+    return made
+
+
+def _make(issuer: IssuerService, document: dict[str, Any]) -> HolderQR | None:
     try:
         png, version = self_contained_png(document)
         return HolderQR(FULL, _png_data_url(png), version)
