@@ -102,7 +102,11 @@ def role_achievement(role, framework) -> dict:
     """A role as the OB 3.0 `Achievement` of its role credentials."""
     criteria = ("Holds every competency unit of the role's skills card, each passed at or "
                 f"above its threshold within {framework.validity_years} years.")
-    return _achievement(role, framework, "Certification", criteria)
+    achievement = _achievement(role, framework, "Certification", criteria)
+    if role.badge is not None:  # OB 3.0 Achievement.image (an Image: id, type, caption)
+        achievement["image"] = {"id": role.badge, "type": "Image",
+                                "caption": f"{role.name.get('en') or role.code} ({role.code})"}
+    return achievement
 
 
 def _base(credential_id: str, kind: str, name: dict[str, str], issuer: IssuerProfile,

@@ -22,7 +22,7 @@ from typing import Any
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from issuer.audit import record_audit_event
+from issuer.audit import AuditEvent, record_audit_event
 from issuer.codes import IssuerCode
 from issuer.credentials import OB3, V2
 from issuer.errors import IssuerError
@@ -77,9 +77,13 @@ def compact_summary(credential: dict[str, Any]) -> dict[str, Any]:
 
 
 def sign_summary(s: Session, signer: IssuerSigner, credential: dict[str, Any],
-                 actor: str) -> dict[str, Any]:
+                 actor: str, *, steady: bool = False) -> dict[str, Any]:
     """The compact summary of one of this issuer's credentials, signed with its active key;
-    the audit row goes into the caller's transaction."""
+    the audit row goes into the caller's transaction.
+
+    `steady` (the holder's page, shown at every visit): the proof's `created` is the full
+    credential's own, so that, RDFC and Ed25519 being deterministic, the same key gives the
+    same summary each time, and only its first signing leaves an audit row."""
     issuer = issuer_id(credential)
     if issuer != signer.config.did:
         raise IssuerError(IssuerCode.SUMMARY_NOT_ITS_ISSUER, issuer=str(issuer))
@@ -89,8 +93,23 @@ def sign_summary(s: Session, signer: IssuerSigner, credential: dict[str, Any],
         IssuedCredential.id == str(credential.get("id"))))
     if stored is None or canonicalize_parsed(stored) != canonicalize_parsed(credential):
         raise IssuerError(IssuerCode.SUMMARY_NOT_AS_ISSUED, id=str(credential.get("id"))[:200])
-    summary = signer.sign(compact_summary(credential))
+    created = None
+    if steady and isinstance(credential.get("proof"), dict):
+        created = credential["proof"].get("created")
+    summary = signer.sign(compact_summary(credential),
+                          created=created if isinstance(created, str) else None)
+    if steady and _signed_before(s, summary):
+        return summary
     record_audit_event(s, actor, "credential.summary.signed", str(credential.get("id")),
                        {"summary": summary["id"],
                         "verificationMethod": summary["proof"]["verificationMethod"]})
     return summary
+
+
+def _signed_before(s: Session, summary: dict[str, Any]) -> bool:
+    """Whether this very summary (same credential, same key) was recorded already."""
+    details = s.scalars(select(AuditEvent.detail).where(
+        AuditEvent.action == "credential.summary.signed",
+        AuditEvent.subject == summary["relatedResource"][0]["id"]))
+    method = summary["proof"]["verificationMethod"]
+    return any(isinstance(d, dict) and d.get("verificationMethod") == method for d in details)

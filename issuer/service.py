@@ -170,6 +170,12 @@ class IssuerService:
         `issuer.edc.service`; EdcRefused otherwise)."""
         return self.edcs.edc(credential_id, self.framework(), self.clock())
 
+    def steady_summary(self, credential: dict[str, Any], actor: str) -> dict[str, Any]:
+        """The same signed summary at every call for the active key (the holder's page shows
+        it at each visit), recorded once (`issuer.qr_summary.sign_summary`, steady)."""
+        with self.sessions.begin() as s:
+            return qr_summary.sign_summary(s, self.signer, credential, actor, steady=True)
+
     # -- status ------------------------------------------------------------------------------
     def revoke(self, credential_id: str, reason: str, actor: str) -> None:
         self.lifecycle.revoke(credential_id, reason, actor)

@@ -7,6 +7,8 @@ passed within `validityYears`. The reference framework is `frameworks/skills4cit
 another body may load its own from JSON (`load_framework`) or CSV (`schemas.framework_csv.load_units_csv`). No role or
 unit is named in this code: they are all data.
 """
+import base64
+import binascii
 import json
 import re
 from collections.abc import Mapping
@@ -86,6 +88,8 @@ class Role:
     eqf_level: int
     esco: EscoLink | None
     units: tuple[str, ...]
+    # the role's badge (Open Badges 3.0 `Achievement.image`): an SVG or PNG data URI
+    badge: str | None = None
 
 
 @dataclass(frozen=True)
@@ -149,6 +153,8 @@ def _role_dict(r: Role) -> dict:
            "eqfLevel": r.eqf_level}
     if r.esco is not None:
         out["esco"] = _esco_dict(r.esco)
+    if r.badge is not None:
+        out["badge"] = r.badge
     return out | {"units": list(r.units)}
 
 
@@ -271,7 +277,7 @@ def _role(raw: object, index: int, fw_id: str, units: Mapping[str, Unit],
           require_languages: bool) -> Role:
     where = _item_name(raw, "role", f"roles[{index}]")
     raw = _fields(raw, where, ("code", "id", "name", "description", "eqfLevel", "units"),
-                  ("esco",))
+                  ("esco", "badge"))
     code = _code(raw["code"], where)
     if raw["id"] != f"{fw_id}/roles/{code}":
         raise FrameworkError(f"{where}: id must be {fw_id}/roles/{code}, got {raw['id']!r}")
@@ -288,7 +294,40 @@ def _role(raw: object, index: int, fw_id: str, units: Mapping[str, Unit],
                 description=_texts(raw["description"], where, "description", require_languages),
                 eqf_level=_int(raw["eqfLevel"], where, "eqfLevel", 1, 8),
                 esco=None if esco is None else _esco(esco, where, ESCO_OCCUPATION_PREFIXES),
-                units=tuple(card))
+                units=tuple(card),
+                badge=None if raw.get("badge") is None else _badge(raw["badge"], where))
+
+
+BADGE_PREFIXES = ("data:image/svg+xml;base64,", "data:image/png;base64,")
+MAX_BADGE_CHARS = 16_000  # it is signed into every role credential: kept small
+_SVG_ACTIVE = re.compile(r"<script|javascript:|\son\w+\s*=|<foreignObject|(?:xlink:)?href\s*=\s*"
+                         r"[\"'](?!#)", re.IGNORECASE)
+
+
+def _badge(value: object, where: str) -> str:
+    """A role's badge: an SVG or PNG data URI, small, and for SVG a picture only (no script,
+    event handler, foreign object or outside reference: it is shown wherever the credential
+    goes)."""
+    if not isinstance(value, str) or not value.startswith(BADGE_PREFIXES) \
+            or len(value) > MAX_BADGE_CHARS:
+        raise FrameworkError(f"{where}: badge must be an SVG or PNG data URI (base64) of at "
+                             f"most {MAX_BADGE_CHARS} characters")
+    try:
+        data = base64.b64decode(value.split(",", 1)[1], validate=True)
+    except (binascii.Error, ValueError):
+        raise FrameworkError(f"{where}: badge is not valid base64") from None
+    if value.startswith(BADGE_PREFIXES[1]):
+        if not data.startswith(b"\x89PNG\r\n\x1a\n"):
+            raise FrameworkError(f"{where}: badge is not a PNG image")
+        return value
+    try:
+        svg = data.decode("utf-8")
+    except UnicodeDecodeError:
+        raise FrameworkError(f"{where}: badge is not UTF-8 SVG") from None
+    if not svg.lstrip().startswith("<svg") or _SVG_ACTIVE.search(svg):
+        raise FrameworkError(f"{where}: badge must be a plain SVG picture (no script, event "
+                             "handler, foreignObject or outside link)")
+    return value
 
 
 def _unique(codes: list[str], message: str) -> None:

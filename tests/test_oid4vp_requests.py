@@ -1,6 +1,8 @@
 """OpenID4VP 1.0 requests and answers in process (issue 12 §2): the client identifier prefix
 for a loopback IP address, expiry, the DCQL checks on a VP Token, and the encrypted response
 bound to the request's own key. The flows with a real wallet are in test_oid4vp_wallet.py."""
+import base64
+import hashlib
 import json
 import urllib.parse
 from datetime import UTC, datetime, timedelta
@@ -14,7 +16,7 @@ from verifier.vp_requests import PresentationRequests
 from web.app import create_app
 from web.datadir import prepare_data_dir
 from web.db import make_engine, upgrade
-from web.oid4vp.requests import dcql_query
+from web.oid4vp.requests import dcql_query, wallet_link
 from web.settings import Settings
 
 QUERY = dcql_query("https://cert.example.org")
@@ -29,22 +31,34 @@ def client(tmp_path_factory):
     return create_app(settings).test_client()
 
 
-def test_a_loopback_ip_gets_an_unsigned_request_by_value(client):
-    asked = client.post("/verify/wallet", data={"response_mode": "direct_post"})
+@pytest.mark.parametrize("mode", ["direct_post", "direct_post.jwt"])
+def test_a_loopback_ip_gets_a_small_signed_request_by_reference(client, mode):
+    """Issue 26, item 3: the demo's request QR held 2,880 characters (the request by value,
+    `redirect_uri:`, which cannot be signed). With `x509_hash` (OpenID4VP 1.0 §5.9.3) an IP
+    host's request is signed and fetched from `request_uri`, as a named host's is."""
+    asked = client.post("/verify/wallet", data={"response_mode": mode})
     assert asked.status_code == 303
     status = client.get(asked.headers["Location"].split("?")[0] + "/status").get_json()
-    params = dict(urllib.parse.parse_qsl(urllib.parse.urlsplit(status["link"]).query))
-    # §5.9.3: no dNSName can name 127.0.0.1, and redirect_uri requests cannot be signed
-    assert params["client_id"] == "redirect_uri:" + params["response_uri"]
-    assert "request_uri" not in params and "request" not in params
-    assert json.loads(params["dcql_query"]) == dcql_query("http://127.0.0.1:8765")
-    request_id = params["response_uri"].rsplit("/", 1)[1]
-    assert client.get(f"/oid4vp/request/{request_id}").status_code == 404
-    refused = client.post(params["response_uri"], data={"state": "other", "vp_token": "{}"})
+    link = status["link"]
+    params = dict(urllib.parse.parse_qsl(urllib.parse.urlsplit(link).query))
+    assert set(params) == {"client_id", "request_uri"}
+    assert params["client_id"].startswith("x509_hash:")
+    request_id = params["request_uri"].rsplit("/", 1)[1]
+    answer = client.get(f"/oid4vp/request/{request_id}")
+    assert answer.status_code == 200 and answer.mimetype == "application/oauth-authz-req+jwt"
+    header_b64, payload_b64, _sig = answer.get_data(as_text=True).split(".")
+    header = json.loads(base64.urlsafe_b64decode(header_b64 + "=" * (-len(header_b64) % 4)))
+    claims = json.loads(base64.urlsafe_b64decode(payload_b64 + "=" * (-len(payload_b64) % 4)))
+    leaf = base64.b64decode(header["x5c"][0])
+    assert params["client_id"] == "x509_hash:" + base64.urlsafe_b64encode(
+        hashlib.sha256(leaf).digest()).rstrip(b"=").decode()
+    assert claims["client_id"] == params["client_id"] and claims["response_mode"] == mode
+    assert claims["dcql_query"] == dcql_query("http://127.0.0.1:8765")
+    by_value = wallet_link("http://127.0.0.1:8765", request_id, {
+        k: v for k, v in claims.items() if k not in ("iss", "aud", "iat", "exp")}, False)
+    assert len(by_value) > 1500 and len(link) < 200, (len(by_value), len(link))
+    refused = client.post(claims["response_uri"], data={"state": "other", "vp_token": "{}"})
     assert refused.status_code == 400
-    assert "another request" in refused.get_json()["error_description"]
-    unencrypted = client.post(params["response_uri"], data={"response": "x.y.z.a.b"})
-    assert unencrypted.status_code == 400
 
 
 def test_requests_expire_and_are_answered_once(tmp_path):

@@ -363,3 +363,26 @@ def test_the_page_asks_a_wallet_and_shows_its_answer(world, browser, size):
         assert server.get(f"/verify/wallet/{transaction}/status")["state"] == "answered"
     finally:
         page.close()
+
+
+@pytest.fixture(scope="module")
+def ip_world(tmp_path_factory):
+    """The demo on http://127.0.0.1:<port> (`make run`): an IP address, which no dNSName
+    names, so the request is signed under `x509_hash` (issue 26, item 3)."""
+    need_vp_wallet()
+    with demo_server(tmp_path_factory.mktemp("oid4vp-ip") / "data") as server:
+        data = Path(server.env["S4C_DATA_DIR"])
+        held = {"sd_jwt": _issued(server, HOLDER, "dc+sd-jwt", "ES256")}
+        yield {"server": server, "anchor": (data / "sd-jwt" / "ca.pem").read_text(), **held}
+
+
+@pytest.mark.parametrize("mode", ["direct_post", "direct_post.jwt"])
+def test_a_wallet_answers_the_small_request_of_an_ip_host(ip_world, mode):
+    """The OWF wallet library resolves the request by reference (`x509_hash`: it checks the
+    leaf's hash and the signature) and its answer is accepted: the QR code stays small."""
+    server = ip_world["server"]
+    transaction, link = _ask(server, mode)
+    assert link.startswith("openid4vp://?client_id=x509_hash%3A") and len(link) < 200
+    answered = _present(ip_world, link, ip_world["sd_jwt"][0], "dc+sd-jwt")
+    assert answered["submissions"][0]["status"] == 200
+    assert _state(_result_page(server, transaction)) == "valid"

@@ -49,6 +49,8 @@ def words(lang: str, text: str) -> str:
 def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
     data_dir = tmp_path_factory.mktemp("registry-console") / "data"
     env = {k: v for k, v in os.environ.items() if k not in S4C_ENV}
+    port = _free_port()  # seeded for the URL it is served at (`s4c serve --port` names it)
+    env["S4C_PUBLIC_URL"] = f"http://127.0.0.1:{port}"
     base = [*S4C, "--data-dir", str(data_dir), "registry"]
     commands = [[*base, "seed-demo"]] + [
         [*base, "console-password", slug, "--password", password]
@@ -57,7 +59,6 @@ def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
         done = subprocess.run(command, env=env, capture_output=True, text=True, timeout=120,
                               check=False)
         assert done.returncode == 0, done.stdout + done.stderr
-    port = _free_port()
     process = subprocess.Popen(
         [*S4C, "--data-dir", str(data_dir), "serve", "--host", "127.0.0.1", "--port",
          str(port), "--workers", "1"],

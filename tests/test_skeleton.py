@@ -301,7 +301,7 @@ def test_serve_really_serves_over_http(tmp_path: Path):
                               stderr=subprocess.STDOUT, text=True)
     try:
         page = _get_when_up(f"http://127.0.0.1:{port}/", server, timeout=20)
-        assert "did:web:127.0.0.1%3A8000" in page
+        assert f"did:web:127.0.0.1%3A{port}" in page  # --port names the public URL
     finally:
         server.terminate()
         output, _ = server.communicate(timeout=15)

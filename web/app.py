@@ -14,6 +14,7 @@ from web.i18n import init_i18n
 from web.issuer_api import issuer_api
 from web.issuer_console import issuer_console
 from web.issuer_corrections import issuer_corrections
+from web.issuer_outbox import issuer_outbox
 from web.oid4vci.authorization import oid4vci_authorization
 from web.oid4vci.endpoints import oid4vci
 from web.oid4vp.endpoints import oid4vp
@@ -56,8 +57,8 @@ def create_app(settings: Settings | None = None) -> Flask:
     app.register_blueprint(oid4vci)
     app.register_blueprint(oid4vci_authorization)
     init_auth(app, settings)
-    for blueprint in (issuer_console, issuer_corrections, cohort_exports, issuer_api,
-                      vcapi_issuer, status_lists, holder_pages, holder_portal):
+    for blueprint in (issuer_console, issuer_corrections, issuer_outbox, cohort_exports,
+                      issuer_api, vcapi_issuer, status_lists, holder_pages, holder_portal):
         app.register_blueprint(blueprint)
     app.register_blueprint(verify_api)
     app.register_blueprint(oid4vp)

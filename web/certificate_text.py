@@ -19,6 +19,18 @@ class CertificateText:
     valid_from: str
     valid_until: str | None
     result: str | None
+    badge: str | None = None  # the signed achievement image, an SVG or PNG data URI
+
+
+BADGE_PREFIXES = ("data:image/svg+xml;base64,", "data:image/png;base64,")
+
+
+def achievement_badge(achievement: dict) -> str | None:
+    """The achievement's OB 3.0 `image` when it is picture data (shown in an <img>, where an
+    SVG runs no script); a link to elsewhere is not fetched by the page."""
+    image = achievement.get("image")
+    uri = image.get("id") if isinstance(image, dict) else image
+    return uri if isinstance(uri, str) and uri.startswith(BADGE_PREFIXES) else None
 
 
 def certificate_text(document: dict) -> CertificateText:
@@ -40,4 +52,5 @@ def certificate_text(document: dict) -> CertificateText:
         else str(issuer),
         valid_from=str(document.get("validFrom", ""))[:10],
         valid_until=str(document["validUntil"])[:10] if document.get("validUntil") else None,
-        result=results[0].get("value") if results and isinstance(results[0], dict) else None)
+        result=results[0].get("value") if results and isinstance(results[0], dict) else None,
+        badge=achievement_badge(achievement))

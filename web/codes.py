@@ -8,3 +8,4 @@ class MailCode(Code):
 
     NOT_CONFIGURED = N_("mail.not-configured")  # setting (the one to set)
     NOT_TAKEN = N_("mail.not-taken")  # host, answer (the server's, as it said it)
+    OUTBOX_FAILED = N_("mail.outbox-failed")  # demo outbox (no SMTP server); detail: why

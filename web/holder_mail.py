@@ -5,7 +5,9 @@ are gettext messages (marked with `N_`, extracted by `make messages`) looked up 
 holder's language's catalogue, so the same text serves the console, the command line and the
 workers, with or without a request.
 """
+from dataclasses import dataclass
 from datetime import UTC, datetime
+from pathlib import Path
 
 from sqlalchemy.orm import sessionmaker
 
@@ -19,9 +21,8 @@ from issuer.holder_sign_in import (
     new_link_token,
     set_language,
 )
-from web.codes import MailCode
 from web.i18n import LANGUAGES, read_catalogues
-from web.mailer import Mail, MailError, send_mail
+from web.mailer import Mail, send_mail
 from web.settings import Settings
 
 
@@ -44,32 +45,43 @@ def _translated(text: str, lang: str) -> str:
     return catalogue.gettext(text) if catalogue else text
 
 
+def sign_in_url(settings: Settings, token: str) -> str:
+    return f"{settings.public_url}/holder/sign-in/{token}"
+
+
 def sign_in_mail(settings: Settings, holder: Holder, token: str, lang: str) -> Mail:
-    link = f"{settings.public_url}/holder/sign-in/{token}"
+    link = sign_in_url(settings, token)
     body = _translated(BODY, lang) % {
         "name": holder.name, "issuer": settings.issuer_name, "link": link,
         "hours": LINK_HOURS, "sign_in": f"{settings.public_url}/holder/sign-in"}
     return Mail(holder.email, _translated(SUBJECT, lang), body, lang)
 
 
+@dataclass(frozen=True)
+class SentSignIn:
+    holder: Holder
+    link: str
+    outbox: Path | None  # the message's file in the demo outbox; None: handed to SMTP
+
+
 def send_sign_in(settings: Settings, sessions: sessionmaker, email: str, actor: str,
-                 language: str | None = None) -> Holder:
+                 language: str | None = None) -> SentSignIn:
     """Makes a sign-in link for the holder with this e-mail address and sends it, in
     `language` (remembered for later e-mails: an officer or the command line chose it) or
-    the one chosen before, else English. Raises NotFound for an unknown address,
-    `web.mailer.MailError` when sending fails (the link is then not kept)."""
+    the one chosen before, else English; without an SMTP server, into the demo outbox.
+    Raises NotFound for an unknown address, `web.mailer.MailError` when sending fails (the
+    link is then not kept)."""
     if language is not None and language not in LANGUAGES:
         raise ValueError(f"unknown language {language!r}: use one of {', '.join(LANGUAGES)}")
-    if not settings.smtp_url:
-        raise MailError(MailCode.NOT_CONFIGURED, setting="S4C_SMTP_URL")
     with sessions.begin() as s:
         holder = find_holder(s, email)
         if holder is None:
             raise NotFound(IssuerCode.NO_CANDIDATE_WITH_EMAIL, email=email)
         if language is not None:
             set_language(s, holder, language)
-    _deliver(settings, sessions, holder, actor, language or holder.language or "en")
-    return holder
+    link, kept = _deliver(settings, sessions, holder, actor,
+                          language or holder.language or "en")
+    return SentSignIn(holder, link, kept)
 
 
 def send_requested_sign_in(settings: Settings, sessions: sessionmaker, email: str,
@@ -90,12 +102,14 @@ def send_requested_sign_in(settings: Settings, sessions: sessionmaker, email: st
 
 
 def _deliver(settings: Settings, sessions: sessionmaker, holder: Holder, actor: str,
-             lang: str) -> None:
+             lang: str) -> tuple[str, Path | None]:
     """Sends a new link, then keeps it (with its audit row). No transaction is open while
     the SMTP server answers: on SQLite it would hold every writer back for as long, and so
     let the time of the next request tell that this address was a holder's. A link whose
     e-mail was not taken is never kept."""
     token = new_link_token()
-    send_mail(settings, sign_in_mail(settings, holder, token, lang))
+    mail = sign_in_mail(settings, holder, token, lang)
+    kept = send_mail(settings, mail)
     with sessions.begin() as s:
         make_link(s, holder, actor, datetime.now(UTC), token)
+    return sign_in_url(settings, token), kept

@@ -19,9 +19,11 @@ from flask import (
     render_template,
     request,
 )
+from flask_babel import gettext
 
 from issuer.service import NotFound
 from issuer.shares import current_share, lookup_share
+from vc.language_maps import language_map, pick_language
 from vc.qr import qr_png
 from web import issuer_reads as reads
 from web.auth import login_required
@@ -37,6 +39,10 @@ from web.services import current_services
 
 holder_pages = Blueprint("holder_pages", __name__)
 
+def N_(text: str) -> str:  # gettext's name for "mark for extraction"
+    return text
+
+
 def share_url(token: str) -> str:
     """The public link a holder gives away (the verifier's `/v/<token>` page)."""
     return f"{current_services().settings.public_url}/v/{token}"
@@ -46,6 +52,42 @@ def share_key() -> bytes:
     """The key share tokens are derived with: the app's secret key (one per data directory)."""
     key = current_app.secret_key
     return key if isinstance(key, bytes) else str(key).encode()
+
+
+def role_units(document: dict, lang: str) -> list[tuple[str, str]]:
+    """(code, name in `lang`) of the unit credentials a role credential was earned from: the
+    ones its signed `relatedResource` names, as this issuer keeps them (issue 26, item 9)."""
+    service = current_services().issuer
+    out = []
+    for related in document.get("relatedResource") or []:
+        if not isinstance(related, dict) or not isinstance(related.get("id"), str):
+            continue
+        try:
+            unit = service.credential(related["id"]).document
+        except NotFound:
+            continue
+        achievement = (unit.get("credentialSubject") or {}).get("achievement") or {}
+        names = language_map(achievement.get("name"))
+        out.append((str(achievement.get("humanCode", "")),
+                    pick_language(names, lang) or str(achievement.get("humanCode", ""))))
+    return sorted(out)
+
+
+STATE_WORDS = {"revoked": N_("Revoked"), "suspended": N_("Suspended"), "expired": N_("Expired")}
+
+
+def render_certificate(row: reads.CredentialRow, document: dict, link: str, lang: str) -> str:
+    """The printable certificate in `lang`: its words, the title in that language first, and
+    for a role the units it was earned from (issue 26, item 9)."""
+    text = certificate_text(document)
+    names = sorted(text.names, key=lambda n: n[0] != lang)  # the reader's language first
+    png, _version = qr_png(link, error_correction="M")
+    state = STATE_WORDS.get(row.state)
+    return render_template(
+        "holder/certificate.html", row=row, text=text, names=names, share_link=link,
+        qr_data_url=_png_data_url(png), lang=lang,
+        units=role_units(document, lang) if row.kind == "role" else [],
+        state_word=gettext(state) if state else row.state)
 
 
 def _png_data_url(png: bytes) -> str:
@@ -67,10 +109,7 @@ def certificate(credential_id: str) -> Response:
     row, document = _record(credential_id)
     link = share_url(current_share(current_services().issuer.sessions, credential_id,
                                    share_key(), g.officer))
-    png, _version = qr_png(link, error_correction="M")
-    response = make_response(render_template(
-        "holder/certificate.html", row=row, text=certificate_text(document), share_link=link,
-        qr_data_url=_png_data_url(png)))
+    response = make_response(render_certificate(row, document, link, current_language()))
     response.headers["Cache-Control"] = "private, no-store"  # it carries a share token
     return response
 

@@ -31,17 +31,30 @@ from issuer.aries.agent import AgentError
 from issuer.aries.local import agent_client
 from issuer.errors import NotFound
 from issuer.holder_sign_in import choose_language, end_session, holder_for_session, use_link
-from issuer.shares import MAX_SHARE_DAYS, ShareError, create_share, revoke_share, shares_of
+from issuer.shares import (
+    MAX_SHARE_DAYS,
+    ShareError,
+    create_share,
+    current_share,
+    revoke_share,
+    shares_of,
+)
 from vc.language_maps import language_map, pick_language
-from vc.qr import QRPayloadError, qr_png
-from verifier.qr_payload import self_contained_png
+from vc.qr import qr_png
 from web import issuer_reads as reads
 from web.auth import CSRF_FIELD, protect_forms, safe_next
 from web.certificate_sheets import certificate_pdf_of, pdf_download, pdf_language, pdf_name
 from web.certificate_text import certificate_text
 from web.confirmation import confirmed
 from web.edc_downloads import edc_download
-from web.holder_pages import _png_data_url, download_name, share_key, share_url
+from web.holder_pages import (
+    _png_data_url,
+    download_name,
+    render_certificate,
+    share_key,
+    share_url,
+)
+from web.holder_qr import credential_qr
 from web.i18n import LANGUAGES, choose_language_with, current_language
 from web.issuer_words import issuer_reason
 from web.job_queue import QueueUnavailable
@@ -91,7 +104,8 @@ def _signed_in() -> None:
 def _page(template: str, status: int = 200, **context) -> Response:
     response = make_response(render_template(
         template, lang=current_language(), languages=LANGUAGES, holder=g.holder,
-        csrf_field=CSRF_FIELD, **context), status)
+        csrf_field=CSRF_FIELD, demo_outbox=not current_services().settings.smtp_url,
+        **context), status)
     response.headers["Cache-Control"] = "private, no-store"
     return response
 
@@ -112,9 +126,7 @@ def sign_in_request() -> Response:
     email = request.form.get("email", "").strip()
     if "@" not in email or len(email) > 254 or not email.isprintable() or " " in email:
         return _page("holder/sign_in.html", 400, email=email, problem="email")
-    services = current_services()
-    if not services.settings.smtp_url:  # this deployment sends no e-mail to anyone
-        return _page("holder/sign_in.html", 503, problem="mail")
+    services = current_services()  # without SMTP, the job keeps the e-mail in the outbox
     allowance = sign_in_limits.take_client(services.issuer.sessions, request.remote_addr)
     if not allowance.allowed:  # about this client, whatever address it types
         response = _page("holder/sign_in.html", 429, problem="busy",
@@ -215,10 +227,8 @@ def credential(credential_id: str) -> Response:
     active = next((s for s in shares if s.state == "active" and s.token), None)
     link = share_url(active.token) if active and active.token else None
     link_qr = _png_data_url(qr_png(link, error_correction="M")[0]) if link else None
-    try:
-        full_qr = _png_data_url(self_contained_png(document)[0])
-    except (QRPayloadError, ValueError):
-        full_qr = None  # too large for one QR code: the link QR carries it
+    # at once, before any share link (issue 26, item 8): the credential or its signed summary
+    shown_qr = credential_qr(services.issuer, document)
     offer = session.pop("holder_offer", None)
     offer_qr = None
     if isinstance(offer, dict) and offer.get("credential") == row.id:
@@ -227,8 +237,7 @@ def credential(credential_id: str) -> Response:
         offer = None
     return _page("holder/credential.html", row=row, title=credential_title(document),
                  text=certificate_text(document), shares=shares, share_link=link,
-                 link_qr=link_qr, full_qr=full_qr, offer=offer, offer_qr=offer_qr,
-                 linkedin=linkedin_url(document, row, link) if link else None,
+                 link_qr=link_qr, shown_qr=shown_qr, offer=offer, offer_qr=offer_qr,
                  max_days=MAX_SHARE_DAYS, aries=_agent_configured())
 
 
@@ -266,17 +275,8 @@ def _certificate_link(row: reads.CredentialRow) -> str:
         token = create_share(current_services().issuer.sessions, row.id, "holder", share_key())
     else:
         token = active.token
-    return share_url(token)
-
-
-@holder_portal.get("/certificate/<path:credential_id>")
-def certificate(credential_id: str) -> Response:
-    row, document = _own(credential_id)
-    link = _certificate_link(row)
-    png, _version = qr_png(link, error_correction="M")
-    response = make_response(render_template(
-        "holder/certificate.html", row=row, text=certificate_text(document), share_link=link,
-        qr_data_url=_png_data_url(png)))
+    response = make_response(render_certificate(row, document, share_url(token),
+                                                current_language()))
     response.headers["Cache-Control"] = "private, no-store"
     return response
 
@@ -307,6 +307,20 @@ def make_share() -> BaseResponse:
     except ShareError as e:
         abort(400, description=issuer_reason(e))
     return redirect(url_for("holder_portal.credential", credential_id=row.id) + "#share")
+
+
+@holder_portal.get("/linkedin/<path:credential_id>")
+def add_to_linkedin(credential_id: str) -> BaseResponse:
+    """LinkedIn's add-to-profile page for this credential, with the credential's current share
+    link as its verification URL (made now when there is none, as the certificate does: issue
+    26, item 8). A link, not a form: the Content-Security-Policy's form-action keeps forms to
+    this origin, redirects included."""
+    row, document = _own(credential_id)
+    try:
+        token = current_share(current_services().issuer.sessions, row.id, share_key(), "holder")
+    except LookupError:
+        abort(404)
+    return redirect(linkedin_url(document, row, share_url(token)))
 
 
 @holder_portal.post("/shares/withdraw")

@@ -33,7 +33,6 @@ from redis.exceptions import RedisError
 from issuer import cohort_jobs, sign_in_limits
 from issuer.errors import NotFound
 from issuer.service import IssuerService
-from web.codes import MailCode
 from web.holder_mail import send_requested_sign_in, send_sign_in
 from web.mailer import MailError
 from web.settings import Settings
@@ -92,8 +91,6 @@ class JobQueue:
                notify_holders: bool = False) -> str:
         """Records the job and enqueues its chunks; returns the job id. `notify_holders`:
         e-mail each holder a sign-in link once their chunk is issued."""
-        if notify_holders and not self.settings.smtp_url:
-            raise MailError(MailCode.NOT_CONFIGURED, setting="S4C_SMTP_URL")
         job_id = cohort_jobs.create_job(service, text, filename, actor, notify_holders)
         self.enqueue(job_id, cohort_jobs.chunk_numbers(service, job_id))
         return job_id

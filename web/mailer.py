@@ -1,4 +1,5 @@
-"""Sending e-mail over SMTP (RFC 5321), as the settings say (S4C_SMTP_URL, S4C_MAIL_FROM).
+"""Sending e-mail over SMTP (RFC 5321), as the settings say (S4C_SMTP_URL, S4C_MAIL_FROM);
+without an SMTP server, into the demo outbox of the data directory (`web.outbox`).
 
 Messages are built with the standard library's `email` package: UTF-8 text with a
 Message-ID and Date, so holders' names and every partner language arrive intact.
@@ -8,9 +9,11 @@ import ssl
 from dataclasses import dataclass
 from email.message import EmailMessage
 from email.utils import formatdate, make_msgid
+from pathlib import Path
 from urllib.parse import unquote, urlsplit
 
 from vc.findings import Finding, FindingError, Param
+from web import outbox
 from web.codes import MailCode
 from web.settings import Settings
 
@@ -32,10 +35,9 @@ class Mail:
     language: str = "en"
 
 
-def send_mail(settings: Settings, mail: Mail) -> None:
-    if not settings.smtp_url:
-        raise MailError(MailCode.NOT_CONFIGURED, setting="S4C_SMTP_URL")
-    url = urlsplit(settings.smtp_url)
+def send_mail(settings: Settings, mail: Mail) -> Path | None:
+    """Hands `mail` to the SMTP server; without one (no S4C_SMTP_URL: a demo), keeps it in
+    the data directory's outbox (`web.outbox`) and returns that file."""
     message = EmailMessage()
     message["From"] = settings.mail_from
     message["To"] = mail.to
@@ -44,6 +46,12 @@ def send_mail(settings: Settings, mail: Mail) -> None:
     message["Message-ID"] = make_msgid(domain=settings.mail_from.rpartition("@")[2] or None)
     message.set_content(mail.text, charset="utf-8")
     message["Content-Language"] = mail.language  # after set_content, which clears Content-*
+    if not settings.smtp_url:
+        try:
+            return outbox.keep(settings.data_dir, message)
+        except OSError as e:
+            raise MailError(MailCode.OUTBOX_FAILED, str(e)[:300]) from e
+    url = urlsplit(settings.smtp_url)
     host = url.hostname or "localhost"
     try:
         if url.scheme == "smtps":
@@ -58,5 +66,6 @@ def send_mail(settings: Settings, mail: Mail) -> None:
             if url.username:
                 client.login(unquote(url.username), unquote(url.password or ""))
             client.send_message(message)
+        return None
     except (OSError, smtplib.SMTPException) as e:
         raise MailError(MailCode.NOT_TAKEN, host=str(host), answer=str(e)[:500]) from e

@@ -31,6 +31,7 @@ from flask import (
     url_for,
 )
 from flask_babel import gettext as _
+from markupsafe import Markup
 from werkzeug.datastructures import ImmutableMultiDict
 from werkzeug.exceptions import RequestEntityTooLarge
 from werkzeug.wrappers import Response as WerkzeugResponse
@@ -269,7 +270,10 @@ def verify_page_blueprint(share_lookup: ShareLookup | None = None) -> Blueprint:
         return _page(wallet={
             "link": link, "qr": "data:image/png;base64," + base64.b64encode(png).decode(),
             "expired": found.expired, "closed": found.closed,
-            "expires": moment(format_instant(found.expires_at)),
+            # the reader's own time zone: wallet.js rewrites it from the ISO instant; the
+            # server's words (UTC) stay for a page without script
+            "expires": Markup('<time id="wallet-expires" datetime="{}">{}</time>').format(
+                format_instant(found.expires_at), moment(format_instant(found.expires_at))),
             "refusal": found.refusal, "refusal_text": refusal_text(found.refusal),
             "encrypted":
                 found.request.get("response_mode") == "direct_post.jwt",

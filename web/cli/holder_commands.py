@@ -2,6 +2,7 @@
 import click
 
 from issuer.errors import NotFound
+from issuer.holder_sign_in import LINK_HOURS
 from web.cli.context import issuer_service
 from web.holder_mail import send_sign_in
 from web.i18n import LANGUAGES
@@ -24,13 +25,21 @@ def holder() -> None:
               help="Who is acting (recorded in the audit trail).")
 @click.pass_obj
 def invite(settings: Settings, email: str, lang: str | None, actor: str) -> None:
-    """Send EMAIL's holder a personal sign-in link to their page (S4C_SMTP_URL)."""
+    """Send EMAIL's holder a personal sign-in link to their page (S4C_SMTP_URL). Without an
+    SMTP server (a demo), the e-mail goes to the data directory's outbox, which the officer
+    console shows, and the link is printed."""
     service = issuer_service(settings)
     try:
-        found = send_sign_in(settings, service.sessions, email, actor, lang)
+        sent = send_sign_in(settings, service.sessions, email, actor, lang)
     except (NotFound, MailError, ValueError) as e:
         raise click.ClickException(operator_english(e)) from e
-    click.echo(f"sign-in link sent to {found.email}")
+    if sent.outbox is None:
+        click.echo(f"sign-in link sent to {sent.holder.email}")
+        return
+    # a demo without an SMTP server (issue 26, item 10): the officer hands the link over
+    click.echo(f"no SMTP server (S4C_SMTP_URL): the e-mail to {sent.holder.email} is in the "
+               f"demo outbox, {sent.outbox}")
+    click.echo(f"sign-in link (works once, for {LINK_HOURS} hours): {sent.link}")
 
 
 COMMANDS = [holder]

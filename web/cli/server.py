@@ -1,5 +1,7 @@
 """`s4c init` and `s4c serve`."""
 import ipaddress
+import os
+from dataclasses import replace
 
 import click
 from gunicorn.app.base import BaseApplication
@@ -57,7 +59,9 @@ def serve(settings: Settings, host: str, port: int, workers: int, threads: int,
         raise click.UsageError("--certfile and --keyfile go together")
     if certfile is not None and dev:
         raise click.UsageError("--certfile serves through gunicorn: leave out --dev")
+    settings = local_public_url(settings, host, port, https=certfile is not None)
     _echo_summary(settings, _prepare(settings))
+    _echo_pages(settings, host, port)
     try:
         app = create_app(settings)
     except KeyStoreError as e:
@@ -142,6 +146,56 @@ def _echo_summary(settings: Settings, prepared_and_seal: tuple[PreparedDataDir, 
     if settings.tsa_url is None and (settings.seal_pkcs11_module or settings.seal_pkcs12):
         click.echo("  warning: the body's seal is time-stamped by the demo TSA, which no "
                    "verifier trusts: set S4C_TSA_URL to your qualified TSA")
+
+
+LOOPBACK_NAMES = ("localhost",)
+
+
+def _is_loopback(host: str) -> bool:
+    if host in LOOPBACK_NAMES:
+        return True
+    try:
+        return ipaddress.ip_address(host).is_loopback
+    except ValueError:
+        return False
+
+
+def local_public_url(settings: Settings, host: str, port: int, https: bool) -> Settings:
+    """For a local run (a loopback --host, no S4C_PUBLIC_URL), the public URL is where this
+    server listens, so that another --port needs nothing else: the issuer's did:web, share
+    links and wallet offers name this port. The environment is set too, so the job workers
+    started beside the server agree. A deployment behind a proxy sets S4C_PUBLIC_URL."""
+    if os.environ.get("S4C_PUBLIC_URL") or not _is_loopback(host):
+        return settings
+    name = f"[{host}]" if _is_ipv6(host) else host
+    url = f"{'https' if https else 'http'}://{name}:{port}"
+    if url == settings.public_url:
+        return settings
+    os.environ["S4C_PUBLIC_URL"] = url
+    return replace(settings, public_url=url)
+
+
+def _echo_pages(settings: Settings, host: str, port: int) -> None:
+    """Where each person's pages are, and how each signs in (printed on start)."""
+    base = settings.public_url
+    login = settings.data_dir / "demo-login.txt"
+    officer = (f"login: see {login}" if login.exists()
+               else "login: create one with `s4c officer add USERNAME`")
+    lines = [
+        ("home", f"{base}/", ""),
+        ("employers: verify", f"{base}/verify", "upload a file or photo, or ask a wallet"),
+        ("holders", f"{base}/holder/",
+         "sign-in link: `s4c holder invite EMAIL`" + (
+             " (no S4C_SMTP_URL: printed, and kept in the console's outbox)"
+             if not settings.smtp_url else "")),
+        ("officers: console", f"{base}/issuer/", officer),
+        ("registry", f"{base}/registry/", ""),
+        ("registry console", f"{base}/registry/admin/login",
+         "user `operator`; password: `s4c registry console-password operator`"),
+    ]
+    click.echo(f"listening on {host}:{port}; pages:")
+    for label, url, hint in lines:
+        click.echo(f"  {label:<19} {url}" + (f"  ({hint})" if hint else ""))
 
 
 def _is_ipv6(host: str) -> bool:

@@ -147,7 +147,11 @@ def _print_report(report: VerificationReport) -> None:
 @click.option("--operator-did", metavar="DID",
               help="The registry operator that signed it [default: S4C_TRUST_OPERATOR_DID].")
 @click.option("--offline", is_flag=True,
-              help="No network: issuer keys from the trust list, status only from --status-list.")
+              help="No network: issuer keys from the trust list (--trust-list), revocation "
+                   "and suspension only from --status-list files. Give the credential's "
+                   "status lists with --status-list (fetch them while online, e.g. from "
+                   "<issuer>/status/revocation/1): without them its status reads 'could not "
+                   "check' and the exit code is 1.")
 @click.option("--status-list", "status_list_files", multiple=True,
               type=click.Path(dir_okay=False), help="A signed status list credential (repeatable).")
 @click.option("--related", "related_files", multiple=True, type=click.Path(dir_okay=False),

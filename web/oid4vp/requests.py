@@ -9,15 +9,18 @@
     signed JWT (RFC 9101; `typ` `oauth-authz-req+jwt`) with the `x5c` chain of this
     deployment's certificate (the key that signs its SD-JWT VCs, whose leaf names the host
     as a dNSName), fetched by the wallet from `request_uri`;
-  - `redirect_uri:<response_uri>` when the host is an IP address (a loopback demo at
-    http://127.0.0.1): no dNSName can name it, and such requests "cannot be signed", so the
-    parameters go in the link itself (by value; a wallet refuses a request object here).
+  - `x509_hash:<sha-256 of the leaf>` otherwise (a loopback demo at http://127.0.0.1: no
+    dNSName can name an IP address): signed with the same chain, also by reference, so the
+    QR code is as small in every mode (issue 26, item 3);
+  - `redirect_uri:<response_uri>` only without a certificate: such requests "cannot be
+    signed", so the parameters go in the link itself (by value).
 - How it answers (§8.2, §8.3): `direct_post` to a `response_uri` of this request, or
   `direct_post.jwt`, encrypted (ECDH-ES, RFC 7518 §4.6) to an ephemeral P-256 key made for this
   request alone (HAIP 1.0 asks for encrypted responses).
 - `nonce` and `state`: fresh, 192 random bits each (§5.2: at least 128).
 """
 import base64
+import hashlib
 import ipaddress
 import time
 from dataclasses import dataclass
@@ -88,7 +91,8 @@ def _dns_names(signer: JwsSigner) -> list[str]:
 
 def client_identity(public_url: str, signer: JwsSigner | None,
                     response_uri: str) -> ClientIdentity:
-    """`x509_san_dns:<host>` when `signer`'s certificate names the host, else `redirect_uri:`.
+    """`x509_san_dns:<host>` when `signer`'s certificate names the host, else `x509_hash:`
+    (`redirect_uri:` without a certificate).
     `signer`: this deployment's key with its x5c chain (`web.sd_jwt_keys`)."""
     host = urlsplit(public_url).hostname or ""
     try:
@@ -96,9 +100,16 @@ def client_identity(public_url: str, signer: JwsSigner | None,
         is_ip = True
     except ValueError:
         is_ip = False
-    if not is_ip and signer is not None and signer.x5c and host in _dns_names(signer):
+    if signer is None or not signer.x5c:
+        return ClientIdentity(f"redirect_uri:{response_uri}", None)
+    if not is_ip and host in _dns_names(signer):
         return ClientIdentity(f"x509_san_dns:{host}", signer)
-    return ClientIdentity(f"redirect_uri:{response_uri}", None)
+    # §5.9.3 `x509_hash`: the base64url SHA-256 of the leaf certificate (DER). It names any
+    # host, an IP address included, so that the request is signed and passed by reference
+    # in every mode: its QR code holds a short link, not the whole request (issue 26, item 3)
+    leaf = base64.b64decode(signer.x5c[0])
+    thumbprint = base64.urlsafe_b64encode(hashlib.sha256(leaf).digest()).rstrip(b"=")
+    return ClientIdentity(f"x509_hash:{thumbprint.decode('ascii')}", signer)
 
 
 @dataclass(frozen=True)
