@@ -275,7 +275,13 @@ def _certificate_link(row: reads.CredentialRow) -> str:
         token = create_share(current_services().issuer.sessions, row.id, "holder", share_key())
     else:
         token = active.token
-    response = make_response(render_certificate(row, document, share_url(token),
+    return share_url(token)
+
+
+@holder_portal.get("/certificate/<path:credential_id>")
+def certificate(credential_id: str) -> Response:
+    row, document = _own(credential_id)
+    response = make_response(render_certificate(row, document, _certificate_link(row),
                                                 current_language()))
     response.headers["Cache-Control"] = "private, no-store"
     return response
