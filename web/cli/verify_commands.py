@@ -29,6 +29,7 @@ from web import verifiers
 from web.cli.context import issuer_service
 from web.cli.receipt_check import report_receipt
 from web.cli.vc_commands import read_json_input
+from web.finding_words import reason_english, with_reasons
 from web.settings import Settings
 from web.verifier_identity import verifier_did
 from web.verify_api import InputProblem, bounded_json
@@ -122,7 +123,7 @@ def _print_report(report: VerificationReport) -> None:
                 f"{r['nqfLevel']} (EQF {r['eqfLevel']})" if r else "none recorded"))
     for c in report.checks:
         mark = {"passed": "ok", "failed": "FAIL", "unknown": "??"}[str(c.outcome)]
-        click.echo(f"  [{mark:>4}] {c.id}: {c.check.reason}")
+        click.echo(f"  [{mark:>4}] {c.id}: {reason_english(c.check.finding)}")
 
 
 @click.command("verify")
@@ -171,7 +172,9 @@ def verify(settings: Settings, source: str, as_json: bool, country: str | None, 
         _unusable("--verifier must be a DID, e.g. did:web:certify.example.eu:verifier")
     try:
         scanned = read_input(source)
-    except (QRPayloadError, VCError, OSError) as e:
+    except (QRPayloadError, VCError) as e:
+        _unusable(reason_english(e.finding))
+    except OSError as e:
         _unusable(str(e))
     if (expected_verifier or credential_file) and not is_receipt(scanned.credential):
         _unusable("--verifier and --credential are for checking a verification receipt")
@@ -180,7 +183,7 @@ def verify(settings: Settings, source: str, as_json: bool, country: str | None, 
         report = verifiers.build_sd_jwt_verifier(settings, trust).verify(
             scanned.sd_jwt, country=country, lang=lang)
         if as_json:
-            click.echo(json.dumps(report.to_json(), indent=2, ensure_ascii=False))
+            click.echo(json.dumps(with_reasons(report.to_json()), indent=2, ensure_ascii=False))
         else:
             _print_report(report)
         sys.exit(0 if report.verified else 1)
@@ -197,7 +200,7 @@ def verify(settings: Settings, source: str, as_json: bool, country: str | None, 
     report = verifier.verify_credential(scanned.credential, country=country, lang=lang,
                                         related=related)
     if as_json:
-        click.echo(json.dumps(report.to_json(), indent=2, ensure_ascii=False))
+        click.echo(json.dumps(with_reasons(report.to_json()), indent=2, ensure_ascii=False))
     else:
         _print_report(report)
     sys.exit(0 if report.verified else 1)
@@ -210,7 +213,9 @@ def _credential_file(path: str) -> object:
         _unusable(f"--credential: cannot read {path}")
     try:
         scanned = read_input(path)
-    except (QRPayloadError, VCError, OSError) as e:
+    except (QRPayloadError, VCError) as e:
+        _unusable(f"--credential: {reason_english(e.finding)}")
+    except OSError as e:
         _unusable(f"--credential: {e}")
     if scanned.credential is None:
         _unusable("--credential must be the credential (JSON, or a QR code of it) the receipt "
