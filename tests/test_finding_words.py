@@ -324,3 +324,24 @@ def test_a_passed_sd_jwt_signature_never_reads_as_invalid_in_german():
     assert said == f"Mit dem Schlüssel des Ausstellers signiert, wie in den Aussteller-" \
                    f"Metadaten von {iss} veröffentlicht."
     assert "nicht gültig" not in said
+
+
+def test_a_result_kept_before_findings_were_codes_still_shows_in_every_language():
+    """A report kept (or signed into a receipt) before issue 23 has English reasons and no
+    codes: each check shows its outcome's general sentence, the old reason as its detail."""
+    old = {"verdict": "not-valid-now", "checks": [
+        {"id": "proof", "outcome": "passed", "reason": "valid eddsa-rdfc-2022 signature by x",
+         "category": "authenticity"},
+        {"id": "validity", "outcome": "failed", "reason": "expired on 2027-01-31 00:00 UTC",
+         "category": "currency"},
+        {"id": "status.revocation", "outcome": "unknown", "category": "currency",
+         "reason": "could not check whether it is revoked: timeout"}]}
+    app = Flask(__name__)
+    init_i18n(app)
+    for lang in LANGUAGES:
+        with app.test_request_context(), force_locale(lang):
+            rows = check_rows(old)
+        assert [r["text"] for r in rows] == [
+            _sentence("legacy.passed", lang), _sentence("legacy.failed", lang),
+            _sentence("legacy.unknown", lang)]
+        assert [r["detail"] for r in rows] == [c["reason"] for c in old["checks"]]

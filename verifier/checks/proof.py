@@ -92,8 +92,7 @@ class KeyBindingCheck:
             try:
                 key = self._resolver.resolve_verification_method(vm, "assertionMethod")
             except FetchError as e:
-                unreachable = unreachable or f"the issuer's DID document could not be " \
-                                             f"fetched: {e}"
+                unreachable = unreachable or str(e)  # the detail: why it could not be
                 continue
             except DIDResolutionError as e:
                 why.append(f"the issuer does not authorise key {vm} for issuing: {e}")
