@@ -121,6 +121,8 @@ def _print_report(report: VerificationReport) -> None:
             r = s["recognition"]
             click.echo(f"  recognition: {s['country']}: " + (
                 f"{r['nqfLevel']} (EQF {r['eqfLevel']})" if r else "none recorded"))
+            if r and r.get("note"):  # the registry's words, no longer in the check's sentence
+                click.echo(f"               {r['note']}")
     for c in report.checks:
         mark = {"passed": "ok", "failed": "FAIL", "unknown": "??"}[str(c.outcome)]
         click.echo(f"  [{mark:>4}] {c.id}: {reason_english(c.check.finding)}")
