@@ -345,3 +345,16 @@ def test_a_result_kept_before_findings_were_codes_still_shows_in_every_language(
             _sentence("legacy.passed", lang), _sentence("legacy.failed", lang),
             _sentence("legacy.unknown", lang)]
         assert [r["detail"] for r in rows] == [c["reason"] for c in old["checks"]]
+
+
+def test_a_schema_id_written_as_an_array_is_malformed_never_a_crash():
+    """Found while sampling the same-RDF rewrites for the scenarios above: a credentialSchema
+    id given as a one-element array reached the schema cache as a list (TypeError, a 500)."""
+    verifier = _accredited_verifier(employer_world(ISSUER))
+    credential = ISSUER.sign(role_credential(ISSUER))
+    schema = credential["credentialSchema"]
+    schema = schema[0] if isinstance(schema, list) else schema
+    credential["credentialSchema"] = {**schema, "id": [schema["id"]]}
+    report = verifier.verify_credential(credential)
+    assert str(report.verdict) == "forged-or-malformed"
+    assert all(c.check.finding.code for c in report.checks)
