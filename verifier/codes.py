@@ -59,8 +59,8 @@ class RoleStackCode(Code):
     NOT_SUPPLIED = N_("role-stack.not-supplied")  # unknown (info): n
     DIGEST_DIFFERS = N_("role-stack.digest-differs")  # failed: id
     OTHER_ISSUER = N_("role-stack.other-issuer")  # failed: id
-    UNIT_FAILED = N_("role-stack.unit-failed")  # failed: id, unit_code (detail)
-    UNIT_UNKNOWN = N_("role-stack.unit-unknown")  # unknown: id, unit_code (detail)
+    UNIT_FAILED = N_("role-stack.unit-failed")  # failed: id (detail: the unit's finding)
+    UNIT_UNKNOWN = N_("role-stack.unit-unknown")  # unknown: id (detail: the unit's finding)
     ALL_VERIFY = N_("role-stack.all-verify")  # passed: n
     SOME_SUPPLIED = N_("role-stack.some-supplied")  # unknown (info): n, missing
 
