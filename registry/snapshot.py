@@ -135,7 +135,7 @@ class SignatureChecker:
         result = verify(credential, resolver=self._resolver, store=self._store,
                         suites=ALL_SUITES)
         failed = [c for c in result.checks if c.outcome != "passed"]
-        return f"{failed[0].id}: {failed[0].reason}" if failed else None
+        return f"{failed[0].id}: {failed[0].technical}" if failed else None
 
 
 def derived_keys(did: str) -> dict[str, str]:

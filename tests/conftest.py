@@ -10,6 +10,9 @@ from pathlib import Path
 
 import pytest
 
+from vc.checks import Check
+from vc.findings import Finding
+
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
 
 
@@ -85,19 +88,21 @@ def leaf_paths(value, path=()):
 
 
 # the reason vc._internal.dataintegrity gives, either suite
-SIGNATURE_MISMATCH = "does not match the document"
+SIGNATURE_MISMATCH = "proof.signature-mismatch"  # vc.codes.ProofCode.SIGNATURE_MISMATCH
 
 
 def failed_checks(checks) -> dict[str, str]:
-    """The failed checks by id, with their reasons: of `vc.verify`'s result, of a verifier
-    report, or of either's JSON. A tamper test asserts WHICH check caught the change."""
+    """The failed checks by id, with what they found (the finding's code, params and detail,
+    `vc.checks.Check.technical`): of `vc.verify`'s result, of a verifier report, or of either's
+    JSON. A tamper test asserts WHICH check caught the change, and with which code."""
     failed = {}
     for c in checks:
         if isinstance(c, dict):
-            check_id, outcome, reason = c["id"], c["outcome"], c["reason"]
+            found = Check(c["id"], c["outcome"], Finding.from_json(c))
+            check_id, outcome, reason = c["id"], c["outcome"], found.technical
         else:
             check = getattr(c, "check", c)  # a verifier's ReportedCheck wraps a vc Check
-            check_id, outcome, reason = check.id, check.outcome, check.reason
+            check_id, outcome, reason = check.id, check.outcome, check.technical
         if str(outcome) == "failed":
             failed[check_id] = reason
     return failed

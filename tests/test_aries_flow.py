@@ -37,7 +37,7 @@ def connected(world: AriesWorld) -> AriesWorld:
 
 
 def _not_passed(report) -> list[tuple[str, str]]:
-    return [(c.check.id, c.check.reason) for c in report.checks
+    return [(c.check.id, c.check.technical) for c in report.checks
             if c.check.outcome.value != "passed"]
 
 

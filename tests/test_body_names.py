@@ -133,8 +133,11 @@ def test_a_genuine_credential_accredited_by_bulgaria_keeps_its_real_name(attacke
     assert issuer["name"] == REAL_EN
     assert IMPOSTOR not in json.dumps(report, ensure_ascii=False)
     trust = next(c for c in report["checks"] if c["id"] == "issuer-trust")
-    assert trust["reason"].startswith(f"{REAL_EN} is accredited by National Agency for "
-                                      "Vocational Education and Training, NAVET (DEMO) (BG)")
+    assert trust["code"] == "issuer-trust.accredited-at-level"
+    assert trust["params"]["body"] == REAL_EN
+    assert trust["params"]["anchor"] == \
+        "National Agency for Vocational Education and Training, NAVET (DEMO)"
+    assert trust["params"]["country"] == "BG"
     assert issuer["accreditation"]["anchor"] == attacked.bulgaria.did
     assert issuer["accreditation"]["nameByAnchor"] is None  # Bulgaria worded no name
     assert attacked.verify(DatabaseTrustSource(attacked.registry), "bg")["summary"][

@@ -57,7 +57,8 @@ def checks_by_id(output: str) -> dict[str, dict]:
     report = json.loads(output)
     assert set(report) == {"verified", "checks"}
     for check in report["checks"]:
-        assert set(check) == {"id", "outcome", "reason"}
+        assert {"id", "outcome", "code", "params", "reason"} <= set(check) <= {
+            "id", "outcome", "code", "params", "detail", "reason"}
         assert check["outcome"] in {"passed", "failed", "unknown"}
     return {check["id"]: check for check in report["checks"]}
 

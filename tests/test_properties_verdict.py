@@ -17,6 +17,7 @@ from test_verifier_support import (
 )
 
 from vc.checks import Check, Outcome
+from vc.findings import Finding
 from verifier.checks.base import Category, ReportedCheck
 from verifier.service import Verifier
 from verifier.verdict import Verdict, decide, worst
@@ -40,7 +41,7 @@ ANY_OUTCOME = st.sampled_from(Outcome)
 
 @st.composite
 def reported_checks(draw, outcome: st.SearchStrategy[Outcome] = ANY_OUTCOME) -> ReportedCheck:
-    check = Check(draw(st.sampled_from(IDS)), draw(outcome), "reason",
+    check = Check(draw(st.sampled_from(IDS)), draw(outcome), Finding("legacy.unknown"),
                   signature=draw(st.booleans()))
     return ReportedCheck(check, draw(st.sampled_from(Category)), unknown_matters=draw(
         st.booleans()))

@@ -102,4 +102,4 @@ def test_a_signed_credential_that_breaks_section_5_3_is_malformed(breach):
     assert report.verdict is Verdict.FORGED_OR_MALFORMED
     structure = next(c for c in report.checks if c.id == "structure")
     assert structure.outcome.value == "failed"
-    assert "relatedResource[" in structure.check.reason
+    assert "relatedResource[" in structure.check.technical

@@ -65,7 +65,7 @@ def test_a_unit_credential_the_issuer_did_not_sign_does_not_forge_the_role(kind)
     assert report.verdict is Verdict.NOT_VALID_NOW  # the unit evidence is not confirmed
     stack = role_stack(report)
     assert str(stack.outcome) == "failed" and stack.category is Category.TRUST
-    assert "urn:uuid:5c0e7d2a-1f3b-4a6c-8e9d-000000000002" in stack.check.reason
+    assert "urn:uuid:5c0e7d2a-1f3b-4a6c-8e9d-000000000002" in stack.check.technical
     # the role itself is judged on its own signature: authentic, the issuer's own key
     found = {c.id: str(c.outcome) for c in report.checks}
     assert found["proof"] == found["key-binding"] == "passed"
@@ -84,8 +84,8 @@ def test_a_tampered_unit_credential_is_named_but_does_not_forge_the_role():
     assert report.verdict is Verdict.NOT_VALID_NOW, report.to_json()
     stack = role_stack(report)
     assert str(stack.outcome) == "failed" and stack.category is Category.TRUST
-    assert "urn:uuid:5c0e7d2a-1f3b-4a6c-8e9d-000000000003" in stack.check.reason
-    assert "digest differs" in stack.check.reason
+    assert "urn:uuid:5c0e7d2a-1f3b-4a6c-8e9d-000000000003" in stack.check.technical
+    assert stack.check.finding.code == "role-stack.digest-differs"
 
 
 def test_genuine_unit_credentials_confirm_the_role():

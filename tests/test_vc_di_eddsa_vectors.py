@@ -97,7 +97,7 @@ MIN_VALUES = {"DataInt": 16, "JCS": 18, "EdSig": 16}
 # what the proof check says when an option of the proof itself changed
 PROOF_OPTION_REASONS = {"type": "unsupported proof type", "cryptosuite": "unsupported cryptosuite",
                         "created": "created is not a date-time", "verificationMethod":
-                        "is not usable", "proofPurpose": "proofPurpose is 'assertionMetho",
+                        "proof.key-unusable", "proofPurpose": "proofPurpose is 'assertionMetho",
                         "@context": "the proof's @context does not match the document's"}
 
 

@@ -75,7 +75,10 @@ def test_verify_a_credential_over_the_api(app, issuer):
     assert body["verified"] is True and body["verdict"] == "valid"
     assert {c["id"] for c in body["checks"]} >= {"proof", "key-binding", "status.revocation",
                                                   "issuer-trust", "recognition"}
-    assert all(set(c) == {"id", "outcome", "reason", "category"} for c in body["checks"])
+    # issue 23: each check's code and params for machines, its English reason for people
+    assert all({"id", "outcome", "code", "params", "reason", "category"} <= set(c) <= {
+        "id", "outcome", "code", "params", "detail", "reason", "category"}
+        for c in body["checks"])
     assert body["summary"]["recognition"]["country"] == "BG"
 
 
@@ -107,6 +110,12 @@ def test_options_checks_decide_what_verified_means_but_authenticity_always_count
         "verifiableCredential": forged, "options": {"checks": ["credentialStatus"]}})
     assert status == 400 and body["verdict"] == "forged-or-malformed"
     assert body["type"] == "https://www.w3.org/TR/vc-data-model#CRYPTOGRAPHIC_SECURITY_ERROR"
+    # VC DM 2.0 §7.1: the type's integer code; beside it, the finding that decided (issue 23)
+    assert body["code"] == -65
+    assert body["finding"]["check"] == "proof"
+    assert body["finding"]["code"] == "proof.signature-mismatch"
+    assert body["finding"]["params"]["suite"] == "eddsa-rdfc-2022"
+    assert body["detail"].startswith("proof: The eddsa-rdfc-2022 signature by ")
     assert body["checksApplied"] == ["proof", "credentialStatus"]
     status, body, _ = post(client, "/credentials/verify", {
         "verifiableCredential": revoked, "options": {"checks": ["everything-is-fine"]}})
@@ -139,6 +148,28 @@ def test_bad_input_is_a_problem_details_response_never_a_500(app, body, status, 
     assert code == status
     assert mimetype == "application/problem+json"
     assert problem["status"] == status and detail in problem["detail"]
+
+
+@pytest.mark.parametrize(("body", "kind", "vcdm_code", "finding"), [
+    (b'{"verifiableCredential": ', "PARSING_ERROR", -64, "input.malformed"),
+    (b"\xff\xfe", "PARSING_ERROR", -64, "input.malformed"),
+    (b'{"x": "' + b"a" * (MAX_BODY_BYTES + 10) + b'"}', "RANGE_ERROR", -67, "input.too-large"),
+    (b'{"verifiableCredential": {}, "options": []}', "MALFORMED_VALUE_ERROR", -66, None),
+])
+def test_unusable_input_has_the_vc_data_model_problem_type_and_its_finding(
+        app, body, kind, vcdm_code, finding):
+    _, problem, _ = post(app.test_client(), "/credentials/verify", body)
+    assert problem["type"] == "https://www.w3.org/TR/vc-data-model#" + kind
+    assert problem["code"] == vcdm_code
+    assert (problem.get("finding") or {}).get("code") == finding
+
+
+def test_a_presentation_that_is_not_verified_names_its_finding(app):
+    status, body, _ = post(app.test_client(), "/presentations/verify", {
+        "verifiablePresentation": {"@context": ["https://www.w3.org/ns/credentials/v2"],
+                                   "type": ["VerifiablePresentation"]}})
+    assert status == 400 and body["type"].startswith("https://www.w3.org/TR/vc-data-model#")
+    assert "finding" in body and isinstance(body["finding"]["code"], str)
 
 
 def test_undefined_terms_and_unknown_contexts_are_reported_as_failed_checks(app, issuer):

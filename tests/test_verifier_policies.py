@@ -44,7 +44,7 @@ def test_the_presenter_may_differ_policy_reports_without_failing():
     report = verify_presentation(VERIFIER, vp, challenge=CHALLENGE, domain=DOMAIN,
                                  holder_binding=PresenterMayDiffer())
     check = next(c for c in report.checks if c.id == "holder-binding")
-    assert check.outcome is Outcome.UNKNOWN and ALICE_DID in check.check.reason
+    assert check.outcome is Outcome.UNKNOWN and ALICE_DID in check.check.technical
     assert report.verdict is Verdict.VALID
 
 
@@ -65,13 +65,15 @@ def test_a_junk_presentation_does_not_use_up_the_challenge():
     first = verify_presentation(VERIFIER, junk, challenge=challenge, domain=DOMAIN,
                                 challenges=store)
     assert first.verdict is Verdict.FORGED_OR_MALFORMED
-    assert "not used" in next(c.check.reason for c in first.checks if c.id == "challenge")
+    assert next(c.check.finding.code for c in first.checks if c.id == "challenge") == \
+        "challenge.not-used"
     second = verify_presentation(VERIFIER, good, challenge=challenge, domain=DOMAIN,
                                  challenges=store)
     assert second.verdict is Verdict.VALID, second.to_json()
     replay = verify_presentation(VERIFIER, good, challenge=challenge, domain=DOMAIN,
                                  challenges=store)
-    assert "already used" in next(c.check.reason for c in replay.checks if c.id == "challenge")
+    assert next(c.check.finding.code for c in replay.checks if c.id == "challenge") == \
+        "challenge.replayed"
 
 
 def _signed_at(created: str, expires: str | None = None) -> dict:
@@ -85,7 +87,7 @@ def test_a_proof_created_in_the_future_beyond_the_skew_fails():
     future = (NOW + timedelta(hours=2)).strftime("%Y-%m-%dT%H:%M:%SZ")
     report = VERIFIER.verify_credential(_signed_at(future))
     proof = next(c for c in report.checks if c.id == "proof")
-    assert proof.outcome is Outcome.FAILED and "future" in proof.check.reason
+    assert proof.outcome is Outcome.FAILED and "future" in proof.check.technical
     near = (NOW + timedelta(minutes=2)).strftime("%Y-%m-%dT%H:%M:%SZ")
     assert VERIFIER.verify_credential(_signed_at(near)).verdict is Verdict.VALID
 
@@ -95,7 +97,7 @@ def test_proof_expiry_is_an_instant_on_the_verifier_s_clock():
     report = VERIFIER.verify_credential(
         _signed_at("2026-06-01T00:00:00Z", expires="2027-03-01T13:00:00+02:00"))
     proof = next(c for c in report.checks if c.id == "proof")
-    assert proof.outcome is Outcome.FAILED and "expired" in proof.check.reason
+    assert proof.outcome is Outcome.FAILED and "expired" in proof.check.technical
     # the verifier's clock, not the wall clock: a proof expiring in 2027 is fine at NOW
     fine = VERIFIER.verify_credential(
         _signed_at("2026-06-01T00:00:00Z", expires="2027-06-01T00:00:00Z"))

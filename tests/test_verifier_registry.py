@@ -68,7 +68,7 @@ def test_the_registry_database_accredits_and_names_the_issuer(demo_registry):
     world.set(stranger.list_url("suspension"), status_list(stranger, "suspension"))
     report = verifier.verify_credential(stranger.sign(role_credential(stranger)))
     assert report.verdict is Verdict.NOT_VALID_NOW
-    assert "not in the registry" in json.dumps(report.to_json())
+    assert "issuer-trust.not-registered" in json.dumps(report.to_json())
 
 
 def _trust_list_file(registry: Registry, operator: Authority, path: Path) -> Path:

@@ -130,20 +130,14 @@ def test_an_sd_jwt_vc_file_is_read_as_one():
 
 
 @pytest.mark.parametrize(("data", "lang", "msgid"), [
-    (b"hello, this is not a credential", "en",
-     ("This is neither a credential file, an s4c QR code text (S4C1:) nor an s4c share link "
-     "(.../v/...).")),
-    (b"\x00\x01\x02\xfe\xff binary", "de",
-     ("This file is not a credential file, an SD-JWT VC, a PDF certificate or a photo of a QR "
-     "code.")),
-    (b"%PDF-1.7\n% not really a PDF", "el", "This PDF file could not be read."),
-    (pdf_of_png(qr_png("just some text")[0]), "en",
-     "This PDF holds no credential and no s4c QR code."),
-    (b'{"order": 42, "items": ["chairs"]}', "de",
-     "This JSON file is not a credential: it has none of the parts every credential has."),
-    (b"GIF89a\x01\x00\x01\x00", "es",
-     "This picture is in %(kind)s: upload a PNG or JPEG photo of the QR code instead."),
-    (b"\x89PNG\r\n\x1a\nbroken", "en", "The file is not a readable PNG or JPEG image."),
+    # the finding codes of what could not be read (vc.codes.InputCode), said by the catalogue
+    (b"hello, this is not a credential", "en", "input.unrecognised"),
+    (b"\x00\x01\x02\xfe\xff binary", "de", "input.unknown-file"),
+    (b"%PDF-1.7\n% not really a PDF", "el", "input.pdf-unreadable"),
+    (pdf_of_png(qr_png("just some text")[0]), "en", "input.pdf-empty"),
+    (b'{"order": 42, "items": ["chairs"]}', "de", "input.not-a-credential"),
+    (b"GIF89a\x01\x00\x01\x00", "es", "input.image-format"),
+    (b"\x89PNG\r\n\x1a\nbroken", "en", "input.not-an-image"),
 ])
 def test_what_cannot_be_read_is_neutral_and_said_in_words(app, data, lang, msgid):
     response = upload(app, data, "upload.bin", lang)
@@ -180,5 +174,4 @@ def test_a_body_beyond_the_bound_is_refused_in_words_too(app):
     html = response.get_data(as_text=True)
     assert response.status_code == 413
     assert state_of(html) == "unreadable"
-    assert read_catalogues()["de"].gettext("The file is too large (more than %(n)s MiB).") \
-        % {"n": 10} in html
+    assert read_catalogues()["de"].gettext("input.file-too-large") % {"n": 10} in html

@@ -40,6 +40,7 @@ from verifier.service import Verifier
 from verifier.verdict import Verdict
 from web.app import create_app
 from web.datadir import prepare_data_dir
+from web.finding_words import reason_english
 from web.services import replace_services
 from web.settings import Settings
 
@@ -53,7 +54,8 @@ def outcomes(report) -> dict[str, str]:
 
 
 def reason(report, check_id: str) -> str:
-    return next(c.check.reason for c in report.checks if c.id == check_id)
+    """The check's English, as the CLI and the API say it (the catalogue, then the detail)."""
+    return next(reason_english(c.check.finding) for c in report.checks if c.id == check_id)
 
 
 @pytest.fixture
@@ -153,7 +155,7 @@ def test_a_w3c_vector_signed_by_keys_its_https_issuer_does_not_show_is_not_forge
     assert all(v == "passed" for k, v in found.items() if k.startswith("proof")), found
     assert found["key-binding"] == "failed"
     assert reason(report, "key-binding").startswith(
-        "signed, but not by a key the issuer https://vc.example/issuers/5678 controls: ")
+        "Signed, but not by a key the issuer https://vc.example/issuers/5678 controls. (")
     assert report.headline.state is State.ISSUER_NOT_CONFIRMED
     # the registry is not asked about a body that did not sign it
     assert "issuer-trust" not in found and report.summary["issuer"]["name"] is None
@@ -243,7 +245,8 @@ def test_over_http_a_vector_signed_by_a_key_the_issuer_does_not_control(app, vec
     assert body["type"] == "https://w3id.org/skills4cities/problems/issuer-not-confirmed"
     assert body["title"] == "Signed, but not by a key the issuer controls"
     assert body["headline"]["state"] == "issuer-not-confirmed"
-    assert body["detail"].startswith("key-binding: signed, but not by a key the issuer")
+    assert body["detail"].startswith("key-binding: Signed, but not by a key the issuer")
+    assert body["finding"]["code"] == "key-binding.not-issuer-key"
     # VC-API "proof" asks whether the proofs verify: they do
     status, body = post(client, "/credentials/verify", {"verifiableCredential": signed,
                                                          "options": {"checks": ["proof"]}})

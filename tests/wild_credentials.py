@@ -51,7 +51,7 @@ texts = st.text(st.characters(codec="utf-8", exclude_categories=("Cs", "Cc")), m
 
 
 def reasons(report) -> str:
-    return " | ".join(c.check.reason for c in report.checks if str(c.outcome) != "passed")
+    return " | ".join(c.check.technical for c in report.checks if str(c.outcome) != "passed")
 
 
 def endorsement(subject: dict, n: int = 1, issuer_name: str = "Horse Accreditor") -> dict:

@@ -5,7 +5,7 @@ The public surface (everything else lives in `vc._internal` and may change witho
 
 - `vc.api`: `sign`, `issue` (VC Data Model 2.0 validation, then `sign`) and `verify`
   (safe-mode term check and every proof, returning a `VerificationResult`: a list of
-  `Check`s, each passed/failed/unknown with a reason), `resolve`, `load_document`. Nothing
+  `Check`s, each passed/failed/unknown with a finding), `resolve`, `load_document`. Nothing
   is defaulted that could reach the network or accept more than the caller chose: `verify`
   takes the DID resolver, the context store and the accepted cryptosuites; `sign` and
   `issue` take the context store.

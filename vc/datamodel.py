@@ -14,6 +14,7 @@ import re
 from fractions import Fraction
 from typing import Any
 
+from vc.codes import ErrorCode
 from vc.errors import MalformedInputError
 from vc.instants import date_time_seconds, instant_seconds
 
@@ -31,6 +32,8 @@ _LANGUAGE_VALUE_KEYS = frozenset({"@value", "@language", "@direction"})
 
 class DataModelError(MalformedInputError):
     """A credential or presentation breaks the VC Data Model; `problems` lists every breach."""
+
+    code = ErrorCode.DATA_MODEL
 
     def __init__(self, problems: list[str], version: str = "2.0") -> None:
         self.problems = list(problems)

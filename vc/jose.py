@@ -26,6 +26,7 @@ from joserfc import jwk, jws
 from joserfc.errors import JoseError
 from joserfc.jws import JWSRegistry
 
+from vc.codes import ErrorCode
 from vc.errors import MalformedInputError, VCError
 from vc.json_input import loads_bounded
 
@@ -41,9 +42,13 @@ _REGISTRIES: dict[tuple[str, ...], JWSRegistry] = {}
 class JwsError(VCError):
     """A JWS is malformed, uses an algorithm we refuse, or does not verify."""
 
+    code = ErrorCode.JWS
+
 
 class JwsSignatureError(JwsError):
     """The signature does not verify with the key the rules name."""
+
+    code = ErrorCode.JWS_SIGNATURE
 
 
 def b64url_encode(data: bytes) -> str:

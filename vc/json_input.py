@@ -12,6 +12,7 @@ import math
 import re
 from typing import Any
 
+from vc.codes import ErrorCode
 from vc.errors import MalformedInputError
 from vc.jcs import MAX_DEPTH, MAX_SAFE_INTEGER, format_number
 
@@ -45,6 +46,8 @@ def json_depth(value: object, stop_after: int = MAX_DEPTH) -> int:
 
 class TooLargeError(MalformedInputError):
     """The input is larger than its bound (an HTTP server answers 413)."""
+
+    code = ErrorCode.TOO_LARGE
 
 
 def loads_bounded(raw: bytes, what: str, *, max_bytes: int,

@@ -14,6 +14,7 @@ import zlib
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
+from vc.codes import ErrorCode, InputCode
 from vc.errors import MalformedInputError
 from vc.jcs import canonicalize_parsed
 from vc.json_input import loads_strict
@@ -31,6 +32,8 @@ MAX_IMAGE_PIXELS = 40_000_000  # a 12-megapixel phone photo fits; a decompressio
 
 class QRPayloadError(MalformedInputError):
     """A QR text or image that is not a usable payload; the message says why."""
+
+    code = ErrorCode.QR_PAYLOAD
 
 
 # --- Base45, RFC 9285 ------------------------------------------------------------------
@@ -126,10 +129,12 @@ class PayloadCodec:
             raise QRPayloadError("a QR payload is text")
         text = text.strip()
         if len(text) > MAX_PAYLOAD_CHARS:
-            raise QRPayloadError(f"the QR text is longer than {MAX_PAYLOAD_CHARS} characters")
+            raise QRPayloadError(f"the QR text is longer than {MAX_PAYLOAD_CHARS} characters",
+                                 code=InputCode.TOO_LONG, n=MAX_PAYLOAD_CHARS)
         if not text.startswith(self.prefix):
             shown = text[:12] + ("..." if len(text) > 12 else "")
-            raise QRPayloadError(f"the QR text {shown!r} does not start with {self.prefix!r}")
+            raise QRPayloadError(f"the QR text {shown!r} does not start with {self.prefix!r}",
+                                 code=InputCode.NOT_S4C_QR)
         raw = decompress_bounded(base45_decode(text[len(self.prefix):]), self.zdict,
                                  self.max_output)
         try:
@@ -137,7 +142,8 @@ class PayloadCodec:
         except MalformedInputError as e:
             raise QRPayloadError(f"the payload is not a JSON document: {e}") from None
         if not isinstance(document, dict):
-            raise QRPayloadError("the payload must hold a JSON object")
+            raise QRPayloadError("the payload must hold a JSON object",
+                                 code=InputCode.NOT_AN_OBJECT)
         return document
 
 
@@ -180,18 +186,22 @@ def read_qr_codes(image: bytes, max_bytes: int = MAX_IMAGE_BYTES) -> list[str]:
     from PIL import Image, UnidentifiedImageError
 
     if len(image) > max_bytes:
-        raise QRPayloadError(f"the image is larger than {max_bytes // (1024 * 1024)} MiB")
+        raise QRPayloadError(f"the image is larger than {max_bytes // (1024 * 1024)} MiB",
+                             code=InputCode.FILE_TOO_LARGE, n=max_bytes // (1024 * 1024))
     try:
         with Image.open(io.BytesIO(image)) as picture:
             if picture.format not in ("PNG", "JPEG"):
-                raise QRPayloadError(f"the image is {picture.format}, not PNG or JPEG")
+                raise QRPayloadError(f"the image is {picture.format}, not PNG or JPEG",
+                                     code=InputCode.IMAGE_FORMAT, kind=str(picture.format))
             if picture.width * picture.height > MAX_IMAGE_PIXELS:
-                raise QRPayloadError("the image has too many pixels")
+                raise QRPayloadError("the image has too many pixels", code=InputCode.NOT_AN_IMAGE)
             picture.load()
             gray = picture.convert("L")
     except UnidentifiedImageError:  # its message is the stream's repr: nothing to say
-        raise QRPayloadError("the file is not a readable PNG or JPEG image") from None
+        raise QRPayloadError("the file is not a readable PNG or JPEG image",
+                             code=InputCode.NOT_AN_IMAGE) from None
     except (OSError, Image.DecompressionBombError) as e:
-        raise QRPayloadError(f"the file is not a readable PNG or JPEG image: {e}") from None
+        raise QRPayloadError(f"the file is not a readable PNG or JPEG image: {e}",
+                             code=InputCode.NOT_AN_IMAGE) from None
     results = zxingcpp.read_barcodes(gray, formats=zxingcpp.BarcodeFormats(zxingcpp.BarcodeFormat.QRCode))
     return [r.text for r in results if r.valid and r.text]

@@ -17,6 +17,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
+from vc.codes import ErrorCode
 from vc.errors import VCError
 
 SD_VALUES = ("always", "allowed", "never")
@@ -27,6 +28,8 @@ _ALGORITHMS = {"sha256": hashlib.sha256, "sha384": hashlib.sha384, "sha512": has
 class TypeMetadataError(VCError):
     """A Type Metadata document is malformed, fails its integrity, or the credential breaks
     its claim rules."""
+
+    code = ErrorCode.SD_JWT_TYPE_METADATA
 
 
 @dataclass(frozen=True)

@@ -26,6 +26,7 @@ from dataclasses import dataclass
 from enum import IntEnum
 from typing import Any
 
+from vc.codes import ErrorCode
 from vc.errors import VCError
 from vc.jose import CompactJws, JwsError, JwsSigner, PublicKey
 
@@ -39,6 +40,8 @@ MAX_LST_CHARS = 1_400_000
 
 class TokenStatusListError(VCError):
     """A status list, Status List Token or status reference is malformed or does not verify."""
+
+    code = ErrorCode.TOKEN_STATUS_LIST
 
 
 class TokenStatus(IntEnum):

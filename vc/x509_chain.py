@@ -30,6 +30,7 @@ from cryptography.x509.verification import (
 )
 from joserfc import jwk
 
+from vc.codes import ErrorCode
 from vc.errors import VCError
 
 MAX_CHAIN = 5
@@ -38,6 +39,8 @@ MAX_CERT_BYTES = 16_384
 
 class CertificateChainError(VCError):
     """An x5c chain is malformed, or does not lead to a trust anchor, or its leaf is unfit."""
+
+    code = ErrorCode.CERTIFICATE_CHAIN
 
 
 @dataclass(frozen=True)

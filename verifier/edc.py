@@ -40,8 +40,8 @@ def _utc_now() -> datetime:
 
 def _reported(check_id: str, outcome: Outcome, category: Category, found: Finding, *,
               signature: bool = False, matters: bool = True) -> ReportedCheck:
-    # the reason is the code: words come from the catalogue (web.finding_words)
-    return ReportedCheck(Check(check_id, outcome, found.code, signature), category, matters,
+    # words come from the catalogue by the finding's code (web.finding_words)
+    return ReportedCheck(Check(check_id, outcome, found, signature), category, matters,
                          detail=found)
 
 
@@ -85,7 +85,7 @@ class EdcReport:
             return "issuer-not-confirmed"
         validity = next((c for c in self.checks if c.id == "edc.validity"), None)
         if validity is not None and validity.outcome is Outcome.FAILED:
-            return "expired" if validity.check.reason == EdcCode.EXPIRED else "not-yet-valid"
+            return "expired" if validity.check.finding.code == EdcCode.EXPIRED else "not-yet-valid"
         return "not-valid-now"
 
     def headline(self) -> dict[str, Any]:

@@ -91,8 +91,10 @@ def read_facts(credential: dict[str, Any]) -> CredentialFacts:
         valid_until=_validity(credential, "validUntil", problems),
         status_entries=_status_entries(credential, problems),
         related=_objects(credential, "relatedResource", ("id",), problems),
-        schema_ids=tuple(sorted(s["id"] for s in _objects(credential, "credentialSchema",
-                                                          ("id",), problems))),
+        # the id as _objects read it: a one-element array is that one value (JSON-LD), never
+        # the array itself (a list is no schema id, and not hashable)
+        schema_ids=tuple(sorted(str(_one(s, "id", [])) for s in _objects(
+            credential, "credentialSchema", ("id",), problems))),
         proofs=tuple(p for p in as_list(credential.get("proof")) if isinstance(p, dict)),
         problems=tuple(problems),
         holder_name=holder_name,

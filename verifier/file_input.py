@@ -9,6 +9,7 @@ the file is. Every refusal is a QRPayloadError whose sentence the page says in i
 """
 from dataclasses import replace
 
+from vc.codes import InputCode
 from vc.qr import MAX_IMAGE_BYTES, QRPayloadError
 from verifier.pdf_input import texts_in_pdf
 from verifier.qr_payload import ScannedInput, parse_image, parse_text
@@ -24,24 +25,27 @@ OTHER_IMAGES = {b"GIF8": "GIF", b"RIFF": "WebP", b"II*\x00": "TIFF", b"MM\x00*":
 def parse_file(data: bytes) -> ScannedInput:
     """The credential (or link) in an uploaded file; QRPayloadError says why there is none."""
     if not data:
-        raise QRPayloadError("the input is empty")
+        raise QRPayloadError("the input is empty", code=InputCode.EMPTY)
     if len(data) > MAX_FILE_BYTES:
-        raise QRPayloadError(f"the file is larger than {MAX_FILE_BYTES // (1024 * 1024)} MiB")
+        raise QRPayloadError(f"the file is larger than {MAX_FILE_BYTES // (1024 * 1024)} MiB",
+                             code=InputCode.FILE_TOO_LARGE, n=MAX_FILE_BYTES // (1024 * 1024))
     if data.startswith((PNG_MAGIC, JPEG_MAGIC)):
         return parse_image(data)
     # ISO 32000-2 §7.5.2: the header may follow a little junk; readers look in the first KiB
     if PDF_MAGIC in data[:1024]:
         return _parse_pdf(data)
     if data[4:12] in (b"ftypheic", b"ftypheix", b"ftypmif1", b"ftypavif"):
-        raise QRPayloadError("the file is an image in HEIC or AVIF, not PNG or JPEG")
+        raise QRPayloadError("the file is an image in HEIC or AVIF, not PNG or JPEG",
+                             code=InputCode.IMAGE_FORMAT, kind="HEIC or AVIF")
     for magic, kind in OTHER_IMAGES.items():
         if data.startswith(magic):
-            raise QRPayloadError(f"the file is an image in {kind}, not PNG or JPEG")
+            raise QRPayloadError(f"the file is an image in {kind}, not PNG or JPEG",
+                                 code=InputCode.IMAGE_FORMAT, kind=kind)
     try:
         text = data.decode("utf-8-sig")  # a BOM is what Windows editors write first
     except UnicodeDecodeError:
         raise QRPayloadError("the file is not a credential, an SD-JWT VC, a PDF certificate "
-                             "or a photo of a QR code") from None
+                             "or a photo of a QR code", code=InputCode.UNKNOWN_FILE) from None
     return parse_text(text)
 
 
@@ -64,4 +68,5 @@ def _parse_pdf(data: bytes) -> ScannedInput:
         return replace(scanned, sealed_pdf=data)
     if edc is not None:
         return edc
-    raise QRPayloadError("the PDF holds no credential and no s4c QR code")
+    raise QRPayloadError("the PDF holds no credential and no s4c QR code",
+                         code=InputCode.PDF_EMPTY)

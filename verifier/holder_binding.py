@@ -9,8 +9,10 @@ from credentials in compact form (`vc._internal.jsonld_walk`): `@id` cannot stan
 from dataclasses import dataclass
 from typing import Any, Protocol
 
+from vc.findings import finding
 from vc.json_input import as_list
 from verifier.checks.base import Category, ReportedCheck, failed, passed, unknown
+from verifier.codes import PresentationCode
 
 A = Category.AUTHENTICITY
 
@@ -38,10 +40,11 @@ class SubjectMustPresent:
     def run(self, presenter: str | None, credentials: list[Any]) -> list[ReportedCheck]:
         others = _mismatches(presenter, credentials)
         if others:
-            return [failed("holder-binding", A, f"a credential is about {others[0]}, but "
-                                                f"{presenter} presented it")]
-        return [passed("holder-binding", A, f"presented by {presenter}, the subject of every "
-                                            "credential that names its subject by a DID")]
+            return [failed("holder-binding", A, finding(PresentationCode.NOT_SUBJECT,
+                                                        presenter=str(presenter),
+                                                        subject=others[0]))]
+        return [passed("holder-binding", A, finding(PresentationCode.SUBJECT_PRESENTED,
+                                                    presenter=str(presenter)))]
 
 
 @dataclass(frozen=True)
@@ -52,6 +55,8 @@ class PresenterMayDiffer:
         others = _mismatches(presenter, credentials)
         if others:
             return [unknown("holder-binding", Category.INFO,
-                            f"presented by {presenter}, who is not the subject {others[0]} "
-                            "of a credential it holds", matters=False)]
-        return [passed("holder-binding", Category.INFO, f"presented by {presenter}")]
+                            finding(PresentationCode.PRESENTER_NOT_SUBJECT,
+                                    presenter=str(presenter), subject=others[0]),
+                            matters=False)]
+        return [passed("holder-binding", Category.INFO,
+                       finding(PresentationCode.PRESENTER, presenter=str(presenter)))]

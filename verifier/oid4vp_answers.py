@@ -151,7 +151,7 @@ def not_valid_because(answer: Answer) -> str | None:
         return None
     check = _first_failure(report.checks) or next(
         (c for c in report.checks if c.outcome is Outcome.UNKNOWN and c.unknown_matters), None)
-    said = f": {check.id}: {check.check.reason}" if check is not None else ""
+    said = f": {check.id}: {check.check.technical}" if check is not None else ""
     return f"the credential in the answer is not valid ({report.headline.state}){said}"
 
 
@@ -191,7 +191,7 @@ def _ldp_answer(query_id: str, query: Mapping[str, Any], presented: object,
     failure = _first_failure(report.checks)
     if failure is not None:
         raise RefusedAnswer(f"the presentation is not valid for this request: "
-                            f"{failure.id}: {failure.check.reason}")
+                            f"{failure.id}: {failure.check.technical}")
     credentials = [c for c in as_list(presented.get("verifiableCredential"))]
     for credential, credential_report in zip(credentials, report.credentials, strict=False):
         if isinstance(credential, dict) and types_match(expanded_types(credential), query):

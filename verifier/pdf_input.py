@@ -12,6 +12,7 @@ import io
 import logging
 from typing import Any
 
+from vc.codes import InputCode
 from vc.qr import MAX_IMAGE_PIXELS, QRPayloadError, read_qr_codes
 
 MAX_PAGES = 4  # a certificate is one page; a longer document is not a certificate
@@ -29,7 +30,7 @@ def texts_in_pdf(data: bytes) -> list[str]:
     try:
         reader = PdfReader(io.BytesIO(data), strict=False)
         if reader.is_encrypted:
-            raise QRPayloadError("the PDF is encrypted")
+            raise QRPayloadError("the PDF is encrypted", code=InputCode.PDF_UNREADABLE)
         texts = _attachments(reader)
         for page in list(reader.pages)[:MAX_PAGES]:
             for picture in _pictures(page.get("/Resources"), MAX_FORM_DEPTH)[:MAX_PICTURES]:
@@ -38,7 +39,8 @@ def texts_in_pdf(data: bytes) -> list[str]:
         raise
     except Exception:  # noqa: BLE001 - any failure of the parser on a stranger's file is a refusal
         _log.info("an uploaded PDF could not be read", exc_info=True)
-        raise QRPayloadError("the PDF file could not be read") from None
+        raise QRPayloadError("the PDF file could not be read",
+                             code=InputCode.PDF_UNREADABLE) from None
     return texts
 
 

@@ -93,7 +93,7 @@ def _reported(outcome: Outcome, found: Finding) -> ReportedCheck:
     # only a failure counts against the credential: the seal wraps the PDF, the credential
     # carries its own proof (ARCHITECTURE.md: the verdict rests on signed data)
     category = Category.AUTHENTICITY if outcome is Outcome.FAILED else Category.INFO
-    return ReportedCheck(Check(CHECK_ID, outcome, found.code), category, unknown_matters=False,
+    return ReportedCheck(Check(CHECK_ID, outcome, found), category, unknown_matters=False,
                          detail=found)
 
 

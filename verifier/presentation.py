@@ -7,12 +7,15 @@ from typing import Any
 
 from vc import api
 from vc.api import VerificationMethodResolver
+from vc.codes import DocumentCode
 from vc.cryptosuites import ALL_SUITES
 from vc.datamodel import DataModelError, validate_presentation
+from vc.findings import finding
 from vc.json_input import as_list
 from verifier.challenges import ChallengeResult, ChallengeStore
 from verifier.checks.base import Category, ReportedCheck, failed, passed
 from verifier.checks.proof import UnreachableAwareResolver, as_reported
+from verifier.codes import PresentationCode, StructureCode
 from verifier.holder_binding import HolderBinding, SubjectMustPresent
 from verifier.service import VerificationReport, Verifier
 from verifier.verdict import Verdict, decide, worst
@@ -20,10 +23,10 @@ from verifier.verdict import Verdict, decide, worst
 MAX_CREDENTIALS = 32
 DEFAULT_HOLDER_BINDING: HolderBinding = SubjectMustPresent()
 A = Category.AUTHENTICITY
-CHALLENGE_REASONS = {
-    ChallengeResult.USED: "the challenge was already used: this presentation is a replay",
-    ChallengeResult.EXPIRED: "the challenge has expired; ask for a new one",
-    ChallengeResult.UNKNOWN: "the challenge was not issued by this verifier",
+CHALLENGE_CODES = {
+    ChallengeResult.USED: PresentationCode.CHALLENGE_REPLAYED,
+    ChallengeResult.EXPIRED: PresentationCode.CHALLENGE_EXPIRED,
+    ChallengeResult.UNKNOWN: PresentationCode.CHALLENGE_UNKNOWN,
 }
 
 
@@ -52,25 +55,25 @@ def _challenge_checks(proof: dict[str, Any], challenge: str | None, domain: str 
     out = []
     given = proof.get("challenge")
     if challenge is None:
-        out.append(failed("challenge", A, "no challenge was expected: ask the verifier for "
-                                          "one (POST /presentations/challenges)"))
+        out.append(failed("challenge", A, finding(PresentationCode.NO_CHALLENGE_EXPECTED)))
     elif given != challenge:
-        out.append(failed("challenge", A, "the presentation was signed for another challenge"))
+        out.append(failed("challenge", A, finding(PresentationCode.OTHER_CHALLENGE)))
     elif not proof_verified:
         # only a presentation whose proof verifies may use up a challenge: junk cannot
-        out.append(failed("challenge", A, "the challenge was not used: the presentation's "
-                                          "proof does not verify"))
+        out.append(failed("challenge", A, finding(PresentationCode.CHALLENGE_NOT_USED)))
     elif store is not None and (result := store.consume(challenge)) is not \
             ChallengeResult.ACCEPTED:
-        out.append(failed("challenge", A, CHALLENGE_REASONS[result]))
+        out.append(failed("challenge", A, finding(CHALLENGE_CODES[result])))
     else:
-        out.append(passed("challenge", A, "signed for this request's challenge, used once"))
+        out.append(passed("challenge", A, finding(PresentationCode.CHALLENGE_ACCEPTED)))
     if domain is not None:
         domains = as_list(proof.get("domain"))
         if domain in domains:
-            out.append(passed("domain", A, f"signed for this verifier ({domain})"))
+            out.append(passed("domain", A, finding(PresentationCode.DOMAIN_MATCHES,
+                                                   domain=domain)))
         else:
-            out.append(failed("domain", A, f"signed for another verifier, not {domain}"))
+            out.append(failed("domain", A, finding(PresentationCode.OTHER_DOMAIN,
+                                                   domain=domain)))
     return out
 
 
@@ -81,8 +84,9 @@ def _holder_checks(presentation: dict[str, Any], proof: dict[str, Any],
     holder = presentation.get("holder")
     holder = holder.get("id") if isinstance(holder, dict) else holder
     if holder is not None and holder != signer:
-        return [failed("holder", A, f"signed by {signer}, not by the holder {holder}")]
-    return [passed("holder", A, f"presented by {signer}"),
+        return [failed("holder", A, finding(PresentationCode.NOT_HOLDER, signer=str(signer),
+                                            holder=str(holder)[:200]))]
+    return [passed("holder", A, finding(PresentationCode.HOLDER_SIGNED, signer=str(signer))),
             *binding.run(signer, as_list(presentation.get("verifiableCredential")))]
 
 
@@ -97,14 +101,15 @@ def verify_presentation(verifier: Verifier, presentation: object, *, challenge: 
     did:jwk, `vc.did_jwk.DidJwkResolver`)."""
     if not isinstance(presentation, dict):
         return PresentationReport(Verdict.FORGED_OR_MALFORMED,
-                                  (failed("structure", A, "not a JSON object"),), ())
+                                  (failed("structure", A, finding(DocumentCode.NOT_AN_OBJECT)),),
+                                  ())
     checks: list[ReportedCheck] = []
     try:
         validate_presentation(presentation)
-        checks.append(passed("structure", A, "a W3C Verifiable Presentation 2.0"))
+        checks.append(passed("structure", A, finding(StructureCode.PRESENTATION)))
     except DataModelError as e:
-        checks.append(failed("structure", A, "the presentation is malformed: "
-                                             + "; ".join(e.problems[:5])))
+        checks.append(failed("structure", A, finding(StructureCode.PRESENTATION_MALFORMED,
+                                                     "; ".join(e.problems[:5]))))
     holder_keys = resolver if resolver is not None else verifier.resolver
     result = api.verify(presentation, resolver=UnreachableAwareResolver(holder_keys),
                         store=verifier.store, suites=ALL_SUITES, purpose="authentication",

@@ -14,6 +14,7 @@ from dataclasses import dataclass
 from typing import Any
 from urllib.parse import urlsplit
 
+from vc.codes import InputCode
 from vc.errors import MalformedInputError
 from vc.json_input import loads_strict
 from vc.qr import PayloadCodec, QRPayloadError, qr_png, read_qr_codes
@@ -119,29 +120,32 @@ def link_png(public_url: str, token: str) -> tuple[bytes, int]:
 def parse_text(text: str) -> ScannedInput:
     """A pasted or scanned text: JSON credential, `S4C1:` payload or a `/v/<token>` link."""
     if not isinstance(text, str):
-        raise QRPayloadError("expected text")
+        raise QRPayloadError("expected text", code=InputCode.EMPTY)
     text = text.strip()
     if not text:
-        raise QRPayloadError("the input is empty")
+        raise QRPayloadError("the input is empty", code=InputCode.EMPTY)
     sealed = sealed_document(text)  # an EDC is larger than any QR code's text
     if sealed is not None:
         return ScannedInput(sealed=sealed, source="edc")
     if len(text) > MAX_TEXT_CHARS:
-        raise QRPayloadError(f"the input is longer than {MAX_TEXT_CHARS} characters")
+        raise QRPayloadError(f"the input is longer than {MAX_TEXT_CHARS} characters",
+                             code=InputCode.TOO_LONG, n=MAX_TEXT_CHARS)
     if text.startswith("{"):
         try:
             document = loads_strict(text)
         except MalformedInputError as e:
-            raise QRPayloadError(f"the text is not valid JSON: {e}") from None
+            raise QRPayloadError(f"the text is not valid JSON: {e}",
+                                 code=InputCode.NOT_JSON) from None
         if not isinstance(document, dict):
-            raise QRPayloadError("the JSON must be an object (a credential)")
+            raise QRPayloadError("the JSON must be an object (a credential)",
+                                 code=InputCode.NOT_AN_OBJECT)
         if _is_presentation(document):
             return _from_presentation(document)
         if not CREDENTIAL_MARKS & document.keys():
             # VC DM 2.0 §4.2/§4.5: no credential lacks all of these; saying "forged" of a
             # settings file or an order form would accuse its sender of fraud
             raise QRPayloadError("the JSON is not a credential: it has no @context, type, "
-                                 "credentialSubject or proof")
+                                 "credentialSubject or proof", code=InputCode.NOT_A_CREDENTIAL)
         return ScannedInput(credential=document, source="json")
     if text.upper().startswith("S4C"):
         return ScannedInput(credential=S4C1.decode(text), source="self-contained")
@@ -153,7 +157,8 @@ def parse_text(text: str) -> ScannedInput:
         return ScannedInput(sd_jwt=sd_jwt, source="sd-jwt")
     shown = text[:16] + ("..." if len(text) > 16 else "")
     raise QRPayloadError(f"{shown!r} is neither a credential (JSON or SD-JWT VC), an s4c QR "
-                         "payload (S4C1:...) nor an s4c share link (.../v/<token>)")
+                         "payload (S4C1:...) nor an s4c share link (.../v/<token>)",
+                         code=InputCode.UNRECOGNISED)
 
 
 CREDENTIAL_MARKS = frozenset({"@context", "type", "credentialSubject", "proof"})
@@ -178,7 +183,8 @@ def _from_presentation(document: dict[str, Any]) -> ScannedInput:
     if not credentials:
         if enveloped:
             return ScannedInput(sd_jwt=enveloped[0], source="sd-jwt")
-        raise QRPayloadError("the presentation carries no credential")
+        raise QRPayloadError("the presentation carries no credential",
+                             code=InputCode.EMPTY_PRESENTATION)
 
     def is_role(c: dict[str, Any]) -> bool:
         types = c.get("type")
@@ -207,11 +213,11 @@ def parse_image(image: bytes) -> ScannedInput:
     """The first s4c QR code in a PNG or JPEG image."""
     texts = read_qr_codes(image)
     if not texts:
-        raise QRPayloadError("no QR code was found in the image")
-    errors = []
+        raise QRPayloadError("no QR code was found in the image", code=InputCode.NO_QR_CODE)
+    errors: list[QRPayloadError] = []
     for text in texts:
         try:
             return parse_text(text)
         except QRPayloadError as e:
-            errors.append(str(e))
-    raise QRPayloadError(errors[0])
+            errors.append(e)
+    raise errors[0]

@@ -28,11 +28,13 @@ from vc.checks import Outcome
 from vc.contexts import ContextStore
 from vc.cryptosuites import ALL_SUITES
 from vc.errors import VCError
+from vc.findings import Finding, finding
 from vc.json_input import as_list
 from vc.multikey import Ed25519Multikey
 from vc.resource_integrity import digest_multibase
 from verifier.checks.base import Category, ReportedCheck, failed, passed
 from verifier.checks.proof import UnreachableAwareResolver, as_reported
+from verifier.codes import ReceiptCode, StructureCode
 from verifier.headline import headline_of
 from verifier.verdict import Verdict, decide
 
@@ -114,12 +116,12 @@ class ReceiptCheck:
         return self.verifier == self.expected_verifier
 
     @property
-    def reason(self) -> str:
+    def finding(self) -> Finding:
         """The first check that is not passed, else the last one (whose receipt it is)."""
         for check in self.checks:
             if check.outcome is not Outcome.PASSED:
-                return check.check.reason
-        return self.checks[-1].check.reason
+                return check.check.finding
+        return self.checks[-1].check.finding
 
     def to_json(self) -> dict[str, Any]:
         """The shape of a verification report (`verified`, `verdict`, `headline`, `checks`)
@@ -127,7 +129,7 @@ class ReceiptCheck:
         return {"verified": self.genuine, "verdict": str(self.verdict),
                 "headline": headline_of(self.verdict, self.checks, {}, None).to_json(),
                 "checks": [c.to_json() for c in self.checks],
-                "receipt": {"genuine": self.genuine, "reason": self.reason,
+                "receipt": {"genuine": self.genuine, **self.finding.to_json(),
                             "verifier": self.verifier, "signedWith": self.signed_with,
                             "expectedVerifier": self.expected_verifier,
                             "says": self.content.to_json() if self.content else None}}
@@ -141,24 +143,24 @@ def _structure(document: object) -> tuple[ReportedCheck, str | None, str | None]
     """(check, the verifier it names, the key that signed it), read without any network."""
     if not is_receipt(document):
         return failed("structure", Category.AUTHENTICITY,
-                      f"this is not a verification receipt (type {RECEIPT_TYPE})"), None, None
+                      finding(StructureCode.NOT_A_RECEIPT, type=RECEIPT_TYPE)), None, None
     issuer = document.get("issuer")
     issuer = issuer.get("id") if isinstance(issuer, dict) else issuer
     if not isinstance(issuer, str):
         return failed("structure", Category.AUTHENTICITY,
-                      "the receipt names no verifier (issuer)"), None, None
+                      finding(StructureCode.RECEIPT_NO_VERIFIER)), None, None
     proofs = [p for p in as_list(document.get("proof")) if isinstance(p, dict)]
     if not proofs:
-        return failed("structure", Category.AUTHENTICITY, "the receipt is not signed"), \
-            issuer, None
+        return failed("structure", Category.AUTHENTICITY,
+                      finding(StructureCode.RECEIPT_UNSIGNED)), issuer, None
     keys = [p.get("verificationMethod") for p in proofs]
     for vm in keys:
         if not isinstance(vm, str) or vm.split("#", 1)[0] != issuer:
             return failed("structure", Category.AUTHENTICITY,
-                          f"it was signed with key {str(vm)[:200]}, which is not a key of the "
-                          f"verifier it names, {issuer}"), issuer, str(vm)[:200]
+                          finding(StructureCode.RECEIPT_OTHER_KEY, key=str(vm)[:200],
+                                  verifier=issuer)), issuer, str(vm)[:200]
     return passed("structure", Category.AUTHENTICITY,
-                  f"a verification receipt of the verifier {issuer}"), issuer, keys[0]
+                  finding(StructureCode.RECEIPT, verifier=issuer)), issuer, keys[0]
 
 
 def check_receipt(document: object, resolver: api.VerificationMethodResolver,
@@ -175,11 +177,12 @@ def check_receipt(document: object, resolver: api.VerificationMethodResolver,
                             issuer, key)
     if issuer == expected_verifier:
         signer = passed("receipt-verifier", Category.TRUST,
-                        f"signed by the verifier {expected_verifier} (key {key})")
+                        finding(ReceiptCode.EXPECTED_VERIFIER, verifier=expected_verifier,
+                                key=str(key)))
     else:
         signer = failed("receipt-verifier", Category.TRUST,
-                        f"signed by {issuer} (key {key}), not by the verifier "
-                        f"{expected_verifier}")
+                        finding(ReceiptCode.OTHER_VERIFIER, signer=str(issuer), key=str(key),
+                                verifier=expected_verifier))
     result = api.verify(document, resolver=UnreachableAwareResolver(resolver), store=store,
                         suites=ALL_SUITES, purpose="assertionMethod", now=now)
     checks = (structure, *(as_reported(c) for c in result.checks), signer)

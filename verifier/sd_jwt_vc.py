@@ -17,6 +17,7 @@ from collections.abc import Callable
 from datetime import datetime, timedelta
 
 from vc.fetch import Fetcher
+from vc.findings import finding
 from vc.sd_jwt_errors import (
     DisclosureError,
     IssuerKeyUnavailable,
@@ -40,6 +41,13 @@ from verifier.checks.base import (
 )
 from verifier.checks.currency import ValidityPeriodCheck
 from verifier.checks.trust import IssuerTrustCheck, RecognitionCheck
+from verifier.codes import (
+    IssuerTrustCode,
+    KeyBindingCode,
+    SdJwtCode,
+    StatusCode,
+    StructureCode,
+)
 from verifier.sd_jwt_facts import S4C_CLAIMS, S4cClaims, read_sd_jwt_facts
 from verifier.service import VerificationReport, utc_now
 from verifier.status_lists import StatusUnavailable
@@ -81,8 +89,7 @@ class SdJwtVcVerifier:
         try:
             verified = verify_sd_jwt_vc(text, keys=self.keys, key_binding=key_binding)
         except IssuerKeyUnavailable as e:
-            check = unknown("proof", A, f"the issuer's key could not be fetched: {e}",
-                            signature=True)
+            check = unknown("proof", A, e.finding, signature=True)
             return VerificationReport(Verdict.COULD_NOT_CHECK, (check,), {})
         except SdJwtError as e:
             check = _authenticity_failure(e)
@@ -97,28 +104,23 @@ class SdJwtVcVerifier:
     def _authenticity(self, verified: VerifiedSdJwtVc,
                       required: bool) -> list[ReportedCheck]:
         issuer = verified.issuer
-        how = (f"an X.509 certificate for {issuer.issuer} from "
-               f"{issuer.chain.anchor.subject.rfc4514_string()}"
-               if issuer.chain is not None
-               else f"the JWT VC Issuer Metadata of {issuer.issuer}")
-        out = [passed("structure", A, f"a well-formed SD-JWT VC of type {verified.vct}"),
-               passed("proof", A, f"signed by the issuer's key, established by {how}",
-                      signature=True),
-               passed("disclosures", A, f"{len(verified.disclosed)} disclosed claim(s), each "
-                                        "matching a digest the issuer signed")]
+        how = finding(SdJwtCode.SIGNED_PER_X509, issuer=issuer.issuer,
+                      anchor=issuer.chain.anchor.subject.rfc4514_string()) \
+            if issuer.chain is not None else \
+            finding(SdJwtCode.SIGNED_PER_METADATA, issuer=issuer.issuer)
+        out = [passed("structure", A, finding(StructureCode.SD_JWT_VC, vct=verified.vct)),
+               passed("proof", A, how, signature=True),
+               passed("disclosures", A,
+                      finding(SdJwtCode.DISCLOSURES_MATCH, n=len(verified.disclosed)))]
         binding = verified.key_binding
         if binding is not None and required:
-            out.append(passed("key-binding", A, "presented by the holder of the key the "
-                                                "issuer bound it to, for this verifier and "
-                                                "request, just now"))
+            out.append(passed("key-binding", A, finding(KeyBindingCode.HOLDER_PRESENT)))
         elif binding is not None:
-            out.append(passed("key-binding", Category.INFO, "signed by the holder's key over "
-                                                            "these disclosures; no nonce was "
-                                                            "asked for"))
+            out.append(passed("key-binding", Category.INFO,
+                              finding(KeyBindingCode.HOLDER_SIGNED)))
         else:
-            out.append(unknown("key-binding", Category.INFO,
-                               "no key binding was presented: whoever has this file can show "
-                               "it", matters=False))
+            out.append(unknown("key-binding", Category.INFO, finding(KeyBindingCode.ABSENT),
+                               matters=False))
         return out
 
     def _context(self, verified: VerifiedSdJwtVc, now: datetime, country: str | None,
@@ -127,44 +129,41 @@ class SdJwtVcVerifier:
         context = CheckContext(credential=verified.claims, facts=facts, now=now,
                                country=country.upper() if country else None, lang=lang)
         if self.trust is None:
-            context.trust_problem = "no registry or trust list was available to check the issuer"
+            context.trust_problem = finding(IssuerTrustCode.NO_SOURCE)
         elif facts.issuer_did is None:
-            context.trust_problem = (f"the issuer {verified.issuer.issuer[:100]} is not an "
-                                     "https URL the registry can name")
+            context.trust_problem = finding(IssuerTrustCode.NOT_NAMEABLE,
+                                            issuer=verified.issuer.issuer[:100])
         else:
             try:
                 context.trusted_issuer = self.trust.issuer(facts.issuer_did)
             except TrustSourceUnavailable as e:
-                context.trust_problem = f"the registry could not be consulted: {e}"
+                context.trust_problem = finding(IssuerTrustCode.REGISTRY_UNREACHABLE, str(e))
         return context
 
     def _status(self, verified: VerifiedSdJwtVc, now: datetime) -> ReportedCheck:
         reference = verified.status
         if reference is None:
-            return passed("status", Category.CURRENCY,
-                          "the issuer gave it no revocation or suspension status")
+            return passed("status", Category.CURRENCY, finding(StatusCode.NONE))
         try:
             value = self.status_reader.status(reference, verified.issuer, now.timestamp())
         except StatusUnavailable as e:
             return unknown("status", Category.CURRENCY,
-                           f"could not check whether it is revoked or suspended: {e}")
+                           finding(StatusCode.TOKEN_UNREACHABLE, str(e)))
         if value == TokenStatus.INVALID:
-            return failed("status.revocation", Category.CURRENCY, "the issuer has revoked it")
+            return failed("status.revocation", Category.CURRENCY, finding(StatusCode.REVOKED))
         if value == TokenStatus.SUSPENDED:
-            return failed("status.suspension", Category.CURRENCY, "the issuer has suspended it")
+            return failed("status.suspension", Category.CURRENCY, finding(StatusCode.SUSPENDED))
         if value == TokenStatus.VALID:
-            return passed("status", Category.CURRENCY, "not revoked or suspended, according "
-                                                       "to the issuer's signed status list")
-        return unknown("status", Category.CURRENCY, f"the status list gives the "
-                                                    f"application-specific status {value}")
+            return passed("status", Category.CURRENCY, finding(StatusCode.TOKEN_VALID))
+        return unknown("status", Category.CURRENCY, finding(StatusCode.TOKEN_OTHER, value=value))
 
 
 def _authenticity_failure(error: SdJwtError) -> ReportedCheck:
     if isinstance(error, DisclosureError):
-        return failed("disclosures", A, str(error))
+        return failed("disclosures", A, error.finding)
     if isinstance(error, KeyBindingError):
-        return failed("key-binding", A, str(error))
+        return failed("key-binding", A, error.finding)
     if isinstance(error, SdJwtSignatureError):
-        return failed("proof", A, str(error), signature=True)
-    return failed("structure", A, str(error))
+        return failed("proof", A, error.finding, signature=True)
+    return failed("structure", A, error.finding)
 

@@ -12,8 +12,10 @@ from typing import Any
 from schemas.jsonld_contexts import CONTEXTS_DIR
 from vc.api import VerificationMethodResolver
 from vc.checks import Outcome
+from vc.codes import DocumentCode
 from vc.contexts import ContextStore, shared_store
 from vc.fetch import Fetcher
+from vc.findings import finding
 from vc.instants import format_instant
 from vc.trust import TrustSource, TrustSourceUnavailable
 from verifier.checks.base import (
@@ -33,6 +35,7 @@ from verifier.checks.structure import (
     SchemaLoader,
 )
 from verifier.checks.trust import IssuerTrustCheck, RecognitionCheck
+from verifier.codes import IssuerTrustCode
 from verifier.facts import purpose_of, read_facts
 from verifier.headline import Headline, headline_of
 from verifier.status_lists import StatusListReader
@@ -111,8 +114,8 @@ class Verifier:
         """`credential`: any parsed JSON (anything but an object fails as malformed).
         `related`: credentials supplied with it (a role credential's unit credentials)."""
         if not isinstance(credential, dict):
-            check = failed("structure", Category.AUTHENTICITY, "the credential is not a JSON "
-                                                               "object")
+            check = failed("structure", Category.AUTHENTICITY,
+                           finding(DocumentCode.NOT_AN_OBJECT))
             return VerificationReport(Verdict.FORGED_OR_MALFORMED, (check,), {}, self.clock())
         context = self._context(credential, country, lang, related)
         checks: list[ReportedCheck] = []
@@ -162,12 +165,12 @@ class Verifier:
                                country=country.upper() if country else None, lang=lang,
                                related=supplied)
         if self.trust is None:
-            context.trust_problem = "no registry or trust list was available to check the issuer"
+            context.trust_problem = finding(IssuerTrustCode.NO_SOURCE)
         elif facts.issuer_did:
             try:
                 context.trusted_issuer = self.trust.issuer(facts.issuer_did)
             except TrustSourceUnavailable as e:
-                context.trust_problem = f"the registry could not be consulted: {e}"
+                context.trust_problem = finding(IssuerTrustCode.REGISTRY_UNREACHABLE, str(e))
         return context
 
     def _unit_authenticity(self, unit: dict[str, Any]) -> list[ReportedCheck]:
@@ -180,5 +183,6 @@ class Verifier:
     def authenticity(self, credential: object) -> Sequence[ReportedCheck]:
         """The authenticity checks (structure, schema, terms, proof) and key binding."""
         if not isinstance(credential, dict):
-            return [failed("structure", Category.AUTHENTICITY, "not a JSON object")]
+            return [failed("structure", Category.AUTHENTICITY,
+                           finding(DocumentCode.NOT_AN_OBJECT))]
         return self._unit_authenticity(credential)

@@ -130,7 +130,7 @@ class StatusListReader:
                             suites=ALL_SUITES)
         bad = next((c for c in result.checks if c.outcome.value != "passed"), None)
         if bad is not None:
-            raise StatusUnavailable(f"the status list {url} is not properly signed: {bad.reason}")
+            raise StatusUnavailable(f"the status list {url} is not properly signed: {bad.technical}")
         issuer = credential.get("issuer")
         issuer = issuer.get("id") if isinstance(issuer, dict) else issuer
         proofs = credential.get("proof")

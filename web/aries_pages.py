@@ -32,6 +32,7 @@ from vc.qr import qr_png
 from verifier.presentation import verify_presentation
 from web import issuer_reads as reads
 from web.auth import current_officer, login_required, protect_forms
+from web.finding_words import with_reasons
 from web.holder_portal import SESSION_KEY as HOLDER_SESSION_KEY
 from web.problems import problem
 from web.services import current_services
@@ -157,4 +158,5 @@ def presentation_result(pres_ex_id: str) -> ResponseReturnValue:
     report = verify_presentation(verifier_for_app(current_app, aries=True), presentation,
                                  challenge=options.get("challenge"),
                                  domain=options.get("domain"))
-    return jsonify({"state": record.get("state"), "verification": report.to_json()})
+    return jsonify({"state": record.get("state"),
+                    "verification": with_reasons(report.to_json())})

@@ -2,25 +2,45 @@
 itself is the msgid, in the reader's language (English included), with its parameters
 formatted for that language by Babel (dates, numbers). The CLI and the APIs render English
 from the same catalogue; nothing here or anywhere parses words back into meaning."""
+import contextlib
+import re
 from collections.abc import Mapping
-from datetime import date, datetime
-from functools import cache
+from datetime import UTC, date, datetime
+from functools import lru_cache
+from typing import Any
 
-from babel.dates import format_date, format_datetime
+from babel.dates import format_date, format_time
 from babel.numbers import format_decimal
 
 from vc.findings import Finding, Param
-from web.i18n import DEFAULT_LANGUAGE, current_language
-from web.i18n import read_catalogues as _read_catalogues
+from verifier.codes import LegacyCode
+from web.i18n import DEFAULT_LANGUAGE, current_language, read_catalogues
 
-# read once per process: parsing the six .po files takes a third of a second, and a cohort
-# page says hundreds of findings
-read_catalogues = cache(_read_catalogues)
+# a stored finding's parameters are JSON: these names hold an ISO 8601 date or instant, read
+# back as one so that it is formatted for the reader's language (`from_stored`)
+DATE_PARAMS = frozenset({"date"})
+LEGACY = {"passed": LegacyCode.PASSED, "failed": LegacyCode.FAILED,
+          "unknown": LegacyCode.UNKNOWN}
 
 
 def _formatted(value: Param, lang: str) -> str:
+    if isinstance(value, str):
+        return value
+    if isinstance(value, bool) or (isinstance(value, int) and -1000 < value < 1000):
+        return str(value)  # no separator to place; all six languages write Latin digits
+    return _formatted_by_babel(value, lang)
+
+
+@lru_cache(maxsize=4096)
+def _formatted_by_babel(value: Param, lang: str) -> str:
+    """Babel is slow (~0.1 ms a call) and a report repeats its dates: remembered, since the
+    same value in the same language is always written the same way."""
     if isinstance(value, datetime):
-        return format_datetime(value, format="medium", locale=lang)
+        # the day in the reader's words, the time in UTC, said so: an employer elsewhere
+        # must not read another time zone's clock
+        when = value.astimezone(UTC) if value.tzinfo else value.replace(tzinfo=UTC)
+        return (f"{format_date(when, format='long', locale=lang)} "
+                f"{format_time(when, format='HH:mm', tzinfo=UTC, locale=lang)} UTC")
     if isinstance(value, date):
         return format_date(value, format="long", locale=lang)
     if isinstance(value, bool):
@@ -58,3 +78,67 @@ def say(found: Finding) -> str:
 def say_english(found: Finding) -> str:
     """`found` in English, for the CLI and the APIs' `reason` fields."""
     return say_in(found, DEFAULT_LANGUAGE)
+
+
+def with_detail(sentence: str, found: Finding) -> str:
+    """A sentence with the finding's technical detail after it, for one line of text."""
+    return f"{sentence} ({found.detail})" if found.detail else sentence
+
+
+def reason_english(found: Finding) -> str:
+    """The English `reason` of a check in the APIs and the CLI: the catalogue's sentence,
+    then the technical detail."""
+    return with_detail(say_english(found), found)
+
+
+def from_stored(check: Mapping[str, Any]) -> Finding:
+    """The finding of a check as a report's JSON holds it (`vc.checks.Check.to_json`). A
+    check kept before findings were codes has only its English `reason`: it is said with its
+    outcome's general sentence, the old reason kept as the detail."""
+    if not isinstance(check.get("code"), str):
+        outcome = str(check.get("outcome"))
+        reason = check.get("reason")
+        return Finding(LEGACY.get(outcome, LegacyCode.UNKNOWN), {},
+                       reason if isinstance(reason, str) else None)
+    raw = check.get("params") or {}
+    if not isinstance(raw, Mapping):
+        return Finding(LegacyCode.UNKNOWN)
+    params: dict[str, Param] = {}
+    for name, value in raw.items():
+        if name in DATE_PARAMS and isinstance(value, str):
+            with contextlib.suppress(ValueError):
+                value = datetime.fromisoformat(value) if "T" in value \
+                    else date.fromisoformat(value)
+        params[name] = value
+    detail = check.get("detail")
+    try:  # built once (the APIs say every check of every answer: issue 23's 3% budget)
+        return Finding(check["code"], params, detail if isinstance(detail, str) else None)
+    except TypeError:  # a parameter of a type no finding has
+        return Finding(LegacyCode.UNKNOWN)
+
+
+def with_reasons(report: dict[str, Any]) -> dict[str, Any]:
+    """A report's JSON (a credential's, a presentation's with its credentials', a receipt's)
+    with each check's English `reason` beside its `code` and `params` (VC-API answers and
+    `s4c verify --json`)."""
+    out = dict(report)
+    if isinstance(report.get("checks"), list):
+        out["checks"] = [{**c, "reason": reason_english(from_stored(c))}
+                         if isinstance(c, dict) else c for c in report["checks"]]
+    if isinstance(report.get("credentials"), list):
+        out["credentials"] = [with_reasons(r) if isinstance(r, dict) else r
+                              for r in report["credentials"]]
+    receipt = report.get("receipt")
+    if isinstance(receipt, dict) and isinstance(receipt.get("code"), str):
+        out["receipt"] = {**receipt, "reason": reason_english(from_stored(receipt))}
+    return out
+
+
+# A Python object's repr (`<_io.BytesIO object at 0x7f…>`) that a library put in its message:
+# it means nothing to a reader and tells an attacker about the process. (A scrub of the
+# technical detail, never a reading of its meaning.)
+_REPR = re.compile(r"<[A-Za-z_][\w.]* object at 0x[0-9a-fA-F]+>")
+
+
+def without_reprs(detail: str | None) -> str | None:
+    return _REPR.sub("…", detail) if detail else detail

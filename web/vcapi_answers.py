@@ -17,8 +17,11 @@ from collections.abc import Iterable, Sequence
 from typing import Any
 
 from vc.checks import Outcome
+from vc.codes import DocumentCode, ErrorCode
 from verifier.checks.base import Category, ReportedCheck
+from verifier.codes import RoleStackCode
 from verifier.verdict import Verdict, decide
+from web.finding_words import reason_english, with_reasons
 
 # VC-API check names -> the s4c checks they stand for (besides authenticity, always in)
 CHECK_GROUPS: dict[str, tuple[str, ...]] = {
@@ -32,10 +35,23 @@ CHECK_GROUPS: dict[str, tuple[str, ...]] = {
 }
 ALL_CHECKS = tuple(CHECK_GROUPS)
 
-# VC DM 2.0 §7.1 Verification, problem details types
+# VC DM 2.0 §7.1 Verification, problem details types, with their integer codes
 VCDM_PROBLEMS = "https://www.w3.org/TR/vc-data-model#"
 S4C_PROBLEMS = "https://w3id.org/skills4cities/problems/"
 CRYPTO_CHECKS = frozenset({"proof"})
+PARSING_ERROR, CRYPTOGRAPHIC_SECURITY_ERROR = "PARSING_ERROR", "CRYPTOGRAPHIC_SECURITY_ERROR"
+MALFORMED_VALUE_ERROR, RANGE_ERROR = "MALFORMED_VALUE_ERROR", "RANGE_ERROR"
+VCDM_CODES = {PARSING_ERROR: -64, CRYPTOGRAPHIC_SECURITY_ERROR: -65,
+              MALFORMED_VALUE_ERROR: -66, RANGE_ERROR: -67}
+# findings that say the input could not be parsed at all, or holds a value out of range
+PARSING_FINDINGS = frozenset({DocumentCode.NOT_AN_OBJECT, ErrorCode.MALFORMED,
+                              ErrorCode.CANONICALIZATION, ErrorCode.SD_JWT_FORMAT})
+RANGE_FINDINGS = frozenset({RoleStackCode.TOO_MANY, ErrorCode.TOO_LARGE})
+
+
+def vcdm_problem(kind: str) -> dict[str, Any]:
+    """`type` and `code` of a VC DM 2.0 §7.1 problem (`kind`: e.g. PARSING_ERROR)."""
+    return {"type": VCDM_PROBLEMS + kind, "code": VCDM_CODES[kind]}
 
 
 class UnknownCheck(ValueError):
@@ -72,10 +88,15 @@ def problem_type(verdict: Verdict, checks: Sequence[ReportedCheck]) -> tuple[str
     """(type URI, title) of an answer that is not verified."""
     if verdict is Verdict.FORGED_OR_MALFORMED:
         # the first failure says which: the checks run structure and terms before the proof
-        first = next((c.id for c in checks if c.outcome is Outcome.FAILED), "")
-        if first in CRYPTO_CHECKS:
-            return VCDM_PROBLEMS + "CRYPTOGRAPHIC_SECURITY_ERROR", "Forged or altered"
-        return VCDM_PROBLEMS + "MALFORMED_VALUE_ERROR", "Malformed"
+        first = next((c for c in checks if c.outcome is Outcome.FAILED), None)
+        code = first.check.finding.code if first is not None else ""
+        if first is not None and first.id.split("[", 1)[0] in CRYPTO_CHECKS:
+            return VCDM_PROBLEMS + CRYPTOGRAPHIC_SECURITY_ERROR, "Forged or altered"
+        if code in PARSING_FINDINGS:
+            return VCDM_PROBLEMS + PARSING_ERROR, "Malformed"
+        if code in RANGE_FINDINGS:
+            return VCDM_PROBLEMS + RANGE_ERROR, "Malformed"
+        return VCDM_PROBLEMS + MALFORMED_VALUE_ERROR, "Malformed"
     if verdict is Verdict.NOT_VALID_NOW:
         if any(c.id == "key-binding" and c.outcome is Outcome.FAILED for c in checks):
             # every signature verified: not forged, but its issuer did not sign it
@@ -85,18 +106,27 @@ def problem_type(verdict: Verdict, checks: Sequence[ReportedCheck]) -> tuple[str
     return S4C_PROBLEMS + "could-not-check", "Could not be checked"
 
 
-def first_reason(checks: Sequence[ReportedCheck], verdict: Verdict,
-                 groups: tuple[str, ...] = ALL_CHECKS) -> str:
-    """The reason of the first check asked about that made the verdict, for `detail`."""
+def first_decisive(checks: Sequence[ReportedCheck], verdict: Verdict,
+                   groups: tuple[str, ...] = ALL_CHECKS) -> ReportedCheck | None:
+    """The first check asked about that made the verdict."""
     wanted = Outcome.UNKNOWN if verdict is Verdict.COULD_NOT_CHECK else Outcome.FAILED
-    for check in checks:
-        if check.outcome is wanted and check.category is not Category.INFO \
-                and _decisive(check, groups):
-            return f"{check.id}: {check.check.reason}"
-    return "not verified"
+    return next((c for c in checks if c.outcome is wanted and c.category is not Category.INFO
+                 and _decisive(c, groups)), None)
+
+
+def problem_fields(checks: Sequence[ReportedCheck], verdict: Verdict,
+                   groups: tuple[str, ...] = ALL_CHECKS) -> dict[str, Any]:
+    """`detail` (the English of the first check that made the verdict, from the catalogue)
+    and, beside the problem type, that check's finding for machines (`finding`: its code and
+    params)."""
+    check = first_decisive(checks, verdict, groups)
+    if check is None:
+        return {"detail": "not verified"}
+    return {"detail": f"{check.id}: {reason_english(check.check.finding)}",
+            "finding": {"check": check.id, **check.check.finding.to_json()}}
 
 
 def answer_fields(report_json: dict[str, Any], verified: bool,
                   groups: tuple[str, ...]) -> dict[str, Any]:
     """The report's JSON with VC-API's `verified` for the checks asked about."""
-    return {**report_json, "verified": verified, "checksApplied": list(groups)}
+    return {**with_reasons(report_json), "verified": verified, "checksApplied": list(groups)}

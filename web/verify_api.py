@@ -15,6 +15,7 @@ A European Digital Credential (its sealed JWS JSON as `verifiableCredential`) is
 A verification receipt (`verifier.receipts`) sent to /credentials/verify is checked as a
 receipt of this server's verifier: verified only when that verifier signed it (in full:
 `options.checks` does not apply)."""
+import json
 import logging
 from urllib.parse import urlsplit
 
@@ -22,7 +23,9 @@ from flask import Blueprint, Flask, Response, current_app, jsonify, request
 
 from issuer.newest import newest_of_each_kind
 from vc.checks import Outcome
+from vc.codes import ErrorCode
 from vc.errors import MalformedInputError
+from vc.findings import Finding, finding
 from vc.instants import format_instant
 from vc.jades.jws import looks_like_seal
 from vc.json_input import TooLargeError, loads_bounded
@@ -47,11 +50,14 @@ MAX_BODY_BYTES = 256 * 1024
 
 
 class InputProblem(Exception):
-    """Unusable input: becomes a 400/413 problem details response."""
+    """Unusable input: becomes a 400/413 problem details response. `found`: the finding of a
+    body that could not be parsed (VC DM 2.0 §7.1 PARSING_ERROR, or RANGE_ERROR when too
+    large); without one, a request whose values are wrong (MALFORMED_VALUE_ERROR)."""
 
-    def __init__(self, detail: str, status: int = 400) -> None:
+    def __init__(self, detail: str, status: int = 400, found: Finding | None = None) -> None:
         super().__init__(detail)
         self.status = status
+        self.found = found
 
 
 WARM_UP_CREDENTIALS = 40
@@ -83,14 +89,15 @@ def bounded_json(raw: bytes, what: str = "the request body") -> object:
     try:
         return loads_bounded(raw, what, max_bytes=MAX_BODY_BYTES)
     except TooLargeError as e:
-        raise InputProblem(str(e), 413) from None
+        raise InputProblem(str(e), 413, e.finding) from None
     except MalformedInputError as e:
-        raise InputProblem(str(e)) from None
+        raise InputProblem(str(e), 400, e.finding) from None
 
 
 def _body() -> dict:
     if request.content_length is not None and request.content_length > MAX_BODY_BYTES:
-        raise InputProblem(f"the request body is larger than {MAX_BODY_BYTES} bytes", 413)
+        raise InputProblem(f"the request body is larger than {MAX_BODY_BYTES} bytes", 413,
+                           finding(ErrorCode.TOO_LARGE))
     body = bounded_json(request.get_data(cache=False))
     if not isinstance(body, dict):
         raise InputProblem("the request body must be a JSON object")
@@ -136,8 +143,11 @@ def _answer(report: VerificationReport | PresentationReport | ReceiptCheck, verd
     if isinstance(report, PresentationReport) and not checks_failed(checks):
         checks += [c for r in report.credentials for c in r.checks]
     type_, title = answers.problem_type(verdict, checks)
-    response = jsonify({"type": type_, "title": title, "status": 400,
-                        "detail": answers.first_reason(checks, verdict, groups), **body})
+    kind = type_.removeprefix(answers.VCDM_PROBLEMS)
+    vcdm_code = {"code": answers.VCDM_CODES[kind]} if kind in answers.VCDM_CODES else {}
+    # the report's fields first: the problem's own (type, code, title, status) win
+    response = jsonify({**body, "type": type_, **vcdm_code, "title": title, "status": 400,
+                        **answers.problem_fields(checks, verdict, groups)})
     response.status_code = 400
     response.mimetype = PROBLEM_JSON
     return response
@@ -156,8 +166,14 @@ def _object(body: dict, key: str) -> dict:
 
 @verify_api.errorhandler(InputProblem)
 def _input_problem(error: InputProblem) -> Response:
-    return problem(error.status, str(error), type_="https://w3id.org/skills4cities/problems/"
-                   + ("too-large" if error.status == 413 else "invalid-input"))
+    kind = answers.RANGE_ERROR if error.status == 413 else \
+        answers.PARSING_ERROR if error.found is not None else answers.MALFORMED_VALUE_ERROR
+    response = problem(error.status, str(error), type_=answers.VCDM_PROBLEMS + kind)
+    extra: dict[str, object] = {"code": answers.VCDM_CODES[kind]}
+    if error.found is not None:
+        extra["finding"] = {k: v for k, v in error.found.to_json().items() if k != "detail"}
+    response.set_data(json.dumps({**json.loads(response.get_data()), **extra}))
+    return response
 
 
 @verify_api.errorhandler(RecursionError)

@@ -36,7 +36,9 @@ from werkzeug.datastructures import ImmutableMultiDict
 from werkzeug.exceptions import RequestEntityTooLarge
 from werkzeug.wrappers import Response as WerkzeugResponse
 
+from vc.codes import InputCode
 from vc.errors import VCError
+from vc.findings import Finding, finding
 from vc.instants import format_instant
 from vc.json_input import MAX_DEPTH, json_depth
 from vc.qr import QRPayloadError, qr_png
@@ -45,7 +47,7 @@ from verifier.holder_identity import MAX_EMAIL_CHARS, email_matches
 from verifier.pdf_seal import with_pdf_seal
 from verifier.qr_payload import ScannedInput, parse_text
 from verifier.receipts import receipt_document
-from web.check_reasons import explain_input_error
+from web.finding_words import say, without_reprs
 from web.i18n import LANGUAGES, choose_language_with, current_language, verify_page_language
 from web.oid4vp.endpoints import link_of, presentation_requests, start_request
 from web.oid4vp.requests import RESPONSE_MODES
@@ -95,9 +97,10 @@ def _page(status: int = 200, **context: Any) -> tuple[str, int]:
                            countries=COUNTRIES, **context), status
 
 
-def _error(message: str, status: int) -> tuple[str, int]:
-    """A page that says why the input could not be checked, and nothing else."""
-    return _page(status, error=explain_input_error(message))
+def _error(found: Finding, status: int) -> tuple[str, int]:
+    """A page that says why the input could not be checked, and nothing else: the finding's
+    sentence in the page's language, its technical detail (English) under it."""
+    return _page(status, error={"text": say(found), "detail": without_reprs(found.detail)})
 
 
 def _framework():  # the framework in use, for descriptions; None when it cannot be read
@@ -154,7 +157,7 @@ def _keep_and_show(scanned: ScannedInput, lookup: ShareLookup | None,
             scanned.sd_jwt, country=country, lang=current_language())
         credential = None
     elif json_depth(credential) > MAX_DEPTH:
-        return _error("the document is nested too deeply", 400)
+        return _error(finding(InputCode.TOO_DEEP), 400)
     else:
         report = verifier_for_app(current_app).verify_credential(
             credential, country=country, lang=current_language(), related=scanned.related)
@@ -195,12 +198,13 @@ def verify_page_blueprint(share_lookup: ShareLookup | None = None) -> Blueprint:
             else:
                 scanned = parse_text(request.form.get("text", ""))
         except (QRPayloadError, VCError) as e:
-            return _error(str(e), 400)
+            return _error(e.finding, 400)
         except RequestEntityTooLarge:  # the body as a whole, before any file is read
             # the form cannot be read: the page forgets it (its language is in the query)
             # rather than trying again, which would fail the same way and lose the words
             request.__dict__.update(form=ImmutableMultiDict(), files=ImmutableMultiDict())
-            return _error(f"the file is larger than {MAX_FILE_BYTES // (1024 * 1024)} MiB", 413)
+            return _error(finding(InputCode.FILE_TOO_LARGE, n=MAX_FILE_BYTES // (1024 * 1024)),
+                          413)
         return _keep_and_show(scanned, share_lookup, _country())
 
     @page.get("/v/<token>")

@@ -16,8 +16,7 @@ from schemas.framework import Framework, localized
 from vc.findings import Finding
 from vc.instants import parse_date_time
 from vc.language_maps import pick_language
-from web.check_reasons import Explained, explain
-from web.finding_words import say
+from web.finding_words import from_stored, say, without_reprs
 from web.verify_words import id_words
 
 # Each state's colour class; its icon is drawn by the template (verify/_icons.html, SVG: a
@@ -119,10 +118,7 @@ def check_rows(report: dict[str, Any]) -> list[dict[str, Any]]:
         # an unknown that does not change the verdict (units not supplied, no country
         # chosen) is information, not a warning
         tone = "info" if outcome == "unknown" and check.get("category") == "info" else outcome
-        found = check.get("finding")  # a finding's words come from the catalogue by its code
-        explained = Explained(say(_with_dates(Finding.from_json(found))), found.get("detail")) \
-            if isinstance(found, dict) else \
-            explain(str(check.get("id")), str(outcome), str(check.get("reason")))
+        found = from_stored(check)
         base = str(check.get("id"))
         label = words.get(f"check.{base}") or words.get(
             f"check.{base.split('[', 1)[0]}") or base
@@ -130,7 +126,7 @@ def check_rows(report: dict[str, Any]) -> list[dict[str, Any]]:
                      "label": label,
                      "outcome_word": words["outcome.info"] if tone == "info"
                      else words.get(f"outcome.{outcome}", str(outcome)),
-                     "text": explained.text, "detail": explained.detail})
+                     "text": say(found), "detail": without_reprs(found.detail)})
     return rows
 
 

@@ -2,7 +2,7 @@
 statuses, check outcomes and the checks themselves.
 
 The texts are in the gettext catalogues (web/translations); this only maps ids to them.
-Check reasons are said in the page's language by `web.check_reasons`; the headline by
+Check findings are said in the page's language by `web.finding_words`; the headline by
 `web.verify_view`.
 """
 from flask_babel import gettext as _

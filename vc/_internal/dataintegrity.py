@@ -12,16 +12,17 @@ from cryptography.exceptions import InvalidSignature
 
 from vc._internal.context_cache import ContextCache
 from vc.checks import Check, Outcome
+from vc.codes import ProofCode
 from vc.cryptosuites import SUITES, Cryptosuite, suite_for_proof
 from vc.did_resolver import VerificationKey
 from vc.errors import (
-    ContextError,
     DIDResolutionError,
     FetchError,
     MalformedInputError,
     ProofError,
     VCError,
 )
+from vc.findings import Finding, finding
 from vc.instants import parse_instant
 from vc.multibase import decode_base58btc, encode_base58btc
 from vc.multikey import Ed25519Multikey
@@ -114,9 +115,9 @@ def _verify_one(document: dict[str, Any], proofs: list[Any], proof: object,
                 resolve_key: KeyResolver,
                 suites: Collection[Cryptosuite], purpose: str | None,
                 cache: ContextCache, transforms: dict[tuple[Any, ...], bytes], now: datetime,
-                skew: timedelta) -> tuple[Outcome, str]:
+                skew: timedelta) -> tuple[Outcome, Finding]:
     if not isinstance(proof, dict):
-        return Outcome.FAILED, "a proof must be a JSON object"
+        return Outcome.FAILED, finding(ProofCode.NOT_AN_OBJECT)
     try:
         suite: Cryptosuite = suite_for_proof(proof)
         if suite not in suites:
@@ -164,19 +165,17 @@ def _verify_one(document: dict[str, Any], proofs: list[Any], proof: object,
         try:
             key = resolve_key(vm, proof_purpose)
         except FetchError as e:
-            return Outcome.UNKNOWN, f"could not fetch the key {vm}: {e}"
+            return Outcome.UNKNOWN, finding(ProofCode.KEY_UNREACHABLE, str(e), key=vm)
         except DIDResolutionError as e:
-            return Outcome.FAILED, f"key {vm} is not usable: {e}"
+            return Outcome.FAILED, finding(ProofCode.KEY_UNUSABLE, str(e), key=vm)
         try:
             key.public_key.verify(signature, suite.hash_data(transformed, config))
         except InvalidSignature:
-            return Outcome.FAILED, (f"the {suite.name} signature by {vm} does not match the "
-                                    "document: it was altered or signed by another key")
-        return Outcome.PASSED, f"valid {suite.name} signature by {vm}"
-    except ContextError as e:
-        return Outcome.FAILED, str(e)
-    except (ProofError, MalformedInputError, VCError) as e:
-        return Outcome.FAILED, str(e)
+            return Outcome.FAILED, finding(ProofCode.SIGNATURE_MISMATCH, suite=suite.name,
+                                           key=vm)
+        return Outcome.PASSED, finding(ProofCode.VALID, suite=suite.name, key=vm)
+    except VCError as e:  # ProofError, ContextError, MalformedInputError, ...: its own code
+        return Outcome.FAILED, e.finding
 
 
 def transform_key(canonical: str, unsecured: dict[str, Any]) -> tuple[Any, ...]:
@@ -205,12 +204,12 @@ def verify_proofs(document: dict[str, Any], resolve_key: KeyResolver, *,
     now = now or datetime.now(UTC)
     proofs = _proofs_of(document)
     if not proofs:
-        return [Check("proof", Outcome.FAILED, "the document has no proof", signature=True)]
+        return [Check("proof", Outcome.FAILED, finding(ProofCode.MISSING), signature=True)]
     transforms = {} if transforms is None else transforms
     checks = []
     for i, proof in enumerate(proofs):
-        outcome, reason = _verify_one(document, proofs, proof, resolve_key, suites, purpose,
+        outcome, found = _verify_one(document, proofs, proof, resolve_key, suites, purpose,
                                       cache, transforms, now, skew)
-        checks.append(Check("proof" if len(proofs) == 1 else f"proof[{i}]", outcome, reason,
+        checks.append(Check("proof" if len(proofs) == 1 else f"proof[{i}]", outcome, found,
                             signature=True))
     return checks

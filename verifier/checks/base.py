@@ -65,7 +65,7 @@ class CheckContext:
     lang: str = "en"
     related: dict[str, dict[str, Any]] = field(default_factory=dict)  # supplied credentials by id
     trusted_issuer: TrustedIssuer | None = None
-    trust_problem: str | None = None  # why the trust source could not answer, if it could not
+    trust_problem: Finding | None = None  # why the trust source could not answer, if it could not
 
 
 class CredentialCheck(Protocol):
@@ -74,18 +74,18 @@ class CredentialCheck(Protocol):
     def run(self, context: CheckContext) -> list[ReportedCheck]: ...
 
 
-def passed(check_id: str, category: Category, reason: str,
+def passed(check_id: str, category: Category, found: Finding,
            detail: object = None, *, signature: bool = False) -> ReportedCheck:
-    return ReportedCheck(Check(check_id, Outcome.PASSED, reason, signature), category,
+    return ReportedCheck(Check(check_id, Outcome.PASSED, found, signature), category,
                          detail=detail)
 
 
-def failed(check_id: str, category: Category, reason: str, *,
+def failed(check_id: str, category: Category, found: Finding, *,
            signature: bool = False) -> ReportedCheck:
-    return ReportedCheck(Check(check_id, Outcome.FAILED, reason, signature), category)
+    return ReportedCheck(Check(check_id, Outcome.FAILED, found, signature), category)
 
 
-def unknown(check_id: str, category: Category, reason: str,
+def unknown(check_id: str, category: Category, found: Finding,
             matters: bool = True, *, signature: bool = False) -> ReportedCheck:
-    return ReportedCheck(Check(check_id, Outcome.UNKNOWN, reason, signature), category,
+    return ReportedCheck(Check(check_id, Outcome.UNKNOWN, found, signature), category,
                          matters)

@@ -9,6 +9,7 @@ from vc.contexts import ContextStore
 from vc.cryptosuites import ALL_SUITES
 from vc.did_resolver import VerificationKey
 from vc.errors import DIDResolutionError, FetchError
+from vc.findings import finding
 from verifier.checks.base import (
     Category,
     CheckContext,
@@ -17,6 +18,7 @@ from verifier.checks.base import (
     passed,
     unknown,
 )
+from verifier.codes import KeyBindingCode
 
 
 class UnreachableAwareResolver:
@@ -75,9 +77,9 @@ class KeyBindingCheck:
     def run(self, context: CheckContext) -> list[ReportedCheck]:
         issuer = context.facts.issuer_did
         if not issuer:
-            return [failed(KEY_BINDING, Category.TRUST, "the credential names no issuer")]
+            return [failed(KEY_BINDING, Category.TRUST, finding(KeyBindingCode.NO_ISSUER))]
         if not context.facts.proofs:
-            return [failed(KEY_BINDING, Category.TRUST, "the credential has no proof")]
+            return [failed(KEY_BINDING, Category.TRUST, finding(KeyBindingCode.NO_PROOF))]
         why: list[str] = []
         unreachable: str | None = None
         # sorted: which key is named first must not depend on the order of the proofs
@@ -90,8 +92,7 @@ class KeyBindingCheck:
             try:
                 key = self._resolver.resolve_verification_method(vm, "assertionMethod")
             except FetchError as e:
-                unreachable = unreachable or f"the issuer's DID document could not be " \
-                                             f"fetched: {e}"
+                unreachable = unreachable or str(e)  # the detail: why it could not be
                 continue
             except DIDResolutionError as e:
                 why.append(f"the issuer does not authorise key {vm} for issuing: {e}")
@@ -100,12 +101,12 @@ class KeyBindingCheck:
                 why.append(f"key {vm} is controlled by {key.controller}, not the issuer")
                 continue
             return [passed(KEY_BINDING, Category.TRUST,
-                           f"signed with a key that the issuer {issuer} lists for issuing "
-                           "credentials (assertionMethod)")]
+                           finding(KeyBindingCode.ISSUER_KEY, issuer=issuer))]
         if unreachable is not None:
-            return [unknown(KEY_BINDING, Category.TRUST, unreachable)]
+            return [unknown(KEY_BINDING, Category.TRUST,
+                            finding(KeyBindingCode.KEYS_UNREACHABLE, unreachable))]
         return [failed(KEY_BINDING, Category.TRUST,
-                       f"signed, but not by a key the issuer {issuer} controls: {why[0]}")]
+                       finding(KeyBindingCode.NOT_ISSUER_KEY, why[0], issuer=issuer))]
 
 
 KEY_BINDING = "key-binding"

@@ -15,8 +15,10 @@ from collections.abc import Callable
 from typing import Any
 
 from vc.checks import Outcome
+from vc.findings import finding
 from vc.resource_integrity import digest_matches
 from verifier.checks.base import Category, CheckContext, ReportedCheck, failed, passed, unknown
+from verifier.codes import RoleStackCode
 
 MAX_RELATED = 64
 # whether the supplied units confirm the role: trust in its evidence, not its authenticity
@@ -35,37 +37,38 @@ class RoleStackCheck:
             return []
         if len(facts.related) > MAX_RELATED:
             return [failed("role-stack", Category.AUTHENTICITY,
-                           f"it lists more than {MAX_RELATED} related credentials")]
+                           finding(RoleStackCode.TOO_MANY, n=MAX_RELATED))]
         supplied = [r for r in facts.related if r.get("id") in context.related]
         if not supplied:
             return [unknown("role-stack", Category.INFO,
-                            f"the {len(facts.related)} unit credentials it was earned from were "
-                            "not supplied, so they were not checked", matters=False)]
+                            finding(RoleStackCode.NOT_SUPPLIED, n=len(facts.related)),
+                            matters=False)]
         for resource in supplied:
             unit = context.related[resource["id"]]
             if not digest_matches(resource.get("digestMultibase"), unit):
                 return [failed("role-stack", UNIT_EVIDENCE,
-                               f"the supplied unit credential {resource['id']} is not the one "
-                               "the role credential was issued for (its digest differs)")]
+                               finding(RoleStackCode.DIGEST_DIFFERS, id=str(resource["id"])))]
             unit_issuer = unit.get("issuer")
             unit_issuer = unit_issuer.get("id") if isinstance(unit_issuer, dict) else unit_issuer
             if unit_issuer != facts.issuer_did:
                 return [failed("role-stack", UNIT_EVIDENCE,
-                               f"the unit credential {resource['id']} has another issuer")]
+                               finding(RoleStackCode.OTHER_ISSUER, id=str(resource["id"])))]
             bad = [c for c in self._authenticity(unit) if c.outcome is not Outcome.PASSED
                    and c.unknown_matters]
             if bad:
-                outcome = bad[0].outcome
-                make = failed if outcome is Outcome.FAILED else unknown
-                return [make("role-stack", UNIT_EVIDENCE,
-                             f"the unit credential {resource['id']} does not verify: "
-                             f"{bad[0].check.reason}")]
+                # the unit's own finding is the technical detail: its code, then its detail
+                why = bad[0].check.finding
+                detail = f"{bad[0].id}: {why.code}" + (f" ({why.detail})" if why.detail else "")
+                unit_id = str(resource["id"])
+                if bad[0].outcome is Outcome.FAILED:
+                    return [failed("role-stack", UNIT_EVIDENCE,
+                                   finding(RoleStackCode.UNIT_FAILED, detail, id=unit_id))]
+                return [unknown("role-stack", UNIT_EVIDENCE,
+                                finding(RoleStackCode.UNIT_UNKNOWN, detail, id=unit_id))]
         missing = len(facts.related) - len(supplied)
-        reason = (f"the {len(supplied)} related credential(s) it names (the unit credentials "
-                  "it was earned from, or the full credential it summarises) were supplied, "
-                  "match their digests and verify")
         if missing:
             return [unknown("role-stack", Category.INFO,
-                            f"{len(supplied)} supplied unit credentials match and verify; "
-                            f"{missing} were not supplied", matters=False)]
-        return [passed("role-stack", UNIT_EVIDENCE, reason)]
+                            finding(RoleStackCode.SOME_SUPPLIED, n=len(supplied),
+                                    missing=missing), matters=False)]
+        return [passed("role-stack", UNIT_EVIDENCE,
+                       finding(RoleStackCode.ALL_VERIFY, n=len(supplied)))]

@@ -6,7 +6,9 @@ from typing import TYPE_CHECKING, Any
 
 from schemas.json_schemas import load_schema
 from vc.datamodel import DataModelError, data_model_version, validate_credential
+from vc.findings import finding
 from verifier.checks.base import Category, CheckContext, ReportedCheck, failed, passed, unknown
+from verifier.codes import FactsCode, SchemaCode, StructureCode
 
 if TYPE_CHECKING:  # imported when first needed (see JsonSchemaCheck._validator)
     from jsonschema_rs import Validator
@@ -34,11 +36,10 @@ class DataModelCheck:
             validate_credential(context.credential)
         except DataModelError as e:
             return [failed("structure", Category.AUTHENTICITY,
-                           "the credential is malformed: " + "; ".join(e.problems[:5]))]
-        version = data_model_version(context.credential)
+                           finding(StructureCode.MALFORMED, "; ".join(e.problems[:5])))]
+        version = data_model_version(context.credential) or "2.0"
         return [passed("structure", Category.AUTHENTICITY,
-                       f"the credential has the structure of a W3C Verifiable Credential "
-                       f"{version}")]
+                       finding(StructureCode.CREDENTIAL, version=version))]
 
 
 class ReadableFactsCheck:
@@ -49,8 +50,7 @@ class ReadableFactsCheck:
         problems = context.facts.problems
         if problems:
             return [failed("facts", Category.AUTHENTICITY,
-                           "the credential cannot be read unambiguously: "
-                           + "; ".join(problems[:3]))]
+                           finding(FactsCode.AMBIGUOUS, "; ".join(problems[:3])))]
         return []
 
 
@@ -82,10 +82,10 @@ class JsonSchemaCheck:
     def run(self, context: CheckContext) -> list[ReportedCheck]:
         ids = context.facts.schema_ids
         if not ids:
-            return [passed("schema", Category.AUTHENTICITY, "the credential names no schema")]
+            return [passed("schema", Category.AUTHENTICITY, finding(SchemaCode.NONE_NAMED))]
         if self._loader is None:
             return [unknown("schema", Category.AUTHENTICITY,
-                            "no local JSON Schemas are installed", matters=False)]
+                            finding(SchemaCode.NONE_INSTALLED), matters=False)]
         missing: list[str] = []
         for schema_id in ids:
             try:
@@ -101,10 +101,9 @@ class JsonSchemaCheck:
                     f"{'/'.join(map(str, e.instance_path)) or '(top)'}: {e.message[:160]}"
                     for e in errors)
                 return [failed("schema", Category.AUTHENTICITY,
-                               f"the credential does not match its schema {schema_id}: {shown}")]
+                               finding(SchemaCode.MISMATCH, shown, schema=schema_id))]
         if missing:
             return [unknown("schema", Category.AUTHENTICITY,
-                            f"the schema {missing[0]} is not one we hold, so it was not checked",
-                            matters=False)]
+                            finding(SchemaCode.NOT_HELD, schema=missing[0]), matters=False)]
         return [passed("schema", Category.AUTHENTICITY,
-                       "the credential matches its JSON Schema " + ", ".join(ids))]
+                       finding(SchemaCode.MATCHES, schema=", ".join(ids)))]

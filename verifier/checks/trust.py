@@ -6,9 +6,11 @@ accountable one (`TrustedIssuer.name`, the operator's registration), or the DID 
 none; never an anchor's wording, which the summary shows beside that accreditation only.
 Recognition (how the chosen country recognises the achievement) is informational.
 """
+from vc.findings import finding
 from vc.language_maps import pick_language
 from vc.trust import TrustSource, TrustSourceUnavailable
 from verifier.checks.base import Category, CheckContext, ReportedCheck, failed, passed, unknown
+from verifier.codes import IssuerTrustCode, RecognitionCode
 
 
 class IssuerTrustCheck:
@@ -19,12 +21,11 @@ class IssuerTrustCheck:
         issuer = context.trusted_issuer
         if issuer is None:
             return [failed("issuer-trust", Category.TRUST,
-                           f"the issuer {facts.issuer_did} is not in the registry of "
-                           "accredited certification bodies")]
+                           finding(IssuerTrustCode.NOT_REGISTERED, issuer=facts.issuer_did or ""))]
         name = pick_language(issuer.name, context.lang) or issuer.did
         if facts.achievement_id is None or facts.valid_from is None:
             return [failed("issuer-trust", Category.TRUST,
-                           "the credential does not say what was achieved or when")]
+                           finding(IssuerTrustCode.NO_ACHIEVEMENT))]
         level = facts.eqf_level
         # the issuer's own keys that signed it (KeyBindingCheck: one of them did); a further
         # proof by someone else's key (an endorser) neither adds nor takes away accreditation
@@ -34,17 +35,20 @@ class IssuerTrustCheck:
         for accreditation in issuer.accreditations:
             if accreditation.covers(facts.achievement_id, level, facts.valid_from) \
                     and accreditation.accepts(signers):
-                scope = f" at EQF level {level}" if level is not None else ""
-                return [passed("issuer-trust", Category.TRUST,
-                               f"{name} is accredited by {accreditation.anchor_name} "
-                               f"({accreditation.country}) to certify this{scope} "
-                               f"on {facts.valid_from.date().isoformat()}",
-                               detail=accreditation)]
-        level_text = f" at EQF level {level}" if level is not None else ""
-        return [failed("issuer-trust", Category.TRUST,
-                       f"{name} is registered, but no accreditation allowed it to certify "
-                       f"{facts.achievement_id}{level_text} on "
-                       f"{facts.valid_from.date().isoformat()}")]
+                said = finding(IssuerTrustCode.ACCREDITED, body=name,
+                               anchor=accreditation.anchor_name,
+                               country=accreditation.country, date=facts.valid_from.date()) \
+                    if level is None else \
+                    finding(IssuerTrustCode.ACCREDITED_AT_LEVEL, body=name,
+                            anchor=accreditation.anchor_name, country=accreditation.country,
+                            level=level, date=facts.valid_from.date())
+                return [passed("issuer-trust", Category.TRUST, said, detail=accreditation)]
+        refused = finding(IssuerTrustCode.NOT_ACCREDITED, body=name,
+                          achievement=facts.achievement_id, date=facts.valid_from.date()) \
+            if level is None else \
+            finding(IssuerTrustCode.NOT_ACCREDITED_AT_LEVEL, body=name,
+                    achievement=facts.achievement_id, level=level, date=facts.valid_from.date())
+        return [failed("issuer-trust", Category.TRUST, refused)]
 
 
 class RecognitionCheck:
@@ -56,24 +60,25 @@ class RecognitionCheck:
     def run(self, context: CheckContext) -> list[ReportedCheck]:
         country, achievement = context.country, context.facts.achievement_id
         if not country:
-            return [unknown("recognition", Category.INFO, "no country was chosen",
+            return [unknown("recognition", Category.INFO, finding(RecognitionCode.NO_COUNTRY),
                             matters=False)]
         if self._trust is None or achievement is None:
             return [unknown("recognition", Category.INFO,
-                            "no registry to ask how the country recognises it", matters=False)]
+                            finding(RecognitionCode.NO_REGISTRY), matters=False)]
         try:
             found = [r for r in self._trust.recognitions(achievement, country)
                      if r.valid_from <= context.now
                      and (r.valid_until is None or context.now <= r.valid_until)]
         except TrustSourceUnavailable as e:
             return [unknown("recognition", Category.INFO,
-                            f"the registry could not be asked: {e}", matters=False)]
+                            finding(RecognitionCode.REGISTRY_UNREACHABLE, str(e)),
+                            matters=False)]
         if not found:
             return [unknown("recognition", Category.INFO,
-                            f"{country} has recorded no recognition of this achievement",
+                            finding(RecognitionCode.NONE_RECORDED, country=country),
                             matters=False)]
         r = min(found, key=lambda f: (f.valid_from, f.nqf_level))  # not the list's order
         note = pick_language(r.equivalence, context.lang) or ""
         return [passed("recognition", Category.INFO,
-                       f"{country} recognises it at national level {r.nqf_level} "
-                       f"(EQF {r.eqf_level}). {note}".strip(), detail=r)]
+                       finding(RecognitionCode.RECOGNISED, country=country, nqf=r.nqf_level,
+                               eqf=r.eqf_level, note=note), detail=r)]

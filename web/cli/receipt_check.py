@@ -20,6 +20,7 @@ from verifier.receipts import (
 )
 from verifier.service import Verifier
 from verifier.verdict import Verdict
+from web.finding_words import reason_english, with_reasons
 
 EXIT_GENUINE = 0
 EXIT_FORGED = 1  # altered, unsigned, or signed with a key its verifier does not list
@@ -89,14 +90,14 @@ def report_receipt(verifier: Verifier, receipt: dict, expected_verifier: str,
     match = match_credential(content, credential) \
         if content is not None and credential is not None else None
     if as_json:
-        out = result.to_json()
+        out = with_reasons(result.to_json())
         if credential is not None:
             out["credential"] = {"match": str(match) if match else None,
                                  "digest": _file_digest(credential)}
         click.echo(json.dumps(out, indent=2, ensure_ascii=False))
         sys.exit(exit_code(result, match))
     click.echo(_headline(result))
-    click.echo(f"  {result.reason}")
+    click.echo(f"  {reason_english(result.finding)}")
     if result.signed_with:
         click.echo(f"  signed with:  {result.signed_with}")
     whose = "named with --verifier" if named else "this deployment's verifier"

@@ -15,6 +15,7 @@ from vc.errors import VCError
 from vc.fetch import HttpFetcher
 from vc.json_input import loads_strict
 from vc.multikey import Ed25519Multikey
+from web.finding_words import with_reasons
 
 MAX_INPUT_BYTES = 2 * 1024 * 1024
 
@@ -112,5 +113,5 @@ def verify(contexts: tuple[str, ...], input_file: str) -> None:
     # did:web keys are fetched over HTTPS (bounded, public addresses only)
     result = api.verify(document, resolver=DIDResolver(fetcher=HttpFetcher()), store=store,
                         suites=ALL_SUITES)
-    click.echo(json.dumps(result.to_json(), indent=2, ensure_ascii=False))
+    click.echo(json.dumps(with_reasons(result.to_json()), indent=2, ensure_ascii=False))
     sys.exit(0 if result.verified else 1)

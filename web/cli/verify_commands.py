@@ -13,7 +13,6 @@ from sqlalchemy.orm import sessionmaker
 from issuer.service import IssuerError
 from issuer.shares import create_share
 from vc.errors import VCError
-from vc.findings import Finding
 from vc.qr import QRPayloadError, qr_version_for
 from vc.trust import TrustSource, TrustSourceUnavailable
 from verifier.file_input import parse_file
@@ -36,7 +35,7 @@ from web.cli.receipt_check import report_receipt
 from web.cli.vc_commands import read_json_input
 from web.datadir import secret_key
 from web.db import make_engine
-from web.finding_words import say_english
+from web.finding_words import reason_english, with_reasons
 from web.i18n import LANGUAGES
 from web.issuer_words import issuer_reason_english
 from web.seal_setup import seal_anchors
@@ -131,10 +130,11 @@ def _print_report(report: VerificationReport) -> None:
             r = s["recognition"]
             click.echo(f"  recognition: {s['country']}: " + (
                 f"{r['nqfLevel']} (EQF {r['eqfLevel']})" if r else "none recorded"))
+            if r and r.get("note"):  # the registry's words, no longer in the check's sentence
+                click.echo(f"               {r['note']}")
     for c in report.checks:
         mark = {"passed": "ok", "failed": "FAIL", "unknown": "??"}[str(c.outcome)]
-        reason = say_english(c.detail) if isinstance(c.detail, Finding) else c.check.reason
-        click.echo(f"  [{mark:>4}] {c.id}: {reason}")
+        click.echo(f"  [{mark:>4}] {c.id}: {reason_english(c.check.finding)}")
 
 
 @click.command("verify")
@@ -188,7 +188,9 @@ def verify(settings: Settings, source: str, as_json: bool, country: str | None, 
         _unusable("--verifier must be a DID, e.g. did:web:certify.example.eu:verifier")
     try:
         scanned = read_input(source)
-    except (QRPayloadError, VCError, OSError) as e:
+    except (QRPayloadError, VCError) as e:
+        _unusable(reason_english(e.finding))
+    except OSError as e:
         _unusable(str(e))
     if scanned.sealed is not None:  # a European Digital Credential (Europass), sealed
         try:
@@ -203,7 +205,7 @@ def verify(settings: Settings, source: str, as_json: bool, country: str | None, 
         report = _with_seal(settings, scanned, verifiers.build_sd_jwt_verifier(
             settings, trust).verify(scanned.sd_jwt, country=country, lang=lang))
         if as_json:
-            click.echo(json.dumps(report.to_json(), indent=2, ensure_ascii=False))
+            click.echo(json.dumps(with_reasons(report.to_json()), indent=2, ensure_ascii=False))
         else:
             _print_report(report)
         sys.exit(0 if report.verified else 1)
@@ -220,7 +222,7 @@ def verify(settings: Settings, source: str, as_json: bool, country: str | None, 
     report = _with_seal(settings, scanned, verifier.verify_credential(
         scanned.credential, country=country, lang=lang, related=related))
     if as_json:
-        click.echo(json.dumps(report.to_json(), indent=2, ensure_ascii=False))
+        click.echo(json.dumps(with_reasons(report.to_json()), indent=2, ensure_ascii=False))
     else:
         _print_report(report)
     sys.exit(0 if report.verified else 1)
@@ -245,7 +247,9 @@ def _credential_file(path: str) -> object:
         _unusable(f"--credential: cannot read {path}")
     try:
         scanned = read_input(path)
-    except (QRPayloadError, VCError, OSError) as e:
+    except (QRPayloadError, VCError) as e:
+        _unusable(f"--credential: {reason_english(e.finding)}")
+    except OSError as e:
         _unusable(f"--credential: {e}")
     if scanned.credential is None:
         _unusable("--credential must be the credential (JSON, or a QR code of it) the receipt "
