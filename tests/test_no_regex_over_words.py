@@ -9,9 +9,6 @@ ROOT = Path(__file__).resolve().parent.parent
 NOT_OVER_REASONS = {"web/file_names.py",  # makes a file name safe
                     "web/finding_words.py",  # hides Python object reprs in technical details
                     "web/bench_api.py"}  # reads the wrk load generator's report
-# the verifier's reasons: issue 23's other half (check_reasons.PATTERNS, the OpenID4VP
-# refusal kinds); each entry goes when its module goes, and this list must then be emptied
-PENDING_ELSEWHERE = {"web/vp_refusals.py"}
 
 
 def _uses_regex(path: Path) -> bool:
@@ -27,9 +24,7 @@ def _uses_regex(path: Path) -> bool:
 def test_no_web_module_matches_words_with_a_regular_expression():
     found = {str(path.relative_to(ROOT)) for path in sorted((ROOT / "web").rglob("*.py"))
              if _uses_regex(path)}
-    assert found - NOT_OVER_REASONS - PENDING_ELSEWHERE == set()
-    # a pending module that is gone leaves no stale exception behind
-    assert {p for p in PENDING_ELSEWHERE if (ROOT / p).exists()} == PENDING_ELSEWHERE
+    assert found - NOT_OVER_REASONS == set()
 
 
 def test_the_issuer_words_have_no_patterns_and_nothing_parses_line_numbers():

@@ -73,13 +73,17 @@ def verifier(request, tmp_path_factory):
 
 
 def _ask(app) -> tuple[str, dict]:
-    """The employer asks for a wallet's answer: its transaction and the request's claims
-    (passed by value in the link: the public URL is an IP address)."""
+    """The employer asks for a wallet's answer: its transaction and the request's claims, as
+    a wallet reads them from the signed request object the link points to (`request_uri`)."""
     asked = app.test_client().post("/verify/wallet", data={"lang": "en"}, base_url=BASE)
     assert asked.status_code == 303
     transaction = asked.headers["Location"].split("/verify/wallet/", 1)[1].split("?", 1)[0]
     link = _status(app, transaction)["link"]
-    return transaction, dict(urllib.parse.parse_qsl(urllib.parse.urlsplit(link).query))
+    params = dict(urllib.parse.parse_qsl(urllib.parse.urlsplit(link).query))
+    request_object = app.test_client().get(urllib.parse.urlsplit(params["request_uri"]).path,
+                                           base_url=BASE).get_data(as_text=True)
+    payload = request_object.split(".")[1]
+    return transaction, json.loads(base64.urlsafe_b64decode(payload + "=" * (-len(payload) % 4)))
 
 
 def _status(app, transaction: str) -> dict:
@@ -95,7 +99,7 @@ def _answer(app, claims: dict, vp_token: dict, sender: str):
 
 def _forged(claims: dict) -> dict:
     """What anyone who saw the QR code can send: a made-up SD-JWT VC for the first query."""
-    query = json.loads(claims["dcql_query"])["credentials"][0]["id"]
+    query = claims["dcql_query"]["credentials"][0]["id"]
     return {query: ["eyJhbGciOiJFUzI1NiJ9.eyJ2Y3QiOiJ4In0.AAAA~"]}
 
 

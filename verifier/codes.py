@@ -151,3 +151,17 @@ class LegacyCode(Code):
     PASSED = N_("legacy.passed")
     FAILED = N_("legacy.failed")
     UNKNOWN = N_("legacy.unknown")
+
+
+class RefusalCode(Code):
+    """Why a wallet's answer to an OpenID4VP request was refused (`verifier.oid4vp_answers`);
+    the English reason stays the technical detail (and the wallet's `error_description`)."""
+
+    ANOTHER_REQUEST = N_("vp-refusal.another-request")
+    CLAIMS_MISSING = N_("vp-refusal.claims-missing")
+    NOT_FOR_THIS_REQUEST = N_("vp-refusal.not-for-this-request")
+    OTHER_TYPE = N_("vp-refusal.other-type")
+    UNREADABLE = N_("vp-refusal.unreadable")
+    CREDENTIAL_NOT_VALID = N_("vp-refusal.credential-not-valid")
+    WALLET_DECLINED = N_("vp-refusal.wallet-declined")
+    AS_RECORDED = N_("vp-refusal.as-recorded")  # kept before refusals were codes

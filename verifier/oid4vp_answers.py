@@ -28,11 +28,13 @@ from schemas.jsonld_contexts import CONTEXTS_DIR
 from vc.checks import Outcome
 from vc.did_jwk import DidJwkResolver
 from vc.errors import MalformedInputError
+from vc.findings import Finding
 from vc.json_input import as_list, loads_bounded
 from vc.sd_jwt_errors import KeyBindingError, SdJwtError
 from vc.sd_jwt_kb import KeyBindingRequirement
 from vc.sd_jwt_vc import verify_sd_jwt_vc
 from verifier.checks.base import ReportedCheck
+from verifier.codes import RefusalCode
 from verifier.dcql import (
     DcqlError,
     credential_queries,
@@ -53,13 +55,16 @@ S4C_CONTEXT = "https://w3id.org/skills4cities/v1"
 
 
 class RefusedAnswer(Exception):
-    """The response is not a valid answer to this request; `reason` says why (in English,
-    for the wallet's `error_description` and the employer's page)."""
+    """The response is not a valid answer to this request. `code` says what kind of refusal
+    it is (the employer's page says it from the catalogue); `reason` says exactly why, in
+    English, for the wallet's `error_description` and as the page's technical detail."""
 
-    def __init__(self, reason: str, error: str = "invalid_request") -> None:
+    def __init__(self, reason: str, code: RefusalCode = RefusalCode.UNREADABLE,
+                 error: str = "invalid_request") -> None:
         super().__init__(reason)
         self.reason = reason
         self.error = error
+        self.finding = Finding(code, {}, reason)
 
 
 class WalletDeclined(Exception):
@@ -111,7 +116,8 @@ def decrypt_response(text: object, private_jwk: Mapping[str, Any]) -> dict[str, 
     try:
         header = jwe.extract_compact(text.encode("ascii", "replace"), registry).headers()
         if header.get("kid") != private_jwk.get("kid"):
-            raise RefusedAnswer("the response is encrypted to another key than this request's")
+            raise RefusedAnswer("the response is encrypted to another key than this request's",
+                                RefusalCode.ANOTHER_REQUEST)
         if header.get("alg") != "ECDH-ES" or header.get("enc") not in ENCRYPTION_ENCS:
             raise RefusedAnswer("the response is encrypted with an algorithm this request did "
                                 "not offer")
@@ -143,7 +149,7 @@ def _first_failure(checks: Sequence[ReportedCheck]) -> ReportedCheck | None:
     return next((c for c in checks if c.outcome is Outcome.FAILED), None)
 
 
-def not_valid_because(answer: Answer) -> str | None:
+def not_valid_because(answer: Answer) -> Finding | None:
     """Why the answer's credential does not end the request (its state and first failed,
     else unknown, check), or None when it is valid."""
     report = answer.report
@@ -152,29 +158,32 @@ def not_valid_because(answer: Answer) -> str | None:
     check = _first_failure(report.checks) or next(
         (c for c in report.checks if c.outcome is Outcome.UNKNOWN and c.unknown_matters), None)
     said = f": {check.id}: {check.check.technical}" if check is not None else ""
-    return f"the credential in the answer is not valid ({report.headline.state}){said}"
+    return Finding(RefusalCode.CREDENTIAL_NOT_VALID, {},
+                   f"the credential in the answer is not valid ({report.headline.state}){said}")
 
 
 def _sd_jwt_answer(query_id: str, query: Mapping[str, Any], presented: object,
                    request: PresentationRequest, verifier: SdJwtVcVerifier, country: str | None,
                    lang: str) -> Answer:
     if not isinstance(presented, str):
-        raise RefusedAnswer(f"the presentation for {query_id!r} is not an SD-JWT VC")
+        raise RefusedAnswer(f"the presentation for {query_id!r} is not an SD-JWT VC",
+                            RefusalCode.OTHER_TYPE)
     binding = KeyBindingRequirement(request.nonce, request.client_id)
     try:
         verified = verify_sd_jwt_vc(presented, keys=verifier.keys, key_binding=binding)
     except KeyBindingError as e:
-        raise RefusedAnswer(f"the SD-JWT VC is not bound to this request: {e}") from None
+        raise RefusedAnswer(f"the SD-JWT VC is not bound to this request: {e}",
+                            RefusalCode.NOT_FOR_THIS_REQUEST) from None
     except SdJwtError:
         verified = None  # forged or unreadable: the report below says why
     if verified is not None:
         if verified.vct not in (query.get("meta") or {}).get("vct_values", []):
             raise RefusedAnswer(f"the credential is of type {verified.vct[:120]}, which this "
-                                "request did not ask for")
+                                "request did not ask for", RefusalCode.OTHER_TYPE)
         missing = missing_claims(verified.claims, query)
         if missing:
             raise RefusedAnswer("the wallet did not disclose the requested claim(s) "
-                                + ", ".join(missing))
+                                + ", ".join(missing), RefusalCode.CLAIMS_MISSING)
     report = verifier.verify(presented, key_binding=binding, country=country, lang=lang)
     return Answer(query_id, "dc+sd-jwt", report, (), None)
 
@@ -184,20 +193,21 @@ def _ldp_answer(query_id: str, query: Mapping[str, Any], presented: object,
                 lang: str) -> Answer:
     if not isinstance(presented, dict):
         raise RefusedAnswer(f"the presentation for {query_id!r} is not a Verifiable "
-                            "Presentation (a JSON object)")
+                            "Presentation (a JSON object)", RefusalCode.OTHER_TYPE)
     report = verify_presentation(verifier, presented, challenge=request.nonce,
                                  domain=request.client_id, challenges=None, country=country,
                                  lang=lang, resolver=DidJwkResolver(verifier.resolver))
     failure = _first_failure(report.checks)
     if failure is not None:
         raise RefusedAnswer(f"the presentation is not valid for this request: "
-                            f"{failure.id}: {failure.check.technical}")
+                            f"{failure.id}: {failure.check.technical}",
+                            RefusalCode.NOT_FOR_THIS_REQUEST)
     credentials = [c for c in as_list(presented.get("verifiableCredential"))]
     for credential, credential_report in zip(credentials, report.credentials, strict=False):
         if isinstance(credential, dict) and types_match(expanded_types(credential), query):
             return Answer(query_id, "ldp_vc", credential_report, report.checks, credential)
     raise RefusedAnswer("the presentation holds no credential of the type this request asked "
-                        "for")
+                        "for", RefusalCode.OTHER_TYPE)
 
 
 def read_answer(params: Mapping[str, Any], request: PresentationRequest, *,
@@ -206,7 +216,7 @@ def read_answer(params: Mapping[str, Any], request: PresentationRequest, *,
     """The one credential that answers `request`, checked; or RefusedAnswer/WalletDeclined."""
     if params.get("state") != request.state:
         raise RefusedAnswer("the response names another request (its state is not this "
-                            "request's)")
+                            "request's)", RefusalCode.ANOTHER_REQUEST)
     if "error" in params:
         raise WalletDeclined(f"{str(params['error'])[:80]}: "
                              f"{str(params.get('error_description', ''))[:200]}")
@@ -216,9 +226,10 @@ def read_answer(params: Mapping[str, Any], request: PresentationRequest, *,
     try:
         answered = presentations_by_query(_vp_token(params["vp_token"]), query)
     except DcqlError as e:
-        raise RefusedAnswer(str(e)) from None
+        raise RefusedAnswer(str(e), RefusalCode.CLAIMS_MISSING) from None
     if len(answered) != 1:
-        raise RefusedAnswer("one credential was asked for; the answer holds several")
+        raise RefusedAnswer("one credential was asked for; the answer holds several",
+                            RefusalCode.CLAIMS_MISSING)
     (query_id, presentations), = answered.items()
     credential_query = credential_queries(query)[query_id]
     if credential_query["format"] == "dc+sd-jwt":

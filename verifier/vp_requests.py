@@ -21,6 +21,7 @@ workers cannot pass them. A sender is kept as SHA-256(request id, address), not 
 """
 import enum
 import hashlib
+import json
 import re
 import secrets
 from collections.abc import Callable
@@ -44,6 +45,8 @@ from sqlalchemy import (
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Mapped, Session, mapped_column
 
+from vc.findings import Finding
+from verifier.codes import RefusalCode
 from verifier.models import Base
 
 ID_BYTES = 24
@@ -227,11 +230,26 @@ class PresentationRequests:
                         refusal=None)))
             return won.rowcount == 1
 
-    def refuse(self, request_id: str, reason: str) -> None:
-        """Records why an answer was refused, for the employer's page (the request still
-        waits for a good answer until it expires)."""
+    def refuse(self, request_id: str, refusal: Finding) -> None:
+        """Records why an answer was refused (a `RefusalCode` finding, its English reason as
+        the detail), for the employer's page; the request still waits for a good answer
+        until it expires."""
+        detail = (refusal.detail or "")[:MAX_REFUSAL_CHARS]
+        stored = json.dumps(Finding(refusal.code, refusal.params, detail).to_json())
         table = PresentationRequestRow
         with Session(self._engine) as session, session.begin():
             session.execute(update(table).where(table.id == request_id,
                                                 table.answered_at.is_(None))
-                            .values(refusal=reason[:MAX_REFUSAL_CHARS]))
+                            .values(refusal=stored))
+
+
+def refusal_finding(stored: str | None) -> Finding | None:
+    """The refusal a request row keeps (`PresentationRequests.refuse`); a row written before
+    refusals were codes holds only English words: said as recorded, the words as detail."""
+    if not stored:
+        return None
+    try:
+        data = json.loads(stored)
+        return Finding.from_json(data) if isinstance(data, dict) else None
+    except (ValueError, TypeError):
+        return Finding(RefusalCode.AS_RECORDED, {}, stored)

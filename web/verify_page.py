@@ -47,6 +47,7 @@ from verifier.holder_identity import MAX_EMAIL_CHARS, email_matches
 from verifier.pdf_seal import with_pdf_seal
 from verifier.qr_payload import ScannedInput, parse_text
 from verifier.receipts import receipt_document
+from verifier.vp_requests import refusal_finding
 from web.finding_words import say, without_reprs
 from web.i18n import LANGUAGES, choose_language_with, current_language, verify_page_language
 from web.oid4vp.endpoints import link_of, presentation_requests, start_request
@@ -66,7 +67,6 @@ from web.verify_view import (
     recognition_note,
 )
 from web.verify_words import id_words
-from web.vp_refusals import refusal_text
 
 ShareLookup = Callable[[str], dict | None]
 NODE_MODULES = Path(__file__).resolve().parent / "static" / "verify" / "node_modules"
@@ -178,6 +178,15 @@ def _gone() -> tuple[str, int]:
                                    "hour). Check the credential again."))
 
 
+def _refusal(stored: str | None, detail_key: str, text_key: str) -> dict[str, str | None]:
+    """Why the last answer was refused: its words in the page's language (from the catalogue,
+    by code) and the verifier's English reason as the technical detail."""
+    found = refusal_finding(stored)
+    if found is None:
+        return {detail_key: None, text_key: None}
+    return {detail_key: found.detail or found.code, text_key: say(found)}
+
+
 def verify_page_blueprint(share_lookup: ShareLookup | None = None) -> Blueprint:
     """The page's blueprint; `share_lookup(token)` returns a shared credential or None."""
     page = Blueprint("verify_page", __name__)
@@ -278,7 +287,7 @@ def verify_page_blueprint(share_lookup: ShareLookup | None = None) -> Blueprint:
             # server's words (UTC) stay for a page without script
             "expires": Markup('<time id="wallet-expires" datetime="{}">{}</time>').format(
                 format_instant(found.expires_at), moment(format_instant(found.expires_at))),
-            "refusal": found.refusal, "refusal_text": refusal_text(found.refusal),
+            **_refusal(found.refusal, "refusal", "refusal_text"),
             "encrypted":
                 found.request.get("response_mode") == "direct_post.jwt",
             "status_url": url_for("verify_page.wallet_status", transaction_id=transaction_id,
@@ -295,7 +304,7 @@ def verify_page_blueprint(share_lookup: ShareLookup | None = None) -> Blueprint:
         elif found is not None:
             answer = {"state": "expired" if found.expired else
                       "closed" if found.closed else "waiting",
-                      "refusal": found.refusal, "refusalText": refusal_text(found.refusal),
+                      **_refusal(found.refusal, "refusal", "refusalText"),
                       "link": link_of(found)}
         response = jsonify(answer)
         response.headers["Cache-Control"] = "no-store"

@@ -11,7 +11,9 @@ from typing import Any
 
 from flask import Blueprint, Flask, Response, current_app, jsonify, request, url_for
 
+from vc.findings import Finding
 from vc.jose import JwsSigner
+from verifier.codes import RefusalCode
 from verifier.oid4vp_answers import (
     RefusedAnswer,
     WalletDeclined,
@@ -99,7 +101,8 @@ def _parameters(found: PresentationRequest) -> dict[str, Any]:
     if found.request["response_mode"] == "direct_post.jwt":
         if "response" not in form:
             raise RefusedAnswer("this request asked for an encrypted response "
-                                "(direct_post.jwt); the answer was not encrypted")
+                                "(direct_post.jwt); the answer was not encrypted",
+                                RefusalCode.UNREADABLE)
         return decrypt_response(form["response"], found.decryption_key or {})
     if "response" in form:
         raise RefusedAnswer("this request asked for direct_post, not an encrypted response")
@@ -128,15 +131,16 @@ def response_view(request_id: str) -> Response:
                              verifier=verifier_for_app(current_app), country=country,
                              lang=lang)
     except WalletDeclined as e:
-        store.refuse(request_id, f"the wallet answered with an error: {e}")
+        store.refuse(request_id, Finding(RefusalCode.WALLET_DECLINED, {},
+                                         f"the wallet answered with an error: {e}"))
         return jsonify({})
     except RefusedAnswer as e:
-        store.refuse(request_id, e.reason)
+        store.refuse(request_id, e.finding)
         return _error(400, e.reason, e.error)
     not_valid = not_valid_because(answer)
     if not_valid is not None:  # read and reported, but the request waits for a valid one
         store.refuse(request_id, not_valid)
-        return _error(400, not_valid)
+        return _error(400, not_valid.detail or not_valid.code)
     result_id = keep_report(answer.report, answer.credential, "wallet", country,
                             answer.presentation_checks)
     if not store.finish(request_id, result_id):
