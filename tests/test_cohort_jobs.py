@@ -221,3 +221,29 @@ def test_an_18000_row_console_upload_answers_at_once_and_completes(tmp_path):
     assert progress["issued"] == 18_000 + complete  # a unit credential per row, and roles
     _assert_issued_once(service, progress["issued"])
     assert cohort_jobs.progress(service, job_id).summary.issued == progress["issued"]
+
+
+def test_a_job_done_before_its_worker_started_ends_without_a_traceback(tmp_path):
+    """A cohort with no rows is finished as soon as it is recorded: `s4c issue-batch` stops
+    its worker process while that process is still importing Python. The stop waits until
+    the worker can take it gracefully: no KeyboardInterrupt traceback, no fatal error."""
+    settings, env = _settings(tmp_path)
+    issuer_service(settings)
+    path = tmp_path / "empty.csv"
+    path.write_text("name,email,did,unit,score,max_score,assessed_on,exam_body,assessor\n")
+    done = subprocess.run([*S4C, "issue-batch", str(path), "--workers", "2"], env=env,
+                          capture_output=True, text=True, timeout=300, check=False)
+    assert done.returncode == 0, done.stderr
+    assert "Traceback" not in done.stderr and "Fatal Python error" not in done.stderr, \
+        done.stderr
+    assert "0 credentials issued, 0 already issued, 0 errors" in done.stdout
+
+
+def test_a_worker_stopped_at_once_exits_cleanly(tmp_path):
+    """Asked to stop before it has imported anything, `s4c worker` still starts its
+    consumer, stops it gracefully and exits with 0 (it used to die of the signal)."""
+    settings, env = _settings(tmp_path)
+    issuer_service(settings)
+    process = job_workers.start_worker_process(settings, 1, env=env)
+    job_workers.stop_worker_process(process)
+    assert process.returncode == 0

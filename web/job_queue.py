@@ -22,6 +22,7 @@ requester is never told either way.
 """
 import logging
 import os
+import signal
 import sqlite3
 from pathlib import Path
 
@@ -166,6 +167,18 @@ class JobQueue:
 
     def consumer(self, workers: int) -> Consumer:
         """A consumer with `workers` processes (one per core spreads the signing)."""
-        return Consumer(self.huey, workers=workers, worker_type="process",
+        return _GracefulConsumer(self.huey, workers=workers, worker_type="process",
                         initial_delay=POLL_SECONDS, backoff=1.0, max_delay=POLL_SECONDS,
                         check_worker_health=True, health_check_interval=5)
+
+
+class _GracefulConsumer(Consumer):
+    """Huey's consumer, which lets SIGINT through only once its handlers are in place.
+
+    `s4c worker` blocks SIGINT from its start (`web.cli.job_commands`): a stop asked for
+    while it imports or opens the database is held back by the kernel, not raised as a
+    KeyboardInterrupt in the middle of that work, and arrives here as a graceful stop."""
+
+    def start(self) -> None:
+        super().start()  # forks the workers (they ignore SIGINT) and sets the handlers
+        signal.pthread_sigmask(signal.SIG_UNBLOCK, {signal.SIGINT})

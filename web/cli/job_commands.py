@@ -45,6 +45,9 @@ def worker(settings: Settings, workers: int | None, resume: bool) -> None:
     data directory). Start one on each machine; unfinished jobs are enqueued again at
     start, so a job interrupted by a crash resumes. Ctrl-C stops after the current
     chunks."""
+    # A stop asked for while this process starts up waits (blocked, not lost) until the
+    # queue's consumer has its handlers; they stop the workers gracefully (see start_worker_process).
+    signal.pthread_sigmask(signal.SIG_BLOCK, {signal.SIGINT})
     service = issuer_service(settings)
     queue = job_queue(settings)
     resumed = queue.resume(service) if resume else 0
@@ -60,8 +63,14 @@ def start_worker_process(settings: Settings, workers: int, env: dict[str, str] |
                          resume: bool = True) -> subprocess.Popen:
     """`s4c worker` as a child process in its own session (a terminal's Ctrl-C reaches the
     parent, which stops it gracefully), that dies with its parent (Linux PDEATHSIG). It
-    runs at a lower CPU priority: beside `s4c serve`, requests come before cohorts."""
+    runs at a lower CPU priority: beside `s4c serve`, requests come before cohorts.
+
+    It starts with SIGINT blocked (a signal mask survives exec): a job can finish, and the
+    parent ask for a stop, before the child has even imported Python; the signal then
+    waits until the consumer can stop gracefully, instead of a KeyboardInterrupt traceback
+    in the middle of an import (or a silent kill before Python installed its handler)."""
     def die_with_parent() -> None:
+        signal.pthread_sigmask(signal.SIG_BLOCK, {signal.SIGINT})
         os.nice(WORKER_NICENESS)
         with contextlib.suppress(OSError):  # not Linux: the worker outlives a killed parent
             ctypes.CDLL("libc.so.6", use_errno=True).prctl(PR_SET_PDEATHSIG, signal.SIGTERM)
