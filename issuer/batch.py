@@ -10,12 +10,11 @@ decisions and credentials are idempotent).
 import csv
 import io
 import math
-from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date
 
-from issuer.cohort_issuing import ChunkResult, issue_chunk
-from issuer.service import IssuerError, IssuerService
+from issuer.cohort_issuing import ChunkResult
+from issuer.service import IssuerError
 
 COLUMNS = ("name", "email", "did", "unit", "score", "max_score", "assessed_on", "exam_body",
            "assessor")
@@ -146,18 +145,3 @@ def add_chunk(summary: BatchSummary, part: ChunkResult) -> None:
 
 def sort_errors(errors: list[str]) -> list[str]:
     return sorted(errors, key=lambda e: int(e.split()[1].rstrip(":")))
-
-
-def issue_cohort(service: IssuerService, text: str, actor: str,
-                 progress: Callable[[int], None] | None = None) -> BatchSummary:
-    """Issues a whole cohort in this process, chunk after chunk (the job queue,
-    `issuer.cohort_jobs`, runs the same chunks on several workers)."""
-    summary = BatchSummary()
-    groups = cohort_groups(parse_cohort(text, summary))
-    summary.candidates = len(groups)
-    for chunk in chunks(groups):
-        add_chunk(summary, issue_chunk(service, chunk, actor))
-        if progress:
-            progress(len(chunk))
-    summary.errors = sort_errors(summary.errors)
-    return summary

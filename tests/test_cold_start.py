@@ -21,17 +21,15 @@ def _free_port() -> int:
         return s.getsockname()[1]
 
 
-def _verify(url: str, credential: dict) -> tuple[str, float]:
+def _verify(url: str, credential: dict) -> str:
     body = json.dumps({"verifiableCredential": credential}).encode()
     request = urllib.request.Request(url, data=body, method="POST",
                                      headers={"Content-Type": "application/json"})
-    start = time.monotonic()
     with urllib.request.urlopen(request, timeout=30) as response:  # loopback only
-        verdict = json.loads(response.read())["verdict"]
-    return verdict, time.monotonic() - start
+        return json.loads(response.read())["verdict"]
 
 
-def test_eight_concurrent_verifications_right_after_a_start_are_correct_and_quick(
+def test_eight_concurrent_verifications_right_after_a_start_are_correct(
         tmp_path: Path):
     port = _free_port()
     env = {**os.environ, "S4C_DATA_DIR": str(tmp_path / "data"),
@@ -64,7 +62,5 @@ def test_eight_concurrent_verifications_right_after_a_start_are_correct_and_quic
     finally:
         server.terminate()
         server.wait(timeout=30)
-    verdicts = [v for v, _ in results]
-    assert verdicts == ["valid"] * 8, verdicts
-    slowest = max(t for _, t in results)
-    assert slowest < 2.0, f"the slowest cold verification took {slowest:.1f} s"
+    # How quick they are is measured by `s4c bench` (verify_api_cold_max_ms), not here.
+    assert results == ["valid"] * 8, results
