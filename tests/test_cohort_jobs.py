@@ -10,7 +10,6 @@ import signal
 import subprocess
 import sys
 import threading
-import time
 import urllib.parse
 import urllib.request
 import uuid
@@ -183,14 +182,12 @@ def test_an_18000_row_console_upload_answers_at_once_and_completes(tmp_path):
     try:
         opener = urllib.request.build_opener(
             urllib.request.HTTPCookieProcessor(http.cookiejar.CookieJar()))
-        deadline = time.monotonic() + 60
-        while True:
+        def login_page() -> str | None:
             try:
-                login = opener.open(f"{base}/issuer/login", timeout=5).read().decode()
-                break
-            except OSError:
-                assert server.poll() is None and time.monotonic() < deadline
-                time.sleep(0.2)
+                return opener.open(f"{base}/issuer/login", timeout=5).read().decode()
+            except OSError:  # not listening yet
+                return None
+        login = wait_until(login_page, "s4c serve answering", 60, process=server)
         opener.open(f"{base}/issuer/login", urllib.parse.urlencode({
             "username": "olga", "password": "a long officer password",
             "csrf_token": CSRF.search(login).group(1)}).encode(), timeout=10)
@@ -208,13 +205,10 @@ def test_an_18000_row_console_upload_answers_at_once_and_completes(tmp_path):
         # the upload was answered before the job was done: it runs in the background (the
         # request no longer issues 18,000 rows itself, which gunicorn killed at 30 s)
         assert not cohort_jobs.progress(service, job_id).finished
-        deadline = time.monotonic() + 240
-        while True:
+        def finished() -> dict | None:
             progress = json.loads(opener.open(f"{page.url}/progress", timeout=10).read())
-            if progress["finished"]:
-                break
-            assert server.poll() is None and time.monotonic() < deadline, progress
-            time.sleep(0.5)
+            return progress if progress["finished"] else None
+        progress = wait_until(finished, "the 18,000-row job done", 600, process=server)
     finally:
         os.killpg(server.pid, signal.SIGTERM)
         server.wait(30)
@@ -240,11 +234,32 @@ def test_a_job_done_before_its_worker_started_ends_without_a_traceback(tmp_path)
     assert "0 credentials issued, 0 already issued, 0 errors" in done.stdout
 
 
-def test_a_worker_stopped_at_once_exits_cleanly(tmp_path):
-    """Asked to stop before it has imported anything, `s4c worker` still starts its
-    consumer, stops it gracefully and exits with 0 (it used to die of the signal)."""
+def _python_catches_sigint(pid: int) -> bool:
+    """Whether the process has Python's SIGINT handler (KeyboardInterrupt) in place: its
+    interpreter runs, and imports."""
+    status = Path(f"/proc/{pid}/status").read_text()
+    caught = int(re.search(r"^SigCgt:\s*([0-9a-f]+)$", status, re.MULTILINE).group(1), 16)
+    return bool(caught & (1 << (signal.SIGINT - 1)))
+
+
+def test_a_worker_stopped_while_it_imports_leaves_no_traceback(tmp_path, capfd):
+    """Stopped while its Python imports (a job done by then), the worker goes at once: it
+    used to print a KeyboardInterrupt traceback from the middle of an import."""
     settings, env = _settings(tmp_path)
     issuer_service(settings)
     process = job_workers.start_worker_process(settings, 1, env=env)
+    wait_until(lambda: _python_catches_sigint(process.pid), "the worker's Python started",
+               process=process)
+    assert not process.taking_tasks()
+    job_workers.stop_worker_process(process)
+    assert "Traceback" not in capfd.readouterr().err
+
+
+def test_a_worker_taking_tasks_stops_gracefully(tmp_path, capfd):
+    settings, env = _settings(tmp_path)
+    issuer_service(settings)
+    process = job_workers.start_worker_process(settings, 1, env=env)
+    wait_until(process.taking_tasks, "the worker taking tasks", process=process)
     job_workers.stop_worker_process(process)
     assert process.returncode == 0
+    assert "Traceback" not in capfd.readouterr().err
