@@ -6,7 +6,7 @@ A test's tiers are read from the source of the test function, of every fixture i
 (directly or through other fixtures), and of the functions and classes of tests/ that these
 reach by name (a module's helper, `oid4vci_wallet.issue`, ...), each searched for the calls
 that start such a part (`throwaway.postgres()`, `["node", ...]`, `sync_playwright()`, ...).
-An explicit `@pytest.mark.<tier>` adds to what is found; `slow` is only ever explicit.
+An explicit `@pytest.mark.<tier>` adds to what is found (`slow`, for a test long on its own).
 
 `make test-fast` deselects every tier (`-m "not (browser or postgres or ...)"`); `make test`
 runs them all, and under CI a skipped test fails (conftest.py), so no tier can silently
@@ -30,8 +30,12 @@ TIERS: dict[str, str] = {
     "slow": "takes a long time on its own (tens of seconds)",
 }
 
-# What starts each part, in the source of a test, a fixture or a helper of tests/.
+# What starts each part, in the source of a test, a fixture or a helper of tests/. `slow`
+# also has a sign: starting s4c itself in another process (a server, a job worker, the
+# command line), each a fresh Python that imports all of s4c and prepares its data.
 SIGNS: dict[str, re.Pattern[str]] = {
+    "slow": re.compile(r"""\[\s*\*?S4C\b|["']-m["'],\s*["']web\.cli["']|\bstart_worker_process\b"""
+                       r"""|\bjob_workers\.worker\b|\bstart_server\b"""),
     "browser": re.compile(r"\bsync_playwright\b|\bplaywright\.sync_api\b|\bCHROMIUM\b"),
     "postgres": re.compile(r"\bthrowaway\.(?:postgres|postgres_cluster)\b|\bpostgres_available\b"),
     "redis": re.compile(r"\bthrowaway\.redis\b|\bredis_available\b"),
