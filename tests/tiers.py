@@ -27,7 +27,7 @@ TIERS: dict[str, str] = {
     "redis": "starts a throwaway Redis server",
     "acapy": "starts real ACA-Py agents",
     "node": "runs an independent implementation under node (npm packages of tests/)",
-    "slow": "takes a long time on its own (tens of seconds)",
+    "slow": "starts s4c itself in another process, or takes long on its own",
 }
 
 # What starts each part, in the source of a test, a fixture or a helper of tests/. `slow`
