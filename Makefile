@@ -1,5 +1,5 @@
 # The two commands a new machine needs: `make run` and `make test`.
-.PHONY: install run test bench lint contexts messages
+.PHONY: install run test test-fast bench lint contexts messages
 
 install:
 	@bash .ci/install
@@ -13,9 +13,19 @@ run: install
 	S4C_ALLOW_LOOPBACK_FETCH=1 .venv/bin/s4c serve --host 127.0.0.1 --port 8000
 
 # Static checks first (ruff and mypy, configured in pyproject.toml), so CI fails on either.
+# The suite runs on every core (pytest-xdist), a test file per worker at a time, so a file's
+# module fixtures (a PostgreSQL cluster, a served app) start once; each worker has its own
+# temporary folders, and every server binds a free port of its own.
+PYTEST_PARALLEL = -n auto --dist loadfile
 test: lint
 	bash .ci/install-test-deps
-	.venv/bin/python -m pytest
+	.venv/bin/python -m pytest $(PYTEST_PARALLEL)
+
+# Everything but the tiers that drive an outside part (tests/tiers.py): a quick check while
+# working. `make test` still runs them all, and CI fails if any of them is skipped.
+TIERS = browser or postgres or redis or acapy or node or slow
+test-fast: install
+	.venv/bin/python -m pytest $(PYTEST_PARALLEL) -m "not ($(TIERS))"
 
 bench: install
 	.venv/bin/s4c bench --json

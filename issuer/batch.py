@@ -10,15 +10,14 @@ decisions and credentials are idempotent).
 import csv
 import io
 import math
-from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date
 
 from issuer.codes import CohortCode
-from issuer.cohort_issuing import ChunkResult, issue_chunk
+from issuer.cohort_issuing import ChunkResult
 from issuer.cohort_rows import CohortRow
 from issuer.errors import by_line
-from issuer.service import IssuerError, IssuerService
+from issuer.service import IssuerError
 from vc.findings import Finding
 
 COLUMNS = ("name", "email", "did", "unit", "score", "max_score", "assessed_on", "exam_body",
@@ -149,17 +148,3 @@ def sort_errors(errors: list[Finding]) -> list[Finding]:
     """Row errors in the order of the file."""
     return by_line(errors)
 
-
-def issue_cohort(service: IssuerService, text: str, actor: str,
-                 progress: Callable[[int], None] | None = None) -> BatchSummary:
-    """Issues a whole cohort in this process, chunk after chunk (the job queue,
-    `issuer.cohort_jobs`, runs the same chunks on several workers)."""
-    summary = BatchSummary()
-    groups = cohort_groups(parse_cohort(text, summary))
-    summary.candidates = len(groups)
-    for chunk in chunks(groups):
-        add_chunk(summary, issue_chunk(service, chunk, actor))
-        if progress:
-            progress(len(chunk))
-    summary.errors = sort_errors(summary.errors)
-    return summary

@@ -1,56 +1,74 @@
-"""Shared test fixtures: where the W3C conformance vectors live.
+"""Shared test fixtures and the suite's rules.
 
-Without the vectors a vector-driven test is skipped with the reason, on a developer's
-machine; under CI (CI=true) it fails, at collection where the cases come from the vector
-files, so a missing or shrunken vector set can never pass as a green run."""
-
-import os
-from collections.abc import Sequence
+- Tiers (tests/tiers.py): every test that drives a browser, PostgreSQL, Redis, ACA-Py or
+  node is marked so when it is collected, from the code it runs; `make test-fast` leaves
+  those out, `make test` runs everything.
+- Under CI (CI=true) a skipped test is a failure: a tier whose tools are missing must not
+  pass as a green run.
+- Every test has a timeout (pytest-timeout; pyproject.toml sets the default, a tier more).
+- The W3C vectors: `vectors`, `examples_store` (tests/w3c_vectors.py)."""
 from pathlib import Path
 
 import pytest
-
-from vc.checks import Check
-from vc.findings import Finding
+from tiers import TIER_TIMEOUT_S, TIERS, named_fixtures, on_ci, tiers_of
+from w3c_vectors import missing_vectors_reason, vectors_dir
 
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
 
 
-def vectors_dir() -> Path | None:
-    """The W3C vectors folder: $S4C_VECTORS when set (and then only it), else
-    ../shared/vectors from the project root; None when it is not a folder."""
-    configured = os.environ.get("S4C_VECTORS")
-    candidate = Path(configured) if configured else PROJECT_ROOT.parent / "shared" / "vectors"
-    return candidate if candidate.is_dir() else None
+def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
+    for item in items:
+        function = getattr(item, "function", None)
+        if function is None:
+            continue
+        fixtures = _fixture_functions(item, function)
+        marked = {mark.name for mark in item.iter_markers() if mark.name in TIERS}
+        found = tiers_of([function, *fixtures])
+        for tier in sorted(found - marked):
+            item.add_marker(getattr(pytest.mark, tier))
+        tiers = found | marked
+        if tiers and item.get_closest_marker("timeout") is None:
+            item.add_marker(pytest.mark.timeout(max(TIER_TIMEOUT_S[t] for t in tiers)))
 
 
-def on_ci() -> bool:
-    return os.environ.get("CI") == "true"
+def _fixture_functions(item: pytest.Item, function) -> list:
+    """The functions of every fixture the test uses: those it names, those they name, and
+    those asked for at run time by name (`request.getfixturevalue`)."""
+    manager = item.session._fixturemanager
+    functions: list = []
+    todo = [*item.fixturenames, *named_fixtures(function)]
+    seen: set[str] = set()
+    while todo:
+        name = todo.pop()
+        if name in seen:
+            continue
+        seen.add(name)
+        for definition in manager.getfixturedefs(name, item) or ():
+            functions.append(definition.func)
+            todo += [*definition.argnames, *named_fixtures(definition.func)]
+    return functions
 
 
-def missing_vectors_reason() -> str:
-    configured = os.environ.get("S4C_VECTORS")
-    where = f"$S4C_VECTORS ({configured})" if configured else "../shared/vectors"
-    return (f"the W3C vectors are missing: {where} is not a folder "
-            "(README, Conformance: set S4C_VECTORS to where they are)")
+def _skipped_on_ci(report: pytest.TestReport | pytest.CollectReport, what: str) -> None:
+    if on_ci() and report.skipped and not hasattr(report, "wasxfail"):
+        reason = report.longrepr[2] if isinstance(report.longrepr, tuple) else report.longrepr
+        reason = str(reason).removeprefix("Skipped: ")
+        report.outcome = "failed"
+        report.longrepr = f"CI runs every tier, and {what} was skipped: {reason}"
 
 
-def vector_cases(cases: Sequence[str], minimum: int, what: str) -> list:
-    """The parameters of a test driven by the vector files, checked when it is collected.
+@pytest.hookimpl(wrapper=True)
+def pytest_runtest_makereport(item: pytest.Item, call: pytest.CallInfo):
+    report = yield
+    _skipped_on_ci(report, "this test")
+    return report
 
-    Without the vectors: one placeholder that is skipped with the reason, or under CI a
-    collection error. With fewer than `minimum` cases (today's count: the vector set is
-    pinned) a collection error too, since a test that shrank stopped testing."""
-    if vectors_dir() is None:
-        if on_ci():
-            pytest.fail(f"CI must run the W3C vector tests: {missing_vectors_reason()}",
-                        pytrace=False)
-        return [pytest.param("no-vectors", marks=pytest.mark.skip(
-            reason=missing_vectors_reason()))]
-    if len(cases) < minimum:
-        pytest.fail(f"{len(cases)} {what} in the W3C vectors, expected at least {minimum}: "
-                    "the vector set is incomplete", pytrace=False)
-    return list(cases)
+
+@pytest.hookimpl(wrapper=True)
+def pytest_make_collect_report(collector: pytest.Collector):
+    report = yield
+    _skipped_on_ci(report, "this module")
+    return report
 
 
 @pytest.fixture
@@ -73,36 +91,3 @@ def examples_store(vectors: Path):
     from vc.contexts import ContextStore
 
     return ContextStore({EXAMPLES_V2: vectors / "contexts" / "credentials-examples-v2.jsonld"})
-
-
-def leaf_paths(value, path=()):
-    """Every path to a scalar in a JSON value (for the single-change tamper tests)."""
-    if isinstance(value, dict):
-        for k, v in value.items():
-            yield from leaf_paths(v, (*path, k))
-    elif isinstance(value, list):
-        for i, v in enumerate(value):
-            yield from leaf_paths(v, (*path, i))
-    else:
-        yield path
-
-
-# the reason vc._internal.dataintegrity gives, either suite
-SIGNATURE_MISMATCH = "proof.signature-mismatch"  # vc.codes.ProofCode.SIGNATURE_MISMATCH
-
-
-def failed_checks(checks) -> dict[str, str]:
-    """The failed checks by id, with what they found (the finding's code, params and detail,
-    `vc.checks.Check.technical`): of `vc.verify`'s result, of a verifier report, or of either's
-    JSON. A tamper test asserts WHICH check caught the change, and with which code."""
-    failed = {}
-    for c in checks:
-        if isinstance(c, dict):
-            found = Check(c["id"], c["outcome"], Finding.from_json(c))
-            check_id, outcome, reason = c["id"], c["outcome"], found.technical
-        else:
-            check = getattr(c, "check", c)  # a verifier's ReportedCheck wraps a vc Check
-            check_id, outcome, reason = check.id, check.outcome, check.technical
-        if str(outcome) == "failed":
-            failed[check_id] = reason
-    return failed

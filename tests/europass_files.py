@@ -5,7 +5,9 @@ import os
 from pathlib import Path
 
 import pytest
-from conftest import PROJECT_ROOT, on_ci
+from tiers import on_ci
+
+PROJECT_ROOT = Path(__file__).resolve().parent.parent
 
 
 def europass_dir() -> Path | None:

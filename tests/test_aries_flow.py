@@ -8,7 +8,7 @@ import threading
 import uuid
 
 import pytest
-from conftest import failed_checks
+from check_results import failed_checks
 from test_aries_support import AriesWorld, aries_world
 
 from issuer.aries.agent import AgentError, wait_for

@@ -2,11 +2,10 @@
 tampering on both sides, and the ACA-Py behaviours s4c works around pinned as observed."""
 import copy
 import hashlib
-import time
 
 import pytest
 import vc_calls
-from conftest import SIGNATURE_MISMATCH, failed_checks
+from check_results import SIGNATURE_MISMATCH, failed_checks
 from test_aries_support import AriesWorld, aries_world
 
 from issuer.aries.agent import wait_for
@@ -156,7 +155,9 @@ def test_a_stock_acapy_1_7_wallet_cannot_receive_a_credential_status_array(world
                               "the stock wallet's connection")
         exchange = world.aries.offer(connection["connection_id"], role)
         wait_for(lambda: world.aries.issued_credential(exchange), "the issued credential")
-        time.sleep(1.0)  # the wallet has it: it fails on `credentialStatus[...].get("type")`
+        # the wallet has it: it fails on `credentialStatus[...].get("type")`
+        wait_for(lambda: "'list' object has no attribute 'get'" in stock.log_tail(20000),
+                   "the stock wallet's failure")
         assert client.stored_credentials() == []
         states = {r["cred_ex_record"]["state"] for r in client.credential_exchanges()}
         assert states == {"request-sent"}

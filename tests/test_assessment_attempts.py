@@ -6,10 +6,10 @@ from datetime import date, timedelta
 from pathlib import Path
 
 import pytest
+from cohorts import issue_cohort
 from sqlalchemy import select
 
 from issuer.audit import AuditEvent
-from issuer.batch import issue_cohort
 from issuer.cohort_preview import preview_cohort
 from issuer.models import Assessment, Decision
 from issuer.service import IssuerError, NotFound

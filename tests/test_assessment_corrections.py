@@ -4,7 +4,6 @@ through and kept, the credentials issued from it named and left as they are. (Th
 line's `s4c assessment void` is tested in test_issuer_demo_cli.py.)"""
 import re
 
-import pytest
 import test_issuer_web_api as api_tests
 import test_issuer_web_console as console_tests
 from flask.testing import FlaskClient
@@ -15,18 +14,13 @@ from issuer.audit import AuditEvent
 settings, app, client, service = api_tests.settings, api_tests.app, api_tests.client, \
     api_tests.service
 officer, token = console_tests.officer, api_tests.token
+logged_in = console_tests.logged_in
 no_key_material_leaks = api_tests.no_key_material_leaks
 _login, _post, _csrf = console_tests._login, console_tests._post, console_tests._csrf
 DAY = console_tests.DAY
 PROBLEM = "application/problem+json"
 ROW = re.compile(r'<tr data-assessment="([^"]+)" data-attempt="(\d+)"([^>]*)>(.*?)</tr>',
                  re.DOTALL)
-
-
-@pytest.fixture
-def logged_in(client: FlaskClient, officer: str) -> FlaskClient:
-    assert _login(client).status_code == 302
-    return client
 
 
 def _rows(client: FlaskClient, page: str) -> list[tuple[str, str, str, str]]:

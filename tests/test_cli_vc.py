@@ -11,8 +11,8 @@ import sys
 from pathlib import Path
 
 import pytest
+from check_results import SIGNATURE_MISMATCH, failed_checks
 from click.testing import CliRunner, Result
-from conftest import SIGNATURE_MISMATCH, failed_checks
 
 from web.cli import main
 from web.cli.vc_commands import MAX_INPUT_BYTES

@@ -2,25 +2,17 @@
 page once it is done, a POST with the CSRF token by a logged-in officer, audited."""
 import re
 
-import pytest
 import test_issuer_web_api as api_tests
 import test_issuer_web_console as console_tests
-from flask.testing import FlaskClient
 from test_cohort_export import _audit, _cohort, _parse, _run
 
 from issuer import cohort_jobs
 
 settings, app, client, service = api_tests.settings, api_tests.app, api_tests.client, \
     api_tests.service
-officer = console_tests.officer
+officer, logged_in = console_tests.officer, console_tests.logged_in
 no_key_material_leaks = api_tests.no_key_material_leaks
 _login, _post, _csrf = console_tests._login, console_tests._post, console_tests._csrf
-
-
-@pytest.fixture
-def logged_in(client: FlaskClient, officer: str) -> FlaskClient:
-    assert _login(client).status_code == 302
-    return client
 
 
 def test_the_officer_downloads_the_csv_from_the_finished_jobs_page(client, logged_in,

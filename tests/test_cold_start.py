@@ -7,10 +7,11 @@ import os
 import socket
 import subprocess
 import sys
-import time
 import urllib.request
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
+
+from waiting import wait_until
 
 S4C = [sys.executable, "-c", "from web.cli import main; main(prog_name='s4c')"]
 
@@ -21,17 +22,15 @@ def _free_port() -> int:
         return s.getsockname()[1]
 
 
-def _verify(url: str, credential: dict) -> tuple[str, float]:
+def _verify(url: str, credential: dict) -> str:
     body = json.dumps({"verifiableCredential": credential}).encode()
     request = urllib.request.Request(url, data=body, method="POST",
                                      headers={"Content-Type": "application/json"})
-    start = time.monotonic()
     with urllib.request.urlopen(request, timeout=30) as response:  # loopback only
-        verdict = json.loads(response.read())["verdict"]
-    return verdict, time.monotonic() - start
+        return json.loads(response.read())["verdict"]
 
 
-def test_eight_concurrent_verifications_right_after_a_start_are_correct_and_quick(
+def test_eight_concurrent_verifications_right_after_a_start_are_correct(
         tmp_path: Path):
     port = _free_port()
     env = {**os.environ, "S4C_DATA_DIR": str(tmp_path / "data"),
@@ -49,22 +48,18 @@ def test_eight_concurrent_verifications_right_after_a_start_are_correct_and_quic
     server = subprocess.Popen([*S4C, "serve", "--port", str(port), "--workers", "2"],
                               env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
     try:
-        deadline = time.monotonic() + 60
-        while True:
+        def answers() -> bool:
             try:
-                urllib.request.urlopen(f"http://127.0.0.1:{port}/verify", timeout=2)
-                break
-            except OSError:
-                assert time.monotonic() < deadline, "s4c serve did not start"
-                assert server.poll() is None, "s4c serve exited"
-                time.sleep(0.2)
+                with urllib.request.urlopen(f"http://127.0.0.1:{port}/verify", timeout=5):
+                    return True
+            except OSError:  # not listening yet, or a worker still starting
+                return False
+        wait_until(answers, "s4c serve answering", 60, process=server)
         url = f"http://127.0.0.1:{port}/credentials/verify"
         with ThreadPoolExecutor(8) as pool:
             results = list(pool.map(lambda c: _verify(url, c), fresh))
     finally:
         server.terminate()
         server.wait(timeout=30)
-    verdicts = [v for v, _ in results]
-    assert verdicts == ["valid"] * 8, verdicts
-    slowest = max(t for _, t in results)
-    assert slowest < 2.0, f"the slowest cold verification took {slowest:.1f} s"
+    # How quick they are is measured by `s4c bench` (verify_api_cold_max_ms), not here.
+    assert results == ["valid"] * 8, results

@@ -29,7 +29,7 @@ from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 import pytest
-from conftest import PROJECT_ROOT, on_ci, vectors_dir
+from w3c_vectors import PROJECT_ROOT, on_ci, vectors_dir
 
 from web import throwaway
 

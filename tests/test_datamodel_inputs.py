@@ -12,7 +12,7 @@ from pathlib import Path
 
 import pytest
 import vc_calls
-from conftest import vector_cases, vectors_dir
+from w3c_vectors import vector_cases, vectors_dir
 
 from vc.checks import Outcome
 from vc.contexts import ContextStore

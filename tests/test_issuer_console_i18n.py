@@ -348,7 +348,7 @@ def test_the_console_in_greek_in_chromium_passes_axe_on_desktop_and_phone(consol
         if os.environ.get("CI") == "true":
             pytest.fail(f"CI must run the browser test: {missing}")
         pytest.skip(missing)
-    from playwright.sync_api import sync_playwright
+    from playwright.sync_api import expect, sync_playwright
 
     base, job_id = console_server
     progress = words("el", "Candidates done: %(done)s of %(total)s (%(percent)s %%).") % {
@@ -374,7 +374,7 @@ def test_the_console_in_greek_in_chromium_passes_axe_on_desktop_and_phone(consol
                         ("Cohort upload", "Issue a cohort"))
                 for link, heading in tour if width > 390 else tour[1:2]:
                     page.click(f"nav.console-nav >> text={words('el', link)}")
-                    assert page.locator("h1").inner_text() == words("el", heading)
+                    expect(page.locator("h1")).to_have_text(words("el", heading))
                     assert "lang=el" in page.url
                     assert axe_findings(page) == [], (width, link)
                     assert _page_width(page) <= width, (width, link)
@@ -386,8 +386,7 @@ def test_the_console_in_greek_in_chromium_passes_axe_on_desktop_and_phone(consol
                 # the job page's script says the progress it polls in the page's language
                 with page.expect_response(lambda r: "/progress" in r.url):
                     page.goto(f"{base}/issuer/cohort/jobs/{job_id}?lang=el")
-                page.wait_for_timeout(100)
-                assert page.locator("#job-state").inner_text() == progress
+                expect(page.locator("#job-state")).to_have_text(progress)
                 assert axe_findings(page) == [], (width, "cohort job")
                 assert _page_width(page) <= width, (width, "cohort job")
                 page.context.close()

@@ -7,8 +7,8 @@ from pathlib import Path
 import jsonschema
 import pytest
 import vc_calls
+from cohorts import issue_cohort
 
-from issuer.batch import issue_cohort
 from issuer.did_web import issuer_did_document
 from issuer.rules import RuleError, role_outcome, unit_passed
 from issuer.service import IssuerError
@@ -242,7 +242,6 @@ def test_bad_cohort_rows_are_reported_by_line_and_the_good_rows_go_through(tmp_p
 
     from sqlalchemy import select
 
-    from issuer.batch import issue_cohort
     from issuer.models import Candidate
     from web.cli.context import issuer_service
     from web.settings import Settings

@@ -3,7 +3,7 @@ import json
 
 import pytest
 import vc_calls
-from conftest import failed_checks
+from check_results import failed_checks
 from pyld import jsonld as pyld
 
 from issuer.demo import sample_role_credential

@@ -12,8 +12,6 @@ from verifier.vp_requests import Admission, PresentationRequests
 from web import throwaway
 from web.db import downgrade, make_engine, upgrade
 
-NOW = datetime.now(UTC).replace(microsecond=0)
-
 
 @pytest.fixture(params=["sqlite", "postgresql"])
 def database_url(request, tmp_path):
@@ -35,20 +33,23 @@ def _insert(connection, table: str, row: dict) -> None:
 
 
 def test_the_limits_revisions_keep_what_is_stored_and_go_down_again(database_url):
+    # the time of the test itself, not of the module's import: the request must still be
+    # open when it is answered, however long the suite ran before this test
+    now = datetime.now(UTC).replace(microsecond=0)
     upgrade(database_url, "v0003")
     upgrade(database_url, "i0010")
     engine = make_engine(database_url)
     try:
         with engine.begin() as c:
             _insert(c, "verifier_vp_requests", {
-                "id": "R" * 32, "transaction_id": "T" * 32, "created_at": NOW,
-                "expires_at": NOW + timedelta(minutes=10), "request": "{}", "options": "{}"})
+                "id": "R" * 32, "transaction_id": "T" * 32, "created_at": now,
+                "expires_at": now + timedelta(minutes=10), "request": "{}", "options": "{}"})
             _insert(c, "issuer_candidates", {"id": 1, "ref": "cand-1", "name": "Ana",
                                              "email": "ana@example.org", "salt": "s",
-                                             "created_at": NOW})
+                                             "created_at": now})
             _insert(c, "issuer_wallet_grants", {
                 "id": "g1", "code_hash": "h", "candidate_id": 1, "offered": "{}",
-                "created_by": "t", "created_at": NOW, "expires_at": NOW, "failed_attempts": 0,
+                "created_by": "t", "created_at": now, "expires_at": now, "failed_attempts": 0,
                 "flow": "pre-authorized"})
         upgrade(database_url)
         requests = PresentationRequests(engine)

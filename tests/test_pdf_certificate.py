@@ -16,7 +16,6 @@ from pathlib import Path
 import pytest
 from app_world import answer_email
 from click.testing import CliRunner
-from conftest import on_ci
 from cryptography.hazmat.primitives.serialization import pkcs12
 from cryptography.x509.oid import NameOID
 from flask import Flask
@@ -24,6 +23,7 @@ from flask.testing import FlaskClient
 from pyhanko.pdf_utils.reader import PdfFileReader
 from pypdf import PdfReader, PdfWriter
 from seal_fixtures import new_key, seal_ca, seal_certificate
+from tiers import on_ci
 
 from issuer.certificate_pdf import CertificateSheet, certificate_pdf
 from issuer.demo import seed_demo

@@ -61,7 +61,8 @@ def _cohort(units: list[str], prefix: str, candidates: int) -> str:
 
 
 def test_issue_revoke_and_batch_on_postgresql(settings):
-    from issuer.batch import issue_cohort
+    from cohorts import issue_cohort
+
     from vc.statuslist import Bitstring
     from web.cli.context import issuer_service
 
@@ -155,7 +156,8 @@ def test_concurrent_status_changes_from_six_processes_lose_nothing(settings):
     """Before the row lock, 6 processes lost 145 of 240 status changes on PostgreSQL."""
     import multiprocessing
 
-    from issuer.batch import issue_cohort
+    from cohorts import issue_cohort
+
     from vc.statuslist import Bitstring
     from web.cli.context import issuer_service
 

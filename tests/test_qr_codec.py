@@ -4,7 +4,7 @@ import io
 import zlib
 
 import pytest
-from conftest import failed_checks
+from check_results import failed_checks
 from PIL import Image
 from test_verifier_support import (
     NOW,

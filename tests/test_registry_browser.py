@@ -4,13 +4,13 @@ import os
 import socket
 import subprocess
 import sys
-import time
-import urllib.error
 import urllib.request
 from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
+from playwright.sync_api import expect
+from waiting import wait_until
 
 from web.settings import DEFAULT_ISSUER_NAME
 
@@ -54,18 +54,16 @@ def _free_port() -> int:
         return s.getsockname()[1]
 
 
-def _wait_until_up(url: str, server: subprocess.Popen, timeout: float = 30) -> None:
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
+def _wait_until_up(url: str, server: subprocess.Popen, timeout: float = 60) -> None:
+    def answers() -> bool:
         if server.poll() is not None:
             pytest.fail(f"s4c serve exited early:\n{server.communicate()[0]}")
         try:
-            with urllib.request.urlopen(url, timeout=2) as response:
-                if response.status == 200:
-                    return
-        except (urllib.error.URLError, ConnectionError):
-            time.sleep(0.2)
-    pytest.fail(f"s4c serve did not answer {url} within {timeout} s")
+            with urllib.request.urlopen(url, timeout=5) as response:
+                return response.status == 200
+        except OSError:  # not listening yet, or a worker still starting (a read timeout)
+            return False
+    wait_until(answers, f"s4c serve answering {url}", timeout)
 
 
 @pytest.fixture(scope="module")
@@ -99,11 +97,11 @@ def test_the_list_page_shows_the_demo_body_in_chromium(browser, server: str):
         page.fill("input[name=q]", "no such body")
         page.click("button[type=submit]")
         page.wait_for_url("**q=no+such+body**")
-        assert page.locator("article.body").count() == 0
+        expect(page.locator("article.body")).to_have_count(0)
         page.goto(f"{server}/registry/?lang=en&q=NAVET")
         assert page.locator("article.body h2").first.inner_text().startswith(
             DEFAULT_ISSUER_NAME)
-        assert page.locator("article.body tbody tr").count() == 2
+        expect(page.locator("article.body tbody tr")).to_have_count(2)
     finally:
         page.close()
 
@@ -115,7 +113,7 @@ def test_the_role_page_shows_five_countries_in_chromium(browser, server: str):
         page.click("a.role-link >> nth=1")  # the second role: Smart City Project Manager
         assert page.locator("h1").inner_text() == "Smart-City-Projektmanager"
         rows = page.locator("tr.recognition")
-        assert rows.count() == 5
+        expect(rows).to_have_count(5)
         countries = [rows.nth(i).get_attribute("data-country") for i in range(5)]
         assert sorted(countries) == ["AT", "BG", "ES", "GR", "RO"]
         assert "Österreich" in page.locator("table.recognitions").inner_text()

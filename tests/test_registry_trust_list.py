@@ -7,7 +7,7 @@ from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 import pytest
-from conftest import SIGNATURE_MISMATCH
+from check_results import SIGNATURE_MISMATCH
 from registry_bodies import Bodies
 from sqlalchemy.orm import sessionmaker
 from vc_calls import verify

@@ -54,7 +54,9 @@ from werkzeug.routing.converters import NumberConverter
 import vc.json_input
 from web import throwaway
 
-TIME_BUDGET_S = 90  # the attack itself; about 40 s on a busy 2-core machine
+# The attack takes about 40 s on a busy 2-core machine; it is bounded by its timeout
+# (pytest-timeout), not by a clock read in the test.
+FUZZ_TIMEOUT_S = 600
 UNSAFE = ("POST", "PUT", "PATCH", "DELETE")
 # Routes that need a service this test does not run: their 503 ("not available, start
 # it") is the documented answer. A 500 is still a failure there.
@@ -346,6 +348,8 @@ def _attack(world: World, attack: Attack) -> tuple[list[str], dict[str, int], fl
     return failures, sent, time.monotonic() - started
 
 
+@pytest.mark.slow
+@pytest.mark.timeout(FUZZ_TIMEOUT_S)
 def test_no_route_answers_a_server_error_to_bad_input(world, monkeypatch):
     monkeypatch.setattr(world.app, "request_class", recording_requests(world.app))
     failures, sent, took = _attack(world, EVERYTHING)
@@ -353,7 +357,6 @@ def test_no_route_answers_a_server_error_to_bad_input(world, monkeypatch):
     assert not failures, f"{len(failures)} server errors:\n" + "\n".join(failures)
     missed = {f"{m} {r.rule}" for r, m in _endpoints(world)} - set(sent)
     assert not missed, f"never got past sign-in or authorisation: {sorted(missed)}"
-    assert took < TIME_BUDGET_S, f"the fuzz took {took:.0f} s: make it lighter"
 
 
 @pytest.fixture(scope="module")
@@ -367,6 +370,7 @@ def pg_world(tmp_path_factory) -> Iterator[World]:
         yield world
 
 
+@pytest.mark.timeout(FUZZ_TIMEOUT_S)
 def test_on_postgresql_no_route_answers_a_server_error_to_what_its_columns_refuse(
         pg_world, monkeypatch):
     """PostgreSQL refuses what SQLite stores: NUL in text, integers beyond INTEGER, text
@@ -376,4 +380,3 @@ def test_on_postgresql_no_route_answers_a_server_error_to_what_its_columns_refus
     print(f"route fuzz on PostgreSQL: {sum(sent.values())} requests in {took:.1f} s")
     assert not failures, f"{len(failures)} server errors:\n" + "\n".join(failures)
     assert set(sent) == {f"{m} {r.rule}" for r, m in _endpoints(pg_world)}, "a route was missed"
-    assert took < TIME_BUDGET_S

@@ -22,7 +22,7 @@ from web.db import downgrade, make_engine, upgrade
 # The console tests' fixtures and helpers (a real data directory with SQLite, real logins).
 settings, app, client, service = api_tests.settings, api_tests.app, api_tests.client, \
     api_tests.service
-officer = console_tests.officer
+officer, logged_in = console_tests.officer, console_tests.logged_in
 _login, _post, _qr_link = console_tests._login, console_tests._post, console_tests._qr_link
 _certified_candidate, _role_id = console_tests._certified_candidate, console_tests._role_id
 
@@ -30,12 +30,6 @@ PUBLIC = "http://127.0.0.1:8000/v/"
 PROBLEM = "application/problem+json"
 WITHDRAW_FORM = re.compile(r'name="link" value="([0-9a-f]+)"')
 TODAY = datetime.now(UTC).date()  # the server's "today" is a UTC date
-
-
-@pytest.fixture
-def logged_in(client: FlaskClient, officer: str) -> FlaskClient:
-    assert _login(client).status_code == 302
-    return client
 
 
 @pytest.fixture

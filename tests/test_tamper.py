@@ -5,7 +5,7 @@ import copy
 
 import pytest
 import vc_calls
-from conftest import SIGNATURE_MISMATCH, failed_checks, leaf_paths
+from check_results import SIGNATURE_MISMATCH, failed_checks, leaf_paths
 
 from issuer.demo import sample_role_credential
 from vc.did_key import did_key_from_public_key

@@ -6,7 +6,7 @@ from pathlib import Path
 
 import pytest
 import vc_calls
-from conftest import SIGNATURE_MISMATCH, failed_checks, leaf_paths
+from check_results import SIGNATURE_MISMATCH, failed_checks, leaf_paths
 
 from vc._internal.dataintegrity import add_proof
 from vc.cryptosuites import SUITES

@@ -5,8 +5,8 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 import pytest
+from check_results import SIGNATURE_MISMATCH
 from click.testing import CliRunner
-from conftest import SIGNATURE_MISMATCH
 from sqlalchemy.orm import sessionmaker
 from test_verifier_support import (
     NOW,

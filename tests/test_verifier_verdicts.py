@@ -6,7 +6,7 @@ tested in test_verifier_registry.py)."""
 import copy
 
 import pytest
-from conftest import SIGNATURE_MISMATCH, failed_checks
+from check_results import SIGNATURE_MISMATCH, failed_checks
 from test_verifier_support import (
     NOW,
     ROLE_SCM,

@@ -132,11 +132,13 @@ def assert_icon_is_svg(page) -> None:
     icon = page.locator(".state-icon")
     assert icon.inner_text().strip() == ""
     svg = icon.locator("svg[role=img]")
-    assert svg.count() == 1 and svg.get_attribute("aria-label")
+    expect(svg).to_have_count(1)
+    assert svg.get_attribute("aria-label")
     box = svg.bounding_box()
     assert box and box["width"] >= 16 and box["height"] >= 16
     for mark in page.locator(".check .mark").all():
-        assert mark.inner_text().strip() == "" and mark.locator("svg[role=img]").count() == 1
+        expect(mark.locator("svg[role=img]")).to_have_count(1)
+        assert mark.inner_text().strip() == ""
 
 
 def assert_fits(page, size: dict) -> None:

@@ -2,7 +2,6 @@
 worker and across processes, each thread keeping its lock file open."""
 import multiprocessing
 import threading
-import time
 
 from web.db import write_gate
 
@@ -17,25 +16,30 @@ def _hold(url: str, entered, leave) -> None:
 
 def test_threads_of_one_process_take_turns(tmp_path):
     gate = write_gate(f"sqlite:///{tmp_path / 's4c.db'}")
-    inside, times = threading.Event(), {}
+    inside, leave, second_in = threading.Event(), threading.Event(), threading.Event()
 
     def first() -> None:
         with gate():
             inside.set()
-            time.sleep(HOLD_S)
-            times["first left"] = time.monotonic()
+            leave.wait(10)
 
     def second() -> None:
         inside.wait(10)
         with gate():
-            times["second entered"] = time.monotonic()
+            second_in.set()
 
     threads = [threading.Thread(target=first), threading.Thread(target=second)]
     for t in threads:
         t.start()
-    for t in threads:
-        t.join(10)
-    assert times["second entered"] >= times["first left"]
+    try:
+        assert inside.wait(10)
+        assert not second_in.wait(HOLD_S)  # the first thread holds it
+        leave.set()
+        assert second_in.wait(10)
+    finally:
+        leave.set()
+        for t in threads:
+            t.join(10)
 
 
 def test_another_process_waits_for_the_gate(tmp_path):

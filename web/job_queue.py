@@ -20,8 +20,10 @@ holder up, counts the per-address limit and sends. An e-mail the SMTP server did
 is tried again later (`SIGN_IN_RETRY_SECONDS`), then given up with a log line; the
 requester is never told either way.
 """
+import contextlib
 import logging
 import os
+import signal
 import sqlite3
 from pathlib import Path
 
@@ -50,6 +52,9 @@ SIGN_IN_TASK_NAME = "s4c.send_holder_sign_in"
 SIGN_IN_PRIORITY = 10  # cohort chunks have none (0)
 SIGN_IN_RETRY_SECONDS = (60, 300, 900)  # then the holder asks again; links last 72 hours
 POLL_SECONDS = 0.25  # how long an idle worker of the embedded broker waits between looks
+# The pipe on which a worker started by `s4c serve` or `s4c issue-batch` says it is about to
+# take tasks (web.cli.job_commands.WorkerProcess): its file descriptor number.
+READY_FD_ENV = "S4C_WORKER_READY_FD"
 
 
 def _broker(settings: Settings) -> Huey:
@@ -164,6 +169,29 @@ class JobQueue:
 
     def consumer(self, workers: int) -> Consumer:
         """A consumer with `workers` processes (one per core spreads the signing)."""
-        return Consumer(self.huey, workers=workers, worker_type="process",
+        return _GracefulConsumer(self.huey, workers=workers, worker_type="process",
                         initial_delay=POLL_SECONDS, backoff=1.0, max_delay=POLL_SECONDS,
                         check_worker_health=True, health_check_interval=5)
+
+
+class _GracefulConsumer(Consumer):
+    """Huey's consumer, which lets SIGINT through only once its handlers are in place.
+
+    `s4c worker` blocks SIGINT from its start (`web.cli.job_commands`): a stop asked for
+    while it opens the database or forks its workers is held back by the kernel, not raised
+    as a KeyboardInterrupt in the middle of that work, and arrives here as a graceful stop.
+    Its parent, if any, hears first that tasks are about to be taken: until then it may
+    stop this process at once, as it holds no task."""
+
+    def start(self) -> None:
+        _say_ready()
+        super().start()  # forks the workers (they ignore SIGINT) and sets the handlers
+        signal.pthread_sigmask(signal.SIG_UNBLOCK, {signal.SIGINT})
+
+
+def _say_ready() -> None:
+    value = os.environ.pop(READY_FD_ENV, "")
+    if value.isdigit():
+        with contextlib.suppress(OSError):
+            os.write(int(value), b"1")
+            os.close(int(value))

@@ -3,6 +3,7 @@ resume, export)."""
 import contextlib
 import ctypes
 import os
+import select
 import signal
 import subprocess
 import sys
@@ -20,6 +21,7 @@ from web.cli.context import issuer_service, job_queue
 from web.cli.edc_commands import jobs_export_edcs
 from web.datadir import secret_key
 from web.issuer_words import operator_english
+from web.job_queue import READY_FD_ENV
 from web.mailer import MailError
 from web.settings import Settings
 
@@ -50,6 +52,9 @@ def worker(settings: Settings, workers: int | None, resume: bool) -> None:
     data directory). Start one on each machine; unfinished jobs are enqueued again at
     start, so a job interrupted by a crash resumes. Ctrl-C stops after the current
     chunks."""
+    # A stop asked for while this process starts up waits (blocked, not lost) until the
+    # queue's consumer has its handlers, which stop the workers gracefully.
+    signal.pthread_sigmask(signal.SIG_BLOCK, {signal.SIGINT})
     service = issuer_service(settings)
     queue = job_queue(settings)
     resumed = queue.resume(service) if resume else 0
@@ -61,30 +66,77 @@ def worker(settings: Settings, workers: int | None, resume: bool) -> None:
     queue.consumer(workers).run()
 
 
+class WorkerProcess(subprocess.Popen[bytes]):
+    """`s4c worker` as a child process that says when it has started taking tasks: it
+    writes one byte to a pipe (`READY_FD_ENV`) just before its consumer starts."""
+
+    def __init__(self, args: list[str], ready_fd: int, **options) -> None:
+        super().__init__(args, **options)
+        self._ready_fd: int | None = ready_fd
+
+    def taking_tasks(self) -> bool:
+        """Whether the worker has come as far as its consumer (or has exited)."""
+        if self._ready_fd is None:
+            return True
+        readable, _, _ = select.select([self._ready_fd], [], [], 0)
+        return bool(readable)
+
+    def close_ready_pipe(self) -> None:
+        if self._ready_fd is not None:
+            os.close(self._ready_fd)
+            self._ready_fd = None
+
+
 def start_worker_process(settings: Settings, workers: int, env: dict[str, str] | None = None,
-                         resume: bool = True) -> subprocess.Popen:
+                         resume: bool = True) -> WorkerProcess:
     """`s4c worker` as a child process in its own session (a terminal's Ctrl-C reaches the
     parent, which stops it gracefully), that dies with its parent (Linux PDEATHSIG). It
-    runs at a lower CPU priority: beside `s4c serve`, requests come before cohorts."""
+    runs at a lower CPU priority: beside `s4c serve`, requests come before cohorts.
+
+    It starts with SIGINT blocked (a signal mask survives exec), which its consumer lets
+    through once its handlers are in place: a graceful stop asked for while the consumer
+    starts is held back, not raised as a KeyboardInterrupt in the middle of that work."""
     def die_with_parent() -> None:
+        signal.pthread_sigmask(signal.SIG_BLOCK, {signal.SIGINT})
         os.nice(WORKER_NICENESS)
         with contextlib.suppress(OSError):  # not Linux: the worker outlives a killed parent
             ctypes.CDLL("libc.so.6", use_errno=True).prctl(PR_SET_PDEATHSIG, signal.SIGTERM)
-    return subprocess.Popen(
-        [sys.executable, "-m", "web.cli", "--data-dir", str(settings.data_dir), "worker",
-         "--workers", str(workers), "--resume" if resume else "--no-resume"],
-        preexec_fn=die_with_parent,  # noqa: PLW1509 - only prctl, before any thread starts
-        stdout=subprocess.DEVNULL, env=env, start_new_session=True)
+    ready_fd, ready_in_child = os.pipe()
+    environment = {**(os.environ if env is None else env), READY_FD_ENV: str(ready_in_child)}
+    try:
+        return WorkerProcess(
+            [sys.executable, "-m", "web.cli", "--data-dir", str(settings.data_dir), "worker",
+             "--workers", str(workers), "--resume" if resume else "--no-resume"],
+            ready_fd,
+            preexec_fn=die_with_parent,  # only the mask, nice and prctl: no threads yet
+            stdout=subprocess.DEVNULL, env=environment, start_new_session=True,
+            pass_fds=(ready_in_child,))
+    except BaseException:
+        os.close(ready_fd)
+        raise
+    finally:
+        os.close(ready_in_child)
 
 
-def stop_worker_process(process: subprocess.Popen) -> None:
-    if process.poll() is None:
-        process.send_signal(signal.SIGINT)  # graceful: the chunk in hand finishes
-        try:
-            process.wait(30)
-        except subprocess.TimeoutExpired:
-            process.kill()
+def stop_worker_process(process: WorkerProcess) -> None:
+    """Stops the worker. Once it takes tasks: gracefully (SIGINT: the chunks in hand finish).
+    Before (still importing Python, say, when a tiny job finished first): at once, with
+    everything it started (SIGKILL to its process group): it holds no task yet, so nothing
+    is lost, and no KeyboardInterrupt traceback comes out of the middle of an import."""
+    try:
+        if process.poll() is None:
+            if process.taking_tasks():
+                process.send_signal(signal.SIGINT)
+                try:
+                    process.wait(30)
+                    return
+                except subprocess.TimeoutExpired:
+                    pass
+            with contextlib.suppress(ProcessLookupError):
+                os.killpg(process.pid, signal.SIGKILL)
             process.wait()
+    finally:
+        process.close_ready_pipe()
 
 
 @click.command("issue-batch")
