@@ -9,6 +9,7 @@ never leaves the token, or the DEMO seal), the same key that seals the EDCs, beh
 the signature covers every byte of the file, attachments included.
 """
 import io
+import warnings
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime
@@ -19,6 +20,10 @@ from cryptography.hazmat.primitives.asymmetric.utils import encode_dss_signature
 from cryptography.hazmat.primitives.serialization import Encoding
 
 from vc.jades.seal import SealSigner
+
+# pyhanko imports the DSA types cryptography deprecates (we never use DSA): its warning
+# would land in every command's output, e.g. in the middle of `s4c verify --json`
+warnings.filterwarnings("ignore", message="DSA is deprecated", module="pyhanko")
 
 if TYPE_CHECKING:  # pyhanko is imported when a PDF is sealed, not when the app starts
     from pyhanko.pdf_utils.incremental_writer import IncrementalPdfFileWriter

@@ -47,7 +47,7 @@ def test_the_employer_page_names_the_sealer_of_an_edc(app: Flask, how: str):
     assert "Digital micro-credential creation" in page
     assert "Hier sind keine Vertrauensanker für Siegel eingerichtet" in page
     # the time-stamp's time, as German writes dates, in the seal certificate's finding
-    assert "Das Siegelzertifikat war am 27.09.2023, 11:54:20 gültig" in page
+    assert "Das Siegelzertifikat war am 27. September 2023 11:54 UTC gültig" in page
 
 
 def test_the_employer_page_says_an_altered_edc_is_forged(app: Flask):

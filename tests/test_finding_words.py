@@ -358,3 +358,14 @@ def test_a_schema_id_written_as_an_array_is_malformed_never_a_crash():
     report = verifier.verify_credential(credential)
     assert str(report.verdict) == "forged-or-malformed"
     assert all(c.check.finding.code for c in report.checks)
+
+
+
+def test_a_number_babel_cannot_round_is_still_said():
+    """A cohort row with score 1e30 made the dry run's page a 500: Babel cannot round it."""
+    from vc.findings import finding
+    from web.finding_words import say_in
+
+    for value, written in ((1e30, "1e+30"), (-1e300, "-1e+300"), (float("inf"), "∞")):
+        said = say_in(finding("cohort.score-not-finite", score=value, max=100), "de")
+        assert f"'{written}'" in said, said

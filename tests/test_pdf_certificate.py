@@ -220,7 +220,8 @@ def test_the_employer_page_says_a_changed_pdf_is_forged_or_altered(
     assert "die Datei wurde nach dem Siegeln geändert" in page
 
 
-def test_s4c_verify_checks_the_seal_against_the_anchors(sealed: Path, body: Body) -> None:
+def test_s4c_verify_checks_the_seal_against_the_anchors(sealed: Path, body: Body,
+                                                        tmp_path: Path) -> None:
     result = CliRunner().invoke(main, ["--data-dir", str(body.settings.data_dir), "verify",
                                        str(sealed), "--json", "--offline"], env=body.environ)
     report = json.loads(result.output)
@@ -229,8 +230,9 @@ def test_s4c_verify_checks_the_seal_against_the_anchors(sealed: Path, body: Body
     assert seal["finding"]["code"] == "pdf-seal.valid"
     sealed_at = datetime.fromisoformat(seal["finding"]["params"]["sealed_at"])
     assert abs((datetime.now(UTC) - sealed_at).total_seconds()) < 3600
-    # without the anchors: intact, but who sealed it is not confirmed (never "forged")
-    elsewhere = {**body.environ, "S4C_SEAL_ANCHORS_DIR": ""}
+    # a verifier whose anchors do not hold the demo CA: intact, but who sealed it is not
+    # confirmed (never "forged")
+    elsewhere = {**body.environ, "S4C_SEAL_ANCHORS_DIR": str(tmp_path)}
     result = CliRunner().invoke(main, ["--data-dir", str(body.settings.data_dir), "verify",
                                        str(sealed), "--offline"], env=elsewhere)
     assert f"[  ??] pdf-seal: The PDF is sealed by {body.signer} and the seal is intact, but " \

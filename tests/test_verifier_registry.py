@@ -117,7 +117,7 @@ def test_cli_reads_a_credential_file_stdin_and_qr_text(demo_registry, tmp_path):
                           (self_contained_text(credential), None)):
         result = runner.invoke(main, [*base, source], input=stdin)
         assert result.exit_code == 1, result.output  # authentic, status unknown offline
-        assert "proof: valid eddsa-rdfc-2022 signature" in result.output
+        assert "proof: Valid eddsa-rdfc-2022 signature" in result.output
     tampered = dict(credential, validUntil="2031-01-01T00:00:00Z")
     (tmp_path / "t.json").write_text(json.dumps(tampered))
     result = runner.invoke(main, [*base, str(tmp_path / "t.json")])

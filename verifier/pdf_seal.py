@@ -11,6 +11,7 @@ the registry say who issued it.
 """
 import io
 import logging
+import warnings
 from collections.abc import Sequence
 from dataclasses import replace
 from datetime import datetime
@@ -25,6 +26,10 @@ from verifier.checks.base import Category, ReportedCheck
 from verifier.pdf_seal_codes import PdfSealCode
 from verifier.service import VerificationReport
 from verifier.verdict import Verdict, decide
+
+# pyhanko imports the DSA types cryptography deprecates (we never use DSA): its warning
+# would land in every command's output, e.g. in the middle of `s4c verify --json`
+warnings.filterwarnings("ignore", message="DSA is deprecated", module="pyhanko")
 
 CHECK_ID = "pdf-seal"
 _log = logging.getLogger(__name__)

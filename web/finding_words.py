@@ -2,7 +2,6 @@
 itself is the msgid, in the reader's language (English included), with its parameters
 formatted for that language by Babel (dates, numbers). The CLI and the APIs render English
 from the same catalogue; nothing here or anywhere parses words back into meaning."""
-import contextlib
 import re
 from collections.abc import Mapping
 from datetime import UTC, date, datetime
@@ -18,7 +17,6 @@ from web.i18n import DEFAULT_LANGUAGE, current_language, read_catalogues
 
 # a stored finding's parameters are JSON: these names hold an ISO 8601 date or instant, read
 # back as one so that it is formatted for the reader's language (`from_stored`)
-DATE_PARAMS = frozenset({"date"})
 LEGACY = {"passed": LegacyCode.PASSED, "failed": LegacyCode.FAILED,
           "unknown": LegacyCode.UNKNOWN}
 
@@ -46,7 +44,10 @@ def _formatted_by_babel(value: Param, lang: str) -> str:
     if isinstance(value, bool):
         return str(value)
     if isinstance(value, (int, float)):
-        return format_decimal(value, locale=lang)
+        try:
+            return format_decimal(value, locale=lang)
+        except (ArithmeticError, ValueError):  # e.g. 1e30 or inf: Babel cannot round it
+            return str(value)
     return value
 
 
@@ -105,16 +106,29 @@ def from_stored(check: Mapping[str, Any]) -> Finding:
         return Finding(LegacyCode.UNKNOWN)
     params: dict[str, Param] = {}
     for name, value in raw.items():
-        if name in DATE_PARAMS and isinstance(value, str):
-            with contextlib.suppress(ValueError):
-                value = datetime.fromisoformat(value) if "T" in value \
-                    else date.fromisoformat(value)
-        params[name] = value
+        params[name] = _stored_instant(value) if isinstance(value, str) else value
     detail = check.get("detail")
     try:  # built once (the APIs say every check of every answer: issue 23's 3% budget)
         return Finding(check["code"], params, detail if isinstance(detail, str) else None)
     except TypeError:  # a parameter of a type no finding has
         return Finding(LegacyCode.UNKNOWN)
+
+
+def _stored_instant(value: str) -> Param:
+    """A day or an instant as `Finding.to_json` writes them (ISO 8601: `2026-01-31`,
+    `2026-01-31T10:00:00+00:00`), back as a date to be written the reader's way; any other
+    text stays as it is."""
+    if len(value) < 10 or value[4] != "-" or value[7] != "-" or not (
+            value[:4].isdigit() and value[5:7].isdigit() and value[8:10].isdigit()):
+        return value
+    try:
+        if len(value) == 10:
+            return date.fromisoformat(value)
+        if len(value) >= 19 and value[10] == "T":
+            return datetime.fromisoformat(value)
+    except ValueError:
+        pass
+    return value
 
 
 def with_reasons(report: dict[str, Any]) -> dict[str, Any]:
