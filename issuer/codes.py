@@ -1,5 +1,5 @@
 """What the issuer refuses, as codes (issue 23): each member names one refusal; its words, in
-every language, live in the gettext catalogue under the code itself (`web.finding_words`).
+every language, live in the gettext catalogue under the code itself (`web.plumbing.finding_words`).
 
 The parameters a code's sentence uses are named next to it. A cohort row error is a finding
 with one more parameter, `line` (the line of the cohort file), whatever its code.
@@ -10,7 +10,7 @@ from vc.findings import N_, Code
 class IssuerCode(Code):
     """Refusals of the issuer's services (console, certification API, VC-API, command line)."""
 
-    # candidates (issuer.candidates, issuer.wallet_issuing, web.holder_mail)
+    # candidates (issuer.candidates, issuer.wallet_issuing, web.holder.mail)
     NOT_AN_EMAIL = N_("issuer.not-an-email")  # email
     CANDIDATE_NEEDS_NAME = N_("issuer.candidate-needs-name")
     NOT_A_DID = N_("issuer.not-a-did")  # did, syntax

@@ -41,7 +41,7 @@ def credential_state(record: IssuedCredential, now: datetime) -> str:
 
 class CredentialLifecycle:
     """Revokes, suspends and reinstates; counts the changes this process made (so that its
-    own verifier sees them at once, see `web.own_origin`)."""
+    own verifier sees them at once, see `web.plumbing.own_origin`)."""
 
     def __init__(self, sessions: sessionmaker) -> None:
         self.sessions = sessions

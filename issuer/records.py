@@ -67,7 +67,7 @@ def json_value(text: str | bytes) -> Any:
 
 def json_text(value: object) -> str:
     """A JSON column's text: compact UTF-8 by orjson (a tenth of the stdlib encoder's time;
-    every engine uses it, see `web.db.make_engine`)."""
+    every engine uses it, see `web.wiring.db.make_engine`)."""
     try:
         return orjson.dumps(value).decode()
     except (TypeError, orjson.JSONEncodeError):  # e.g. an integer beyond 64 bits

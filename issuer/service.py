@@ -49,7 +49,7 @@ class IssuerService:
                  clock: Callable[[], datetime] = _now,
                  write_gate: Callable[[], AbstractContextManager] = nullcontext) -> None:
         self.engine = engine
-        # entered around the cohort path's write transactions (see web.db.write_gate)
+        # entered around the cohort path's write transactions (see web.wiring.db.write_gate)
         self.write_gate = write_gate
         self.sessions = sessionmaker(engine, expire_on_commit=False)
         self.keys = keys
@@ -193,7 +193,7 @@ class IssuerService:
 
     @property
     def status_changes(self) -> int:
-        """Status flips made by this process (see web.own_origin)."""
+        """Status flips made by this process (see web.plumbing.own_origin)."""
         return self.lifecycle.changes
 
     def status_list_versions(self) -> dict[tuple[str, int], str]:

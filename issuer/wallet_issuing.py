@@ -1,7 +1,7 @@
 """Issuing into wallets by OpenID4VCI (issue 11): offers of a holder's credentials, and
 the copies bound to the wallet's key that the credential endpoint hands out.
 
-The protocol (HTTP, tokens, DPoP, key proofs) is `web.oid4vci`; this module decides what
+The protocol (HTTP, tokens, DPoP, key proofs) is `web.wallet.oid4vci`; this module decides what
 may be offered and what a redeemed offer yields, and writes it down.
 """
 import time

@@ -1,5 +1,5 @@
 """What the registry refuses, as codes (issue 23): the words for each, in every language and
-English included, live in the gettext catalogue under the code (`web.finding_words`). The
+English included, live in the gettext catalogue under the code (`web.plumbing.finding_words`). The
 parameters each sentence uses are named next to it; `what` names the field in the API's
 terms (`maxEqfLevel`, `name`)."""
 from vc.findings import N_, Code
@@ -8,7 +8,7 @@ from vc.findings import N_, Code
 class RegistryCode(Code):
     """Refusals of the registry (its console's forms, its admin API, the command line)."""
 
-    # form and request fields (registry.validation, web.registry_forms, web.registry_admin)
+    # form and request fields (registry.validation, web.registry.forms, web.registry.admin)
     SLUG_INVALID = N_("registry.slug-invalid")  # value
     COUNTRY_INVALID = N_("registry.country-invalid")  # value
     NOT_A_DID = N_("registry.not-a-did")  # what, value

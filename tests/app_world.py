@@ -34,12 +34,12 @@ from issuer.holder_sign_in import find_holder, make_link
 from issuer.officers import add_officer
 from issuer.shares import create_share
 from web.app import create_app
-from web.datadir import prepare_data_dir
-from web.db import make_engine
-from web.holder_pages import share_key
-from web.registry_setup import RegistryServices, seed_demo_registry
-from web.services import registry_of
-from web.settings import Settings
+from web.holder.pages import share_key
+from web.wiring.datadir import prepare_data_dir
+from web.wiring.db import make_engine
+from web.wiring.registry_setup import RegistryServices, seed_demo_registry
+from web.wiring.services import registry_of
+from web.wiring.settings import Settings
 
 PUBLIC_URL = "https://certify.example.eu"
 OFFICER, OFFICER_PASSWORD = "olga", "a long officer password"

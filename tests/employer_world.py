@@ -25,7 +25,7 @@ from test_verifier_support import (
 )
 
 from verifier.service import Verifier
-from web.services import replace_services
+from web.wiring.services import replace_services
 
 HOLDER_NAME = "Ana Test"
 HOLDER_EMAIL = "ana.test@example.org"

@@ -6,7 +6,7 @@ from waiting import wait_until
 
 from issuer import cohort_jobs
 from web.cli.job_commands import start_worker_process, stop_worker_process
-from web.settings import Settings
+from web.wiring.settings import Settings
 
 
 @contextmanager

@@ -1,4 +1,4 @@
-"""A wallet speaking OpenID4VCI to an app's test client, as web.bench_oid4vci's client does:
+"""A wallet speaking OpenID4VCI to an app's test client, as tools.bench_oid4vci's client does:
 DPoP proofs (RFC 9449) carrying the last DPoP-Nonce the server gave, key proofs over c_nonces.
 For tests that need to send exactly what they choose (a replayed proof, a reused nonce)."""
 import hashlib
@@ -7,7 +7,7 @@ import secrets
 import time
 from urllib.parse import urlencode
 
-from web.bench_oid4vci import PRE_AUTHORIZED_GRANT, _b64, _Key
+from tools.bench_oid4vci import PRE_AUTHORIZED_GRANT, _b64, _Key
 
 BASE = "http://127.0.0.1:8000"
 

@@ -1,4 +1,4 @@
-"""One app, one engine: `create_app` builds every service once (`web.wiring`), and no view
+"""One app, one engine: `create_app` builds every service once (`web.wiring.build`), and no view
 makes a store, an engine or a key of its own later. On PostgreSQL, a worker's connections
 stay within one pool (S4C_DB_POOL_SIZE + S4C_DB_MAX_OVERFLOW) whatever pages it serves."""
 import json
@@ -11,13 +11,13 @@ from flask import Flask
 from sqlalchemy import NullPool, create_engine, text
 from sqlalchemy.engine import make_url
 
-import web.db
+import web.wiring.db
 from issuer.demo import seed_demo
-from web import throwaway
+from tools import throwaway
 from web.app import create_app
-from web.datadir import issuer_service_for, prepare_data_dir
-from web.registry_setup import seed_demo_registry
-from web.settings import Settings
+from web.wiring.datadir import issuer_service_for, prepare_data_dir
+from web.wiring.registry_setup import seed_demo_registry
+from web.wiring.settings import Settings
 
 PUBLIC_URL = "https://certify.example.eu"
 POOL_SIZE, MAX_OVERFLOW = 1, 1
@@ -74,15 +74,15 @@ def _realistic_mix(app: Flask) -> None:
 
 @pytest.fixture
 def engines_made(monkeypatch) -> Iterator[list]:
-    """Every engine `web.db.make_engine` creates from now on."""
+    """Every engine `web.wiring.db.make_engine` creates from now on."""
     made: list = []
-    real = web.db.create_engine
+    real = web.wiring.db.create_engine
 
     def counting(url, *args, **kwargs):
         engine = real(url, *args, **kwargs)
         made.append(engine)
         return engine
-    monkeypatch.setattr(web.db, "create_engine", counting)
+    monkeypatch.setattr(web.wiring.db, "create_engine", counting)
     yield made
     for engine in made:
         engine.dispose()

@@ -32,8 +32,8 @@ from vc.fetch import FetchResult, StaticFetcher
 from vc.multikey import Ed25519Multikey
 from verifier.service import Verifier
 from web.cli.context import issuer_service
-from web.db import make_engine, upgrade
-from web.settings import Settings
+from web.wiring.db import make_engine, upgrade
+from web.wiring.settings import Settings
 
 PUBLIC_URL = "https://certify.example.eu"
 WORLD_KEY = pytest.StashKey["AriesWorld"]()

@@ -15,8 +15,8 @@ from issuer.officers import add_officer
 from vc.qr import read_qr_codes
 from web.app import create_app
 from web.cli import main
-from web.services import replace_services
-from web.settings import Settings
+from web.wiring.services import replace_services
+from web.wiring.settings import Settings
 
 PASSWORD = "a long officer password"
 CSRF = re.compile(r'name="csrf_token" value="([^"]+)"')

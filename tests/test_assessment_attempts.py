@@ -15,9 +15,9 @@ from issuer.models import Assessment, Decision
 from issuer.service import IssuerError, NotFound
 from issuer.voiding import AlreadyVoided
 from web.cli.context import issuer_service
-from web.finding_words import say_english
-from web.issuer_words import issuer_reason_english
-from web.settings import Settings
+from web.officer.words import issuer_reason_english
+from web.plumbing.finding_words import say_english
+from web.wiring.settings import Settings
 
 TODAY = date.today()
 DAY = TODAY - timedelta(days=1)

@@ -11,8 +11,8 @@ from alembic.migration import MigrationContext
 from sqlalchemy import text
 from sqlalchemy.exc import IntegrityError
 
-from web.db import downgrade, make_engine, upgrade
-from web.models import SERVICE_METADATA
+from web.wiring.db import downgrade, make_engine, upgrade
+from web.wiring.models import SERVICE_METADATA
 
 FW = "https://w3id.org/skills4cities/framework/v1"
 NOW = datetime(2026, 5, 1, 12, tzinfo=UTC)
@@ -116,7 +116,7 @@ def test_the_upgrade_keeps_assessments_decisions_and_credentials_on_sqlite(tmp_p
 def test_the_rebuild_refuses_to_start_with_sqlite_foreign_keys_on(tmp_path):
     from alembic import command
 
-    from web.db import alembic_config
+    from web.wiring.db import alembic_config
 
     url = f"sqlite:///{tmp_path / 's4c.db'}"
     upgrade(url, "i0008")

@@ -4,7 +4,7 @@ import json
 
 from click.testing import CliRunner
 
-from web.bench_edc import sample_edcs
+from tools.bench_edc import sample_edcs
 from web.cli import main
 
 

@@ -6,8 +6,8 @@ import json
 
 import pytest
 
-from web import bench
-from web.bench_oid4vci import FlowError, _checked_sd_jwt, _Key
+from tools import bench
+from tools.bench_oid4vci import FlowError, _checked_sd_jwt, _Key
 
 
 def _b64(value: dict) -> str:

@@ -7,7 +7,7 @@ from cryptography import x509
 from seal_fixtures import etsi_unsigned, protected_of
 from test_jades_seal import jwcrypto_verify
 
-from web.bench_seal import measure_edc_seal
+from tools.bench_seal import measure_edc_seal
 
 
 def test_edc_seal_benchmark_seals_through_the_queue():

@@ -47,12 +47,12 @@ from verifier.service import Verifier
 from verifier.verdict import Verdict
 from web.app import create_app
 from web.cli import main
-from web.datadir import prepare_data_dir
-from web.db import make_engine, upgrade
-from web.models import SERVICE_METADATA
-from web.registry_setup import seed_demo_registry
-from web.services import registry_of, replace_services
-from web.settings import DEFAULT_ISSUER_NAME, Settings
+from web.wiring.datadir import prepare_data_dir
+from web.wiring.db import make_engine, upgrade
+from web.wiring.models import SERVICE_METADATA
+from web.wiring.registry_setup import seed_demo_registry
+from web.wiring.services import registry_of, replace_services
+from web.wiring.settings import DEFAULT_ISSUER_NAME, Settings
 
 IMPOSTOR = "Impostor Certification Ltd"
 U01 = f"{FRAMEWORK}/units/U01"

@@ -11,9 +11,9 @@ from vc.sd_jwt_errors import IssuerKeyError
 from vc.sd_jwt_vc import issue_sd_jwt_vc, verify_sd_jwt_vc
 from vc.sd_jwt_vc_issuer_key import IssuerKeyPolicy
 from vc.x509_chain import make_demo_ca, make_issuer_certificate, verify_x5c
-from web.datadir import prepare_data_dir
-from web.sd_jwt_keys import sd_jwt_issuer_key
-from web.settings import Settings
+from web.wiring.datadir import prepare_data_dir
+from web.wiring.sd_jwt_keys import sd_jwt_issuer_key
+from web.wiring.settings import Settings
 
 CA = make_demo_ca()
 VCT = "https://cert.example.org/vct/role"

@@ -16,7 +16,7 @@ from issuer.models import IssuedCredential
 from issuer.service import IssuerError, NotFound
 from issuer.shares import create_share, shares_of
 from web.cli.context import issuer_service
-from web.settings import Settings
+from web.wiring.settings import Settings
 
 DAY = (datetime.now(UTC) - timedelta(days=1)).date().isoformat()
 KEY = b"k" * 32

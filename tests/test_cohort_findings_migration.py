@@ -9,10 +9,10 @@ import pytest
 import sqlalchemy as sa
 
 from issuer.errors import by_line
+from tools import throwaway
 from vc.findings import Finding
-from web import throwaway
-from web.db import downgrade, make_engine, upgrade
-from web.issuer_words import row_error_in
+from web.officer.words import row_error_in
+from web.wiring.db import downgrade, make_engine, upgrade
 
 NOW = datetime.now(UTC).replace(microsecond=0)
 JOBS = sa.table("issuer_cohort_jobs", *(sa.column(n) for n in (

@@ -24,9 +24,9 @@ from waiting import wait_until
 from issuer import cohort_jobs
 from issuer.demo import cohort_csv
 from issuer.models import Candidate, Decision, IssuedCredential
-from web import throwaway
+from tools import throwaway
 from web.cli.context import issuer_service, job_queue
-from web.settings import Settings
+from web.wiring.settings import Settings
 
 S4C = [sys.executable, "-m", "web.cli"]
 CSRF = re.compile(r'name="csrf_token" value="([^"]+)"')

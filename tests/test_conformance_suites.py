@@ -31,7 +31,7 @@ from pathlib import Path
 import pytest
 from w3c_vectors import PROJECT_ROOT, on_ci, vectors_dir
 
-from web import throwaway
+from tools import throwaway
 
 S4C = [sys.executable, "-m", "web.cli"]
 BUILD = PROJECT_ROOT / "build" / "conformance"

@@ -13,8 +13,8 @@ from vc.fetch import StaticFetcher
 from verifier.service import Verifier
 from verifier.verdict import Verdict
 from web.cli.context import issuer_service
-from web.registry_setup import open_registry, seed_demo_registry
-from web.settings import Settings
+from web.wiring.registry_setup import open_registry, seed_demo_registry
+from web.wiring.settings import Settings
 
 
 @pytest.fixture(scope="module")

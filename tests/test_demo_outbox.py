@@ -17,13 +17,13 @@ from werkzeug.serving import make_server
 
 from issuer.demo import seed_demo
 from issuer.officers import add_officer
-from web import outbox
 from web.app import create_app
 from web.cli import main
 from web.cli.context import issuer_service
-from web.datadir import prepare_data_dir
-from web.holder_mail import SUBJECT
-from web.settings import Settings
+from web.holder.mail import SUBJECT
+from web.wiring import outbox
+from web.wiring.datadir import prepare_data_dir
+from web.wiring.settings import Settings
 
 browser = console_browser.browser  # Chromium, or a skip where it is missing
 PASSWORD = "outbox-officer-pw-1"

@@ -15,7 +15,7 @@ from issuer.edc.service import EdcRefused
 from issuer.service import NotFound
 from vc.elm.shacl import validate
 from web.cli.context import issuer_service
-from web.settings import Settings
+from web.wiring.settings import Settings
 
 TODAY = datetime.now(UTC).date()
 ELM = "http://data.europa.eu/snb/model/elm/"

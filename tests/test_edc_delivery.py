@@ -16,7 +16,7 @@ from issuer.edc.sealing import sealed_payload
 from vc.elm.shacl import validate
 from web.cli import main
 from web.cli.context import issuer_service
-from web.settings import Settings
+from web.wiring.settings import Settings
 
 DAY = (datetime.now(UTC) - timedelta(days=1)).date().isoformat()
 HEADER = "name,email,did,unit,score,max_score,assessed_on,exam_body,assessor\n"
@@ -158,7 +158,7 @@ def test_the_officer_downloads_a_finished_jobs_edcs_as_a_zip(logged_in, service)
 def test_a_job_too_large_for_one_request_points_to_the_command_line(logged_in, service,
                                                                     monkeypatch):
     job_id = _finished_job(service, HEADER + f"Bo,bo@example.org,,U01,90,100,{DAY},E,A\n")
-    monkeypatch.setattr("web.cohort_exports.MAX_EDCS_PER_REQUEST", 0)
+    monkeypatch.setattr("web.officer.cohort_exports.MAX_EDCS_PER_REQUEST", 0)
     refused = logged_in.get(f"/issuer/cohort/jobs/{job_id}/europass.zip",
                             follow_redirects=True)
     assert refused.status_code == 200 and refused.mimetype == "text/html"

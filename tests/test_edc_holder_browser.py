@@ -21,8 +21,8 @@ from issuer.holder_sign_in import find_holder, make_link
 from vc.elm.shacl import validate
 from web.app import create_app
 from web.cli.context import issuer_service
-from web.datadir import prepare_data_dir
-from web.settings import Settings
+from web.wiring.datadir import prepare_data_dir
+from web.wiring.settings import Settings
 
 browser = console_browser.browser  # Chromium, or a skip where it is missing (a failure on CI)
 HOLDER = "eleni-papadopoulou@example.org"  # the demo holder with a suspended unit credential

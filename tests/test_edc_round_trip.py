@@ -12,8 +12,8 @@ from vc.jades.anchors import anchors_from_folder
 from verifier.edc import EdcVerifier
 from verifier.verdict import Verdict
 from web.cli import main
-from web.settings import Settings
-from web.verifiers import build_edc_verifier, edc_format_check
+from web.wiring.settings import Settings
+from web.wiring.verifiers import build_edc_verifier, edc_format_check
 
 
 @pytest.mark.parametrize("legal_id", [None, "VATBE-0123456789"])

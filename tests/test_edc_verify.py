@@ -27,7 +27,7 @@ from vc.jades.anchors import SealAnchors, anchors_from_folder
 from vc.jades.trusted_list import anchors_from_trusted_list
 from verifier.edc import EdcVerifier
 from verifier.verdict import Verdict
-from web.finding_words import say_english
+from web.plumbing.finding_words import say_english
 
 ROOT = Path(__file__).resolve().parent.parent
 SAMPLES = ("Sample-CertOfPart-signed.jsonld", "Sample-MC-Annex1-signed.jsonld")

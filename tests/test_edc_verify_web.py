@@ -11,8 +11,8 @@ from europass_files import europass_or_skip
 from flask import Flask
 
 from web.app import create_app
-from web.datadir import prepare_data_dir
-from web.settings import Settings
+from web.wiring.datadir import prepare_data_dir
+from web.wiring.settings import Settings
 
 SAMPLE = "Sample-MC-Annex1-signed.jsonld"
 

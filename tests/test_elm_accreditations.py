@@ -10,8 +10,8 @@ from europass_shapes import AMS_SHAPES, violations
 
 from registry.elm_accreditations import ams_violations
 from web.cli import main
-from web.registry_setup import open_registry
-from web.settings import Settings
+from web.wiring.registry_setup import open_registry
+from web.wiring.settings import Settings
 
 PASSPHRASE = "elm accreditation test passphrase"
 

@@ -28,9 +28,9 @@ from vc.fetch import FetchPolicy, HttpFetcher
 from verifier.receipts import check_receipt
 from web.app import create_app
 from web.cli import main
-from web.datadir import prepare_data_dir
-from web.i18n import read_catalogues
-from web.settings import Settings
+from web.plumbing.i18n import read_catalogues
+from web.wiring.datadir import prepare_data_dir
+from web.wiring.settings import Settings
 
 CHROMIUM = Path("/usr/bin/chromium")
 ROOT = Path(__file__).resolve().parent.parent

@@ -10,8 +10,8 @@ from test_verifier_support import DemoIssuer
 
 from verifier.kept_results import MAX_EMAIL_ATTEMPTS
 from web.app import create_app
-from web.datadir import prepare_data_dir
-from web.settings import Settings
+from web.wiring.datadir import prepare_data_dir
+from web.wiring.settings import Settings
 
 
 @pytest.fixture(scope="module")

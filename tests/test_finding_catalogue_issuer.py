@@ -9,8 +9,8 @@ from babel.messages.pofile import read_po
 
 from issuer.codes import CohortCode, IssuerCode, WalletCode
 from registry.codes import RegistryCode
-from web.codes import MailCode
-from web.i18n import LANGUAGES, po_path
+from web.plumbing.i18n import LANGUAGES, po_path
+from web.wiring.mail_codes import MailCode
 
 ENUMS = (IssuerCode, CohortCode, WalletCode, RegistryCode, MailCode)
 CODES = {str(member) for enum in ENUMS for member in enum}

@@ -52,10 +52,10 @@ from vc.sd_jwt_vc_issuer_key import IssuerKeyPolicy, metadata_url
 from verifier.presentation import verify_presentation
 from verifier.receipts import check_receipt, receipt_document, sign_receipt
 from verifier.service import Verifier
-from web.finding_words import say_in
-from web.i18n import LANGUAGES, init_i18n, po_path
-from web.verify_view import check_rows
-from web.verify_words import id_words
+from web.employer.view import check_rows
+from web.employer.words import id_words
+from web.plumbing.finding_words import say_in
+from web.plumbing.i18n import LANGUAGES, init_i18n, po_path
 
 ROOT = Path(__file__).resolve().parent.parent
 CODE = re.compile(r"^[a-z0-9-]+(\.[a-z0-9-]+)+$")
@@ -364,7 +364,7 @@ def test_a_schema_id_written_as_an_array_is_malformed_never_a_crash():
 def test_a_number_babel_cannot_round_is_still_said():
     """A cohort row with score 1e30 made the dry run's page a 500: Babel cannot round it."""
     from vc.findings import finding
-    from web.finding_words import say_in
+    from web.plumbing.finding_words import say_in
 
     for value, written in ((1e30, "1e+30"), (-1e300, "-1e+300"), (float("inf"), "∞")):
         said = say_in(finding("cohort.score-not-finite", score=value, max=100), "de")

@@ -1,5 +1,5 @@
 """Wallet-signed JWTs (DPoP proofs, OpenID4VCI key proofs) as the issuer reads them: made
-here by joserfc (an independent JOSE library), checked by web.oid4vci.holder_jwt."""
+here by joserfc (an independent JOSE library), checked by web.wallet.oid4vci.holder_jwt."""
 import base64
 import json
 
@@ -7,7 +7,7 @@ import pytest
 from joserfc import jws
 from joserfc.jwk import ECKey, OKPKey
 
-from web.oid4vci.holder_jwt import HolderJwtError, read_holder_jwt
+from web.wallet.oid4vci.holder_jwt import HolderJwtError, read_holder_jwt
 
 TYP = "dpop+jwt"
 

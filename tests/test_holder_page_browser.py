@@ -21,9 +21,9 @@ from vc.qr import read_qr_codes
 from verifier.qr_payload import parse_text
 from web.app import create_app
 from web.cli.context import issuer_service
-from web.datadir import prepare_data_dir
-from web.i18n import LANGUAGES
-from web.settings import Settings
+from web.plumbing.i18n import LANGUAGES
+from web.wiring.datadir import prepare_data_dir
+from web.wiring.settings import Settings
 
 browser = console_browser.browser  # Chromium, or a skip where it is missing
 ROLE_HOLDER = "maria-ivanova@example.org"  # SCPD and its units
@@ -176,7 +176,7 @@ def test_the_qr_code_and_linkedin_come_at_once_the_role_first(browser, holder_si
 def test_a_unit_small_enough_shows_the_whole_credential(holder_site):
     """Where the credential itself fits version 25, the page shows it, not a summary."""
     _base, settings = holder_site
-    from web.holder_qr import FULL, SUMMARY, credential_qr
+    from web.holder.qr import FULL, SUMMARY, credential_qr
 
     service = issuer_service(settings)
     kinds = set()

@@ -21,8 +21,8 @@ from issuer.demo import seed_demo
 from vc.qr import read_qr_codes
 from web.app import create_app
 from web.cli.context import issuer_service
-from web.datadir import prepare_data_dir
-from web.settings import Settings
+from web.wiring.datadir import prepare_data_dir
+from web.wiring.settings import Settings
 
 CHROMIUM = Path("/usr/bin/chromium")
 HOLDER = "maria-ivanova@example.org"
@@ -79,7 +79,7 @@ def served(tmp_path_factory, smtp):
 
 
 def _invite(settings: Settings, address: str, lang: str | None = None) -> None:
-    from web.holder_mail import send_sign_in
+    from web.holder.mail import send_sign_in
 
     send_sign_in(settings, issuer_service(settings).sessions, address, "test", lang)
 
@@ -122,7 +122,7 @@ def test_asking_for_a_link_does_not_tell_who_is_certified(served, smtp):
     import urllib.parse
     import urllib.request
 
-    from web.job_queue import JobQueue
+    from web.wiring.job_queue import JobQueue
 
     queue = JobQueue(settings, lambda: issuer_service(settings))  # a worker's, in here
     jar = http.cookiejar.CookieJar()
@@ -254,7 +254,7 @@ def test_the_officer_sends_the_e_mail_and_shows_a_wallet_offer_from_the_console(
 def test_a_cohort_job_e_mails_each_holder_once_issued(served, smtp):
     from issuer import cohort_jobs
     from issuer.demo import cohort_csv
-    from web.job_queue import JobQueue
+    from web.wiring.job_queue import JobQueue
 
     _base, settings = served
     inbox, _ = smtp

@@ -34,13 +34,13 @@ from issuer.audit import AuditEvent
 from issuer.demo import seed_demo
 from issuer.holder_sign_in import choose_language, find_holder
 from issuer.models import Candidate
-from web import throwaway
+from tools import throwaway
 from web.app import create_app
 from web.cli.context import issuer_service
-from web.datadir import prepare_data_dir
-from web.job_queue import JobQueue
-from web.services import EXTENSION_KEY
-from web.settings import Settings
+from web.wiring.datadir import prepare_data_dir
+from web.wiring.job_queue import JobQueue
+from web.wiring.services import EXTENSION_KEY
+from web.wiring.settings import Settings
 
 LINK = re.compile(r"https?://\S+/holder/sign-in/[A-Za-z0-9_-]{40,}")
 STRANGER = "nobody-here@example.org"

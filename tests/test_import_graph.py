@@ -115,8 +115,6 @@ def test_imports_sit_at_module_level_unless_deferred_on_purpose() -> None:
     hidden = []
     for name, tree in TREES.items():
         lines = MODULES[name].read_text(encoding="utf-8").splitlines()
-        if name.split(".")[-1].startswith(("bench", "throwaway")):
-            continue  # benchmarks and throwaway servers: tools, not the product
         for function in ast.walk(tree):
             if not isinstance(function, ast.FunctionDef | ast.AsyncFunctionDef):
                 continue

@@ -17,9 +17,9 @@ from issuer.shares import shares_of
 from registry.vocab import role_id
 from web.app import create_app
 from web.cli.context import issuer_service
-from web.datadir import prepare_data_dir
-from web.services import EXTENSION_KEY
-from web.settings import Settings
+from web.wiring.datadir import prepare_data_dir
+from web.wiring.services import EXTENSION_KEY
+from web.wiring.settings import Settings
 
 app = console.app  # the fixture: a registry with an operator and two anchors, each signed in
 REFUSED = "Nothing changed: this cannot be undone"

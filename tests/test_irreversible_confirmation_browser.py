@@ -18,8 +18,8 @@ from issuer.demo import seed_demo
 from issuer.holder_sign_in import find_holder, make_link
 from web.app import create_app
 from web.cli.context import issuer_service
-from web.datadir import prepare_data_dir
-from web.settings import Settings
+from web.wiring.datadir import prepare_data_dir
+from web.wiring.settings import Settings
 
 browser = console_browser.browser  # Chromium, or a skip where it is missing
 server = console_browser.server  # `s4c serve` of a seeded registry, with console passwords

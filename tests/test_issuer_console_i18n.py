@@ -26,9 +26,9 @@ from issuer.demo import cohort_csv, seed_demo
 from issuer.officers import add_officer
 from web.app import create_app
 from web.cli.context import issuer_service
-from web.datadir import prepare_data_dir
-from web.i18n import LANGUAGES, po_path, read_catalogues
-from web.settings import Settings
+from web.plumbing.i18n import LANGUAGES, po_path, read_catalogues
+from web.wiring.datadir import prepare_data_dir
+from web.wiring.settings import Settings
 
 # The console tests' fixtures and helpers (a real data directory with SQLite, real logins).
 settings, app, client, service = api_tests.settings, api_tests.app, api_tests.client, \

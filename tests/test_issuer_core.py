@@ -18,8 +18,8 @@ from vc.fetch import StaticFetcher
 from vc.resource_integrity import digest_multibase
 from vc.statuslist import Bitstring
 from web.cli.context import issuer_service
-from web.issuer_words import issuer_reason_english
-from web.settings import Settings
+from web.officer.words import issuer_reason_english
+from web.wiring.settings import Settings
 
 PUBLIC_URL = "https://certify.example.eu"
 
@@ -244,7 +244,7 @@ def test_bad_cohort_rows_are_reported_by_line_and_the_good_rows_go_through(tmp_p
 
     from issuer.models import Candidate
     from web.cli.context import issuer_service
-    from web.settings import Settings
+    from web.wiring.settings import Settings
 
     settings = Settings.from_environment(tmp_path / "data", environ={
         "S4C_KEY_PASSPHRASE": "cohort test passphrase",

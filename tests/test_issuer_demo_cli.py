@@ -132,7 +132,7 @@ def test_the_command_line_lists_and_voids_attempts(tmp_path):
 def test_jobs_export_writes_the_csv_of_a_finished_job(tmp_path):
     from issuer import cohort_jobs
     from web.cli.context import issuer_service
-    from web.settings import Settings
+    from web.wiring.settings import Settings
 
     data = tmp_path / "data"
     service = issuer_service(Settings.from_environment(data))

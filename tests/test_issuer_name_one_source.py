@@ -9,9 +9,9 @@ import pytest
 from issuer.demo import seed_demo as seed_demo_issuer
 from registry.demo import BODY_NAMES, seed_demo
 from web.cli.context import issuer_service
-from web.datadir import prepare_data_dir
-from web.registry_setup import open_registry, seed_demo_registry
-from web.settings import Settings
+from web.wiring.datadir import prepare_data_dir
+from web.wiring.registry_setup import open_registry, seed_demo_registry
+from web.wiring.settings import Settings
 
 NAME = "Sofia City Skills Academy (DEMO)"
 

@@ -13,7 +13,7 @@ from issuer.qr_summary import SUMMARY_SUFFIX, compact_summary
 from issuer.service import IssuerError
 from web.cli import main
 from web.cli.context import issuer_service
-from web.settings import Settings
+from web.wiring.settings import Settings
 
 PUBLIC_URL = "https://certify.example.eu"
 ENVIRON = {"S4C_PUBLIC_URL": PUBLIC_URL, "S4C_KEY_PASSPHRASE": "test passphrase 1234"}

@@ -11,7 +11,7 @@ import test_issuer_console_i18n as i18n_tests
 from flask.testing import FlaskClient
 
 from issuer import cohort_jobs
-from web.i18n import read_catalogues
+from web.plumbing.i18n import read_catalogues
 
 # the console tests' world: a real data directory with SQLite, a real officer login
 settings, app, client, service = i18n_tests.settings, i18n_tests.app, i18n_tests.client, \

@@ -19,8 +19,8 @@ from vc.fetch import StaticFetcher
 from vc.multikey import private_key_to_multibase
 from vc.statuslist import Bitstring
 from web.app import create_app
-from web.datadir import open_issuer_keys, prepare_data_dir
-from web.settings import Settings
+from web.wiring.datadir import open_issuer_keys, prepare_data_dir
+from web.wiring.settings import Settings
 
 S4C_ENV = ("S4C_DATA_DIR", "S4C_PUBLIC_URL", "S4C_KEY_PASSPHRASE", "DATABASE_URL")
 PROBLEM = "application/problem+json"

@@ -18,8 +18,8 @@ from issuer.officers import add_officer
 from issuer.shares import revoke_share, shares_of
 from vc.qr import read_qr_codes
 from web.app import create_app
-from web.datadir import prepare_data_dir
-from web.settings import Settings
+from web.wiring.datadir import prepare_data_dir
+from web.wiring.settings import Settings
 
 # The API tests' fixtures, including the autouse check that no key material leaks.
 settings, app, client, service = shared.settings, shared.app, shared.client, shared.service

@@ -7,7 +7,7 @@ from pathlib import Path
 import pytest
 
 from verifier.kept_results import MAX_EMAIL_ATTEMPTS, KeptResults
-from web.db import make_engine, upgrade
+from web.wiring.db import make_engine, upgrade
 
 HASHES = (("sha256$" + "ab" * 32, "salt"),)
 

@@ -8,9 +8,9 @@ import pytest
 from sqlalchemy import inspect, text
 
 from issuer.wallet_limits import CopiesExhausted, WalletLimits
+from tools import throwaway
 from verifier.vp_requests import Admission, PresentationRequests
-from web import throwaway
-from web.db import downgrade, make_engine, upgrade
+from web.wiring.db import downgrade, make_engine, upgrade
 
 
 @pytest.fixture(params=["sqlite", "postgresql"])

@@ -4,8 +4,8 @@ import re
 
 from issuer.officers import add_officer
 from web.app import create_app
-from web.datadir import prepare_data_dir
-from web.settings import Settings
+from web.wiring.datadir import prepare_data_dir
+from web.wiring.settings import Settings
 
 PASSWORD = "a long officer password"
 CSRF = re.compile(r'name="csrf_token" value="([^"]+)"')

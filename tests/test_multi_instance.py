@@ -27,8 +27,8 @@ import pytest
 from alembic.script import ScriptDirectory
 from sqlalchemy import create_engine, text
 
-from web import throwaway
-from web.db import alembic_config
+from tools import throwaway
+from web.wiring.db import alembic_config
 
 S4C = [sys.executable, "-m", "web.cli"]
 PUBLIC_URL = "https://certify.example.eu"  # both instances are one issuer behind a proxy
@@ -123,7 +123,7 @@ def _new_database(database_url: str, name: str) -> str:
 def test_migrations_run_once_whichever_instance_starts_first(servers, tmp_path):
     database_url, _ = servers
     url = _new_database(database_url, "migrate_race")
-    code = ("import sys; from web.db import upgrade, current_revisions; upgrade(sys.argv[1]); "
+    code = ("import sys; from web.wiring.db import upgrade, current_revisions; upgrade(sys.argv[1]); "
             "print(','.join(sorted(current_revisions(sys.argv[1]))))")
     racers = [subprocess.Popen([sys.executable, "-c", code, url], stdout=subprocess.PIPE,
                                stderr=subprocess.PIPE, text=True) for _ in range(4)]

@@ -5,8 +5,8 @@ route at once, until it is back.
 
 Each refusal happens once, at the right depth: JSON from outside is read by one strict reader
 (`vc.json_input.loads_strict`: I-JSON, RFC 7493 §2.1, §2.2), `<int:>` route parameters and
-`?page=` are bounded once for the app (`web.request_bounds`), the database going away is one
-error handler (`web.problems`)."""
+`?page=` are bounded once for the app (`web.plumbing.request_bounds`), the database going away is one
+error handler (`web.plumbing.problems`)."""
 import itertools
 import json
 import logging
@@ -17,7 +17,7 @@ from typing import Any
 import pytest
 from app_world import World, running_world, valid_assessments
 
-from web import throwaway
+from tools import throwaway
 
 PROBLEM = "application/problem+json"
 TOO_BIG = ["9223372036854775808", "2147483648", "1" + "0" * 30, "9" * 5000]

@@ -274,7 +274,7 @@ def _holder_cookie(server, email: str = HOLDER) -> str:
 
     from issuer.holder_sign_in import find_holder, make_link
     from web.cli.context import issuer_service
-    from web.settings import Settings
+    from web.wiring.settings import Settings
 
     settings = Settings.from_environment(environ=server.env)
     with issuer_service(settings).sessions.begin() as s:

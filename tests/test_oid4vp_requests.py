@@ -14,10 +14,10 @@ from verifier.dcql import DcqlError, missing_claims, presentations_by_query, sel
 from verifier.oid4vp_answers import RefusedAnswer, decrypt_response
 from verifier.vp_requests import PresentationRequests
 from web.app import create_app
-from web.datadir import prepare_data_dir
-from web.db import make_engine, upgrade
-from web.oid4vp.requests import dcql_query, wallet_link
-from web.settings import Settings
+from web.wallet.oid4vp.requests import dcql_query, wallet_link
+from web.wiring.datadir import prepare_data_dir
+from web.wiring.db import make_engine, upgrade
+from web.wiring.settings import Settings
 
 QUERY = dcql_query("https://cert.example.org")
 

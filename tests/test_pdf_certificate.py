@@ -37,8 +37,8 @@ from vc.tsa import make_demo_tsa, serve_tsa
 from verifier.pdf_input import _pictures, _qr_texts
 from web.app import create_app
 from web.cli import main
-from web.datadir import prepare_data_dir
-from web.settings import Settings
+from web.wiring.datadir import prepare_data_dir
+from web.wiring.settings import Settings
 
 PASSPHRASE = "pdf certificate test passphrase"
 PUBLIC_URL = "https://certify.example.eu"

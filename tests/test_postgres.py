@@ -7,8 +7,8 @@ from datetime import date, timedelta
 import pytest
 from sqlalchemy import inspect
 
-from web import throwaway
-from web.settings import Settings
+from tools import throwaway
+from web.wiring.settings import Settings
 
 
 @pytest.fixture(scope="module")
@@ -33,9 +33,9 @@ def test_every_migration_runs_and_matches_the_models(settings):
     from alembic.autogenerate import compare_metadata
     from alembic.migration import MigrationContext
 
-    from web.datadir import prepare_data_dir
-    from web.db import make_engine, upgrade
-    from web.models import SERVICE_METADATA
+    from web.wiring.datadir import prepare_data_dir
+    from web.wiring.db import make_engine, upgrade
+    from web.wiring.models import SERVICE_METADATA
 
     prepare_data_dir(settings)
     upgrade(settings.database_url)  # a second time: nothing to do
@@ -104,7 +104,7 @@ def test_a_retake_a_void_and_a_cohort_export_on_postgresql(settings):
 
 
 def test_registry_seed_on_postgresql(settings):
-    from web.registry_setup import seed_demo_registry
+    from web.wiring.registry_setup import seed_demo_registry
 
     first = seed_demo_registry(settings)
     again = seed_demo_registry(settings)
@@ -116,7 +116,7 @@ def test_the_assessment_attempts_migration_keeps_existing_rows_on_postgresql(dat
     from sqlalchemy.engine import make_url
     from test_assessment_migration import check_upgrade_keeps_assessments
 
-    from web.db import make_engine
+    from web.wiring.db import make_engine
 
     server = make_engine(database_url)
     try:  # a database of its own in this cluster, to start below revision i0009
@@ -131,7 +131,7 @@ def test_the_assessment_attempts_migration_keeps_existing_rows_on_postgresql(dat
 def test_the_server_is_really_postgresql(database_url):
     from sqlalchemy import text
 
-    from web.db import make_engine
+    from web.wiring.db import make_engine
 
     engine = make_engine(database_url)
     try:
@@ -192,7 +192,7 @@ def test_concurrent_issuing_for_one_candidate_answers_everyone_with_the_same_cre
 
     from issuer.officers import add_officer
     from web.app import create_app
-    from web.datadir import prepare_data_dir
+    from web.wiring.datadir import prepare_data_dir
 
     prepare_data_dir(settings)
     app = create_app(settings)
@@ -230,7 +230,7 @@ def test_a_nul_character_is_a_clear_400_not_a_500(settings):
     from issuer.service import IssuerError
     from web.app import create_app
     from web.cli.context import job_queue
-    from web.datadir import prepare_data_dir
+    from web.wiring.datadir import prepare_data_dir
 
     prepare_data_dir(settings)
     app = create_app(settings)
@@ -261,7 +261,7 @@ def test_the_wallet_clients_migration_retires_unauthenticated_traffic_on_postgre
     from sqlalchemy.engine import make_url
     from test_wallet_clients_migration import check_wallet_clients_migration
 
-    from web.db import make_engine
+    from web.wiring.db import make_engine
 
     server = make_engine(database_url)
     try:  # a database of its own in this cluster, to start below revision i0010
@@ -286,7 +286,7 @@ def test_a_client_attestation_pop_is_spent_once_across_connections_on_postgresql
     from sqlalchemy.orm import sessionmaker
 
     from issuer.client_attestation import AttestedWallet, ClientAuthError, spend_pop
-    from web.db import make_engine, upgrade
+    from web.wiring.db import make_engine, upgrade
 
     server = make_engine(database_url)
     try:

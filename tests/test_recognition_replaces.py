@@ -23,16 +23,16 @@ from registry.service import Registry
 from registry.trust_list import sign_trust_list, unsigned_trust_list
 from registry.trust_source import DatabaseTrustSource, TrustListTrustSource
 from registry.vocab import role_id
+from tools import throwaway
 from vc.multikey import Ed25519Multikey
-from web import throwaway
 from web.app import create_app
 from web.cli import main
-from web.datadir import prepare_data_dir
-from web.db import make_engine, upgrade
-from web.registry_setup import RegistryServices
-from web.registry_words import registry_english
-from web.services import registry_of
-from web.settings import Settings
+from web.registry.words import registry_english
+from web.wiring.datadir import prepare_data_dir
+from web.wiring.db import make_engine, upgrade
+from web.wiring.registry_setup import RegistryServices
+from web.wiring.services import registry_of
+from web.wiring.settings import Settings
 
 
 @contextmanager

@@ -11,10 +11,10 @@ from registry.trust_source import TrustListTrustSource
 from registry.vocab import role_id
 from vc.statuslist import read_status
 from web.app import create_app
-from web.datadir import prepare_data_dir
-from web.registry_setup import RegistryServices
-from web.services import registry_of
-from web.settings import Settings
+from web.wiring.datadir import prepare_data_dir
+from web.wiring.registry_setup import RegistryServices
+from web.wiring.services import registry_of
+from web.wiring.settings import Settings
 
 S4C_ENV = ("S4C_DATA_DIR", "S4C_PUBLIC_URL", "S4C_KEY_PASSPHRASE", "DATABASE_URL")
 BODY = "did:web:academy.example.eu"

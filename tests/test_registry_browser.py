@@ -12,7 +12,7 @@ import pytest
 from playwright.sync_api import expect
 from waiting import wait_until
 
-from web.settings import DEFAULT_ISSUER_NAME
+from web.wiring.settings import DEFAULT_ISSUER_NAME
 
 CHROMIUM = Path("/usr/bin/chromium")
 CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic",

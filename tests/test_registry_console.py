@@ -14,10 +14,10 @@ from flask.testing import FlaskClient
 from registry.vocab import role_id
 from web.app import create_app
 from web.cli import main
-from web.datadir import prepare_data_dir
-from web.registry_setup import RegistryServices
-from web.services import registry_of
-from web.settings import Settings
+from web.wiring.datadir import prepare_data_dir
+from web.wiring.registry_setup import RegistryServices
+from web.wiring.services import registry_of
+from web.wiring.settings import Settings
 
 S4C_ENV = ("S4C_DATA_DIR", "S4C_PUBLIC_URL", "S4C_KEY_PASSPHRASE", "DATABASE_URL")
 BODY = "did:key:z6MkhaXgBZDvotDkL5257faiztiGiC2QtKLGpbnnEGta2doK"

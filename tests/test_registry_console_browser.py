@@ -19,7 +19,7 @@ from test_registry_browser import (
     _wait_until_up,
 )
 
-from web.i18n import LANGUAGES, read_catalogues
+from web.plumbing.i18n import LANGUAGES, read_catalogues
 
 PASSWORDS = {"operator": "operator-password-1", "bg-navet": "navet-password-12"}
 BODY = "did:key:z6MkhaXgBZDvotDkL5257faiztiGiC2QtKLGpbnnEGta2doK"

@@ -16,11 +16,11 @@ from registry.trust_source import TrustListTrustSource
 from registry.vocab import role_id
 from web.app import create_app
 from web.cli import main
-from web.datadir import prepare_data_dir
-from web.db import make_engine
-from web.registry_setup import seed_demo_registry
-from web.services import registry_of
-from web.settings import DEFAULT_ISSUER_NAME, Settings
+from web.wiring.datadir import prepare_data_dir
+from web.wiring.db import make_engine
+from web.wiring.registry_setup import seed_demo_registry
+from web.wiring.services import registry_of
+from web.wiring.settings import DEFAULT_ISSUER_NAME, Settings
 
 S4C_ENV = ("S4C_DATA_DIR", "S4C_PUBLIC_URL", "S4C_KEY_PASSPHRASE", "DATABASE_URL")
 # the demo body is registered under the name its credentials carry, in every language

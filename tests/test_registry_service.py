@@ -19,8 +19,8 @@ from registry.service import Registry
 from registry.trust_source import DatabaseTrustSource
 from registry.vocab import role_id
 from vc.multikey import Ed25519Multikey
-from web.db import make_engine, upgrade
-from web.registry_words import registry_english
+from web.registry.words import registry_english
+from web.wiring.db import make_engine, upgrade
 
 
 @contextmanager

@@ -21,7 +21,7 @@ from registry.vocab import role_id
 from vc.fetch import StaticFetcher
 from vc.multikey import Ed25519Multikey
 from vc.trust import TrustSourceUnavailable
-from web.db import make_engine, upgrade
+from web.wiring.db import make_engine, upgrade
 
 SCPM, SCPD, SCPMC = role_id("SCPM"), role_id("SCPD"), role_id("SCPMC")
 UNIT = "https://w3id.org/skills4cities/framework/v1/units/U07"

@@ -13,8 +13,8 @@ from issuer.demo import seed_demo
 from schemas.framework import FrameworkError, load_framework, load_reference_framework
 from web.app import create_app
 from web.cli.context import issuer_service
-from web.datadir import prepare_data_dir
-from web.settings import Settings
+from web.wiring.datadir import prepare_data_dir
+from web.wiring.settings import Settings
 
 SVG = "data:image/svg+xml;base64,"
 

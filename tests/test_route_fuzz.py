@@ -52,7 +52,7 @@ from werkzeug.routing import Rule
 from werkzeug.routing.converters import NumberConverter
 
 import vc.json_input
-from web import throwaway
+from tools import throwaway
 
 # The attack takes about 40 s on a busy 2-core machine; it is bounded by its timeout
 # (pytest-timeout), not by a clock read in the test.

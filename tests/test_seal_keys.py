@@ -48,8 +48,8 @@ from vc.timestamps import HttpTimeStamper
 from vc.tsa import make_demo_tsa, serve_tsa
 from vc.x509_chain import CertificateAuthority
 from web.app import create_app
-from web.datadir import open_issuer_keys, prepare_data_dir
-from web.settings import Settings
+from web.wiring.datadir import open_issuer_keys, prepare_data_dir
+from web.wiring.settings import Settings
 
 SOFTHSM = "/usr/lib/softhsm/libsofthsm2.so"
 TOKEN = "s4c-seal-test"

@@ -9,8 +9,8 @@ from cryptography.hazmat.primitives.serialization import pkcs12
 from seal_fixtures import new_key, seal_ca, seal_certificate
 
 from web.cli import main
-from web.datadir import issuer_seal
-from web.settings import Settings
+from web.wiring.datadir import issuer_seal
+from web.wiring.settings import Settings
 
 SEAL_ENV = ("S4C_SEAL_PKCS11_MODULE", "S4C_SEAL_TOKEN_LABEL", "S4C_SEAL_KEY_LABEL",
             "S4C_SEAL_PIN", "S4C_SEAL_CHAIN", "S4C_SEAL_PKCS12", "S4C_SEAL_PASSPHRASE",
@@ -86,7 +86,7 @@ def test_the_summary_warns_about_an_ending_or_ended_seal_certificate(tmp_path: P
 
     from issuer.seal import Seal
     from vc.jades.seal import PrivateKeySigner
-    from web.seal_keys import seal_certificate_lines
+    from web.wiring.seal_keys import seal_certificate_lines
 
     key = new_key("ES256")
     seal = Seal(PrivateKeySigner(key, [seal_certificate(seal_ca(), key.public_key(), days=20)]),

@@ -5,8 +5,8 @@ from pathlib import Path
 import pytest
 
 from web.app import create_app
-from web.datadir import prepare_data_dir
-from web.settings import Settings
+from web.wiring.datadir import prepare_data_dir
+from web.wiring.settings import Settings
 
 PAGES = ["/", "/verify", "/issuer/login", "/registry/", "/.well-known/did.json",
          "/status/revocation/1", "/no-such-page"]

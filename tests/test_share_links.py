@@ -17,7 +17,7 @@ from issuer.audit import AuditEvent
 from issuer.models import ShareLink
 from web.app import create_app
 from web.cli import main
-from web.db import downgrade, make_engine, upgrade
+from web.wiring.db import downgrade, make_engine, upgrade
 
 # The console tests' fixtures and helpers (a real data directory with SQLite, real logins).
 settings, app, client, service = api_tests.settings, api_tests.app, api_tests.client, \

@@ -22,10 +22,10 @@ from vc.key_store import KeyStoreError
 from vc.multikey import Ed25519Multikey, private_key_to_multibase
 from web.app import create_app
 from web.cli import main
-from web.datadir import open_issuer_keys, prepare_data_dir
-from web.db import current_revisions, make_engine, upgrade
-from web.models import SERVICE_METADATA
-from web.settings import Settings
+from web.wiring.datadir import open_issuer_keys, prepare_data_dir
+from web.wiring.db import current_revisions, make_engine, upgrade
+from web.wiring.models import SERVICE_METADATA
+from web.wiring.settings import Settings
 
 S4C_ENV = ("S4C_DATA_DIR", "S4C_PUBLIC_URL", "S4C_KEY_PASSPHRASE", "DATABASE_URL")
 
@@ -97,7 +97,7 @@ def test_upgrade_creates_audit_events_and_a_second_upgrade_is_a_no_op(tmp_path: 
 
         from alembic.script import ScriptDirectory
 
-        from web.db import alembic_config
+        from web.wiring.db import alembic_config
 
         heads = ScriptDirectory.from_config(alembic_config()).get_heads()
         assert current_revisions(url) == tuple(sorted(heads))

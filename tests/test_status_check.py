@@ -10,7 +10,7 @@ from issuer.models import StatusList
 from vc.statuslist import Bitstring
 from web.cli import main
 from web.cli.context import issuer_service
-from web.settings import Settings
+from web.wiring.settings import Settings
 
 ENV = {"S4C_KEY_PASSPHRASE": "status check passphrase", "S4C_PUBLIC_URL":
        "https://certify.example.eu"}

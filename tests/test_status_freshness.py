@@ -11,10 +11,10 @@ from issuer.demo import seed_demo
 from vc.fetch import CachingFetcher, FetchResult, cache_max_age
 from verifier.verdict import Verdict
 from web.app import create_app
-from web.datadir import prepare_data_dir
-from web.registry_setup import seed_demo_registry
-from web.settings import Settings
-from web.verifiers import verifier_for_app
+from web.wiring.datadir import prepare_data_dir
+from web.wiring.registry_setup import seed_demo_registry
+from web.wiring.settings import Settings
+from web.wiring.verifiers import verifier_for_app
 
 
 @pytest.mark.parametrize(("header", "seconds"), [
@@ -98,7 +98,7 @@ def test_another_worker_sees_the_revocation_within_a_second(demo_app, monkeypatc
     re-reads its lists' versions at least every second."""
     import time
 
-    from web import own_origin
+    from web.plumbing import own_origin
 
     app, credentials = demo_app
     other = create_app(app.extensions["s4c"].settings)

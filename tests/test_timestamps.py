@@ -21,7 +21,7 @@ from vc.timestamps import (
     token_info,
 )
 from vc.tsa import TimeStampAuthority, make_demo_tsa, serve_tsa
-from web.settings import Settings
+from web.wiring.settings import Settings
 
 
 class ReplayingTsa(TimeStampAuthority):

@@ -9,7 +9,7 @@ import pytest
 from babel.messages.catalog import Catalog
 from babel.messages.pofile import read_po
 
-from web.i18n import DEFAULT_LANGUAGE, LANGUAGES, TRANSLATIONS_DIR, po_path
+from web.plumbing.i18n import DEFAULT_LANGUAGE, LANGUAGES, TRANSLATIONS_DIR, po_path
 
 ROOT = Path(__file__).resolve().parent.parent
 TEMPLATE = TRANSLATIONS_DIR / "messages.pot"

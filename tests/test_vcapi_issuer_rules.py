@@ -35,10 +35,10 @@ from vc.did_resolver import DIDResolver
 from vc.did_web import did_web_to_url
 from vc.fetch import StaticFetcher
 from web.app import create_app
-from web.datadir import prepare_data_dir
-from web.oid4vci.holder_jwt import did_jwk
-from web.sd_jwt_keys import sd_jwt_issuer_key
-from web.settings import Settings
+from web.wallet.oid4vci.holder_jwt import did_jwk
+from web.wiring.datadir import prepare_data_dir
+from web.wiring.sd_jwt_keys import sd_jwt_issuer_key
+from web.wiring.settings import Settings
 
 DEPLOYMENT = "Sofia Smart City Certification Body"
 FORGED_ISSUER = "Ministry of Education (Official)"
@@ -394,7 +394,7 @@ def test_sd_jwt_copies_name_the_deployment_as_their_issuing_authority(
 # -- PostgreSQL: two requests at once, and a refusal, on the production database ------------
 @pytest.fixture(scope="module")
 def postgres_url():
-    from web import throwaway
+    from tools import throwaway
     if not throwaway.postgres_available():
         if os.environ.get("CI") == "true":
             pytest.fail("PostgreSQL is not installed (make test installs it)")
@@ -444,7 +444,7 @@ def test_a_refusal_gives_its_code_and_params_and_the_catalogues_english(
     """Issue 23: machines read the code beside the VC DM problem type; the English detail
     is the catalogue's sentence for that code, then the record's facts."""
     from vc.findings import finding
-    from web.finding_words import say_english
+    from web.plumbing.finding_words import say_english
 
     stranger = "did:example:stranger"
     body = _issue(client, token, _request(settings, _role(service).id, stranger)).get_json()

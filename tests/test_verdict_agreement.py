@@ -15,10 +15,10 @@ from vc_calls import STORE
 from issuer.demo import seed_demo
 from web.app import create_app
 from web.cli import main
-from web.datadir import prepare_data_dir
-from web.registry_setup import seed_demo_registry
-from web.services import registry_of
-from web.settings import Settings
+from web.wiring.datadir import prepare_data_dir
+from web.wiring.registry_setup import seed_demo_registry
+from web.wiring.services import registry_of
+from web.wiring.settings import Settings
 
 ENV = {"S4C_PUBLIC_URL": "https://certify.example.eu",
        "S4C_KEY_PASSPHRASE": "agreement test passphrase"}

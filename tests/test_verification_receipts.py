@@ -29,8 +29,8 @@ from web.cli.receipt_check import (
     EXIT_OTHER_CREDENTIAL,
     EXIT_OTHER_VERIFIER,
 )
-from web.datadir import prepare_data_dir
-from web.settings import Settings
+from web.wiring.datadir import prepare_data_dir
+from web.wiring.settings import Settings
 
 VCDM_PROBLEMS = "https://www.w3.org/TR/vc-data-model#"
 

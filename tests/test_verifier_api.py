@@ -33,11 +33,11 @@ from vc.multikey import Ed25519Multikey
 from verifier.service import Verifier
 from verifier.verdict import Verdict
 from web.app import create_app
-from web.datadir import prepare_data_dir
-from web.services import replace_services
-from web.settings import Settings
-from web.verifiers import OwnOriginFetcher
-from web.verify_api import MAX_BODY_BYTES
+from web.employer.verify_api import MAX_BODY_BYTES
+from web.wiring.datadir import prepare_data_dir
+from web.wiring.services import replace_services
+from web.wiring.settings import Settings
+from web.wiring.verifiers import OwnOriginFetcher
 
 V2 = "https://www.w3.org/ns/credentials/v2"
 

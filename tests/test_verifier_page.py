@@ -34,14 +34,14 @@ from vc.fetch import StaticFetcher
 from vc.qr import read_qr_codes
 from verifier.qr_payload import link_text, parse_image, self_contained_png
 from verifier.service import Verifier
-from web import verify_page
 from web.app import create_app
 from web.cli import main
 from web.cli.context import issuer_service
-from web.datadir import open_issuer_keys, prepare_data_dir
-from web.i18n import LANGUAGES, po_path, read_catalogues
-from web.services import replace_services
-from web.settings import Settings
+from web.employer import page as verify_page
+from web.plumbing.i18n import LANGUAGES, po_path, read_catalogues
+from web.wiring.datadir import open_issuer_keys, prepare_data_dir
+from web.wiring.services import replace_services
+from web.wiring.settings import Settings
 
 CHROMIUM = Path("/usr/bin/chromium")
 TOKEN = "c2hhcmVkLWJ5LXRoZS1ob2xkZXI"

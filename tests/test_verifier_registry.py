@@ -31,7 +31,7 @@ from verifier.qr_payload import self_contained_png, self_contained_text
 from verifier.service import Verifier
 from verifier.verdict import Verdict
 from web.cli import main
-from web.db import make_engine, upgrade
+from web.wiring.db import make_engine, upgrade
 
 
 @pytest.fixture(scope="module")

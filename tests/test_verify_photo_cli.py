@@ -11,8 +11,8 @@ from vc.qr import qr_png
 from verifier.qr_payload import self_contained_text
 from web.cli import main
 from web.cli.context import issuer_service
-from web.datadir import prepare_data_dir
-from web.settings import Settings
+from web.wiring.datadir import prepare_data_dir
+from web.wiring.settings import Settings
 
 
 def _photo(png: bytes) -> bytes:

@@ -25,11 +25,11 @@ from issuer.wallet_issuing import vct_url
 from vc.sd_jwt_vc import issue_sd_jwt_vc
 from web.app import create_app
 from web.cli.context import issuer_service
-from web.datadir import prepare_data_dir
-from web.i18n import read_catalogues
-from web.registry_setup import seed_demo_registry
-from web.sd_jwt_keys import sd_jwt_issuer_key
-from web.settings import Settings
+from web.plumbing.i18n import read_catalogues
+from web.wiring.datadir import prepare_data_dir
+from web.wiring.registry_setup import seed_demo_registry
+from web.wiring.sd_jwt_keys import sd_jwt_issuer_key
+from web.wiring.settings import Settings
 
 CHROMIUM = Path("/usr/bin/chromium")
 DESKTOP = {"width": 1280, "height": 900}

@@ -28,10 +28,10 @@ from vc.qr import qr_png
 from verifier.qr_payload import link_text, self_contained_text
 from verifier.service import Verifier
 from web.app import create_app
-from web.datadir import prepare_data_dir
-from web.i18n import read_catalogues
-from web.services import replace_services
-from web.settings import Settings
+from web.plumbing.i18n import read_catalogues
+from web.wiring.datadir import prepare_data_dir
+from web.wiring.services import replace_services
+from web.wiring.settings import Settings
 
 TOKEN = "c2hhcmVkLWJ5LXRoZS1ob2xkZXI"
 UNREADABLE = "This is not a credential we can read"

@@ -22,14 +22,14 @@ from joserfc import jwk
 from oid4vci_flow import BASE, Wallet
 
 from issuer.demo import seed_demo
+from tools import throwaway
+from tools.bench_oid4vci import HOLDER, _Key
 from vc.jose import JwsSigner
 from vc.sd_jwt import present_sd_jwt
-from web import throwaway
 from web.app import create_app
-from web.bench_oid4vci import HOLDER, _Key
 from web.cli.context import issuer_service
-from web.registry_setup import seed_demo_registry
-from web.settings import Settings
+from web.wiring.registry_setup import seed_demo_registry
+from web.wiring.settings import Settings
 
 STRANGER, HOLDER_ADDRESS = "203.0.113.7", "198.51.100.2"
 PER_SENDER, IN_ALL = 3, 20  # verifier.vp_requests.MAX_ANSWERS_PER_SOURCE, MAX_ANSWERS
@@ -171,6 +171,6 @@ def test_a_request_closes_after_twenty_refused_answers_even_at_once(verifier):
     page = verifier.first.test_client().get(f"/verify/wallet/{transaction}?lang=de",
                                             base_url=BASE).get_data(as_text=True)
     assert "Zu viele Antworten auf diese Anfrage wurden abgelehnt" in page
-    from web.oid4vp.endpoints import presentation_requests
+    from web.wallet.oid4vp.endpoints import presentation_requests
 
     assert presentation_requests(verifier.first).by_transaction(transaction).answers == IN_ALL

@@ -12,7 +12,7 @@ from vc.findings import Finding
 from verifier.codes import RefusalCode
 from verifier.oid4vp_answers import RefusedAnswer, read_answer
 from verifier.vp_requests import refusal_finding
-from web.finding_words import say_in
+from web.plumbing.finding_words import say_in
 
 REQUEST = SimpleNamespace(state="the-state", request={"dcql_query": {"credentials": []}})
 

@@ -42,9 +42,9 @@ from vc.x509_chain import make_demo_ca, make_issuer_certificate
 from web.app import create_app
 from web.cli import main
 from web.cli.context import issuer_service
-from web.datadir import prepare_data_dir
-from web.oid4vci.offers import offer_uri
-from web.settings import Settings
+from web.wallet.oid4vci.offers import offer_uri
+from web.wiring.datadir import prepare_data_dir
+from web.wiring.settings import Settings
 
 HOLDER = "maria-ivanova@example.org"
 WALLET, WALLET_NAME = "s4c-test-wallet", "Wallet Éclair"

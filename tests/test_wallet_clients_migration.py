@@ -12,8 +12,8 @@ from sqlalchemy.orm import sessionmaker
 
 from issuer.models import WalletAuthorizationRequest, WalletGrant
 from issuer.records import as_utc
-from web.db import downgrade, make_engine, upgrade
-from web.models import SERVICE_METADATA
+from web.wiring.db import downgrade, make_engine, upgrade
+from web.wiring.models import SERVICE_METADATA
 
 LATER = datetime.now(UTC) + timedelta(hours=1)
 

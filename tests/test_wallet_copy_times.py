@@ -18,13 +18,13 @@ from oid4vci_flow import BASE
 from issuer.demo import seed_demo
 from issuer.wallet_copies import ISSUED_AT_WINDOW, copy_expiry, copy_issue_times
 from issuer.wallet_issuing import HolderKey
+from tools.bench_oid4vci import HOLDER
 from web.app import create_app
-from web.bench_oid4vci import HOLDER
 from web.cli.context import issuer_service
-from web.datadir import prepare_data_dir
-from web.oid4vci.holder_jwt import did_jwk
-from web.sd_jwt_keys import sd_jwt_issuer_key
-from web.settings import Settings
+from web.wallet.oid4vci.holder_jwt import did_jwk
+from web.wiring.datadir import prepare_data_dir
+from web.wiring.sd_jwt_keys import sd_jwt_issuer_key
+from web.wiring.settings import Settings
 
 SCRIPT = Path(__file__).parent / "interop" / "sd_jwt.mjs"
 COPIES = 10  # issuer.wallet_limits.DEFAULT_COPIES: the most one access token obtains

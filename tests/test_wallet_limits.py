@@ -25,11 +25,11 @@ from sqlalchemy import func, select
 
 from issuer.demo import seed_demo
 from issuer.models import WalletCopy
-from web import throwaway
+from tools import throwaway
+from tools.bench_oid4vci import HOLDER, _Client, _Key
 from web.app import create_app
-from web.bench_oid4vci import HOLDER, _Client, _Key
 from web.cli.context import issuer_service
-from web.settings import Settings
+from web.wiring.settings import Settings
 
 COPIES = 10  # the default bound
 
@@ -187,7 +187,7 @@ def test_a_dpop_proof_is_used_once_across_instances(deployment):
 
 
 def test_the_server_provides_dpop_nonces_and_requires_them(deployment):
-    from web.oid4vci.tokens import DPOP_NONCE_S, make_dpop_nonce
+    from web.wallet.oid4vci.tokens import DPOP_NONCE_S, make_dpop_nonce
 
     offer = deployment.offer()
     form = urllib.parse.urlencode({

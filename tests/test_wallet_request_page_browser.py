@@ -18,8 +18,8 @@ from werkzeug.serving import make_server
 
 from vc.qr import read_qr_codes
 from web.app import create_app
-from web.datadir import prepare_data_dir
-from web.settings import Settings
+from web.wiring.datadir import prepare_data_dir
+from web.wiring.settings import Settings
 
 browser = console_browser.browser  # Chromium, or a skip where it is missing
 RUNS = [("en", 1280, "America/New_York"), ("de", 390, "Europe/Berlin"),

@@ -14,12 +14,12 @@ import vc.token_status_list
 from issuer.demo import seed_demo
 from issuer.models import WalletCopy
 from issuer.wallet_grants import Grant
+from tools.bench_oid4vci import HOLDER, _checked_sd_jwt, _Key
 from web.app import create_app
-from web.bench_oid4vci import HOLDER, _checked_sd_jwt, _Key
 from web.cli.context import issuer_service
-from web.datadir import prepare_data_dir
-from web.oid4vci.tokens import make_access_token, read_access_token
-from web.settings import Settings
+from web.wallet.oid4vci.tokens import make_access_token, read_access_token
+from web.wiring.datadir import prepare_data_dir
+from web.wiring.settings import Settings
 
 
 @pytest.fixture(scope="module")
@@ -33,7 +33,7 @@ def wallet_app(tmp_path_factory):
 
 
 def _flow(app, offer, refused: str | None = None) -> str:
-    """A complete pre-authorized flow (as web.bench_oid4vci's client makes it); the copy, or
+    """A complete pre-authorized flow (as tools.bench_oid4vci's client makes it); the copy, or
     the credential endpoint's error when `refused` names the one expected."""
     wallet, holder = Wallet(app, BASE), _Key()
     access_token = wallet.token(offer)

@@ -31,7 +31,7 @@ from vc.fetch import StaticFetcher
 from vc.statuslist import status_entry
 from verifier.service import Verifier
 from verifier.verdict import Verdict
-from web.finding_words import reason_english, with_reasons
+from web.plumbing.finding_words import reason_english, with_reasons
 
 WILD = Path(__file__).resolve().parent / "wild_credentials"
 DCC_ISSUER = "did:key:z6MknNQD1WHLGGraFi6zcbGevuAgkVfdyCdtZnQTGWVVvR5Q"

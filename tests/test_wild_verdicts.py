@@ -39,10 +39,10 @@ from verifier.headline import State
 from verifier.service import Verifier
 from verifier.verdict import Verdict
 from web.app import create_app
-from web.datadir import prepare_data_dir
-from web.finding_words import reason_english
-from web.services import replace_services
-from web.settings import Settings
+from web.plumbing.finding_words import reason_english
+from web.wiring.datadir import prepare_data_dir
+from web.wiring.services import replace_services
+from web.wiring.settings import Settings
 
 OB3_EXTENSIONS = "https://purl.imsglobal.org/spec/ob/v3p0/extensions.json"
 EXAMPLES_V2 = "https://www.w3.org/ns/credentials/examples/v2"

@@ -1,9 +1,9 @@
-"""The SQLite write gate (web.db.write_gate): one writer at a time across the threads of a
+"""The SQLite write gate (web.wiring.db.write_gate): one writer at a time across the threads of a
 worker and across processes, each thread keeping its lock file open."""
 import multiprocessing
 import threading
 
-from web.db import write_gate
+from web.wiring.db import write_gate
 
 HOLD_S = 0.3
 

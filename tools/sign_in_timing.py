@@ -18,7 +18,6 @@ import random
 import re
 import socket
 import statistics
-import sys
 import tempfile
 import time
 from pathlib import Path
@@ -29,9 +28,9 @@ from issuer.demo import seed_demo
 from web.app import create_app
 from web.cli.context import issuer_service
 from web.cli.job_commands import start_worker_process, stop_worker_process
-from web.datadir import prepare_data_dir
-from web.services import EXTENSION_KEY
-from web.settings import Settings
+from web.wiring.datadir import prepare_data_dir
+from web.wiring.services import EXTENSION_KEY
+from web.wiring.settings import Settings
 
 HOLDERS = ["maria-ivanova@example.org", "andrei-popescu@example.org"]
 WARM_UP = 6
@@ -142,4 +141,4 @@ def main() -> None:
 
 
 if __name__ == "__main__":
-    sys.exit(main())
+    main()

@@ -4,7 +4,7 @@ A finding is a stable code (a member of a `Code` enum) with typed parameters and
 failure, an optional technical detail. The core writes no sentences for people: the words for
 each code, English included, live in the gettext catalogue under the code itself as msgid
 (`web/translations/<lang>/LC_MESSAGES/messages.po`), with the parameters as named placeholders
-(`%(did)s`). The web layer renders them (`web/finding_words.py`); machines read the codes.
+(`%(did)s`). The web layer renders them (`web/plumbing/finding_words.py`); machines read the codes.
 
 A code names one outcome: a passed, a failed and an unknown outcome of the same check are
 different codes, so no sentence is ever shared between a pass and a failure.

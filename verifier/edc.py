@@ -40,7 +40,7 @@ def _utc_now() -> datetime:
 
 def _reported(check_id: str, outcome: Outcome, category: Category, found: Finding, *,
               signature: bool = False, matters: bool = True) -> ReportedCheck:
-    # words come from the catalogue by the finding's code (web.finding_words)
+    # words come from the catalogue by the finding's code (web.plumbing.finding_words)
     return ReportedCheck(Check(check_id, outcome, found, signature), category, matters,
                          detail=found)
 

@@ -4,35 +4,35 @@ from werkzeug.middleware.proxy_fix import ProxyFix
 
 from issuer.shares import lookup_share
 from vc.did_web import did_web_has_path
-from web.aries_pages import aries_pages
-from web.auth import init_auth
-from web.cohort_exports import cohort_exports
-from web.holder_pages import holder_pages
-from web.holder_portal import holder_portal
-from web.home import home
-from web.i18n import init_i18n
-from web.issuer_api import issuer_api
-from web.issuer_console import issuer_console
-from web.issuer_corrections import issuer_corrections
-from web.issuer_outbox import issuer_outbox
-from web.oid4vci.authorization import oid4vci_authorization
-from web.oid4vci.endpoints import oid4vci
-from web.oid4vp.endpoints import oid4vp
-from web.problems import register_problem_handlers
-from web.registry_admin import registry_admin
-from web.registry_api import registry_api
-from web.registry_console import registry_console
-from web.registry_pages import registry_pages
-from web.request_bounds import bound_request_input
-from web.security_headers import install_security_headers
-from web.services import EXTENSION_KEY
-from web.settings import Settings
-from web.status_lists import status_lists
-from web.vcapi_issuer import vcapi_issuer
-from web.verify_api import verify_api
-from web.verify_page import verify_page_blueprint
-from web.wellknown import did_document, wellknown
-from web.wiring import build_services
+from web.employer.page import verify_page_blueprint
+from web.employer.verify_api import verify_api
+from web.holder.pages import holder_pages
+from web.holder.portal import holder_portal
+from web.officer.api import issuer_api
+from web.officer.aries_pages import aries_pages
+from web.officer.cohort_exports import cohort_exports
+from web.officer.console import issuer_console
+from web.officer.corrections import issuer_corrections
+from web.officer.outbox import issuer_outbox
+from web.officer.status_lists import status_lists
+from web.officer.vcapi_issuer import vcapi_issuer
+from web.plumbing.auth import init_auth
+from web.plumbing.home import home
+from web.plumbing.i18n import init_i18n
+from web.plumbing.problems import register_problem_handlers
+from web.plumbing.request_bounds import bound_request_input
+from web.plumbing.security_headers import install_security_headers
+from web.plumbing.wellknown import did_document, wellknown
+from web.registry.admin import registry_admin
+from web.registry.api import registry_api
+from web.registry.console import registry_console
+from web.registry.pages import registry_pages
+from web.wallet.oid4vci.authorization import oid4vci_authorization
+from web.wallet.oid4vci.endpoints import oid4vci
+from web.wallet.oid4vp.endpoints import oid4vp
+from web.wiring.build import build_services
+from web.wiring.services import EXTENSION_KEY
+from web.wiring.settings import Settings
 
 MAX_REQUEST_BYTES = 1024 * 1024
 JSON_PATH_PREFIXES = ("/.well-known/", "/credentials/", "/presentations/", "/status/",

@@ -3,8 +3,8 @@ from pathlib import Path
 
 import click
 
-from web.bench import bench
 from web.cli.agent_commands import agent
+from web.cli.bench_command import bench
 from web.cli.edc_commands import edc
 from web.cli.holder_commands import COMMANDS as HOLDER_COMMANDS
 from web.cli.issuer_commands import COMMANDS as ISSUER_COMMANDS
@@ -14,7 +14,7 @@ from web.cli.server import init, serve
 from web.cli.vc_commands import vc
 from web.cli.verify_commands import COMMANDS as VERIFY_COMMANDS
 from web.cli.wallet_client_commands import COMMANDS as WALLET_CLIENT_COMMANDS
-from web.settings import Settings, default_data_dir
+from web.wiring.settings import Settings, default_data_dir
 
 
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})

@@ -17,7 +17,7 @@ from issuer.aries.local import (
 from issuer.aries.process import AgentProcess, write_did_documents
 from issuer.did_web import issuer_did_document
 from web.cli.context import issuer_service
-from web.settings import Settings
+from web.wiring.settings import Settings
 
 
 @click.group()

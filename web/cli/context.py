@@ -5,9 +5,9 @@ import click
 
 from issuer.service import IssuerService
 from vc.key_store import KeyStoreError
-from web.datadir import issuer_service_for, prepare_data_dir
-from web.job_queue import JobQueue
-from web.settings import Settings
+from web.wiring.datadir import issuer_service_for, prepare_data_dir
+from web.wiring.job_queue import JobQueue
+from web.wiring.settings import Settings
 
 
 @cache

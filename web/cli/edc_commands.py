@@ -8,9 +8,9 @@ import click
 from issuer.edc.cohort import write_cohort_edcs
 from issuer.errors import IssuerError
 from web.cli.context import issuer_service
-from web.edc_downloads import edc_bytes
-from web.issuer_words import issuer_reason_english
-from web.settings import Settings
+from web.holder.edc_downloads import edc_bytes
+from web.officer.words import issuer_reason_english
+from web.wiring.settings import Settings
 
 
 @click.command("edc")

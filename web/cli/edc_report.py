@@ -1,5 +1,5 @@
 """`s4c verify` of a European Digital Credential: the report in English words from the
-catalogue (`web.finding_words`), or as JSON; exit 0 verified, 1 not."""
+catalogue (`web.plumbing.finding_words`), or as JSON; exit 0 verified, 1 not."""
 import json
 import sys
 from typing import Any
@@ -9,7 +9,7 @@ import click
 from vc.findings import Finding
 from vc.language_maps import pick_language
 from verifier.edc import EdcReport, EdcVerifier
-from web.finding_words import say_in
+from web.plumbing.finding_words import say_in
 
 VERDICT_WORDS = {"valid": "VALID", "forged-or-malformed": "FORGED OR ALTERED",
                  "not-valid-now": "AUTHENTIC BUT NOT VALID NOW",

@@ -4,11 +4,11 @@ import click
 from issuer.errors import NotFound
 from issuer.holder_sign_in import LINK_HOURS
 from web.cli.context import issuer_service
-from web.holder_mail import send_sign_in
-from web.i18n import LANGUAGES
-from web.issuer_words import operator_english
-from web.mailer import MailError
-from web.settings import Settings
+from web.holder.mail import send_sign_in
+from web.officer.words import operator_english
+from web.plumbing.i18n import LANGUAGES
+from web.wiring.mailer import MailError
+from web.wiring.settings import Settings
 
 
 @click.group("holder")

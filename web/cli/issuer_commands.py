@@ -16,11 +16,11 @@ from issuer.wallet_grants import Offer
 from schemas.framework import FrameworkError, load_framework
 from schemas.framework_csv import load_units_csv
 from vc.qr import qr_png
-from web import issuer_reads as reads
 from web.cli.context import issuer_service
-from web.issuer_words import operator_english
-from web.oid4vci.offers import offer_uri
-from web.settings import Settings
+from web.officer import reads
+from web.officer.words import operator_english
+from web.wallet.oid4vci.offers import offer_uri
+from web.wiring.settings import Settings
 
 ACTOR_OPTION = click.option("--actor", default="cli", show_default=True,
                             help="Who is acting (recorded in the audit trail).")

@@ -19,11 +19,11 @@ from issuer.service import IssuerError
 from verifier.qr_payload import link_text
 from web.cli.context import issuer_service, job_queue
 from web.cli.edc_commands import jobs_export_edcs
-from web.datadir import secret_key
-from web.issuer_words import operator_english
-from web.job_queue import READY_FD_ENV
-from web.mailer import MailError
-from web.settings import Settings
+from web.officer.words import operator_english
+from web.wiring.datadir import secret_key
+from web.wiring.job_queue import READY_FD_ENV
+from web.wiring.mailer import MailError
+from web.wiring.settings import Settings
 
 ACTOR_OPTION = click.option("--actor", default="cli", show_default=True,
                             help="Who is acting (recorded in the audit trail).")

@@ -20,7 +20,7 @@ from verifier.receipts import (
 )
 from verifier.service import Verifier
 from verifier.verdict import Verdict
-from web.finding_words import reason_english, with_reasons
+from web.plumbing.finding_words import reason_english, with_reasons
 
 EXIT_GENUINE = 0
 EXIT_FORGED = 1  # altered, unsigned, or signed with a key its verifier does not list

@@ -17,10 +17,10 @@ from registry.vocab import FRAMEWORK, ROLE_CODES, SLUG, now, role_id
 from vc.findings import FindingError
 from vc.instants import read_instant
 from vc.key_store import KeyStoreError
-from web.datadir import prepare_data_dir
-from web.registry_setup import RegistryServices, open_registry, seed_demo_registry
-from web.registry_words import registry_english
-from web.settings import Settings
+from web.registry.words import registry_english
+from web.wiring.datadir import prepare_data_dir
+from web.wiring.registry_setup import RegistryServices, open_registry, seed_demo_registry
+from web.wiring.settings import Settings
 
 
 @contextmanager

@@ -11,10 +11,10 @@ from vc.errors import VCError
 from vc.key_store import KeyStoreError
 from web.app import create_app
 from web.cli.job_commands import default_workers, start_worker_process, stop_worker_process
-from web.datadir import PreparedDataDir, issuer_seal, prepare_data_dir
-from web.seal_keys import seal_certificate_lines, seal_source
-from web.settings import Settings
-from web.verify_api import warm_up
+from web.employer.verify_api import warm_up
+from web.wiring.datadir import PreparedDataDir, issuer_seal, prepare_data_dir
+from web.wiring.seal_keys import seal_certificate_lines, seal_source
+from web.wiring.settings import Settings
 
 
 @click.command()

@@ -15,7 +15,7 @@ from vc.errors import VCError
 from vc.fetch import HttpFetcher
 from vc.json_input import loads_strict
 from vc.multikey import Ed25519Multikey
-from web.finding_words import with_reasons
+from web.plumbing.finding_words import with_reasons
 
 MAX_INPUT_BYTES = 2 * 1024 * 1024
 

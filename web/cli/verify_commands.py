@@ -28,20 +28,20 @@ from verifier.qr_payload import (
 )
 from verifier.receipts import is_receipt
 from verifier.service import VerificationReport, Verifier
-from web import verifiers
 from web.cli.context import issuer_service
 from web.cli.edc_report import verify_edc
 from web.cli.receipt_check import report_receipt
 from web.cli.vc_commands import read_json_input
-from web.datadir import secret_key
-from web.db import make_engine
-from web.finding_words import reason_english, with_reasons
-from web.i18n import LANGUAGES
-from web.issuer_words import issuer_reason_english
-from web.seal_setup import seal_anchors
-from web.settings import Settings
-from web.verifier_identity import verifier_did
-from web.verify_api import InputProblem, bounded_json
+from web.employer.verify_api import InputProblem, bounded_json
+from web.officer.words import issuer_reason_english
+from web.plumbing.finding_words import reason_english, with_reasons
+from web.plumbing.i18n import LANGUAGES
+from web.wiring import verifiers
+from web.wiring.datadir import secret_key
+from web.wiring.db import make_engine
+from web.wiring.seal_setup import seal_anchors
+from web.wiring.settings import Settings
+from web.wiring.verifier_identity import verifier_did
 
 MAX_INPUT_BYTES = 10 * 1024 * 1024
 VERDICT_WORDS = {"valid": "VALID", "forged-or-malformed": "FORGED OR MALFORMED",

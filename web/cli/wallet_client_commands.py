@@ -10,7 +10,7 @@ import click
 from issuer import wallet_clients
 from issuer.wallet_clients import WalletClientError
 from web.cli.context import issuer_service
-from web.settings import Settings
+from web.wiring.settings import Settings
 
 ACTOR_OPTION = click.option("--actor", default="cli", show_default=True,
                             help="Who is acting (recorded in the audit trail).")

@@ -1,1 +1,1 @@
-"""Alembic migrations of the s4c database (run with `web.db.upgrade`)."""
+"""Alembic migrations of the s4c database (run with `web.wiring.db.upgrade`)."""

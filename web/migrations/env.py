@@ -1,8 +1,8 @@
-"""Alembic environment: uses the connection `web.db.upgrade` passes in, or sqlalchemy.url."""
+"""Alembic environment: uses the connection `web.wiring.db.upgrade` passes in, or sqlalchemy.url."""
 from alembic import context
 
-from web.db import make_engine
-from web.models import SERVICE_METADATA
+from web.wiring.db import make_engine
+from web.wiring.models import SERVICE_METADATA
 
 config = context.config
 target_metadata = SERVICE_METADATA

@@ -7,7 +7,7 @@ attempt frees its number for the corrected result. Existing assessments are numb
 candidate and unit by date (then by id): each was the only one of its day.
 
 On SQLite, dropping a table constraint rebuilds the table (Alembic batch mode), which
-`issuer_decisions.assessment_id` refers to: `web.db.upgrade` runs migrations with foreign
+`issuer_decisions.assessment_id` refers to: `web.wiring.db.upgrade` runs migrations with foreign
 keys off and checks them all before committing (SQLite's procedure, "ALTER TABLE" §7), and
 this revision refuses to rebuild with them on rather than fail half-way.
 
@@ -45,7 +45,7 @@ def _require_foreign_keys_off() -> None:
             "SELECT count(*) FROM issuer_decisions WHERE assessment_id IS NOT NULL").scalar():
         raise RuntimeError(
             "revision i0009 rebuilds issuer_assessments, which issuer_decisions refers to: "
-            "run it with SQLite's foreign keys off (web.db.upgrade and web.db.downgrade do)")
+            "run it with SQLite's foreign keys off (web.wiring.db.upgrade and web.wiring.db.downgrade do)")
 
 
 def upgrade() -> None:

@@ -1,0 +1,1 @@
+"""Benchmarks and throwaway servers: outside the installed package; `s4c bench` imports them from a source checkout."""

@@ -1,0 +1,1 @@
+"""The holder's room: sign-in, their credentials, share links, certificates, mail to holders."""

@@ -1,0 +1,1 @@
+"""HTTP plumbing every room shares: authentication, problem details, headers, request bounds, languages, confirmations, the home page."""
