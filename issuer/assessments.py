@@ -1,4 +1,4 @@
-"""Assessments: a candidate's unit results, each an attempt numbered per unit (issue 14).
+"""Assessments: a candidate's unit results, each an attempt numbered per unit.
 
 One rule path serves one assessment (console, API, command line) and a cohort's thousands:
 `assessment_problem` says why a row cannot be recorded from the framework and the rules

@@ -1,4 +1,4 @@
-"""Who a wallet is, at each step of the authorization code flow (issue 21 §1).
+"""Who a wallet is, at each step of the authorization code flow.
 
 - At PAR (RFC 9126 §2.1, HAIP 1.0 §4.3): a wallet with a Wallet Attestation is authenticated
   by it (`issuer.client_attestation`); any other must be registered by the operator. The

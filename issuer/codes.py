@@ -1,4 +1,4 @@
-"""What the issuer refuses, as codes (issue 23): each member names one refusal; its words, in
+"""What the issuer refuses, as codes: each member names one refusal; its words, in
 every language, live in the gettext catalogue under the code itself (`web.plumbing.finding_words`).
 
 The parameters a code's sentence uses are named next to it. A cohort row error is a finding

@@ -1,4 +1,4 @@
-"""What a finished cohort job issued, as a spreadsheet to hand out (issue 14): one row per
+"""What a finished cohort job issued, as a spreadsheet to hand out: one row per
 candidate of the file and credential, with the holder's share link.
 
 The credentials listed are the candidate's in the units of their rows of the file and in

@@ -1,4 +1,4 @@
-"""A dry run of a cohort file (issue 14): what uploading it would do, row by row, before
+"""A dry run of a cohort file: what uploading it would do, row by row, before
 anything is written. The same parsing and rules as the real run (`issuer.batch`,
 `issuer.cohort_issuing`, `issuer.rules`); it reads the records, never writes them."""
 from dataclasses import dataclass, field

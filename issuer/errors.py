@@ -1,6 +1,6 @@
 """What the issuer refuses, and why, as a finding (`issuer.codes`): a code with typed
 parameters. The issuer writes no sentence for people; the web layer and the command line
-render the code from the catalogue (issue 23)."""
+render the code from the catalogue."""
 from collections.abc import Mapping
 from datetime import date
 from typing import Any

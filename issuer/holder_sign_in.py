@@ -1,4 +1,4 @@
-"""Holders' personal sign-in links (issue 11): how a certified professional reaches their own
+"""Holders' personal sign-in links: how a certified professional reaches their own
 page without a password.
 
 A link carries 256 random bits, works once and within `LINK_HOURS`; using it starts a
@@ -112,7 +112,7 @@ def set_language(s: Session, holder: Holder, language: str) -> None:
 
 
 def choose_language(sessions: sessionmaker, holder: Holder, language: str) -> None:
-    """The signed-in holder's own choice of the language of their e-mails (issue 21 §3:
+    """The signed-in holder's own choice of the language of their e-mails:
     only they, or an officer, may change it; an anonymous request for a link never does)."""
     with sessions.begin() as s:
         set_language(s, holder, language)

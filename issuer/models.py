@@ -198,7 +198,7 @@ class CohortJob(Base):
     rows: Mapped[int] = mapped_column(Integer)
     candidates: Mapped[int] = mapped_column(Integer)
     chunk_count: Mapped[int] = mapped_column(Integer)
-    # the rows refused on upload, as findings (`{"code", "params": {"line", ...}}`, issue 23)
+    # the rows refused on upload, as findings (`{"code", "params": {"line", ...}}`)
     parse_errors: Mapped[list[dict]] = mapped_column(JSON)
     # e-mail each holder of the file a sign-in link once their chunk is issued (i0008)
     notify_holders: Mapped[bool] = mapped_column(Boolean, default=False,
@@ -223,7 +223,7 @@ class CohortChunk(Base):
 
 
 class WalletGrant(Base):
-    """An OpenID4VCI offer of a holder's credentials to their wallet (issue 11): a
+    """An OpenID4VCI offer of a holder's credentials to their wallet: a
     pre-authorized code, used once, optionally guarded by a transaction code (`tx_code`)
     sent to the holder apart from the offer. Only hashes of the code and tx_code are kept."""
 
@@ -270,7 +270,7 @@ class WalletCopy(Base):
 
 class WalletCopyCount(Base):
     """How many copies of one credential configuration an access token (its redeemed grant)
-    has obtained (issue 21 §7). Raised by one conditional upsert in the transaction that
+    has obtained. Raised by one conditional upsert in the transaction that
     records the copies, so concurrent requests on any number of workers cannot pass the
     bound (`issuer.wallet_limits`)."""
 
@@ -282,7 +282,7 @@ class WalletCopyCount(Base):
 
 
 class UsedProof(Base):
-    """A wallet's single-use value, seen once (issue 21 §7): a DPoP proof's `jti` (RFC 9449
+    """A wallet's single-use value, seen once: a DPoP proof's `jti` (RFC 9449
     §11.1) or a key proof's `c_nonce` (OpenID4VCI 1.0 §13.8, proof replay). Kept until the
     proof or nonce would be refused as stale anyway (`expires`, Unix seconds), then pruned."""
 
@@ -292,7 +292,7 @@ class UsedProof(Base):
 
 
 class HolderSignIn(Base):
-    """A holder's personal sign-in link, sent by e-mail (issue 11): it works once, before it
+    """A holder's personal sign-in link, sent by e-mail: it works once, before it
     expires, and then becomes the holder's session on that browser. Only SHA-256 hashes of
     the link's token and of the session's token are kept."""
 

@@ -1,5 +1,5 @@
 """Why a role is not certified yet: for each role of the framework, the units it still
-needs, and the candidate's results in them that did not pass (issue 14). Read from the same
+needs, and the candidate's results in them that did not pass. Read from the same
 records and rules the decisions use (`issuer.decisions`, `issuer.rules`); a voided attempt
 does not count."""
 from dataclasses import dataclass

@@ -1,5 +1,5 @@
 """Issuing at the VC-API door (W3C VC-API (VCALM) "Issue Credential"), under the same rules
-as the console and `s4c issue` (issue 21, item 2).
+as the console and `s4c issue`.
 
 An officer's software sends an unsigned credential. s4c does not sign what it was sent: the
 request only says *which* credential is wanted, and the credential is built by the one
@@ -166,8 +166,8 @@ def issue_requested(s: Session, minter: Minter, credential: dict[str, Any], *,
 def _check_rests_on_record(s: Session, decision: Decision,
                            decisions: dict[tuple[str, str], Decision],
                            framework: Framework) -> None:
-    """A decision recorded without what it rests on (the VC-API recorded such decisions
-    before issue 21) issues nothing: a unit credential needs its passed assessment, not
+    """A decision recorded without what it rests on (the VC-API used to record such
+    decisions) issues nothing: a unit credential needs its passed assessment, not
     voided; a role the decisions of its units (whose credentials are issued with it)."""
     if decision.kind == "unit":
         _check_unit_rests_on_record(s, decision, decisions)

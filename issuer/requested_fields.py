@@ -1,5 +1,5 @@
 """Whether what a VC-API client sent agrees with the credential the recorded certification
-gives (issue 21, item 2; see `issuer.requested_credentials`).
+gives (see `issuer.requested_credentials`).
 
 The credential is built from the records; the request may repeat any part of it, but may not
 say anything else: a field that differs, or that the credential does not have, is refused

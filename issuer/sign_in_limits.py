@@ -1,4 +1,4 @@
-"""How often a sign-in link may be asked for (issue 21 §3): per client address (checked
+"""How often a sign-in link may be asked for: per client address (checked
 when the request arrives) and per e-mail address (checked by the job that sends the link).
 
 Counts live in the login throttle's table (`issuer_login_throttle`, keys "sign-in-client:…"

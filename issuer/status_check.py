@@ -1,5 +1,5 @@
 """`s4c status check [--repair]`: does every published status bit say what the issuer
-recorded? A lost update (two workers writing one list without a lock, as before issue 10)
+recorded? A lost update (two workers writing one list without a lock)
 leaves a credential flagged revoked whose bit is 0, so verifiers still call it valid; a
 bit may also be set for a slot no credential holds. Repair makes each bit say what is
 recorded, one audit row per change, in one transaction with the list rows locked."""

@@ -1,4 +1,4 @@
-"""Voiding an assessment recorded in error (issue 14): it stays on record, marked with who
+"""Voiding an assessment recorded in error: it stays on record, marked with who
 voided it, when and why, but no longer counts for certification.
 
 Voiding never changes a credential already issued: a credential that rests on the voided

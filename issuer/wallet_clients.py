@@ -1,5 +1,5 @@
 """The wallets and wallet providers the operator trusts for the authorization code flow
-(issue 21 §1, HAIP 1.0 §4.3.1: Issuers MUST require client authentication at PAR and token).
+(HAIP 1.0 §4.3.1: Issuers MUST require client authentication at PAR and token).
 
 - A registered wallet (`s4c wallet-client add`): a public client (RFC 6749 §2.1) known by its
   `client_id`, with a name holders see and the exact redirect URIs it may use.

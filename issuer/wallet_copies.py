@@ -111,7 +111,7 @@ def _by_language(value: Any) -> dict[str, str]:
 def sd_jwt_claims(original: dict[str, Any], learning_outcomes: list[str],
                   issuing_authority: str) -> dict[str, Any]:
     """The SD-JWT VC claims of a signed W3C credential: the same facts, read from it, but
-    for `issuing_authority`, this deployment's name (issue 21: a credential stored with a
+    for `issuing_authority`, this deployment's name (a credential stored with a
     name a VC-API client chose must not lend it to the copies)."""
     subject = original["credentialSubject"]
     achievement = subject["achievement"]

@@ -1,4 +1,4 @@
-"""Issuing into wallets by OpenID4VCI (issue 11): offers of a holder's credentials, and
+"""Issuing into wallets by OpenID4VCI: offers of a holder's credentials, and
 the copies bound to the wallet's key that the credential endpoint hands out.
 
 The protocol (HTTP, tokens, DPoP, key proofs) is `web.wallet.oid4vci`; this module decides what
@@ -72,7 +72,7 @@ class WalletIssuing:
         self.engine, self.sessions, self.clock, self.signer = engine, sessions, clock, signer
         self.write_gate, self.framework, self.config = write_gate, framework, config
         self._newest_list = (1, 0, float("-inf"))  # (number, copies in it, counted at)
-        # copies per token and configuration, single-use proofs (issue 21 §7)
+        # copies per token and configuration, single-use proofs
         self.limits = WalletLimits(engine, config.wallet_copies)
 
     def offer(self, email_or_credential_id: str, formats: list[str], actor: str,

@@ -1,4 +1,4 @@
-"""What one access token, one key proof and one DPoP proof may obtain (issue 21 §7).
+"""What one access token, one key proof and one DPoP proof may obtain.
 
 - Copies: an access token (its redeemed grant) obtains at most `copies` credentials of each
   configuration it allows, whatever the number of requests, workers or machines. The count

@@ -2,7 +2,7 @@
 keys, from their own DID documents. Part of `registry.service.Registry` (a mixin over the
 same database and clock), kept apart so that neither grows past what one reads at once.
 
-- Name (issue 21 item 4, `registry.body_names`): only the operator registers the name and
+- Name (`registry.body_names`): only the operator registers the name and
   country the registry shows for a body; an anchor's accreditation never sets it.
 - Keys (DID Core 1.0 §5.3.1 assertionMethod, `registry.body_keys`): read only from the
   body's own DID document; an anchor may narrow which of them it accepts, never add one.

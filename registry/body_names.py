@@ -5,8 +5,7 @@ verification report, is the registry operator's registration of that body, made 
 `Registry.register_body` and audited. A trust anchor's accreditation may word the body's
 name too; that wording stays the anchor's, shown beside that one accreditation and
 attributed to it (`vc.trust.Accreditation.body_name`). An anchor can never set or change the
-body's name, so one anchor cannot rename a body that another anchor accredited (issue 21
-item 4).
+body's name, so one anchor cannot rename a body that another anchor accredited.
 
 DID Core 1.0 gives a DID document no display name (`alsoKnownAs` holds URIs), so the body's
 own DID document cannot be that source; its keys come from it (`registry.body_keys`).

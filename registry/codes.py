@@ -1,4 +1,4 @@
-"""What the registry refuses, as codes (issue 23): the words for each, in every language and
+"""What the registry refuses, as codes: the words for each, in every language and
 English included, live in the gettext catalogue under the code (`web.plumbing.finding_words`). The
 parameters each sentence uses are named next to it; `what` names the field in the API's
 terms (`maxEqfLevel`, `name`)."""

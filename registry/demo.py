@@ -127,7 +127,7 @@ def seed_demo(registry: Registry, authority_for: Callable[[str], Authority],
 
     `body_name` is the name the body's own credentials carry (the deployment's
     S4C_ISSUER_NAME): the operator registers the body under that one name, so a
-    certificate and the verify page name it alike (issue 26, item 11). A registry seeded
+    certificate and the verify page name it alike. A registry seeded
     earlier under the demo's own names is renamed; a name an operator chose is kept."""
     report = SeedReport()
     operator = authority_for("operator")

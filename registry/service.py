@@ -279,7 +279,7 @@ class Registry(BodyRecords):
         """The anchor records how its own country recognises `achievement`. A country has
         one current decision per achievement: a second one must name it in `replaces`
         (RecordConflict otherwise, or when `replaces` is not the current one); it is then
-        revoked and kept as replaced, in the same transaction (issue 21)."""
+        revoked and kept as replaced, in the same transaction."""
         found = problems or Problems()
         scope = found.check("/achievement", check.achievements, [achievement], framework)
         level = found.check("/eqfLevel", check.eqf_level, eqf_level, "eqfLevel")

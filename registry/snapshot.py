@@ -256,7 +256,7 @@ def _issuers(accredited: Iterable[tuple[AccreditationFacts, Accreditation]],
     issuers = {}
     for did, entries in sorted(by_issuer.items()):
         entries.sort(key=lambda e: (e[1].valid_from, e[1].id))
-        # the operator's registration, never what an anchor wrote (issue 21 item 4)
+        # the operator's registration, never what an anchor wrote
         registered = data.registered_bodies.get(did) or RegisteredBody()
         keys = derived_keys(did) if did.startswith("did:key:") else dict(
             data.issuer_keys.get(did, {}))

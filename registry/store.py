@@ -48,7 +48,7 @@ def registered_bodies(session: Session) -> dict[str, RegisteredBody]:
             for r in session.scalars(select(BodyRecord))}
 
 
-# -- a country's current recognition decision (issue 21: `replaces`) ---------------------
+# -- a country's current recognition decision (`replaces`) ---------------------
 
 def current_recognition(session: Session, country: str, framework: str,
                         achievement: str) -> str | None:

@@ -9,7 +9,7 @@ re-checks every anchor's signature offline and reaches the same answers as the d
 list after it. The proof is `eddsa-jcs-2022`: it signs the exact JSON (VC DI EdDSA §3.3),
 so no value, order or array can change unnoticed.
 
-Format 2 (issue 21 item 4) declares `credentialSchema` `TRUST_LIST_SCHEMA_ID` and uses only
+Format 2 declares `credentialSchema` `TRUST_LIST_SCHEMA_ID` and uses only
 terms format 1 already had, so a format-1 reader still reads it. In format 2 a body's
 `name` and `country` are the operator's registration of the body (`registry.body_names`),
 and each accreditation entry's `name` is that anchor's wording, beside it only. In format 1

@@ -38,7 +38,7 @@ UNREACHABLE_HOST = "offline.example.eu"  # an issuer whose DID document cannot b
 def holder_identifiers(name: str | None = HOLDER_NAME, email: str = HOLDER_EMAIL,
                        salt: str = SALT) -> list[dict[str, Any]]:
     """The holder as the issuer names them (issuer.credentials.subject): the salted e-mail
-    hash (OB 3.0 §B.1.8) and, since issue 11, the name in clear."""
+    hash (OB 3.0 §B.1.8) and the name in clear."""
     out: list[dict[str, Any]] = [{
         "type": ["IdentityObject"],
         "identityHash": "sha256$" + hashlib.sha256(

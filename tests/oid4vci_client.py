@@ -203,7 +203,7 @@ def code_of(location: str) -> str | None:
 
 
 def phish(wallet: Wallet, cookie: str, scope: str) -> dict:
-    """The whole path of issue 21 §1: the attacker's wallet pushes its request, the signed-in
+    """The whole path: the attacker's wallet pushes its request, the signed-in
     holder agrees on the page, the code reaches the attacker's redirect URI, he trades it
     for a token and gets the holder's credential bound to his own key. Returns where it
     stopped: {"stage", "status", "body"}; stage "credential" with status 200 is a theft."""

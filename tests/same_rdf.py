@@ -1,5 +1,5 @@
 """Rewrites of a JSON-LD document that keep its RDF (so a Data Integrity signature over the
-RDF still verifies), for the soundness tests of issue 9.
+RDF still verifies), for the soundness tests.
 
 Each rewrite is one of the spellings JSON-LD allows for the same data; `rdf_of` decides
 whether a rewritten document really carries the same RDF, so a test only ever asserts on

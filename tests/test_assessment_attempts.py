@@ -1,4 +1,4 @@
-"""Assessments as numbered attempts, and voiding one recorded in error (issue 14): a retake
+"""Assessments as numbered attempts, and voiding one recorded in error: a retake
 on the same day is a new attempt; a pass after a failure certifies the unit; a second pass
 earns no second unit credential; a voided attempt stays on record, no longer counts, frees
 its number, and never changes a credential already issued."""

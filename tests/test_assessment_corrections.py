@@ -1,5 +1,5 @@
 """Voiding an assessment and recording it again, in the console, the API and the command
-line (issue 14): a reason and a confirmation, an audit row, the voided attempt struck
+line: a reason and a confirmation, an audit row, the voided attempt struck
 through and kept, the credentials issued from it named and left as they are. (The command
 line's `s4c assessment void` is tested in test_issuer_demo_cli.py.)"""
 import re

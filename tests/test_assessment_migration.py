@@ -1,4 +1,4 @@
-"""Revision i0009 (issue 14): on a database that already holds assessments, decisions and a
+"""Revision i0009: on a database that already holds assessments, decisions and a
 credential, the upgrade keeps every row and id, numbers the attempts, lets a same-day retake
 in and keeps references whole; the downgrade refuses while it would lose a retake or let a
 voided result count again. `check_upgrade_keeps_assessments` also runs on PostgreSQL

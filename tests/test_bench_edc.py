@@ -1,5 +1,4 @@
-"""`s4c bench --json` reports edc_shacl_ms, the SHACL validation time per EDC (issue 25,
-"Measure"), from EDCs of every role and unit that conform."""
+"""`s4c bench --json` reports edc_shacl_ms, the SHACL validation time per EDC, from EDCs of every role and unit that conform."""
 import json
 
 from click.testing import CliRunner

@@ -1,4 +1,4 @@
-"""Issue 21 item 4: one anchor cannot rename a body that another anchor accredited.
+"""One anchor cannot rename a body that another anchor accredited.
 
 The attack: Austria's anchor accredits the demo body for unit U01 at EQF 1 under the name
 "Impostor Certification Ltd". A genuine SCPMC credential of that body, accredited by

@@ -1,5 +1,5 @@
 """The demo issuer certificate names an IP host with an iPAddress SAN, a name with a dNSName SAN
-(RFC 5280 §4.2.1.6: a dNSName is a domain name; issue 22, found by the wallets: `127.0.0.1`
+(RFC 5280 §4.2.1.6: a dNSName is a domain name, found by the wallets: `127.0.0.1`
 was written as a dNSName, which strict X.509 libraries refuse or never match)."""
 import ipaddress
 

@@ -1,4 +1,4 @@
-"""The CSV of what a finished cohort job issued (issue 14): one row per candidate and
+"""The CSV of what a finished cohort job issued: one row per candidate and
 credential with the holder's share link (reused when active, else made for one year), safe
 to open in a spreadsheet (BOM, `;`, no formulas), audited. The console's download is in
 test_cohort_export_console.py, the command line's in test_issuer_demo_cli.py."""

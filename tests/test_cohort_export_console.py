@@ -1,4 +1,4 @@
-"""The console's download of what a finished cohort job issued (issue 14): on the job's
+"""The console's download of what a finished cohort job issued: on the job's
 page once it is done, a POST with the CSRF token by a logged-in officer, audited."""
 import re
 

@@ -1,4 +1,4 @@
-"""Revision i0013 (issue 23) on databases that already hold data, SQLite and PostgreSQL: the
+"""Revision i0013 on databases that already hold data, SQLite and PostgreSQL: the
 refused rows of a cohort job stored as English sentences ("line N: ...") become findings that
 keep their line and their words, sort by line, and are said in the reader's language; the
 downgrade writes "line N: ..." back."""

@@ -1,4 +1,4 @@
-"""Cohorts as background jobs on a real queue (issue 10, item 5): real `s4c worker`
+"""Cohorts as background jobs on a real queue: real `s4c worker`
 processes on the embedded SQLite queue and on a real Redis; a worker killed mid-job; a
 chunk run twice at once; an 18,000-row upload through the console of `s4c serve`
 (gunicorn, 2 workers), which used to be killed at 30 s with a partial commit."""

@@ -1,4 +1,4 @@
-"""Issue 10, failure 2: right after a start (cold caches), concurrent verifications of this
+"""Right after a start (cold caches), concurrent verifications of this
 server's own credentials were stuck: each sync worker fetched its own DID document and
 status lists over HTTP from the other, until the fetch timeouts ("could not check"). Now
 the server answers for its own issuer in process. Real `s4c serve`: gunicorn, 2 workers."""

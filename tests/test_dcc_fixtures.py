@@ -1,4 +1,4 @@
-"""Issue 22: the Digital Credentials Consortium's did:key test credentials
+"""The Digital Credentials Consortium's did:key test credentials
 (`tests/wild_credentials/dcc/`, see its README) are judged right. Each one with a valid proof
 is authentic: its verdict may be valid, not valid now (expired, revoked) or could not check
 (no registry here, a status list that is not served at its own id), never "forged or
@@ -95,7 +95,7 @@ def test_the_fixture_the_dcc_tampered_is_forged():
 
 
 def test_the_complex_issuer_endorsed_by_itself_is_authentic():
-    """Issue 22 case 2: the issuer is described as `issuer` and again, with another name, as
+    """The issuer is described as `issuer` and again, with another name, as
     the issuer and subject of its own embedded endorsement (OB 3.0 §B.1)."""
     name = "verifiableCredentials/v2/dataIntegrityProof/didKey/" \
            "oidf-noStatus-notExpired-complexIssuer.json"
@@ -108,7 +108,7 @@ def test_the_complex_issuer_endorsed_by_itself_is_authentic():
 
 
 def test_an_old_dcc_credential_reads_with_the_pinned_dcc_context():
-    """Issue 22 case 4: `https://w3id.org/dcc/v1` is pinned, never fetched."""
+    """`https://w3id.org/dcc/v1` is pinned, never fetched."""
     name = "verifiableCredentials/v1/dataIntegrityProof/didKey/" \
            "legacyRegistry-noStatus-noExpiry-oldDCCExample.json"
     credential = fixture(name)

@@ -1,4 +1,4 @@
-"""Holders on a demo (issue 26, item 10): without S4C_SMTP_URL, the sign-in e-mail goes to
+"""Holders on a demo: without S4C_SMTP_URL, the sign-in e-mail goes to
 an outbox in the data directory; `s4c holder invite` prints the link (it used to fail: "no
 SMTP server is configured"), the officer console lists the outbox, marked DEMO, in the
 console's language, and the holder reaches /holder/ by the link. In headless Chromium at

@@ -1,4 +1,4 @@
-"""European Digital Credentials built from what s4c issued (issue 25, "Issue EDCs"): every
+"""European Digital Credentials built from what s4c issued ("Issue EDCs"): every
 role and unit credential becomes an EDC in the generic profile that conforms to the EU's
 EDC-generic-no-cv.ttl (0 SHACL violations), offline, from the packaged copies."""
 import base64

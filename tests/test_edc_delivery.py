@@ -1,4 +1,4 @@
-"""Where EDCs come out (issue 25, "Where a holder gets it"): `s4c edc CREDENTIAL_ID -o FILE`,
+"""Where EDCs come out ("Where a holder gets it"): `s4c edc CREDENTIAL_ID -o FILE`,
 a cohort job's zip (command line and console), and the officer's credential page. The
 holder's own page is driven in a browser in test_edc_holder_browser.py."""
 import io

@@ -1,4 +1,4 @@
-"""The holder's "Download for Europass" in headless Chromium (issue 25, "Where a holder gets
+"""The holder's "Download for Europass" in headless Chromium ("Where a holder gets
 it"): a signed-in holder downloads the European Digital Credential of an active credential
 from its page, in the page's language, and gets a file that conforms to the EU's generic EDC
 shapes; a suspended credential offers none and its address answers 409; another holder's

@@ -1,4 +1,4 @@
-"""Verifying European Digital Credentials (issue 25, "Verify EDCs: any body's"): the EU's own
+"""Verifying European Digital Credentials ("Verify EDCs: any body's"): the EU's own
 sealed samples verify and the report names their sealer; a byte changed anywhere in the
 payload, the protected header, the signature or the signature time-stamp is "forged or
 altered"; a CA not among the anchors held is "sealer not confirmed", never "forged"; a

@@ -1,5 +1,5 @@
 """An EDC on the employer's page (upload and paste, told by its content) and through
-`POST /credentials/verify` (issue 25): the page names the sealer and says in the reader's
+`POST /credentials/verify`: the page names the sealer and says in the reader's
 language that the sealer is not confirmed; the API answers a problem with the report; a
 changed byte is "forged or altered" in both. Through the Flask client."""
 import io

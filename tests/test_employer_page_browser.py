@@ -115,7 +115,7 @@ def test_every_state_is_unmistakable_and_accessible(served, browser, credentials
             assert page.locator("#verdict").inner_text() == headline, state
             assert page.locator("#result").get_attribute("data-state") == state
             icon = page.locator(".state-icon")
-            # drawn in SVG with its text alternative (issue 26 §2: a font may lack the glyph)
+            # drawn in SVG with its text alternative (a font may lack the glyph)
             assert icon.is_visible() and icon.locator("svg[role=img]").get_attribute(
                 "aria-label") == headline
             box = page.locator(".state").bounding_box()
@@ -134,7 +134,7 @@ def test_every_state_is_unmistakable_and_accessible(served, browser, credentials
             if state == "could-not-check":
                 assert "the issuer's status list" in page.locator("#advice").inner_text()
         check(page, base, credentials["unreadable"])  # JSON, but nothing of a credential
-        # issue 26 §2: what could not be read is not called forged
+        # What could not be read is not called forged
         assert page.locator("#verdict").inner_text() == "This is not a credential we can read"
         expect(page.locator(".summary, #holder")).to_have_count(0)
         assert "None" not in page.locator("#result").inner_text()

@@ -1,4 +1,4 @@
-"""Every code of the issuer, the cohort files, the registry and the mailer (issue 23) has its
+"""Every code of the issuer, the cohort files, the registry and the mailer has its
 sentence in all six catalogues, English included: no missing, empty or fuzzy entry, the same
 named placeholders in every language, and no entry left for a code that no longer exists."""
 import re

@@ -1,4 +1,4 @@
-"""Issue 23: what the employer reads is what was checked. Every finding code has its sentence
+"""What the employer reads is what was checked. Every finding code has its sentence
 in each of the six catalogues (none missing, fuzzy or left over), and for every way a verdict
 is reached (ldp_vc rdfc, jcs and Ed25519Signature2020, SD-JWT VC with and without key binding,
 a presentation, the QR summary, a status list kept by another DID, a receipt, offline, and
@@ -188,7 +188,7 @@ def _same_rdf_verifier():
 
 
 def _same_rdf_failures(limit: int = 40):
-    """The failures the same-RDF suite produces (issue 9), a bounded sample of each kind."""
+    """The failures the same-RDF suite produces, a bounded sample of each kind."""
     for name, (original, kind) in sorted(ORIGINALS.items()):
         yield f"same-rdf:{name}", verdict_of(original, kind)
         tried = 0
@@ -310,7 +310,7 @@ def test_no_pass_is_said_as_a_failure_nor_a_failure_as_a_pass(lang):
 
 
 def test_a_passed_sd_jwt_signature_never_reads_as_invalid_in_german():
-    """The probe of issue 23: a passed SD-JWT VC signature, its key established by the JWT VC
+    """The probe: a passed SD-JWT VC signature, its key established by the JWT VC
     Issuer Metadata, read "Die Signatur ist nicht gültig." in German."""
     signer = JwsSigner(JwsSigner.generate().key, kid="k-2026")
     iss = "https://cert.example.org"
@@ -327,7 +327,7 @@ def test_a_passed_sd_jwt_signature_never_reads_as_invalid_in_german():
 
 
 def test_a_result_kept_before_findings_were_codes_still_shows_in_every_language():
-    """A report kept (or signed into a receipt) before issue 23 has English reasons and no
+    """A report kept (or signed into a receipt) before findings were codes has English reasons and no
     codes: each check shows its outcome's general sentence, the old reason as its detail."""
     old = {"verdict": "not-valid-now", "checks": [
         {"id": "proof", "outcome": "passed", "reason": "valid eddsa-rdfc-2022 signature by x",

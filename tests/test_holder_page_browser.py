@@ -1,4 +1,4 @@
-"""The holder's credential page in headless Chromium (issue 26, items 7 and 8): it fits a
+"""The holder's credential page in headless Chromium: it fits a
 390 px phone in all six languages (the share links and the wallet formats stack, "Withdraw"
 stays on screen), it shows a QR code and the LinkedIn button at once, before any share link
 exists, saying which QR code is which, and the role credential comes first, apart from the
@@ -196,7 +196,7 @@ CERTIFICATE_RUNS = [("el", 390, "maria-ivanova@example.org"),
 @pytest.mark.parametrize(("lang", "width", "email"), CERTIFICATE_RUNS)
 def test_the_certificate_speaks_the_holders_language_and_lists_the_units(
         browser, holder_site, lang, width, email):
-    """Issue 26, item 9: the certificate in the holder's language, with its print button,
+    """The certificate in the holder's language, with its print button,
     the role's title in that language first and the units the role was earned from."""
     from playwright.sync_api import expect
 

@@ -1,4 +1,4 @@
-"""The holder's own page (issue 11 §2): a personal sign-in link sent over SMTP, in the
+"""The holder's own page: a personal sign-in link sent over SMTP, in the
 holder's language, to a real local SMTP server (aiosmtpd), whose messages are parsed; then the
 page in headless Chromium (desktop and a 390 px phone), checked by axe-core."""
 import base64

@@ -1,4 +1,4 @@
-"""Asking for a holder sign-in link tells nobody who is certified (issue 21 §3).
+"""Asking for a holder sign-in link tells nobody who is certified.
 
 The page answers a holder's address and a stranger's with the same bytes, with the mail
 server up or down, because a job on the real queue (Huey, the embedded SQLite broker of the

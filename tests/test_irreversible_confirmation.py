@@ -1,4 +1,4 @@
-"""Actions that cannot be undone need a confirmation the server checks (issue 26, item 12):
+"""Actions that cannot be undone need a confirmation the server checks:
 a form posted without the ticked box -- a stray click, a page without JavaScript, a
 hand-made request -- retires no trust anchor, revokes no accreditation, withdraws no
 recognition decision and no share link; it says why, and a ticked form does the change."""

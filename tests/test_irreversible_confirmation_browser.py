@@ -1,4 +1,4 @@
-"""Actions that cannot be undone, in headless Chromium (issue 26, item 12): retiring a trust
+"""Actions that cannot be undone, in headless Chromium: retiring a trust
 anchor, revoking an accreditation, withdrawing a recognition decision (registry console)
 and withdrawing a share link (holder's page) each first show a confirmation in the page's
 language that names what will go; Cancel leaves everything as it was; ticking the box and

@@ -1,4 +1,4 @@
-"""The officer console in the six languages (issue 14): every page speaks the language chosen
+"""The officer console in the six languages: every page speaks the language chosen
 with `?lang=` (else the browser's), keeps it across links, form posts, redirects and the
 login, and says the issuer's refusals in it too. One real Chromium run checks a translated
 console with axe-core on a desktop and a phone screen."""

@@ -236,7 +236,7 @@ def test_after_key_rotation_old_and_new_credentials_verify(service):
 
 
 def test_bad_cohort_rows_are_reported_by_line_and_the_good_rows_go_through(tmp_path):
-    """Issue 10, failure 4: a DID that is not an IRI, a NaN score and a field over 128 KiB
+    """A DID that is not an IRI, a NaN score and a field over 128 KiB
     each sank the whole upload with a 500."""
     from datetime import date, timedelta
 

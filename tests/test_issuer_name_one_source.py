@@ -1,4 +1,4 @@
-"""The certification body has one name (issue 26, item 11): the name its credentials carry
+"""The certification body has one name: the name its credentials carry
 (S4C_ISSUER_NAME) is the name `s4c registry seed-demo` registers for it, so a certificate
 and the verify page -- which shows the registry's registered name -- say the same. A
 registry seeded earlier under the demo's own names is renamed; an operator's choice stays."""

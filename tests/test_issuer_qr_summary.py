@@ -1,5 +1,5 @@
 """The compact QR summary is the issuer's act: signed by the issuer service with its active
-key, and recorded in the audit trail like every other issuer action (issue 13, finding 3)."""
+key, and recorded in the audit trail like every other issuer action."""
 import json
 from datetime import date, timedelta
 from pathlib import Path

@@ -1,4 +1,4 @@
-"""The issuer's refusals are findings (issue 23): the console says a cohort's row errors in
+"""The issuer's refusals are findings: the console says a cohort's row errors in
 the order of the file and a refused status change in the officer's language, every sentence
 from the catalogue by its code."""
 import io

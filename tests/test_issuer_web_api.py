@@ -326,7 +326,7 @@ def test_a_share_link_serves_the_credential_until_it_is_revoked(client, service,
 
 
 def test_a_did_that_is_not_an_iri_is_a_400_naming_the_field(client, service, token):
-    """Issue 10, failure 4: it raised UndefinedTermError at signing, a 500."""
+    """It raised UndefinedTermError at signing, a 500."""
     body = _issue_body(service)
     body["candidate"]["did"] = "did:x:a b"
     response = client.post("/assessments", json=body, headers=_auth(token))
@@ -348,7 +348,7 @@ OB3 = "https://purl.imsglobal.org/spec/ob/v3p0/context-3.0.3.json"
 
 @pytest.fixture
 def candidate(service) -> str:
-    """A candidate with a DID who passed every unit of the first role (issue 21: the VC-API
+    """A candidate with a DID who passed every unit of the first role (the VC-API
     issues only what the recorded certification allows)."""
     ref = service.add_candidate("Ana Test", "ana@example.org", HOLDER_DID, "test")
     day = (datetime.now(UTC) - timedelta(days=1)).date()

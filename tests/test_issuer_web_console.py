@@ -334,7 +334,7 @@ def test_the_download_is_the_signed_credential_named_after_its_role(logged_in, s
 
 
 def test_a_session_cookie_copied_before_logout_no_longer_works(app, logged_in):
-    """Issue 10, failure 8: the cookie used to stay valid for 8 hours after logout."""
+    """The cookie used to stay valid for 8 hours after logout."""
     cookie = logged_in.get_cookie("s4c_session").value
     assert logged_in.get("/issuer/").status_code == 200
     assert _post(logged_in, "/issuer/", "/issuer/logout", {}).status_code == 302
@@ -345,7 +345,7 @@ def test_a_session_cookie_copied_before_logout_no_longer_works(app, logged_in):
 
 
 def test_repeated_wrong_passwords_lock_the_account_even_for_the_right_one(app, officer):
-    """Issue 10, failure 6: 40 wrong passwords in 2.7 s, then the right one still worked."""
+    """40 wrong passwords in 2.7 s, then the right one still worked."""
     client = app.test_client()
     for _ in range(5):
         assert _login(client, password="wrong password 123").status_code == 401

@@ -1,4 +1,4 @@
-"""Revisions i0012 and v0004 (issue 21 §7) on databases that already hold data, SQLite and
+"""Revisions i0012 and v0004 on databases that already hold data, SQLite and
 PostgreSQL: an OpenID4VP request made before v0004 starts with no answer counted and admits
 answers; a wallet offer made before i0012 gets its copies counted; both go down again."""
 import os

@@ -1,4 +1,4 @@
-"""No module of the web layer reads English back into meaning (issue 23): findings carry codes,
+"""No module of the web layer reads English back into meaning: findings carry codes,
 and the words come from the catalogue. The only regular expressions left in web/ are over
 things that are not reasons: a download's file name, and the report of the `wrk` benchmark
 tool."""

@@ -1,4 +1,4 @@
-"""Issue 21 item 8: the bad inputs that were answered with a 500 are each a clear 4xx (RFC 9457
+"""The bad inputs that were answered with a 500 are each a clear 4xx (RFC 9457
 problem details for the APIs, a message on the pages) that stores nothing, and a database
 that cannot be reached is a 503 with Retry-After (RFC 9110 §15.6.4), not a 500, on every
 route at once, until it is back.

@@ -1,6 +1,6 @@
 """OpenID4VCI 1.0 pre-authorized code flow against `s4c serve`, driven by an independent
 wallet: the OpenWallet Foundation's @openid4vc/openid4vci and @openid4vc/oauth2 (npm, pinned
-in tests/wallet/package-lock.json). Issue 11, section 3."""
+in tests/wallet/package-lock.json)."""
 import base64
 import json
 import urllib.parse

@@ -1,4 +1,4 @@
-"""OpenID4VP 1.0 requests and answers in process (issue 12 §2): the client identifier prefix
+"""OpenID4VP 1.0 requests and answers in process: the client identifier prefix
 for a loopback IP address, expiry, the DCQL checks on a VP Token, and the encrypted response
 bound to the request's own key. The flows with a real wallet are in test_oid4vp_wallet.py."""
 import base64
@@ -33,7 +33,7 @@ def client(tmp_path_factory):
 
 @pytest.mark.parametrize("mode", ["direct_post", "direct_post.jwt"])
 def test_a_loopback_ip_gets_a_small_signed_request_by_reference(client, mode):
-    """Issue 26, item 3: the demo's request QR held 2,880 characters (the request by value,
+    """The demo's request QR held 2,880 characters (the request by value,
     `redirect_uri:`, which cannot be signed). With `x509_hash` (OpenID4VP 1.0 §5.9.3) an IP
     host's request is signed and fetched from `request_uri`, as a named host's is."""
     asked = client.post("/verify/wallet", data={"response_mode": mode})

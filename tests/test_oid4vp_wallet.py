@@ -1,4 +1,4 @@
-"""OpenID4VP 1.0: the employer asks the holder's wallet (issue 12 §2), against `s4c serve`.
+"""OpenID4VP 1.0: the employer asks the holder's wallet, against `s4c serve`.
 
 The wallet is the OpenWallet Foundation's @openid4vc/openid4vp (npm, pinned in
 tests/vp_wallet/package-lock.json; tests/vp_wallet/present.mjs). It first receives real
@@ -229,7 +229,7 @@ def test_an_answer_sent_to_another_request_is_refused(world, mode, why):
 
 
 def test_a_revoked_credential_is_refused_and_the_request_still_waits(world, tmp_path):
-    """Only a valid answer ends a request (issue 21 §7); the employer sees why this one did
+    """Only a valid answer ends a request; the employer sees why this one did
     not, and the request waits for another."""
     server = world["server"]
     # a unit credential of its own (another demo holder), so no other test sees it revoked
@@ -272,7 +272,7 @@ def test_a_credential_from_an_issuer_not_accredited_does_not_end_the_request(wor
 @pytest.mark.parametrize(("fmt", "held", "state"), [("dc+sd-jwt", "sd_jwt", "forged"),
                                                     ("ldp_vc", "ldp", "forged")])
 def test_a_forged_answer_does_not_use_up_the_request(world, fmt, held, state):
-    """Issue 21 §7: a stranger who saw the QR code answers first with a forged credential,
+    """A stranger who saw the QR code answers first with a forged credential,
     bound to the request with a key of theirs; the holder's real answer still counts."""
     server = world["server"]
     transaction, link = _ask(server, "direct_post.jwt")
@@ -368,7 +368,7 @@ def test_the_page_asks_a_wallet_and_shows_its_answer(world, browser, size):
 @pytest.fixture(scope="module")
 def ip_world(tmp_path_factory):
     """The demo on http://127.0.0.1:<port> (`make run`): an IP address, which no dNSName
-    names, so the request is signed under `x509_hash` (issue 26, item 3)."""
+    names, so the request is signed under `x509_hash`."""
     need_vp_wallet()
     with demo_server(tmp_path_factory.mktemp("oid4vp-ip") / "data") as server:
         data = Path(server.env["S4C_DATA_DIR"])

@@ -142,7 +142,7 @@ def test_the_server_is_really_postgresql(database_url):
 
 
 def _flip_many(settings_args: tuple, ids: list[str], action: str) -> int:
-    """One worker process: its own service, its own connections (issue 10, failure 1)."""
+    """One worker process: its own service, its own connections (failure 1)."""
     from web.cli.context import issuer_service
 
     data_dir, env = settings_args
@@ -187,7 +187,7 @@ def test_concurrent_status_changes_from_six_processes_lose_nothing(settings):
 
 def test_concurrent_issuing_for_one_candidate_answers_everyone_with_the_same_credentials(
         settings):
-    """Issue 10, failure 3: two API clients issuing for one candidate at once got a 500."""
+    """Two API clients issuing for one candidate at once got a 500."""
     import threading
 
     from issuer.officers import add_officer

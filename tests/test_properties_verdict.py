@@ -1,4 +1,4 @@
-"""The verdict fails closed (issue 21 item 6; ARCHITECTURE.md "Verification is a list of
+"""The verdict fails closed (ARCHITECTURE.md "Verification is a list of
 checks"): for any list of check results, `decide` is VALID only when a signature check of
 authenticity passed and nothing decisive is against it; nothing checked is never VALID; and
 one more failed check never makes a verdict more trusted."""

@@ -1,4 +1,4 @@
-"""Properties of the verdict on genuine credentials from the wild (issue 22, "Tests"): a
+"""Properties of the verdict on genuine credentials from the wild ("Tests"): a
 credential the test issuer signed, with random extra evidence and alignment nodes, 0-2
 embedded endorsements, an optional status entry of a type s4c does not implement and 0-2
 further valid proofs by other keys (a proof set or a chain, the issuer's proof at any

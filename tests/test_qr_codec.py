@@ -164,7 +164,7 @@ def test_a_role_credential_self_contained_qr_fits_version_25_as_a_signed_summary
     other = issuer.sign(role_credential(issuer, n=2, units=units))
     unbound = verifier.verify_credential(scanned.credential, related=[{**other, "id": role["id"]}])
     # the summary's own signature is fine: the full credential it names is not confirmed,
-    # the summary is not forged (issue 22)
+    # the summary is not forged
     assert unbound.verdict is Verdict.NOT_VALID_NOW
     assert list(failed_checks(unbound.checks)) == ["role-stack"], unbound.to_json()
 

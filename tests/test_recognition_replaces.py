@@ -1,4 +1,4 @@
-"""Issue 21, "Also": a country has one current recognition decision per role. A second one
+"""A country has one current recognition decision per role. A second one
 must say which decision it `replaces` (the country's current one), or it is refused with a
 clear 409 and nothing stored; the replaced one stays in the record as replaced, and the
 trust list shows the current one. On PostgreSQL, two decisions posted at once cannot both
@@ -38,7 +38,7 @@ from web.wiring.settings import Settings
 @contextmanager
 def refused(kind, pattern: str):
     """`pytest.raises(kind, match=pattern)` over the refusal's English, which comes from the
-    catalogue by its code (issue 23)."""
+    catalogue by its code."""
     with pytest.raises(kind) as caught:
         yield caught
     said = registry_english(caught.value.finding)

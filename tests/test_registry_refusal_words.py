@@ -1,4 +1,4 @@
-"""A registry refusal is a finding (issue 23): the console says it from the catalogue in the
+"""A registry refusal is a finding: the console says it from the catalogue in the
 page's language, and the API gives its code and parameters beside the catalogue's English."""
 import html
 import re

@@ -26,7 +26,7 @@ from web.wiring.db import make_engine, upgrade
 @contextmanager
 def refused(kind, pattern: str):
     """`pytest.raises(kind, match=pattern)` over the refusal's English, which comes from the
-    catalogue by its code (issue 23)."""
+    catalogue by its code."""
     with pytest.raises(kind) as caught:
         yield caught
     said = registry_english(caught.value.finding)
@@ -332,7 +332,7 @@ def test_api_tokens_authenticate_only_their_authority(world: World):
 
 
 def test_an_anchor_cannot_hijack_a_body_s_key(world: World):
-    """Issue 9: an anchor that never accredited a body sent `publicKeys` in an accreditation,
+    """An anchor that never accredited a body sent `publicKeys` in an accreditation,
     overwrote the body's key, revoked its own accreditation, and its key stayed listed."""
     world.accredit(world.bg)
     genuine = {f"{BODY}#key-1": world.body_key.public_key_multibase}

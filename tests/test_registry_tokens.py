@@ -1,4 +1,4 @@
-"""Registry API tokens (issue 10, failure 6): 256-bit random secrets stored as SHA-256 and
+"""Registry API tokens (failure 6): 256-bit random secrets stored as SHA-256 and
 compared in constant time; tokens stored as salted scrypt by earlier versions still match."""
 import base64
 import hashlib

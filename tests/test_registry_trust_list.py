@@ -302,7 +302,7 @@ def test_snapshots_of_the_same_data_are_equal(small: Registry):
 
 def test_an_older_trust_list_is_refused_once_a_newer_one_was_seen(small: Registry,
                                                                    tmp_path: Path):
-    """Issue 9: replaying the list from before a revocation is a rollback, refused."""
+    """Replaying the list from before a revocation is a rollback, refused."""
     operator = small.operator_authority.did
     old = _trust_list(small)
     old_sequence = old["credentialSubject"]["sequence"]

@@ -1,4 +1,4 @@
-"""A badge per role (issue 26, item 9): the framework data defines one for each role (an SVG
+"""A badge per role: the framework data defines one for each role (an SVG
 data URI), refused when it could act (script, handler, outside link) or is too large; every
 role credential carries it as its Open Badges 3.0 `Achievement.image`, inside what the proof
 signs, and it verifies like any other credential: the accepted contexts define the terms and

@@ -1,4 +1,4 @@
-"""The role stack never makes a genuine role credential "forged" (issue 22; ARCHITECTURE.md
+"""The role stack never makes a genuine role credential "forged" (ARCHITECTURE.md
 "Verification is a list of checks": content every signature covers, signed by a key the issuer
 does not control, is "issuer not confirmed", never forged).
 

@@ -1,4 +1,4 @@
-"""Issue 9: a document with the same RDF as a signed credential keeps the signature, so it
+"""A document with the same RDF as a signed credential keeps the signature, so it
 must never verify better than the original. Revoked, suspended, expired and wrong-holder
 originals, and a QR role summary, are rewritten into every same-RDF spelling JSON-LD allows
 (`same_rdf`): no variant may be valid, a variant that only changes JSON order keeps its
@@ -119,7 +119,7 @@ def test_every_single_rewrite_is_never_valid(name):
 
 
 def test_the_reproduction_from_issue_9_is_refused():
-    """Moving credentialStatus and credentialSchema under their full IRIs (issue 9)."""
+    """Moving credentialStatus and credentialSchema under their full IRIs."""
     revoked, _ = ORIGINALS["revoked"]
     attack = copy.deepcopy(revoked)
     cred = "https://www.w3.org/2018/credentials#"

@@ -1,4 +1,4 @@
-"""Issue 10, failure 7: every page and API answer carries the security headers; the
+"""Every page and API answer carries the security headers; the
 console cannot be framed; HSTS only when the public URL is https."""
 from pathlib import Path
 

@@ -1,4 +1,4 @@
-"""`s4c serve` for a newcomer (issue 26, "The README, read by a newcomer"): on a loopback
+"""`s4c serve` for a newcomer ("The README, read by a newcomer"): on a loopback
 host without S4C_PUBLIC_URL, `--port` sets the matching public URL (the issuer's did:web,
 links and offers name that port), and the server prints each person's pages and how each
 signs in. A deployment that sets S4C_PUBLIC_URL keeps it."""

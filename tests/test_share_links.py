@@ -1,4 +1,4 @@
-"""Share links (issue 10, item 9): the console lists a credential's links with their use
+"""Share links: the console lists a credential's links with their use
 counts, sets their expiry (one year unless the officer picks a date) and withdraws them; the
 printable certificate reuses the credential's current link in every session."""
 import hashlib

@@ -1,4 +1,4 @@
-"""`s4c status check [--repair]` (issue 10): a published bit that disagrees with the
+"""`s4c status check [--repair]`: a published bit that disagrees with the
 issuer's records (what a lost update left behind) is found, and repaired with an audit row."""
 from pathlib import Path
 

@@ -1,4 +1,4 @@
-"""Issue 9, "revocation is seen promptly": a status list is cached no longer than its
+"""A status list is cached no longer than its
 publisher says (Cache-Control max-age, or the list's own `ttl`), and this server's own
 verifier sees a revocation made on this server at once (its own documents are answered in
 process, never over HTTP to itself)."""

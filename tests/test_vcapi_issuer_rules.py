@@ -1,5 +1,5 @@
 """The VC-API issuer (`POST /credentials/issue`) issues only what the recorded certification
-allows, exactly as the console and `s4c issue` do (issue 21, item 2, and "Also": an `id` that
+allows, exactly as the console and `s4c issue` do (and "Also": an `id` that
 differs from `options.credentialId`).
 
 Each attack the outside review made with an officer's token is refused with a 422 problem
@@ -379,7 +379,7 @@ def test_sd_jwt_copies_name_the_deployment_as_their_issuing_authority(
     credential_id = response.get_json()["verifiableCredential"]["id"]
     assert _sd_jwt_payload(service, settings, credential_id)["issuing_authority"] == \
         DEPLOYMENT
-    # a credential the VC-API stored before issue 21 with the client's issuer name: its
+    # a credential the VC-API stored before the console's rules applied, with the client's issuer name: its
     # copies still name the deployment
     record = service.credential(credential_id)
     forged = {**record.document, "issuer": {**record.document["issuer"],
@@ -441,7 +441,7 @@ def test_on_postgresql_two_requests_at_once_issue_one_role_and_a_refusal_stores_
 
 def test_a_refusal_gives_its_code_and_params_and_the_catalogues_english(
         client, service, token, settings, people):
-    """Issue 23: machines read the code beside the VC DM problem type; the English detail
+    """Machines read the code beside the VC DM problem type; the English detail
     is the catalogue's sentence for that code, then the record's facts."""
     from vc.findings import finding
     from web.plumbing.finding_words import say_english

@@ -1,4 +1,4 @@
-"""Issue 9: the HTTP API, the command line and the employer page give the same verdict on
+"""The HTTP API, the command line and the employer page give the same verdict on
 every same-RDF variant of a revoked demo credential (none of them valid), and on the
 original. One demo instance (issuer, registry, web app); the command line verifies offline
 from the registry's signed trust list and the issuer's signed status lists."""

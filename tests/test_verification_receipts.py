@@ -1,4 +1,4 @@
-"""Verification receipts (issue 21 item 5; `verifier.receipts`): a receipt is genuine only when
+"""Verification receipts (`verifier.receipts`): a receipt is genuine only when
 this deployment's verifier (or the one named with --verifier) signed it; whoever else signed
 one is named, never called genuine; `s4c verify` shows which credential a receipt is about
 and, with --credential, whether a file is that credential; and the server checks a receipt of

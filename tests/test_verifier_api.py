@@ -75,7 +75,7 @@ def test_verify_a_credential_over_the_api(app, issuer):
     assert body["verified"] is True and body["verdict"] == "valid"
     assert {c["id"] for c in body["checks"]} >= {"proof", "key-binding", "status.revocation",
                                                   "issuer-trust", "recognition"}
-    # issue 23: each check's code and params for machines, its English reason for people
+    # Each check's code and params for machines, its English reason for people
     assert all({"id", "outcome", "code", "params", "reason", "category"} <= set(c) <= {
         "id", "outcome", "code", "params", "detail", "reason", "category"}
         for c in body["checks"])
@@ -110,7 +110,7 @@ def test_options_checks_decide_what_verified_means_but_authenticity_always_count
         "verifiableCredential": forged, "options": {"checks": ["credentialStatus"]}})
     assert status == 400 and body["verdict"] == "forged-or-malformed"
     assert body["type"] == "https://www.w3.org/TR/vc-data-model#CRYPTOGRAPHIC_SECURITY_ERROR"
-    # VC DM 2.0 §7.1: the type's integer code; beside it, the finding that decided (issue 23)
+    # VC DM 2.0 §7.1: the type's integer code; beside it, the finding that decided
     assert body["code"] == -65
     assert body["finding"]["check"] == "proof"
     assert body["finding"]["code"] == "proof.signature-mismatch"

@@ -1,4 +1,4 @@
-"""Issue 9 policies: holder binding is a named policy, a junk presentation cannot use up a
+"""Holder binding is a named policy, a junk presentation cannot use up a
 challenge, and a proof's `created` and `expires` are instants on the verifier's clock."""
 from datetime import timedelta
 

@@ -149,7 +149,7 @@ def test_cli_exits_2_on_an_image_without_a_qr_code_and_on_a_bad_trust_list(tmp_p
 
 
 def test_cli_reads_a_pdf_certificate_and_a_presentation_file(demo_registry, tmp_path):
-    """`s4c verify` tells a file by its content like the page (issue 26 §1): a PDF embedding the
+    """`s4c verify` tells a file by its content like the page: a PDF embedding the
     credential and a presentation carrying it are read as the credential file is."""
     import io
 

@@ -104,7 +104,7 @@ def test_a_credential_signed_with_another_key_under_the_issuer_s_name_is_forged(
 
 
 def test_a_valid_signature_by_a_key_that_is_not_the_issuer_s_is_not_confirmed(issuer, world):
-    """Issue 22 case 3: the content is signed as it is, so it is not forged; but nothing
+    """The content is signed as it is, so it is not forged; but nothing
     confirms the issuer it names issued it (ARCHITECTURE.md, "issuer not confirmed")."""
     other = Ed25519Multikey.generate()
     did = did_key_from_public_key(other.public_key)
@@ -305,7 +305,7 @@ def test_the_role_stack_when_unit_credentials_are_supplied(issuer, world):
     report = verifier.verify_credential(role, related=altered)
     assert outcomes(report)["role-stack"] == "failed"
     # the role's own signature is fine: its unit evidence is unconfirmed, it is not forged
-    # (issue 22; tests/test_role_stack_verdicts.py)
+    # (tests/test_role_stack_verdicts.py)
     assert report.verdict is Verdict.NOT_VALID_NOW
     assert UNIT_IDS[2] not in str(report.summary)  # the summary is about the role
 

@@ -1,4 +1,4 @@
-"""The answer at a glance (issue 12 §1) and whose credential it is (issue 11 §1), in the
+"""The answer at a glance and whose credential it is, in the
 verifier layer: each headline state from real signed credentials, its date read from signed
 data only, and the holder's name and e-mail comparison."""
 import json

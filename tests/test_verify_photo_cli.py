@@ -1,4 +1,4 @@
-"""`s4c verify` of a phone photo of a QR code (issue 26, "The README, read by a newcomer": it
+"""`s4c verify` of a phone photo of a QR code ("The README, read by a newcomer": it
 exited 2, "unusable"): a JPEG photo, taken at a slant, blurred, stored sideways with an EXIF
 orientation, is read like the credential file: exit 0 or 1 with the verdict, never 2."""
 import io

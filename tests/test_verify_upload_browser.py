@@ -1,4 +1,4 @@
-"""An employer uploads the file the holder was given (issue 26 §1-2), in headless Chromium
+"""An employer uploads the file the holder was given, in headless Chromium
 (Debian's, driven by Playwright), at 1280 and 390 px, in German, Greek and English: the
 credential JSON, an SD-JWT VC file, the PDF certificate s4c prints (made here by Chromium from
 the holder's certificate page) and a PNG of its QR code are each checked; a file dropped on

@@ -1,8 +1,8 @@
-"""The employer's page takes the file the holder was given (issue 26 §1), told by its content
+"""The employer's page takes the file the holder was given, told by its content
 and never by its name or declared type: a credential or presentation JSON, an SD-JWT VC text
 file, a PDF (an embedded credential, else its QR code) and PNG/JPEG photos. Whatever cannot be
 read is said in the page's language, in the neutral "not a credential we can read" state
-(issue 26 §2), never as a forgery and never with a Python repr. Through the Flask client."""
+, never as a forgery and never with a Python repr. Through the Flask client."""
 import io
 import json
 from pathlib import Path
@@ -110,7 +110,7 @@ def test_a_presentation_file_is_checked_by_the_credentials_it_carries(app, issue
     presentation = {"@context": ["https://www.w3.org/ns/credentials/v2"],
                     "type": ["VerifiablePresentation"],
                     "verifiableCredential": [*units[:3], role, *units[3:]]}
-    from verifier.file_input import parse_file  # here: the module is new (issue 26)
+    from verifier.file_input import parse_file  # here: the module is new
 
     scanned = parse_file(json.dumps(presentation).encode())
     assert scanned.credential == role and scanned.related == tuple(units)

@@ -1,4 +1,4 @@
-"""OpenID4VP answers the verifier will read (issue 21 §7): only a valid answer ends a request;
+"""OpenID4VP answers the verifier will read: only a valid answer ends a request;
 every answer is counted before it is read, at most 3 per sender's address and 20 in all, so a
 stranger who saw the QR code can neither burn the request with a forged answer nor spend it
 from one address, and nobody can use one request to have 1000 answers checked.

@@ -1,4 +1,4 @@
-"""Issue 21 §1: a holder's credential cannot be phished into an attacker's wallet.
+"""A holder's credential cannot be phished into an attacker's wallet.
 
 Against a running s4c (an in-process server on loopback) with the demo data: the attacker's
 whole path (his wallet pushes a request, the signed-in holder agrees, the code reaches his
@@ -403,7 +403,7 @@ def test_the_operator_lists_and_removes_clients_and_providers_with_an_audit_trai
     ("el", "δεν έχετε ενεργό διαπιστευτήριο από αυτά που ζητά το πορτοφόλι")])
 def test_a_request_for_nothing_the_holder_holds_is_refused_in_the_holders_language(
         site, language, words):
-    """Issue 23: the refusal is a code (wallet.nothing-to-grant), said from the catalogue."""
+    """The refusal is a code (wallet.nothing-to-grant), said from the catalogue."""
     pushed = Wallet(site.base, WALLET, REDIRECT).par("NOPE-sd_jwt")
     assert pushed.status == 201, pushed.text
     page = consent_page(site.base, pushed.json()["request_uri"], WALLET, site.cookie(),

@@ -1,4 +1,4 @@
-"""Revision i0010 (issue 21 §1) on a database that already holds wallet traffic: a request
+"""Revision i0010 on a database that already holds wallet traffic: a request
 pushed and an authorization code issued before it came from clients nobody authenticated,
 so the upgrade retires them (and nothing else); the schema then matches the models, and the
 downgrade and a second upgrade run. `check_wallet_clients_migration` also runs on

@@ -1,4 +1,4 @@
-"""The time claims of SD-JWT VC copies (issue 22): RFC 9901 §10.1 wants the copies of a batch
+"""The time claims of SD-JWT VC copies: RFC 9901 §10.1 wants the copies of a batch
 unlinkable, so `iat` is drawn per copy from the last 24 hours (never in the future, never
 before the credential itself was issued) and `exp` is the credential's `validUntil` rounded
 down to its day. The copies still verify with the OpenWallet Foundation's @sd-jwt verifier."""

@@ -1,4 +1,4 @@
-"""What a wallet may obtain over OpenID4VCI (issue 21 §7): a bounded number of copies per
+"""What a wallet may obtain over OpenID4VCI: a bounded number of copies per
 access token and credential configuration, each key proof's c_nonce and each DPoP proof's jti
 used once, and server-provided DPoP nonces (RFC 9449 §8, §9) - on every worker and every
 instance that shares the database.

@@ -1,4 +1,4 @@
-"""The employer's "Ask for it from a wallet" page in headless Chromium (issue 26, item 3): it
+"""The employer's "Ask for it from a wallet" page in headless Chromium: it
 says what a wallet is and what to ask the candidate for, shows a spinner while waiting,
 gives the expiry in the reader's own time zone, says so when "Open in the wallet on this
 device" opened nothing, and its QR code holds a short link by reference (the demo's held

@@ -1,4 +1,4 @@
-"""Token status list indexes of SD-JWT VC copies (issue 11 §3): random, never shared. While a
+"""Token status list indexes of SD-JWT VC copies: random, never shared. While a
 list is sparse the credential endpoint does not look a drawn index up; a draw that another
 copy holds is refused by the unique constraint and drawn again, looked up this time."""
 import base64

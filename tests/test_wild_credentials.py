@@ -1,4 +1,4 @@
-"""Credentials from the wild (issue 12 §3): VC Data Model 1.1 credentials, the older Open Badges
+"""Credentials from the wild: VC Data Model 1.1 credentials, the older Open Badges
 3.0 contexts, and suites that need their own context.
 
 Real credentials signed by the Digital Credentials Consortium's issuer

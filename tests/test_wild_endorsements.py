@@ -1,4 +1,4 @@
-"""Issue 22 case 2: a node described again inside an embedded credential (an Open Badges 3.0
+"""A node described again inside an embedded credential (an Open Badges 3.0
 §B.1 endorsement with its own proof) is the endorser's claim. A genuine credential carrying
 one is never "forged or malformed"; an endorsement that states a fact the verifier reads of
 the credential's own nodes (the credential, its achievement) is refused, so a fact moved

@@ -1,4 +1,4 @@
-"""Never call a genuine credential forged (issue 22): credentials from the wild whose every
+"""Never call a genuine credential forged: credentials from the wild whose every
 signature verifies are judged on what they are, not refused as "forged or malformed".
 
 - A status of a type s4c does not implement (1EdTech's `1EdTechRevocationList`, the VC Data

@@ -1,4 +1,4 @@
-"""Genuine credentials "from the wild" for the property tests of issue 22: a role credential the
+"""Genuine credentials "from the wild" for the property tests: a role credential the
 test issuer signs, with what other wallets and issuers add to it:
 - extra nodes: evidence records and achievement alignments (OB 3.0 `Evidence`, `Alignment`);
 - 0-2 embedded endorsements (OB 3.0 §B.1 `EndorsementCredential`, signed on their own by

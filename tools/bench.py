@@ -150,7 +150,7 @@ def run(n: int = 2000, budget: float = 4.0, batch_candidates: int = 2000,
     results["ed25519_sign_per_s"] = statistics.median(raw_sign)
     results["ed25519_verify_per_s"] = statistics.median(raw_verify)
     results["credential_bytes"] = len(json.dumps(signed[0]).encode())
-    # sealed European Digital Credentials verified on one core, without SHACL (issue 25)
+    # sealed European Digital Credentials verified on one core, without SHACL
     from tools.bench_edc_verify import measure_edc_verify
 
     results.update(measure_edc_verify(min(n, 1000), budget))
@@ -183,7 +183,7 @@ def run(n: int = 2000, budget: float = 4.0, batch_candidates: int = 2000,
         from tools.bench_seal import measure_edc_seal
 
         results.update(measure_edc_seal(seal_edcs, workers=os.cpu_count() or 2))
-    if edc_shacl:  # the format check of European Digital Credentials (issue 25)
+    if edc_shacl:  # the format check of European Digital Credentials
         from tools.bench_edc import measure_edc_shacl
 
         results.update(measure_edc_shacl())

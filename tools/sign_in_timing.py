@@ -1,5 +1,5 @@
 """How long `POST /holder/sign-in` takes for a holder's address and for a stranger's
-(issue 21 §3): the medians, side by side, so that a difference that tells who is certified
+: the medians, side by side, so that a difference that tells who is certified
 shows up. A measurement, not a test (timings vary from machine to machine).
 
     PYTHONPATH=. .venv/bin/python tools/sign_in_timing.py [--requests 60] [--mail-down]

@@ -62,7 +62,7 @@ def sign(document: dict[str, Any], key: Ed25519Multikey, *, store: ContextStore,
                      transformed=transformed)
 
 
-# immutable, so one instance serves every verification (the hot path: issue 23's 3% budget)
+# immutable, so one instance serves every verification (the hot path)
 TERMS_DEFINED = finding(TermsCode.DEFINED)
 
 

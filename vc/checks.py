@@ -1,6 +1,6 @@
 """Verification results: a list of checks, each passed, failed or unknown, with a finding
 (`vc.findings`: a code naming the outcome, typed parameters, a technical detail); the words
-for people come from the catalogue by code (issue 23)."""
+for people come from the catalogue by code."""
 from dataclasses import dataclass, field
 from enum import StrEnum
 from typing import Any

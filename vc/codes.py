@@ -2,7 +2,7 @@
 of the JSON-LD term check, and the kind of every `vc` error. The words for each code live in
 the gettext catalogue under the code (web/translations); this module writes none.
 
-A passed, a failed and an unknown outcome are different codes (issue 23)."""
+A passed, a failed and an unknown outcome are different codes."""
 from vc.findings import N_, Code
 
 

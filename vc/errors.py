@@ -1,6 +1,6 @@
 """Typed errors of the standards core. Each message says what was wrong and what to do (in
 English, for logs and as a finding's technical detail); each class names its finding code
-(`vc.codes.ErrorCode`), which a check or a page renders from the catalogue (issue 23)."""
+(`vc.codes.ErrorCode`), which a check or a page renders from the catalogue."""
 from typing import ClassVar
 
 from vc.codes import ErrorCode

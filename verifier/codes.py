@@ -1,6 +1,6 @@
 """What the verifier's checks find, as codes (`vc.findings`), one enum per check. The words
 for each code live in the gettext catalogue under the code (web/translations); the verifier
-writes none. A passed, a failed and an unknown outcome are different codes (issue 23), and
+writes none. A passed, a failed and an unknown outcome are different codes, and
 the comment beside each names its outcome and its parameters."""
 from vc.findings import N_, Code
 

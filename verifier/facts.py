@@ -4,7 +4,7 @@ Open Badges 3.0 §B.1 AchievementCredential: `credentialSubject.achievement` nam
 achieved; its `alignment` (§B.1.4) carries the EQF level as
 `http://data.europa.eu/snb/eqf/{1..8}`; `credentialSubject.id` or an `identifier` (§B.1.8
 IdentityObject) names the holder: a salted hash of their e-mail (`identityType`
-"emailAddress", `hashed` true) and, since issue 11, their name in clear (`identityType`
+"emailAddress", `hashed` true) and their name in clear (`identityType`
 "name", `hashed` false). VC DM 2.0 §4.9 validity, §4.10 status, §5.3 relatedResource.
 """
 import re

@@ -1,4 +1,4 @@
-"""The answer at a glance: one specific state an employer reads before any detail (issue 12).
+"""The answer at a glance: one specific state an employer reads before any detail.
 
 The verdict (`verifier.verdict`) keeps apart what users act on differently; the headline
 names which case it is: revoked, not merely "not valid now". Every date it carries is read

@@ -13,7 +13,7 @@ one gets. Refused, whatever the credential:
   B.1.3.2), or is not signed by the credential's subject.
 A well-formed answer whose credential is not valid (forged, revoked, expired, from an issuer
 not accredited, or not checkable now) is read and reported like any other, but it does not
-end the request (`not_valid_because`, issue 21 §7): anyone who sees the QR code can answer,
+end the request (`not_valid_because`): anyone who sees the QR code can answer,
 so only a valid answer uses the request up; the employer sees why the others were refused.
 """
 import json

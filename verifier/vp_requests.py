@@ -9,7 +9,7 @@ responses (a replay, or a race between workers) only one wins. Rows are kept in 
 as every worker must find them, and purged `PURGE_AFTER` after expiring; the ephemeral
 private key that decrypts `direct_post.jwt` responses is erased when the request is answered.
 
-Only a valid answer ends a request (issue 21 §7): whoever sees the QR code can post to its
+Only a valid answer ends a request: whoever sees the QR code can post to its
 `response_uri`, and an answer that fails verification must not use up the request the holder
 is about to answer. So every answer is first admitted (`admit`), before it is even read: at
 most `MAX_ANSWERS` per request, bounding the work and what a stranger can try with one

@@ -1,5 +1,5 @@
 """The EDCs of what a finished cohort job issued, as one zip archive for the officer to hand
-out (issue 25, "Where a holder gets it": for a cohort, the job's export).
+out ("Where a holder gets it": for a cohort, the job's export).
 
 The credentials are the ones the job's CSV export lists (`issuer.cohort_export`): each
 candidate's credentials in the units of their rows and the roles that include them. Each

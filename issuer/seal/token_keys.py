@@ -1,4 +1,4 @@
-"""The issuer's Ed25519 Data Integrity keys in the seal's PKCS#11 token (issue 25: bodies
+"""The issuer's Ed25519 Data Integrity keys in the seal's PKCS#11 token (bodies
 want every key in their HSM).
 
 `TokenKeyStore` is the data directory's `vc.key_store.KeyStore` with the private keys in the

@@ -7,8 +7,7 @@ must be there, match its digest, and verify as an authentic credential of the sa
 The supplied unit credentials are evidence about the role, not content the role's own
 signature covers: one that cannot be confirmed makes the role's unit evidence unconfirmed (a
 trust finding: the verdict is "authentic but does not count", or "could not check" when a key
-was unreachable), never the role "forged" (ARCHITECTURE.md "Verification is a list of checks";
-issue 22). That holds for an altered unit too: a digest that differs cannot tell an altered
+was unreachable), never the role "forged" (ARCHITECTURE.md "Verification is a list of checks"). That holds for an altered unit too: a digest that differs cannot tell an altered
 unit from a re-signed genuine one, and the role credential, whose signature is fine, is not
 what was altered; the finding names the unit."""
 from collections.abc import Callable

@@ -1,4 +1,4 @@
-"""European Digital Credentials from the command line (issue 25): `s4c edc CREDENTIAL_ID -o
+"""European Digital Credentials from the command line: `s4c edc CREDENTIAL_ID -o
 FILE` and `s4c jobs export-edcs JOB_ID -o FILE.zip`."""
 import sys
 from pathlib import Path

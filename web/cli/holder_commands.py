@@ -1,4 +1,4 @@
-"""`s4c holder invite`: e-mail a holder their personal sign-in link (issue 11 §2)."""
+"""`s4c holder invite`: e-mail a holder their personal sign-in link."""
 import click
 
 from issuer.errors import NotFound
@@ -36,7 +36,7 @@ def invite(settings: Settings, email: str, lang: str | None, actor: str) -> None
     if sent.outbox is None:
         click.echo(f"sign-in link sent to {sent.holder.email}")
         return
-    # a demo without an SMTP server (issue 26, item 10): the officer hands the link over
+    # a demo without an SMTP server: the officer hands the link over
     click.echo(f"no SMTP server (S4C_SMTP_URL): the e-mail to {sent.holder.email} is in the "
                f"demo outbox, {sent.outbox}")
     click.echo(f"sign-in link (works once, for {LINK_HOURS} hours): {sent.link}")

@@ -66,7 +66,7 @@ def read_input(value: str) -> ScannedInput:
         return parse_text(value)
     if len(raw) > MAX_INPUT_BYTES:
         raise QRPayloadError(f"the input is larger than {MAX_INPUT_BYTES} bytes")
-    return parse_file(raw)  # told by content, like the page's upload (issue 26)
+    return parse_file(raw)  # told by content, like the page's upload
 
 
 def _status_lists(paths: tuple[str, ...]) -> list[object]:

@@ -1,6 +1,6 @@
 """`s4c wallet-client` and `s4c wallet-provider`: the wallets that may ask for a holder's
 credentials in the authorization code flow, and the wallet providers whose Wallet
-Attestations the issuer trusts (issue 21 §1; `issuer.wallet_clients`)."""
+Attestations the issuer trusts (`issuer.wallet_clients`)."""
 import json
 from datetime import UTC, datetime
 from pathlib import Path

@@ -21,7 +21,7 @@ from web.plumbing.finding_words import from_stored, say, without_reprs
 
 # Each state's colour class; its icon is drawn by the template (verify/_icons.html, SVG: a
 # font may lack ⏸ or ⌛). Input that could not be read is neither good nor bad: it is neutral,
-# never the red of a forgery (issue 26 §2).
+# never the red of a forgery.
 TONES = {"valid": "good", "revoked": "bad", "forged": "bad", "suspended": "warn",
          "expired": "warn", "not-yet-valid": "warn", "not-accredited": "warn",
          "issuer-not-confirmed": "warn", "sealer-not-confirmed": "unknown",

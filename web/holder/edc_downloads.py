@@ -1,4 +1,4 @@
-"""The EDC file a holder uploads to Europass, and the officer's copy of it (issue 25, "Where
+"""The EDC file a holder uploads to Europass, and the officer's copy of it ("Where
 a holder gets it"): one answer for the holder's page and the console, so both give the same
 bytes for the same credential."""
 import json

@@ -1,4 +1,4 @@
-"""The e-mail that gives a holder their personal sign-in link, in their language (issue 11).
+"""The e-mail that gives a holder their personal sign-in link, in their language.
 
 Sent by the officer (console or `s4c holder invite`) or after a cohort is issued. The words
 are gettext messages (marked with `N_`, extracted by `make messages`) looked up in the
@@ -86,7 +86,7 @@ def send_sign_in(settings: Settings, sessions: sessionmaker, email: str, actor: 
 
 def send_requested_sign_in(settings: Settings, sessions: sessionmaker, email: str,
                            page_language: str) -> bool:
-    """The job behind the holder's "send me a link" form (issue 21 §3): when `email` is a
+    """The job behind the holder's "send me a link" form: when `email` is a
     holder's, a new link in the language the holder chose before (else the page's, for this
     e-mail only: an anonymous request stores nothing about the holder). Returns whether a
     link was sent; a stranger's address sends nothing. Raises `web.wiring.mailer.MailError` when

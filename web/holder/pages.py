@@ -56,7 +56,7 @@ def share_key() -> bytes:
 
 def role_units(document: dict, lang: str) -> list[tuple[str, str]]:
     """(code, name in `lang`) of the unit credentials a role credential was earned from: the
-    ones its signed `relatedResource` names, as this issuer keeps them (issue 26, item 9)."""
+    ones its signed `relatedResource` names, as this issuer keeps them."""
     service = current_services().issuer
     out = []
     for related in document.get("relatedResource") or []:
@@ -78,7 +78,7 @@ STATE_WORDS = {"revoked": N_("Revoked"), "suspended": N_("Suspended"), "expired"
 
 def render_certificate(row: reads.CredentialRow, document: dict, link: str, lang: str) -> str:
     """The printable certificate in `lang`: its words, the title in that language first, and
-    for a role the units it was earned from (issue 26, item 9)."""
+    for a role the units it was earned from."""
     text = certificate_text(document)
     names = sorted(text.names, key=lambda n: n[0] != lang)  # the reader's language first
     png, _version = qr_png(link, error_correction="M")

@@ -1,4 +1,4 @@
-"""The holder's own page, `/holder/` (issue 11 §2): a certified professional signs in with the
+"""The holder's own page, `/holder/`: a certified professional signs in with the
 personal link their certification body e-mailed them, and then, for each credential with
 its live status, can download it, print the certificate, show its QR codes, make and
 withdraw share links, add it to a wallet (OpenID4VCI offer, Aries when an agent is set up)
@@ -118,7 +118,7 @@ def sign_in_form() -> Response:
 
 @holder_portal.post("/sign-in")
 def sign_in_request() -> Response:
-    """Asks for a new link to an address (issue 21 §3). The answer depends only on the form,
+    """Asks for a new link to an address. The answer depends only on the form,
     the client's own request count and the deployment, never on the address: the same
     status, words and time whether it is a holder's or not and whether the mail server is
     up, because a job looks the holder up and sends the e-mail. The per-address limit is
@@ -227,7 +227,7 @@ def credential(credential_id: str) -> Response:
     active = next((s for s in shares if s.state == "active" and s.token), None)
     link = share_url(active.token) if active and active.token else None
     link_qr = _png_data_url(qr_png(link, error_correction="M")[0]) if link else None
-    # at once, before any share link (issue 26, item 8): the credential or its signed summary
+    # at once, before any share link: the credential or its signed summary
     shown_qr = credential_qr(services.issuer, document)
     offer = session.pop("holder_offer", None)
     offer_qr = None

@@ -1,5 +1,5 @@
 """The QR code the holder's credential page shows at once, before any share link exists
-(issue 26, item 8): the signed credential itself (`S4C1:`, checked offline) when it fits a QR
+: the signed credential itself (`S4C1:`, checked offline) when it fits a QR
 code of version 25, else its compact summary signed by the issuer (`issuer.qr_summary`),
 also checked offline, which names the full credential by id and digest. The page says which
 of the two it shows."""

@@ -73,14 +73,14 @@ def _bad_request(error: BadField) -> Response:
                        title="Invalid request")
     body = response.get_json()
     body["errors"] = [{"pointer": f"#{error.pointer}", "detail": error.detail}]
-    if error.refused is not None:  # issue 23: the code and its facts, for machines
+    if error.refused is not None:  # the code and its facts, for machines
         body.update(problem_members(error.refused))
     return _with_body(response, body)
 
 
 def _refused(status: int, error: IssuerError, title: str | None = None) -> Response:
     """A problem answer for an issuer's refusal: English from the catalogue as `detail`,
-    and the refusal's `code` and `params` (issue 23)."""
+    and the refusal's `code` and `params`."""
     return with_members(problem(status, issuer_reason_english(error), title=title),
                         problem_members(error))
 
@@ -327,7 +327,7 @@ def cohort_progress(job_id: str) -> Response:
 
 def _progress(service, job_id: str) -> dict:
     """A job's progress: `errors` in English from the catalogue ("line 3: ..."), as before,
-    and `findings`, the same errors as codes with their parameters (issue 23)."""
+    and `findings`, the same errors as codes with their parameters."""
     job = cohort_jobs.progress(service, job_id)
     body = job.to_json()
     body["findings"] = body["errors"]

@@ -53,7 +53,7 @@ def _issuer() -> AriesIssuer:
 
 def officer_or_holder(view: Any) -> Any:
     """The officer, or the holder signed in on their own page (`web.holder.portal`) for a
-    credential of theirs: both may put it in the holder's Aries wallet (issue 11 §2)."""
+    credential of theirs: both may put it in the holder's Aries wallet."""
     @wraps(view)
     def wrapper(*args: Any, **kwargs: Any) -> Any:
         if current_officer() is not None:

@@ -1,9 +1,9 @@
-"""The console's download of what a finished cohort job issued (issue 14): a CSV for
+"""The console's download of what a finished cohort job issued: a CSV for
 spreadsheets, one row per candidate and credential, with each holder's share link.
 
 The export makes share links where a credential has none, so it is a POST (with the CSRF
 token) by a logged-in officer, with an audit row (`issuer.cohort_export`). The job's European
-Digital Credentials, one per credential that counts now, come as a zip (issue 25).
+Digital Credentials, one per credential that counts now, come as a zip.
 """
 import tempfile
 

@@ -227,7 +227,7 @@ def candidate(ref: str) -> str:
 @issuer_console.post("/candidates/<ref>/invite")
 @login_required
 def invite_holder(ref: str) -> BaseResponse:
-    """E-mails the holder a personal sign-in link in the chosen language (issue 11 §2)."""
+    """E-mails the holder a personal sign-in link in the chosen language."""
     service = _service()
     try:
         person = reads.candidate(service, ref)
@@ -236,7 +236,7 @@ def invite_holder(ref: str) -> BaseResponse:
     except (NotFound, MailError, ValueError) as e:
         flash(_("No e-mail sent: %(reason)s", reason=_why(e)), "error")
     else:
-        if sent.outbox is not None:  # a demo without SMTP (issue 26, item 10)
+        if sent.outbox is not None:  # a demo without SMTP
             flash(_("DEMO: no e-mail server, so the sign-in e-mail to %(email)s is in the "
                     "outbox.", email=person.email), "success")
         else:
@@ -348,7 +348,7 @@ def _shown_offer(credential_id: str) -> dict | None:
 @issuer_console.post("/credentials/<path:credential_id>/wallet-offer")
 @login_required
 def wallet_offer(credential_id: str) -> BaseResponse:
-    """An OpenID4VCI offer of this credential, as `s4c offer` makes (issue 11 §3)."""
+    """An OpenID4VCI offer of this credential, as `s4c offer` makes."""
     fmt = request.form.get("format", "dc+sd-jwt")
     services = current_services()
     try:

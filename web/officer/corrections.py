@@ -1,4 +1,4 @@
-"""The console's corrections of results (issue 14): voiding an assessment recorded in error.
+"""The console's corrections of results: voiding an assessment recorded in error.
 
 Voiding is the service's (`issuer.voiding`); this view asks for the reason and the
 confirmation, and says plainly that credentials already issued from the result are not

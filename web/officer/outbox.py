@@ -1,4 +1,4 @@
-"""The demo outbox in the officer console (issue 26, item 10): without an SMTP server, the
+"""The demo outbox in the officer console: without an SMTP server, the
 e-mails s4c would send (holders' sign-in links) are kept in the data directory
 (`web.wiring.outbox`); this page lists them, newest first, marked DEMO, so that the officer of a
 demo can hand a holder their link. With S4C_SMTP_URL set there is no outbox: 404."""

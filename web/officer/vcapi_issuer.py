@@ -6,7 +6,7 @@ This view checks the credential's shape as VC Data Model 2.0 states it (§4.3 co
 types, §4.7 issuer, §4.8 credential subject; 400 problem details with a JSON Pointer) and
 that it names this issuer; `issuer.requested_credentials` issues what the candidate's
 recorded certification gives, through the same minting as the console and `s4c issue`, and
-refuses (422, naming the field) anything in the request that disagrees with it (issue 21).
+refuses (422, naming the field) anything in the request that disagrees with it.
 Answers 201 `{"verifiableCredential": ...}` (VCALM IssueCredentialResponse).
 
 Before VC-API issuing, this path took `{candidate, assessments}`: that body is still
@@ -51,7 +51,7 @@ def _refusal(status: int, pointer: str, detail: str, type_: str, title: str,
     where = pointer.lstrip("/") or "credential"
     response = problem(status, f"{where}: {detail}", title=title, type_=type_)
     body = response.get_json()
-    if found is not None:  # issue 23: machines read the code, beside the VC DM problem type
+    if found is not None:  # machines read the code, beside the VC DM problem type
         body.update(problem_members(found))
     body["errors"] = [{"pointer": f"#{p}", "detail": detail}  # RFC 9457 §3.2
                       for p in (pointer, *also)]

@@ -2,7 +2,7 @@
 
 `issuer/` says why it refuses something as a code with its facts (`issuer.codes`); the
 sentence for each code, in every language and English included, comes from the catalogue
-(`web.plumbing.finding_words`). Nothing here reads English back into meaning (issue 23).
+(`web.plumbing.finding_words`). Nothing here reads English back into meaning.
 """
 from flask_babel import gettext as _
 
@@ -55,7 +55,7 @@ def operator_english(error: Exception) -> str:
 
 
 def problem_members(why: Finding | FindingError) -> dict:
-    """The RFC 9457 extension members of a refusal: its `code` and `params` (issue 23)."""
+    """The RFC 9457 extension members of a refusal: its `code` and `params`."""
     found = why.finding if isinstance(why, FindingError) else why
     members = found.to_json()
     members.pop("detail", None)  # the caller decides whether a technical detail is shown

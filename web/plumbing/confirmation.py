@@ -1,4 +1,4 @@
-"""Irreversible actions need an explicit confirmation (issue 26, item 12).
+"""Irreversible actions need an explicit confirmation.
 
 Retiring a trust anchor, revoking an accreditation, withdrawing a recognition decision or a
 share link cannot be undone. Their forms carry a box the person ticks after reading what

@@ -108,7 +108,7 @@ def from_stored(check: Mapping[str, Any]) -> Finding:
     for name, value in raw.items():
         params[name] = _stored_instant(value) if isinstance(value, str) else value
     detail = check.get("detail")
-    try:  # built once (the APIs say every check of every answer: issue 23's 3% budget)
+    try:  # built once (the APIs say every check of every answer: the hot path)
         return Finding(check["code"], params, detail if isinstance(detail, str) else None)
     except TypeError:  # a parameter of a type no finding has
         return Finding(LegacyCode.UNKNOWN)

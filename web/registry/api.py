@@ -34,7 +34,7 @@ def registry_problem(error: Exception) -> Response:
     for kind, status in STATUS_BY_ERROR:
         if isinstance(error, kind):
             detail = registry_english(error.finding)
-            members = error.finding.to_json()  # issue 23: machines read code and params
+            members = error.finding.to_json()  # machines read code and params
             members.pop("detail", None)
             if isinstance(error, InvalidRecord):
                 errors = [{"pointer": p.pointer, "detail": registry_english(p.finding),

@@ -102,7 +102,7 @@ def issuer_service_for(settings: Settings, keys: KeyStore | None = None,
                      country=settings.issuer_country,
                      legal_identifier=settings.issuer_legal_id),
         write_gate=write_gate(settings.database_url))
-    # EDCs leave sealed with the body's seal (issue 25), opened when the first one is made
+    # EDCs leave sealed with the body's seal, opened when the first one is made
     service.edcs.seal = SealOnFirstUse(partial(issuer_seal, settings))
     return service
 

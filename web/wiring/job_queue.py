@@ -13,7 +13,7 @@ Tasks carry only (job id, chunk number): the work itself is in the database
 (`issuer.cohort_jobs`), so a lost task loses nothing. `resume` enqueues every unfinished
 chunk again; running a chunk twice issues nothing twice.
 
-A holder's "send me a link" request is a task of its own (issue 21 §3), so that the page
+A holder's "send me a link" request is a task of its own, so that the page
 answers the same, as fast, for every address, whether it is a holder's or not and whether
 the mail server is up: the task carries the address and the page's language, looks the
 holder up, counts the per-address limit and sends. An e-mail the SMTP server did not take

@@ -1,4 +1,4 @@
-"""Codes of the web layer's own refusals (issue 23): each sentence lives in the catalogue
+"""Codes of the web layer's own refusals: each sentence lives in the catalogue
 under its code, as for `issuer.codes`."""
 from vc.findings import N_, Code
 

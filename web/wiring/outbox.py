@@ -1,4 +1,4 @@
-"""The demo outbox (issue 26, item 10): without an SMTP server (no S4C_SMTP_URL), e-mails are
+"""The demo outbox: without an SMTP server (no S4C_SMTP_URL), e-mails are
 kept as files in `<data dir>/outbox/`, one RFC 5322 message (`.eml`) each, which the officer
 console lists, marked DEMO. So a demo (`make run`) reaches the holder's page by the same
 sign-in links a real deployment e-mails.

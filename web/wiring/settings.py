@@ -176,8 +176,8 @@ class Settings:
     smtp_url: str | None = field(default=None, repr=False)
     mail_from: str = "s4c@localhost"
     # S4C_WALLET_COPIES: how many credentials of one configuration (a role or unit, in one
-    # format) a wallet's OpenID4VCI access token may obtain, over all its requests (issue 21
-    # §7); a wallet asks for several to present unlinkable copies. Default 10.
+    # format) a wallet's OpenID4VCI access token may obtain, over all its requests; a
+    # wallet asks for several to present unlinkable copies. Default 10.
     wallet_copies: int = DEFAULT_COPIES
     # S4C_DB_POOL_SIZE, S4C_DB_MAX_OVERFLOW: each worker process holds ONE database engine
     # (`web.wiring.build`), whose PostgreSQL pool keeps up to S4C_DB_POOL_SIZE connections open
@@ -186,7 +186,7 @@ class Settings:
     # max_connections for (workers x threads-busy) x instances. SQLite ignores them.
     db_pool_size: int = DEFAULT_DB_POOL_SIZE
     db_max_overflow: int = DEFAULT_DB_MAX_OVERFLOW
-    # The body's electronic seal for EDCs and PDFs (issue 25, `issuer.seal`): a PKCS#11 token
+    # The body's electronic seal for EDCs and PDFs (`issuer.seal`): a PKCS#11 token
     # (S4C_SEAL_PKCS11_MODULE: the module's .so path, S4C_SEAL_TOKEN_LABEL,
     # S4C_SEAL_KEY_LABEL, S4C_SEAL_PIN; S4C_SEAL_CHAIN: a PEM chain, leaf first, when the
     # token holds no certificate), else a PKCS#12 file (S4C_SEAL_PKCS12, S4C_SEAL_PASSPHRASE),

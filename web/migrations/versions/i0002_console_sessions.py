@@ -1,4 +1,4 @@
-"""Server-side console sessions (logout ends a session) and login throttling (issue 10).
+"""Server-side console sessions (logout ends a session) and login throttling.
 
 Revision ID: i0002
 Revises: i0001

@@ -1,5 +1,5 @@
 """Share links get an id (the server derives their token from it, so it can show a link
-again), a use count and the officer who made them (issue 10, item 9).
+again), a use count and the officer who made them.
 
 Links stored before this revision get a random id: they still open, but their token cannot
 be derived from it, so the console cannot show them.

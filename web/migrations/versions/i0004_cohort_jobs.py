@@ -1,4 +1,4 @@
-"""Cohort uploads become background jobs run in chunks by workers (issue 10, item 5).
+"""Cohort uploads become background jobs run in chunks by workers.
 
 Revision ID: i0004
 Revises: i0003

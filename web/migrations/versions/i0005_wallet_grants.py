@@ -1,5 +1,5 @@
 """OpenID4VCI: offers to wallets (pre-authorized codes) and the copies issued into wallets
-(issue 11).
+.
 
 Revision ID: i0005
 Revises: i0004

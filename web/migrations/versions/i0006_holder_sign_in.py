@@ -1,4 +1,4 @@
-"""Holders sign in with a personal link sent by e-mail, in their language (issue 11).
+"""Holders sign in with a personal link sent by e-mail, in their language.
 
 Revision ID: i0006
 Revises: i0005

@@ -1,5 +1,5 @@
 """OpenID4VCI authorization code flow: codes bound to PKCE, redirect URI and client, and
-pushed authorization requests (issue 11).
+pushed authorization requests.
 
 Revision ID: i0007
 Revises: i0006

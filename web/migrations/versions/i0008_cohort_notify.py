@@ -1,4 +1,4 @@
-"""A cohort job may e-mail each holder a sign-in link once their chunk is issued (issue 11).
+"""A cohort job may e-mail each holder a sign-in link once their chunk is issued.
 
 Revision ID: i0008
 Revises: i0007

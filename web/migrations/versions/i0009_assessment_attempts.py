@@ -1,4 +1,4 @@
-"""Assessments become numbered attempts that can be voided (issue 14): a retake on the same
+"""Assessments become numbered attempts that can be voided: a retake on the same
 day is a new attempt, and a voided one stays on record but no longer counts.
 
 The unique constraint `uq_assessment` (candidate, framework, unit, date) becomes a unique

@@ -1,4 +1,4 @@
-"""Wallet clients are authenticated (issue 21 §1): the wallets the operator registered, the
+"""Wallet clients are authenticated: the wallets the operator registered, the
 wallet providers whose attestations it trusts, the Client Attestation PoPs already used, and
 on each pushed request and code who the client proved to be.
 

@@ -1,4 +1,4 @@
-"""Wallet protocol limits (issue 21 §7): how many copies each access token has obtained per
+"""Wallet protocol limits: how many copies each access token has obtained per
 credential configuration, and the single-use values wallets send (DPoP proofs' `jti`, key
 proofs' `c_nonce`) seen once, kept until they would be stale anyway.
 

@@ -1,4 +1,4 @@
-"""A cohort job's refused rows become findings (issue 23): each stored error, until now an
+"""A cohort job's refused rows become findings: each stored error, until now an
 English sentence "line N: ...", becomes `{"code", "params": {"line": N, ...}}`, so the console
 says it in the reader's language and sorts it by its line without reading words.
 

@@ -1,5 +1,5 @@
 """The registry's admin console: authority passwords, console sessions, login throttling
-(issue 14).
+.
 
 Revision ID: r0002
 Revises: r0001

@@ -1,4 +1,4 @@
-"""Accountable body names and one current recognition decision per country (issue 21).
+"""Accountable body names and one current recognition decision per country.
 
 - `registry_bodies`: the operator's registration of each certification body (its name and
   country). Existing bodies keep a name: the one given in their earliest accreditation still

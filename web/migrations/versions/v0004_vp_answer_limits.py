@@ -1,4 +1,4 @@
-"""OpenID4VP answers are counted (issue 21 §7): a refused answer no longer ends a request,
+"""OpenID4VP answers are counted: a refused answer no longer ends a request,
 so each request counts the answers it was sent, in all and per sender (the SHA-256 of the
 request id and the sender's address, never the address), and closes when too many were
 refused. Existing requests start at 0 answers.

@@ -1,5 +1,5 @@
 """OpenID for Verifiable Credential Issuance 1.0 (final): s4c as a Credential Issuer and its
-own Authorization Server, for the wallets holders use (issue 11).
+own Authorization Server, for the wallets holders use.
 
 - `metadata`: Credential Issuer Metadata (§12.2) and Authorization Server Metadata (RFC 8414);
 - `holder_jwt`: JWTs a wallet signs with its own key (DPoP proofs, key proofs);

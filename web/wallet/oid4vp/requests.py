@@ -11,7 +11,7 @@
     as a dNSName), fetched by the wallet from `request_uri`;
   - `x509_hash:<sha-256 of the leaf>` otherwise (a loopback demo at http://127.0.0.1: no
     dNSName can name an IP address): signed with the same chain, also by reference, so the
-    QR code is as small in every mode (issue 26, item 3);
+    QR code is as small in every mode;
   - `redirect_uri:<response_uri>` only without a certificate: such requests "cannot be
     signed", so the parameters go in the link itself (by value).
 - How it answers (§8.2, §8.3): `direct_post` to a `response_uri` of this request, or
@@ -106,7 +106,7 @@ def client_identity(public_url: str, signer: JwsSigner | None,
         return ClientIdentity(f"x509_san_dns:{host}", signer)
     # §5.9.3 `x509_hash`: the base64url SHA-256 of the leaf certificate (DER). It names any
     # host, an IP address included, so that the request is signed and passed by reference
-    # in every mode: its QR code holds a short link, not the whole request (issue 26, item 3)
+    # in every mode: its QR code holds a short link, not the whole request
     leaf = base64.b64decode(signer.x5c[0])
     thumbprint = base64.urlsafe_b64encode(hashlib.sha256(leaf).digest()).rstrip(b"=")
     return ClientIdentity(f"x509_hash:{thumbprint.decode('ascii')}", signer)
